@@ -1,0 +1,36 @@
+# Every dependency becomes a `dep_<name>` target. All come from Debian packages that
+# scripts/bootstrap.sh installs; V8 comes from libnode108 unpacked into .deps/libnode.
+find_package(Threads REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(CURL REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(Boost 1.81 REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(doctest REQUIRED)
+include(FindV8)
+
+add_library(dep_boost INTERFACE)
+target_link_libraries(dep_boost INTERFACE Boost::headers Threads::Threads)
+target_compile_definitions(dep_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+
+add_library(dep_cli11 INTERFACE)
+find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+target_include_directories(dep_cli11 SYSTEM INTERFACE "${CLI11_INCLUDE_DIR}")
+
+add_library(dep_toml11 INTERFACE)
+find_path(TOML11_INCLUDE_DIR toml.hpp REQUIRED)
+target_include_directories(dep_toml11 SYSTEM INTERFACE "${TOML11_INCLUDE_DIR}")
+
+add_library(dep_json INTERFACE)
+target_link_libraries(dep_json INTERFACE nlohmann_json::nlohmann_json)
+
+add_library(dep_cpphttplib INTERFACE)
+find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
+target_include_directories(dep_cpphttplib SYSTEM INTERFACE "${HTTPLIB_INCLUDE_DIR}")
+target_link_libraries(dep_cpphttplib INTERFACE OpenSSL::SSL Threads::Threads)
+
+add_library(dep_crypto INTERFACE)
+target_link_libraries(dep_crypto INTERFACE OpenSSL::SSL OpenSSL::Crypto)
+
+add_library(dep_curl INTERFACE)
+target_link_libraries(dep_curl INTERFACE CURL::libcurl)

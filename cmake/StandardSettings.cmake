@@ -1,0 +1,10 @@
+# Interface targets every sbfn target links: language level and warnings-as-errors.
+add_library(standard_settings INTERFACE)
+target_compile_features(standard_settings INTERFACE cxx_std_20)
+target_include_directories(standard_settings INTERFACE "${CMAKE_SOURCE_DIR}/src")
+target_compile_definitions(standard_settings INTERFACE SBFN_VERSION="${PROJECT_VERSION}")
+
+add_library(standard_warnings INTERFACE)
+target_compile_options(standard_warnings INTERFACE -Wall -Wextra -Werror -Wno-unused-parameter
+  # GCC 12 reports impossible overlaps inside std::string at -O2 (GCC bug 105329).
+  -Wno-restrict)

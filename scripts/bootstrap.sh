@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs everything the build needs, once. Idempotent: a warm tree returns at once.
+# Debian packages go in normally, except V8: libnode108/libnode-dev conflict with the
+# machine's Node.js, so they are unpacked into .deps/libnode and linked with an rpath.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+deps="$top/.deps"
+stamp="$deps/bootstrap.stamp"
+want="$(cat "$0" "$top/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+if [[ -f $stamp && "$(cat "$stamp")" == "$want" && -d $top/node_modules ]]; then
+  exit 0
+fi
+
+packages=(
+  g++ cmake make clang-format pkg-config
+  libboost1.81-dev libssl-dev libcurl4-openssl-dev zlib1g-dev
+  libcli11-dev libtoml11-dev nlohmann-json3-dev doctest-dev libcpp-httplib-dev
+  libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1
+  nodejs npm wrk
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# The machine's own node/npm may come from elsewhere than Debian; only install if absent.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  missing=("${missing[@]/nodejs/}")
+  missing=("${missing[@]/npm/}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || true
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -f $deps/libnode/usr/include/node/v8.h ]]; then
+  echo "bootstrap: unpacking libnode108 + libnode-dev into $deps/libnode"
+  mkdir -p "$deps/debs" && rm -rf "$deps/libnode"
+  (cd "$deps/debs" && rm -f ./*.deb && apt-get download libnode108 libnode-dev >/dev/null)
+  for deb in "$deps"/debs/*.deb; do dpkg -x "$deb" "$deps/libnode"; done
+fi
+
+echo "bootstrap: npm ci"
+(cd "$top" && npm ci --no-audit --no-fund --loglevel=error)
+mkdir -p "$deps" && echo "$want" >"$stamp"

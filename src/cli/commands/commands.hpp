@@ -1,0 +1,28 @@
+#pragma once
+
+// The subcommands, as data: each registers its options on a CLI11 subcommand and
+// runs from the parsed values. main.cpp holds only the table of them.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace cli {
+
+struct Command {
+  const char* name;
+  const char* description;
+  // Declares the options on `app`; returns the function that runs the command.
+  std::function<std::function<int()>(CLI::App& app)> setup;
+};
+
+Command new_command();
+Command serve_command();
+Command test_command();
+Command bundle_command();
+Command deploy_command();
+
+// The one line printed by a command that a later version of sbfn will provide; exit 2.
+int not_available_yet(const std::string& command);
+
+}  // namespace cli

@@ -1,0 +1,44 @@
+// Subcommands declared with their help text that this version does not implement yet.
+// They say so and exit 2; they never pretend to work.
+#include <cstdio>
+
+#include "cli/commands/commands.hpp"
+
+namespace cli {
+
+int not_available_yet(const std::string& command) {
+  std::fprintf(stderr, "error: `sbfn %s` is not available yet in this version of sbfn\n",
+               command.c_str());
+  return 2;
+}
+
+namespace {
+
+Command pending(const char* name, const char* description) {
+  return {name, description, [name](CLI::App& app) -> std::function<int()> {
+            app.allow_extras();
+            return [name] { return not_available_yet(name); };
+          }};
+}
+
+}  // namespace
+
+Command new_command() {
+  return pending("new", "Create a new function from a template (supabase/functions/<name>)");
+}
+
+Command test_command() {
+  return pending("test", "Run Deno.test suites in the sbfn runtime");
+}
+
+Command bundle_command() {
+  return pending("bundle",
+                 "Resolve jsr:, npm: and https: imports into one self-contained artifact");
+}
+
+Command deploy_command() {
+  return pending("deploy",
+                 "Ship a function as an OCI image (ECR or any registry) or to a remote sbfn serve");
+}
+
+}  // namespace cli

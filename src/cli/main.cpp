@@ -1,0 +1,41 @@
+// sbfn: the Supabase Edge Functions workflow in one binary.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands/commands.hpp"
+#include "runtime/embedded.hpp"
+#include "runtime/runtime.hpp"
+#include "util/error.hpp"
+
+int main(int argc, char** argv) {
+  runtime::init(runtime::embedded_assets());
+  CLI::App app{"sbfn: Supabase Edge Functions on your own machine and servers, without Docker",
+               "sbfn"};
+  app.set_version_flag("-V,--version", std::string("sbfn ") + SBFN_VERSION + " (V8 " +
+                                           runtime::v8_version() + ")");
+  app.require_subcommand(1);
+  app.failure_message(CLI::FailureMessage::help);
+
+  const cli::Command commands[] = {cli::new_command(), cli::serve_command(), cli::test_command(),
+                                   cli::bundle_command(), cli::deploy_command()};
+  std::function<int()> chosen;
+  for (const auto& command : commands) {
+    auto* sub = app.add_subcommand(command.name, command.description);
+    auto run = command.setup(*sub);
+    sub->callback([&chosen, run] { chosen = run; });
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    return chosen ? chosen() : 2;
+  } catch (const util::Error& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    return 1;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    return 1;
+  }
+}

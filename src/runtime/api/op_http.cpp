@@ -1,0 +1,105 @@
+// Responses travel back from JavaScript to the server through these ops.
+#include "runtime/api/ops.hpp"
+#include "runtime/v8_util.hpp"
+#include "runtime/worker_impl.hpp"
+
+namespace runtime::api {
+namespace {
+
+std::uint32_t request_id(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  return info[0]->Uint32Value(info.GetIsolate()->GetCurrentContext()).FromMaybe(0);
+}
+
+// A string becomes UTF-8; bytes are copied as they are.
+std::string body_bytes(v8::Isolate* isolate, v8::Local<v8::Value> body) {
+  if (body->IsArrayBufferView()) {
+    auto view = body.As<v8::ArrayBufferView>();
+    std::string out(view->ByteLength(), '\0');
+    view->CopyContents(out.data(), out.size());
+    return out;
+  }
+  if (body->IsArrayBuffer()) {
+    auto buffer = body.As<v8::ArrayBuffer>();
+    return std::string(static_cast<const char*>(buffer->Data()), buffer->ByteLength());
+  }
+  if (body->IsNullOrUndefined()) {
+    return {};
+  }
+  return to_utf8(isolate, body);
+}
+
+HttpHeaders headers_from(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  HttpHeaders headers;
+  if (!value->IsArray()) {
+    return headers;
+  }
+  auto context = isolate->GetCurrentContext();
+  auto flat = value.As<v8::Array>();
+  for (uint32_t i = 0; i + 1 < flat->Length(); i += 2) {
+    headers.emplace_back(to_utf8(isolate, flat->Get(context, i).ToLocalChecked()),
+                         to_utf8(isolate, flat->Get(context, i + 1).ToLocalChecked()));
+  }
+  return headers;
+}
+
+// respond(id, status, headers, body): the whole response at once.
+void respond(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  auto& worker = WorkerImpl::from(isolate);
+  auto id = request_id(info);
+  if (auto sink = worker.sink(id)) {
+    int status = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(200);
+    sink->start(status, headers_from(isolate, info[2]), body_bytes(isolate, info[3]), false);
+    worker.finish_request(id);
+  }
+}
+
+// respond_start(id, status, headers): the head of a streamed response.
+void respond_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  if (auto sink = WorkerImpl::from(isolate).sink(request_id(info))) {
+    int status = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(200);
+    sink->start(status, headers_from(isolate, info[2]), {}, true);
+  }
+}
+
+void respond_chunk(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  if (auto sink = WorkerImpl::from(isolate).sink(request_id(info))) {
+    auto chunk = body_bytes(isolate, info[1]);
+    if (!chunk.empty()) {
+      sink->write(std::move(chunk));
+    }
+  }
+}
+
+void respond_end(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto& worker = WorkerImpl::from(info.GetIsolate());
+  auto id = request_id(info);
+  if (auto sink = worker.sink(id)) {
+    sink->end();
+    worker.finish_request(id);
+  }
+}
+
+// respond_error(id): the handler failed; JavaScript has already logged why.
+void respond_error(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto& worker = WorkerImpl::from(info.GetIsolate());
+  auto id = request_id(info);
+  if (auto sink = worker.sink(id)) {
+    sink->fail(Failure::worker_error);
+    worker.finish_request(id);
+  }
+}
+
+}  // namespace
+
+std::vector<Op> http_ops() {
+  return {{"respond", respond},
+          {"respond_start", respond_start},
+          {"respond_chunk", respond_chunk},
+          {"respond_end", respond_end},
+          {"respond_error", respond_error}};
+}
+
+}  // namespace runtime::api

@@ -1,0 +1,28 @@
+#include "runtime/api/ops.hpp"
+#include "runtime/v8_util.hpp"
+#include "runtime/worker_impl.hpp"
+
+namespace runtime::api {
+namespace {
+
+// map_position(url, line, column) -> [line, column] in the original source, or
+// undefined when the module was not transpiled.
+void map_position(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto position = WorkerImpl::from(isolate).loader().original_position(
+      to_utf8(isolate, info[0]), info[1]->Int32Value(context).FromMaybe(0),
+      info[2]->Int32Value(context).FromMaybe(0));
+  if (!position) {
+    return;
+  }
+  v8::Local<v8::Value> pair[] = {v8::Integer::New(isolate, position->line),
+                                 v8::Integer::New(isolate, position->column)};
+  info.GetReturnValue().Set(v8::Array::New(isolate, pair, 2));
+}
+
+}  // namespace
+
+std::vector<Op> stack_ops() { return {{"map_position", map_position}}; }
+
+}  // namespace runtime::api

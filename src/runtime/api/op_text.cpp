@@ -1,0 +1,130 @@
+// UTF-8 for TextEncoder/TextDecoder: V8's own converters, which follow WHATWG
+// (lone surrogates and invalid sequences become U+FFFD).
+#include "runtime/api/ops.hpp"
+#include "runtime/v8_util.hpp"
+
+namespace runtime::api {
+namespace {
+
+// Bytes of a TypedArray, DataView or ArrayBuffer argument.
+bool bytes_of(v8::Local<v8::Value> value, const char*& data, size_t& size) {
+  if (value->IsArrayBufferView()) {
+    auto view = value.As<v8::ArrayBufferView>();
+    data = static_cast<const char*>(view->Buffer()->Data()) + view->ByteOffset();
+    size = view->ByteLength();
+    return true;
+  }
+  if (value->IsArrayBuffer()) {
+    auto buffer = value.As<v8::ArrayBuffer>();
+    data = static_cast<const char*>(buffer->Data());
+    size = buffer->ByteLength();
+    return true;
+  }
+  return false;
+}
+
+// Length of the valid UTF-8 prefix of `data` (WHATWG's definition of valid).
+size_t valid_utf8_prefix(const unsigned char* data, size_t size) {
+  size_t i = 0;
+  while (i < size) {
+    unsigned char c = data[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int extra;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      low = c == 0xE0 ? 0xA0 : 0x80;
+      high = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      low = c == 0xF0 ? 0x90 : 0x80;
+      high = c == 0xF4 ? 0x8F : 0xBF;
+    } else {
+      return i;
+    }
+    if (i + extra >= size) {
+      return i;
+    }
+    if (data[i + 1] < low || data[i + 1] > high) {
+      return i;
+    }
+    for (int k = 2; k <= extra; ++k) {
+      if (data[i + k] < 0x80 || data[i + k] > 0xBF) {
+        return i;
+      }
+    }
+    i += extra + 1;
+  }
+  return i;
+}
+
+void encode_utf8(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  auto text = info[0]->ToString(isolate->GetCurrentContext()).ToLocalChecked();
+  int length = text->Utf8Length(isolate);
+  auto buffer = v8::ArrayBuffer::New(isolate, length);
+  text->WriteUtf8(isolate, static_cast<char*>(buffer->Data()), length, nullptr,
+                  v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  info.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, length));
+}
+
+void encode_utf8_into(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto text = info[0]->ToString(context).ToLocalChecked();
+  if (!info[1]->IsUint8Array()) {
+    throw_type_error(isolate, "encodeInto: destination must be a Uint8Array");
+    return;
+  }
+  auto view = info[1].As<v8::Uint8Array>();
+  char* out = static_cast<char*>(view->Buffer()->Data()) + view->ByteOffset();
+  int read = 0;
+  int written = text->WriteUtf8(isolate, out, static_cast<int>(view->ByteLength()), &read,
+                                v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  v8::Local<v8::Value> pair[] = {v8::Integer::New(isolate, read), v8::Integer::New(isolate, written)};
+  info.GetReturnValue().Set(v8::Array::New(isolate, pair, 2));
+}
+
+void decode_utf8(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  const char* data = nullptr;
+  size_t size = 0;
+  if (!bytes_of(info[0], data, size)) {
+    throw_type_error(isolate, "The provided value is not of type '(ArrayBuffer or ArrayBufferView)'");
+    return;
+  }
+  bool fatal = info[1]->BooleanValue(isolate);
+  bool ignore_bom = info[2]->BooleanValue(isolate);
+  if (!ignore_bom && size >= 3 && static_cast<unsigned char>(data[0]) == 0xEF &&
+      static_cast<unsigned char>(data[1]) == 0xBB && static_cast<unsigned char>(data[2]) == 0xBF) {
+    data += 3;
+    size -= 3;
+  }
+  if (fatal && valid_utf8_prefix(reinterpret_cast<const unsigned char*>(data), size) != size) {
+    throw_type_error(isolate, "The encoded data is not valid.");
+    return;
+  }
+  v8::Local<v8::String> text;
+  if (!v8::String::NewFromUtf8(isolate, data, v8::NewStringType::kNormal, static_cast<int>(size))
+           .ToLocal(&text)) {
+    throw_error(isolate, "string too long");
+    return;
+  }
+  info.GetReturnValue().Set(text);
+}
+
+}  // namespace
+
+std::vector<Op> text_ops() {
+  return {{"encode_utf8", encode_utf8},
+          {"encode_utf8_into", encode_utf8_into},
+          {"decode_utf8", decode_utf8}};
+}
+
+}  // namespace runtime::api

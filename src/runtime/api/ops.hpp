@@ -1,0 +1,31 @@
+#pragma once
+
+#include <v8.h>
+
+#include <vector>
+
+// Native operations: the C++ half of the runtime's JavaScript. Each file of this
+// folder contributes a list; JavaScript reaches them as `__ops.<name>` (captured at
+// snapshot time, then hidden).
+namespace runtime::api {
+
+struct Op {
+  const char* name;
+  v8::FunctionCallback callback;
+};
+
+std::vector<Op> text_ops();    // UTF-8 encode/decode
+std::vector<Op> misc_ops();    // print, clocks, randomness
+std::vector<Op> clone_ops();   // structuredClone
+std::vector<Op> timer_ops();   // setTimeout/setInterval backing
+std::vector<Op> http_ops();    // responses back to the server
+std::vector<Op> fs_ops();      // sandboxed Deno.readFile
+std::vector<Op> stack_ops();   // source-mapped stack traces
+
+// Every op, in one fixed order (the snapshot's external references depend on it).
+const std::vector<Op>& all_ops();
+
+// Defines `globalThis.__ops` in `context` (snapshot build only).
+void install_ops(v8::Local<v8::Context> context);
+
+}  // namespace runtime::api

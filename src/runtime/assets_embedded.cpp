@@ -1,0 +1,21 @@
+// The build's products, linked in by sbfn_embed (see cmake/JsBundles.cmake).
+#include "runtime/embedded.hpp"
+
+extern "C" {
+extern const char sbfn_worker_snapshot[];
+extern const unsigned long sbfn_worker_snapshot_size;
+extern const char sbfn_compiler_snapshot[];
+extern const unsigned long sbfn_compiler_snapshot_size;
+extern const char sbfn_typescript_js[];
+extern const unsigned long sbfn_typescript_js_size;
+}
+
+namespace runtime {
+
+Assets embedded_assets() {
+  return {{sbfn_worker_snapshot, sbfn_worker_snapshot_size},
+          {sbfn_compiler_snapshot, sbfn_compiler_snapshot_size},
+          {sbfn_typescript_js, sbfn_typescript_js_size}};
+}
+
+}  // namespace runtime

@@ -1,0 +1,49 @@
+// The JavaScript half of the runtime. Evaluated once at build time; every worker
+// starts from the snapshot of the state it leaves behind.
+import { removeStandIns } from "./snapshot_prelude.js";
+import { installWebGlobals, inspect } from "./web/index.js";
+import * as timers from "./timers.js";
+import { formatStack } from "./stack.js";
+import { makeDeno, setEnv } from "./deno.js";
+import { adoptDefaultExport, dispatch, hasHandler } from "./serve.js";
+import { EdgeRuntime } from "./edge_runtime.js";
+
+const global = globalThis;
+delete global.__ops;
+
+function define(name, value) {
+  Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
+}
+
+installWebGlobals(global);
+for (const name of ["setTimeout", "setInterval", "clearTimeout", "clearInterval"]) {
+  define(name, timers[name]);
+}
+define("EdgeRuntime", EdgeRuntime);
+define("Deno", makeDeno(inspect, ""));
+
+// Hooks the C++ side takes (and deletes from the global) when a worker starts.
+define("__sbfn", {
+  boot(env, info) {
+    setEnv(env);
+    global.Deno.version.v8 = info.v8Version ?? global.Deno.version.v8;
+  },
+  dispatch,
+  fireTimer: timers.fireTimer,
+  formatStack,
+  finishBoot(evaluation, namespace, done) {
+    Promise.resolve(evaluation).then(
+      () => {
+        adoptDefaultExport(namespace);
+        done(hasHandler() ? null : new Error("The function registered no request handler: call Deno.serve(handler) or export default { fetch }"));
+      },
+      (error) => done(error ?? new Error("module evaluation failed")),
+    );
+  },
+  thenNamespace(evaluation, namespace) {
+    return Promise.resolve(evaluation).then(() => namespace);
+  },
+});
+
+// Last: V8 installs its own versions of these when a worker's context is deserialised.
+removeStandIns();

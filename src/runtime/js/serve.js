@@ -1,0 +1,127 @@
+// Deno.serve and request dispatch: the server's requests arrive through the
+// `dispatch` hook and leave through the respond ops.
+import { ops } from "./web/ops.js";
+import { createRequestFromNative, readResponseForNative } from "./web/fetch_internals.js";
+
+const state = { handler: null, onError: null };
+
+export function hasHandler() {
+  return state.handler !== null;
+}
+
+// Deno.serve(handler), Deno.serve(options, handler), Deno.serve({ handler, ...options }).
+export function serve(optionsOrHandler, maybeHandler) {
+  let options = {};
+  let handler = maybeHandler;
+  if (typeof optionsOrHandler === "function") {
+    handler = optionsOrHandler;
+  } else if (optionsOrHandler && typeof optionsOrHandler === "object") {
+    options = optionsOrHandler;
+    handler ??= options.handler;
+  }
+  if (typeof handler !== "function") {
+    throw new TypeError("A handler function must be provided.");
+  }
+  state.handler = handler;
+  state.onError = typeof options.onError === "function" ? options.onError : null;
+  let finish;
+  const finished = new Promise((resolve) => (finish = resolve));
+  const addr = { transport: "tcp", hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 8000 };
+  if (typeof options.onListen === "function") options.onListen(addr);
+  return {
+    finished,
+    addr,
+    shutdown() {
+      state.handler = null;
+      finish();
+      return Promise.resolve();
+    },
+    ref() {},
+    unref() {},
+  };
+}
+
+// `export default { fetch }` registers the handler when no Deno.serve call did.
+export function adoptDefaultExport(namespace) {
+  const exported = namespace.default;
+  if (state.handler === null && exported && typeof exported.fetch === "function") {
+    state.handler = (request, info) => exported.fetch(request, info);
+  }
+}
+
+export function dispatch(id, method, url, headers, body) {
+  let result;
+  try {
+    const request = createRequestFromNative(method, url, headers, body, null);
+    result = state.handler(request, { remoteAddr: null, completed: Promise.resolve() });
+  } catch (error) {
+    fail(id, error);
+    return;
+  }
+  if (result !== null && typeof result === "object" && typeof result.then === "function") {
+    result.then((response) => send(id, response), (error) => fail(id, error));
+  } else {
+    send(id, result);
+  }
+}
+
+function send(id, response) {
+  if (!(response instanceof Response)) {
+    fail(id, new TypeError("Return value from serve handler must be a response or a promise resolving to a response"));
+    return;
+  }
+  let parts;
+  try {
+    parts = readResponseForNative(response);
+  } catch (error) {
+    fail(id, error);
+    return;
+  }
+  const { status, headers, body } = parts;
+  if (body === null || typeof body === "string" || body instanceof Uint8Array) {
+    ops.respond(id, status, headers, body);
+  } else {
+    stream(id, status, headers, body);
+  }
+}
+
+async function stream(id, status, headers, body) {
+  ops.respond_start(id, status, headers);
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      ops.respond_chunk(id, value);
+    }
+    ops.respond_end(id);
+  } catch (error) {
+    console.error(error);
+    ops.respond_error(id);
+  }
+}
+
+function fail(id, error) {
+  console.error(error);
+  if (state.onError !== null) {
+    try {
+      const onError = state.onError;
+      state.onError = null; // an onError that throws must not recurse
+      Promise.resolve(onError(error)).then(
+        (response) => {
+          state.onError = onError;
+          send(id, response);
+        },
+        (again) => {
+          state.onError = onError;
+          console.error(again);
+          ops.respond_error(id);
+        },
+      );
+      return;
+    } catch (again) {
+      console.error(again);
+    }
+  }
+  ops.respond_error(id);
+}

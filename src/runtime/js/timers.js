@@ -1,0 +1,51 @@
+// setTimeout/setInterval over the worker's event loop (op timer_start fires the
+// fireTimer hook). Ids are plain numbers, as in Deno.
+import { ops } from "./web/ops.js";
+
+const timers = new Map();
+let nextId = 1;
+
+function delayOf(value) {
+  const delay = Number(value);
+  return Number.isFinite(delay) && delay > 0 ? delay : 0;
+}
+
+function schedule(callback, delay, args, repeat) {
+  const id = nextId++;
+  timers.set(id, { callback, args, delay: delayOf(delay), repeat });
+  ops.timer_start(id, delayOf(delay));
+  return id;
+}
+
+export function setTimeout(callback, delay = 0, ...args) {
+  return schedule(callback, delay, args, false);
+}
+
+export function setInterval(callback, delay = 0, ...args) {
+  return schedule(callback, delay, args, true);
+}
+
+export function clearTimeout(id = undefined) {
+  const key = Number(id);
+  if (timers.delete(key)) {
+    ops.timer_cancel(key);
+  }
+}
+
+export const clearInterval = clearTimeout;
+
+// Called by the loop; an exception escapes to the worker like any uncaught error.
+export function fireTimer(id) {
+  const timer = timers.get(id);
+  if (timer === undefined) {
+    return;
+  }
+  if (timer.repeat) {
+    ops.timer_start(id, timer.delay);
+  } else {
+    timers.delete(id);
+  }
+  if (typeof timer.callback === "function") {
+    timer.callback(...timer.args);
+  }
+}

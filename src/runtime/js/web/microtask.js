@@ -1,0 +1,51 @@
+// queueMicrotask and reportError (HTML).
+import { ErrorEvent, markTrusted, setListenerErrorReporter } from "./event.js";
+import { inspect } from "./inspect.js";
+import { ops } from "./ops.js";
+
+let reporting = false;
+
+// Reports an exception: fires "error" at the global (if it is an EventTarget);
+// when nobody cancels it, prints it to stderr.
+export function reportError(error) {
+  if (arguments.length < 1) {
+    throw new TypeError("Failed to execute 'reportError': 1 argument required, but only 0 present.");
+  }
+  const g = globalThis;
+  let notCanceled = true;
+  if (typeof g.dispatchEvent === "function" && !reporting) {
+    reporting = true;
+    try {
+      const ev = markTrusted(
+        new ErrorEvent("error", {
+          cancelable: true,
+          message: error instanceof Error ? error.message : String(error),
+          error,
+        }),
+      );
+      notCanceled = g.dispatchEvent(ev);
+    } catch {
+      // ignore
+    } finally {
+      reporting = false;
+    }
+  }
+  if (notCanceled) ops.print(`error: Uncaught ${inspect(error)}`, 2);
+}
+
+setListenerErrorReporter((e) => reportError(e));
+
+const resolved = Promise.resolve();
+
+export function queueMicrotask(callback) {
+  if (typeof callback !== "function") {
+    throw new TypeError("Failed to execute 'queueMicrotask': parameter 1 is not of type 'Function'.");
+  }
+  resolved.then(() => {
+    try {
+      callback();
+    } catch (e) {
+      reportError(e);
+    }
+  });
+}

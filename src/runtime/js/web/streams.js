@@ -1,0 +1,76 @@
+// WHATWG Streams from the pinned web-streams-polyfill ponyfill (it does not touch
+// globals), plus the helpers the fetch body code needs.
+import {
+  ByteLengthQueuingStrategy,
+  CountQueuingStrategy,
+  ReadableByteStreamController,
+  ReadableStream,
+  ReadableStreamBYOBReader,
+  ReadableStreamBYOBRequest,
+  ReadableStreamDefaultController,
+  ReadableStreamDefaultReader,
+  TransformStream,
+  TransformStreamDefaultController,
+  WritableStream,
+  WritableStreamDefaultController,
+  WritableStreamDefaultWriter,
+} from "web-streams-polyfill";
+import { concatBytes } from "./util.js";
+
+export {
+  ByteLengthQueuingStrategy,
+  CountQueuingStrategy,
+  ReadableByteStreamController,
+  ReadableStream,
+  ReadableStreamBYOBReader,
+  ReadableStreamBYOBRequest,
+  ReadableStreamDefaultController,
+  ReadableStreamDefaultReader,
+  TransformStream,
+  TransformStreamDefaultController,
+  WritableStream,
+  WritableStreamDefaultController,
+  WritableStreamDefaultWriter,
+};
+
+export function isReadableStream(v) {
+  return v instanceof ReadableStream;
+}
+
+// The polyfill keeps [[disturbed]] in a plain `_disturbed` field.
+export function isDisturbed(stream) {
+  return stream._disturbed === true;
+}
+
+// A byte stream that yields `bytes` (owned by the stream) once, then closes.
+export function byteStreamFrom(bytes) {
+  return new ReadableStream({
+    type: "bytes",
+    pull(c) {
+      if (bytes.byteLength) c.enqueue(bytes);
+      bytes = null;
+      c.close();
+      const req = c.byobRequest;
+      if (req) req.respond(0);
+    },
+  });
+}
+
+// Reads a stream of Uint8Array chunks to one Uint8Array.
+export async function readAllBytes(stream) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    if (!(value instanceof Uint8Array)) {
+      reader.releaseLock();
+      throw new TypeError("Body stream chunk is not a Uint8Array");
+    }
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  if (chunks.length === 0) return new Uint8Array(0);
+  return concatBytes(chunks, total);
+}

@@ -1,0 +1,179 @@
+#include "runtime/module_loader.hpp"
+
+#include "runtime/transpiler.hpp"
+#include "runtime/v8_util.hpp"
+#include "util/error.hpp"
+
+namespace runtime {
+namespace {
+
+// Unwinds the C++ stack while a JavaScript exception (a SyntaxError) is pending.
+struct PendingJsException {};
+
+constexpr int k_loader_slot = 1;
+
+}  // namespace
+
+ModuleLoader::ModuleLoader(v8::Isolate* isolate, ModuleSourceProvider& provider)
+    : m_isolate(isolate), m_provider(provider) {
+  m_isolate->SetData(k_loader_slot, this);
+}
+
+ModuleLoader& loader_of(v8::Isolate* isolate) {
+  return *static_cast<ModuleLoader*>(isolate->GetData(k_loader_slot));
+}
+
+v8::MaybeLocal<v8::Module> ModuleLoader::load(v8::Local<v8::Context> context,
+                                              const std::string& url) {
+  v8::EscapableHandleScope scope(m_isolate);
+  v8::Local<v8::Module> module;
+  try {
+    module = compile_graph(context, url);
+  } catch (const PendingJsException&) {
+    return {};
+  } catch (const std::exception& error) {
+    m_isolate->ThrowException(v8::Exception::TypeError(v8_str(m_isolate, error.what())));
+    return {};
+  }
+  if (module->GetStatus() == v8::Module::kUninstantiated &&
+      !module->InstantiateModule(context, resolve_callback).FromMaybe(false)) {
+    return {};
+  }
+  return scope.Escape(module);
+}
+
+std::string ModuleLoader::resolve(const std::string& specifier,
+                                  const std::string& referrer) const {
+  return resolve_specifier(specifier, referrer);
+}
+
+v8::Local<v8::Module> ModuleLoader::compile_graph(v8::Local<v8::Context> context,
+                                                  const std::string& url) {
+  if (auto it = m_by_url.find(url); it != m_by_url.end()) {
+    return it->second.module.Get(m_isolate);
+  }
+  auto module = compile_one(context, url);
+  auto requests = module->GetModuleRequests();
+  for (int i = 0; i < requests->Length(); ++i) {
+    auto request = requests->Get(context, i).As<v8::ModuleRequest>();
+    auto specifier = to_utf8(m_isolate, request->GetSpecifier());
+    std::string target;
+    try {
+      target = resolve(specifier, url);
+    } catch (const util::Error& error) {
+      throw util::Error(error.what());
+    }
+    m_by_url[url].resolved[specifier] = target;
+    try {
+      compile_graph(context, target);
+    } catch (const util::Error& error) {
+      std::string message = error.what();
+      // Name the importing module once, at the innermost failure.
+      if (message.find("\n    at ") == std::string::npos) {
+        message += "\n    at " + url;
+      }
+      throw util::Error(message);
+    }
+  }
+  return module;
+}
+
+v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
+                                                const std::string& url) {
+  auto type = media_type_of(url);
+  Record record;
+  record.url = url;
+  v8::Local<v8::Module> module;
+  if (type == MediaType::declaration) {
+    // Types only (`import "jsr:@supabase/functions-js/edge-runtime.d.ts"`): an empty
+    // module, and no fetch at all.
+    v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false,
+                            false, true);
+    v8::ScriptCompiler::Source source(v8_str(m_isolate, ""), origin);
+    module = v8::ScriptCompiler::CompileModule(m_isolate, &source).ToLocalChecked();
+  } else {
+    auto loaded = m_provider.load(url);
+    if (type == MediaType::json) {
+      std::vector<v8::Local<v8::String>> exports = {v8_str(m_isolate, "default")};
+      module = v8::Module::CreateSyntheticModule(m_isolate, v8_str(m_isolate, url), exports,
+                                                 evaluate_json);
+      record.json = std::move(loaded.code);
+    } else {
+      auto transpiled = Transpiler::instance().transpile(url, loaded.code, type);
+      if (!transpiled.source_map.empty()) {
+        m_source_maps.emplace(url, SourceMap::parse(transpiled.source_map));
+      }
+      v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false,
+                              false, true);
+      v8::ScriptCompiler::Source source(v8_str(m_isolate, transpiled.code), origin);
+      if (!v8::ScriptCompiler::CompileModule(m_isolate, &source).ToLocal(&module)) {
+        throw PendingJsException{};
+      }
+    }
+  }
+  record.module.Reset(m_isolate, module);
+  m_by_hash.emplace(module->GetIdentityHash(), url);
+  m_by_url.emplace(url, std::move(record));
+  return module;
+}
+
+ModuleLoader::Record* ModuleLoader::record_of(v8::Local<v8::Module> module) {
+  auto range = m_by_hash.equal_range(module->GetIdentityHash());
+  for (auto it = range.first; it != range.second; ++it) {
+    auto& record = m_by_url.at(it->second);
+    if (record.module.Get(m_isolate) == module) {
+      return &record;
+    }
+  }
+  return nullptr;
+}
+
+std::string ModuleLoader::url_of(v8::Local<v8::Module> module) const {
+  auto* self = const_cast<ModuleLoader*>(this);
+  auto* record = self->record_of(module);
+  return record ? record->url : std::string();
+}
+
+std::optional<SourceMap::Position> ModuleLoader::original_position(const std::string& url,
+                                                                   int line, int column) const {
+  auto it = m_source_maps.find(url);
+  if (it == m_source_maps.end()) {
+    return std::nullopt;
+  }
+  return it->second.original(line, column);
+}
+
+v8::MaybeLocal<v8::Module> ModuleLoader::resolve_callback(v8::Local<v8::Context> context,
+                                                          v8::Local<v8::String> specifier,
+                                                          v8::Local<v8::FixedArray> assertions,
+                                                          v8::Local<v8::Module> referrer) {
+  auto* isolate = context->GetIsolate();
+  auto& loader = loader_of(isolate);
+  auto* record = loader.record_of(referrer);
+  auto name = to_utf8(isolate, specifier);
+  if (record) {
+    if (auto it = record->resolved.find(name); it != record->resolved.end()) {
+      if (auto target = loader.m_by_url.find(it->second); target != loader.m_by_url.end()) {
+        return target->second.module.Get(isolate);
+      }
+    }
+  }
+  throw_type_error(isolate, "Module not loaded: " + name);
+  return {};
+}
+
+v8::MaybeLocal<v8::Value> ModuleLoader::evaluate_json(v8::Local<v8::Context> context,
+                                                      v8::Local<v8::Module> module) {
+  auto* isolate = context->GetIsolate();
+  auto* record = loader_of(isolate).record_of(module);
+  v8::Local<v8::Value> value;
+  if (!v8::JSON::Parse(context, v8_str(isolate, record->json)).ToLocal(&value)) {
+    return {};
+  }
+  if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, "default"), value).IsNothing()) {
+    return {};
+  }
+  return v8::Undefined(isolate);
+}
+
+}  // namespace runtime

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace runtime {
+
+// The kinds of module source the loader understands.
+enum class MediaType { javascript, jsx, typescript, tsx, json, declaration };
+
+// MediaType from a URL's path extension (.ts .mts .tsx .js .mjs .jsx .json .d.ts).
+MediaType media_type_of(const std::string& url);
+
+struct ModuleSource {
+  std::string url;  // the final URL, after redirects
+  std::string code;
+  MediaType media_type = MediaType::javascript;
+};
+
+// Where module code comes from: local files today, registries and bundles later.
+// `load` throws util::Error with a message naming the specifier when it cannot.
+class ModuleSourceProvider {
+ public:
+  virtual ~ModuleSourceProvider() = default;
+  virtual ModuleSource load(const std::string& url) = 0;
+};
+
+// file: URLs from the local disk; every other scheme fails with a clear message.
+std::unique_ptr<ModuleSourceProvider> make_file_source_provider();
+
+// "file:///a/b.ts" -> "/a/b.ts" (percent-decoded); throws util::Error for other schemes.
+std::string file_url_to_path(const std::string& url);
+std::string path_to_file_url(const std::string& absolute_path);
+
+// Resolves `specifier` against `referrer` (an absolute URL) the way Deno does for
+// relative and absolute specifiers; throws util::Error for bare specifiers.
+std::string resolve_specifier(const std::string& specifier, const std::string& referrer);
+
+}  // namespace runtime

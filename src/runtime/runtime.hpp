@@ -1,0 +1,28 @@
+#pragma once
+
+// The isolate runtime: what the rest of sbfn may use.
+//   init()              once per process, before any Worker
+//   Worker              one isolate + context + event loop thread (worker.hpp)
+//   HttpRequest, ResponseSink, Failure    the request contract (http.hpp)
+
+#include <string_view>
+
+#include "runtime/http.hpp"
+#include "runtime/worker.hpp"
+
+namespace runtime {
+
+// Build-time products the runtime boots from; the sbfn binary embeds them.
+struct Assets {
+  std::string_view worker_snapshot;    // V8 startup snapshot holding src/runtime/js
+  std::string_view compiler_snapshot;  // snapshot holding sucrase (the compiler isolate)
+  std::string_view typescript_js;      // TypeScript's compiler, loaded on first need
+};
+
+// Initialises V8 once per process. `assets` must outlive the process's workers.
+void init(const Assets& assets);
+
+// "10.2.154.26-node.37"
+const char* v8_version();
+
+}  // namespace runtime

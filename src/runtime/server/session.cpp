@@ -1,0 +1,360 @@
+#include "runtime/server/session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <deque>
+#include <optional>
+
+#include "runtime/server/responses.hpp"
+#include "runtime/server/router.hpp"
+#include "runtime/server/server_state.hpp"
+
+namespace server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+constexpr std::size_t k_header_limit = 16 * 1024;
+constexpr auto k_read_timeout = std::chrono::seconds(75);
+
+bool has_crlf(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
+
+bool bodyless(int status) { return status == 204 || status == 304 || (status >= 100 && status < 200); }
+
+// Response fields the server writes itself, whatever the function says.
+bool managed_field(std::string_view name) {
+  return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+         beast::iequals(name, "connection") || beast::iequals(name, "keep-alive");
+}
+
+std::string http_date() {
+  thread_local std::time_t cached_second = 0;
+  thread_local char cached[40];
+  auto now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::strftime(cached, sizeof cached, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    cached_second = now;
+  }
+  return cached;
+}
+
+class Session;
+
+// Carries a function's response from the worker's thread onto the connection's strand.
+class SessionSink : public runtime::ResponseSink {
+ public:
+  explicit SessionSink(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+  ~SessionSink() override;
+  void start(int status, runtime::HttpHeaders headers, std::string body, bool streaming) override;
+  void write(std::string chunk) override;
+  void end() override;
+  void fail(runtime::Failure failure) override;
+
+ private:
+  std::shared_ptr<Session> m_session;
+  std::atomic<bool> m_started{false};
+  std::atomic<bool> m_finished{false};
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(asio::ip::tcp::socket socket, ServerState& state)
+      : m_stream(std::move(socket)), m_state(state) {}
+
+  void read() {
+    if (m_state.draining) {
+      close();
+      return;
+    }
+    m_parser.emplace();
+    m_parser->header_limit(k_header_limit);
+    m_parser->body_limit(m_state.max_body_bytes);
+    m_stream.expires_after(k_read_timeout);
+    http::async_read(m_stream, m_buffer, *m_parser,
+                     [self = shared_from_this()](beast::error_code error, std::size_t) {
+                       self->on_read(error);
+                     });
+  }
+
+  asio::any_io_executor executor() { return m_stream.get_executor(); }
+
+  // --- the response, always on the connection's strand ---------------------------
+
+  void start_response(int status, runtime::HttpHeaders headers, std::string body,
+                      bool streaming) {
+    m_status = status;
+    bool no_body = bodyless(status) || m_head_request;
+    std::string out;
+    out.reserve(256 + (streaming ? 0 : body.size()));
+    out += "HTTP/1.1 ";
+    out += std::to_string(status);
+    out += ' ';
+    out += http::obsolete_reason(static_cast<http::status>(status));
+    out += "\r\n";
+    bool has_date = false;
+    for (const auto& [name, value] : headers) {
+      if (managed_field(name) || has_crlf(name) || has_crlf(value)) {
+        continue;
+      }
+      has_date = has_date || beast::iequals(name, "date");
+      out += name;
+      out += ": ";
+      out += value;
+      out += "\r\n";
+    }
+    if (!has_date) {
+      out += "date: " + http_date() + "\r\n";
+    }
+    m_chunked = streaming && !no_body;
+    if (m_chunked) {
+      out += "transfer-encoding: chunked\r\n";
+    } else if (!bodyless(status)) {
+      out += "content-length: " + std::to_string(body.size()) + "\r\n";
+    }
+    if (!m_keep_alive) {
+      out += "connection: close\r\n";
+    }
+    out += "\r\n";
+    if (!streaming && !no_body) {
+      out += body;
+    }
+    enqueue(std::move(out));
+    if (!streaming) {
+      finish_response();
+    }
+  }
+
+  void write_chunk(std::string chunk) {
+    if (!m_chunked || chunk.empty()) {
+      return;
+    }
+    char size[20];
+    std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+    enqueue(size + chunk + "\r\n");
+  }
+
+  void end_stream() {
+    if (m_chunked) {
+      enqueue("0\r\n\r\n");
+    }
+    finish_response();
+  }
+
+  // The response failed. Before its head went out, the client gets the failure's
+  // status and body; after, all that is left is to cut the connection.
+  void fail_response(runtime::Failure failure, bool head_sent) {
+    if (head_sent) {
+      m_keep_alive = false;
+      m_status = m_status ? m_status : 500;
+      finish_response();
+      return;
+    }
+    send_canned(failure_response(failure));
+  }
+
+ private:
+  void on_read(beast::error_code error) {
+    if (error == http::error::end_of_stream || error == beast::error::timeout ||
+        error == asio::error::connection_reset || error == asio::error::eof) {
+      close();
+      return;
+    }
+    if (error) {
+      // Nothing sensible can follow a request we could not parse: answer, then close.
+      m_keep_alive = false;
+      m_started = std::chrono::steady_clock::now();
+      if (error == http::error::header_limit) {
+        send_canned({431, "text/plain;charset=UTF-8", "Request Header Fields Too Large"});
+      } else if (error == http::error::body_limit) {
+        send_canned({413, "text/plain;charset=UTF-8", "Payload Too Large"});
+      } else {
+        send_canned({400, "text/plain;charset=UTF-8", "Bad Request"});
+      }
+      return;
+    }
+    m_stream.expires_never();
+    handle(m_parser->release());
+  }
+
+  void handle(http::request<http::string_body> message) {
+    m_started = std::chrono::steady_clock::now();
+    m_keep_alive = message.keep_alive() && !m_state.draining;
+    m_head_request = message.method() == http::verb::head;
+    m_method = std::string(message.method_string());
+    m_path = std::string(message.target());
+    ++m_state.active_requests;
+    m_counted = true;
+    auto where = route(message.target());
+    m_slug = where.slug;
+    if (where.kind == Route::Kind::health) {
+      send_canned(health_response());
+      return;
+    }
+    if (where.kind == Route::Kind::not_found) {
+      send_canned(not_found_response());
+      return;
+    }
+    if (!m_state.functions.contains(where.slug)) {
+      send_canned(not_found_response());
+      return;
+    }
+    runtime::HttpRequest request;
+    request.method = m_method;
+    auto host = message[http::field::host];
+    request.url = "http://" + std::string(host.empty() ? "localhost" : host) + where.function_target;
+    request.headers.reserve(std::distance(message.begin(), message.end()));
+    for (const auto& field : message) {
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    request.body = std::move(message.body());
+    m_state.functions.dispatch(where.slug, std::move(request),
+                               std::make_shared<SessionSink>(shared_from_this()));
+  }
+
+  void send_canned(const CannedResponse& response) {
+    start_response(response.status, {{"content-type", response.content_type}}, response.body,
+                   false);
+  }
+
+  void finish_response() {
+    m_response_done = true;
+    auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started);
+    m_state.log.request(m_slug, m_method, m_path, m_status, elapsed.count());
+    if (m_counted) {
+      --m_state.active_requests;
+      m_counted = false;
+    }
+    if (!m_writing) {
+      after_response();
+    }
+  }
+
+  void enqueue(std::string data) {
+    m_out.push_back(std::move(data));
+    if (!m_writing) {
+      write_next();
+    }
+  }
+
+  void write_next() {
+    if (m_out.empty()) {
+      m_writing = false;
+      if (m_response_done) {
+        after_response();
+      }
+      return;
+    }
+    m_writing = true;
+    asio::async_write(m_stream, asio::buffer(m_out.front()),
+                      [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        self->m_out.pop_front();
+                        if (error) {
+                          self->m_out.clear();
+                          self->m_writing = false;
+                          self->close();
+                          return;
+                        }
+                        self->write_next();
+                      });
+  }
+
+  void after_response() {
+    m_response_done = false;
+    m_status = 0;
+    if (m_keep_alive && !m_state.draining) {
+      read();
+    } else {
+      close();
+    }
+  }
+
+  void close() {
+    beast::error_code ignored;
+    m_stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    m_stream.close();
+  }
+
+  beast::tcp_stream m_stream;
+  beast::flat_buffer m_buffer;
+  std::optional<http::request_parser<http::string_body>> m_parser;
+  ServerState& m_state;
+  std::deque<std::string> m_out;
+  bool m_writing = false;
+  bool m_response_done = false;
+  bool m_keep_alive = true;
+  bool m_head_request = false;
+  bool m_chunked = false;
+  bool m_counted = false;
+  int m_status = 0;
+  std::string m_slug;
+  std::string m_method;
+  std::string m_path;
+  std::chrono::steady_clock::time_point m_started;
+};
+
+SessionSink::~SessionSink() {
+  // A worker that vanished without answering (terminated mid-request) still owes the
+  // client a response.
+  if (!m_finished.exchange(true)) {
+    bool head_sent = m_started.load();
+    asio::post(m_session->executor(), [session = m_session, head_sent] {
+      session->fail_response(runtime::Failure::worker_error, head_sent);
+    });
+  }
+}
+
+void SessionSink::start(int status, runtime::HttpHeaders headers, std::string body,
+                        bool streaming) {
+  if (m_finished || m_started.exchange(true)) {
+    return;
+  }
+  if (!streaming) {
+    m_finished = true;
+  }
+  asio::post(m_session->executor(),
+             [session = m_session, status, headers = std::move(headers), body = std::move(body),
+              streaming]() mutable {
+               session->start_response(status, std::move(headers), std::move(body), streaming);
+             });
+}
+
+void SessionSink::write(std::string chunk) {
+  if (m_finished) {
+    return;
+  }
+  asio::post(m_session->executor(), [session = m_session, chunk = std::move(chunk)]() mutable {
+    session->write_chunk(std::move(chunk));
+  });
+}
+
+void SessionSink::end() {
+  if (m_finished.exchange(true)) {
+    return;
+  }
+  asio::post(m_session->executor(), [session = m_session] { session->end_stream(); });
+}
+
+void SessionSink::fail(runtime::Failure failure) {
+  if (m_finished.exchange(true)) {
+    return;
+  }
+  bool head_sent = m_started.load();
+  asio::post(m_session->executor(), [session = m_session, failure, head_sent] {
+    session->fail_response(failure, head_sent);
+  });
+}
+
+}  // namespace
+
+void start_session(asio::ip::tcp::socket socket, ServerState& state) {
+  std::make_shared<Session>(std::move(socket), state)->read();
+}
+
+}  // namespace server

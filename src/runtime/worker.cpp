@@ -1,0 +1,535 @@
+#include "runtime/worker.hpp"
+
+#include <boost/asio/post.hpp>
+#include <cstdio>
+
+#include "runtime/assets.hpp"
+#include "runtime/v8_util.hpp"
+#include "runtime/worker_impl.hpp"
+
+namespace runtime {
+namespace {
+
+constexpr int k_worker_slot = 0;
+
+v8::Local<v8::Function> hook(v8::Isolate* isolate, const v8::Global<v8::Function>& fn) {
+  return fn.Get(isolate);
+}
+
+// A Uint8Array over `bytes` without copying them.
+v8::Local<v8::Uint8Array> bytes_to_js(v8::Isolate* isolate, std::string bytes) {
+  auto* owned = new std::string(std::move(bytes));
+  auto store = v8::ArrayBuffer::NewBackingStore(
+      owned->data(), owned->size(),
+      [](void*, size_t, void* deleter_data) { delete static_cast<std::string*>(deleter_data); },
+      owned);
+  auto buffer = v8::ArrayBuffer::New(isolate, std::move(store));
+  return v8::Uint8Array::New(buffer, 0, buffer->ByteLength());
+}
+
+}  // namespace
+
+// --- Worker: the public face ------------------------------------------------------
+
+Worker::Worker(WorkerOptions options) : m_impl(std::make_unique<WorkerImpl>(std::move(options))) {}
+Worker::~Worker() = default;
+void Worker::dispatch(HttpRequest request, std::shared_ptr<ResponseSink> sink) {
+  m_impl->dispatch(std::move(request), std::move(sink));
+}
+std::future<EvalResult> Worker::eval(std::string source) { return m_impl->eval(std::move(source)); }
+void Worker::terminate(Failure reason) { m_impl->terminate(reason); }
+WorkerState Worker::state() const { return m_impl->state(); }
+const std::string& Worker::name() const { return m_impl->options().name; }
+std::size_t Worker::in_flight() const { return m_impl->in_flight(); }
+
+// --- WorkerImpl: any thread ---------------------------------------------------------
+
+WorkerImpl::WorkerImpl(WorkerOptions options)
+    : m_options(std::move(options)), m_thread([this] { thread_main(); }) {}
+
+WorkerImpl::~WorkerImpl() {
+  terminate(Failure::worker_error);
+  m_thread.join();
+}
+
+void WorkerImpl::dispatch(HttpRequest request, std::shared_ptr<ResponseSink> sink) {
+  auto state = m_state.load();
+  if (state == WorkerState::failed || state == WorkerState::terminated) {
+    sink->fail(m_terminate_reason);
+    return;
+  }
+  ++m_in_flight;
+  boost::asio::post(m_io, [this, pending = PendingRequest{std::move(request), std::move(sink)}]() mutable {
+    if (m_state == WorkerState::booting) {
+      m_waiting_for_boot.push_back(std::move(pending));
+    } else {
+      run_request(std::move(pending));
+    }
+  });
+}
+
+void WorkerImpl::terminate(Failure reason) {
+  std::lock_guard lock(m_isolate_mutex);
+  auto state = m_state.load();
+  if (state == WorkerState::terminated) {
+    return;
+  }
+  if (state != WorkerState::failed) {
+    m_terminate_reason = reason;
+  }
+  m_state = WorkerState::terminated;
+  if (m_isolate) {
+    m_isolate->TerminateExecution();
+  }
+  m_io.stop();
+}
+
+std::future<EvalResult> WorkerImpl::eval(std::string source) {
+  auto promise = std::make_shared<std::promise<EvalResult>>();
+  auto future = promise->get_future();
+  boost::asio::post(m_io, [this, promise, source = std::move(source)] {
+    run_js([&](v8::Local<v8::Context> context) {
+      auto* isolate = m_isolate;
+      v8::TryCatch try_catch(isolate);
+      auto describe = [isolate](v8::Local<v8::Value> value) {
+        return EvalResult{to_utf8(isolate, value->TypeOf(isolate)), to_utf8(isolate, value)};
+      };
+      auto thrown = [isolate](v8::Local<v8::Value> exception) {
+        return EvalResult{"throws", to_utf8(isolate, exception)};
+      };
+      v8::ScriptOrigin origin(isolate, v8_str(isolate, "sbfn:eval"));
+      v8::Local<v8::Script> script;
+      v8::Local<v8::Value> result;
+      if (!v8::Script::Compile(context, v8_str(isolate, source), &origin).ToLocal(&script) ||
+          !script->Run(context).ToLocal(&result)) {
+        promise->set_value(thrown(try_catch.Exception()));
+        return;
+      }
+      if (!result->IsPromise()) {
+        promise->set_value(describe(result));
+        return;
+      }
+      // Settles the std::promise from whichever reaction runs; the holder is freed then.
+      struct Holder {
+        std::shared_ptr<std::promise<EvalResult>> promise;
+        bool threw;
+      };
+      auto on_settle = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+        auto* holder = static_cast<Holder*>(info.Data().As<v8::External>()->Value());
+        auto* iso = info.GetIsolate();
+        auto value = info[0];
+        holder->promise->set_value(
+            holder->threw ? EvalResult{"throws", to_utf8(iso, value)}
+                          : EvalResult{to_utf8(iso, value->TypeOf(iso)), to_utf8(iso, value)});
+        delete holder;
+      };
+      auto* ok = new Holder{promise, false};
+      auto* err = new Holder{promise, true};
+      auto ok_fn = v8::Function::New(context, on_settle, v8::External::New(isolate, ok))
+                       .ToLocalChecked();
+      auto err_fn = v8::Function::New(context, on_settle, v8::External::New(isolate, err))
+                        .ToLocalChecked();
+      std::ignore = result.As<v8::Promise>()->Then(context, ok_fn, err_fn);
+    });
+  });
+  return future;
+}
+
+// --- WorkerImpl: worker thread -----------------------------------------------------
+
+WorkerImpl& WorkerImpl::from(v8::Isolate* isolate) {
+  return *static_cast<WorkerImpl*>(isolate->GetData(k_worker_slot));
+}
+
+void WorkerImpl::thread_main() {
+  setup_isolate();
+  {
+    v8::Isolate::Scope isolate_scope(m_isolate);
+    if (m_options.main_module.empty()) {
+      m_state = WorkerState::ready;
+    } else {
+      boot_module();
+    }
+    if (m_state != WorkerState::terminated) {
+      m_io.run();
+    }
+    m_timers.clear();
+    fail_open_requests(m_terminate_reason);
+    m_unhandled.clear();
+    m_hooks = {};
+    m_context.Reset();
+    m_loader.reset();
+  }
+  std::lock_guard lock(m_isolate_mutex);
+  m_isolate->Dispose();
+  m_isolate = nullptr;
+}
+
+void WorkerImpl::setup_isolate() {
+  static v8::StartupData blob{assets().worker_snapshot.data(),
+                              static_cast<int>(assets().worker_snapshot.size())};
+  m_allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  v8::Isolate::CreateParams params;
+  params.snapshot_blob = &blob;
+  params.external_references = external_references();
+  params.array_buffer_allocator = m_allocator.get();
+  params.constraints.ConfigureDefaultsFromHeapSize(0, m_options.memory_limit_mb << 20);
+  auto* isolate = v8::Isolate::New(params);
+  {
+    std::lock_guard lock(m_isolate_mutex);
+    m_isolate = isolate;
+    if (m_state == WorkerState::terminated) {
+      isolate->TerminateExecution();
+    }
+  }
+  isolate->SetData(k_worker_slot, this);
+  isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  isolate->SetPromiseRejectCallback(on_promise_reject);
+  isolate->SetPrepareStackTraceCallback(prepare_stack_trace);
+  isolate->SetHostImportModuleDynamicallyCallback(import_dynamically);
+  isolate->SetHostInitializeImportMetaObjectCallback(init_import_meta);
+  isolate->AddNearHeapLimitCallback(near_heap_limit, this);
+  isolate->SetCaptureStackTraceForUncaughtExceptions(true);
+  m_time_origin_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  m_provider = make_file_source_provider();
+  m_loader = std::make_unique<ModuleLoader>(isolate, *m_provider);
+  m_main_url = m_options.main_module;
+
+  v8::Isolate::Scope isolate_scope(isolate);
+  v8::HandleScope handle_scope(isolate);
+  auto context = v8::Context::New(isolate);
+  m_context.Reset(isolate, context);
+  v8::Context::Scope context_scope(context);
+  auto global = context->Global();
+  auto key = v8_str(isolate, "__sbfn");
+  auto hooks = global->Get(context, key).ToLocalChecked().As<v8::Object>();
+  std::ignore = global->Delete(context, key);
+  auto get = [&](const char* name, v8::Global<v8::Function>& slot) {
+    slot.Reset(isolate, hooks->Get(context, v8_str(isolate, name)).ToLocalChecked().As<v8::Function>());
+  };
+  get("boot", m_hooks.boot);
+  get("dispatch", m_hooks.dispatch);
+  get("fireTimer", m_hooks.fire_timer);
+  get("formatStack", m_hooks.format_stack);
+  get("finishBoot", m_hooks.finish_boot);
+  get("thenNamespace", m_hooks.then_namespace);
+
+  auto env = v8::Object::New(isolate);
+  for (const auto& [name, value] : m_options.env) {
+    std::ignore = env->Set(context, v8_str(isolate, name), v8_str(isolate, value));
+  }
+  auto info = v8::Object::New(isolate);
+  std::ignore = info->Set(context, v8_str(isolate, "name"), v8_str(isolate, m_options.name));
+  std::ignore = info->Set(context, v8_str(isolate, "mainModule"), v8_str(isolate, m_main_url));
+  std::ignore = info->Set(context, v8_str(isolate, "root"), v8_str(isolate, m_options.root.string()));
+  v8::Local<v8::Value> args[] = {env, info};
+  v8::TryCatch try_catch(isolate);
+  if (hook(isolate, m_hooks.boot)->Call(context, global, 2, args).IsEmpty()) {
+    report_uncaught(try_catch.Exception(), "worker bootstrap failed:");
+  }
+}
+
+void WorkerImpl::boot_module() {
+  run_js([&](v8::Local<v8::Context> context) {
+    v8::TryCatch try_catch(m_isolate);
+    auto boot_failed = [&] {
+      if (!try_catch.HasTerminated()) {
+        print(2, "worker boot error: " + describe_exception(m_isolate, try_catch.Exception()));
+      }
+      on_booted(false);
+    };
+    v8::Local<v8::Module> module;
+    v8::Local<v8::Value> evaluation;
+    if (!m_loader->load(context, m_main_url).ToLocal(&module) ||
+        !module->Evaluate(context).ToLocal(&evaluation)) {
+      boot_failed();
+      return;
+    }
+    auto done = v8::Function::New(
+                    context,
+                    [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+                      auto& self = WorkerImpl::from(info.GetIsolate());
+                      if (!info[0]->IsNullOrUndefined()) {
+                        self.print(2, "worker boot error: " +
+                                          describe_exception(info.GetIsolate(), info[0]));
+                      }
+                      self.on_booted(info[0]->IsNullOrUndefined());
+                    })
+                    .ToLocalChecked();
+    v8::Local<v8::Value> args[] = {evaluation, module->GetModuleNamespace(), done};
+    if (hook(m_isolate, m_hooks.finish_boot)->Call(context, context->Global(), 3, args).IsEmpty()) {
+      boot_failed();
+    }
+  });
+}
+
+void WorkerImpl::on_booted(bool ok) {
+  if (m_state != WorkerState::booting) {
+    return;
+  }
+  if (!ok) {
+    m_state = WorkerState::failed;
+    m_terminate_reason = Failure::boot_error;
+    for (auto& pending : m_waiting_for_boot) {
+      --m_in_flight;
+      pending.sink->fail(Failure::boot_error);
+    }
+    m_waiting_for_boot.clear();
+    m_io.stop();
+    return;
+  }
+  m_state = WorkerState::ready;
+  auto waiting = std::move(m_waiting_for_boot);
+  for (auto& pending : waiting) {
+    boost::asio::post(m_io, [this, pending = std::move(pending)]() mutable {
+      run_request(std::move(pending));
+    });
+  }
+}
+
+void WorkerImpl::run_request(PendingRequest pending) {
+  if (m_state != WorkerState::ready) {
+    --m_in_flight;
+    pending.sink->fail(m_terminate_reason);
+    return;
+  }
+  auto id = m_next_request_id++;
+  m_requests.emplace(id, std::move(pending.sink));
+  run_js([&](v8::Local<v8::Context> context) {
+    auto& request = pending.request;
+    std::vector<v8::Local<v8::Value>> flat;
+    flat.reserve(request.headers.size() * 2);
+    for (const auto& [name, value] : request.headers) {
+      flat.push_back(v8_str(m_isolate, name));
+      flat.push_back(v8_str(m_isolate, value));
+    }
+    v8::Local<v8::Value> body = v8::Null(m_isolate);
+    if (!request.body.empty()) {
+      body = bytes_to_js(m_isolate, std::move(request.body));
+    }
+    v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(m_isolate, id),
+                                   v8_str(m_isolate, request.method),
+                                   v8_str(m_isolate, request.url),
+                                   v8::Array::New(m_isolate, flat.data(), flat.size()), body};
+    std::ignore = hook(m_isolate, m_hooks.dispatch)->Call(context, context->Global(), 5, args);
+  });
+}
+
+std::shared_ptr<ResponseSink> WorkerImpl::sink(std::uint32_t id) {
+  auto it = m_requests.find(id);
+  return it == m_requests.end() ? nullptr : it->second;
+}
+
+void WorkerImpl::finish_request(std::uint32_t id) {
+  if (m_requests.erase(id)) {
+    --m_in_flight;
+  }
+}
+
+template <typename Body>
+void WorkerImpl::run_js(Body&& body) {
+  if (m_state == WorkerState::terminated) {
+    return;
+  }
+  v8::HandleScope handle_scope(m_isolate);
+  auto context = m_context.Get(m_isolate);
+  v8::Context::Scope context_scope(context);
+  {
+    v8::TryCatch try_catch(m_isolate);
+    body(context);
+    if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      report_uncaught(try_catch.Exception(), "error: Uncaught");
+      fail(Failure::worker_error);
+      return;
+    }
+  }
+  m_isolate->PerformMicrotaskCheckpoint();
+  if (!m_unhandled.empty()) {
+    for (auto& [promise, reason] : m_unhandled) {
+      report_uncaught(reason.Get(m_isolate), "error: Uncaught (in promise)");
+    }
+    m_unhandled.clear();
+    fail(Failure::worker_error);
+  }
+  if (m_heap_limit_hit) {
+    print(2, "worker exceeded its memory limit (" + std::to_string(m_options.memory_limit_mb) +
+                 " MB)");
+    fail(Failure::limit);
+  }
+}
+
+void WorkerImpl::report_uncaught(v8::Local<v8::Value> exception, const char* prefix) {
+  print(2, std::string(prefix) + " " + describe_exception(m_isolate, exception));
+}
+
+void WorkerImpl::fail(Failure reason) {
+  if (m_state == WorkerState::terminated || m_state == WorkerState::failed) {
+    return;
+  }
+  m_terminate_reason = reason;
+  m_state = WorkerState::failed;
+  fail_open_requests(reason);
+  m_io.stop();
+}
+
+void WorkerImpl::fail_open_requests(Failure reason) {
+  for (auto& pending : m_waiting_for_boot) {
+    pending.sink->fail(reason);
+  }
+  m_waiting_for_boot.clear();
+  for (auto& [id, sink] : m_requests) {
+    sink->fail(reason);
+  }
+  m_requests.clear();
+  m_in_flight = 0;
+}
+
+void WorkerImpl::print(int fd, std::string_view text) {
+  if (m_options.log) {
+    m_options.log(fd, text);
+    return;
+  }
+  std::string line(text);
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), fd == 2 ? stderr : stdout);
+}
+
+double WorkerImpl::now_ms() const {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_start)
+      .count();
+}
+
+void WorkerImpl::start_timer(double id, double delay_ms) {
+  auto timer = std::make_unique<boost::asio::steady_timer>(m_io);
+  timer->expires_after(std::chrono::microseconds(static_cast<long long>(delay_ms * 1000)));
+  timer->async_wait([this, id](const boost::system::error_code& error) {
+    if (error) {
+      return;  // cancelled: the timer is already gone
+    }
+    m_timers.erase(id);
+    run_js([&](v8::Local<v8::Context> context) {
+      v8::Local<v8::Value> args[] = {v8::Number::New(m_isolate, id)};
+      std::ignore = hook(m_isolate, m_hooks.fire_timer)->Call(context, context->Global(), 1, args);
+    });
+  });
+  m_timers[id] = std::move(timer);
+}
+
+void WorkerImpl::cancel_timer(double id) { m_timers.erase(id); }
+
+void WorkerImpl::on_promise_reject(v8::PromiseRejectMessage message) {
+  auto promise = message.GetPromise();
+  auto* isolate = promise->GetIsolate();
+  auto& self = from(isolate);
+  auto& list = self.m_unhandled;
+  if (message.GetEvent() == v8::kPromiseRejectWithNoHandler) {
+    list.emplace_back(v8::Global<v8::Promise>(isolate, promise),
+                      v8::Global<v8::Value>(isolate, message.GetValue()));
+  } else if (message.GetEvent() == v8::kPromiseHandlerAddedAfterReject) {
+    std::erase_if(list, [&](auto& entry) { return entry.first.Get(isolate) == promise; });
+  }
+}
+
+v8::MaybeLocal<v8::Value> WorkerImpl::prepare_stack_trace(v8::Local<v8::Context> context,
+                                                          v8::Local<v8::Value> error,
+                                                          v8::Local<v8::Array> sites) {
+  auto* isolate = context->GetIsolate();
+  auto& self = from(isolate);
+  static thread_local bool formatting = false;
+  if (formatting || self.m_hooks.format_stack.IsEmpty()) {
+    return error->ToString(context).FromMaybe(v8::Local<v8::String>());
+  }
+  formatting = true;
+  v8::Local<v8::Value> args[] = {error, sites};
+  auto result = hook(isolate, self.m_hooks.format_stack)->Call(context, context->Global(), 2, args);
+  formatting = false;
+  return result;
+}
+
+v8::MaybeLocal<v8::Promise> WorkerImpl::import_dynamically(v8::Local<v8::Context> context,
+                                                           v8::Local<v8::Data> options,
+                                                           v8::Local<v8::Value> resource_name,
+                                                           v8::Local<v8::String> specifier,
+                                                           v8::Local<v8::FixedArray> assertions) {
+  auto* isolate = context->GetIsolate();
+  auto& self = from(isolate);
+  v8::EscapableHandleScope scope(isolate);
+  auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+  v8::TryCatch try_catch(isolate);
+  auto referrer = to_utf8(isolate, resource_name);
+  if (referrer.find("://") == std::string::npos) {
+    referrer = self.m_main_url.empty() ? "file:///" : self.m_main_url;
+  }
+  auto reject = [&](v8::Local<v8::Value> reason) {
+    std::ignore = resolver->Reject(context, reason);
+    return scope.Escape(resolver->GetPromise());
+  };
+  std::string url;
+  try {
+    url = self.m_loader->resolve(to_utf8(isolate, specifier), referrer);
+  } catch (const std::exception& error) {
+    return reject(v8::Exception::TypeError(v8_str(isolate, error.what())));
+  }
+  v8::Local<v8::Module> module;
+  if (!self.m_loader->load(context, url).ToLocal(&module)) {
+    return reject(try_catch.Exception());
+  }
+  if (module->GetStatus() == v8::Module::kErrored) {
+    return reject(module->GetException());
+  }
+  v8::Local<v8::Value> evaluation;
+  if (!module->Evaluate(context).ToLocal(&evaluation)) {
+    return reject(try_catch.Exception());
+  }
+  v8::Local<v8::Value> args[] = {evaluation, module->GetModuleNamespace()};
+  v8::Local<v8::Value> chained;
+  if (!hook(isolate, self.m_hooks.then_namespace)
+           ->Call(context, context->Global(), 2, args)
+           .ToLocal(&chained)) {
+    return reject(try_catch.Exception());
+  }
+  std::ignore = resolver->Resolve(context, chained);
+  return scope.Escape(resolver->GetPromise());
+}
+
+void WorkerImpl::init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
+                                  v8::Local<v8::Object> meta) {
+  auto* isolate = context->GetIsolate();
+  auto& self = from(isolate);
+  auto url = self.m_loader->url_of(module);
+  std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "url"), v8_str(isolate, url));
+  std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "main"),
+                                 v8::Boolean::New(isolate, url == self.m_main_url));
+  if (url.rfind("file://", 0) == 0) {
+    auto path = file_url_to_path(url);
+    std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "filename"), v8_str(isolate, path));
+    std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "dirname"),
+                                   v8_str(isolate, path.substr(0, path.rfind('/'))));
+  }
+  auto resolve = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    auto* iso = info.GetIsolate();
+    try {
+      auto resolved = WorkerImpl::from(iso).m_loader->resolve(to_utf8(iso, info[0]),
+                                                              to_utf8(iso, info.Data()));
+      info.GetReturnValue().Set(v8_str(iso, resolved));
+    } catch (const std::exception& error) {
+      throw_type_error(iso, error.what());
+    }
+  };
+  std::ignore = meta->CreateDataProperty(
+      context, v8_str(isolate, "resolve"),
+      v8::Function::New(context, resolve, v8_str(isolate, url)).ToLocalChecked());
+}
+
+std::size_t WorkerImpl::near_heap_limit(void* data, std::size_t current, std::size_t) {
+  auto* self = static_cast<WorkerImpl*>(data);
+  self->m_heap_limit_hit = true;
+  self->m_terminate_reason = Failure::limit;
+  self->m_isolate->TerminateExecution();
+  // Headroom so that V8 can unwind to the point where termination takes effect.
+  return current + (current / 2);
+}
+
+}  // namespace runtime

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "runtime/http.hpp"
+
+namespace runtime {
+
+// Console output of a worker, one call per line; called on the worker's thread.
+using LogFn = std::function<void(int fd, std::string_view line)>;
+
+struct WorkerOptions {
+  std::string name;            // the function's slug; shown in logs
+  std::string main_module;     // file:// URL of the entry module; empty for eval-only workers
+  std::filesystem::path root;  // Deno.readFile/readTextFile may read only below this folder
+  std::vector<std::pair<std::string, std::string>> env;  // exactly what Deno.env sees
+  std::size_t memory_limit_mb = 256;
+  LogFn log;
+};
+
+// What an evaluated snippet produced: `type` is its typeof (or "throws"), `value` its
+// String() form (or the exception's "Name: message").
+struct EvalResult {
+  std::string type;
+  std::string value;
+};
+
+enum class WorkerState { booting, ready, failed, terminated };
+
+class WorkerImpl;
+
+// One isolate + one context + one event loop on a thread of its own. Every public
+// method may be called from any thread; work reaches the isolate as posted tasks.
+class Worker {
+ public:
+  explicit Worker(WorkerOptions options);
+  ~Worker();  // terminates running JavaScript and joins the thread
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Queues a request; the response (or a Failure) arrives through `sink`.
+  void dispatch(HttpRequest request, std::shared_ptr<ResponseSink> sink);
+
+  // Runs a classic script; a returned promise is awaited (the loop keeps running).
+  std::future<EvalResult> eval(std::string source);
+
+  // Stops the worker: running JavaScript is interrupted and open requests fail with
+  // `reason`.
+  void terminate(Failure reason);
+
+  WorkerState state() const;
+  const std::string& name() const;
+  std::size_t in_flight() const;
+
+ private:
+  std::unique_ptr<WorkerImpl> m_impl;
+};
+
+}  // namespace runtime

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <v8.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "runtime/module_loader.hpp"
+#include "runtime/worker.hpp"
+
+namespace runtime {
+
+// The worker's insides, shared by worker.cpp and the native ops (api/). Everything
+// below "worker thread only" runs on the worker's own thread.
+class WorkerImpl {
+ public:
+  explicit WorkerImpl(WorkerOptions options);
+  ~WorkerImpl();
+
+  void dispatch(HttpRequest request, std::shared_ptr<ResponseSink> sink);
+  std::future<EvalResult> eval(std::string source);
+  void terminate(Failure reason);
+  WorkerState state() const { return m_state; }
+  std::size_t in_flight() const { return m_in_flight; }
+  const WorkerOptions& options() const { return m_options; }
+
+  // Worker thread only.
+  static WorkerImpl& from(v8::Isolate* isolate);
+  v8::Isolate* isolate() const { return m_isolate; }
+  ModuleLoader& loader() { return *m_loader; }
+  void print(int fd, std::string_view text);
+  double now_ms() const;
+  double time_origin_ms() const { return m_time_origin_ms; }
+  void start_timer(double id, double delay_ms);
+  void cancel_timer(double id);
+  // The sink of an open request; null when the id is unknown or already answered.
+  std::shared_ptr<ResponseSink> sink(std::uint32_t id);
+  void finish_request(std::uint32_t id);  // the response ended (or failed)
+
+ private:
+  struct Hooks {
+    v8::Global<v8::Function> boot;
+    v8::Global<v8::Function> dispatch;
+    v8::Global<v8::Function> fire_timer;
+    v8::Global<v8::Function> format_stack;
+    v8::Global<v8::Function> finish_boot;
+    v8::Global<v8::Function> then_namespace;
+  };
+  struct PendingRequest {
+    HttpRequest request;
+    std::shared_ptr<ResponseSink> sink;
+  };
+
+  void thread_main();
+  void setup_isolate();
+  void boot_module();
+  void on_booted(bool ok);
+  void run_request(PendingRequest pending);
+  // Runs `body` with the isolate entered, then drains microtasks and reports what went
+  // uncaught. Every task the loop runs goes through here.
+  template <typename Body>
+  void run_js(Body&& body);
+  void report_uncaught(v8::Local<v8::Value> exception, const char* prefix);
+  void fail(Failure reason);
+  void fail_open_requests(Failure reason);
+
+  static void on_promise_reject(v8::PromiseRejectMessage message);
+  static v8::MaybeLocal<v8::Value> prepare_stack_trace(v8::Local<v8::Context> context,
+                                                       v8::Local<v8::Value> error,
+                                                       v8::Local<v8::Array> sites);
+  static v8::MaybeLocal<v8::Promise> import_dynamically(v8::Local<v8::Context> context,
+                                                        v8::Local<v8::Data> options,
+                                                        v8::Local<v8::Value> resource_name,
+                                                        v8::Local<v8::String> specifier,
+                                                        v8::Local<v8::FixedArray> assertions);
+  static void init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
+                               v8::Local<v8::Object> meta);
+  static std::size_t near_heap_limit(void* data, std::size_t current, std::size_t initial);
+
+  WorkerOptions m_options;
+  boost::asio::io_context m_io{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_keep_running{
+      m_io.get_executor()};
+  std::atomic<WorkerState> m_state{WorkerState::booting};
+  std::atomic<std::size_t> m_in_flight{0};
+  std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+  double m_time_origin_ms = 0;
+
+  std::mutex m_isolate_mutex;  // guards m_isolate against terminate() from other threads
+  std::unique_ptr<v8::ArrayBuffer::Allocator> m_allocator;
+  v8::Isolate* m_isolate = nullptr;
+  v8::Global<v8::Context> m_context;
+  Hooks m_hooks;
+  std::unique_ptr<ModuleSourceProvider> m_provider;
+  std::unique_ptr<ModuleLoader> m_loader;
+  std::string m_main_url;
+  Failure m_terminate_reason = Failure::worker_error;
+  bool m_heap_limit_hit = false;
+
+  std::deque<PendingRequest> m_waiting_for_boot;
+  std::unordered_map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;
+  std::uint32_t m_next_request_id = 1;
+  std::unordered_map<double, std::unique_ptr<boost::asio::steady_timer>> m_timers;
+  std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> m_unhandled;
+
+  std::thread m_thread;  // last: starts once everything above exists
+};
+
+}  // namespace runtime

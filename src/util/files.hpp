@@ -1,0 +1,25 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace util {
+
+// Reads a whole file; throws util::Error naming the file when it cannot.
+std::string read_file(const std::filesystem::path& path);
+
+// Reads a whole file, or nothing when it does not exist or cannot be read.
+std::optional<std::string> try_read_file(const std::filesystem::path& path);
+
+// Writes through a temporary file and a rename, so readers never see half a file.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+
+// True when `path` (made absolute and normalised, symlinks resolved) lies inside `root`.
+bool is_within(const std::filesystem::path& root, const std::filesystem::path& path);
+
+// `$SBFN_CACHE_DIR`, else `$XDG_CACHE_HOME/sbfn`, else `~/.cache/sbfn`.
+std::filesystem::path cache_dir();
+
+}  // namespace util
