@@ -1,18 +1,19 @@
 // sbfn: the Supabase Edge Functions workflow in one binary.
-#include <CLI/CLI.hpp>
-#include <cstdio>
-
 #include "cli/commands/commands.hpp"
 #include "runtime/embedded.hpp"
 #include "runtime/runtime.hpp"
 #include "util/error.hpp"
 
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
 int main(int argc, char** argv) {
   runtime::init(runtime::embedded_assets());
   CLI::App app{"sbfn: Supabase Edge Functions on your own machine and servers, without Docker",
                "sbfn"};
-  app.set_version_flag("-V,--version", std::string("sbfn ") + SBFN_VERSION + " (V8 " +
-                                           runtime::v8_version() + ")");
+  app.set_version_flag("-V,--version",
+                       std::string("sbfn ") + SBFN_VERSION + " (V8 " + runtime::v8_version() + ")");
   app.require_subcommand(1);
   app.failure_message(CLI::FailureMessage::help);
 

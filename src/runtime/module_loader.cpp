@@ -42,8 +42,7 @@ v8::MaybeLocal<v8::Module> ModuleLoader::load(v8::Local<v8::Context> context,
   return scope.Escape(module);
 }
 
-std::string ModuleLoader::resolve(const std::string& specifier,
-                                  const std::string& referrer) const {
+std::string ModuleLoader::resolve(const std::string& specifier, const std::string& referrer) const {
   return resolve_specifier(specifier, referrer);
 }
 
@@ -87,8 +86,8 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
   if (type == MediaType::declaration) {
     // Types only (`import "jsr:@supabase/functions-js/edge-runtime.d.ts"`): an empty
     // module, and no fetch at all.
-    v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false,
-                            false, true);
+    v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false, false,
+                            true);
     v8::ScriptCompiler::Source source(v8_str(m_isolate, ""), origin);
     module = v8::ScriptCompiler::CompileModule(m_isolate, &source).ToLocalChecked();
   } else {
@@ -103,8 +102,8 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
       if (!transpiled.source_map.empty()) {
         m_source_maps.emplace(url, SourceMap::parse(transpiled.source_map));
       }
-      v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false,
-                              false, true);
+      v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false, false,
+                              true);
       v8::ScriptCompiler::Source source(v8_str(m_isolate, transpiled.code), origin);
       if (!v8::ScriptCompiler::CompileModule(m_isolate, &source).ToLocal(&module)) {
         throw PendingJsException{};
@@ -134,8 +133,8 @@ std::string ModuleLoader::url_of(v8::Local<v8::Module> module) const {
   return record ? record->url : std::string();
 }
 
-std::optional<SourceMap::Position> ModuleLoader::original_position(const std::string& url,
-                                                                   int line, int column) const {
+std::optional<SourceMap::Position> ModuleLoader::original_position(const std::string& url, int line,
+                                                                   int column) const {
   auto it = m_source_maps.find(url);
   if (it == m_source_maps.end()) {
     return std::nullopt;

@@ -1,13 +1,13 @@
 #pragma once
 
+#include "runtime/module_source.hpp"
+#include "runtime/source_map.hpp"
+
 #include <v8.h>
 
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "runtime/module_source.hpp"
-#include "runtime/source_map.hpp"
 
 namespace runtime {
 

@@ -1,15 +1,16 @@
 #include "runtime/module_source.hpp"
 
-#include <vector>
-
 #include "util/error.hpp"
 #include "util/files.hpp"
+
+#include <vector>
 
 namespace runtime {
 namespace {
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 bool starts_with(const std::string& s, std::string_view prefix) {
@@ -138,7 +139,8 @@ std::string path_to_file_url(const std::string& absolute_path) {
   static constexpr char k_hex[] = "0123456789ABCDEF";
   std::string url = "file://";
   for (unsigned char c : absolute_path) {
-    bool plain = std::isalnum(c) || std::string_view("/-_.~!$&'()*+,;=:@").find(c) != std::string_view::npos;
+    bool plain =
+        std::isalnum(c) || std::string_view("/-_.~!$&'()*+,;=:@").find(c) != std::string_view::npos;
     if (plain) {
       url += static_cast<char>(c);
     } else {

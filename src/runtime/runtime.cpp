@@ -1,11 +1,11 @@
 #include "runtime/runtime.hpp"
 
+#include "runtime/assets.hpp"
+
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
 #include <mutex>
-
-#include "runtime/assets.hpp"
 
 namespace runtime {
 namespace {
@@ -26,8 +26,12 @@ void init(const Assets& assets) {
   });
 }
 
-const Assets& assets() { return g_assets; }
+const Assets& assets() {
+  return g_assets;
+}
 
-const char* v8_version() { return v8::V8::GetVersion(); }
+const char* v8_version() {
+  return v8::V8::GetVersion();
+}
 
 }  // namespace runtime

@@ -5,10 +5,10 @@
 //   Worker              one isolate + context + event loop thread (worker.hpp)
 //   HttpRequest, ResponseSink, Failure    the request contract (http.hpp)
 
-#include <string_view>
-
 #include "runtime/http.hpp"
 #include "runtime/worker.hpp"
+
+#include <string_view>
 
 namespace runtime {
 

@@ -2,14 +2,14 @@
 // startup snapshot holding the result.
 //   sbfn_snapshot worker   <bundle.js> <out.snapshot>   the runtime, with native ops
 //   sbfn_snapshot compiler <bundle.js> <out.snapshot>   the compiler isolate (sucrase)
-#include <cstdio>
-#include <cstring>
-#include <string>
-
 #include "runtime/api/ops.hpp"
 #include "runtime/assets.hpp"
 #include "runtime/v8_util.hpp"
 #include "util/files.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
 
 int main(int argc, char** argv) {
   if (argc != 4 || (std::strcmp(argv[1], "worker") != 0 && std::strcmp(argv[1], "compiler") != 0)) {

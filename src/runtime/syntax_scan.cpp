@@ -1,16 +1,20 @@
 // Cheap textual scans over JavaScript/TypeScript source. They decide which compiler a
 // file needs and rewrite import attributes; a false positive only costs compile time.
+#include "runtime/transpiler.hpp"
+
 #include <cctype>
 #include <string>
 #include <string_view>
 
-#include "runtime/transpiler.hpp"
-
 namespace runtime {
 namespace {
 
-bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
-bool is_ident_char(char c) { return is_ident_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
+bool is_ident_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+}
+bool is_ident_char(char c) {
+  return is_ident_start(c) || std::isdigit(static_cast<unsigned char>(c));
+}
 
 size_t skip_space(const std::string& s, size_t i) {
   while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) {

@@ -1,5 +1,11 @@
 #include "runtime/transpiler.hpp"
 
+#include "runtime/assets.hpp"
+#include "runtime/v8_util.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/hash.hpp"
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -7,12 +13,6 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
-
-#include "runtime/assets.hpp"
-#include "runtime/v8_util.hpp"
-#include "util/error.hpp"
-#include "util/files.hpp"
-#include "util/hash.hpp"
 
 namespace runtime {
 namespace {
@@ -58,8 +58,7 @@ class TranspilerImpl {
     if (auto cached = lookup(key)) {
       return *cached;
     }
-    std::packaged_task<Transpiled()> task(
-        [&] { return compile(url, code, type, use_typescript); });
+    std::packaged_task<Transpiled()> task([&] { return compile(url, code, type, use_typescript); });
     auto result = task.get_future();
     {
       std::lock_guard lock(m_mutex);
@@ -147,8 +146,8 @@ class TranspilerImpl {
     v8::Local<v8::Value> result;
     if (!fn.As<v8::Function>()->Call(context, global, 4, args).ToLocal(&result)) {
       auto message = describe_exception(m_isolate, try_catch.Exception());
-      throw util::Error("The module's source code could not be parsed: " + message +
-                        "\n    at " + url);
+      throw util::Error("The module's source code could not be parsed: " + message + "\n    at " +
+                        url);
     }
     auto array = result.As<v8::Array>();
     return {to_utf8(m_isolate, array->Get(context, 0).ToLocalChecked()),
@@ -159,7 +158,8 @@ class TranspilerImpl {
     if (m_isolate) {
       return;
     }
-    m_blob = {assets().compiler_snapshot.data(), static_cast<int>(assets().compiler_snapshot.size())};
+    m_blob = {assets().compiler_snapshot.data(),
+              static_cast<int>(assets().compiler_snapshot.size())};
     m_allocator = v8::ArrayBuffer::Allocator::NewDefaultAllocator();
     v8::Isolate::CreateParams params;
     params.snapshot_blob = &m_blob;
@@ -175,8 +175,9 @@ class TranspilerImpl {
     if (m_typescript_loaded) {
       return;
     }
-    auto source = v8::String::NewExternalOneByte(m_isolate, new ExternalSource(assets().typescript_js))
-                      .ToLocalChecked();
+    auto source =
+        v8::String::NewExternalOneByte(m_isolate, new ExternalSource(assets().typescript_js))
+            .ToLocalChecked();
     v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, "sbfn:typescript.js"));
     auto script = v8::Script::Compile(context, source, &origin).ToLocalChecked();
     std::ignore = script->Run(context).ToLocalChecked();

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "runtime/module_source.hpp"
+
 #include <memory>
 #include <string>
-
-#include "runtime/module_source.hpp"
 
 namespace runtime {
 

@@ -1,11 +1,12 @@
 #include "runtime/worker.hpp"
 
-#include <boost/asio/post.hpp>
-#include <cstdio>
-
 #include "runtime/assets.hpp"
 #include "runtime/v8_util.hpp"
 #include "runtime/worker_impl.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <cstdio>
 
 namespace runtime {
 namespace {
@@ -36,11 +37,21 @@ Worker::~Worker() = default;
 void Worker::dispatch(HttpRequest request, std::shared_ptr<ResponseSink> sink) {
   m_impl->dispatch(std::move(request), std::move(sink));
 }
-std::future<EvalResult> Worker::eval(std::string source) { return m_impl->eval(std::move(source)); }
-void Worker::terminate(Failure reason) { m_impl->terminate(reason); }
-WorkerState Worker::state() const { return m_impl->state(); }
-const std::string& Worker::name() const { return m_impl->options().name; }
-std::size_t Worker::in_flight() const { return m_impl->in_flight(); }
+std::future<EvalResult> Worker::eval(std::string source) {
+  return m_impl->eval(std::move(source));
+}
+void Worker::terminate(Failure reason) {
+  m_impl->terminate(reason);
+}
+WorkerState Worker::state() const {
+  return m_impl->state();
+}
+const std::string& Worker::name() const {
+  return m_impl->options().name;
+}
+std::size_t Worker::in_flight() const {
+  return m_impl->in_flight();
+}
 
 // --- WorkerImpl: any thread ---------------------------------------------------------
 
@@ -59,13 +70,19 @@ void WorkerImpl::dispatch(HttpRequest request, std::shared_ptr<ResponseSink> sin
     return;
   }
   ++m_in_flight;
-  boost::asio::post(m_io, [this, pending = PendingRequest{std::move(request), std::move(sink)}]() mutable {
-    if (m_state == WorkerState::booting) {
-      m_waiting_for_boot.push_back(std::move(pending));
-    } else {
-      run_request(std::move(pending));
-    }
+  auto pending =
+      std::make_shared<PendingRequest>(PendingRequest{std::move(request), std::move(sink)});
+  boost::asio::post(m_io, [this, pending] {
+    after_boot([this, pending](bool) { run_request(std::move(*pending)); });
   });
+}
+
+void WorkerImpl::after_boot(AfterBoot task) {
+  if (m_state == WorkerState::booting) {
+    m_waiting_for_boot.push_back(std::move(task));
+  } else {
+    task(m_state == WorkerState::ready);
+  }
 }
 
 void WorkerImpl::terminate(Failure reason) {
@@ -88,48 +105,54 @@ std::future<EvalResult> WorkerImpl::eval(std::string source) {
   auto promise = std::make_shared<std::promise<EvalResult>>();
   auto future = promise->get_future();
   boost::asio::post(m_io, [this, promise, source = std::move(source)] {
-    run_js([&](v8::Local<v8::Context> context) {
-      auto* isolate = m_isolate;
-      v8::TryCatch try_catch(isolate);
-      auto describe = [isolate](v8::Local<v8::Value> value) {
-        return EvalResult{to_utf8(isolate, value->TypeOf(isolate)), to_utf8(isolate, value)};
-      };
-      auto thrown = [isolate](v8::Local<v8::Value> exception) {
-        return EvalResult{"throws", to_utf8(isolate, exception)};
-      };
-      v8::ScriptOrigin origin(isolate, v8_str(isolate, "sbfn:eval"));
-      v8::Local<v8::Script> script;
-      v8::Local<v8::Value> result;
-      if (!v8::Script::Compile(context, v8_str(isolate, source), &origin).ToLocal(&script) ||
-          !script->Run(context).ToLocal(&result)) {
-        promise->set_value(thrown(try_catch.Exception()));
+    after_boot([this, promise, source](bool booted) {
+      if (!booted) {
+        promise->set_value({"throws", "Error: the worker's main module failed to boot"});
         return;
       }
-      if (!result->IsPromise()) {
-        promise->set_value(describe(result));
-        return;
-      }
-      // Settles the std::promise from whichever reaction runs; the holder is freed then.
-      struct Holder {
-        std::shared_ptr<std::promise<EvalResult>> promise;
-        bool threw;
-      };
-      auto on_settle = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-        auto* holder = static_cast<Holder*>(info.Data().As<v8::External>()->Value());
-        auto* iso = info.GetIsolate();
-        auto value = info[0];
-        holder->promise->set_value(
-            holder->threw ? EvalResult{"throws", to_utf8(iso, value)}
-                          : EvalResult{to_utf8(iso, value->TypeOf(iso)), to_utf8(iso, value)});
-        delete holder;
-      };
-      auto* ok = new Holder{promise, false};
-      auto* err = new Holder{promise, true};
-      auto ok_fn = v8::Function::New(context, on_settle, v8::External::New(isolate, ok))
-                       .ToLocalChecked();
-      auto err_fn = v8::Function::New(context, on_settle, v8::External::New(isolate, err))
-                        .ToLocalChecked();
-      std::ignore = result.As<v8::Promise>()->Then(context, ok_fn, err_fn);
+      run_js([&](v8::Local<v8::Context> context) {
+        auto* isolate = m_isolate;
+        v8::TryCatch try_catch(isolate);
+        auto describe = [isolate](v8::Local<v8::Value> value) {
+          return EvalResult{to_utf8(isolate, value->TypeOf(isolate)), to_utf8(isolate, value)};
+        };
+        auto thrown = [isolate](v8::Local<v8::Value> exception) {
+          return EvalResult{"throws", to_utf8(isolate, exception)};
+        };
+        v8::ScriptOrigin origin(isolate, v8_str(isolate, "sbfn:eval"));
+        v8::Local<v8::Script> script;
+        v8::Local<v8::Value> result;
+        if (!v8::Script::Compile(context, v8_str(isolate, source), &origin).ToLocal(&script) ||
+            !script->Run(context).ToLocal(&result)) {
+          promise->set_value(thrown(try_catch.Exception()));
+          return;
+        }
+        if (!result->IsPromise()) {
+          promise->set_value(describe(result));
+          return;
+        }
+        // Settles the std::promise from whichever reaction runs; the holder is freed then.
+        struct Holder {
+          std::shared_ptr<std::promise<EvalResult>> promise;
+          bool threw;
+        };
+        auto on_settle = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+          auto* holder = static_cast<Holder*>(info.Data().As<v8::External>()->Value());
+          auto* iso = info.GetIsolate();
+          auto value = info[0];
+          holder->promise->set_value(
+              holder->threw ? EvalResult{"throws", to_utf8(iso, value)}
+                            : EvalResult{to_utf8(iso, value->TypeOf(iso)), to_utf8(iso, value)});
+          delete holder;
+        };
+        auto* ok = new Holder{promise, false};
+        auto* err = new Holder{promise, true};
+        auto ok_fn =
+            v8::Function::New(context, on_settle, v8::External::New(isolate, ok)).ToLocalChecked();
+        auto err_fn =
+            v8::Function::New(context, on_settle, v8::External::New(isolate, err)).ToLocalChecked();
+        std::ignore = result.As<v8::Promise>()->Then(context, ok_fn, err_fn);
+      });
     });
   });
   return future;
@@ -207,7 +230,8 @@ void WorkerImpl::setup_isolate() {
   auto hooks = global->Get(context, key).ToLocalChecked().As<v8::Object>();
   std::ignore = global->Delete(context, key);
   auto get = [&](const char* name, v8::Global<v8::Function>& slot) {
-    slot.Reset(isolate, hooks->Get(context, v8_str(isolate, name)).ToLocalChecked().As<v8::Function>());
+    slot.Reset(isolate,
+               hooks->Get(context, v8_str(isolate, name)).ToLocalChecked().As<v8::Function>());
   };
   get("boot", m_hooks.boot);
   get("dispatch", m_hooks.dispatch);
@@ -223,7 +247,10 @@ void WorkerImpl::setup_isolate() {
   auto info = v8::Object::New(isolate);
   std::ignore = info->Set(context, v8_str(isolate, "name"), v8_str(isolate, m_options.name));
   std::ignore = info->Set(context, v8_str(isolate, "mainModule"), v8_str(isolate, m_main_url));
-  std::ignore = info->Set(context, v8_str(isolate, "root"), v8_str(isolate, m_options.root.string()));
+  std::ignore =
+      info->Set(context, v8_str(isolate, "root"), v8_str(isolate, m_options.root.string()));
+  std::ignore = info->Set(context, v8_str(isolate, "requireHandler"),
+                          v8::Boolean::New(isolate, m_options.require_handler));
   v8::Local<v8::Value> args[] = {env, info};
   v8::TryCatch try_catch(isolate);
   if (hook(isolate, m_hooks.boot)->Call(context, global, 2, args).IsEmpty()) {
@@ -247,17 +274,14 @@ void WorkerImpl::boot_module() {
       boot_failed();
       return;
     }
-    auto done = v8::Function::New(
-                    context,
-                    [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-                      auto& self = WorkerImpl::from(info.GetIsolate());
-                      if (!info[0]->IsNullOrUndefined()) {
-                        self.print(2, "worker boot error: " +
-                                          describe_exception(info.GetIsolate(), info[0]));
-                      }
-                      self.on_booted(info[0]->IsNullOrUndefined());
-                    })
-                    .ToLocalChecked();
+    auto done =
+        v8::Function::New(context, [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+          auto& self = WorkerImpl::from(info.GetIsolate());
+          if (!info[0]->IsNullOrUndefined()) {
+            self.print(2, "worker boot error: " + describe_exception(info.GetIsolate(), info[0]));
+          }
+          self.on_booted(info[0]->IsNullOrUndefined());
+        }).ToLocalChecked();
     v8::Local<v8::Value> args[] = {evaluation, module->GetModuleNamespace(), done};
     if (hook(m_isolate, m_hooks.finish_boot)->Call(context, context->Global(), 3, args).IsEmpty()) {
       boot_failed();
@@ -269,23 +293,14 @@ void WorkerImpl::on_booted(bool ok) {
   if (m_state != WorkerState::booting) {
     return;
   }
+  m_state = ok ? WorkerState::ready : WorkerState::failed;
   if (!ok) {
-    m_state = WorkerState::failed;
     m_terminate_reason = Failure::boot_error;
-    for (auto& pending : m_waiting_for_boot) {
-      --m_in_flight;
-      pending.sink->fail(Failure::boot_error);
-    }
-    m_waiting_for_boot.clear();
-    m_io.stop();
-    return;
   }
-  m_state = WorkerState::ready;
   auto waiting = std::move(m_waiting_for_boot);
-  for (auto& pending : waiting) {
-    boost::asio::post(m_io, [this, pending = std::move(pending)]() mutable {
-      run_request(std::move(pending));
-    });
+  m_waiting_for_boot.clear();
+  for (auto& task : waiting) {
+    boost::asio::post(m_io, [task = std::move(task), ok] { task(ok); });
   }
 }
 
@@ -309,10 +324,9 @@ void WorkerImpl::run_request(PendingRequest pending) {
     if (!request.body.empty()) {
       body = bytes_to_js(m_isolate, std::move(request.body));
     }
-    v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(m_isolate, id),
-                                   v8_str(m_isolate, request.method),
-                                   v8_str(m_isolate, request.url),
-                                   v8::Array::New(m_isolate, flat.data(), flat.size()), body};
+    v8::Local<v8::Value> args[] = {
+        v8::Integer::NewFromUnsigned(m_isolate, id), v8_str(m_isolate, request.method),
+        v8_str(m_isolate, request.url), v8::Array::New(m_isolate, flat.data(), flat.size()), body};
     std::ignore = hook(m_isolate, m_hooks.dispatch)->Call(context, context->Global(), 5, args);
   });
 }
@@ -375,10 +389,12 @@ void WorkerImpl::fail(Failure reason) {
 }
 
 void WorkerImpl::fail_open_requests(Failure reason) {
-  for (auto& pending : m_waiting_for_boot) {
-    pending.sink->fail(reason);
-  }
+  // Waiting tasks learn that there will be no boot; requests among them fail.
+  auto waiting = std::move(m_waiting_for_boot);
   m_waiting_for_boot.clear();
+  for (auto& task : waiting) {
+    task(false);
+  }
   for (auto& [id, sink] : m_requests) {
     sink->fail(reason);
   }
@@ -417,7 +433,9 @@ void WorkerImpl::start_timer(double id, double delay_ms) {
   m_timers[id] = std::move(timer);
 }
 
-void WorkerImpl::cancel_timer(double id) { m_timers.erase(id); }
+void WorkerImpl::cancel_timer(double id) {
+  m_timers.erase(id);
+}
 
 void WorkerImpl::on_promise_reject(v8::PromiseRejectMessage message) {
   auto promise = message.GetPromise();
@@ -501,18 +519,19 @@ void WorkerImpl::init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::
   auto url = self.m_loader->url_of(module);
   std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "url"), v8_str(isolate, url));
   std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "main"),
-                                 v8::Boolean::New(isolate, url == self.m_main_url));
+                                         v8::Boolean::New(isolate, url == self.m_main_url));
   if (url.rfind("file://", 0) == 0) {
     auto path = file_url_to_path(url);
-    std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "filename"), v8_str(isolate, path));
+    std::ignore =
+        meta->CreateDataProperty(context, v8_str(isolate, "filename"), v8_str(isolate, path));
     std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "dirname"),
-                                   v8_str(isolate, path.substr(0, path.rfind('/'))));
+                                           v8_str(isolate, path.substr(0, path.rfind('/'))));
   }
   auto resolve = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
     auto* iso = info.GetIsolate();
     try {
-      auto resolved = WorkerImpl::from(iso).m_loader->resolve(to_utf8(iso, info[0]),
-                                                              to_utf8(iso, info.Data()));
+      auto resolved =
+          WorkerImpl::from(iso).m_loader->resolve(to_utf8(iso, info[0]), to_utf8(iso, info.Data()));
       info.GetReturnValue().Set(v8_str(iso, resolved));
     } catch (const std::exception& error) {
       throw_type_error(iso, error.what());

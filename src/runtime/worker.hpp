@@ -1,5 +1,7 @@
 #pragma once
 
+#include "runtime/http.hpp"
+
 #include <atomic>
 #include <cstddef>
 #include <filesystem>
@@ -10,8 +12,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "runtime/http.hpp"
 
 namespace runtime {
 
@@ -24,6 +24,9 @@ struct WorkerOptions {
   std::filesystem::path root;  // Deno.readFile/readTextFile may read only below this folder
   std::vector<std::pair<std::string, std::string>> env;  // exactly what Deno.env sees
   std::size_t memory_limit_mb = 256;
+  // A server's worker must register a request handler while it boots; a test file or
+  // script need not.
+  bool require_handler = true;
   LogFn log;
 };
 
@@ -50,7 +53,8 @@ class Worker {
   // Queues a request; the response (or a Failure) arrives through `sink`.
   void dispatch(HttpRequest request, std::shared_ptr<ResponseSink> sink);
 
-  // Runs a classic script; a returned promise is awaited (the loop keeps running).
+  // Runs a classic script once the main module has booted; a returned promise is
+  // awaited (the loop keeps running).
   std::future<EvalResult> eval(std::string source);
 
   // Stops the worker: running JavaScript is interrupted and open requests fail with

@@ -1,18 +1,18 @@
 #pragma once
 
-#include <v8.h>
+#include "runtime/module_loader.hpp"
+#include "runtime/worker.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <v8.h>
+
 #include <chrono>
 #include <deque>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
-
-#include "runtime/module_loader.hpp"
-#include "runtime/worker.hpp"
 
 namespace runtime {
 
@@ -56,12 +56,16 @@ class WorkerImpl {
     HttpRequest request;
     std::shared_ptr<ResponseSink> sink;
   };
+  // Work that must wait for the main module: runs with true once it booted, or with
+  // false when it failed to.
+  using AfterBoot = std::function<void(bool booted)>;
 
   void thread_main();
   void setup_isolate();
   void boot_module();
   void on_booted(bool ok);
   void run_request(PendingRequest pending);
+  void after_boot(AfterBoot task);
   // Runs `body` with the isolate entered, then drains microtasks and reports what went
   // uncaught. Every task the loop runs goes through here.
   template <typename Body>
@@ -103,7 +107,7 @@ class WorkerImpl {
   Failure m_terminate_reason = Failure::worker_error;
   bool m_heap_limit_hit = false;
 
-  std::deque<PendingRequest> m_waiting_for_boot;
+  std::deque<AfterBoot> m_waiting_for_boot;
   std::unordered_map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;
   std::uint32_t m_next_request_id = 1;
   std::unordered_map<double, std::unique_ptr<boost::asio::steady_timer>> m_timers;

@@ -1,5 +1,7 @@
 #include "util/files.hpp"
 
+#include "util/error.hpp"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -7,8 +9,6 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include "util/error.hpp"
 
 namespace util {
 

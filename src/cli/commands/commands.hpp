@@ -4,6 +4,7 @@
 // runs from the parsed values. main.cpp holds only the table of them.
 
 #include <CLI/CLI.hpp>
+
 #include <functional>
 #include <string>
 

@@ -1,8 +1,8 @@
 // Subcommands declared with their help text that this version does not implement yet.
 // They say so and exit 2; they never pretend to work.
-#include <cstdio>
-
 #include "cli/commands/commands.hpp"
+
+#include <cstdio>
 
 namespace cli {
 

@@ -1,7 +1,7 @@
-#include <filesystem>
-
 #include "cli/commands/commands.hpp"
 #include "runtime/server/server.hpp"
+
+#include <filesystem>
 
 namespace cli {
 namespace {
@@ -22,8 +22,8 @@ std::filesystem::path default_functions_dir() {
 
 int run(const ServeArgs& args) {
   server::ServeOptions options;
-  options.functions_dir =
-      args.functions_dir.empty() ? default_functions_dir() : std::filesystem::path(args.functions_dir);
+  options.functions_dir = args.functions_dir.empty() ? default_functions_dir()
+                                                     : std::filesystem::path(args.functions_dir);
   auto config = std::filesystem::path("supabase/config.toml");
   if (std::filesystem::exists(config)) {
     options.config_toml = config;

@@ -1,9 +1,9 @@
 // structuredClone over V8's serializer. Compiled without RTTI (see CMakeLists.txt):
 // it subclasses a V8 class, and Debian's libnode is built with -fno-rtti.
-#include <cstdlib>
-
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
+
+#include <cstdlib>
 
 namespace runtime::api {
 namespace {
@@ -14,8 +14,8 @@ class CloneDelegate : public v8::ValueSerializer::Delegate {
  public:
   explicit CloneDelegate(v8::Isolate* isolate) : m_isolate(isolate) {}
   void ThrowDataCloneError(v8::Local<v8::String> message) override {
-    m_isolate->ThrowException(v8::Exception::Error(
-        v8_str(m_isolate, "DataCloneError: " + to_utf8(m_isolate, message))));
+    m_isolate->ThrowException(
+        v8::Exception::Error(v8_str(m_isolate, "DataCloneError: " + to_utf8(m_isolate, message))));
   }
 
  private:
@@ -43,6 +43,8 @@ void structured_clone(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 }  // namespace
 
-std::vector<Op> clone_ops() { return {{"structured_clone", structured_clone}}; }
+std::vector<Op> clone_ops() {
+  return {{"structured_clone", structured_clone}};
+}
 
 }  // namespace runtime::api

@@ -27,7 +27,8 @@ void read_file(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
   if (root.empty() || !util::is_within(root, path)) {
     throw_coded(isolate, "PermissionDenied",
-                "Requires read access to \"" + path.string() + "\", which is outside the function's folder");
+                "Requires read access to \"" + path.string() +
+                    "\", which is outside the function's folder");
     return;
   }
   auto content = util::try_read_file(path);
@@ -43,6 +44,8 @@ void read_file(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 }  // namespace
 
-std::vector<Op> fs_ops() { return {{"read_file", read_file}}; }
+std::vector<Op> fs_ops() {
+  return {{"read_file", read_file}};
+}
 
 }  // namespace runtime::api

@@ -1,10 +1,10 @@
-#include <openssl/rand.h>
-
-#include <cstdio>
-
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 #include "runtime/worker_impl.hpp"
+
+#include <openssl/rand.h>
+
+#include <cstdio>
 
 namespace runtime::api {
 namespace {

@@ -23,6 +23,8 @@ void map_position(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 }  // namespace
 
-std::vector<Op> stack_ops() { return {{"map_position", map_position}}; }
+std::vector<Op> stack_ops() {
+  return {{"map_position", map_position}};
+}
 
 }  // namespace runtime::api

@@ -87,7 +87,8 @@ void encode_utf8_into(const v8::FunctionCallbackInfo<v8::Value>& info) {
   int read = 0;
   int written = text->WriteUtf8(isolate, out, static_cast<int>(view->ByteLength()), &read,
                                 v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
-  v8::Local<v8::Value> pair[] = {v8::Integer::New(isolate, read), v8::Integer::New(isolate, written)};
+  v8::Local<v8::Value> pair[] = {v8::Integer::New(isolate, read),
+                                 v8::Integer::New(isolate, written)};
   info.GetReturnValue().Set(v8::Array::New(isolate, pair, 2));
 }
 
@@ -96,7 +97,8 @@ void decode_utf8(const v8::FunctionCallbackInfo<v8::Value>& info) {
   const char* data = nullptr;
   size_t size = 0;
   if (!bytes_of(info[0], data, size)) {
-    throw_type_error(isolate, "The provided value is not of type '(ArrayBuffer or ArrayBufferView)'");
+    throw_type_error(isolate,
+                     "The provided value is not of type '(ArrayBuffer or ArrayBufferView)'");
     return;
   }
   bool fatal = info[1]->BooleanValue(isolate);

@@ -8,7 +8,8 @@ namespace runtime::api {
 const std::vector<Op>& all_ops() {
   static const std::vector<Op> ops = [] {
     std::vector<Op> out;
-    for (auto list : {text_ops(), misc_ops(), clone_ops(), timer_ops(), http_ops(), fs_ops(), stack_ops()}) {
+    for (auto list :
+         {text_ops(), misc_ops(), clone_ops(), timer_ops(), http_ops(), fs_ops(), stack_ops()}) {
       out.insert(out.end(), list.begin(), list.end());
     }
     return out;
@@ -20,10 +21,10 @@ void install_ops(v8::Local<v8::Context> context) {
   auto* isolate = context->GetIsolate();
   auto ops = v8::Object::New(isolate);
   for (const auto& op : all_ops()) {
-    auto fn = v8::FunctionTemplate::New(isolate, op.callback, {}, {}, 0,
-                                        v8::ConstructorBehavior::kThrow)
-                  ->GetFunction(context)
-                  .ToLocalChecked();
+    auto fn =
+        v8::FunctionTemplate::New(isolate, op.callback, {}, {}, 0, v8::ConstructorBehavior::kThrow)
+            ->GetFunction(context)
+            .ToLocalChecked();
     fn->SetName(v8_str(isolate, op.name));
     std::ignore = ops->Set(context, v8_str(isolate, op.name), fn);
   }

@@ -2,6 +2,7 @@
 import { ops } from "./web/ops.js";
 import { errors, fromOpError } from "./deno_errors.js";
 import { serve } from "./serve.js";
+import { test } from "./testing.js";
 
 const env = new Map();
 
@@ -59,6 +60,7 @@ export function makeDeno(inspect, v8Version) {
   return {
     env: envApi,
     serve,
+    test,
     errors,
     inspect,
     readFileSync,

@@ -7,6 +7,7 @@ import { formatStack } from "./stack.js";
 import { makeDeno, setEnv } from "./deno.js";
 import { adoptDefaultExport, dispatch, hasHandler } from "./serve.js";
 import { EdgeRuntime } from "./edge_runtime.js";
+import * as testing from "./testing.js";
 
 const global = globalThis;
 delete global.__ops;
@@ -22,10 +23,17 @@ for (const name of ["setTimeout", "setInterval", "clearTimeout", "clearInterval"
 define("EdgeRuntime", EdgeRuntime);
 define("Deno", makeDeno(inspect, ""));
 
+let requireHandler = true;
+
+// What the C++ side of `sbfn test` (and the unit tests) call, by symbol: not a global
+// name a function could collide with.
+Object.defineProperty(global, Symbol.for("sbfn.testing"), { value: { run: testing.run } });
+
 // Hooks the C++ side takes (and deletes from the global) when a worker starts.
 define("__sbfn", {
   boot(env, info) {
     setEnv(env);
+    requireHandler = info.requireHandler;
     global.Deno.version.v8 = info.v8Version ?? global.Deno.version.v8;
   },
   dispatch,
@@ -35,7 +43,7 @@ define("__sbfn", {
     Promise.resolve(evaluation).then(
       () => {
         adoptDefaultExport(namespace);
-        done(hasHandler() ? null : new Error("The function registered no request handler: call Deno.serve(handler) or export default { fetch }"));
+        done(hasHandler() || !requireHandler ? null : new Error("The function registered no request handler: call Deno.serve(handler) or export default { fetch }"));
       },
       (error) => done(error ?? new Error("module evaluation failed")),
     );

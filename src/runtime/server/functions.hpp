@@ -1,5 +1,8 @@
 #pragma once
 
+#include "runtime/runtime.hpp"
+#include "runtime/server/config.hpp"
+
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -8,9 +11,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "runtime/runtime.hpp"
-#include "runtime/server/config.hpp"
 
 namespace server {
 

@@ -1,12 +1,12 @@
 #include "runtime/server/log.hpp"
 
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <nlohmann/json.hpp>
 
 namespace server {
 namespace {
@@ -28,7 +28,8 @@ std::string paint(bool on, const char* code, std::string_view text) {
 std::string log_timestamp() {
   auto now = std::chrono::system_clock::now();
   auto seconds = std::chrono::system_clock::to_time_t(now);
-  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[32];
@@ -63,7 +64,8 @@ void Logger::request(std::string_view slug, std::string_view method, std::string
                             {"method", method},
                             {"path", path},
                             {"status", status},
-                            {"ms", static_cast<double>(static_cast<long long>(milliseconds * 100)) / 100}}
+                            {"ms",
+                             static_cast<double>(static_cast<long long>(milliseconds * 100)) / 100}}
                  .dump());
     return;
   }
@@ -78,11 +80,12 @@ void Logger::request(std::string_view slug, std::string_view method, std::string
 void Logger::event(std::string_view level, std::string_view message) {
   int fd = level == "error" || level == "warn" ? 2 : 1;
   if (m_format == Format::json) {
-    write(fd, nlohmann::json{{"time", log_timestamp()}, {"level", level}, {"message", message}}.dump());
+    write(fd,
+          nlohmann::json{{"time", log_timestamp()}, {"level", level}, {"message", message}}.dump());
     return;
   }
   bool color = fd == 2 ? m_color_err : m_color_out;
-  std::string prefix = level == "error" ? paint(color, "31", "error:")
+  std::string prefix = level == "error"  ? paint(color, "31", "error:")
                        : level == "warn" ? paint(color, "33", "warning:")
                                          : std::string();
   write(fd, prefix.empty() ? std::string(message) : prefix + " " + std::string(message));

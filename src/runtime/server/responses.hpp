@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string>
-
 #include "runtime/http.hpp"
+
+#include <string>
 
 namespace server {
 

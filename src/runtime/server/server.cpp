@@ -1,16 +1,17 @@
 #include "runtime/server/server.hpp"
 
+#include "runtime/server/functions.hpp"
+#include "runtime/server/server_state.hpp"
+#include "runtime/server/session.hpp"
+#include "util/error.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <thread>
 
-#include "runtime/server/functions.hpp"
-#include "runtime/server/server_state.hpp"
-#include "runtime/server/session.hpp"
-#include "util/error.hpp"
+#include <thread>
 
 namespace server {
 namespace {
@@ -31,8 +32,8 @@ std::vector<FunctionSpec> select_functions(const ServeOptions& options) {
     }
   }
   for (auto& config : configs) {
-    bool wanted = options.only.empty() ||
-                  std::find(options.only.begin(), options.only.end(), config.slug) != options.only.end();
+    bool wanted = options.only.empty() || std::find(options.only.begin(), options.only.end(),
+                                                    config.slug) != options.only.end();
     if (wanted) {
       specs.push_back({std::move(config), {}});
     }
@@ -64,17 +65,17 @@ class Listener {
   std::uint16_t port() const { return m_acceptor.local_endpoint().port(); }
 
   void accept() {
-    m_acceptor.async_accept(asio::make_strand(m_io), [this](boost::system::error_code error,
-                                                            tcp::socket socket) {
-      if (error == asio::error::operation_aborted || !m_acceptor.is_open()) {
-        return;
-      }
-      if (!error) {
-        socket.set_option(tcp::no_delay(true), error);
-        start_session(std::move(socket), m_state);
-      }
-      accept();
-    });
+    m_acceptor.async_accept(
+        asio::make_strand(m_io), [this](boost::system::error_code error, tcp::socket socket) {
+          if (error == asio::error::operation_aborted || !m_acceptor.is_open()) {
+            return;
+          }
+          if (!error) {
+            socket.set_option(tcp::no_delay(true), error);
+            start_session(std::move(socket), m_state);
+          }
+          accept();
+        });
   }
 
   void close() {
@@ -120,7 +121,8 @@ int serve(const ServeOptions& options) {
     log.event("warn", "no functions found in " + options.functions_dir.string());
   }
   for (const auto& spec : functions.specs()) {
-    log.event("info", "  - " + spec.config.slug + ": " + base + "/functions/v1/" + spec.config.slug +
+    log.event("info", "  - " + spec.config.slug + ": " + base + "/functions/v1/" +
+                          spec.config.slug +
                           (spec.config.verify_jwt ? "" : "  (no JWT verification)"));
   }
 

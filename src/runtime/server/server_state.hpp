@@ -1,10 +1,10 @@
 #pragma once
 
-#include <atomic>
-#include <cstddef>
-
 #include "runtime/server/functions.hpp"
 #include "runtime/server/log.hpp"
+
+#include <atomic>
+#include <cstddef>
 
 namespace server {
 

@@ -1,16 +1,17 @@
 #include "runtime/server/session.hpp"
 
+#include "runtime/server/responses.hpp"
+#include "runtime/server/router.hpp"
+#include "runtime/server/server_state.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
 #include <chrono>
 #include <deque>
 #include <optional>
-
-#include "runtime/server/responses.hpp"
-#include "runtime/server/router.hpp"
-#include "runtime/server/server_state.hpp"
 
 namespace server {
 namespace {
@@ -22,9 +23,13 @@ namespace http = beast::http;
 constexpr std::size_t k_header_limit = 16 * 1024;
 constexpr auto k_read_timeout = std::chrono::seconds(75);
 
-bool has_crlf(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
+bool has_crlf(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
 
-bool bodyless(int status) { return status == 204 || status == 304 || (status >= 100 && status < 200); }
+bool bodyless(int status) {
+  return status == 204 || status == 304 || (status >= 100 && status < 200);
+}
 
 // Response fields the server writes itself, whatever the function says.
 bool managed_field(std::string_view name) {
@@ -87,8 +92,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // --- the response, always on the connection's strand ---------------------------
 
-  void start_response(int status, runtime::HttpHeaders headers, std::string body,
-                      bool streaming) {
+  void start_response(int status, runtime::HttpHeaders headers, std::string body, bool streaming) {
     m_status = status;
     bool no_body = bodyless(status) || m_head_request;
     std::string out;
@@ -208,7 +212,8 @@ class Session : public std::enable_shared_from_this<Session> {
     runtime::HttpRequest request;
     request.method = m_method;
     auto host = message[http::field::host];
-    request.url = "http://" + std::string(host.empty() ? "localhost" : host) + where.function_target;
+    request.url =
+        "http://" + std::string(host.empty() ? "localhost" : host) + where.function_target;
     request.headers.reserve(std::distance(message.begin(), message.end()));
     for (const auto& field : message) {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
@@ -225,7 +230,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void finish_response() {
     m_response_done = true;
-    auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started);
+    auto elapsed =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started);
     m_state.log.request(m_slug, m_method, m_path, m_status, elapsed.count());
     if (m_counted) {
       --m_state.active_requests;
@@ -318,11 +324,10 @@ void SessionSink::start(int status, runtime::HttpHeaders headers, std::string bo
   if (!streaming) {
     m_finished = true;
   }
-  asio::post(m_session->executor(),
-             [session = m_session, status, headers = std::move(headers), body = std::move(body),
-              streaming]() mutable {
-               session->start_response(status, std::move(headers), std::move(body), streaming);
-             });
+  asio::post(m_session->executor(), [session = m_session, status, headers = std::move(headers),
+                                     body = std::move(body), streaming]() mutable {
+    session->start_response(status, std::move(headers), std::move(body), streaming);
+  });
 }
 
 void SessionSink::write(std::string chunk) {
