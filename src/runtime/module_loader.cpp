@@ -7,8 +7,17 @@
 namespace runtime {
 namespace {
 
-// Unwinds the C++ stack while a JavaScript exception (a SyntaxError) is pending.
+// Unwinds the C++ stack while a JavaScript exception is pending.
 struct PendingJsException {};
+
+// A module whose source does not parse; `load` throws it as a SyntaxError.
+struct ParseError {
+  std::string message;
+};
+
+std::string parse_failure(const std::string& reason) {
+  return "The module's source code could not be parsed: " + reason;
+}
 
 constexpr int k_loader_slot = 1;
 
@@ -30,6 +39,9 @@ v8::MaybeLocal<v8::Module> ModuleLoader::load(v8::Local<v8::Context> context,
   try {
     module = compile_graph(context, url);
   } catch (const PendingJsException&) {
+    return {};
+  } catch (const ParseError& error) {
+    m_isolate->ThrowException(v8::Exception::SyntaxError(v8_str(m_isolate, error.message)));
     return {};
   } catch (const std::exception& error) {
     m_isolate->ThrowException(v8::Exception::TypeError(v8_str(m_isolate, error.what())));
@@ -98,15 +110,21 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
                                                  evaluate_json);
       record.json = std::move(loaded.code);
     } else {
-      auto transpiled = Transpiler::instance().transpile(url, loaded.code, type);
+      Transpiled transpiled;
+      try {
+        transpiled = Transpiler::instance().transpile(url, loaded.code, type);
+      } catch (const util::Error& error) {
+        throw ParseError{error.what()};
+      }
       if (!transpiled.source_map.empty()) {
         m_source_maps.emplace(url, SourceMap::parse(transpiled.source_map));
       }
       v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false, false,
                               true);
       v8::ScriptCompiler::Source source(v8_str(m_isolate, transpiled.code), origin);
+      v8::TryCatch try_catch(m_isolate);
       if (!v8::ScriptCompiler::CompileModule(m_isolate, &source).ToLocal(&module)) {
-        throw PendingJsException{};
+        throw ParseError{parse_failure(describe_syntax_error(context, url, try_catch))};
       }
     }
   }
@@ -114,6 +132,33 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
   m_by_hash.emplace(module->GetIdentityHash(), url);
   m_by_url.emplace(url, std::move(record));
   return module;
+}
+
+// "Unexpected token '='" + " at file:///f.ts:2:11", the position in the original source.
+std::string ModuleLoader::describe_syntax_error(v8::Local<v8::Context> context,
+                                                const std::string& url,
+                                                const v8::TryCatch& try_catch) const {
+  std::string reason;
+  auto exception = try_catch.Exception();
+  v8::Local<v8::Value> message_value;
+  if (exception->IsObject() && exception.As<v8::Object>()
+                                   ->Get(context, v8_str(m_isolate, "message"))
+                                   .ToLocal(&message_value)) {
+    reason = to_utf8(m_isolate, message_value);
+  } else {
+    reason = to_utf8(m_isolate, exception);
+  }
+  auto message = try_catch.Message();
+  if (message.IsEmpty()) {
+    return reason + " at " + url;
+  }
+  int line = message->GetLineNumber(context).FromMaybe(0);
+  int column = message->GetStartColumn(context).FromMaybe(0) + 1;
+  if (auto original = original_position(url, line, column)) {
+    line = original->line;
+    column = original->column;
+  }
+  return reason + " at " + url + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
 ModuleLoader::Record* ModuleLoader::record_of(v8::Local<v8::Module> module) {

@@ -48,6 +48,8 @@ class ModuleLoader {
   // Compiles `url` and, depth first, its static imports; throws util::Error.
   v8::Local<v8::Module> compile_graph(v8::Local<v8::Context> context, const std::string& url);
   v8::Local<v8::Module> compile_one(v8::Local<v8::Context> context, const std::string& url);
+  std::string describe_syntax_error(v8::Local<v8::Context> context, const std::string& url,
+                                    const v8::TryCatch& try_catch) const;
   Record* record_of(v8::Local<v8::Module> module);
   static v8::MaybeLocal<v8::Value> evaluate_json(v8::Local<v8::Context> context,
                                                  v8::Local<v8::Module> module);

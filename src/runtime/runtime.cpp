@@ -21,6 +21,10 @@ void init(const Assets& assets) {
     // The platform lives as long as the process: workers and the compiler thread may
     // still be winding down while static destructors run.
     static auto* platform = v8::platform::NewDefaultPlatform().release();
+    // V8 10.2 parses import assertions (`assert { type: "json" }`, what import attributes
+    // are rewritten to) only behind this flag, which Node.js sets too. The snapshot
+    // builder shares this function, so snapshots and workers agree on the flags.
+    v8::V8::SetFlagsFromString("--harmony-import-assertions");
     v8::V8::InitializePlatform(platform);
     v8::V8::Initialize();
   });

@@ -145,9 +145,19 @@ class TranspilerImpl {
                                    v8::Boolean::New(m_isolate, use_typescript)};
     v8::Local<v8::Value> result;
     if (!fn.As<v8::Function>()->Call(context, global, 4, args).ToLocal(&result)) {
-      auto message = describe_exception(m_isolate, try_catch.Exception());
-      throw util::Error("The module's source code could not be parsed: " + message + "\n    at " +
-                        url);
+      // The compiler's own stack would only show sucrase's internals: keep the message,
+      // which names the file, line and column.
+      auto exception = try_catch.Exception();
+      v8::Local<v8::Value> message;
+      std::string reason = exception->IsObject() && exception.As<v8::Object>()
+                                                        ->Get(context, v8_str(m_isolate, "message"))
+                                                        .ToLocal(&message)
+                               ? to_utf8(m_isolate, message)
+                               : to_utf8(m_isolate, exception);
+      if (reason.find(url) == std::string::npos) {
+        reason += " at " + url;
+      }
+      throw util::Error("The module's source code could not be parsed: " + reason);
     }
     auto array = result.As<v8::Array>();
     return {to_utf8(m_isolate, array->Get(context, 0).ToLocalChecked()),

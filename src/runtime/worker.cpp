@@ -2,6 +2,7 @@
 
 #include "runtime/assets.hpp"
 #include "runtime/v8_util.hpp"
+#include "runtime/watchdog.hpp"
 #include "runtime/worker_impl.hpp"
 
 #include <boost/asio/post.hpp>
@@ -28,6 +29,23 @@ v8::Local<v8::Uint8Array> bytes_to_js(v8::Isolate* isolate, std::string bytes) {
   return v8::Uint8Array::New(buffer, 0, buffer->ByteLength());
 }
 
+// Reports each source it hands out, so the server can watch the files a function uses.
+class NotifyingProvider : public ModuleSourceProvider {
+ public:
+  NotifyingProvider(std::unique_ptr<ModuleSourceProvider> inner,
+                    std::function<void(const std::string&)> notify)
+      : m_inner(std::move(inner)), m_notify(std::move(notify)) {}
+  ModuleSource load(const std::string& url) override {
+    auto source = m_inner->load(url);
+    m_notify(source.url);
+    return source;
+  }
+
+ private:
+  std::unique_ptr<ModuleSourceProvider> m_inner;
+  std::function<void(const std::string&)> m_notify;
+};
+
 }  // namespace
 
 // --- Worker: the public face ------------------------------------------------------
@@ -49,8 +67,15 @@ WorkerState Worker::state() const {
 const std::string& Worker::name() const {
   return m_impl->options().name;
 }
-std::size_t Worker::in_flight() const {
-  return m_impl->in_flight();
+std::size_t Worker::busy() const {
+  return m_impl->busy();
+}
+void Worker::retire() {
+  m_impl->retire();
+}
+bool Worker::accepting() const {
+  auto state = m_impl->state();
+  return (state == WorkerState::booting || state == WorkerState::ready) && !m_impl->retired();
 }
 
 // --- WorkerImpl: any thread ---------------------------------------------------------
@@ -165,6 +190,11 @@ WorkerImpl& WorkerImpl::from(v8::Isolate* isolate) {
 }
 
 void WorkerImpl::thread_main() {
+  auto ticket = Watchdog::instance().watch(
+      {std::chrono::milliseconds(m_options.cpu_soft_limit_ms),
+       std::chrono::milliseconds(m_options.cpu_hard_limit_ms),
+       std::chrono::milliseconds(m_options.wall_clock_limit_ms)},
+      [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
   setup_isolate();
   {
     v8::Isolate::Scope isolate_scope(m_isolate);
@@ -183,6 +213,7 @@ void WorkerImpl::thread_main() {
     m_context.Reset();
     m_loader.reset();
   }
+  Watchdog::instance().unwatch(ticket);
   std::lock_guard lock(m_isolate_mutex);
   m_isolate->Dispose();
   m_isolate = nullptr;
@@ -217,6 +248,9 @@ void WorkerImpl::setup_isolate() {
       std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   m_provider = make_file_source_provider();
+  if (m_options.on_module) {
+    m_provider = std::make_unique<NotifyingProvider>(std::move(m_provider), m_options.on_module);
+  }
   m_loader = std::make_unique<ModuleLoader>(isolate, *m_provider);
   m_main_url = m_options.main_module;
 
@@ -540,6 +574,30 @@ void WorkerImpl::init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::
   std::ignore = meta->CreateDataProperty(
       context, v8_str(isolate, "resolve"),
       v8::Function::New(context, resolve, v8_str(isolate, url)).ToLocalChecked());
+}
+
+void WorkerImpl::on_limit(int event) {
+  switch (static_cast<Watchdog::Event>(event)) {
+    case Watchdog::Event::cpu_soft:
+      print(2, "CPU time soft limit reached (" + std::to_string(m_options.cpu_soft_limit_ms) +
+                   " ms): worker retired, a new one takes the next requests");
+      retire();
+      break;
+    case Watchdog::Event::wall_half:
+      print(2, "wall clock at half its limit: worker retired");
+      retire();
+      break;
+    case Watchdog::Event::cpu_hard:
+      print(2, "CPU time hard limit reached (" + std::to_string(m_options.cpu_hard_limit_ms) +
+                   " ms): worker terminated");
+      terminate(Failure::limit);
+      break;
+    case Watchdog::Event::wall_full:
+      print(2, "wall clock limit reached (" + std::to_string(m_options.wall_clock_limit_ms) +
+                   " ms): worker terminated");
+      terminate(Failure::limit);
+      break;
+  }
 }
 
 std::size_t WorkerImpl::near_heap_limit(void* data, std::size_t current, std::size_t) {

@@ -24,10 +24,18 @@ struct WorkerOptions {
   std::filesystem::path root;  // Deno.readFile/readTextFile may read only below this folder
   std::vector<std::pair<std::string, std::string>> env;  // exactly what Deno.env sees
   std::size_t memory_limit_mb = 256;
+  // CPU time over the worker's life: past the soft limit it is retired (takes no new
+  // requests, finishes its own), past the hard one terminated. Wall clock: retired at
+  // half, terminated at the limit.
+  std::size_t cpu_soft_limit_ms = 1000;
+  std::size_t cpu_hard_limit_ms = 2000;
+  std::size_t wall_clock_limit_ms = 400'000;
   // A server's worker must register a request handler while it boots; a test file or
   // script need not.
   bool require_handler = true;
   LogFn log;
+  // Told the URL of every module source the worker loads (hot reload watches them).
+  std::function<void(const std::string& url)> on_module;
 };
 
 // What an evaluated snippet produced: `type` is its typeof (or "throws"), `value` its
@@ -61,9 +69,15 @@ class Worker {
   // `reason`.
   void terminate(Failure reason);
 
+  // No new requests from now on; the ones it has may finish.
+  void retire();
+
   WorkerState state() const;
+  // Booting or ready, and not retired: may be given new requests.
+  bool accepting() const;
   const std::string& name() const;
-  std::size_t in_flight() const;
+  // Requests not answered yet plus EdgeRuntime.waitUntil promises not settled yet.
+  std::size_t busy() const;
 
  private:
   std::unique_ptr<WorkerImpl> m_impl;

@@ -27,7 +27,9 @@ class WorkerImpl {
   std::future<EvalResult> eval(std::string source);
   void terminate(Failure reason);
   WorkerState state() const { return m_state; }
-  std::size_t in_flight() const { return m_in_flight; }
+  void retire() { m_retired = true; }
+  bool retired() const { return m_retired; }
+  std::size_t busy() const { return m_in_flight + m_background_tasks; }
   const WorkerOptions& options() const { return m_options; }
 
   // Worker thread only.
@@ -42,6 +44,7 @@ class WorkerImpl {
   // The sink of an open request; null when the id is unknown or already answered.
   std::shared_ptr<ResponseSink> sink(std::uint32_t id);
   void finish_request(std::uint32_t id);  // the response ended (or failed)
+  void set_background_tasks(std::size_t count) { m_background_tasks = count; }
 
  private:
   struct Hooks {
@@ -86,6 +89,7 @@ class WorkerImpl {
   static void init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
                                v8::Local<v8::Object> meta);
   static std::size_t near_heap_limit(void* data, std::size_t current, std::size_t initial);
+  void on_limit(int event);  // a Watchdog::Event for this worker's thread
 
   WorkerOptions m_options;
   boost::asio::io_context m_io{1};
@@ -93,6 +97,8 @@ class WorkerImpl {
       m_io.get_executor()};
   std::atomic<WorkerState> m_state{WorkerState::booting};
   std::atomic<std::size_t> m_in_flight{0};
+  std::atomic<std::size_t> m_background_tasks{0};
+  std::atomic<bool> m_retired{false};
   std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
   double m_time_origin_ms = 0;
 

@@ -1,6 +1,8 @@
 #include "cli/commands/commands.hpp"
 #include "runtime/server/server.hpp"
+#include "util/files.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 
 namespace cli {
@@ -13,6 +15,18 @@ struct ServeArgs {
   int port = 54321;
   std::size_t max_body_mb = 20;
   std::string log_format = "text";
+  std::vector<std::string> env_files;
+  bool no_verify_jwt = false;
+  std::string jwt_secret;
+  std::string jwks_file;
+  std::string policy = "per_worker";
+  std::size_t memory_limit_mb = 256;
+  std::size_t cpu_soft_limit_ms = 1000;
+  std::size_t cpu_hard_limit_ms = 2000;
+  std::size_t wall_clock_limit_ms = 400'000;
+  std::size_t request_idle_timeout_ms = 150'000;
+  bool no_watch = false;
+  server::EnvSources env;
 };
 
 // supabase/functions when it exists (a Supabase project), else functions/.
@@ -20,12 +34,17 @@ std::filesystem::path default_functions_dir() {
   return std::filesystem::is_directory("supabase/functions") ? "supabase/functions" : "functions";
 }
 
+std::string host_variable(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
 int run(const ServeArgs& args) {
   server::ServeOptions options;
   options.functions_dir = args.functions_dir.empty() ? default_functions_dir()
                                                      : std::filesystem::path(args.functions_dir);
-  auto config = std::filesystem::path("supabase/config.toml");
-  if (std::filesystem::exists(config)) {
+  if (auto config = std::filesystem::path("supabase/config.toml");
+      std::filesystem::exists(config)) {
     options.config_toml = config;
   }
   options.only = args.names;
@@ -33,6 +52,30 @@ int run(const ServeArgs& args) {
   options.port = static_cast<std::uint16_t>(args.port);
   options.max_body_bytes = args.max_body_mb << 20;
   options.json_logs = args.log_format == "json";
+  options.env = args.env;
+  for (const auto& file : args.env_files) {
+    options.env.env_files.emplace_back(file);
+  }
+  options.verify_jwt = !args.no_verify_jwt;
+  options.jwt_secret = args.jwt_secret;
+  for (const char* name : {"SUPABASE_AUTH_JWT_SECRET", "JWT_SECRET"}) {
+    if (options.jwt_secret.empty()) {
+      options.jwt_secret = host_variable(name);
+    }
+  }
+  if (!args.jwks_file.empty()) {
+    options.jwks_json = util::read_file(args.jwks_file);
+  } else if (auto jwks = host_variable("SUPABASE_JWKS"); !jwks.empty()) {
+    options.jwks_json = jwks;
+  }
+  options.policy = args.policy == "oneshot" ? server::ServeOptions::Policy::oneshot
+                                            : server::ServeOptions::Policy::per_worker;
+  options.memory_limit_mb = args.memory_limit_mb;
+  options.cpu_soft_limit_ms = args.cpu_soft_limit_ms;
+  options.cpu_hard_limit_ms = std::max(args.cpu_hard_limit_ms, args.cpu_soft_limit_ms);
+  options.wall_clock_limit_ms = args.wall_clock_limit_ms;
+  options.request_idle_timeout_ms = args.request_idle_timeout_ms;
+  options.watch = !args.no_watch;
   return server::serve(options);
 }
 
@@ -51,10 +94,56 @@ Command serve_command() {
             app.add_option("--port", args->port, "Port to listen on (0 picks a free one)")
                 ->check(CLI::Range(0, 65535))
                 ->capture_default_str();
+            app.add_option("--env-file", args->env_files,
+                           "Env file(s) for every function (default: <functions dir>/.env, plus "
+                           "<function>/.env for that function)")
+                ->check(CLI::ExistingFile);
+            app.add_flag("--no-verify-jwt", args->no_verify_jwt,
+                         "Do not check the Authorization header of any function");
+            app.add_option("--jwt-secret", args->jwt_secret,
+                           "HS256 secret (default: $SUPABASE_AUTH_JWT_SECRET, $JWT_SECRET, else "
+                           "the local-development secret)");
+            app.add_option("--jwks", args->jwks_file,
+                           "JWK Set file for ES256/RS256 tokens (default: $SUPABASE_JWKS)")
+                ->check(CLI::ExistingFile);
+            app.add_option("--policy", args->policy,
+                           "per_worker: a worker serves many requests; oneshot: a fresh worker "
+                           "per request")
+                ->check(CLI::IsMember({"per_worker", "oneshot"}))
+                ->capture_default_str();
+            app.add_option("--memory-limit", args->memory_limit_mb, "Heap limit per worker, MB")
+                ->check(CLI::Range(16, 16384))
+                ->capture_default_str();
+            app.add_option("--cpu-soft-limit", args->cpu_soft_limit_ms,
+                           "CPU ms after which a worker is retired")
+                ->check(CLI::Range(1, 3'600'000))
+                ->capture_default_str();
+            app.add_option("--cpu-hard-limit", args->cpu_hard_limit_ms,
+                           "CPU ms after which a worker is terminated (546)")
+                ->check(CLI::Range(1, 3'600'000))
+                ->capture_default_str();
+            app.add_option("--wall-clock-limit", args->wall_clock_limit_ms,
+                           "Lifetime of a worker in ms (retired at half, terminated at the end)")
+                ->check(CLI::Range(100, 86'400'000))
+                ->capture_default_str();
+            app.add_option("--request-idle-timeout", args->request_idle_timeout_ms,
+                           "ms a request may wait without any response (then 504)")
+                ->check(CLI::Range(10, 86'400'000))
+                ->capture_default_str();
             app.add_option("--max-body-size", args->max_body_mb,
                            "Largest request body accepted, in MB (larger ones get 413)")
                 ->check(CLI::Range(1, 1024))
                 ->capture_default_str();
+            app.add_option("--supabase-url", args->env.supabase_url,
+                           "SUPABASE_URL given to functions")
+                ->capture_default_str();
+            app.add_option("--anon-key", args->env.anon_key,
+                           "SUPABASE_ANON_KEY (default: the local demo anon key)");
+            app.add_option("--service-role-key", args->env.service_role_key,
+                           "SUPABASE_SERVICE_ROLE_KEY (default: the local demo key)");
+            app.add_option("--db-url", args->env.db_url, "SUPABASE_DB_URL given to functions")
+                ->capture_default_str();
+            app.add_flag("--no-watch", args->no_watch, "Turn hot reload off");
             app.add_option("--log-format", args->log_format, "Log lines as text or json")
                 ->check(CLI::IsMember({"text", "json"}))
                 ->capture_default_str();

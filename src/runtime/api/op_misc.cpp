@@ -50,6 +50,14 @@ void random_uuid(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(v8_str(info.GetIsolate(), text));
 }
 
+// set_background_tasks(n): EdgeRuntime.waitUntil promises still pending, which keep a
+// retired worker alive until they settle.
+void set_background_tasks(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  WorkerImpl::from(isolate).set_background_tasks(
+      info[0]->Uint32Value(isolate->GetCurrentContext()).FromMaybe(0));
+}
+
 }  // namespace
 
 std::vector<Op> misc_ops() {
@@ -57,7 +65,8 @@ std::vector<Op> misc_ops() {
           {"now", now},
           {"time_origin", time_origin},
           {"random_fill", random_fill},
-          {"random_uuid", random_uuid}};
+          {"random_uuid", random_uuid},
+          {"set_background_tasks", set_background_tasks}};
 }
 
 }  // namespace runtime::api

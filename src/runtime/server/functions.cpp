@@ -12,24 +12,42 @@ constexpr auto k_drain_limit = std::chrono::seconds(150);
 
 WorkerReaper::WorkerReaper()
     : m_thread([this] {
+        // Retired workers drain side by side: each ends when its requests and waitUntil
+        // work are done (or the drain limit passes), whatever the others are doing.
+        std::vector<
+            std::pair<std::shared_ptr<runtime::Worker>, std::chrono::steady_clock::time_point>>
+            draining;
         std::unique_lock lock(m_mutex);
         for (;;) {
-          m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
-          if (m_queue.empty()) {
+          if (draining.empty()) {
+            m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+          } else {
+            m_wake.wait_for(lock, std::chrono::milliseconds(5));
+          }
+          for (auto& worker : m_queue) {
+            draining.emplace_back(std::move(worker),
+                                  std::chrono::steady_clock::now() + k_drain_limit);
+          }
+          m_queue.clear();
+          bool stopping = m_stopping;
+          lock.unlock();
+          auto now = std::chrono::steady_clock::now();
+          std::erase_if(draining, [&](auto& entry) {
+            auto& [worker, deadline] = entry;
+            auto state = worker->state();
+            bool live =
+                state == runtime::WorkerState::booting || state == runtime::WorkerState::ready;
+            if (live && worker->busy() > 0 && now < deadline && !stopping) {
+              return false;
+            }
+            worker->terminate(runtime::Failure::worker_error);
+            worker.reset();  // joins the worker's thread once nobody else holds it
+            return true;
+          });
+          lock.lock();
+          if (m_stopping && draining.empty() && m_queue.empty()) {
             return;
           }
-          auto worker = std::move(m_queue.front());
-          m_queue.pop_front();
-          lock.unlock();
-          // Retired, not killed: requests it already has may finish first.
-          auto deadline = std::chrono::steady_clock::now() + k_drain_limit;
-          while (worker->state() == runtime::WorkerState::ready && worker->in_flight() > 0 &&
-                 std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-          }
-          worker->terminate(runtime::Failure::worker_error);
-          worker.reset();  // joins the worker's thread once nobody else holds it
-          lock.lock();
         }
       }) {}
 
@@ -54,8 +72,8 @@ void WorkerReaper::retire(std::shared_ptr<runtime::Worker> worker) {
 }
 
 FunctionTable::FunctionTable(std::vector<FunctionSpec> specs, WorkerSettings settings,
-                             std::function<runtime::LogFn(const std::string&)> make_log)
-    : m_specs(std::move(specs)), m_settings(settings), m_make_log(std::move(make_log)) {
+                             FunctionHooks hooks)
+    : m_specs(std::move(specs)), m_settings(settings), m_hooks(std::move(hooks)) {
   for (const auto& spec : m_specs) {
     auto slot = std::make_unique<Slot>();
     slot->spec = &spec;
@@ -68,10 +86,28 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
   options.name = spec.config.slug;
   auto entry = std::filesystem::absolute(spec.config.entrypoint).lexically_normal();
   options.main_module = runtime::path_to_file_url(entry.string());
-  options.root = entry.parent_path();
-  options.env = spec.env;
+  options.root = spec.folder;
+  options.env = m_hooks.make_env(spec);
   options.memory_limit_mb = m_settings.memory_limit_mb;
-  options.log = m_make_log(spec.config.slug);
+  options.cpu_soft_limit_ms = m_settings.cpu_soft_limit_ms;
+  options.cpu_hard_limit_ms = m_settings.cpu_hard_limit_ms;
+  options.wall_clock_limit_ms = m_settings.wall_clock_limit_ms;
+  options.log = m_hooks.make_log(spec.config.slug);
+  options.on_module = [this, slug = spec.config.slug](const std::string& url) {
+    if (!url.starts_with("file://")) {
+      return;
+    }
+    std::filesystem::path path = runtime::file_url_to_path(url);
+    {
+      std::lock_guard lock(m_dependencies_mutex);
+      if (!m_dependencies[slug].insert(path).second) {
+        return;
+      }
+    }
+    if (m_hooks.on_dependency) {
+      m_hooks.on_dependency(slug, path);
+    }
+  };
   return std::make_shared<runtime::Worker>(std::move(options));
 }
 
@@ -83,11 +119,18 @@ void FunctionTable::dispatch(const std::string& slug, runtime::HttpRequest reque
     return;
   }
   auto& slot = *it->second;
+  if (m_settings.oneshot) {
+    // Retired at once: the reaper ends it when this request and its waitUntil work are done.
+    auto worker = boot(*slot.spec);
+    worker->dispatch(std::move(request), std::move(sink));
+    worker->retire();
+    m_reaper.retire(std::move(worker));
+    return;
+  }
   std::shared_ptr<runtime::Worker> worker;
   {
     std::lock_guard lock(slot.mutex);
-    auto state = slot.worker ? slot.worker->state() : runtime::WorkerState::terminated;
-    if (state == runtime::WorkerState::failed || state == runtime::WorkerState::terminated) {
+    if (!slot.worker || !slot.worker->accepting()) {
       if (slot.worker) {
         m_reaper.retire(std::move(slot.worker));
       }
@@ -105,6 +148,25 @@ void FunctionTable::retire(const std::string& slug) {
   }
   std::lock_guard lock(it->second->mutex);
   m_reaper.retire(std::move(it->second->worker));
+}
+
+std::vector<std::string> FunctionTable::affected_by(
+    const std::vector<std::filesystem::path>& paths) const {
+  std::vector<std::string> slugs;
+  std::lock_guard lock(m_dependencies_mutex);
+  for (const auto& spec : m_specs) {
+    const auto& slug = spec.config.slug;
+    auto deps = m_dependencies.find(slug);
+    bool hit = std::any_of(paths.begin(), paths.end(), [&](const std::filesystem::path& path) {
+      auto [end, _] =
+          std::mismatch(spec.folder.begin(), spec.folder.end(), path.begin(), path.end());
+      return end == spec.folder.end() || (deps != m_dependencies.end() && deps->second.count(path));
+    });
+    if (hit) {
+      slugs.push_back(slug);
+    }
+  }
+  return slugs;
 }
 
 void FunctionTable::shutdown() {

@@ -8,20 +8,34 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace server {
 
-// One servable function: where its code is and what its workers get.
+// One servable function: where its code is.
 struct FunctionSpec {
   FunctionConfig config;
-  std::vector<std::pair<std::string, std::string>> env;
+  std::filesystem::path folder;  // the entrypoint's folder, absolute
+};
+
+// What the table asks of the server for each worker it boots.
+struct FunctionHooks {
+  std::function<runtime::LogFn(const std::string& slug)> make_log;
+  // The environment a new worker of this function gets (env files are read afresh).
+  std::function<std::vector<std::pair<std::string, std::string>>(const FunctionSpec&)> make_env;
+  // A worker of `slug` loaded the local file `path`.
+  std::function<void(const std::string& slug, const std::filesystem::path& path)> on_dependency;
 };
 
 struct WorkerSettings {
+  bool oneshot = false;  // a fresh worker for every request
   std::size_t memory_limit_mb = 256;
+  std::size_t cpu_soft_limit_ms = 1000;
+  std::size_t cpu_hard_limit_ms = 2000;
+  std::size_t wall_clock_limit_ms = 400'000;
 };
 
 // Destroys retired workers on a thread of its own: a worker's destructor joins its
@@ -43,18 +57,25 @@ class WorkerReaper {
 // The functions a server runs, each with its worker (booted on first request).
 class FunctionTable {
  public:
-  FunctionTable(std::vector<FunctionSpec> specs, WorkerSettings settings,
-                std::function<runtime::LogFn(const std::string& slug)> make_log);
+  FunctionTable(std::vector<FunctionSpec> specs, WorkerSettings settings, FunctionHooks hooks);
 
   // Hands a request to the function's worker, booting one when there is none or the
   // last one failed. A slug that contains() does not know fails the request (500).
   void dispatch(const std::string& slug, runtime::HttpRequest request,
                 std::shared_ptr<runtime::ResponseSink> sink);
 
-  bool contains(std::string_view slug) const { return m_slots.find(slug) != m_slots.end(); }
+  // The function with that slug, or null.
+  const FunctionSpec* find(std::string_view slug) const {
+    auto it = m_slots.find(slug);
+    return it == m_slots.end() ? nullptr : it->second->spec;
+  }
 
   // Retires the function's workers: the next request boots its code afresh.
   void retire(const std::string& slug);
+
+  // The functions a change to `paths` concerns: a path inside a function's folder, or a
+  // file one of its workers loaded.
+  std::vector<std::string> affected_by(const std::vector<std::filesystem::path>& paths) const;
 
   // Stops every worker (open requests fail).
   void shutdown();
@@ -72,7 +93,9 @@ class FunctionTable {
 
   std::vector<FunctionSpec> m_specs;
   WorkerSettings m_settings;
-  std::function<runtime::LogFn(const std::string&)> m_make_log;
+  FunctionHooks m_hooks;
+  mutable std::mutex m_dependencies_mutex;
+  std::map<std::string, std::set<std::filesystem::path>> m_dependencies;  // slug -> files
   std::map<std::string, std::unique_ptr<Slot>, std::less<>> m_slots;
   WorkerReaper m_reaper;
 };

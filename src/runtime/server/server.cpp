@@ -1,8 +1,10 @@
 #include "runtime/server/server.hpp"
 
 #include "runtime/server/functions.hpp"
+#include "runtime/server/jwt.hpp"
 #include "runtime/server/server_state.hpp"
 #include "runtime/server/session.hpp"
+#include "runtime/server/watcher.hpp"
 #include "util/error.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -23,7 +25,6 @@ constexpr auto k_drain_limit = std::chrono::seconds(10);
 
 std::vector<FunctionSpec> select_functions(const ServeOptions& options) {
   auto configs = discover_functions(options.functions_dir, options.config_toml);
-  std::vector<FunctionSpec> specs;
   for (const auto& name : options.only) {
     bool known = std::any_of(configs.begin(), configs.end(),
                              [&](const FunctionConfig& c) { return c.slug == name; });
@@ -31,14 +32,29 @@ std::vector<FunctionSpec> select_functions(const ServeOptions& options) {
       throw util::Error("no function named \"" + name + "\" in " + options.functions_dir.string());
     }
   }
+  std::vector<FunctionSpec> specs;
   for (auto& config : configs) {
     bool wanted = options.only.empty() || std::find(options.only.begin(), options.only.end(),
                                                     config.slug) != options.only.end();
+    if (!options.verify_jwt) {
+      config.verify_jwt = false;
+    }
     if (wanted) {
-      specs.push_back({std::move(config), {}});
+      auto folder = std::filesystem::absolute(config.entrypoint).lexically_normal().parent_path();
+      specs.push_back({std::move(config), std::move(folder)});
     }
   }
   return specs;
+}
+
+// An env file every function reads: <functions dir>/.env or one given by --env-file.
+bool is_shared_env_file(const std::filesystem::path& path, const ServeOptions& options) {
+  auto root = std::filesystem::absolute(options.functions_dir).lexically_normal();
+  if (path == root / ".env") {
+    return true;
+  }
+  return std::any_of(options.env.env_files.begin(), options.env.env_files.end(),
+                     [&](const auto& file) { return std::filesystem::absolute(file) == path; });
 }
 
 class Listener {
@@ -96,13 +112,80 @@ class Listener {
 int serve(const ServeOptions& options) {
   Logger log(options.json_logs ? Logger::Format::json : Logger::Format::text);
   auto specs = select_functions(options);
-  FunctionTable functions(std::move(specs), WorkerSettings{options.memory_limit_mb},
-                          [&log](const std::string& slug) -> runtime::LogFn {
-                            return [&log, slug](int fd, std::string_view line) {
-                              log.function_output(slug, fd, line);
-                            };
-                          });
-  ServerState state(functions, log, options.max_body_bytes);
+  auto warn = [&log](const std::string& message) { log.event("warn", message); };
+  EnvSources env_sources = options.env;
+  env_sources.functions_dir = options.functions_dir;
+  auto shared_env = shared_environment(env_sources, warn);  // fails early on a bad env file
+  std::mutex env_mutex;
+
+  std::unique_ptr<JwtVerifier> jwt;
+  if (options.verify_jwt) {
+    jwt = std::make_unique<JwtVerifier>(
+        options.jwt_secret.empty() ? default_jwt_secret() : options.jwt_secret, options.jwks_json);
+  }
+
+  std::unique_ptr<FileWatcher> watcher;
+  FunctionHooks hooks;
+  hooks.make_log = [&log](const std::string& slug) -> runtime::LogFn {
+    return [&log, slug](int fd, std::string_view line) { log.function_output(slug, fd, line); };
+  };
+  // Env files are read again for every new worker, so that a hot reload picks up an
+  // edited .env; a broken edit keeps the last good environment.
+  hooks.make_env = [&](const FunctionSpec& spec) {
+    std::lock_guard lock(env_mutex);
+    try {
+      shared_env = shared_environment(env_sources, [](const std::string&) {});
+      return function_environment(shared_env, env_sources, spec.folder, [](const std::string&) {});
+    } catch (const std::exception& error) {
+      log.event("error", std::string(error.what()) + " (keeping the previous environment)");
+      return shared_env;
+    }
+  };
+  auto functions_root = std::filesystem::absolute(options.functions_dir).lexically_normal();
+  hooks.on_dependency = [&](const std::string&, const std::filesystem::path& path) {
+    auto [end, _] =
+        std::mismatch(functions_root.begin(), functions_root.end(), path.begin(), path.end());
+    if (watcher && end != functions_root.end()) {
+      watcher->watch_folder(path.parent_path());
+    }
+  };
+  WorkerSettings settings{options.policy == ServeOptions::Policy::oneshot, options.memory_limit_mb,
+                          options.cpu_soft_limit_ms, options.cpu_hard_limit_ms,
+                          options.wall_clock_limit_ms};
+  FunctionTable functions(std::move(specs), settings, std::move(hooks));
+  for (const auto& spec : functions.specs()) {
+    // Warn about SUPABASE_ names in the function's own .env once, at start-up.
+    function_environment(shared_env, env_sources, spec.folder, warn);
+  }
+  ServerState state(functions, log, jwt.get(), options.max_body_bytes,
+                    options.request_idle_timeout_ms);
+
+  if (options.watch) {
+    watcher = std::make_unique<FileWatcher>([&](const std::vector<std::filesystem::path>& paths) {
+      bool everything = std::any_of(paths.begin(), paths.end(), [&](const auto& path) {
+        return is_shared_env_file(path, options);
+      });
+      auto slugs = functions.affected_by(paths);
+      if (everything) {
+        slugs.clear();
+        for (const auto& spec : functions.specs()) {
+          slugs.push_back(spec.config.slug);
+        }
+      }
+      for (const auto& slug : slugs) {
+        log.event("info",
+                  "File change detected: " + paths.front().string() + ", reloading " + slug);
+        functions.retire(slug);
+      }
+    });
+    watcher->watch_tree(functions_root);
+    for (const auto& spec : functions.specs()) {
+      watcher->watch_tree(spec.folder);  // entrypoints set in config.toml may live elsewhere
+    }
+    for (const auto& file : options.env.env_files) {
+      watcher->watch_folder(std::filesystem::absolute(file).parent_path());
+    }
+  }
 
   auto threads = std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(static_cast<int>(threads));
@@ -121,9 +204,9 @@ int serve(const ServeOptions& options) {
     log.event("warn", "no functions found in " + options.functions_dir.string());
   }
   for (const auto& spec : functions.specs()) {
-    log.event("info", "  - " + spec.config.slug + ": " + base + "/functions/v1/" +
-                          spec.config.slug +
-                          (spec.config.verify_jwt ? "" : "  (no JWT verification)"));
+    log.event("info",
+              " - " + base + "/functions/v1/" + spec.config.slug +
+                  (spec.config.verify_jwt ? "  (JWT verified)" : "  (no JWT verification)"));
   }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -158,8 +241,9 @@ int serve(const ServeOptions& options) {
   for (auto& thread : pool) {
     thread.join();
   }
+  watcher.reset();
   functions.shutdown();
-  log.event("info", "Server stopped");
+  log.event("info", "Stopped serving " + options.functions_dir.string());
   return 0;
 }
 

@@ -2,6 +2,8 @@
 
 // The HTTP front of `sbfn serve`: listener, router, worker table, logs.
 
+#include "runtime/server/environment.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -17,8 +19,22 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 54321;
   std::size_t max_body_bytes = 20u << 20;
-  std::size_t memory_limit_mb = 256;
   bool json_logs = false;
+
+  EnvSources env;  // env.functions_dir is filled in from functions_dir
+
+  bool verify_jwt = true;  // false: --no-verify-jwt, for every function
+  std::string jwt_secret;  // empty: the local-development secret
+  std::optional<std::string> jwks_json;
+
+  enum class Policy { per_worker, oneshot };
+  Policy policy = Policy::per_worker;
+  std::size_t memory_limit_mb = 256;
+  std::size_t cpu_soft_limit_ms = 1000;
+  std::size_t cpu_hard_limit_ms = 2000;
+  std::size_t wall_clock_limit_ms = 400'000;
+  std::size_t request_idle_timeout_ms = 150'000;
+  bool watch = true;  // hot reload
 };
 
 // Serves until SIGINT/SIGTERM, then drains for up to 10 s. Returns the exit code;

@@ -9,14 +9,23 @@
 namespace server {
 
 // What every connection of one server shares.
+class JwtVerifier;
+
 class ServerState {
  public:
-  ServerState(FunctionTable& functions, Logger& log, std::size_t max_body_bytes)
-      : functions(functions), log(log), max_body_bytes(max_body_bytes) {}
+  ServerState(FunctionTable& functions, Logger& log, const JwtVerifier* jwt,
+              std::size_t max_body_bytes, std::size_t request_idle_timeout_ms)
+      : functions(functions),
+        log(log),
+        jwt(jwt),
+        max_body_bytes(max_body_bytes),
+        request_idle_timeout_ms(request_idle_timeout_ms) {}
 
   FunctionTable& functions;
   Logger& log;
+  const JwtVerifier* jwt;  // null: --no-verify-jwt
   std::size_t max_body_bytes;
+  std::size_t request_idle_timeout_ms;
   std::atomic<std::size_t> active_requests{0};
   std::atomic<bool> draining{false};  // shutting down: answer, then close connections
 };

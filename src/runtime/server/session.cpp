@@ -1,10 +1,12 @@
 #include "runtime/server/session.hpp"
 
+#include "runtime/server/jwt.hpp"
 #include "runtime/server/responses.hpp"
 #include "runtime/server/router.hpp"
 #include "runtime/server/server_state.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -55,7 +57,8 @@ class Session;
 // Carries a function's response from the worker's thread onto the connection's strand.
 class SessionSink : public runtime::ResponseSink {
  public:
-  explicit SessionSink(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+  SessionSink(std::shared_ptr<Session> session, std::uint64_t request)
+      : m_session(std::move(session)), m_request(request) {}
   ~SessionSink() override;
   void start(int status, runtime::HttpHeaders headers, std::string body, bool streaming) override;
   void write(std::string chunk) override;
@@ -64,6 +67,7 @@ class SessionSink : public runtime::ResponseSink {
 
  private:
   std::shared_ptr<Session> m_session;
+  std::uint64_t m_request;  // which of the session's requests this sink answers
   std::atomic<bool> m_started{false};
   std::atomic<bool> m_finished{false};
 };
@@ -71,7 +75,20 @@ class SessionSink : public runtime::ResponseSink {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(asio::ip::tcp::socket socket, ServerState& state)
-      : m_stream(std::move(socket)), m_state(state) {}
+      : m_stream(std::move(socket)), m_state(state), m_idle(m_stream.get_executor()) {}
+
+  // Whether `request` is still the one this connection waits on (not timed out).
+  bool current(std::uint64_t request) const { return request == m_request && m_waiting; }
+
+  // Each sign of life from the function restarts the request idle timeout.
+  void arm_idle_timer() {
+    m_idle.expires_after(std::chrono::milliseconds(m_state.request_idle_timeout_ms));
+    m_idle.async_wait([self = shared_from_this(), request = m_request](beast::error_code error) {
+      if (!error && self->current(request)) {
+        self->on_idle_timeout();
+      }
+    });
+  }
 
   void read() {
     if (m_state.draining) {
@@ -139,6 +156,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!m_chunked || chunk.empty()) {
       return;
     }
+    arm_idle_timer();
     char size[20];
     std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
     enqueue(size + chunk + "\r\n");
@@ -164,6 +182,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  void on_idle_timeout() {
+    m_state.log.event("warn", "request to " + m_slug + " timed out: no response for " +
+                                  std::to_string(m_state.request_idle_timeout_ms) + " ms");
+    fail_response(runtime::Failure::timeout, m_head_sent);
+  }
+
   void on_read(beast::error_code error) {
     if (error == http::error::end_of_stream || error == beast::error::timeout ||
         error == asio::error::connection_reset || error == asio::error::eof) {
@@ -205,9 +229,22 @@ class Session : public std::enable_shared_from_this<Session> {
       send_canned(not_found_response());
       return;
     }
-    if (!m_state.functions.contains(where.slug)) {
+    const auto* spec = m_state.functions.find(where.slug);
+    if (spec == nullptr) {
       send_canned(not_found_response());
       return;
+    }
+    if (spec->config.verify_jwt && m_state.jwt != nullptr &&
+        message.method() != http::verb::options) {
+      auto header = message[http::field::authorization];
+      auto outcome = m_state.jwt->check_authorization(
+          message.find(http::field::authorization) == message.end() ? std::nullopt
+                                                                    : std::optional(header),
+          std::time(nullptr));
+      if (outcome.status != 0) {
+        send_canned({outcome.status, "application/json", outcome.body});
+        return;
+      }
     }
     runtime::HttpRequest request;
     request.method = m_method;
@@ -219,8 +256,11 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     request.body = std::move(message.body());
+    ++m_request;
+    m_waiting = true;
+    arm_idle_timer();
     m_state.functions.dispatch(where.slug, std::move(request),
-                               std::make_shared<SessionSink>(shared_from_this()));
+                               std::make_shared<SessionSink>(shared_from_this(), m_request));
   }
 
   void send_canned(const CannedResponse& response) {
@@ -230,6 +270,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void finish_response() {
     m_response_done = true;
+    m_waiting = false;
+    m_idle.cancel();
     auto elapsed =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started);
     m_state.log.request(m_slug, m_method, m_path, m_status, elapsed.count());
@@ -273,6 +315,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void after_response() {
     m_response_done = false;
+    m_head_sent = false;
     m_status = 0;
     if (m_keep_alive && !m_state.draining) {
       read();
@@ -298,6 +341,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool m_head_request = false;
   bool m_chunked = false;
   bool m_counted = false;
+  bool m_head_sent = false;
+  bool m_waiting = false;  // a function owes this connection a response
+  std::uint64_t m_request = 0;
+  asio::steady_timer m_idle;
   int m_status = 0;
   std::string m_slug;
   std::string m_method;
@@ -310,8 +357,10 @@ SessionSink::~SessionSink() {
   // client a response.
   if (!m_finished.exchange(true)) {
     bool head_sent = m_started.load();
-    asio::post(m_session->executor(), [session = m_session, head_sent] {
-      session->fail_response(runtime::Failure::worker_error, head_sent);
+    asio::post(m_session->executor(), [session = m_session, head_sent, request = m_request] {
+      if (session->current(request)) {
+        session->fail_response(runtime::Failure::worker_error, head_sent);
+      }
     });
   }
 }
@@ -334,16 +383,23 @@ void SessionSink::write(std::string chunk) {
   if (m_finished) {
     return;
   }
-  asio::post(m_session->executor(), [session = m_session, chunk = std::move(chunk)]() mutable {
-    session->write_chunk(std::move(chunk));
-  });
+  asio::post(m_session->executor(),
+             [session = m_session, request = m_request, chunk = std::move(chunk)]() mutable {
+               if (session->current(request)) {
+                 session->write_chunk(std::move(chunk));
+               }
+             });
 }
 
 void SessionSink::end() {
   if (m_finished.exchange(true)) {
     return;
   }
-  asio::post(m_session->executor(), [session = m_session] { session->end_stream(); });
+  asio::post(m_session->executor(), [session = m_session, request = m_request] {
+    if (session->current(request)) {
+      session->end_stream();
+    }
+  });
 }
 
 void SessionSink::fail(runtime::Failure failure) {
@@ -351,8 +407,10 @@ void SessionSink::fail(runtime::Failure failure) {
     return;
   }
   bool head_sent = m_started.load();
-  asio::post(m_session->executor(), [session = m_session, failure, head_sent] {
-    session->fail_response(failure, head_sent);
+  asio::post(m_session->executor(), [session = m_session, request = m_request, failure, head_sent] {
+    if (session->current(request)) {
+      session->fail_response(failure, head_sent);
+    }
   });
 }
 

@@ -4,8 +4,28 @@ import { transform } from "sucrase";
 
 const sucraseTransforms = { ts: ["typescript"], tsx: ["typescript", "jsx"], jsx: ["jsx"], js: [] };
 
+// Sucrase says "Error transforming <file>: Unexpected token (2:11)"; Deno's form is
+// "Unexpected token at <file>:2:11".
+function parseError(error, filename) {
+  if (!error || !error.loc) return error;
+  const reason = String(error.message)
+    .replace(`Error transforming ${filename}: `, "")
+    .replace(/ \(\d+:\d+\)$/, "");
+  return new SyntaxError(`${reason} at ${filename}:${error.loc.line}:${error.loc.column}`);
+}
+
 function withSucrase(code, filename, kind) {
-  const out = transform(code, {
+  let out;
+  try {
+    out = transformWithSucrase(code, filename, kind);
+  } catch (error) {
+    throw parseError(error, filename);
+  }
+  return [out.code, JSON.stringify(out.sourceMap)];
+}
+
+function transformWithSucrase(code, filename, kind) {
+  return transform(code, {
     transforms: sucraseTransforms[kind],
     filePath: filename,
     jsxRuntime: "classic",
@@ -14,7 +34,6 @@ function withSucrase(code, filename, kind) {
     preserveDynamicImport: true,
     sourceMapOptions: { compiledFilename: filename },
   });
-  return [out.code, JSON.stringify(out.sourceMap)];
 }
 
 function withTypeScript(code, filename, kind) {

@@ -296,3 +296,17 @@ def(SP, "isDisjointFrom", function isDisjointFrom(other) {
   }
   return true;
 });
+
+// ---- Explicit resource management: the well-known symbols that `using` / `await using`
+// (lowered by TypeScript) look up. Like the other well-known symbols they are
+// non-writable and non-configurable.
+for (const name of ["dispose", "asyncDispose"]) {
+  if (typeof Symbol[name] !== "symbol") {
+    Object.defineProperty(Symbol, name, {
+      value: Symbol(`Symbol.${name}`),
+      writable: false,
+      enumerable: false,
+      configurable: false,
+    });
+  }
+}

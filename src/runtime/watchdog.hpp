@@ -1,0 +1,57 @@
+#pragma once
+
+#include <pthread.h>
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace runtime {
+
+// Watches the CPU time and age of every worker thread from one thread of its own, and
+// tells a worker when it passes a limit. Per-thread CPU clocks make the CPU limit count
+// only the worker's own work, never time spent waiting.
+class Watchdog {
+ public:
+  struct Limits {
+    std::chrono::milliseconds cpu_soft;
+    std::chrono::milliseconds cpu_hard;
+    std::chrono::milliseconds wall_clock;
+  };
+  enum class Event { cpu_soft, cpu_hard, wall_half, wall_full };
+  using Handler = std::function<void(Event)>;
+
+  static Watchdog& instance();
+
+  // Starts watching the calling thread; each event is reported once, on the watchdog's
+  // thread, and must not call back into the Watchdog. Returns a ticket for unwatch().
+  int watch(Limits limits, Handler handler);
+  void unwatch(int ticket);
+
+  // CPU time the calling thread has used.
+  static std::chrono::nanoseconds thread_cpu_time();
+
+  ~Watchdog();
+
+ private:
+  Watchdog();
+  void run();
+
+  struct Entry {
+    int ticket;
+    clockid_t clock;
+    std::chrono::steady_clock::time_point started;
+    Limits limits;
+    Handler handler;
+    unsigned fired = 0;  // bit per Event already reported
+  };
+  std::mutex m_mutex;
+  std::vector<Entry> m_entries;
+  int m_next_ticket = 1;
+  bool m_stopping = false;
+  std::thread m_thread;
+};
+
+}  // namespace runtime

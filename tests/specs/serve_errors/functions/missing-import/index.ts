@@ -1,0 +1,3 @@
+import { helper } from "./does-not-exist.ts"
+
+Deno.serve(() => new Response(helper()))

@@ -1,0 +1,4 @@
+Deno.serve((req: Request) => {
+  const greeting = "hello"
+  return new Response(greeting
+})
