@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,24 @@ enum class Failure {
   timeout,       // 504: the request idle timeout
 };
 
+// The server's end of an accepted WebSocket; callable from any thread.
+class WebSocketConnection {
+ public:
+  virtual ~WebSocketConnection() = default;
+  virtual void send(std::string data, bool binary) = 0;
+  virtual void close(int code, std::string reason) = 0;
+};
+
+// The function's end of a WebSocket: told what the client does, from the server's
+// threads. on_close comes last, once.
+class WebSocketPeer {
+ public:
+  virtual ~WebSocketPeer() = default;
+  virtual void on_open() = 0;
+  virtual void on_message(std::string data, bool binary) = 0;
+  virtual void on_close(int code, std::string reason) = 0;
+};
+
 // Receives one response. Implemented by the server; every method may be called from
 // the worker's thread and must hand the work to the connection's own executor.
 class ResponseSink {
@@ -34,6 +53,11 @@ class ResponseSink {
   virtual void write(std::string chunk) = 0;
   virtual void end() = 0;
   virtual void fail(Failure failure) = 0;
+  // Instead of a response: the function accepted the request's WebSocket upgrade. The
+  // server completes the handshake, then reports to `peer`; null when the request was
+  // no upgrade request.
+  virtual std::shared_ptr<WebSocketConnection> upgrade(std::string protocol,
+                                                       std::shared_ptr<WebSocketPeer> peer) = 0;
 };
 
 }  // namespace runtime

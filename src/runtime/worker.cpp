@@ -206,7 +206,12 @@ void WorkerImpl::thread_main() {
     if (m_state != WorkerState::terminated) {
       m_io.run();
     }
+    {
+      std::lock_guard lock(m_mailbox->mutex);
+      m_mailbox->worker = nullptr;
+    }
     m_timers.clear();
+    close_sockets();
     fail_open_requests(m_terminate_reason);
     m_unhandled.clear();
     m_hooks = {};
@@ -247,6 +252,7 @@ void WorkerImpl::setup_isolate() {
   m_time_origin_ms =
       std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
           .count();
+  m_mailbox->worker = this;
   m_provider = make_file_source_provider();
   if (m_options.on_module) {
     m_provider = std::make_unique<NotifyingProvider>(std::move(m_provider), m_options.on_module);
@@ -273,6 +279,7 @@ void WorkerImpl::setup_isolate() {
   get("formatStack", m_hooks.format_stack);
   get("finishBoot", m_hooks.finish_boot);
   get("thenNamespace", m_hooks.then_namespace);
+  get("wsEvent", m_hooks.ws_event);
 
   auto env = v8::Object::New(isolate);
   for (const auto& [name, value] : m_options.env) {
@@ -373,38 +380,6 @@ std::shared_ptr<ResponseSink> WorkerImpl::sink(std::uint32_t id) {
 void WorkerImpl::finish_request(std::uint32_t id) {
   if (m_requests.erase(id)) {
     --m_in_flight;
-  }
-}
-
-template <typename Body>
-void WorkerImpl::run_js(Body&& body) {
-  if (m_state == WorkerState::terminated) {
-    return;
-  }
-  v8::HandleScope handle_scope(m_isolate);
-  auto context = m_context.Get(m_isolate);
-  v8::Context::Scope context_scope(context);
-  {
-    v8::TryCatch try_catch(m_isolate);
-    body(context);
-    if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
-      report_uncaught(try_catch.Exception(), "error: Uncaught");
-      fail(Failure::worker_error);
-      return;
-    }
-  }
-  m_isolate->PerformMicrotaskCheckpoint();
-  if (!m_unhandled.empty()) {
-    for (auto& [promise, reason] : m_unhandled) {
-      report_uncaught(reason.Get(m_isolate), "error: Uncaught (in promise)");
-    }
-    m_unhandled.clear();
-    fail(Failure::worker_error);
-  }
-  if (m_heap_limit_hit) {
-    print(2, "worker exceeded its memory limit (" + std::to_string(m_options.memory_limit_mb) +
-                 " MB)");
-    fail(Failure::limit);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <v8.h>
 
@@ -46,6 +47,22 @@ class WorkerImpl {
   void finish_request(std::uint32_t id);  // the response ended (or failed)
   void set_background_tasks(std::size_t count) { m_background_tasks = count; }
 
+  // WebSockets (worker_sockets.cpp): the handler accepted request `id`'s upgrade.
+  bool accept_socket(std::uint32_t request_id, std::uint32_t socket_id, std::string protocol);
+  std::shared_ptr<WebSocketConnection> socket(std::uint32_t socket_id);
+  // Runs the wsEvent hook for what the client did; `kind` is "open", "message" or "close".
+  void socket_event(std::uint32_t socket_id, const char* kind, std::string data, bool binary,
+                    int code);
+  void close_sockets();
+
+  // Lets objects that may outlive the worker (WebSocket peers) post work to its loop.
+  struct Mailbox {
+    std::mutex mutex;
+    WorkerImpl* worker = nullptr;
+    template <typename Task>
+    void post(Task&& task);
+  };
+
  private:
   struct Hooks {
     v8::Global<v8::Function> boot;
@@ -54,6 +71,7 @@ class WorkerImpl {
     v8::Global<v8::Function> format_stack;
     v8::Global<v8::Function> finish_boot;
     v8::Global<v8::Function> then_namespace;
+    v8::Global<v8::Function> ws_event;
   };
   struct PendingRequest {
     HttpRequest request;
@@ -117,9 +135,53 @@ class WorkerImpl {
   std::unordered_map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;
   std::uint32_t m_next_request_id = 1;
   std::unordered_map<double, std::unique_ptr<boost::asio::steady_timer>> m_timers;
+  std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();
+  std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> m_unhandled;
 
   std::thread m_thread;  // last: starts once everything above exists
 };
+
+// Defined here so that worker.cpp and worker_sockets.cpp share it.
+template <typename Body>
+void WorkerImpl::run_js(Body&& body) {
+  if (m_state == WorkerState::terminated) {
+    return;
+  }
+  v8::HandleScope handle_scope(m_isolate);
+  auto context = m_context.Get(m_isolate);
+  v8::Context::Scope context_scope(context);
+  {
+    v8::TryCatch try_catch(m_isolate);
+    body(context);
+    if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      report_uncaught(try_catch.Exception(), "error: Uncaught");
+      fail(Failure::worker_error);
+      return;
+    }
+  }
+  m_isolate->PerformMicrotaskCheckpoint();
+  if (!m_unhandled.empty()) {
+    for (auto& [promise, reason] : m_unhandled) {
+      report_uncaught(reason.Get(m_isolate), "error: Uncaught (in promise)");
+    }
+    m_unhandled.clear();
+    fail(Failure::worker_error);
+  }
+  if (m_heap_limit_hit) {
+    print(2, "worker exceeded its memory limit (" + std::to_string(m_options.memory_limit_mb) +
+                 " MB)");
+    fail(Failure::limit);
+  }
+}
+
+template <typename Task>
+void WorkerImpl::Mailbox::post(Task&& task) {
+  std::lock_guard lock(mutex);
+  if (worker != nullptr) {
+    boost::asio::post(worker->m_io,
+                      [w = worker, task = std::forward<Task>(task)]() mutable { task(*w); });
+  }
+}
 
 }  // namespace runtime

@@ -19,6 +19,7 @@ std::vector<Op> misc_ops();   // print, clocks, randomness
 std::vector<Op> clone_ops();  // structuredClone
 std::vector<Op> timer_ops();  // setTimeout/setInterval backing
 std::vector<Op> http_ops();   // responses back to the server
+std::vector<Op> websocket_ops();  // Deno.upgradeWebSocket
 std::vector<Op> fs_ops();     // sandboxed Deno.readFile
 std::vector<Op> stack_ops();  // source-mapped stack traces
 

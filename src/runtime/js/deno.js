@@ -3,6 +3,7 @@ import { ops } from "./web/ops.js";
 import { errors, fromOpError } from "./deno_errors.js";
 import { serve } from "./serve.js";
 import { test } from "./testing.js";
+import { upgradeWebSocket } from "./websocket.js";
 
 const env = new Map();
 
@@ -61,6 +62,7 @@ export function makeDeno(inspect, v8Version) {
     env: envApi,
     serve,
     test,
+    upgradeWebSocket,
     errors,
     inspect,
     readFileSync,

@@ -8,6 +8,7 @@ import { makeDeno, setEnv } from "./deno.js";
 import { adoptDefaultExport, dispatch, hasHandler } from "./serve.js";
 import { EdgeRuntime } from "./edge_runtime.js";
 import * as testing from "./testing.js";
+import { CloseEvent, MessageEvent, WebSocket, socketEvent } from "./websocket.js";
 
 const global = globalThis;
 delete global.__ops;
@@ -21,6 +22,9 @@ for (const name of ["setTimeout", "setInterval", "clearTimeout", "clearInterval"
   define(name, timers[name]);
 }
 define("EdgeRuntime", EdgeRuntime);
+define("WebSocket", WebSocket);
+define("MessageEvent", MessageEvent);
+define("CloseEvent", CloseEvent);
 define("Deno", makeDeno(inspect, ""));
 
 let requireHandler = true;
@@ -38,6 +42,7 @@ define("__sbfn", {
   },
   dispatch,
   fireTimer: timers.fireTimer,
+  wsEvent: socketEvent,
   formatStack,
   finishBoot(evaluation, namespace, done) {
     Promise.resolve(evaluation).then(

@@ -2,6 +2,7 @@
 // `dispatch` hook and leave through the respond ops.
 import { ops } from "./web/ops.js";
 import { createRequestFromNative, readResponseForNative } from "./web/fetch_internals.js";
+import { acceptUpgrade } from "./websocket.js";
 
 const state = { handler: null, onError: null };
 
@@ -68,6 +69,9 @@ export function dispatch(id, method, url, headers, body) {
 function send(id, response) {
   if (!(response instanceof Response)) {
     fail(id, new TypeError("Return value from serve handler must be a response or a promise resolving to a response"));
+    return;
+  }
+  if (acceptUpgrade(id, response)) {
     return;
   }
   let parts;

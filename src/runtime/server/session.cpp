@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include <chrono>
 #include <deque>
@@ -21,6 +22,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 
 constexpr std::size_t k_header_limit = 16 * 1024;
 constexpr auto k_read_timeout = std::chrono::seconds(75);
@@ -52,6 +54,114 @@ std::string http_date() {
   return cached;
 }
 
+// A connection after a function accepted its WebSocket upgrade. Lives on the
+// connection's strand; the worker reaches it through WsChannel.
+class WsSession : public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(beast::tcp_stream stream, std::shared_ptr<runtime::WebSocketPeer> peer)
+      : m_ws(std::move(stream)), m_peer(std::move(peer)) {}
+
+  void start(const http::request<http::string_body>& request, const std::string& protocol) {
+    m_ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    m_ws.set_option(websocket::stream_base::decorator([protocol](websocket::response_type& res) {
+      if (!protocol.empty()) {
+        res.set(http::field::sec_websocket_protocol, protocol);
+      }
+    }));
+    m_ws.async_accept(request, [self = shared_from_this()](beast::error_code error) {
+      if (error) {
+        self->closed(1006, "");
+        return;
+      }
+      self->m_peer->on_open();
+      self->read();
+    });
+  }
+
+  void send(std::string data, bool binary) {
+    if (m_closing) {
+      return;
+    }
+    m_out.emplace_back(std::move(data), binary);
+    if (!m_writing) {
+      write_next();
+    }
+  }
+
+  void close(int code, std::string reason) {
+    if (m_closing) {
+      return;
+    }
+    m_closing = true;
+    m_close_reason = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    if (!m_writing) {
+      write_next();
+    }
+  }
+
+ private:
+  void read() {
+    m_ws.async_read(m_buffer, [self = shared_from_this()](beast::error_code error, std::size_t) {
+      if (error) {
+        auto reason = self->m_ws.reason();
+        bool clean = error == websocket::error::closed;
+        self->closed(clean ? reason.code : 1006, clean ? std::string(reason.reason.c_str()) : "");
+        return;
+      }
+      self->m_peer->on_message(beast::buffers_to_string(self->m_buffer.data()),
+                               !self->m_ws.got_text());
+      self->m_buffer.consume(self->m_buffer.size());
+      self->read();
+    });
+  }
+
+  // Writes one queued message at a time (Beast allows one write in flight); the close
+  // frame goes after every message queued before it.
+  void write_next() {
+    if (m_out.empty()) {
+      m_writing = false;
+      if (m_closing && !m_close_sent && !m_closed) {
+        m_close_sent = true;
+        m_writing = true;
+        m_ws.async_close(m_close_reason, [self = shared_from_this()](beast::error_code) {
+          self->m_writing = false;
+        });
+      }
+      return;
+    }
+    m_writing = true;
+    m_ws.text(!m_out.front().second);
+    m_ws.async_write(asio::buffer(m_out.front().first),
+                     [self = shared_from_this()](beast::error_code error, std::size_t) {
+                       self->m_out.pop_front();
+                       if (error) {
+                         self->m_out.clear();
+                         self->m_writing = false;
+                         return;
+                       }
+                       self->write_next();
+                     });
+  }
+
+  void closed(int code, std::string reason) {
+    if (m_closed) {
+      return;
+    }
+    m_closed = true;
+    m_peer->on_close(code, std::move(reason));
+  }
+
+  websocket::stream<beast::tcp_stream> m_ws;
+  std::shared_ptr<runtime::WebSocketPeer> m_peer;
+  beast::flat_buffer m_buffer;
+  std::deque<std::pair<std::string, bool>> m_out;
+  bool m_writing = false;
+  bool m_closing = false;
+  bool m_close_sent = false;
+  bool m_closed = false;
+  websocket::close_reason m_close_reason;
+};
+
 class Session;
 
 // Carries a function's response from the worker's thread onto the connection's strand.
@@ -64,6 +174,8 @@ class SessionSink : public runtime::ResponseSink {
   void write(std::string chunk) override;
   void end() override;
   void fail(runtime::Failure failure) override;
+  std::shared_ptr<runtime::WebSocketConnection> upgrade(
+      std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer) override;
 
  private:
   std::shared_ptr<Session> m_session;
@@ -106,6 +218,31 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   asio::any_io_executor executor() { return m_stream.get_executor(); }
+
+  // The function accepted the upgrade: the connection stops being HTTP.
+  void start_websocket(std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer) {
+    if (!m_upgrade_request) {
+      peer->on_close(1006, "");
+      fail_response(runtime::Failure::worker_error, false);
+      return;
+    }
+    m_status = 101;
+    m_keep_alive = false;
+    m_waiting = false;
+    m_idle.cancel();
+    auto elapsed =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started);
+    m_state.log.request(m_slug, m_method, m_path, 101, elapsed.count());
+    if (m_counted) {
+      --m_state.active_requests;
+      m_counted = false;
+    }
+    m_ws = std::make_shared<WsSession>(std::move(m_stream), std::move(peer));
+    m_ws->start(*m_upgrade_request, protocol);
+    m_upgrade_request.reset();
+  }
+
+  std::shared_ptr<WsSession> websocket_session() const { return m_ws; }
 
   // --- the response, always on the connection's strand ---------------------------
 
@@ -255,6 +392,11 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : message) {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
+    if (websocket::is_upgrade(message)) {
+      m_upgrade_request = message;
+    } else {
+      m_upgrade_request.reset();
+    }
     request.body = std::move(message.body());
     ++m_request;
     m_waiting = true;
@@ -345,6 +487,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool m_waiting = false;  // a function owes this connection a response
   std::uint64_t m_request = 0;
   asio::steady_timer m_idle;
+  std::optional<http::request<http::string_body>> m_upgrade_request;
+  std::shared_ptr<WsSession> m_ws;
   int m_status = 0;
   std::string m_slug;
   std::string m_method;
@@ -412,6 +556,48 @@ void SessionSink::fail(runtime::Failure failure) {
       session->fail_response(failure, head_sent);
     }
   });
+}
+
+// What the worker holds of an accepted WebSocket: every call hops onto the strand.
+class WsChannel : public runtime::WebSocketConnection {
+ public:
+  explicit WsChannel(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+  void send(std::string data, bool binary) override {
+    asio::post(m_session->executor(),
+               [session = m_session, data = std::move(data), binary]() mutable {
+                 if (auto ws = session->websocket_session()) {
+                   ws->send(std::move(data), binary);
+                 }
+               });
+  }
+  void close(int code, std::string reason) override {
+    asio::post(m_session->executor(),
+               [session = m_session, code, reason = std::move(reason)]() mutable {
+                 if (auto ws = session->websocket_session()) {
+                   ws->close(code, std::move(reason));
+                 }
+               });
+  }
+
+ private:
+  std::shared_ptr<Session> m_session;
+};
+
+std::shared_ptr<runtime::WebSocketConnection> SessionSink::upgrade(
+    std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer) {
+  if (m_finished.exchange(true)) {
+    return nullptr;
+  }
+  m_started = true;
+  asio::post(m_session->executor(), [session = m_session, request = m_request,
+                                     protocol = std::move(protocol), peer]() mutable {
+    if (session->current(request)) {
+      session->start_websocket(std::move(protocol), std::move(peer));
+    } else {
+      peer->on_close(1006, "");
+    }
+  });
+  return std::make_shared<WsChannel>(m_session);
 }
 
 }  // namespace

@@ -1,0 +1,86 @@
+// WebSockets accepted by a function (Deno.upgradeWebSocket): the worker's half. The
+// server's session owns the socket; frames cross threads as posted tasks.
+#include "runtime/v8_util.hpp"
+#include "runtime/worker_impl.hpp"
+
+namespace runtime {
+namespace {
+
+// Hands the client's events to the worker's loop, if the worker still exists.
+class SocketPeer : public WebSocketPeer {
+ public:
+  SocketPeer(std::shared_ptr<WorkerImpl::Mailbox> mailbox, std::uint32_t id)
+      : m_mailbox(std::move(mailbox)), m_id(id) {}
+
+  void on_open() override { deliver("open", {}, false, 0); }
+  void on_message(std::string data, bool binary) override {
+    deliver("message", std::move(data), binary, 0);
+  }
+  void on_close(int code, std::string reason) override {
+    deliver("close", std::move(reason), false, code);
+  }
+
+ private:
+  void deliver(const char* kind, std::string data, bool binary, int code) {
+    m_mailbox->post(
+        [id = m_id, kind, data = std::move(data), binary, code](WorkerImpl& worker) mutable {
+          worker.socket_event(id, kind, std::move(data), binary, code);
+        });
+  }
+
+  std::shared_ptr<WorkerImpl::Mailbox> m_mailbox;
+  std::uint32_t m_id;
+};
+
+}  // namespace
+
+bool WorkerImpl::accept_socket(std::uint32_t request_id, std::uint32_t socket_id,
+                               std::string protocol) {
+  auto request_sink = sink(request_id);
+  if (!request_sink) {
+    return false;
+  }
+  auto connection = request_sink->upgrade(std::move(protocol),
+                                          std::make_shared<SocketPeer>(m_mailbox, socket_id));
+  finish_request(request_id);
+  if (!connection) {
+    return false;
+  }
+  m_sockets.emplace(socket_id, std::move(connection));
+  return true;
+}
+
+std::shared_ptr<WebSocketConnection> WorkerImpl::socket(std::uint32_t socket_id) {
+  auto it = m_sockets.find(socket_id);
+  return it == m_sockets.end() ? nullptr : it->second;
+}
+
+void WorkerImpl::socket_event(std::uint32_t socket_id, const char* kind, std::string data,
+                              bool binary, int code) {
+  if (std::string_view(kind) == "close") {
+    m_sockets.erase(socket_id);
+  }
+  run_js([&](v8::Local<v8::Context> context) {
+    v8::Local<v8::Value> payload;
+    if (binary) {
+      auto buffer = v8::ArrayBuffer::New(m_isolate, data.size());
+      std::memcpy(buffer->Data(), data.data(), data.size());
+      payload = buffer;
+    } else {
+      payload = v8_str(m_isolate, data);
+    }
+    v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(m_isolate, socket_id),
+                                   v8_str(m_isolate, kind), payload,
+                                   v8::Integer::New(m_isolate, code)};
+    std::ignore = m_hooks.ws_event.Get(m_isolate)->Call(context, context->Global(), 4, args);
+  });
+}
+
+void WorkerImpl::close_sockets() {
+  for (auto& [id, connection] : m_sockets) {
+    connection->close(1001, "worker stopped");
+  }
+  m_sockets.clear();
+}
+
+}  // namespace runtime
