@@ -14,8 +14,9 @@ int main(int argc, char** argv) {
                "sbfn"};
   app.set_version_flag("-V,--version",
                        std::string("sbfn ") + SBFN_VERSION + " (V8 " + runtime::v8_version() + ")");
-  app.require_subcommand(1);
-  app.failure_message(CLI::FailureMessage::help);
+  // At most one subcommand; none is handled below, so that an unknown word or flag is
+  // reported by name instead of as a missing subcommand.
+  app.require_subcommand(0, 1);
 
   const cli::Command commands[] = {cli::new_command(), cli::serve_command(), cli::test_command(),
                                    cli::bundle_command(), cli::deploy_command()};
@@ -30,8 +31,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   }
+  if (!chosen) {
+    std::fprintf(stderr,
+                 "%s\nerror: a subcommand is required (new, serve, test, bundle or deploy)\n",
+                 app.help().c_str());
+    return 2;
+  }
   try {
-    return chosen ? chosen() : 2;
+    return chosen();
   } catch (const util::Error& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     return 1;

@@ -1,6 +1,7 @@
 #include "runtime/runtime.hpp"
 
 #include "runtime/assets.hpp"
+#include "runtime/platform.hpp"
 
 #include <libplatform/libplatform.h>
 #include <v8.h>
@@ -20,7 +21,7 @@ void init(const Assets& assets) {
     g_assets = assets;
     // The platform lives as long as the process: workers and the compiler thread may
     // still be winding down while static destructors run.
-    static auto* platform = v8::platform::NewDefaultPlatform().release();
+    static auto* platform = make_platform().release();
     // V8 10.2 parses import assertions (`assert { type: "json" }`, what import attributes
     // are rewritten to) only behind this flag, which Node.js sets too. The snapshot
     // builder shares this function, so snapshots and workers agree on the flags.

@@ -144,7 +144,16 @@ class TranspilerImpl {
                                    v8_str(m_isolate, kind_name(type)),
                                    v8::Boolean::New(m_isolate, use_typescript)};
     v8::Local<v8::Value> result;
-    if (!fn.As<v8::Function>()->Call(context, global, 4, args).ToLocal(&result)) {
+    if (!fn.As<v8::Function>()->Call(context, global, 4, args).ToLocal(&result) &&
+        !use_typescript) {
+      // sucrase often blames the wrong place for a syntax error (the start of the
+      // enclosing function); TypeScript's parser names the right line and column.
+      try_catch.Reset();
+      ensure_typescript(context);
+      args[3] = v8::Boolean::New(m_isolate, true);
+      std::ignore = fn.As<v8::Function>()->Call(context, global, 4, args).ToLocal(&result);
+    }
+    if (result.IsEmpty()) {
       // The compiler's own stack would only show sucrase's internals: keep the message,
       // which names the file, line and column.
       auto exception = try_catch.Exception();

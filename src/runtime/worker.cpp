@@ -1,6 +1,7 @@
 #include "runtime/worker.hpp"
 
 #include "runtime/assets.hpp"
+#include "runtime/platform.hpp"
 #include "runtime/v8_util.hpp"
 #include "runtime/watchdog.hpp"
 #include "runtime/worker_impl.hpp"
@@ -219,6 +220,7 @@ void WorkerImpl::thread_main() {
     m_loader.reset();
   }
   Watchdog::instance().unwatch(ticket);
+  clear_platform_waker(m_isolate);
   std::lock_guard lock(m_isolate_mutex);
   m_isolate->Dispose();
   m_isolate = nullptr;
@@ -242,6 +244,10 @@ void WorkerImpl::setup_isolate() {
     }
   }
   isolate->SetData(k_worker_slot, this);
+  // V8's own foreground tasks (e.g. async WebAssembly compilation) run on this loop.
+  set_platform_waker(isolate, [mailbox = m_mailbox](double delay_s) {
+    mailbox->post([delay_s](WorkerImpl& worker) { worker.pump_platform_after(delay_s); });
+  });
   isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   isolate->SetPromiseRejectCallback(on_promise_reject);
   isolate->SetPrepareStackTraceCallback(prepare_stack_trace);
@@ -440,6 +446,20 @@ void WorkerImpl::start_timer(double id, double delay_ms) {
     });
   });
   m_timers[id] = std::move(timer);
+}
+
+void WorkerImpl::pump_platform_after(double delay_s) {
+  if (delay_s <= 0) {
+    run_js([&](v8::Local<v8::Context>) { pump_platform_tasks(m_isolate); });
+    return;
+  }
+  auto timer = std::make_shared<boost::asio::steady_timer>(m_io);
+  timer->expires_after(std::chrono::microseconds(static_cast<long long>(delay_s * 1e6)));
+  timer->async_wait([this, timer](const boost::system::error_code& error) {
+    if (!error) {
+      run_js([&](v8::Local<v8::Context>) { pump_platform_tasks(m_isolate); });
+    }
+  });
 }
 
 void WorkerImpl::cancel_timer(double id) {

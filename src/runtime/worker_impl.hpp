@@ -42,6 +42,8 @@ class WorkerImpl {
   double time_origin_ms() const { return m_time_origin_ms; }
   void start_timer(double id, double delay_ms);
   void cancel_timer(double id);
+  // Runs V8's foreground tasks for this isolate after `delay_s` seconds.
+  void pump_platform_after(double delay_s);
   // The sink of an open request; null when the id is unknown or already answered.
   std::shared_ptr<ResponseSink> sink(std::uint32_t id);
   void finish_request(std::uint32_t id);  // the response ended (or failed)

@@ -17,6 +17,7 @@ Python 3 standard library only.
 
 import base64
 import ctypes
+import errno
 import hashlib
 import json
 import os
@@ -34,6 +35,9 @@ SKIP_EXIT = 77
 BANNER = re.compile(r"Serving functions on http://(\[[^\]]+\]|[^:/\s]+):(\d+)/functions/v1/")
 BANNER_TIMEOUT_S = 20.0
 STOP_GRACE_S = 15.0
+SETTLE_S = 0.15
+SETTLE_MAX_S = 2.0
+SPAWN_RETRY_S = 60.0
 DEFAULT_REQUEST_TIMEOUT_MS = 30000
 DEFAULT_RUN_TIMEOUT_MS = 30000
 DEFAULT_LOG_TIMEOUT_MS = 10000
@@ -89,16 +93,30 @@ def raw_bytes(value, where="raw"):
 
 
 def shorten(data, limit=600):
+    """A one-line, quoted rendering of text, bytes or JSON values, cut at `limit`."""
+    size = None
     if isinstance(data, (bytes, bytearray)):
+        size = len(data)
         try:
-            data = bytes(data).decode("utf-8")
+            data = json.dumps(bytes(data).decode("utf-8"), ensure_ascii=False)
         except UnicodeDecodeError:
             data = repr(bytes(data))
-    if not isinstance(data, str):
-        data = json.dumps(data, sort_keys=True)
+    elif isinstance(data, str):
+        size = len(data)
+        data = json.dumps(data, ensure_ascii=False)
+    else:
+        data = json.dumps(data, sort_keys=True, ensure_ascii=False)
     if len(data) > limit:
-        return data[:limit] + "... (%d chars)" % len(data)
+        return data[:limit] + "... (%s)" % ("%d bytes" % size if size is not None
+                                            else "%d chars" % len(data))
     return data
+
+
+def first_difference(want, got):
+    for index, (a, b) in enumerate(zip(want, got)):
+        if a != b:
+            return index
+    return min(len(want), len(got))
 
 
 def as_list(value):
@@ -191,9 +209,10 @@ class Response:
                                for at, size in self.pieces if size) + "]"
 
     def describe(self):
-        head = "%s %s" % (self.status, self.reason)
-        headers = "; ".join("%s: %s" % (n, v) for n, v in self.headers)
-        return "%s\n    headers: %s\n    body: %s" % (head, headers, shorten(self.body))
+        lines = ["%s %s %s" % (self.version, self.status, self.reason)]
+        lines += ["%s: %s" % (n, v) for n, v in self.headers]
+        lines.append("body: %s" % shorten(self.body))
+        return "\n".join(lines)
 
 
 class ConnectionClosed(Exception):
@@ -247,8 +266,8 @@ class HttpConnection:
         except socket.timeout:
             raise
         except OSError as error:
-            if self.buf:
-                return
+            # What was already received stays in buf for the parser; only more is impossible.
+            self.eof = True
             raise ConnectionClosed("connection error: %s" % error)
         self.last_read = time.monotonic()
         if not data:
@@ -466,6 +485,19 @@ def _die_with_runner():
         pass
 
 
+def spawn(start):
+    """Runs start() (a Popen or run), retrying for a while when the binary is being
+    rewritten by a concurrent build (ETXTBSY) or is briefly missing."""
+    deadline = time.monotonic() + SPAWN_RETRY_S
+    while True:
+        try:
+            return start()
+        except OSError as error:
+            if error.errno not in (errno.ETXTBSY, errno.ENOENT) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
+
+
 class OutputCollector:
     """Lines of a process's stdout and stderr, as they come."""
 
@@ -499,9 +531,12 @@ class Server:
         self.port = None
         self.exit_code = None
         self.signalled = False
-        self.proc = subprocess.Popen(self.command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     preexec_fn=_die_with_runner)
+        try:
+            self.proc = spawn(lambda: subprocess.Popen(
+                self.command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_die_with_runner))
+        except OSError as error:
+            raise StepFailure("cannot start %s: %s" % (binary, error), fatal=True)
         self.readers = [
             threading.Thread(target=self.output.pump, args=(self.proc.stdout, "stdout"),
                              daemon=True),
@@ -520,6 +555,7 @@ class Server:
                     if match:
                         self.host = match.group(1)
                         self.port = int(match.group(2))
+                        self._settle()
                         return
                 if self.proc.poll() is not None:
                     break
@@ -536,6 +572,16 @@ class Server:
         raise StepFailure("no banner within %ds" % BANNER_TIMEOUT_S,
                           expected="a line 'Serving functions on http://HOST:PORT/...'",
                           got="nothing yet", fatal=True)
+
+    def _settle(self):
+        """The lines listing the functions follow the banner: wait (with the condition held)
+        until the output has been quiet for SETTLE_S, at most SETTLE_MAX_S."""
+        deadline = time.monotonic() + SETTLE_MAX_S
+        while time.monotonic() < deadline:
+            count = len(self.output.lines)
+            self.output.cond.wait(SETTLE_S)
+            if len(self.output.lines) == count:
+                return
 
     def _reap(self):
         self.exit_code = self.proc.wait()
@@ -672,6 +718,11 @@ class Case:
                     self.report(label, step, failure)
                     if failure.fatal:
                         break
+                except (CaseError, KeyboardInterrupt, SystemExit):
+                    raise
+                except Exception as error:  # noqa: BLE001 - a runner bug must not hide the rest
+                    self.report(label, step, StepFailure("runner error: %r" % error, fatal=True))
+                    break
             self.finish()
         except CaseError as error:
             self.failures.append(str(error))
@@ -694,7 +745,11 @@ class Case:
             except StepFailure as failure:
                 self.report("end", {"await": name}, failure)
         if self.server is not None:
-            self.stop_server(check=True)
+            try:
+                self.stop_server(check=True)
+            except StepFailure as failure:
+                self.report("end", {"stop": {}, "note": "stopping the server after the last step"},
+                            failure)
 
     def cleanup(self):
         for conn in self.connections.values():
@@ -753,12 +808,16 @@ class Case:
         }.get(kind)
         if handler is None:
             raise CaseError("unknown step %r" % kind)
+        if "background" in step and kind != "request":
+            raise CaseError("only a request step can run in the background")
         if kind == "request":
             handler(step)
+        elif kind == "run":
+            handler(step[kind], step.get("expect"))
         else:
-            if "expect" in step and kind not in ("run",):
+            if "expect" in step:
                 raise CaseError("step %r takes no \"expect\"" % kind)
-            handler(step[kind], step.get("expect")) if kind == "run" else handler(step[kind])
+            handler(step[kind])
 
     # -- server steps -------------------------------------------------------------
 
@@ -970,8 +1029,9 @@ class Case:
 
     @staticmethod
     def describe_expect(expect):
-        return json.dumps({k: v for k, v in (expect or {}).items() if k != "responses"},
-                          sort_keys=True)
+        text = json.dumps({k: v for k, v in (expect or {}).items() if k != "responses"},
+                          sort_keys=True, ensure_ascii=False)
+        return text if len(text) <= 1000 else text[:1000] + "..."
 
     def check_response(self, where, expect, response):
         known = {"status", "body", "body_base64", "json", "json_subset", "body_contains",
@@ -986,13 +1046,16 @@ class Case:
         if "body" in expect:
             want = text_value(expect["body"], "expect.body").encode("utf-8")
             if response.body != want:
-                problems.append("body: expected %s, got %s" % (shorten(want), shorten(response.body)))
+                at = first_difference(want, response.body)
+                problems.append("body: expected %s, got %s (first difference at byte %d)"
+                                % (shorten(want), shorten(response.body), at))
         if "body_base64" in expect:
             want = base64.b64decode(expect["body_base64"])
             if response.body != want:
-                problems.append("body bytes: expected %s (%d bytes), got %s (%d bytes)" % (
-                    base64.b64encode(want[:64]).decode(), len(want),
-                    base64.b64encode(response.body[:64]).decode(), len(response.body)))
+                at = first_difference(want, response.body)
+                problems.append("body bytes: %d expected, %d came; first difference at offset %d:"
+                                " expected %r, got %r" % (len(want), len(response.body), at,
+                                                          want[at:at + 16], response.body[at:at + 16]))
         text = response.body.decode("utf-8", "replace")
         if "json" in expect or "json_subset" in expect:
             try:
@@ -1041,8 +1104,8 @@ class Case:
         if problems:
             raise StepFailure("%s: response does not match" % where,
                               expected=self.describe_expect(expect),
-                              got=response.describe() + "\n    problems:\n      "
-                              + "\n      ".join(problems))
+                              got=response.describe() + "\nproblems:\n  - "
+                              + "\n  - ".join(problems))
 
     def step_request(self, step):
         spec = step["request"]
@@ -1238,11 +1301,11 @@ class Case:
         timeout = spec.get("timeout_ms", DEFAULT_RUN_TIMEOUT_MS) / 1000.0
         stdin = spec.get("stdin")
         try:
-            done = subprocess.run([self.binary] + args, cwd=cwd,
-                                  env=self.make_env(spec.get("env")),
-                                  input=text_value(stdin).encode() if stdin is not None else b"",
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  timeout=timeout, preexec_fn=_die_with_runner)
+            done = spawn(lambda: subprocess.run(
+                [self.binary] + args, cwd=cwd, env=self.make_env(spec.get("env")),
+                input=text_value(stdin).encode() if stdin is not None else b"",
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                timeout=timeout, preexec_fn=_die_with_runner))
         except subprocess.TimeoutExpired as expired:
             raise StepFailure("`sbfn %s` did not exit within %dms (killed)" % (
                 " ".join(args), timeout * 1000),
@@ -1262,7 +1325,11 @@ class Case:
                                                           describe_exit(done.returncode)))
         for stream, text in (("stdout", out), ("stderr", err)):
             if stream in expect:
-                problem = match_string(text_value(expect[stream]), text, stream)
+                want = expect[stream]
+                if not (isinstance(want, dict) and set(want) <= {"contains", "not_contains",
+                                                                  "matches"}):
+                    want = text_value(want, "expect." + stream)
+                problem = match_string(want, text, stream)
                 if problem:
                     problems.append(problem)
             for needle in as_list(expect.get(stream + "_contains")):
@@ -1282,9 +1349,9 @@ class Case:
         if problems:
             raise StepFailure("`sbfn %s` does not match" % " ".join(args),
                               expected=json.dumps(expect, sort_keys=True),
-                              got="%s\n    stdout: %s\n    stderr: %s\n    problems:\n      %s" % (
+                              got="%s\nstdout: %s\nstderr: %s\nproblems:\n  - %s" % (
                                   describe_exit(done.returncode), shorten(out, 1500),
-                                  shorten(err, 1500), "\n      ".join(problems)))
+                                  shorten(err, 1500), "\n  - ".join(problems)))
 
     def step_write_file(self, spec):
         path = self.path_in_case(spec["path"])
@@ -1365,6 +1432,9 @@ def main(argv):
     if len(positional) != 2:
         return usage()
     binary, target = positional
+    deadline = time.monotonic() + SPAWN_RETRY_S  # a concurrent build may be relinking it
+    while not os.access(binary, os.X_OK) and time.monotonic() < deadline:
+        time.sleep(0.5)
     if not os.access(binary, os.X_OK):
         sys.stderr.write("run.py: %s is not an executable\n" % binary)
         return 2

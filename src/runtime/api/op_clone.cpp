@@ -4,6 +4,7 @@
 #include "runtime/v8_util.hpp"
 
 #include <cstdlib>
+#include <vector>
 
 namespace runtime::api {
 namespace {
@@ -22,17 +23,39 @@ class CloneDelegate : public v8::ValueSerializer::Delegate {
   v8::Isolate* m_isolate;
 };
 
+// structured_clone(value, transfer): `transfer` lists ArrayBuffers whose memory moves
+// to the copy; the originals are detached, as the HTML spec requires.
 void structured_clone(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
+  std::vector<v8::Local<v8::ArrayBuffer>> transfer;
+  if (info[1]->IsArray()) {
+    auto list = info[1].As<v8::Array>();
+    for (uint32_t i = 0; i < list->Length(); ++i) {
+      auto item = list->Get(context, i).ToLocalChecked();
+      if (!item->IsArrayBuffer() || !item.As<v8::ArrayBuffer>()->IsDetachable()) {
+        throw_error(isolate, "DataCloneError: Value not transferable");
+        return;
+      }
+      transfer.push_back(item.As<v8::ArrayBuffer>());
+    }
+  }
   CloneDelegate delegate(isolate);
   v8::ValueSerializer serializer(isolate, &delegate);
+  for (uint32_t i = 0; i < transfer.size(); ++i) {
+    serializer.TransferArrayBuffer(i, transfer[i]);
+  }
   serializer.WriteHeader();
   if (serializer.WriteValue(context, info[0]).IsNothing()) {
     return;
   }
   auto [data, size] = serializer.Release();
   v8::ValueDeserializer deserializer(isolate, data, size);
+  for (uint32_t i = 0; i < transfer.size(); ++i) {
+    auto moved = v8::ArrayBuffer::New(isolate, transfer[i]->GetBackingStore());
+    transfer[i]->Detach();
+    deserializer.TransferArrayBuffer(i, moved);
+  }
   v8::Local<v8::Value> copy;
   if (deserializer.ReadHeader(context).FromMaybe(false) &&
       deserializer.ReadValue(context).ToLocal(&copy)) {

@@ -36,11 +36,24 @@ function transformWithSucrase(code, filename, kind) {
   });
 }
 
+// TypeScript's parser recovers from syntax errors, so its diagnostics are checked:
+// broken code must fail with the place of the error, never run as something else.
+function syntaxError(ts, diagnostics) {
+  const first = diagnostics.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (first === undefined) return;
+  const message = ts.flattenDiagnosticMessageText(first.messageText, "\n");
+  if (first.file && first.start !== undefined) {
+    const { line, character } = first.file.getLineAndCharacterOfPosition(first.start);
+    throw new SyntaxError(`${message} at ${first.file.fileName}:${line + 1}:${character + 1}`);
+  }
+  throw new SyntaxError(message);
+}
+
 function withTypeScript(code, filename, kind) {
   const ts = globalThis.ts;
   const out = ts.transpileModule(code, {
     fileName: kind === "js" ? filename.replace(/\.[cm]?js$/, "") + ".js" : filename,
-    reportDiagnostics: false,
+    reportDiagnostics: true,
     compilerOptions: {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ESNext,
@@ -54,6 +67,7 @@ function withTypeScript(code, filename, kind) {
       removeComments: false,
     },
   });
+  syntaxError(ts, out.diagnostics ?? []);
   const text = out.outputText.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, "\n");
   return [text, out.sourceMapText ?? ""];
 }

@@ -27,8 +27,10 @@ export function structuredClone(value, options = undefined) {
       }
     }
   }
+  let transferList = [];
+  if (options?.transfer !== undefined) transferList = [...options.transfer];
   try {
-    return ops.structured_clone(value);
+    return ops.structured_clone(value, transferList);
   } catch (e) {
     if (e instanceof Error && typeof e.message === "string" && e.message.startsWith("DataCloneError: ")) {
       throw new DOMException(e.message.slice(16), "DataCloneError");

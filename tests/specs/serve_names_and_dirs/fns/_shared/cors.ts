@@ -1,0 +1,5 @@
+// Shared helpers, the way Supabase projects keep them in functions/_shared/.
+export const corsHeaders = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Headers": "authorization, x-client-info, apikey, content-type",
+}

@@ -1,0 +1,2 @@
+// Plain JavaScript functions work too.
+Deno.serve(() => new Response("js-fn answers"))

@@ -1,0 +1,3 @@
+import { shout } from "../_shared/util.ts"
+
+Deno.serve(() => new Response(shout("custom entrypoint")))
