@@ -2,7 +2,9 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -26,8 +28,11 @@ class Watchdog {
   static Watchdog& instance();
 
   // Starts watching the calling thread; each event is reported once, on the watchdog's
-  // thread, and must not call back into the Watchdog. Returns a ticket for unwatch().
-  int watch(Limits limits, Handler handler);
+  // thread, and must not call back into the Watchdog. CPU limits count the thread's CPU
+  // time since `*busy_since` (a thread_cpu_time() reading in ns, or -1 while the worker
+  // has nothing to do), so they apply per request, not over the worker's life.
+  // `busy_since` must stay valid until unwatch(). Returns a ticket for unwatch().
+  int watch(Limits limits, const std::atomic<std::int64_t>* busy_since, Handler handler);
   void unwatch(int ticket);
 
   // CPU time the calling thread has used.
@@ -44,6 +49,7 @@ class Watchdog {
     clockid_t clock;
     std::chrono::steady_clock::time_point started;
     Limits limits;
+    const std::atomic<std::int64_t>* busy_since;
     Handler handler;
     unsigned fired = 0;  // bit per Event already reported
   };

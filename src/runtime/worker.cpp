@@ -195,7 +195,7 @@ void WorkerImpl::thread_main() {
       {std::chrono::milliseconds(m_options.cpu_soft_limit_ms),
        std::chrono::milliseconds(m_options.cpu_hard_limit_ms),
        std::chrono::milliseconds(m_options.wall_clock_limit_ms)},
-      [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
+      &m_busy_since, [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
   setup_isolate();
   {
     v8::Isolate::Scope isolate_scope(m_isolate);
@@ -341,6 +341,7 @@ void WorkerImpl::on_booted(bool ok) {
     return;
   }
   m_state = ok ? WorkerState::ready : WorkerState::failed;
+  update_busy();
   if (!ok) {
     m_terminate_reason = Failure::boot_error;
   }
@@ -359,6 +360,7 @@ void WorkerImpl::run_request(PendingRequest pending) {
   }
   auto id = m_next_request_id++;
   m_requests.emplace(id, std::move(pending.sink));
+  update_busy();
   run_js([&](v8::Local<v8::Context> context) {
     auto& request = pending.request;
     std::vector<v8::Local<v8::Value>> flat;
@@ -386,6 +388,16 @@ std::shared_ptr<ResponseSink> WorkerImpl::sink(std::uint32_t id) {
 void WorkerImpl::finish_request(std::uint32_t id) {
   if (m_requests.erase(id)) {
     --m_in_flight;
+    update_busy();
+  }
+}
+
+void WorkerImpl::update_busy() {
+  bool busy = m_state == WorkerState::booting || !m_requests.empty();
+  if (!busy) {
+    m_busy_since = -1;
+  } else if (m_busy_since < 0) {
+    m_busy_since = Watchdog::thread_cpu_time().count();
   }
 }
 

@@ -24,9 +24,10 @@ struct WorkerOptions {
   std::filesystem::path root;  // Deno.readFile/readTextFile may read only below this folder
   std::vector<std::pair<std::string, std::string>> env;  // exactly what Deno.env sees
   std::size_t memory_limit_mb = 256;
-  // CPU time over the worker's life: past the soft limit it is retired (takes no new
-  // requests, finishes its own), past the hard one terminated. Wall clock: retired at
-  // half, terminated at the limit.
+  // CPU time per request (counted while the worker has a request open, from the moment
+  // it last had none; boot counts too): past the soft limit the worker is retired (takes
+  // no new requests, finishes its own), past the hard one terminated. Wall clock (the
+  // worker's age): retired at half, terminated at the limit.
   std::size_t cpu_soft_limit_ms = 1000;
   std::size_t cpu_hard_limit_ms = 2000;
   std::size_t wall_clock_limit_ms = 400'000;

@@ -119,6 +119,10 @@ class WorkerImpl {
   std::atomic<std::size_t> m_in_flight{0};
   std::atomic<std::size_t> m_background_tasks{0};
   std::atomic<bool> m_retired{false};
+  // Thread CPU time (ns) when the worker last went from idle to busy (booting, or a
+  // first open request); -1 while idle. The watchdog's CPU limits count from here.
+  std::atomic<std::int64_t> m_busy_since{0};
+  void update_busy();
   std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
   double m_time_origin_ms = 0;
 

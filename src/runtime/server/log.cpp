@@ -39,8 +39,44 @@ std::string log_timestamp() {
   return out;
 }
 
+// The longest a buffered log line waits before it is written.
+constexpr auto k_flush_interval = std::chrono::milliseconds(20);
+
 Logger::Logger(Format format)
-    : m_format(format), m_color_out(wants_color(1)), m_color_err(wants_color(2)) {}
+    : m_format(format),
+      m_color_out(wants_color(1)),
+      m_color_err(wants_color(2)),
+      m_batch_out(!::isatty(1)) {
+  if (m_batch_out) {
+    m_flusher = std::thread([this] {
+      std::unique_lock lock(m_mutex);
+      while (!m_stopping) {
+        m_wake.wait_for(lock, k_flush_interval);
+        flush_locked();
+      }
+    });
+  }
+}
+
+Logger::~Logger() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+    flush_locked();
+  }
+  m_wake.notify_all();
+  if (m_flusher.joinable()) {
+    m_flusher.join();
+  }
+}
+
+void Logger::flush_locked() {
+  if (!m_pending_out.empty()) {
+    std::fwrite(m_pending_out.data(), 1, m_pending_out.size(), stdout);
+    std::fflush(stdout);
+    m_pending_out.clear();
+  }
+}
 
 void Logger::function_output(std::string_view slug, int fd, std::string_view line) {
   if (m_format == Format::json) {
@@ -93,6 +129,12 @@ void Logger::event(std::string_view level, std::string_view message) {
 
 void Logger::write(int fd, const std::string& line) {
   std::lock_guard lock(m_mutex);
+  if (fd == 1 && m_batch_out && !m_stopping) {
+    m_pending_out += line;
+    m_pending_out += '\n';
+    return;
+  }
+  flush_locked();  // keeps stdout before stderr when both go to one file
   auto* stream = fd == 2 ? stderr : stdout;
   std::fwrite(line.data(), 1, line.size(), stream);
   std::fputc('\n', stream);

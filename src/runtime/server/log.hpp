@@ -1,8 +1,10 @@
 #pragma once
 
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace server {
 
@@ -11,6 +13,7 @@ class Logger {
  public:
   enum class Format { text, json };
   explicit Logger(Format format);
+  ~Logger();  // writes out what is still buffered
 
   // A line of a function's console output.
   void function_output(std::string_view slug, int fd, std::string_view line);
@@ -22,10 +25,18 @@ class Logger {
 
  private:
   void write(int fd, const std::string& line);
+  void flush_locked();
   Format m_format;
   bool m_color_out;
   bool m_color_err;
+  // stdout lines to a pipe or file are written in batches (a write per request line
+  // costs a system call on the hot path); on a terminal each line goes out at once.
+  bool m_batch_out;
+  std::string m_pending_out;
+  bool m_stopping = false;
   std::mutex m_mutex;
+  std::condition_variable m_wake;
+  std::thread m_flusher;
 };
 
 // RFC 3339 UTC time with milliseconds, for log lines.

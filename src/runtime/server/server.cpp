@@ -187,7 +187,9 @@ int serve(const ServeOptions& options) {
     }
   }
 
-  auto threads = std::max(1u, std::thread::hardware_concurrency());
+  auto threads = std::getenv("SBFN_IO_THREADS")
+                     ? std::max(1, std::atoi(std::getenv("SBFN_IO_THREADS")))
+                     : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(static_cast<int>(threads));
   boost::system::error_code error;
   auto address = asio::ip::make_address(options.host, error);
