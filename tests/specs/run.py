@@ -797,6 +797,7 @@ class Case:
             "run": self.step_run,
             "write_file": self.step_write_file,
             "remove_file": self.step_remove_file,
+            "move_file": self.step_move_file,
             "sleep_ms": self.step_sleep,
             "wait_for_log": self.step_wait_for_log,
             "expect_log": self.step_expect_log,
@@ -1369,6 +1370,13 @@ class Case:
             shutil.rmtree(path)
         elif os.path.lexists(path):
             os.remove(path)
+
+    def step_move_file(self, spec):
+        # os.replace: an atomic rename over the target, the way editors save files.
+        source = self.path_in_case(spec["from"])
+        target = self.path_in_case(spec["to"])
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.replace(source, target)
 
     def step_expect_file(self, spec):
         path = self.path_in_case(spec["path"])

@@ -26,6 +26,7 @@ struct ServeArgs {
   std::size_t wall_clock_limit_ms = 400'000;
   std::size_t request_idle_timeout_ms = 150'000;
   bool no_watch = false;
+  unsigned io_threads = 0;
   server::EnvSources env;
 };
 
@@ -76,6 +77,7 @@ int run(const ServeArgs& args) {
   options.wall_clock_limit_ms = args.wall_clock_limit_ms;
   options.request_idle_timeout_ms = args.request_idle_timeout_ms;
   options.watch = !args.no_watch;
+  options.io_threads = args.io_threads;
   return server::serve(options);
 }
 
@@ -115,11 +117,11 @@ Command serve_command() {
                 ->check(CLI::Range(16, 16384))
                 ->capture_default_str();
             app.add_option("--cpu-soft-limit", args->cpu_soft_limit_ms,
-                           "CPU ms after which a worker is retired")
+                           "CPU ms a request may use before its worker is retired")
                 ->check(CLI::Range(1, 3'600'000))
                 ->capture_default_str();
             app.add_option("--cpu-hard-limit", args->cpu_hard_limit_ms,
-                           "CPU ms after which a worker is terminated (546)")
+                           "CPU ms a request may use before its worker is terminated (546)")
                 ->check(CLI::Range(1, 3'600'000))
                 ->capture_default_str();
             app.add_option("--wall-clock-limit", args->wall_clock_limit_ms,
@@ -144,6 +146,9 @@ Command serve_command() {
             app.add_option("--db-url", args->env.db_url, "SUPABASE_DB_URL given to functions")
                 ->capture_default_str();
             app.add_flag("--no-watch", args->no_watch, "Turn hot reload off");
+            app.add_option("--io-threads", args->io_threads,
+                           "Threads that parse HTTP (default: one per core; workers have their own)")
+                ->check(CLI::Range(1, 256));
             app.add_option("--log-format", args->log_format, "Log lines as text or json")
                 ->check(CLI::IsMember({"text", "json"}))
                 ->capture_default_str();

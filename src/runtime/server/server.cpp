@@ -187,9 +187,8 @@ int serve(const ServeOptions& options) {
     }
   }
 
-  auto threads = std::getenv("SBFN_IO_THREADS")
-                     ? std::max(1, std::atoi(std::getenv("SBFN_IO_THREADS")))
-                     : std::max(1u, std::thread::hardware_concurrency());
+  auto threads = options.io_threads > 0 ? options.io_threads
+                                        : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(static_cast<int>(threads));
   boost::system::error_code error;
   auto address = asio::ip::make_address(options.host, error);

@@ -20,6 +20,7 @@ struct ServeOptions {
   std::uint16_t port = 54321;
   std::size_t max_body_bytes = 20u << 20;
   bool json_logs = false;
+  unsigned io_threads = 0;  // threads parsing HTTP; 0: one per core
 
   EnvSources env;  // env.functions_dir is filled in from functions_dir
 
