@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -9,12 +10,25 @@ namespace runtime {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
+// A request body that is still arriving: the worker pulls it piece by piece, so a
+// large upload never sits in memory whole and a slow one streams to the function.
+class RequestBodySource {
+ public:
+  virtual ~RequestBodySource() = default;
+  // Asks for the next piece. `deliver` runs once, on any thread: with a non-empty
+  // chunk, with `done` at the end, or with `error` set when the body cannot be read
+  // (client gone, malformed chunking, over the size limit).
+  using Deliver = std::function<void(std::string chunk, bool done, std::string error)>;
+  virtual void pull(Deliver deliver) = 0;
+};
+
 // A request as it crosses from the server's threads to a worker's thread.
 struct HttpRequest {
   std::string method;
   std::string url;  // absolute: http://host/<path the function sees>?query
   HttpHeaders headers;
-  std::string body;
+  std::string body;                                // the whole body, when it was small
+  std::shared_ptr<RequestBodySource> body_source;  // else: the body, as it arrives
 };
 
 // Why a worker could not produce a response; each maps to one status and body.

@@ -213,6 +213,10 @@ void WorkerImpl::thread_main() {
     }
     m_timers.clear();
     close_sockets();
+    // Tasks still queued (requests dispatched just before the end) run once more: with
+    // the worker stopped, each request among them is answered with the reason.
+    m_io.restart();
+    m_io.poll();
     fail_open_requests(m_terminate_reason);
     m_unhandled.clear();
     m_hooks = {};
@@ -370,7 +374,11 @@ void WorkerImpl::run_request(PendingRequest pending) {
       flat.push_back(v8_str(m_isolate, value));
     }
     v8::Local<v8::Value> body = v8::Null(m_isolate);
-    if (!request.body.empty()) {
+    if (request.body_source) {
+      // JavaScript builds a ReadableStream that pulls through op body_pull.
+      m_body_sources.emplace(id, std::move(request.body_source));
+      body = v8::True(m_isolate);
+    } else if (!request.body.empty()) {
       body = bytes_to_js(m_isolate, std::move(request.body));
     }
     v8::Local<v8::Value> args[] = {
@@ -385,7 +393,48 @@ std::shared_ptr<ResponseSink> WorkerImpl::sink(std::uint32_t id) {
   return it == m_requests.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<RequestBodySource> WorkerImpl::body_source(std::uint32_t id) {
+  auto it = m_body_sources.find(id);
+  return it == m_body_sources.end() ? nullptr : it->second;
+}
+
+v8::Local<v8::Promise> WorkerImpl::pull_body(std::uint32_t id) {
+  auto context = m_context.Get(m_isolate);
+  auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+  auto source = body_source(id);
+  if (!source) {
+    std::ignore = resolver->Resolve(context, v8::Null(m_isolate));
+    return resolver->GetPromise();
+  }
+  auto pull_id = m_next_pull_id++;
+  m_pulls.emplace(pull_id, v8::Global<v8::Promise::Resolver>(m_isolate, resolver));
+  source->pull([mailbox = m_mailbox, pull_id](std::string chunk, bool done, std::string error) {
+    mailbox->post([pull_id, chunk = std::move(chunk), done,
+                   error = std::move(error)](WorkerImpl& worker) mutable {
+      auto it = worker.m_pulls.find(pull_id);
+      if (it == worker.m_pulls.end()) {
+        return;
+      }
+      auto pending = std::move(it->second);
+      worker.m_pulls.erase(it);
+      worker.run_js([&](v8::Local<v8::Context> context) {
+        auto* isolate = worker.m_isolate;
+        auto resolver = pending.Get(isolate);
+        if (!error.empty()) {
+          std::ignore = resolver->Reject(context, v8::Exception::TypeError(v8_str(isolate, error)));
+        } else if (done) {
+          std::ignore = resolver->Resolve(context, v8::Null(isolate));
+        } else {
+          std::ignore = resolver->Resolve(context, bytes_to_js(isolate, std::move(chunk)));
+        }
+      });
+    });
+  });
+  return resolver->GetPromise();
+}
+
 void WorkerImpl::finish_request(std::uint32_t id) {
+  m_body_sources.erase(id);
   if (m_requests.erase(id)) {
     --m_in_flight;
     update_busy();
@@ -426,6 +475,8 @@ void WorkerImpl::fail_open_requests(Failure reason) {
     sink->fail(reason);
   }
   m_requests.clear();
+  m_body_sources.clear();
+  m_pulls.clear();
   m_in_flight = 0;
 }
 

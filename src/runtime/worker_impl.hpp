@@ -47,6 +47,11 @@ class WorkerImpl {
   // The sink of an open request; null when the id is unknown or already answered.
   std::shared_ptr<ResponseSink> sink(std::uint32_t id);
   void finish_request(std::uint32_t id);  // the response ended (or failed)
+  // The streamed body of open request `id` (null when it had none or it is answered).
+  std::shared_ptr<RequestBodySource> body_source(std::uint32_t id);
+  // A promise for the next piece of request `id`'s streamed body: a Uint8Array, or null
+  // at the end; rejected with a TypeError when the body cannot be read.
+  v8::Local<v8::Promise> pull_body(std::uint32_t id);
   void set_background_tasks(std::size_t count) { m_background_tasks = count; }
 
   // WebSockets (worker_sockets.cpp): the handler accepted request `id`'s upgrade.
@@ -134,11 +139,14 @@ class WorkerImpl {
   std::unique_ptr<ModuleSourceProvider> m_provider;
   std::unique_ptr<ModuleLoader> m_loader;
   std::string m_main_url;
-  Failure m_terminate_reason = Failure::worker_error;
+  std::atomic<Failure> m_terminate_reason{Failure::worker_error};
   bool m_heap_limit_hit = false;
 
   std::deque<AfterBoot> m_waiting_for_boot;
   std::unordered_map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;
+  std::unordered_map<std::uint32_t, std::shared_ptr<RequestBodySource>> m_body_sources;
+  std::unordered_map<std::uint32_t, v8::Global<v8::Promise::Resolver>> m_pulls;
+  std::uint32_t m_next_pull_id = 1;
   std::uint32_t m_next_request_id = 1;
   std::unordered_map<double, std::unique_ptr<boost::asio::steady_timer>> m_timers;
   std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();

@@ -92,6 +92,11 @@ void respond_error(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
 }
 
+// body_pull(id) -> Promise<Uint8Array | null>: the next piece of a streamed request body.
+void body_pull(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetReturnValue().Set(WorkerImpl::from(info.GetIsolate()).pull_body(request_id(info)));
+}
+
 }  // namespace
 
 std::vector<Op> http_ops() {
@@ -99,7 +104,8 @@ std::vector<Op> http_ops() {
           {"respond_start", respond_start},
           {"respond_chunk", respond_chunk},
           {"respond_end", respond_end},
-          {"respond_error", respond_error}};
+          {"respond_error", respond_error},
+          {"body_pull", body_pull}};
 }
 
 }  // namespace runtime::api

@@ -50,10 +50,26 @@ export function adoptDefaultExport(namespace) {
   }
 }
 
+// A request body still arriving (body === true): read it as the function reads it.
+function streamedBody(id) {
+  return new ReadableStream({
+    type: "bytes",
+    async pull(controller) {
+      const chunk = await ops.body_pull(id);
+      if (chunk === null) {
+        controller.close();
+        controller.byobRequest?.respond(0);
+      } else {
+        controller.enqueue(chunk);
+      }
+    },
+  });
+}
+
 export function dispatch(id, method, url, headers, body) {
   let result;
   try {
-    const request = createRequestFromNative(method, url, headers, body, null);
+    const request = createRequestFromNative(method, url, headers, body === true ? streamedBody(id) : body, null);
     result = state.handler(request, { remoteAddr: null, completed: Promise.resolve() });
   } catch (error) {
     fail(id, error);

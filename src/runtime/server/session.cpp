@@ -26,6 +26,8 @@ namespace websocket = beast::websocket;
 
 constexpr std::size_t k_header_limit = 16 * 1024;
 constexpr auto k_read_timeout = std::chrono::seconds(75);
+// Bodies up to this size (with a Content-Length) are read whole before dispatch.
+constexpr std::size_t k_whole_body_limit = 1 << 20;
 
 bool has_crlf(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos;
@@ -184,6 +186,16 @@ class SessionSink : public runtime::ResponseSink {
   std::atomic<bool> m_finished{false};
 };
 
+// A streamed request body as the worker sees it: each pull hops onto the strand.
+class BodySource : public runtime::RequestBodySource {
+ public:
+  explicit BodySource(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+  void pull(Deliver deliver) override;
+
+ private:
+  std::shared_ptr<Session> m_session;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(asio::ip::tcp::socket socket, ServerState& state)
@@ -211,10 +223,40 @@ class Session : public std::enable_shared_from_this<Session> {
     m_parser->header_limit(k_header_limit);
     m_parser->body_limit(m_state.max_body_bytes);
     m_stream.expires_after(k_read_timeout);
-    http::async_read(m_stream, m_buffer, *m_parser,
-                     [self = shared_from_this()](beast::error_code error, std::size_t) {
-                       self->on_read(error);
-                     });
+    http::async_read_header(m_stream, m_buffer, *m_parser,
+                            [self = shared_from_this()](beast::error_code error, std::size_t) {
+                              self->on_header(error);
+                            });
+  }
+
+  // The next piece of a streamed request body, for the function (see BodySource).
+  void pull_body(runtime::RequestBodySource::Deliver deliver) {
+    auto& parser = *m_parser;
+    auto& body = parser.get().body();
+    if (!body.empty()) {
+      auto chunk = std::move(body);
+      body.clear();
+      deliver(std::move(chunk), false, "");
+      return;
+    }
+    if (parser.is_done()) {
+      deliver("", true, "");
+      return;
+    }
+    if (!m_body_error.empty()) {
+      deliver("", false, m_body_error);
+      return;
+    }
+    m_stream.expires_after(k_read_timeout);
+    http::async_read_some(m_stream, m_buffer, parser,
+                          [self = shared_from_this(), deliver = std::move(deliver)](
+                              beast::error_code error, std::size_t) mutable {
+                            self->m_stream.expires_never();
+                            if (error) {
+                              self->body_failed(error);
+                            }
+                            self->pull_body(std::move(deliver));
+                          });
   }
 
   asio::any_io_executor executor() { return m_stream.get_executor(); }
@@ -325,6 +367,46 @@ class Session : public std::enable_shared_from_this<Session> {
     fail_response(runtime::Failure::timeout, m_head_sent);
   }
 
+  // Small bodies are read whole before the function runs; chunked or large ones go to
+  // the function as they arrive.
+  void on_header(beast::error_code error) {
+    if (error) {
+      on_read(error);
+      return;
+    }
+    auto& parser = *m_parser;
+    bool stream = !parser.is_done() &&
+                  (parser.chunked() || parser.content_length().value_or(0) > k_whole_body_limit);
+    if (!stream) {
+      http::async_read(m_stream, m_buffer, parser,
+                       [self = shared_from_this()](beast::error_code error, std::size_t) {
+                         self->on_read(error);
+                       });
+      return;
+    }
+    m_stream.expires_never();
+    m_body_error.clear();
+    handle(parser.get(), std::make_shared<BodySource>(shared_from_this()));
+  }
+
+  void body_failed(beast::error_code error) {
+    m_keep_alive = false;
+    m_body_error = error == http::error::body_limit
+                       ? "the request body is larger than the server accepts"
+                       : "the request body could not be read: " + error.message();
+    // The function has not answered yet: the client gets what it would have got for
+    // a body read whole (413 over the limit, 400 for broken framing).
+    if (m_waiting && !m_head_sent) {
+      m_waiting = false;
+      m_idle.cancel();
+      if (error == http::error::body_limit) {
+        send_canned({413, "text/plain;charset=UTF-8", "Payload Too Large"});
+      } else {
+        send_canned({400, "text/plain;charset=UTF-8", "Bad Request"});
+      }
+    }
+  }
+
   void on_read(beast::error_code error) {
     if (error == http::error::end_of_stream || error == beast::error::timeout ||
         error == asio::error::connection_reset || error == asio::error::eof) {
@@ -345,10 +427,12 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     m_stream.expires_never();
-    handle(m_parser->release());
+    handle(m_parser->get(), nullptr);
   }
 
-  void handle(http::request<http::string_body> message) {
+  // `message` stays in the parser; with `body_source` its body is still arriving.
+  void handle(http::request<http::string_body>& message,
+              std::shared_ptr<runtime::RequestBodySource> body_source) {
     m_started = std::chrono::steady_clock::now();
     m_keep_alive = message.keep_alive() && !m_state.draining;
     m_head_request = message.method() == http::verb::head;
@@ -397,7 +481,11 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       m_upgrade_request.reset();
     }
-    request.body = std::move(message.body());
+    if (body_source) {
+      request.body_source = std::move(body_source);
+    } else {
+      request.body = std::move(message.body());
+    }
     ++m_request;
     m_waiting = true;
     arm_idle_timer();
@@ -488,6 +576,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t m_request = 0;
   asio::steady_timer m_idle;
   std::optional<http::request<http::string_body>> m_upgrade_request;
+  std::string m_body_error;  // why a streamed body stopped, for the function's next pull
   std::shared_ptr<WsSession> m_ws;
   int m_status = 0;
   std::string m_slug;
@@ -555,6 +644,12 @@ void SessionSink::fail(runtime::Failure failure) {
     if (session->current(request)) {
       session->fail_response(failure, head_sent);
     }
+  });
+}
+
+void BodySource::pull(Deliver deliver) {
+  asio::post(m_session->executor(), [session = m_session, deliver = std::move(deliver)]() mutable {
+    session->pull_body(std::move(deliver));
   });
 }
 
