@@ -38,13 +38,13 @@ std::chrono::nanoseconds Watchdog::thread_cpu_time() {
   return cpu_time_of(CLOCK_THREAD_CPUTIME_ID);
 }
 
-int Watchdog::watch(Limits limits, const std::atomic<std::int64_t>* busy_since, Handler handler) {
+int Watchdog::watch(Limits limits, const std::atomic<std::uint64_t>* busy, Handler handler) {
   clockid_t clock{};
   pthread_getcpuclockid(pthread_self(), &clock);
   std::lock_guard lock(m_mutex);
   int ticket = m_next_ticket++;
-  m_entries.push_back(
-      {ticket, clock, std::chrono::steady_clock::now(), limits, busy_since, std::move(handler)});
+  m_entries.push_back({ticket, clock, std::chrono::steady_clock::now(), limits, busy, 0,
+                       std::chrono::nanoseconds(0), std::move(handler)});
   return ticket;
 }
 
@@ -65,9 +65,18 @@ void Watchdog::run() {
       }
       auto now = std::chrono::steady_clock::now();
       for (auto& entry : m_entries) {
-        auto since = entry.busy_since->load();
-        auto cpu = since < 0 ? std::chrono::nanoseconds(0)
-                             : cpu_time_of(entry.clock) - std::chrono::nanoseconds(since);
+        auto busy = entry.busy->load();
+        auto cpu = std::chrono::nanoseconds(0);
+        if (busy != 0) {
+          auto used = cpu_time_of(entry.clock);
+          if (busy != entry.seen) {
+            entry.seen = busy;
+            entry.baseline = used;
+          }
+          cpu = used - entry.baseline;
+        } else {
+          entry.seen = 0;
+        }
         auto age = now - entry.started;
         auto check = [&](bool passed, Event event) {
           unsigned bit = 1u << static_cast<unsigned>(event);

@@ -28,11 +28,12 @@ class Watchdog {
   static Watchdog& instance();
 
   // Starts watching the calling thread; each event is reported once, on the watchdog's
-  // thread, and must not call back into the Watchdog. CPU limits count the thread's CPU
-  // time since `*busy_since` (a thread_cpu_time() reading in ns, or -1 while the worker
-  // has nothing to do), so they apply per request, not over the worker's life.
-  // `busy_since` must stay valid until unwatch(). Returns a ticket for unwatch().
-  int watch(Limits limits, const std::atomic<std::int64_t>* busy_since, Handler handler);
+  // thread, and must not call back into the Watchdog. `*busy` names what the thread is
+  // working on (its oldest open request; 0 when idle): CPU limits count the thread's CPU
+  // time from when the watchdog first saw the current value, so they apply per request,
+  // not over the worker's life, and the worker never reads a clock on its hot path.
+  // `busy` must stay valid until unwatch(). Returns a ticket for unwatch().
+  int watch(Limits limits, const std::atomic<std::uint64_t>* busy, Handler handler);
   void unwatch(int ticket);
 
   // CPU time the calling thread has used.
@@ -49,7 +50,9 @@ class Watchdog {
     clockid_t clock;
     std::chrono::steady_clock::time_point started;
     Limits limits;
-    const std::atomic<std::int64_t>* busy_since;
+    const std::atomic<std::uint64_t>* busy;
+    std::uint64_t seen = 0;                // the busy value of the last check
+    std::chrono::nanoseconds baseline{0};  // thread CPU when `seen` was first seen
     Handler handler;
     unsigned fired = 0;  // bit per Event already reported
   };

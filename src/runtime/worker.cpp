@@ -195,7 +195,7 @@ void WorkerImpl::thread_main() {
       {std::chrono::milliseconds(m_options.cpu_soft_limit_ms),
        std::chrono::milliseconds(m_options.cpu_hard_limit_ms),
        std::chrono::milliseconds(m_options.wall_clock_limit_ms)},
-      &m_busy_since, [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
+      &m_busy, [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
   setup_isolate();
   {
     v8::Isolate::Scope isolate_scope(m_isolate);
@@ -442,12 +442,11 @@ void WorkerImpl::finish_request(std::uint32_t id) {
 }
 
 void WorkerImpl::update_busy() {
-  bool busy = m_state == WorkerState::booting || !m_requests.empty();
-  if (!busy) {
-    m_busy_since = -1;
-  } else if (m_busy_since < 0) {
-    m_busy_since = Watchdog::thread_cpu_time().count();
+  if (m_state == WorkerState::booting) {
+    return;  // boot counts from the thread's start
   }
+  // The oldest open request (ids grow) is the one that has been running longest.
+  m_busy = m_requests.empty() ? 0 : m_requests.begin()->first;
 }
 
 void WorkerImpl::report_uncaught(v8::Local<v8::Value> exception, const char* prefix) {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -124,9 +125,9 @@ class WorkerImpl {
   std::atomic<std::size_t> m_in_flight{0};
   std::atomic<std::size_t> m_background_tasks{0};
   std::atomic<bool> m_retired{false};
-  // Thread CPU time (ns) when the worker last went from idle to busy (booting, or a
-  // first open request); -1 while idle. The watchdog's CPU limits count from here.
-  std::atomic<std::int64_t> m_busy_since{0};
+  // What the watchdog counts CPU for: 1 while booting, then the id of the oldest open
+  // request (+1), 0 when idle.
+  std::atomic<std::uint64_t> m_busy{1};
   void update_busy();
   std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
   double m_time_origin_ms = 0;
@@ -143,11 +144,11 @@ class WorkerImpl {
   bool m_heap_limit_hit = false;
 
   std::deque<AfterBoot> m_waiting_for_boot;
-  std::unordered_map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;
+  std::map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;  // ordered: oldest first
   std::unordered_map<std::uint32_t, std::shared_ptr<RequestBodySource>> m_body_sources;
   std::unordered_map<std::uint32_t, v8::Global<v8::Promise::Resolver>> m_pulls;
   std::uint32_t m_next_pull_id = 1;
-  std::uint32_t m_next_request_id = 1;
+  std::uint32_t m_next_request_id = 2;  // 1 stands for the boot in m_busy
   std::unordered_map<double, std::unique_ptr<boost::asio::steady_timer>> m_timers;
   std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();
   std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;

@@ -378,6 +378,24 @@ class Session : public std::enable_shared_from_this<Session> {
     bool stream = !parser.is_done() &&
                   (parser.chunked() || parser.content_length().value_or(0) > k_whole_body_limit);
     if (!stream) {
+      // Usually the body came in the same packet as the head: parse it from the buffer
+      // right away rather than through another asynchronous read.
+      beast::error_code ec;
+      while (!parser.is_done() && m_buffer.size() > 0) {
+        auto used = parser.put(m_buffer.data(), ec);
+        m_buffer.consume(used);
+        if (ec == http::error::need_more) {
+          ec = {};
+          break;
+        }
+        if (ec || used == 0) {
+          break;
+        }
+      }
+      if (ec || parser.is_done()) {
+        on_read(ec);
+        return;
+      }
       http::async_read(m_stream, m_buffer, parser,
                        [self = shared_from_this()](beast::error_code error, std::size_t) {
                          self->on_read(error);
