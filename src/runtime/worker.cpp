@@ -15,6 +15,10 @@ namespace {
 
 constexpr int k_worker_slot = 0;
 
+// How long connections hosted on an ending worker's loop get to finish the responses
+// they wait for (from this worker: its failures; from others: their answers).
+constexpr auto k_connection_drain = std::chrono::seconds(30);
+
 v8::Local<v8::Function> hook(v8::Isolate* isolate, const v8::Global<v8::Function>& fn) {
   return fn.Get(isolate);
 }
@@ -73,6 +77,12 @@ std::size_t Worker::busy() const {
 }
 void Worker::retire() {
   m_impl->retire();
+}
+std::shared_ptr<boost::asio::io_context> Worker::io_context() const {
+  return m_impl->io_owner();
+}
+bool Worker::host(std::weak_ptr<HostedConnection> connection) {
+  return m_impl->host(std::move(connection));
 }
 bool Worker::accepting() const {
   auto state = m_impl->state();
@@ -218,6 +228,27 @@ void WorkerImpl::thread_main() {
     m_io.restart();
     m_io.poll();
     fail_open_requests(m_terminate_reason);
+    // Connections living on this loop write what they owe (the failures above) and
+    // close; a bounded drain, after which the loop is left to its last owner.
+    std::vector<std::weak_ptr<HostedConnection>> hosted;
+    {
+      std::lock_guard lock(m_hosted_mutex);
+      m_hosting_closed = true;
+      hosted.swap(m_hosted);
+    }
+    for (auto& weak : hosted) {
+      if (auto connection = weak.lock()) {
+        connection->worker_ending();
+      }
+    }
+    m_keep_running.reset();
+    m_io.restart();
+    auto drain_until = std::chrono::steady_clock::now() + k_connection_drain;
+    while (std::chrono::steady_clock::now() < drain_until &&
+           std::any_of(hosted.begin(), hosted.end(), [](auto& weak) { return !weak.expired(); })) {
+      m_io.run_for(std::chrono::milliseconds(50));
+      m_io.restart();
+    }
     m_unhandled.clear();
     m_hooks = {};
     m_context.Reset();
@@ -508,6 +539,16 @@ void WorkerImpl::start_timer(double id, double delay_ms) {
     });
   });
   m_timers[id] = std::move(timer);
+}
+
+bool WorkerImpl::host(std::weak_ptr<HostedConnection> connection) {
+  std::lock_guard lock(m_hosted_mutex);
+  if (m_hosting_closed || m_state == WorkerState::failed || m_state == WorkerState::terminated) {
+    return false;
+  }
+  std::erase_if(m_hosted, [](const auto& weak) { return weak.expired(); });
+  m_hosted.push_back(std::move(connection));
+  return true;
 }
 
 void WorkerImpl::pump_platform_after(double delay_s) {

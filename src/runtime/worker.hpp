@@ -2,6 +2,10 @@
 
 #include "runtime/http.hpp"
 
+namespace boost::asio {
+class io_context;
+}
+
 #include <atomic>
 #include <cstddef>
 #include <filesystem>
@@ -50,6 +54,16 @@ enum class WorkerState { booting, ready, failed, terminated };
 
 class WorkerImpl;
 
+// A connection whose I/O the server moved onto a worker's loop, so that a keep-alive
+// connection hammering one function never crosses threads. When the worker ends, each
+// one is told so, on the worker's thread, and gets a moment to finish before the loop
+// stops for good.
+class HostedConnection {
+ public:
+  virtual ~HostedConnection() = default;
+  virtual void worker_ending() = 0;
+};
+
 // One isolate + one context + one event loop on a thread of its own. Every public
 // method may be called from any thread; work reaches the isolate as posted tasks.
 class Worker {
@@ -72,6 +86,13 @@ class Worker {
 
   // No new requests from now on; the ones it has may finish.
   void retire();
+
+  // The worker's event loop. A connection moved onto it holds this pointer, which keeps
+  // the loop alive as long as the connection needs it.
+  std::shared_ptr<boost::asio::io_context> io_context() const;
+  // Registers a connection moved onto io_context(); false when the worker is already
+  // ending (the connection must then stay where it was).
+  bool host(std::weak_ptr<HostedConnection> connection);
 
   WorkerState state() const;
   // Booting or ready, and not retired: may be given new requests.

@@ -30,6 +30,8 @@ class WorkerImpl {
   void terminate(Failure reason);
   WorkerState state() const { return m_state; }
   void retire() { m_retired = true; }
+  std::shared_ptr<boost::asio::io_context> io_owner() const { return m_io_owner; }
+  bool host(std::weak_ptr<HostedConnection> connection);
   bool retired() const { return m_retired; }
   std::size_t busy() const { return m_in_flight + m_background_tasks; }
   const WorkerOptions& options() const { return m_options; }
@@ -118,7 +120,13 @@ class WorkerImpl {
   void on_limit(int event);  // a Watchdog::Event for this worker's thread
 
   WorkerOptions m_options;
-  boost::asio::io_context m_io{1};
+  // Shared with connections hosted on this loop (see HostedConnection).
+  std::shared_ptr<boost::asio::io_context> m_io_owner =
+      std::make_shared<boost::asio::io_context>(1);
+  boost::asio::io_context& m_io = *m_io_owner;
+  std::mutex m_hosted_mutex;
+  std::vector<std::weak_ptr<HostedConnection>> m_hosted;
+  bool m_hosting_closed = false;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_keep_running{
       m_io.get_executor()};
   std::atomic<WorkerState> m_state{WorkerState::booting};

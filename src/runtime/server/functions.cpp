@@ -29,6 +29,7 @@ WorkerReaper::WorkerReaper()
                                   std::chrono::steady_clock::now() + k_drain_limit);
           }
           m_queue.clear();
+          m_draining = draining.size();
           bool stopping = m_stopping;
           lock.unlock();
           auto now = std::chrono::steady_clock::now();
@@ -41,10 +42,25 @@ WorkerReaper::WorkerReaper()
               return false;
             }
             worker->terminate(runtime::Failure::worker_error);
-            worker.reset();  // joins the worker's thread once nobody else holds it
+            // Its destructor joins the thread, which may first give hosted connections
+            // time to finish: never on this thread, where other workers wait their turn.
+            {
+              std::lock_guard count(m_mutex);
+              ++m_joining;
+            }
+            std::thread([this, worker = std::move(worker)]() mutable {
+              worker.reset();
+              std::lock_guard count(m_mutex);
+              --m_joining;
+              m_emptied.notify_all();
+            }).detach();
             return true;
           });
           lock.lock();
+          m_draining = draining.size();
+          if (draining.empty() && m_queue.empty()) {
+            m_emptied.notify_all();
+          }
           if (m_stopping && draining.empty() && m_queue.empty()) {
             return;
           }
@@ -58,6 +74,8 @@ WorkerReaper::~WorkerReaper() {
   }
   m_wake.notify_all();
   m_thread.join();
+  std::unique_lock lock(m_mutex);
+  m_emptied.wait(lock, [&] { return m_joining == 0; });
 }
 
 void WorkerReaper::retire(std::shared_ptr<runtime::Worker> worker) {
@@ -127,18 +145,26 @@ void FunctionTable::dispatch(const std::string& slug, runtime::HttpRequest reque
     m_reaper.retire(std::move(worker));
     return;
   }
-  std::shared_ptr<runtime::Worker> worker;
-  {
-    std::lock_guard lock(slot.mutex);
-    if (!slot.worker || !slot.worker->accepting()) {
-      if (slot.worker) {
-        m_reaper.retire(std::move(slot.worker));
-      }
-      slot.worker = boot(*slot.spec);
+  current_worker(slot)->dispatch(std::move(request), std::move(sink));
+}
+
+std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot) {
+  std::lock_guard lock(slot.mutex);
+  if (!slot.worker || !slot.worker->accepting()) {
+    if (slot.worker) {
+      m_reaper.retire(std::move(slot.worker));
     }
-    worker = slot.worker;
+    slot.worker = boot(*slot.spec);
   }
-  worker->dispatch(std::move(request), std::move(sink));
+  return slot.worker;
+}
+
+std::shared_ptr<runtime::Worker> FunctionTable::worker_for(std::string_view slug) {
+  auto it = m_slots.find(slug);
+  if (it == m_slots.end() || m_settings.oneshot) {
+    return nullptr;
+  }
+  return current_worker(*it->second);
 }
 
 void FunctionTable::retire(const std::string& slug) {
@@ -169,6 +195,11 @@ std::vector<std::string> FunctionTable::affected_by(
   return slugs;
 }
 
+void WorkerReaper::wait_until_empty() {
+  std::unique_lock lock(m_mutex);
+  m_emptied.wait(lock, [&] { return m_queue.empty() && m_draining == 0 && m_joining == 0; });
+}
+
 void FunctionTable::shutdown() {
   for (auto& [slug, slot] : m_slots) {
     std::lock_guard lock(slot->mutex);
@@ -177,6 +208,7 @@ void FunctionTable::shutdown() {
     }
     m_reaper.retire(std::move(slot->worker));
   }
+  m_reaper.wait_until_empty();
 }
 
 }  // namespace server

@@ -45,10 +45,15 @@ class WorkerReaper {
   WorkerReaper();
   ~WorkerReaper();
   void retire(std::shared_ptr<runtime::Worker> worker);
+  // Blocks until every retired worker has ended.
+  void wait_until_empty();
 
  private:
   std::mutex m_mutex;
   std::condition_variable m_wake;
+  std::condition_variable m_emptied;
+  std::size_t m_draining = 0;
+  std::size_t m_joining = 0;  // workers being destroyed on threads of their own
   std::deque<std::shared_ptr<runtime::Worker>> m_queue;
   bool m_stopping = false;
   std::thread m_thread;
@@ -70,6 +75,10 @@ class FunctionTable {
     return it == m_slots.end() ? nullptr : it->second->spec;
   }
 
+  // The per_worker worker of `slug` (booted when there is none); null for an unknown
+  // slug or under the oneshot policy.
+  std::shared_ptr<runtime::Worker> worker_for(std::string_view slug);
+
   // Retires the function's workers: the next request boots its code afresh.
   void retire(const std::string& slug);
 
@@ -77,7 +86,7 @@ class FunctionTable {
   // file one of its workers loaded.
   std::vector<std::string> affected_by(const std::vector<std::filesystem::path>& paths) const;
 
-  // Stops every worker (open requests fail).
+  // Stops every worker (open requests fail) and waits until they have ended.
   void shutdown();
 
   const std::vector<FunctionSpec>& specs() const { return m_specs; }
@@ -90,6 +99,7 @@ class FunctionTable {
   };
 
   std::shared_ptr<runtime::Worker> boot(const FunctionSpec& spec);
+  std::shared_ptr<runtime::Worker> current_worker(Slot& slot);
 
   std::vector<FunctionSpec> m_specs;
   WorkerSettings m_settings;

@@ -190,6 +190,7 @@ int serve(const ServeOptions& options) {
   auto threads = options.io_threads > 0 ? options.io_threads
                                         : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(static_cast<int>(threads));
+  state.io = &io;
   boost::system::error_code error;
   auto address = asio::ip::make_address(options.host, error);
   if (error) {

@@ -3,6 +3,8 @@
 #include "runtime/server/functions.hpp"
 #include "runtime/server/log.hpp"
 
+#include <boost/asio/io_context.hpp>
+
 #include <atomic>
 #include <cstddef>
 
@@ -28,6 +30,9 @@ class ServerState {
   std::size_t request_idle_timeout_ms;
   std::atomic<std::size_t> active_requests{0};
   std::atomic<bool> draining{false};  // shutting down: answer, then close connections
+  // The server's own I/O threads' loop: where connections go back to when the worker
+  // they were moved to ends.
+  boost::asio::io_context* io = nullptr;
 };
 
 }  // namespace server

@@ -7,10 +7,12 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <unistd.h>
 
 #include <chrono>
 #include <deque>
@@ -196,10 +198,52 @@ class BodySource : public runtime::RequestBodySource {
   std::shared_ptr<Session> m_session;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, public runtime::HostedConnection {
  public:
-  Session(asio::ip::tcp::socket socket, ServerState& state)
-      : m_stream(std::move(socket)), m_state(state), m_idle(m_stream.get_executor()) {}
+  // `home`: the worker loop the connection was moved to (null on the server's threads).
+  Session(asio::ip::tcp::socket socket, ServerState& state,
+          std::shared_ptr<asio::io_context> home = nullptr)
+      : m_stream(std::move(socket)),
+        m_state(state),
+        m_idle(m_stream.get_executor()),
+        m_home(std::move(home)) {}
+
+  // The worker this connection lives on is ending. A connection waiting for its next
+  // request goes back to the server's threads at once; one with a request open goes
+  // back once it has answered (read() does it). Clients never see the difference.
+  void worker_ending() override {
+    m_home_ending = true;
+    if (m_reading) {
+      m_going_home = true;
+      beast::error_code ignored;
+      m_stream.socket().cancel(ignored);  // on_header then sees operation_aborted
+    }
+  }
+
+  // Moves the connection off a worker's loop onto the server's own threads.
+  void go_home() {
+    if (m_state.draining || m_state.io == nullptr) {
+      close();
+      return;
+    }
+    beast::error_code error;
+    auto protocol = m_stream.socket().local_endpoint(error).protocol();
+    auto fd = error ? -1 : m_stream.socket().release(error);
+    if (error) {
+      close();
+      return;
+    }
+    auto next =
+        std::make_shared<Session>(asio::ip::tcp::socket(asio::make_strand(*m_state.io)), m_state);
+    next->m_stream.socket().assign(protocol, fd, error);
+    if (error) {
+      ::close(fd);
+      return;
+    }
+    auto pending = m_buffer.data();
+    next->m_buffer.commit(asio::buffer_copy(next->m_buffer.prepare(pending.size()), pending));
+    asio::post(next->executor(), [next] { next->read(); });
+  }
 
   // Whether `request` is still the one this connection waits on (not timed out).
   bool current(std::uint64_t request) const { return request == m_request && m_waiting; }
@@ -219,6 +263,11 @@ class Session : public std::enable_shared_from_this<Session> {
       close();
       return;
     }
+    if (m_home_ending) {
+      go_home();
+      return;
+    }
+    m_reading = true;
     m_parser.emplace();
     m_parser->header_limit(k_header_limit);
     m_parser->body_limit(m_state.max_body_bytes);
@@ -370,6 +419,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // Small bodies are read whole before the function runs; chunked or large ones go to
   // the function as they arrive.
   void on_header(beast::error_code error) {
+    m_reading = false;
+    if (m_going_home && error == asio::error::operation_aborted) {
+      go_home();
+      return;
+    }
     if (error) {
       on_read(error);
       return;
@@ -445,7 +499,52 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     m_stream.expires_never();
+    if (!m_home) {
+      if (auto worker = hand_off_target(m_parser->get())) {
+        if (hand_over(worker)) {
+          return;
+        }
+      }
+    }
     handle(m_parser->get(), nullptr);
+  }
+
+  // The worker whose thread should run this connection from now on: a request for a
+  // per_worker function (not a WebSocket upgrade) moves the connection to that worker's
+  // loop, so this and later requests to it cross no thread at all.
+  std::shared_ptr<runtime::Worker> hand_off_target(
+      const http::request<http::string_body>& message) {
+    auto where = route(message.target());
+    if (where.kind != Route::Kind::function || websocket::is_upgrade(message) || m_state.draining) {
+      return nullptr;
+    }
+    auto worker = m_state.functions.worker_for(where.slug);
+    return worker && worker->accepting() ? worker : nullptr;
+  }
+
+  bool hand_over(const std::shared_ptr<runtime::Worker>& worker) {
+    auto home = worker->io_context();
+    auto next = std::make_shared<Session>(asio::ip::tcp::socket(*home), m_state, home);
+    if (!worker->host(next)) {
+      return false;
+    }
+    beast::error_code error;
+    auto protocol = m_stream.socket().local_endpoint(error).protocol();
+    auto fd = error ? -1 : m_stream.socket().release(error);
+    if (error) {
+      return false;
+    }
+    next->m_stream.socket().assign(protocol, fd, error);
+    if (error) {
+      ::close(fd);
+      return true;  // the connection is lost either way
+    }
+    // Bytes of pipelined requests already read travel along, as does the parsed request.
+    auto pending = m_buffer.data();
+    next->m_buffer.commit(asio::buffer_copy(next->m_buffer.prepare(pending.size()), pending));
+    next->m_handed.emplace(m_parser->release());
+    asio::post(*home, [next] { next->handle(*next->m_handed, nullptr); });
+    return true;
   }
 
   // `message` stays in the parser; with `body_source` its body is still arriving.
@@ -595,6 +694,11 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::steady_timer m_idle;
   std::optional<http::request<http::string_body>> m_upgrade_request;
   std::string m_body_error;  // why a streamed body stopped, for the function's next pull
+  std::shared_ptr<asio::io_context> m_home;
+  bool m_home_ending = false;
+  bool m_going_home = false;  // the pending read was cancelled to move the connection
+  bool m_reading = false;     // waiting for the next request's head
+  std::optional<http::request<http::string_body>> m_handed;  // the request that came along
   std::shared_ptr<WsSession> m_ws;
   int m_status = 0;
   std::string m_slug;
