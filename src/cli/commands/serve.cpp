@@ -1,4 +1,5 @@
 #include "cli/commands/commands.hpp"
+#include "runtime/server/config.hpp"
 #include "runtime/server/server.hpp"
 #include "util/files.hpp"
 
@@ -19,7 +20,7 @@ struct ServeArgs {
   bool no_verify_jwt = false;
   std::string jwt_secret;
   std::string jwks_file;
-  std::string policy = "per_worker";
+  std::string policy;  // empty: config.toml's [edge_runtime] policy, else per_worker
   std::size_t memory_limit_mb = 256;
   std::size_t cpu_soft_limit_ms = 1000;
   std::size_t cpu_hard_limit_ms = 2000;
@@ -69,8 +70,12 @@ int run(const ServeArgs& args) {
   } else if (auto jwks = host_variable("SUPABASE_JWKS"); !jwks.empty()) {
     options.jwks_json = jwks;
   }
-  options.policy = args.policy == "oneshot" ? server::ServeOptions::Policy::oneshot
-                                            : server::ServeOptions::Policy::per_worker;
+  auto policy = args.policy;
+  if (policy.empty() && options.config_toml) {
+    policy = server::edge_runtime_policy(*options.config_toml).value_or("");
+  }
+  options.policy = policy == "oneshot" ? server::ServeOptions::Policy::oneshot
+                                       : server::ServeOptions::Policy::per_worker;
   options.memory_limit_mb = args.memory_limit_mb;
   options.cpu_soft_limit_ms = args.cpu_soft_limit_ms;
   options.cpu_hard_limit_ms = std::max(args.cpu_hard_limit_ms, args.cpu_soft_limit_ms);
@@ -84,76 +89,76 @@ int run(const ServeArgs& args) {
 }  // namespace
 
 Command serve_command() {
-  return {"serve", "Serve every function of the project on the sbfn runtime",
-          [](CLI::App& app) -> std::function<int()> {
-            auto args = std::make_shared<ServeArgs>();
-            app.add_option("names", args->names,
-                           "Serve only these functions (default: all that are found)");
-            app.add_option("--functions-dir", args->functions_dir,
-                           "Folder holding <name>/index.ts (default: supabase/functions if it "
-                           "exists, else functions)");
-            app.add_option("--host", args->host, "Address to listen on")->capture_default_str();
-            app.add_option("--port", args->port, "Port to listen on (0 picks a free one)")
-                ->check(CLI::Range(0, 65535))
-                ->capture_default_str();
-            app.add_option("--env-file", args->env_files,
-                           "Env file(s) for every function (default: <functions dir>/.env, plus "
-                           "<function>/.env for that function)")
-                ->check(CLI::ExistingFile);
-            app.add_flag("--no-verify-jwt", args->no_verify_jwt,
-                         "Do not check the Authorization header of any function");
-            app.add_option("--jwt-secret", args->jwt_secret,
-                           "HS256 secret (default: $SUPABASE_AUTH_JWT_SECRET, $JWT_SECRET, else "
-                           "the local-development secret)");
-            app.add_option("--jwks", args->jwks_file,
-                           "JWK Set file for ES256/RS256 tokens (default: $SUPABASE_JWKS)")
-                ->check(CLI::ExistingFile);
-            app.add_option("--policy", args->policy,
-                           "per_worker: a worker serves many requests; oneshot: a fresh worker "
-                           "per request")
-                ->check(CLI::IsMember({"per_worker", "oneshot"}))
-                ->capture_default_str();
-            app.add_option("--memory-limit", args->memory_limit_mb, "Heap limit per worker, MB")
-                ->check(CLI::Range(16, 16384))
-                ->capture_default_str();
-            app.add_option("--cpu-soft-limit", args->cpu_soft_limit_ms,
-                           "CPU ms a request may use before its worker is retired")
-                ->check(CLI::Range(1, 3'600'000))
-                ->capture_default_str();
-            app.add_option("--cpu-hard-limit", args->cpu_hard_limit_ms,
-                           "CPU ms a request may use before its worker is terminated (546)")
-                ->check(CLI::Range(1, 3'600'000))
-                ->capture_default_str();
-            app.add_option("--wall-clock-limit", args->wall_clock_limit_ms,
-                           "Lifetime of a worker in ms (retired at half, terminated at the end)")
-                ->check(CLI::Range(100, 86'400'000))
-                ->capture_default_str();
-            app.add_option("--request-idle-timeout", args->request_idle_timeout_ms,
-                           "ms a request may wait without any response (then 504)")
-                ->check(CLI::Range(10, 86'400'000))
-                ->capture_default_str();
-            app.add_option("--max-body-size", args->max_body_mb,
-                           "Largest request body accepted, in MB (larger ones get 413)")
-                ->check(CLI::Range(1, 1024))
-                ->capture_default_str();
-            app.add_option("--supabase-url", args->env.supabase_url,
-                           "SUPABASE_URL given to functions")
-                ->capture_default_str();
-            app.add_option("--anon-key", args->env.anon_key,
-                           "SUPABASE_ANON_KEY (default: the local demo anon key)");
-            app.add_option("--service-role-key", args->env.service_role_key,
-                           "SUPABASE_SERVICE_ROLE_KEY (default: the local demo key)");
-            app.add_option("--db-url", args->env.db_url, "SUPABASE_DB_URL given to functions")
-                ->capture_default_str();
-            app.add_flag("--no-watch", args->no_watch, "Turn hot reload off");
-            app.add_option("--io-threads", args->io_threads,
-                           "Threads that parse HTTP (default: one per core; workers have their own)")
-                ->check(CLI::Range(1, 256));
-            app.add_option("--log-format", args->log_format, "Log lines as text or json")
-                ->check(CLI::IsMember({"text", "json"}))
-                ->capture_default_str();
-            return [args] { return run(*args); };
-          }};
+  return {
+      "serve", "Serve every function of the project on the sbfn runtime",
+      [](CLI::App& app) -> std::function<int()> {
+        auto args = std::make_shared<ServeArgs>();
+        app.add_option("names", args->names,
+                       "Serve only these functions (default: all that are found)");
+        app.add_option("--functions-dir", args->functions_dir,
+                       "Folder holding <name>/index.ts (default: supabase/functions if it "
+                       "exists, else functions)");
+        app.add_option("--host", args->host, "Address to listen on")->capture_default_str();
+        app.add_option("--port", args->port, "Port to listen on (0 picks a free one)")
+            ->check(CLI::Range(0, 65535))
+            ->capture_default_str();
+        app.add_option("--env-file", args->env_files,
+                       "Env file(s) for every function (default: <functions dir>/.env, plus "
+                       "<function>/.env for that function)")
+            ->check(CLI::ExistingFile);
+        app.add_flag("--no-verify-jwt", args->no_verify_jwt,
+                     "Do not check the Authorization header of any function");
+        app.add_option("--jwt-secret", args->jwt_secret,
+                       "HS256 secret (default: $SUPABASE_AUTH_JWT_SECRET, $JWT_SECRET, else "
+                       "the local-development secret)");
+        app.add_option("--jwks", args->jwks_file,
+                       "JWK Set file for ES256/RS256 tokens (default: $SUPABASE_JWKS)")
+            ->check(CLI::ExistingFile);
+        app.add_option("--policy", args->policy,
+                       "per_worker: a worker serves many requests; oneshot: a fresh worker "
+                       "per request (default: [edge_runtime] policy of supabase/config.toml, "
+                       "else per_worker)")
+            ->check(CLI::IsMember({"per_worker", "oneshot"}));
+        app.add_option("--memory-limit", args->memory_limit_mb, "Heap limit per worker, MB")
+            ->check(CLI::Range(16, 16384))
+            ->capture_default_str();
+        app.add_option("--cpu-soft-limit", args->cpu_soft_limit_ms,
+                       "CPU ms a request may use before its worker is retired")
+            ->check(CLI::Range(1, 3'600'000))
+            ->capture_default_str();
+        app.add_option("--cpu-hard-limit", args->cpu_hard_limit_ms,
+                       "CPU ms a request may use before its worker is terminated (546)")
+            ->check(CLI::Range(1, 3'600'000))
+            ->capture_default_str();
+        app.add_option("--wall-clock-limit", args->wall_clock_limit_ms,
+                       "Lifetime of a worker in ms (retired at half, terminated at the end)")
+            ->check(CLI::Range(100, 86'400'000))
+            ->capture_default_str();
+        app.add_option("--request-idle-timeout", args->request_idle_timeout_ms,
+                       "ms a request may wait without any response (then 504)")
+            ->check(CLI::Range(10, 86'400'000))
+            ->capture_default_str();
+        app.add_option("--max-body-size", args->max_body_mb,
+                       "Largest request body accepted, in MB (larger ones get 413)")
+            ->check(CLI::Range(1, 1024))
+            ->capture_default_str();
+        app.add_option("--supabase-url", args->env.supabase_url, "SUPABASE_URL given to functions")
+            ->capture_default_str();
+        app.add_option("--anon-key", args->env.anon_key,
+                       "SUPABASE_ANON_KEY (default: the local demo anon key)");
+        app.add_option("--service-role-key", args->env.service_role_key,
+                       "SUPABASE_SERVICE_ROLE_KEY (default: the local demo key)");
+        app.add_option("--db-url", args->env.db_url, "SUPABASE_DB_URL given to functions")
+            ->capture_default_str();
+        app.add_flag("--no-watch", args->no_watch, "Turn hot reload off");
+        app.add_option("--io-threads", args->io_threads,
+                       "Threads that parse HTTP (default: one per core; workers have their own)")
+            ->check(CLI::Range(1, 256));
+        app.add_option("--log-format", args->log_format, "Log lines as text or json")
+            ->check(CLI::IsMember({"text", "json"}))
+            ->capture_default_str();
+        return [args] { return run(*args); };
+      }};
 }
 
 }  // namespace cli

@@ -94,6 +94,28 @@ class ConfigReader {
     }
   }
 
+  // [edge_runtime] policy, when config.toml sets it.
+  std::optional<std::string> policy() const {
+    const toml::value root = parse();
+    if (!root.is_table() || !root.contains("edge_runtime")) {
+      return std::nullopt;
+    }
+    const toml::value& section = root.at("edge_runtime");
+    if (!section.is_table() || !section.contains("policy")) {
+      return std::nullopt;
+    }
+    const toml::value& value = section.at("policy");
+    if (!value.is_string()) {
+      fail(value, "[edge_runtime] policy must be a string, got " + type_name(value));
+    }
+    std::string policy = value.as_string();
+    if (policy != "per_worker" && policy != "oneshot") {
+      fail(value, "[edge_runtime] policy \"" + policy +
+                      "\" is not supported by sbfn (use \"per_worker\" or \"oneshot\")");
+    }
+    return policy;
+  }
+
  private:
   toml::value parse() const {
     std::error_code error;
@@ -230,6 +252,10 @@ std::vector<FunctionConfig> discover_functions(const fs::path& functions_dir,
     result.push_back(std::move(pending.config));
   }
   return result;
+}
+
+std::optional<std::string> edge_runtime_policy(const fs::path& config_toml) {
+  return ConfigReader(config_toml, {}).policy();
 }
 
 }  // namespace server

@@ -41,4 +41,8 @@ std::vector<FunctionConfig> discover_functions(
     const std::filesystem::path& functions_dir,
     const std::optional<std::filesystem::path>& config_toml);
 
+// `[edge_runtime] policy` of config.toml ("per_worker" or "oneshot"), if set; throws
+// util::Error naming file and line for another value.
+std::optional<std::string> edge_runtime_policy(const std::filesystem::path& config_toml);
+
 }  // namespace server

@@ -202,6 +202,10 @@ int serve(const ServeOptions& options) {
   auto base = "http://" + (options.host == "0.0.0.0" ? std::string("127.0.0.1") : options.host) +
               ":" + std::to_string(listener.port());
   log.event("info", "Serving functions on " + base + "/functions/v1/<function-name>");
+  log.event("info", std::string("Policy: ") +
+                        (options.policy == ServeOptions::Policy::oneshot
+                             ? "oneshot (a fresh worker for every request)"
+                             : "per_worker (one worker per function serves many requests)"));
   if (functions.specs().empty()) {
     log.event("warn", "no functions found in " + options.functions_dir.string());
   }
