@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the Web API conformance tests under real Deno, the oracle that proves each test
+# asserts the right thing (the same files run in sbfn through tests/unit/test_js_conformance.cpp).
+# Deno comes from npm (@deno/linux-x64-glibc) into a scratch folder, not the repository.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+scratch=${DENO_SCRATCH:-${TMPDIR:-/tmp}/sbfn-deno}
+deno="$scratch/node_modules/@deno/linux-x64-glibc/deno"
+if [[ ! -x $deno ]]; then
+  mkdir -p "$scratch" && echo '{"private":true}' >"$scratch/package.json"
+  (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error @deno/linux-x64-glibc >/dev/null)
+fi
+cd "$here"
+exec "$deno" test --quiet --no-check *_test.js
