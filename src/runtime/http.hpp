@@ -29,6 +29,8 @@ struct HttpRequest {
   HttpHeaders headers;
   std::string body;                                // the whole body, when it was small
   std::shared_ptr<RequestBodySource> body_source;  // else: the body, as it arrives
+  std::string remote_address;  // the client's IP address, for Deno.serve's info.remoteAddr
+  unsigned remote_port = 0;
 };
 
 // Why a worker could not produce a response; each maps to one status and body.

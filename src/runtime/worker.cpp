@@ -412,10 +412,14 @@ void WorkerImpl::run_request(PendingRequest pending) {
     } else if (!request.body.empty()) {
       body = bytes_to_js(m_isolate, std::move(request.body));
     }
-    v8::Local<v8::Value> args[] = {
-        v8::Integer::NewFromUnsigned(m_isolate, id), v8_str(m_isolate, request.method),
-        v8_str(m_isolate, request.url), v8::Array::New(m_isolate, flat.data(), flat.size()), body};
-    std::ignore = hook(m_isolate, m_hooks.dispatch)->Call(context, context->Global(), 5, args);
+    v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(m_isolate, id),
+                                   v8_str(m_isolate, request.method),
+                                   v8_str(m_isolate, request.url),
+                                   v8::Array::New(m_isolate, flat.data(), flat.size()),
+                                   body,
+                                   v8_str(m_isolate, request.remote_address),
+                                   v8::Integer::NewFromUnsigned(m_isolate, request.remote_port)};
+    std::ignore = hook(m_isolate, m_hooks.dispatch)->Call(context, context->Global(), 7, args);
   });
 }
 

@@ -5,6 +5,16 @@ import { createRequestFromNative, readResponseForNative } from "./web/fetch_inte
 import { acceptUpgrade } from "./websocket.js";
 
 const state = { handler: null, onError: null };
+// Resolves each request's info.completed once its response has been handed over.
+const finishers = new Map();
+
+function completed(id) {
+  const finish = finishers.get(id);
+  if (finish !== undefined) {
+    finishers.delete(id);
+    finish();
+  }
+}
 
 export function hasHandler() {
   return state.handler !== null;
@@ -66,11 +76,15 @@ function streamedBody(id) {
   });
 }
 
-export function dispatch(id, method, url, headers, body) {
+export function dispatch(id, method, url, headers, body, remoteHost, remotePort) {
   let result;
   try {
     const request = createRequestFromNative(method, url, headers, body === true ? streamedBody(id) : body, null);
-    result = state.handler(request, { remoteAddr: null, completed: Promise.resolve() });
+    const remoteAddr = { transport: "tcp", hostname: remoteHost, port: remotePort };
+    let finish;
+    const completed = new Promise((resolve) => (finish = resolve));
+    finishers.set(id, finish);
+    result = state.handler(request, { remoteAddr, completed });
   } catch (error) {
     fail(id, error);
     return;
@@ -88,6 +102,7 @@ function send(id, response) {
     return;
   }
   if (acceptUpgrade(id, response)) {
+    completed(id);
     return;
   }
   let parts;
@@ -100,6 +115,7 @@ function send(id, response) {
   const { status, headers, body } = parts;
   if (body === null || typeof body === "string" || body instanceof Uint8Array) {
     ops.respond(id, status, headers, body);
+    completed(id);
   } else {
     stream(id, status, headers, body);
   }
@@ -119,6 +135,7 @@ async function stream(id, status, headers, body) {
     console.error(error);
     ops.respond_error(id);
   }
+  completed(id);
 }
 
 function fail(id, error) {
@@ -136,6 +153,7 @@ function fail(id, error) {
           state.onError = onError;
           console.error(again);
           ops.respond_error(id);
+          completed(id);
         },
       );
       return;
@@ -144,4 +162,5 @@ function fail(id, error) {
     }
   }
   ops.respond_error(id);
+  completed(id);
 }

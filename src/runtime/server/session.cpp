@@ -586,6 +586,12 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     }
     runtime::HttpRequest request;
     request.method = m_method;
+    beast::error_code peer_error;
+    auto peer = m_stream.socket().remote_endpoint(peer_error);
+    if (!peer_error) {
+      request.remote_address = peer.address().to_string();
+      request.remote_port = peer.port();
+    }
     auto host = message[http::field::host];
     request.url =
         "http://" + std::string(host.empty() ? "localhost" : host) + where.function_target;
