@@ -66,7 +66,9 @@ class ResponseSink {
   virtual ~ResponseSink() = default;
   // The head, and the whole body unless `streaming`; then write()/end() follow.
   virtual void start(int status, HttpHeaders headers, std::string body, bool streaming) = 0;
-  virtual void write(std::string chunk) = 0;
+  // Returns false once the client has gone: the producer should stop (the server drops
+  // what it is still given).
+  virtual bool write(std::string chunk) = 0;
   virtual void end() = 0;
   virtual void fail(Failure failure) = 0;
   // Instead of a response: the function accepted the request's WebSocket upgrade. The

@@ -996,6 +996,26 @@ class Case:
             except OSError as error:
                 raise StepFailure("could not send the request%s: %s"
                                   % (" on the reused connection" if reused else "", error))
+            if "hang_up_after_bytes" in spec:
+                # Read this much of the response (head and body), then close the socket:
+                # a client that leaves in the middle of a streamed body.
+                want = int(spec["hang_up_after_bytes"])
+                while len(conn.buf) < want:
+                    try:
+                        chunk = conn.sock.recv(65536)
+                    except socket.timeout:
+                        raise StepFailure("%s: only %d of %d bytes arrived within %dms"
+                                          % (label, len(conn.buf), want, timeout * 1000))
+                    if not chunk:
+                        raise StepFailure("%s: the server closed the connection after %d bytes"
+                                          % (label, len(conn.buf)))
+                    conn.buf += chunk
+                status_line = bytes(conn.buf).split(b"\r\n", 1)[0].decode("latin-1")
+                if "status" in (expect or {}) and \
+                        not status_line.startswith("HTTP/1.1 %s " % expect["status"]):
+                    raise StepFailure("%s: unexpected status line" % label,
+                                      expected=str(expect["status"]), got=status_line)
+                return
             expected_list = (expect or {}).get("responses")
             expects = expected_list if expected_list is not None else [expect or {}]
             for position, one in enumerate(expects):

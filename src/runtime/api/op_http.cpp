@@ -63,14 +63,15 @@ void respond_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
 }
 
+// respond_chunk(id, chunk) -> false once the client has gone (the stream should stop).
 void respond_chunk(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
+  bool open = false;
   if (auto sink = WorkerImpl::from(isolate).sink(request_id(info))) {
     auto chunk = body_bytes(isolate, info[1]);
-    if (!chunk.empty()) {
-      sink->write(std::move(chunk));
-    }
+    open = chunk.empty() || sink->write(std::move(chunk));
   }
+  info.GetReturnValue().Set(open);
 }
 
 void respond_end(const v8::FunctionCallbackInfo<v8::Value>& info) {

@@ -128,7 +128,12 @@ async function stream(id, status, headers, body) {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      ops.respond_chunk(id, value);
+      if (!ops.respond_chunk(id, value)) {
+        // The client went away: cancel the body, so its producer (an SSE interval,
+        // say) stops, as in Deno.
+        await reader.cancel(new DOMException("the client closed the connection", "AbortError"));
+        break;
+      }
     }
     ops.respond_end(id);
   } catch (error) {

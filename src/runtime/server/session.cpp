@@ -175,7 +175,8 @@ class SessionSink : public runtime::ResponseSink {
       : m_session(std::move(session)), m_request(request) {}
   ~SessionSink() override;
   void start(int status, runtime::HttpHeaders headers, std::string body, bool streaming) override;
-  void write(std::string chunk) override;
+  bool write(std::string chunk) override;
+  void client_gone() { m_gone = true; }
   void end() override;
   void fail(runtime::Failure failure) override;
   std::shared_ptr<runtime::WebSocketConnection> upgrade(
@@ -185,6 +186,7 @@ class SessionSink : public runtime::ResponseSink {
   std::shared_ptr<Session> m_session;
   std::uint64_t m_request;  // which of the session's requests this sink answers
   std::atomic<bool> m_started{false};
+  std::atomic<bool> m_gone{false};  // the client went away while the body streamed
   std::atomic<bool> m_finished{false};
 };
 
@@ -612,8 +614,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     ++m_request;
     m_waiting = true;
     arm_idle_timer();
-    m_state.functions.dispatch(where.slug, std::move(request),
-                               std::make_shared<SessionSink>(shared_from_this(), m_request));
+    auto sink = std::make_shared<SessionSink>(shared_from_this(), m_request);
+    m_sink = sink;
+    m_state.functions.dispatch(where.slug, std::move(request), std::move(sink));
   }
 
   void send_canned(const CannedResponse& response) {
@@ -659,6 +662,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
                         if (error) {
                           self->m_out.clear();
                           self->m_writing = false;
+                          if (auto sink = self->m_sink.lock()) {
+                            sink->client_gone();  // a streaming function can stop producing
+                          }
                           self->close();
                           return;
                         }
@@ -706,6 +712,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_reading = false;     // waiting for the next request's head
   std::optional<http::request<http::string_body>> m_handed;  // the request that came along
   std::shared_ptr<WsSession> m_ws;
+  std::weak_ptr<SessionSink> m_sink;  // the open request's sink
   int m_status = 0;
   std::string m_slug;
   std::string m_method;
@@ -740,9 +747,9 @@ void SessionSink::start(int status, runtime::HttpHeaders headers, std::string bo
   });
 }
 
-void SessionSink::write(std::string chunk) {
-  if (m_finished) {
-    return;
+bool SessionSink::write(std::string chunk) {
+  if (m_finished || m_gone) {
+    return !m_gone;
   }
   asio::post(m_session->executor(),
              [session = m_session, request = m_request, chunk = std::move(chunk)]() mutable {
@@ -750,6 +757,7 @@ void SessionSink::write(std::string chunk) {
                  session->write_chunk(std::move(chunk));
                }
              });
+  return true;
 }
 
 void SessionSink::end() {
