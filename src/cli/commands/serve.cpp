@@ -1,6 +1,7 @@
 #include "cli/commands/commands.hpp"
 #include "runtime/server/config.hpp"
 #include "runtime/server/server.hpp"
+#include "util/error.hpp"
 #include "util/files.hpp"
 
 #include <cstdlib>
@@ -45,6 +46,9 @@ int run(const ServeArgs& args) {
   server::ServeOptions options;
   options.functions_dir = args.functions_dir.empty() ? default_functions_dir()
                                                      : std::filesystem::path(args.functions_dir);
+  if (!args.functions_dir.empty() && !std::filesystem::is_directory(options.functions_dir)) {
+    throw util::Error("--functions-dir " + args.functions_dir + " is not a folder");
+  }
   if (auto config = std::filesystem::path("supabase/config.toml");
       std::filesystem::exists(config)) {
     options.config_toml = config;
