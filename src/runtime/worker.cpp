@@ -56,6 +56,11 @@ class NotifyingProvider : public ModuleSourceProvider {
 // --- Worker: the public face ------------------------------------------------------
 
 Worker::Worker(WorkerOptions options) : m_impl(std::make_unique<WorkerImpl>(std::move(options))) {}
+Worker::Worker(Spare, std::size_t memory_limit_mb)
+    : m_impl(std::make_unique<WorkerImpl>(memory_limit_mb)) {}
+bool Worker::start(WorkerOptions options) {
+  return m_impl->assign(std::move(options));
+}
 Worker::~Worker() = default;
 void Worker::dispatch(HttpRequest request, std::shared_ptr<ResponseSink> sink) {
   m_impl->dispatch(std::move(request), std::move(sink));
@@ -92,7 +97,29 @@ bool Worker::accepting() const {
 // --- WorkerImpl: any thread ---------------------------------------------------------
 
 WorkerImpl::WorkerImpl(WorkerOptions options)
-    : m_options(std::move(options)), m_thread([this] { thread_main(); }) {}
+    : m_options(std::move(options)), m_assigned(true), m_thread([this] { thread_main(); }) {}
+
+WorkerImpl::WorkerImpl(std::size_t memory_limit_mb) : m_thread([this] { thread_main(); }) {
+  m_options.memory_limit_mb = memory_limit_mb;
+}
+
+bool WorkerImpl::assign(WorkerOptions options) {
+  std::lock_guard lock(m_assign_mutex);
+  if (m_assigned || m_state == WorkerState::terminated ||
+      options.memory_limit_mb != m_options.memory_limit_mb) {
+    return false;
+  }
+  m_options = std::move(options);
+  m_assigned = true;
+  m_assign_wake.notify_all();
+  return true;
+}
+
+bool WorkerImpl::wait_for_options() {
+  std::unique_lock lock(m_assign_mutex);
+  m_assign_wake.wait(lock, [&] { return m_assigned || m_state == WorkerState::terminated; });
+  return m_assigned;
+}
 
 WorkerImpl::~WorkerImpl() {
   terminate(Failure::worker_error);
@@ -135,6 +162,8 @@ void WorkerImpl::terminate(Failure reason) {
     m_isolate->TerminateExecution();
   }
   m_io.stop();
+  std::lock_guard assign_lock(m_assign_mutex);
+  m_assign_wake.notify_all();
 }
 
 std::future<EvalResult> WorkerImpl::eval(std::string source) {
@@ -201,15 +230,21 @@ WorkerImpl& WorkerImpl::from(v8::Isolate* isolate) {
 }
 
 void WorkerImpl::thread_main() {
+  create_isolate();
+  bool assigned = wait_for_options();
   auto ticket = Watchdog::instance().watch(
       {std::chrono::milliseconds(m_options.cpu_soft_limit_ms),
        std::chrono::milliseconds(m_options.cpu_hard_limit_ms),
        std::chrono::milliseconds(m_options.wall_clock_limit_ms)},
       &m_busy, [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
-  setup_isolate();
+  if (assigned) {
+    start_runtime();
+  }
   {
     v8::Isolate::Scope isolate_scope(m_isolate);
-    if (m_options.main_module.empty()) {
+    if (!assigned) {
+      // A spare that was never used: nothing to boot.
+    } else if (m_options.main_module.empty()) {
       m_state = WorkerState::ready;
     } else {
       boot_module();
@@ -261,7 +296,7 @@ void WorkerImpl::thread_main() {
   m_isolate = nullptr;
 }
 
-void WorkerImpl::setup_isolate() {
+void WorkerImpl::create_isolate() {
   static v8::StartupData blob{assets().worker_snapshot.data(),
                               static_cast<int>(assets().worker_snapshot.size())};
   m_allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
@@ -290,16 +325,7 @@ void WorkerImpl::setup_isolate() {
   isolate->SetHostInitializeImportMetaObjectCallback(init_import_meta);
   isolate->AddNearHeapLimitCallback(near_heap_limit, this);
   isolate->SetCaptureStackTraceForUncaughtExceptions(true);
-  m_time_origin_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
   m_mailbox->worker = this;
-  m_provider = make_file_source_provider();
-  if (m_options.on_module) {
-    m_provider = std::make_unique<NotifyingProvider>(std::move(m_provider), m_options.on_module);
-  }
-  m_loader = std::make_unique<ModuleLoader>(isolate, *m_provider);
-  m_main_url = m_options.main_module;
 
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope handle_scope(isolate);
@@ -321,7 +347,26 @@ void WorkerImpl::setup_isolate() {
   get("finishBoot", m_hooks.finish_boot);
   get("thenNamespace", m_hooks.then_namespace);
   get("wsEvent", m_hooks.ws_event);
+}
 
+void WorkerImpl::start_runtime() {
+  auto* isolate = m_isolate;
+  m_time_origin_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  m_start = std::chrono::steady_clock::now();
+  m_provider = make_file_source_provider();
+  if (m_options.on_module) {
+    m_provider = std::make_unique<NotifyingProvider>(std::move(m_provider), m_options.on_module);
+  }
+  m_loader = std::make_unique<ModuleLoader>(isolate, *m_provider);
+  m_main_url = m_options.main_module;
+
+  v8::Isolate::Scope isolate_scope(isolate);
+  v8::HandleScope handle_scope(isolate);
+  auto context = m_context.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  auto global = context->Global();
   auto env = v8::Object::New(isolate);
   for (const auto& [name, value] : m_options.env) {
     std::ignore = env->Set(context, v8_str(isolate, name), v8_str(isolate, value));

@@ -10,6 +10,7 @@
 #include <v8.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -23,6 +24,9 @@ namespace runtime {
 class WorkerImpl {
  public:
   explicit WorkerImpl(WorkerOptions options);
+  // A spare: isolate and context are made now, the function's options come later.
+  explicit WorkerImpl(std::size_t memory_limit_mb);
+  bool assign(WorkerOptions options);
   ~WorkerImpl();
 
   void dispatch(HttpRequest request, std::shared_ptr<ResponseSink> sink);
@@ -92,7 +96,9 @@ class WorkerImpl {
   using AfterBoot = std::function<void(bool booted)>;
 
   void thread_main();
-  void setup_isolate();
+  void create_isolate();    // isolate + context from the snapshot: nothing function-specific
+  bool wait_for_options();  // false: terminated before any function was assigned
+  void start_runtime();     // the function's loader, env and boot hook
   void boot_module();
   void on_booted(bool ok);
   void run_request(PendingRequest pending);
@@ -130,6 +136,9 @@ class WorkerImpl {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_keep_running{
       m_io.get_executor()};
   std::atomic<WorkerState> m_state{WorkerState::booting};
+  std::mutex m_assign_mutex;
+  std::condition_variable m_assign_wake;
+  bool m_assigned = false;
   std::atomic<std::size_t> m_in_flight{0};
   std::atomic<std::size_t> m_background_tasks{0};
   std::atomic<bool> m_retired{false};

@@ -61,3 +61,31 @@ TEST_CASE("runtime::Worker gives Deno.env only what it was given") {
 }
 
 TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("runtime");
+
+TEST_CASE("runtime::Worker spare: made ahead, started later with a function's options") {
+  runtime::Worker spare(runtime::Worker::Spare{}, 256);
+  runtime::WorkerOptions options;
+  options.name = "late";
+  options.require_handler = false;
+  options.env = {{"WHO", "spare"}};
+  options.log = [](int, std::string_view) {};
+  REQUIRE(spare.start(options));
+  auto result = spare.eval("Deno.env.get('WHO') + ' ' + typeof Response").get();
+  CHECK(result.value == "spare function");
+  CHECK_FALSE(spare.start(options));  // only once
+}
+
+TEST_CASE("runtime::Worker spare: another memory limit, or a terminated spare, is refused") {
+  runtime::WorkerOptions options;
+  options.require_handler = false;
+  options.memory_limit_mb = 128;
+  runtime::Worker spare(runtime::Worker::Spare{}, 256);
+  CHECK_FALSE(spare.start(options));
+  runtime::Worker ended(runtime::Worker::Spare{}, 128);
+  ended.terminate(runtime::Failure::worker_error);
+  CHECK_FALSE(ended.start(options));
+}
+
+TEST_SUITE_END();

@@ -92,6 +92,10 @@ void WorkerReaper::retire(std::shared_ptr<runtime::Worker> worker) {
 FunctionTable::FunctionTable(std::vector<FunctionSpec> specs, WorkerSettings settings,
                              FunctionHooks hooks)
     : m_specs(std::move(specs)), m_settings(settings), m_hooks(std::move(hooks)) {
+  if (!m_specs.empty()) {
+    m_spare =
+        std::make_shared<runtime::Worker>(runtime::Worker::Spare{}, m_settings.memory_limit_mb);
+  }
   for (const auto& spec : m_specs) {
     auto slot = std::make_unique<Slot>();
     slot->spec = &spec;
@@ -126,6 +130,20 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
       m_hooks.on_dependency(slug, path);
     }
   };
+  // Take the spare (isolate and context already made) and make the next one, whose
+  // thread does that work while this worker boots the function.
+  std::shared_ptr<runtime::Worker> spare;
+  {
+    std::lock_guard lock(m_spare_mutex);
+    spare = std::exchange(m_spare, std::make_shared<runtime::Worker>(runtime::Worker::Spare{},
+                                                                     m_settings.memory_limit_mb));
+  }
+  if (spare && spare->start(options)) {
+    return spare;
+  }
+  if (spare) {
+    m_reaper.retire(std::move(spare));
+  }
   return std::make_shared<runtime::Worker>(std::move(options));
 }
 
@@ -201,6 +219,13 @@ void WorkerReaper::wait_until_empty() {
 }
 
 void FunctionTable::shutdown() {
+  {
+    std::lock_guard lock(m_spare_mutex);
+    if (m_spare) {
+      m_spare->terminate(runtime::Failure::worker_error);
+      m_reaper.retire(std::move(m_spare));
+    }
+  }
   for (auto& [slug, slot] : m_slots) {
     std::lock_guard lock(slot->mutex);
     if (slot->worker) {

@@ -108,6 +108,8 @@ class FunctionTable {
   std::map<std::string, std::set<std::filesystem::path>> m_dependencies;  // slug -> files
   std::map<std::string, std::unique_ptr<Slot>, std::less<>> m_slots;
   WorkerReaper m_reaper;
+  std::mutex m_spare_mutex;
+  std::shared_ptr<runtime::Worker> m_spare;  // made by the first boot, replaced at each
 };
 
 }  // namespace server
