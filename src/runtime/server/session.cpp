@@ -545,6 +545,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     auto pending = m_buffer.data();
     next->m_buffer.commit(asio::buffer_copy(next->m_buffer.prepare(pending.size()), pending));
     next->m_handed.emplace(m_parser->release());
+    next->m_remote_address = m_remote_address;
+    next->m_remote_port = m_remote_port;
     asio::post(*home, [next] { next->handle(*next->m_handed, nullptr); });
     return true;
   }
@@ -588,12 +590,16 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     }
     runtime::HttpRequest request;
     request.method = m_method;
-    beast::error_code peer_error;
-    auto peer = m_stream.socket().remote_endpoint(peer_error);
-    if (!peer_error) {
-      request.remote_address = peer.address().to_string();
-      request.remote_port = peer.port();
+    if (m_remote_address.empty()) {  // once per connection: getpeername is a system call
+      beast::error_code peer_error;
+      auto peer = m_stream.socket().remote_endpoint(peer_error);
+      if (!peer_error) {
+        m_remote_address = peer.address().to_string();
+        m_remote_port = peer.port();
+      }
     }
+    request.remote_address = m_remote_address;
+    request.remote_port = m_remote_port;
     auto host = message[http::field::host];
     request.url =
         "http://" + std::string(host.empty() ? "localhost" : host) + where.function_target;
@@ -713,6 +719,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   std::optional<http::request<http::string_body>> m_handed;  // the request that came along
   std::shared_ptr<WsSession> m_ws;
   std::weak_ptr<SessionSink> m_sink;  // the open request's sink
+  std::string m_remote_address;
+  unsigned m_remote_port = 0;
   int m_status = 0;
   std::string m_slug;
   std::string m_method;
