@@ -34,10 +34,6 @@ Watchdog::~Watchdog() {
   m_thread.join();
 }
 
-std::chrono::nanoseconds Watchdog::thread_cpu_time() {
-  return cpu_time_of(CLOCK_THREAD_CPUTIME_ID);
-}
-
 int Watchdog::watch(Limits limits, const std::atomic<std::uint64_t>* busy, Handler handler) {
   clockid_t clock{};
   pthread_getcpuclockid(pthread_self(), &clock);

@@ -36,8 +36,6 @@ class Watchdog {
   int watch(Limits limits, const std::atomic<std::uint64_t>* busy, Handler handler);
   void unwatch(int ticket);
 
-  // CPU time the calling thread has used.
-  static std::chrono::nanoseconds thread_cpu_time();
 
   ~Watchdog();
 
