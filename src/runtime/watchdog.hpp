@@ -36,7 +36,6 @@ class Watchdog {
   int watch(Limits limits, const std::atomic<std::uint64_t>* busy, Handler handler);
   void unwatch(int ticket);
 
-
   ~Watchdog();
 
  private:
