@@ -48,15 +48,16 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   std::filesystem::rename(tmp, path);
 }
 
+bool is_under(const std::filesystem::path& root, const std::filesystem::path& path) {
+  auto [root_end, _] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+  return root_end == root.end();
+}
+
 bool is_within(const std::filesystem::path& root, const std::filesystem::path& path) {
   std::error_code ec;
   auto r = std::filesystem::weakly_canonical(root, ec);
   auto p = std::filesystem::weakly_canonical(path, ec);
-  if (ec) {
-    return false;
-  }
-  auto [root_end, _] = std::mismatch(r.begin(), r.end(), p.begin(), p.end());
-  return root_end == r.end();
+  return !ec && is_under(r, p);
 }
 
 std::filesystem::path cache_dir() {

@@ -16,7 +16,10 @@ std::optional<std::string> try_read_file(const std::filesystem::path& path);
 // Writes through a temporary file and a rename, so readers never see half a file.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
-// True when `path` (made absolute and normalised, symlinks resolved) lies inside `root`.
+// True when `path` lies inside `root` (or is it), comparing the paths as written.
+bool is_under(const std::filesystem::path& root, const std::filesystem::path& path);
+
+// is_under() after making both absolute and resolving symlinks: for sandbox checks.
 bool is_within(const std::filesystem::path& root, const std::filesystem::path& path);
 
 // `$SBFN_CACHE_DIR`, else `$XDG_CACHE_HOME/sbfn`, else `~/.cache/sbfn`.

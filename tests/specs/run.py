@@ -638,6 +638,10 @@ def describe_exit(code):
     return "exit %d" % code
 
 
+# The repository this runner belongs to (tests/specs/run.py -> the root).
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
 class Case:
     def __init__(self, binary, case_dir, verbose=False, keep=False):
         self.binary = os.path.abspath(binary)
@@ -650,7 +654,8 @@ class Case:
                 self.spec = json.load(f)
             except json.JSONDecodeError as error:
                 raise CaseError("case.json: %s" % error)
-        known = {"description", "pending", "serve", "steps", "env", "request_defaults", "note"}
+        known = {"description", "pending", "serve", "steps", "env", "request_defaults", "note",
+                 "from_repo"}
         unknown = set(self.spec) - known
         if unknown:
             raise CaseError("case.json: unknown top-level keys %s" % sorted(unknown))
@@ -702,6 +707,18 @@ class Case:
         self.root = tempfile.mkdtemp(prefix="sbfn-spec-%s-" % self.name)
         self.work = os.path.join(self.root, "case")
         shutil.copytree(self.source, self.work, symlinks=True)
+        # "from_repo": {"<path in the repository>": "<path in the case>"}: the case runs
+        # what the project ships (the example functions, templates), not a copy of it.
+        for origin, target in (self.spec.get("from_repo") or {}).items():
+            source = os.path.join(REPO_ROOT, origin)
+            if not os.path.exists(source):
+                raise CaseError("from_repo: %s does not exist in the repository" % origin)
+            destination = self.path_in_case(target)
+            if os.path.isdir(source):
+                shutil.copytree(source, destination, symlinks=True, dirs_exist_ok=True)
+            else:
+                os.makedirs(os.path.dirname(destination), exist_ok=True)
+                shutil.copy2(source, destination)
         os.makedirs(os.path.join(self.root, "home"))
         os.makedirs(os.path.join(self.root, "cache"))
         self.env = self.make_env()

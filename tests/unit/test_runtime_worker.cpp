@@ -89,3 +89,17 @@ TEST_CASE("runtime::Worker spare: another memory limit, or a terminated spare, i
 }
 
 TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("runtime");
+
+TEST_CASE("runtime::WebSocket keeps its internals private and refuses client use") {
+  auto result = test_support::eval(
+      "Object.getOwnPropertyNames(WebSocket).filter((n) => !['length', 'name', 'prototype', "
+      "'CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].includes(n)).join()");
+  CHECK(result.value == "");
+  result = test_support::eval("new WebSocket('wss://example.com')");
+  CHECK(result.type == "throws");
+  CHECK(result.value.starts_with("TypeError: WebSocket client connections are not available yet"));
+}
+
+TEST_SUITE_END();

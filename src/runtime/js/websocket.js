@@ -57,6 +57,7 @@ const sockets = new Map(); // id -> WebSocket
 const pendingUpgrades = new WeakMap(); // Response -> { socket, protocol }
 let nextSocketId = 1;
 let constructing = false;
+let internals; // set by WebSocket's static block
 
 export class WebSocket extends EventTarget {
   #id;
@@ -114,12 +115,13 @@ export class WebSocket extends EventTarget {
     ops.ws_close(this.#id, code ?? 1000, reason ?? "");
   }
 
-  static #internal(socket) {
-    return { id: socket.#id, setState: (state) => (socket.#state = state), protocol: socket.#protocol };
-  }
-
-  static _internal(socket) {
-    return WebSocket.#internal(socket);
+  static {
+    // Module code (not user code) reaches the private state through this function.
+    internals = (socket) => ({
+      id: socket.#id,
+      setState: (state) => (socket.#state = state),
+      protocol: socket.#protocol,
+    });
   }
 }
 for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSING, CLOSED })) {
@@ -163,7 +165,7 @@ export function acceptUpgrade(id, response) {
   const socket = pendingUpgrades.get(response);
   if (socket === undefined) return false;
   pendingUpgrades.delete(response);
-  const internal = WebSocket._internal(socket);
+  const internal = internals(socket);
   sockets.set(internal.id, socket);
   if (!ops.ws_accept(id, internal.id, internal.protocol)) {
     sockets.delete(internal.id);
@@ -176,7 +178,7 @@ export function acceptUpgrade(id, response) {
 export function socketEvent(id, kind, data, code) {
   const socket = sockets.get(id);
   if (socket === undefined) return;
-  const internal = WebSocket._internal(socket);
+  const internal = internals(socket);
   if (kind === "open") {
     internal.setState(OPEN);
     socket.dispatchEvent(new Event("open"));

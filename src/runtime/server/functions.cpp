@@ -1,6 +1,7 @@
 #include "runtime/server/functions.hpp"
 
 #include "runtime/module_source.hpp"
+#include "util/files.hpp"
 
 namespace server {
 namespace {
@@ -202,9 +203,8 @@ std::vector<std::string> FunctionTable::affected_by(
     const auto& slug = spec.config.slug;
     auto deps = m_dependencies.find(slug);
     bool hit = std::any_of(paths.begin(), paths.end(), [&](const std::filesystem::path& path) {
-      auto [end, _] =
-          std::mismatch(spec.folder.begin(), spec.folder.end(), path.begin(), path.end());
-      return end == spec.folder.end() || (deps != m_dependencies.end() && deps->second.count(path));
+      return util::is_under(spec.folder, path) ||
+             (deps != m_dependencies.end() && deps->second.count(path));
     });
     if (hit) {
       slugs.push_back(slug);

@@ -6,6 +6,7 @@
 #include "runtime/server/session.hpp"
 #include "runtime/server/watcher.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -143,9 +144,7 @@ int serve(const ServeOptions& options) {
   };
   auto functions_root = std::filesystem::absolute(options.functions_dir).lexically_normal();
   hooks.on_dependency = [&](const std::string&, const std::filesystem::path& path) {
-    auto [end, _] =
-        std::mismatch(functions_root.begin(), functions_root.end(), path.begin(), path.end());
-    if (watcher && end != functions_root.end()) {
+    if (watcher && !util::is_under(functions_root, path)) {
       watcher->watch_folder(path.parent_path());
     }
   };

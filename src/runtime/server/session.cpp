@@ -578,11 +578,12 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     }
     if (spec->config.verify_jwt && m_state.jwt != nullptr &&
         message.method() != http::verb::options) {
-      auto header = message[http::field::authorization];
-      auto outcome = m_state.jwt->check_authorization(
-          message.find(http::field::authorization) == message.end() ? std::nullopt
-                                                                    : std::optional(header),
-          std::time(nullptr));
+      auto field = message.find(http::field::authorization);
+      std::optional<std::string_view> header;
+      if (field != message.end()) {
+        header = field->value();
+      }
+      auto outcome = m_state.jwt->check_authorization(header, std::time(nullptr));
       if (outcome.status != 0) {
         send_canned({outcome.status, "application/json", outcome.body});
         return;
