@@ -69,6 +69,12 @@ int run(const ServeArgs& args) {
       options.jwt_secret = host_variable(name);
     }
   }
+  if (options.env.publishable_key.empty()) {
+    options.env.publishable_key = host_variable("SUPABASE_PUBLISHABLE_KEY");
+  }
+  if (options.env.secret_key.empty()) {
+    options.env.secret_key = host_variable("SUPABASE_SECRET_KEY");
+  }
   if (!args.jwks_file.empty()) {
     options.jwks_json = util::read_file(args.jwks_file);
   } else if (auto jwks = host_variable("SUPABASE_JWKS"); !jwks.empty()) {
@@ -152,6 +158,12 @@ Command serve_command() {
                        "SUPABASE_ANON_KEY (default: the local demo anon key)");
         app.add_option("--service-role-key", args->env.service_role_key,
                        "SUPABASE_SERVICE_ROLE_KEY (default: the local demo key)");
+        app.add_option("--publishable-key", args->env.publishable_key,
+                       "SUPABASE_PUBLISHABLE_KEY; an apikey header holding it passes as the anon "
+                       "key (default: $SUPABASE_PUBLISHABLE_KEY, else the local stack's key)");
+        app.add_option("--secret-key", args->env.secret_key,
+                       "SUPABASE_SECRET_KEY; an apikey header holding it passes as the "
+                       "service_role key (default: $SUPABASE_SECRET_KEY, else the local key)");
         app.add_option("--db-url", args->env.db_url, "SUPABASE_DB_URL given to functions")
             ->capture_default_str();
         app.add_flag("--no-watch", args->no_watch, "Turn hot reload off");

@@ -116,13 +116,14 @@ int serve(const ServeOptions& options) {
   auto warn = [&log](const std::string& message) { log.event("warn", message); };
   EnvSources env_sources = options.env;
   env_sources.functions_dir = options.functions_dir;
+  const auto jwt_secret = options.jwt_secret.empty() ? default_jwt_secret() : options.jwt_secret;
+  env_sources.jwks = options.jwks_json.value_or(secret_jwks(jwt_secret));
   auto shared_env = shared_environment(env_sources, warn);  // fails early on a bad env file
   std::mutex env_mutex;
 
   std::unique_ptr<JwtVerifier> jwt;
   if (options.verify_jwt) {
-    jwt = std::make_unique<JwtVerifier>(
-        options.jwt_secret.empty() ? default_jwt_secret() : options.jwt_secret, options.jwks_json);
+    jwt = std::make_unique<JwtVerifier>(jwt_secret, options.jwks_json);
   }
 
   std::unique_ptr<FileWatcher> watcher;
@@ -158,6 +159,12 @@ int serve(const ServeOptions& options) {
   }
   ServerState state(functions, log, jwt.get(), options.max_body_bytes,
                     options.request_idle_timeout_ms);
+  state.api_keys = ApiKeys{
+      env_sources.publishable_key.empty() ? default_publishable_key() : env_sources.publishable_key,
+      env_sources.secret_key.empty() ? default_secret_key() : env_sources.secret_key,
+      env_sources.anon_key.empty() ? demo_anon_key() : env_sources.anon_key,
+      env_sources.service_role_key.empty() ? demo_service_role_key()
+                                           : env_sources.service_role_key};
 
   if (options.watch) {
     watcher = std::make_unique<FileWatcher>([&](const std::vector<std::filesystem::path>& paths) {

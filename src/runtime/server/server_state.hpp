@@ -1,5 +1,6 @@
 #pragma once
 
+#include "runtime/server/api_keys.hpp"
 #include "runtime/server/functions.hpp"
 #include "runtime/server/log.hpp"
 
@@ -26,6 +27,7 @@ class ServerState {
   FunctionTable& functions;
   Logger& log;
   const JwtVerifier* jwt;  // null: --no-verify-jwt
+  ApiKeys api_keys;        // swapped for JWTs whether or not the JWT is then checked
   std::size_t max_body_bytes;
   std::size_t request_idle_timeout_ms;
   std::atomic<std::size_t> active_requests{0};

@@ -1,5 +1,6 @@
 #include "runtime/server/session.hpp"
 
+#include "runtime/server/api_keys.hpp"
 #include "runtime/server/jwt.hpp"
 #include "runtime/server/responses.hpp"
 #include "runtime/server/router.hpp"
@@ -576,13 +577,25 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       send_canned(not_found_response());
       return;
     }
+    auto field = message.find(http::field::authorization);
+    std::optional<std::string_view> header;
+    if (field != message.end()) {
+      header = field->value();
+    }
+    // Only a missing header or a `Bearer sb_…` one can be rewritten: the usual JWT request
+    // skips the apikey lookup.
+    if (!header || header->starts_with("Bearer sb_")) {
+      auto apikey = message.find("apikey");
+      auto rewritten = gateway_authorization(
+          m_state.api_keys, header,
+          apikey == message.end() ? std::nullopt : std::optional(apikey->value()));
+      if (rewritten) {
+        message.set(http::field::authorization, *rewritten);
+        header = message[http::field::authorization];
+      }
+    }
     if (spec->config.verify_jwt && m_state.jwt != nullptr &&
         message.method() != http::verb::options) {
-      auto field = message.find(http::field::authorization);
-      std::optional<std::string_view> header;
-      if (field != message.end()) {
-        header = field->value();
-      }
       auto outcome = m_state.jwt->check_authorization(header, std::time(nullptr));
       if (outcome.status != 0) {
         send_canned({outcome.status, "application/json", outcome.body});
