@@ -22,6 +22,12 @@ serve: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+unit: build  # the doctest binary only
+	cd $(BUILD) && ctest --output-on-failure -R '^unit$$'
+
+specs: build  # the end-to-end cases only (tests/specs/)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L specs
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 

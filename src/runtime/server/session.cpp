@@ -598,6 +598,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
         message.method() != http::verb::options) {
       auto outcome = m_state.jwt->check_authorization(header, std::time(nullptr));
       if (outcome.status != 0) {
+        m_state.log.event("info",
+                          m_slug + ": " + std::to_string(outcome.status) + " " + outcome.reason);
         send_canned({outcome.status, "application/json", outcome.body});
         return;
       }
