@@ -1,5 +1,6 @@
 #include "runtime/worker.hpp"
 
+#include "runtime/api/ops.hpp"
 #include "runtime/assets.hpp"
 #include "runtime/platform.hpp"
 #include "runtime/v8_util.hpp"
@@ -302,7 +303,7 @@ void WorkerImpl::create_isolate() {
   m_allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.snapshot_blob = &blob;
-  params.external_references = external_references();
+  params.external_references = api::external_references();
   params.array_buffer_allocator = m_allocator.get();
   params.constraints.ConfigureDefaultsFromHeapSize(0, m_options.memory_limit_mb << 20);
   auto* isolate = v8::Isolate::New(params);
