@@ -185,6 +185,8 @@ class Response:
         self.body = b""
         self.pieces = []           # [(monotonic time, byte count)] of body data as it arrived
         self.started = None
+        self.interim = []          # 1xx statuses (100 Continue) that came before this one
+        self.truncated = None      # why the body ended before its framing said it would
 
     def header_values(self, name):
         name = name.lower()
@@ -298,7 +300,7 @@ class HttpConnection:
             response.pieces.append((self.last_read, len(piece)))
         return bytes(out)
 
-    def read_response(self, method):
+    def read_response(self, method, on_interim=None):
         response = Response()
         response.started = time.monotonic()
         while True:
@@ -323,10 +325,16 @@ class HttpConnection:
                 response.headers.append((name.decode("latin-1"),
                                          value.strip(b" \t").decode("latin-1")))
             if 100 <= response.status < 200 and response.status != 101:
+                response.interim.append(response.status)
+                if on_interim:
+                    on_interim(response.status)
                 response.status = None
                 continue
             break
-        self._read_body(response, method)
+        try:
+            self._read_body(response, method)
+        except ConnectionClosed as closed:
+            response.truncated = str(closed)
         return response
 
     def _read_body(self, response, method):
@@ -336,6 +344,7 @@ class HttpConnection:
         encodings = ",".join(response.header_values("transfer-encoding")).lower()
         if "chunked" in encodings:
             body = bytearray()
+            response.body = body  # what arrived, should the connection break
             while True:
                 size_line = self._line()
                 size_text = size_line.split(b";", 1)[0].strip()
@@ -1037,8 +1046,16 @@ class Case:
             expects = expected_list if expected_list is not None else [expect or {}]
             for position, one in enumerate(expects):
                 where = label if len(expects) == 1 else "%s, response %d" % (label, position + 1)
+                on_interim = None
+                if "send_after_continue" in spec:
+                    # Expect: 100-continue: the body goes only once the server asks for it.
+                    def on_interim(status):
+                        if status == 100:
+                            conn.sock.sendall(raw_bytes(spec["send_after_continue"],
+                                                        "request.send_after_continue"))
                 try:
-                    response = conn.read_response("HEAD" if method == "HEAD" else method)
+                    response = conn.read_response("HEAD" if method == "HEAD" else method,
+                                                  on_interim)
                 except socket.timeout:
                     raise StepFailure("%s: no complete response within %dms"
                                       % (where, timeout * 1000),
@@ -1074,13 +1091,22 @@ class Case:
     def check_response(self, where, expect, response):
         known = {"status", "body", "body_base64", "json", "json_subset", "body_contains",
                  "body_not_contains", "body_matches", "headers", "chunks_at_least",
-                 "connection", "responses"}
+                 "connection", "responses", "reason", "interim", "truncated"}
         unknown = set(expect) - known
         if unknown:
             raise CaseError("unknown expectation(s) %s" % sorted(unknown))
         problems = []
         if "status" in expect and response.status != expect["status"]:
             problems.append("status: expected %s, got %s" % (expect["status"], response.status))
+        if "reason" in expect and response.reason != expect["reason"]:
+            problems.append("reason phrase: expected %r, got %r" % (expect["reason"], response.reason))
+        if "interim" in expect and response.interim != expect["interim"]:
+            problems.append("interim responses: expected %s, got %s"
+                            % (expect["interim"], response.interim))
+        if expect.get("truncated", False) != (response.truncated is not None):
+            problems.append("body: expected the connection to break before the body was complete"
+                            if expect.get("truncated") else
+                            "body incomplete: %s" % response.truncated)
         if "body" in expect:
             want = text_value(expect["body"], "expect.body").encode("utf-8")
             if response.body != want:

@@ -1,5 +1,6 @@
 #include "runtime/server/session.hpp"
 
+#include "runtime/server/http_rules.hpp"
 #include "runtime/server/jwt.hpp"
 #include "runtime/server/responses.hpp"
 #include "runtime/server/router.hpp"
@@ -30,6 +31,10 @@ constexpr std::size_t k_header_limit = 16 * 1024;
 constexpr auto k_read_timeout = std::chrono::seconds(75);
 // Bodies up to this size (with a Content-Length) are read whole before dispatch.
 constexpr std::size_t k_whole_body_limit = 1 << 20;
+// A body the function left unread is read and dropped up to this size so that the
+// connection can carry the next request; past it, closing is cheaper.
+constexpr std::size_t k_drain_limit = 1 << 20;
+constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 bool has_crlf(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos;
@@ -174,7 +179,8 @@ class SessionSink : public runtime::ResponseSink {
   SessionSink(std::shared_ptr<Session> session, std::uint64_t request)
       : m_session(std::move(session)), m_request(request) {}
   ~SessionSink() override;
-  void start(int status, runtime::HttpHeaders headers, std::string body, bool streaming) override;
+  void start(int status, std::string reason, runtime::HttpHeaders headers, std::string body,
+             bool streaming) override;
   bool write(std::string chunk) override;
   void client_gone() { m_gone = true; }
   void end() override;
@@ -193,11 +199,13 @@ class SessionSink : public runtime::ResponseSink {
 // A streamed request body as the worker sees it: each pull hops onto the strand.
 class BodySource : public runtime::RequestBodySource {
  public:
-  explicit BodySource(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+  BodySource(std::shared_ptr<Session> session, std::uint64_t body)
+      : m_session(std::move(session)), m_body(body) {}
   void pull(Deliver deliver) override;
 
  private:
   std::shared_ptr<Session> m_session;
+  std::uint64_t m_body;  // which of the session's streamed bodies this is
 };
 
 class Session : public std::enable_shared_from_this<Session>, public runtime::HostedConnection {
@@ -281,7 +289,13 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   // The next piece of a streamed request body, for the function (see BodySource).
-  void pull_body(runtime::RequestBodySource::Deliver deliver) {
+  void pull_body(std::uint64_t body_id, runtime::RequestBodySource::Deliver deliver) {
+    // Once the response is out the rest of the body belongs to the connection (drained
+    // or cut), not to the function.
+    if (body_id != m_body_id || m_body_closed) {
+      deliver("", true, "");
+      return;
+    }
     auto& parser = *m_parser;
     auto& body = parser.get().body();
     if (!body.empty()) {
@@ -298,15 +312,24 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       deliver("", false, m_body_error);
       return;
     }
+    send_continue();
+    m_body_reading = true;
     m_stream.expires_after(k_read_timeout);
     http::async_read_some(m_stream, m_buffer, parser,
-                          [self = shared_from_this(), deliver = std::move(deliver)](
+                          [self = shared_from_this(), body_id, deliver = std::move(deliver)](
                               beast::error_code error, std::size_t) mutable {
+                            self->m_body_reading = false;
                             self->m_stream.expires_never();
                             if (error) {
                               self->body_failed(error);
                             }
-                            self->pull_body(std::move(deliver));
+                            if (self->m_drain_pending) {
+                              self->m_drain_pending = false;
+                              deliver("", true, "");
+                              self->drain_body();
+                              return;
+                            }
+                            self->pull_body(body_id, std::move(deliver));
                           });
   }
 
@@ -339,15 +362,17 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   // --- the response, always on the connection's strand ---------------------------
 
-  void start_response(int status, runtime::HttpHeaders headers, std::string body, bool streaming) {
+  void start_response(int status, std::string_view reason, runtime::HttpHeaders headers,
+                      std::string body, bool streaming) {
     m_status = status;
+    m_head_sent = true;
     bool no_body = bodyless(status) || m_head_request;
     std::string out;
     out.reserve(256 + (streaming ? 0 : body.size()));
     out += "HTTP/1.1 ";
     out += std::to_string(status);
     out += ' ';
-    out += http::obsolete_reason(static_cast<http::status>(status));
+    out += reason.empty() || !valid_reason_phrase(reason) ? reason_phrase(status) : reason;
     out += "\r\n";
     bool has_date = false;
     for (const auto& [name, value] : headers) {
@@ -363,14 +388,24 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     if (!has_date) {
       out += "date: " + http_date() + "\r\n";
     }
-    m_chunked = streaming && !no_body;
+    // HTTP/1.0 has no chunked coding: a streamed body ends where the connection does.
+    m_close_delimited = streaming && !no_body && m_http10;
+    m_chunked = streaming && !no_body && !m_http10;
+    // A client still waiting for 100 Continue may or may not send its body now: the
+    // connection cannot be reused safely.
+    if (m_close_delimited ||
+        (m_expect_continue && !m_continue_sent && m_parser && !m_parser->is_done())) {
+      m_keep_alive = false;
+    }
     if (m_chunked) {
       out += "transfer-encoding: chunked\r\n";
-    } else if (!bodyless(status)) {
+    } else if (!bodyless(status) && !m_close_delimited) {
       out += "content-length: " + std::to_string(body.size()) + "\r\n";
     }
     if (!m_keep_alive) {
       out += "connection: close\r\n";
+    } else if (m_http10) {
+      out += "connection: keep-alive\r\n";
     }
     out += "\r\n";
     if (!streaming && !no_body) {
@@ -383,10 +418,14 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   void write_chunk(std::string chunk) {
-    if (!m_chunked || chunk.empty()) {
+    if (chunk.empty() || !(m_chunked || m_close_delimited)) {
       return;
     }
     arm_idle_timer();
+    if (m_close_delimited) {
+      enqueue(std::move(chunk));
+      return;
+    }
     char size[20];
     std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
     enqueue(size + chunk + "\r\n");
@@ -400,10 +439,12 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   // The response failed. Before its head went out, the client gets the failure's
-  // status and body; after, all that is left is to cut the connection.
+  // status and body; after, all that is left is to cut the connection, with a reset so
+  // that no client takes the truncated body for a whole one.
   void fail_response(runtime::Failure failure, bool head_sent) {
     if (head_sent) {
       m_keep_alive = false;
+      m_abort = true;
       m_status = m_status ? m_status : 500;
       finish_response();
       return;
@@ -431,6 +472,18 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     auto& parser = *m_parser;
+    if (int refusal = refusal_for(parser.get())) {
+      refuse(refusal, parser.get());
+      return;
+    }
+    m_http10 = parser.get().version() < 11;
+    m_expect_continue = false;
+    m_continue_sent = false;
+    if (!parser.is_done() && !m_http10) {
+      auto expect = parser.get().find(http::field::expect);
+      m_expect_continue =
+          expect != parser.get().end() && beast::iequals(expect->value(), "100-continue");
+    }
     bool stream = !parser.is_done() &&
                   (parser.chunked() || parser.content_length().value_or(0) > k_whole_body_limit);
     if (!stream) {
@@ -452,6 +505,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
         on_read(ec);
         return;
       }
+      send_continue();
       http::async_read(m_stream, m_buffer, parser,
                        [self = shared_from_this()](beast::error_code error, std::size_t) {
                          self->on_read(error);
@@ -460,7 +514,66 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     }
     m_stream.expires_never();
     m_body_error.clear();
-    handle(parser.get(), std::make_shared<BodySource>(shared_from_this()));
+    m_body_closed = false;
+    m_drained = 0;
+    handle(parser.get(), std::make_shared<BodySource>(shared_from_this(), ++m_body_id));
+  }
+
+  // A head the RFC forbids acting on: answered at once, and the connection closed, as
+  // whatever follows it on the connection cannot be framed.
+  void refuse(int status, const http::request_header<>& head) {
+    m_keep_alive = false;
+    m_head_request = false;
+    m_started = std::chrono::steady_clock::now();
+    m_slug.clear();
+    m_method = std::string(head.method_string());
+    m_path = std::string(head.target().substr(0, 200));
+    const char* text = status == 414   ? "URI Too Long"
+                       : status == 501 ? "Not Implemented"
+                                       : "Bad Request";
+    send_canned({status, "text/plain;charset=UTF-8", text});
+  }
+
+  // Asks an `Expect: 100-continue` client for the body, once we are about to read it.
+  void send_continue() {
+    if (m_expect_continue && !m_continue_sent) {
+      m_continue_sent = true;
+      enqueue(std::string(k_continue));
+    }
+  }
+
+  // Reads and drops what is left of a streamed body the function did not read, so that
+  // it is never parsed as the next request.
+  void drain_body() {
+    m_body_closed = true;
+    if (m_body_reading) {
+      m_drain_pending = true;  // the function's pull in flight finishes first
+      return;
+    }
+    auto& parser = *m_parser;
+    m_drained += parser.get().body().size();
+    parser.get().body().clear();
+    if (parser.is_done()) {
+      read();
+      return;
+    }
+    // A client told to wait for 100 Continue may never send the body at all.
+    if (!m_body_error.empty() || m_drained > k_drain_limit ||
+        (m_expect_continue && !m_continue_sent)) {
+      close();
+      return;
+    }
+    m_body_reading = true;
+    m_stream.expires_after(k_read_timeout);
+    http::async_read_some(m_stream, m_buffer, parser,
+                          [self = shared_from_this()](beast::error_code error, std::size_t) {
+                            self->m_body_reading = false;
+                            if (error) {
+                              self->close();
+                              return;
+                            }
+                            self->drain_body();
+                          });
   }
 
   void body_failed(beast::error_code error) {
@@ -491,7 +604,14 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       // Nothing sensible can follow a request we could not parse: answer, then close.
       m_keep_alive = false;
       m_started = std::chrono::steady_clock::now();
-      if (error == http::error::header_limit) {
+      // The parser fills in the target once the request line is complete: without one,
+      // the request line itself outgrew the header limit.
+      if (error == http::error::header_limit && m_parser->get().target().empty()) {
+        m_slug.clear();
+        m_method.clear();
+        m_path.clear();
+        send_canned({414, "text/plain;charset=UTF-8", "URI Too Long"});
+      } else if (error == http::error::header_limit) {
         send_canned({431, "text/plain;charset=UTF-8", "Request Header Fields Too Large"});
       } else if (error == http::error::body_limit) {
         send_canned({413, "text/plain;charset=UTF-8", "Payload Too Large"});
@@ -501,7 +621,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     m_stream.expires_never();
-    if (!m_home) {
+    if (!m_home && !m_writing) {  // a 100 Continue still being written stays with us
       if (auto worker = hand_off_target(m_parser->get())) {
         if (hand_over(worker)) {
           return;
@@ -556,6 +676,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
               std::shared_ptr<runtime::RequestBodySource> body_source) {
     m_started = std::chrono::steady_clock::now();
     m_keep_alive = message.keep_alive() && !m_state.draining;
+    m_http10 = message.version() < 11;
     m_head_request = message.method() == http::verb::head;
     m_method = std::string(message.method_string());
     m_path = std::string(message.target());
@@ -627,7 +748,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   void send_canned(const CannedResponse& response) {
-    start_response(response.status, {{"content-type", response.content_type}}, response.body,
+    start_response(response.status, {}, {{"content-type", response.content_type}}, response.body,
                    false);
   }
 
@@ -683,15 +804,22 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     m_response_done = false;
     m_head_sent = false;
     m_status = 0;
-    if (m_keep_alive && !m_state.draining) {
-      read();
-    } else {
+    if (!m_keep_alive || m_state.draining) {
       close();
+    } else if (m_parser && !m_parser->is_done()) {
+      drain_body();
+    } else {
+      read();
     }
   }
 
   void close() {
     beast::error_code ignored;
+    if (m_abort) {
+      m_stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+      m_stream.close();
+      return;
+    }
     m_stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     m_stream.close();
   }
@@ -706,6 +834,16 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_keep_alive = true;
   bool m_head_request = false;
   bool m_chunked = false;
+  bool m_close_delimited = false;  // a streamed body to an HTTP/1.0 client
+  bool m_http10 = false;
+  bool m_abort = false;  // the response broke after its head: reset, do not finish
+  bool m_expect_continue = false;
+  bool m_continue_sent = false;
+  std::uint64_t m_body_id = 0;   // the streamed body the function may pull
+  bool m_body_closed = false;    // the response is out: the function's pulls end
+  bool m_body_reading = false;   // a read of the streamed body is in flight
+  bool m_drain_pending = false;  // drain once that read completes
+  std::size_t m_drained = 0;
   bool m_counted = false;
   bool m_head_sent = false;
   bool m_waiting = false;  // a function owes this connection a response
@@ -742,17 +880,22 @@ SessionSink::~SessionSink() {
   }
 }
 
-void SessionSink::start(int status, runtime::HttpHeaders headers, std::string body,
-                        bool streaming) {
+void SessionSink::start(int status, std::string reason, runtime::HttpHeaders headers,
+                        std::string body, bool streaming) {
   if (m_finished || m_started.exchange(true)) {
     return;
   }
   if (!streaming) {
     m_finished = true;
   }
-  asio::post(m_session->executor(), [session = m_session, status, headers = std::move(headers),
+  asio::post(m_session->executor(), [session = m_session, request = m_request, status,
+                                     reason = std::move(reason), headers = std::move(headers),
                                      body = std::move(body), streaming]() mutable {
-    session->start_response(status, std::move(headers), std::move(body), streaming);
+    // A late answer to a request already given up on (504) must not be
+    // written into the connection.
+    if (session->current(request)) {
+      session->start_response(status, reason, std::move(headers), std::move(body), streaming);
+    }
   });
 }
 
@@ -793,9 +936,10 @@ void SessionSink::fail(runtime::Failure failure) {
 }
 
 void BodySource::pull(Deliver deliver) {
-  asio::post(m_session->executor(), [session = m_session, deliver = std::move(deliver)]() mutable {
-    session->pull_body(std::move(deliver));
-  });
+  asio::post(m_session->executor(),
+             [session = m_session, body = m_body, deliver = std::move(deliver)]() mutable {
+               session->pull_body(body, std::move(deliver));
+             });
 }
 
 // What the worker holds of an accepted WebSocket: every call hops onto the strand.
