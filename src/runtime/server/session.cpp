@@ -1,5 +1,6 @@
 #include "runtime/server/session.hpp"
 
+#include "runtime/server/connection_slot.hpp"
 #include "runtime/server/http_rules.hpp"
 #include "runtime/server/jwt.hpp"
 #include "runtime/server/responses.hpp"
@@ -11,6 +12,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <unistd.h>
@@ -28,7 +30,6 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 
 constexpr std::size_t k_header_limit = 16 * 1024;
-constexpr auto k_read_timeout = std::chrono::seconds(75);
 // Bodies up to this size (with a Content-Length) are read whole before dispatch.
 constexpr std::size_t k_whole_body_limit = 1 << 20;
 // A body the function left unread is read and dropped up to this size so that the
@@ -67,8 +68,9 @@ std::string http_date() {
 // connection's strand; the worker reaches it through WsChannel.
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(beast::tcp_stream stream, std::shared_ptr<runtime::WebSocketPeer> peer)
-      : m_ws(std::move(stream)), m_peer(std::move(peer)) {}
+  WsSession(beast::tcp_stream stream, std::shared_ptr<runtime::WebSocketPeer> peer,
+            ConnectionSlot slot)
+      : m_ws(std::move(stream)), m_peer(std::move(peer)), m_slot(std::move(slot)) {}
 
   void start(const http::request<http::string_body>& request, const std::string& protocol) {
     m_ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -169,6 +171,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool m_close_sent = false;
   bool m_closed = false;
   websocket::close_reason m_close_reason;
+  ConnectionSlot m_slot;
 };
 
 class Session;
@@ -211,12 +214,13 @@ class BodySource : public runtime::RequestBodySource {
 class Session : public std::enable_shared_from_this<Session>, public runtime::HostedConnection {
  public:
   // `home`: the worker loop the connection was moved to (null on the server's threads).
-  Session(asio::ip::tcp::socket socket, ServerState& state,
+  Session(asio::ip::tcp::socket socket, ServerState& state, ConnectionSlot slot,
           std::shared_ptr<asio::io_context> home = nullptr)
       : m_stream(std::move(socket)),
         m_state(state),
         m_idle(m_stream.get_executor()),
-        m_home(std::move(home)) {}
+        m_home(std::move(home)),
+        m_slot(std::move(slot)) {}
 
   // The worker this connection lives on is ending. A connection waiting for its next
   // request goes back to the server's threads at once; one with a request open goes
@@ -243,8 +247,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       close();
       return;
     }
-    auto next =
-        std::make_shared<Session>(asio::ip::tcp::socket(asio::make_strand(*m_state.io)), m_state);
+    auto next = std::make_shared<Session>(asio::ip::tcp::socket(asio::make_strand(*m_state.io)),
+                                          m_state, std::move(m_slot));
     next->m_stream.socket().assign(protocol, fd, error);
     if (error) {
       ::close(fd);
@@ -268,6 +272,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     });
   }
 
+  // Waits for the next request. An idle connection may wait the keep-alive timeout for
+  // its first bytes; from then on the whole head (and later each body read) must come
+  // within the request read timeout, so a client trickling bytes (slowloris) is cut off.
   void read() {
     if (m_state.draining) {
       close();
@@ -281,11 +288,40 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     m_parser.emplace();
     m_parser->header_limit(k_header_limit);
     m_parser->body_limit(m_state.max_body_bytes);
-    m_stream.expires_after(k_read_timeout);
+    if (m_buffer.size() > 0) {  // pipelined: the next request is already here
+      parse_head();
+      return;
+    }
+    m_stream.expires_after(std::chrono::milliseconds(m_state.keep_alive_timeout_ms));
+    m_stream.async_read_some(m_buffer.prepare(beast::read_size(m_buffer, 65536)),
+                             [self = shared_from_this()](beast::error_code error, std::size_t n) {
+                               self->m_buffer.commit(n);
+                               if (error) {
+                                 self->on_header(error);
+                                 return;
+                               }
+                               self->parse_head();
+                             });
+  }
+
+  // Parses the head from what is buffered (usually all of it), reading the rest if not.
+  void parse_head() {
+    beast::error_code error;
+    auto used = m_parser->put(m_buffer.data(), error);
+    m_buffer.consume(used);
+    if (error != http::error::need_more) {
+      on_header(error);
+      return;
+    }
+    m_stream.expires_after(read_timeout());
     http::async_read_header(m_stream, m_buffer, *m_parser,
                             [self = shared_from_this()](beast::error_code error, std::size_t) {
                               self->on_header(error);
                             });
+  }
+
+  std::chrono::milliseconds read_timeout() const {
+    return std::chrono::milliseconds(m_state.request_read_timeout_ms);
   }
 
   // The next piece of a streamed request body, for the function (see BodySource).
@@ -314,7 +350,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     }
     send_continue();
     m_body_reading = true;
-    m_stream.expires_after(k_read_timeout);
+    m_stream.expires_after(read_timeout());
     http::async_read_some(m_stream, m_buffer, parser,
                           [self = shared_from_this(), body_id, deliver = std::move(deliver)](
                               beast::error_code error, std::size_t) mutable {
@@ -353,7 +389,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       --m_state.active_requests;
       m_counted = false;
     }
-    m_ws = std::make_shared<WsSession>(std::move(m_stream), std::move(peer));
+    m_ws = std::make_shared<WsSession>(std::move(m_stream), std::move(peer), std::move(m_slot));
     m_ws->start(*m_upgrade_request, protocol);
     m_upgrade_request.reset();
   }
@@ -506,6 +542,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
         return;
       }
       send_continue();
+      m_stream.expires_after(read_timeout());
       http::async_read(m_stream, m_buffer, parser,
                        [self = shared_from_this()](beast::error_code error, std::size_t) {
                          self->on_read(error);
@@ -564,7 +601,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     m_body_reading = true;
-    m_stream.expires_after(k_read_timeout);
+    m_stream.expires_after(read_timeout());
     http::async_read_some(m_stream, m_buffer, parser,
                           [self = shared_from_this()](beast::error_code error, std::size_t) {
                             self->m_body_reading = false;
@@ -646,10 +683,12 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   bool hand_over(const std::shared_ptr<runtime::Worker>& worker) {
     auto home = worker->io_context();
-    auto next = std::make_shared<Session>(asio::ip::tcp::socket(*home), m_state, home);
+    auto next =
+        std::make_shared<Session>(asio::ip::tcp::socket(*home), m_state, ConnectionSlot(), home);
     if (!worker->host(next)) {
       return false;
     }
+    next->m_slot = std::move(m_slot);
     beast::error_code error;
     auto protocol = m_stream.socket().local_endpoint(error).protocol();
     auto fd = error ? -1 : m_stream.socket().release(error);
@@ -865,6 +904,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   std::string m_method;
   std::string m_path;
   std::chrono::steady_clock::time_point m_started;
+  ConnectionSlot m_slot;
 };
 
 SessionSink::~SessionSink() {
@@ -986,8 +1026,8 @@ std::shared_ptr<runtime::WebSocketConnection> SessionSink::upgrade(
 
 }  // namespace
 
-void start_session(asio::ip::tcp::socket socket, ServerState& state) {
-  std::make_shared<Session>(std::move(socket), state)->read();
+void start_session(asio::ip::tcp::socket socket, ServerState& state, ConnectionSlot slot) {
+  std::make_shared<Session>(std::move(socket), state, std::move(slot))->read();
 }
 
 }  // namespace server
