@@ -65,7 +65,9 @@ class ResponseSink {
  public:
   virtual ~ResponseSink() = default;
   // The head, and the whole body unless `streaming`; then write()/end() follow.
-  virtual void start(int status, HttpHeaders headers, std::string body, bool streaming) = 0;
+  // `reason`: the function's statusText (empty: the standard reason phrase).
+  virtual void start(int status, std::string reason, HttpHeaders headers, std::string body,
+                     bool streaming) = 0;
   // Returns false once the client has gone: the producer should stop (the server drops
   // what it is still given).
   virtual bool write(std::string chunk) = 0;

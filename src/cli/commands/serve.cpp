@@ -27,6 +27,9 @@ struct ServeArgs {
   std::size_t cpu_hard_limit_ms = 2000;
   std::size_t wall_clock_limit_ms = 400'000;
   std::size_t request_idle_timeout_ms = 150'000;
+  std::size_t max_connections = 0;
+  std::size_t request_read_timeout_ms = 30'000;
+  std::size_t keep_alive_timeout_ms = 15'000;
   bool no_watch = false;
   unsigned io_threads = 0;
   server::EnvSources env;
@@ -91,6 +94,9 @@ int run(const ServeArgs& args) {
   options.cpu_hard_limit_ms = std::max(args.cpu_hard_limit_ms, args.cpu_soft_limit_ms);
   options.wall_clock_limit_ms = args.wall_clock_limit_ms;
   options.request_idle_timeout_ms = args.request_idle_timeout_ms;
+  options.max_connections = args.max_connections;
+  options.request_read_timeout_ms = args.request_read_timeout_ms;
+  options.keep_alive_timeout_ms = args.keep_alive_timeout_ms;
   options.watch = !args.no_watch;
   options.io_threads = args.io_threads;
   return server::serve(options);
@@ -146,6 +152,19 @@ Command serve_command() {
             ->capture_default_str();
         app.add_option("--request-idle-timeout", args->request_idle_timeout_ms,
                        "ms a request may wait without any response (then 504)")
+            ->check(CLI::Range(10, 86'400'000))
+            ->capture_default_str();
+        app.add_option("--max-connections", args->max_connections,
+                       "Open client connections at most; more are answered 503 and closed "
+                       "(default: three quarters of the open-file limit)")
+            ->check(CLI::Range(1, 10'000'000));
+        app.add_option("--request-read-timeout", args->request_read_timeout_ms,
+                       "ms a client may take to send a request head once it started, and "
+                       "each piece of a body (then the connection is closed)")
+            ->check(CLI::Range(10, 86'400'000))
+            ->capture_default_str();
+        app.add_option("--keep-alive-timeout", args->keep_alive_timeout_ms,
+                       "ms an idle connection is kept open waiting for its next request")
             ->check(CLI::Range(10, 86'400'000))
             ->capture_default_str();
         app.add_option("--max-body-size", args->max_body_mb,

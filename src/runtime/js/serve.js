@@ -112,17 +112,17 @@ function send(id, response) {
     fail(id, error);
     return;
   }
-  const { status, headers, body } = parts;
+  const { status, statusText, headers, body } = parts;
   if (body === null || typeof body === "string" || body instanceof Uint8Array) {
-    ops.respond(id, status, headers, body);
+    ops.respond(id, status, headers, body, statusText);
     completed(id);
   } else {
-    stream(id, status, headers, body);
+    stream(id, status, statusText, headers, body);
   }
 }
 
-async function stream(id, status, headers, body) {
-  ops.respond_start(id, status, headers);
+async function stream(id, status, statusText, headers, body) {
+  ops.respond_start(id, status, headers, statusText);
   const reader = body.getReader();
   try {
     for (;;) {

@@ -32,6 +32,12 @@ class ServerState {
   std::size_t request_idle_timeout_ms;
   std::atomic<std::size_t> active_requests{0};
   std::atomic<bool> draining{false};  // shutting down: answer, then close connections
+  // Connection limits and timeouts (--max-connections, --request-read-timeout,
+  // --keep-alive-timeout); set once before the listener starts.
+  std::size_t max_connections = 0;
+  std::size_t request_read_timeout_ms = 30'000;
+  std::size_t keep_alive_timeout_ms = 15'000;
+  std::atomic<std::size_t> connections{0};
   // The server's own I/O threads' loop: where connections go back to when the worker
   // they were moved to ends.
   boost::asio::io_context* io = nullptr;
