@@ -355,7 +355,11 @@ void WorkerImpl::start_runtime() {
       std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   m_start = std::chrono::steady_clock::now();
-  m_provider = make_file_source_provider();
+  auto import_roots = m_options.import_roots;
+  if (import_roots.empty()) {
+    import_roots.push_back(m_options.root);
+  }
+  m_provider = make_file_source_provider(std::move(import_roots));
   if (m_options.on_module) {
     m_provider = std::make_unique<NotifyingProvider>(std::move(m_provider), m_options.on_module);
   }

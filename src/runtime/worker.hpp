@@ -26,6 +26,9 @@ struct WorkerOptions {
   std::string name;            // the function's slug; shown in logs
   std::string main_module;     // file:// URL of the entry module; empty for eval-only workers
   std::filesystem::path root;  // Deno.readFile/readTextFile may read only below this folder
+  // Local modules may be imported only from below these folders (symlinks resolved), so
+  // that an import is no way around the read sandbox. Empty: `root` alone.
+  std::vector<std::filesystem::path> import_roots;
   std::vector<std::pair<std::string, std::string>> env;  // exactly what Deno.env sees
   std::size_t memory_limit_mb = 256;
   // CPU time per request (counted while the worker has a request open, from the moment

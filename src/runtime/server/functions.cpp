@@ -110,6 +110,8 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
   auto entry = std::filesystem::absolute(spec.config.entrypoint).lexically_normal();
   options.main_module = runtime::path_to_file_url(entry.string());
   options.root = spec.folder;
+  options.import_roots = m_settings.import_roots;
+  options.import_roots.push_back(spec.folder);
   options.env = m_hooks.make_env(spec);
   options.memory_limit_mb = m_settings.memory_limit_mb;
   options.cpu_soft_limit_ms = m_settings.cpu_soft_limit_ms;

@@ -36,6 +36,8 @@ struct WorkerSettings {
   std::size_t cpu_soft_limit_ms = 1000;
   std::size_t cpu_hard_limit_ms = 2000;
   std::size_t wall_clock_limit_ms = 400'000;
+  // Where every function may import local modules from (each also from its own folder).
+  std::vector<std::filesystem::path> import_roots;
 };
 
 // Destroys retired workers on a thread of its own: a worker's destructor joins its

@@ -148,9 +148,14 @@ int serve(const ServeOptions& options) {
       watcher->watch_folder(path.parent_path());
     }
   };
-  WorkerSettings settings{options.policy == ServeOptions::Policy::oneshot, options.memory_limit_mb,
-                          options.cpu_soft_limit_ms, options.cpu_hard_limit_ms,
-                          options.wall_clock_limit_ms};
+  WorkerSettings settings;
+  settings.oneshot = options.policy == ServeOptions::Policy::oneshot;
+  settings.memory_limit_mb = options.memory_limit_mb;
+  settings.cpu_soft_limit_ms = options.cpu_soft_limit_ms;
+  settings.cpu_hard_limit_ms = options.cpu_hard_limit_ms;
+  settings.wall_clock_limit_ms = options.wall_clock_limit_ms;
+  // The project: the functions folder (so `../_shared/` works) and the module cache.
+  settings.import_roots = {functions_root, util::cache_dir()};
   FunctionTable functions(std::move(specs), settings, std::move(hooks));
   for (const auto& spec : functions.specs()) {
     // Warn about SUPABASE_ names in the function's own .env once, at start-up.
