@@ -571,7 +571,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       send_canned(not_found_response());
       return;
     }
-    const auto* spec = m_state.functions.find(where.slug);
+    auto spec = m_state.functions.find(where.slug);
     if (spec == nullptr) {
       send_canned(not_found_response());
       return;
