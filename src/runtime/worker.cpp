@@ -236,7 +236,7 @@ void WorkerImpl::thread_main() {
       {std::chrono::milliseconds(m_options.cpu_soft_limit_ms),
        std::chrono::milliseconds(m_options.cpu_hard_limit_ms),
        std::chrono::milliseconds(m_options.wall_clock_limit_ms)},
-      &m_busy, [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
+      [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
   if (assigned) {
     start_runtime();
   }
@@ -425,7 +425,6 @@ void WorkerImpl::on_booted(bool ok) {
     return;
   }
   m_state = ok ? WorkerState::ready : WorkerState::failed;
-  update_busy();
   if (!ok) {
     m_terminate_reason = Failure::boot_error;
   }
@@ -444,7 +443,6 @@ void WorkerImpl::run_request(PendingRequest pending) {
   }
   auto id = m_next_request_id++;
   m_requests.emplace(id, std::move(pending.sink));
-  update_busy();
   run_js([&](v8::Local<v8::Context> context) {
     auto& request = pending.request;
     std::vector<v8::Local<v8::Value>> flat;
@@ -521,16 +519,7 @@ void WorkerImpl::finish_request(std::uint32_t id) {
   m_body_sources.erase(id);
   if (m_requests.erase(id)) {
     --m_in_flight;
-    update_busy();
   }
-}
-
-void WorkerImpl::update_busy() {
-  if (m_state == WorkerState::booting) {
-    return;  // boot counts from the thread's start
-  }
-  // The oldest open request (ids grow) is the one that has been running longest.
-  m_busy = m_requests.empty() ? 0 : m_requests.begin()->first;
 }
 
 void WorkerImpl::report_uncaught(v8::Local<v8::Value> exception, const char* prefix) {

@@ -226,7 +226,8 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
 }
 
 void FunctionTable::dispatch(const std::string& slug, runtime::HttpRequest request,
-                             std::shared_ptr<runtime::ResponseSink> sink) {
+                             std::shared_ptr<runtime::ResponseSink> sink,
+                             const runtime::Worker* booted_for) {
   // Held while the worker is chosen, so that a function removed meanwhile gets no worker.
   std::shared_lock catalog(m_catalog_mutex);
   auto* slot = live_slot(slug);
@@ -242,11 +243,15 @@ void FunctionTable::dispatch(const std::string& slug, runtime::HttpRequest reque
     m_reaper.retire(std::move(worker));
     return;
   }
-  current_worker(*slot)->dispatch(std::move(request), std::move(sink));
+  current_worker(*slot, booted_for)->dispatch(std::move(request), std::move(sink));
 }
 
-std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot) {
+std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot,
+                                                               const runtime::Worker* booted_for) {
   std::lock_guard lock(slot.mutex);
+  if (slot.worker && slot.worker.get() == booted_for) {
+    return slot.worker;
+  }
   if (!slot.worker || !slot.worker->accepting()) {
     if (slot.worker) {
       m_reaper.retire(std::move(slot.worker));

@@ -77,8 +77,12 @@ class FunctionTable {
 
   // Hands a request to the function's worker, booting one when there is none or the
   // last one failed. A slug that find() does not know fails the request (500).
+  // `booted_for`: the worker booted when this request arrived (worker_for); if it is
+  // still the function's worker it gets the request even when retired or failed meanwhile,
+  // so a slow or failing top level is not run a second time for the same request.
   void dispatch(const std::string& slug, runtime::HttpRequest request,
-                std::shared_ptr<runtime::ResponseSink> sink);
+                std::shared_ptr<runtime::ResponseSink> sink,
+                const runtime::Worker* booted_for = nullptr);
 
   // The function with that slug, or null.
   std::shared_ptr<const FunctionSpec> find(std::string_view slug) const;
@@ -115,7 +119,8 @@ class FunctionTable {
 
   std::shared_ptr<runtime::Worker> boot(const FunctionSpec& spec);
   // Both with m_catalog_mutex held (shared at least).
-  std::shared_ptr<runtime::Worker> current_worker(Slot& slot);
+  std::shared_ptr<runtime::Worker> current_worker(Slot& slot,
+                                                  const runtime::Worker* booted_for = nullptr);
   Slot* live_slot(std::string_view slug) const;  // null: unknown or removed
 
   WorkerSettings m_settings;
