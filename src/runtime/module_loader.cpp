@@ -21,6 +21,31 @@ std::string parse_failure(const std::string& reason) {
 
 constexpr int k_loader_slot = 1;
 
+// Deno.errors.PermissionDenied when the global still offers it (functions test with
+// instanceof), else an Error with that name.
+v8::Local<v8::Value> permission_denied(v8::Local<v8::Context> context, const std::string& message) {
+  auto* isolate = context->GetIsolate();
+  auto text = v8_str(isolate, message);
+  v8::Local<v8::Value> deno;
+  v8::Local<v8::Value> errors;
+  v8::Local<v8::Value> cls;
+  v8::Local<v8::Object> error;
+  v8::TryCatch ignore(isolate);
+  if (context->Global()->Get(context, v8_str(isolate, "Deno")).ToLocal(&deno) && deno->IsObject() &&
+      deno.As<v8::Object>()->Get(context, v8_str(isolate, "errors")).ToLocal(&errors) &&
+      errors->IsObject() &&
+      errors.As<v8::Object>()->Get(context, v8_str(isolate, "PermissionDenied")).ToLocal(&cls) &&
+      cls->IsFunction()) {
+    v8::Local<v8::Value> args[] = {text};
+    if (cls.As<v8::Function>()->NewInstance(context, 1, args).ToLocal(&error)) {
+      return error;
+    }
+  }
+  error = v8::Exception::Error(text).As<v8::Object>();
+  std::ignore = error->Set(context, v8_str(isolate, "name"), v8_str(isolate, "PermissionDenied"));
+  return error;
+}
+
 }  // namespace
 
 ModuleLoader::ModuleLoader(v8::Isolate* isolate, ModuleSourceProvider& provider)
@@ -42,6 +67,9 @@ v8::MaybeLocal<v8::Module> ModuleLoader::load(v8::Local<v8::Context> context,
     return {};
   } catch (const ParseError& error) {
     m_isolate->ThrowException(v8::Exception::SyntaxError(v8_str(m_isolate, error.message)));
+    return {};
+  } catch (const ModuleAccessDenied& error) {
+    m_isolate->ThrowException(permission_denied(context, error.what()));
     return {};
   } catch (const std::exception& error) {
     m_isolate->ThrowException(v8::Exception::TypeError(v8_str(m_isolate, error.what())));
@@ -75,15 +103,20 @@ v8::Local<v8::Module> ModuleLoader::compile_graph(v8::Local<v8::Context> context
       throw util::Error(error.what());
     }
     m_by_url[url].resolved[specifier] = target;
-    try {
-      compile_graph(context, target);
-    } catch (const util::Error& error) {
+    // Name the importing module once, at the innermost failure.
+    auto with_importer = [&](const util::Error& error) {
       std::string message = error.what();
-      // Name the importing module once, at the innermost failure.
       if (message.find("\n    at ") == std::string::npos) {
         message += "\n    at " + url;
       }
-      throw util::Error(message);
+      return message;
+    };
+    try {
+      compile_graph(context, target);
+    } catch (const ModuleAccessDenied& error) {
+      throw ModuleAccessDenied(with_importer(error));
+    } catch (const util::Error& error) {
+      throw util::Error(with_importer(error));
     }
   }
   return module;

@@ -1,7 +1,6 @@
 #include "runtime/module_source.hpp"
 
 #include "util/error.hpp"
-#include "util/files.hpp"
 
 #include <vector>
 
@@ -74,23 +73,6 @@ int hex_value(char c) {
   return -1;
 }
 
-class FileSourceProvider : public ModuleSourceProvider {
- public:
-  ModuleSource load(const std::string& url) override {
-    if (!starts_with(url, "file:")) {
-      throw util::Error("Import '" + url +
-                        "' is not supported yet: remote modules (jsr:, npm:, https:) are not "
-                        "available in this version of sbfn");
-    }
-    auto path = file_url_to_path(url);
-    auto code = util::try_read_file(path);
-    if (!code) {
-      throw util::Error("Module not found \"" + url + "\"");
-    }
-    return {url, std::move(*code), media_type_of(url)};
-  }
-};
-
 }  // namespace
 
 MediaType media_type_of(const std::string& url) {
@@ -111,10 +93,6 @@ MediaType media_type_of(const std::string& url) {
     return MediaType::json;
   }
   return MediaType::javascript;
-}
-
-std::unique_ptr<ModuleSourceProvider> make_file_source_provider() {
-  return std::make_unique<FileSourceProvider>();
 }
 
 std::string file_url_to_path(const std::string& url) {

@@ -1,7 +1,11 @@
 #pragma once
 
+#include "util/error.hpp"
+
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace runtime {
 
@@ -25,8 +29,17 @@ class ModuleSourceProvider {
   virtual ModuleSource load(const std::string& url) = 0;
 };
 
-// file: URLs from the local disk; every other scheme fails with a clear message.
-std::unique_ptr<ModuleSourceProvider> make_file_source_provider();
+// A module the function may not read: outside every import root, or not a regular file.
+// JavaScript sees it as Deno.errors.PermissionDenied. Its message names the path only.
+class ModuleAccessDenied : public util::Error {
+ public:
+  using util::Error::Error;
+};
+
+// file: URLs from the local disk, confined to the folders in `roots` (after symlinks are
+// resolved); every other scheme fails with a clear message.
+std::unique_ptr<ModuleSourceProvider> make_file_source_provider(
+    std::vector<std::filesystem::path> roots);
 
 // "file:///a/b.ts" -> "/a/b.ts" (percent-decoded); throws util::Error for other schemes.
 std::string file_url_to_path(const std::string& url);

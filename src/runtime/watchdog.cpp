@@ -34,13 +34,14 @@ Watchdog::~Watchdog() {
   m_thread.join();
 }
 
-int Watchdog::watch(Limits limits, const std::atomic<std::uint64_t>* busy, Handler handler) {
+int Watchdog::watch(Limits limits, Handler handler) {
   clockid_t clock{};
   pthread_getcpuclockid(pthread_self(), &clock);
+  auto cpu_at_start = cpu_time_of(clock);
   std::lock_guard lock(m_mutex);
   int ticket = m_next_ticket++;
-  m_entries.push_back({ticket, clock, std::chrono::steady_clock::now(), limits, busy, 0,
-                       std::chrono::nanoseconds(0), std::move(handler)});
+  m_entries.push_back(
+      {ticket, clock, std::chrono::steady_clock::now(), cpu_at_start, limits, std::move(handler)});
   return ticket;
 }
 
@@ -61,18 +62,7 @@ void Watchdog::run() {
       }
       auto now = std::chrono::steady_clock::now();
       for (auto& entry : m_entries) {
-        auto busy = entry.busy->load();
-        auto cpu = std::chrono::nanoseconds(0);
-        if (busy != 0) {
-          auto used = cpu_time_of(entry.clock);
-          if (busy != entry.seen) {
-            entry.seen = busy;
-            entry.baseline = used;
-          }
-          cpu = used - entry.baseline;
-        } else {
-          entry.seen = 0;
-        }
+        auto cpu = cpu_time_of(entry.clock) - entry.cpu_at_start;
         auto age = now - entry.started;
         auto check = [&](bool passed, Event event) {
           unsigned bit = 1u << static_cast<unsigned>(event);

@@ -2,9 +2,7 @@
 
 #include <pthread.h>
 
-#include <atomic>
 #include <chrono>
-#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -28,12 +26,12 @@ class Watchdog {
   static Watchdog& instance();
 
   // Starts watching the calling thread; each event is reported once, on the watchdog's
-  // thread, and must not call back into the Watchdog. `*busy` names what the thread is
-  // working on (its oldest open request; 0 when idle): CPU limits count the thread's CPU
-  // time from when the watchdog first saw the current value, so they apply per request,
-  // not over the worker's life, and the worker never reads a clock on its hot path.
-  // `busy` must stay valid until unwatch(). Returns a ticket for unwatch().
-  int watch(Limits limits, const std::atomic<std::uint64_t>* busy, Handler handler);
+  // thread, and must not call back into the Watchdog. CPU limits count all of the
+  // thread's CPU time from now on, over the worker's life, as Supabase's per_worker policy
+  // does: whatever the thread runs (a request, a timer, microtasks after the response,
+  // waitUntil work) counts, and the worker itself never reads a clock. Returns a ticket
+  // for unwatch().
+  int watch(Limits limits, Handler handler);
   void unwatch(int ticket);
 
   ~Watchdog();
@@ -46,10 +44,8 @@ class Watchdog {
     int ticket;
     clockid_t clock;
     std::chrono::steady_clock::time_point started;
+    std::chrono::nanoseconds cpu_at_start;
     Limits limits;
-    const std::atomic<std::uint64_t>* busy;
-    std::uint64_t seen = 0;                // the busy value of the last check
-    std::chrono::nanoseconds baseline{0};  // thread CPU when `seen` was first seen
     Handler handler;
     unsigned fired = 0;  // bit per Event already reported
   };

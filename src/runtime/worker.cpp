@@ -237,7 +237,7 @@ void WorkerImpl::thread_main() {
       {std::chrono::milliseconds(m_options.cpu_soft_limit_ms),
        std::chrono::milliseconds(m_options.cpu_hard_limit_ms),
        std::chrono::milliseconds(m_options.wall_clock_limit_ms)},
-      &m_busy, [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
+      [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
   if (assigned) {
     start_runtime();
   }
@@ -356,7 +356,11 @@ void WorkerImpl::start_runtime() {
       std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   m_start = std::chrono::steady_clock::now();
-  m_provider = make_file_source_provider();
+  auto import_roots = m_options.import_roots;
+  if (import_roots.empty()) {
+    import_roots.push_back(m_options.root);
+  }
+  m_provider = make_file_source_provider(std::move(import_roots));
   if (m_options.on_module) {
     m_provider = std::make_unique<NotifyingProvider>(std::move(m_provider), m_options.on_module);
   }
@@ -422,7 +426,6 @@ void WorkerImpl::on_booted(bool ok) {
     return;
   }
   m_state = ok ? WorkerState::ready : WorkerState::failed;
-  update_busy();
   if (!ok) {
     m_terminate_reason = Failure::boot_error;
   }
@@ -441,7 +444,6 @@ void WorkerImpl::run_request(PendingRequest pending) {
   }
   auto id = m_next_request_id++;
   m_requests.emplace(id, std::move(pending.sink));
-  update_busy();
   run_js([&](v8::Local<v8::Context> context) {
     auto& request = pending.request;
     std::vector<v8::Local<v8::Value>> flat;
@@ -518,16 +520,7 @@ void WorkerImpl::finish_request(std::uint32_t id) {
   m_body_sources.erase(id);
   if (m_requests.erase(id)) {
     --m_in_flight;
-    update_busy();
   }
-}
-
-void WorkerImpl::update_busy() {
-  if (m_state == WorkerState::booting) {
-    return;  // boot counts from the thread's start
-  }
-  // The oldest open request (ids grow) is the one that has been running longest.
-  m_busy = m_requests.empty() ? 0 : m_requests.begin()->first;
 }
 
 void WorkerImpl::report_uncaught(v8::Local<v8::Value> exception, const char* prefix) {

@@ -26,12 +26,16 @@ struct WorkerOptions {
   std::string name;            // the function's slug; shown in logs
   std::string main_module;     // file:// URL of the entry module; empty for eval-only workers
   std::filesystem::path root;  // Deno.readFile/readTextFile may read only below this folder
+  // Local modules may be imported only from below these folders (symlinks resolved), so
+  // that an import is no way around the read sandbox. Empty: `root` alone.
+  std::vector<std::filesystem::path> import_roots;
   std::vector<std::pair<std::string, std::string>> env;  // exactly what Deno.env sees
   std::size_t memory_limit_mb = 256;
-  // CPU time per request (counted while the worker has a request open, from the moment
-  // it last had none; boot counts too): past the soft limit the worker is retired (takes
-  // no new requests, finishes its own), past the hard one terminated. Wall clock (the
-  // worker's age): retired at half, terminated at the limit.
+  // CPU time of the worker's thread over its life (boot, requests, timers, microtasks
+  // and waitUntil work after a response: whatever runs), as Supabase's per_worker policy
+  // counts it: past the soft limit the worker is retired (takes no new requests, finishes
+  // its own), past the hard one terminated. Wall clock (the worker's age): retired at
+  // half, terminated at the limit.
   std::size_t cpu_soft_limit_ms = 1000;
   std::size_t cpu_hard_limit_ms = 2000;
   std::size_t wall_clock_limit_ms = 400'000;

@@ -142,10 +142,6 @@ class WorkerImpl {
   std::atomic<std::size_t> m_in_flight{0};
   std::atomic<std::size_t> m_background_tasks{0};
   std::atomic<bool> m_retired{false};
-  // What the watchdog counts CPU for: 1 while booting, then the id of the oldest open
-  // request (+1), 0 when idle.
-  std::atomic<std::uint64_t> m_busy{1};
-  void update_busy();
   std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
   double m_time_origin_ms = 0;
 
@@ -165,7 +161,7 @@ class WorkerImpl {
   std::unordered_map<std::uint32_t, std::shared_ptr<RequestBodySource>> m_body_sources;
   std::unordered_map<std::uint32_t, v8::Global<v8::Promise::Resolver>> m_pulls;
   std::uint32_t m_next_pull_id = 1;
-  std::uint32_t m_next_request_id = 2;  // 1 stands for the boot in m_busy
+  std::uint32_t m_next_request_id = 1;
   std::unordered_map<double, std::unique_ptr<boost::asio::steady_timer>> m_timers;
   std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();
   std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;

@@ -5,6 +5,7 @@
 #include "runtime/module_source.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -413,6 +414,52 @@ const bytes = await Deno.readFile(new URL("./data.txt", import.meta.url));
   CHECK(worker->eval("missing").value ==
         "NotFound|false|true|No such file or directory (os error 2): readfile '" + dir.path(".") +
             "/nothing.txt'");
+}
+
+TEST_CASE("runtime::modules imports stay inside the import roots") {
+  FunctionDir dir(Files{{"index.ts", R"TS(
+async function attempt(specifier: string, json = false): Promise<string> {
+  try {
+    const mod = json ? await import(specifier, { with: { type: "json" } }) : await import(specifier);
+    return "loaded:" + JSON.stringify(mod.default);
+  } catch (e) {
+    return [(e as Error).name, e instanceof Deno.errors.PermissionDenied, (e as Error).message].join("|");
+  }
+}
+(globalThis as any).attempt = attempt;
+)TS"}});
+  // Outside the function's folder: a JSON secret, a symlink in the folder leading to it, a
+  // FIFO (whose open would block a naive reader) and a second root the worker is given.
+  std::ofstream(dir.base() / "secret.json") << "{\"token\": \"SECRET-CONTENT\"}";
+  fs::create_symlink(dir.base() / "secret.json", dir.dir() / "link.json");
+  REQUIRE(::mkfifo((dir.dir() / "pipe.js").c_str(), 0600) == 0);
+  fs::create_directories(dir.base() / "shared");
+  std::ofstream(dir.base() / "shared" / "ok.json") << "{\"shared\": 1}";
+
+  auto worker = dir.boot("index.ts");
+  auto outside = worker->eval("attempt('../secret.json', true)").value;
+  CHECK(outside == "PermissionDenied|true|Requires read access to \"" +
+                       (dir.base() / "secret.json").string() +
+                       "\", which is outside the project (the functions folder)");
+  auto link = worker->eval("attempt('./link.json', true)").value;
+  CHECK(link.starts_with("PermissionDenied|true|Requires read access to \"" +
+                         dir.path("link.json") + "\", which leads outside"));
+  auto pipe = worker->eval("attempt('./pipe.js')").value;
+  CHECK(pipe == "PermissionDenied|true|Requires read access to \"" + dir.path("pipe.js") +
+                    "\", which is not a regular file");
+  for (const auto& answer : {outside, link, pipe}) {
+    CHECK(answer.find("SECRET-CONTENT") == std::string::npos);
+  }
+  CHECK(worker->eval("attempt('../shared/ok.json', true)").value.starts_with("PermissionDenied"));
+
+  // Given as an import root, the other folder is importable.
+  runtime::WorkerOptions options;
+  options.main_module = dir.url("index.ts");
+  options.root = dir.dir();
+  options.import_roots = {dir.dir(), dir.base() / "shared"};
+  test_support::ScriptWorker rooted(options);
+  CHECK(rooted.eval("attempt('../shared/ok.json', true)").value == "loaded:{\"shared\":1}");
+  CHECK(rooted.eval("attempt('../secret.json', true)").value.starts_with("PermissionDenied"));
 }
 
 TEST_CASE("runtime::modules the transpile cache is reused by a second boot") {

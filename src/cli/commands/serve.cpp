@@ -139,11 +139,11 @@ Command serve_command() {
             ->check(CLI::Range(16, 16384))
             ->capture_default_str();
         app.add_option("--cpu-soft-limit", args->cpu_soft_limit_ms,
-                       "CPU ms a request may use before its worker is retired")
+                       "CPU ms a worker may use over its life before it is retired")
             ->check(CLI::Range(1, 3'600'000))
             ->capture_default_str();
         app.add_option("--cpu-hard-limit", args->cpu_hard_limit_ms,
-                       "CPU ms a request may use before its worker is terminated (546)")
+                       "CPU ms a worker may use over its life before it is terminated (546)")
             ->check(CLI::Range(1, 3'600'000))
             ->capture_default_str();
         app.add_option("--wall-clock-limit", args->wall_clock_limit_ms,

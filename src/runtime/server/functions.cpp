@@ -92,16 +92,91 @@ void WorkerReaper::retire(std::shared_ptr<runtime::Worker> worker) {
 
 FunctionTable::FunctionTable(std::vector<FunctionSpec> specs, WorkerSettings settings,
                              FunctionHooks hooks)
-    : m_specs(std::move(specs)), m_settings(settings), m_hooks(std::move(hooks)) {
-  if (!m_specs.empty()) {
+    : m_settings(std::move(settings)), m_hooks(std::move(hooks)) {
+  if (!specs.empty()) {
     m_spare =
         std::make_shared<runtime::Worker>(runtime::Worker::Spare{}, m_settings.memory_limit_mb);
   }
-  for (const auto& spec : m_specs) {
+  for (auto& spec : specs) {
     auto slot = std::make_unique<Slot>();
-    slot->spec = &spec;
-    m_slots.emplace(spec.config.slug, std::move(slot));
+    auto slug = spec.config.slug;
+    slot->spec = std::make_shared<const FunctionSpec>(std::move(spec));
+    m_slots.emplace(std::move(slug), std::move(slot));
   }
+}
+
+FunctionTable::Slot* FunctionTable::live_slot(std::string_view slug) const {
+  auto it = m_slots.find(slug);
+  return it == m_slots.end() || !it->second->spec ? nullptr : it->second.get();
+}
+
+std::shared_ptr<const FunctionSpec> FunctionTable::find(std::string_view slug) const {
+  std::shared_lock lock(m_catalog_mutex);
+  auto* slot = live_slot(slug);
+  return slot ? slot->spec : nullptr;
+}
+
+std::vector<FunctionSpec> FunctionTable::specs() const {
+  std::vector<FunctionSpec> out;
+  std::shared_lock lock(m_catalog_mutex);
+  for (const auto& [slug, slot] : m_slots) {
+    if (slot->spec) {
+      out.push_back(*slot->spec);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+bool same_function(const FunctionSpec& a, const FunctionSpec& b) {
+  return a.folder == b.folder && a.config.entrypoint == b.config.entrypoint &&
+         a.config.verify_jwt == b.config.verify_jwt && a.config.import_map == b.config.import_map &&
+         a.config.static_files == b.config.static_files;
+}
+
+}  // namespace
+
+CatalogChange FunctionTable::update(std::vector<FunctionSpec> specs) {
+  CatalogChange change;
+  std::vector<std::shared_ptr<runtime::Worker>> retired;
+  {
+    std::unique_lock lock(m_catalog_mutex);
+    std::set<std::string, std::less<>> wanted;
+    for (auto& spec : specs) {
+      auto slug = spec.config.slug;
+      wanted.insert(slug);
+      auto& slot = m_slots[slug];
+      if (!slot) {
+        slot = std::make_unique<Slot>();
+      }
+      if (slot->spec && same_function(*slot->spec, spec)) {
+        continue;
+      }
+      (slot->spec ? change.changed : change.added).push_back(slug);
+      slot->spec = std::make_shared<const FunctionSpec>(std::move(spec));
+      std::lock_guard worker_lock(slot->mutex);
+      retired.push_back(std::move(slot->worker));
+    }
+    for (auto& [slug, slot] : m_slots) {
+      if (slot->spec && !wanted.count(slug)) {
+        change.removed.push_back(slug);
+        slot->spec.reset();
+        std::lock_guard worker_lock(slot->mutex);
+        retired.push_back(std::move(slot->worker));
+      }
+    }
+  }
+  {
+    std::lock_guard lock(m_dependencies_mutex);
+    for (const auto& slug : change.removed) {
+      m_dependencies.erase(slug);
+    }
+  }
+  for (auto& worker : retired) {
+    m_reaper.retire(std::move(worker));
+  }
+  return change;
 }
 
 std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
@@ -110,6 +185,8 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
   auto entry = std::filesystem::absolute(spec.config.entrypoint).lexically_normal();
   options.main_module = runtime::path_to_file_url(entry.string());
   options.root = spec.folder;
+  options.import_roots = m_settings.import_roots;
+  options.import_roots.push_back(spec.folder);
   options.env = m_hooks.make_env(spec);
   options.memory_limit_mb = m_settings.memory_limit_mb;
   options.cpu_soft_limit_ms = m_settings.cpu_soft_limit_ms;
@@ -149,26 +226,32 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
 }
 
 void FunctionTable::dispatch(const std::string& slug, runtime::HttpRequest request,
-                             std::shared_ptr<runtime::ResponseSink> sink) {
-  auto it = m_slots.find(slug);
-  if (it == m_slots.end()) {
+                             std::shared_ptr<runtime::ResponseSink> sink,
+                             const runtime::Worker* booted_for) {
+  // Held while the worker is chosen, so that a function removed meanwhile gets no worker.
+  std::shared_lock catalog(m_catalog_mutex);
+  auto* slot = live_slot(slug);
+  if (slot == nullptr) {
     sink->fail(runtime::Failure::worker_error);
     return;
   }
-  auto& slot = *it->second;
   if (m_settings.oneshot) {
     // Retired at once: the reaper ends it when this request and its waitUntil work are done.
-    auto worker = boot(*slot.spec);
+    auto worker = boot(*slot->spec);
     worker->dispatch(std::move(request), std::move(sink));
     worker->retire();
     m_reaper.retire(std::move(worker));
     return;
   }
-  current_worker(slot)->dispatch(std::move(request), std::move(sink));
+  current_worker(*slot, booted_for)->dispatch(std::move(request), std::move(sink));
 }
 
-std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot) {
+std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot,
+                                                               const runtime::Worker* booted_for) {
   std::lock_guard lock(slot.mutex);
+  if (slot.worker && slot.worker.get() == booted_for) {
+    return slot.worker;
+  }
   if (!slot.worker || !slot.worker->accepting()) {
     if (slot.worker) {
       m_reaper.retire(std::move(slot.worker));
@@ -179,27 +262,30 @@ std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot) {
 }
 
 std::shared_ptr<runtime::Worker> FunctionTable::worker_for(std::string_view slug) {
-  auto it = m_slots.find(slug);
-  if (it == m_slots.end() || m_settings.oneshot) {
+  if (m_settings.oneshot) {
     return nullptr;
   }
-  return current_worker(*it->second);
+  std::shared_lock catalog(m_catalog_mutex);
+  auto* slot = live_slot(slug);
+  return slot ? current_worker(*slot) : nullptr;
 }
 
 void FunctionTable::retire(const std::string& slug) {
-  auto it = m_slots.find(slug);
-  if (it == m_slots.end()) {
+  std::shared_lock catalog(m_catalog_mutex);
+  auto* slot = live_slot(slug);
+  if (slot == nullptr) {
     return;
   }
-  std::lock_guard lock(it->second->mutex);
-  m_reaper.retire(std::move(it->second->worker));
+  std::lock_guard lock(slot->mutex);
+  m_reaper.retire(std::move(slot->worker));
 }
 
 std::vector<std::string> FunctionTable::affected_by(
     const std::vector<std::filesystem::path>& paths) const {
   std::vector<std::string> slugs;
+  auto current = specs();
   std::lock_guard lock(m_dependencies_mutex);
-  for (const auto& spec : m_specs) {
+  for (const auto& spec : current) {
     const auto& slug = spec.config.slug;
     auto deps = m_dependencies.find(slug);
     bool hit = std::any_of(paths.begin(), paths.end(), [&](const std::filesystem::path& path) {
@@ -226,12 +312,15 @@ void FunctionTable::shutdown() {
       m_reaper.retire(std::move(m_spare));
     }
   }
-  for (auto& [slug, slot] : m_slots) {
-    std::lock_guard lock(slot->mutex);
-    if (slot->worker) {
-      slot->worker->terminate(runtime::Failure::worker_error);
+  {
+    std::shared_lock catalog(m_catalog_mutex);
+    for (auto& [slug, slot] : m_slots) {
+      std::lock_guard lock(slot->mutex);
+      if (slot->worker) {
+        slot->worker->terminate(runtime::Failure::worker_error);
+      }
+      m_reaper.retire(std::move(slot->worker));
     }
-    m_reaper.retire(std::move(slot->worker));
   }
   m_reaper.wait_until_empty();
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,6 +37,8 @@ struct WorkerSettings {
   std::size_t cpu_soft_limit_ms = 1000;
   std::size_t cpu_hard_limit_ms = 2000;
   std::size_t wall_clock_limit_ms = 400'000;
+  // Where every function may import local modules from (each also from its own folder).
+  std::vector<std::filesystem::path> import_roots;
 };
 
 // Destroys retired workers on a thread of its own: a worker's destructor joins its
@@ -59,21 +62,30 @@ class WorkerReaper {
   std::thread m_thread;
 };
 
-// The functions a server runs, each with its worker (booted on first request).
+// What changed when the function folders were scanned again.
+struct CatalogChange {
+  std::vector<std::string> added;
+  std::vector<std::string> removed;
+  std::vector<std::string> changed;  // entrypoint or settings differ: workers retired
+};
+
+// The functions a server runs, each with its worker (booted on first request). The set of
+// functions may change while serving (folders added or removed): update() swaps it.
 class FunctionTable {
  public:
   FunctionTable(std::vector<FunctionSpec> specs, WorkerSettings settings, FunctionHooks hooks);
 
   // Hands a request to the function's worker, booting one when there is none or the
-  // last one failed. A slug that contains() does not know fails the request (500).
+  // last one failed. A slug that find() does not know fails the request (500).
+  // `booted_for`: the worker booted when this request arrived (worker_for); if it is
+  // still the function's worker it gets the request even when retired or failed meanwhile,
+  // so a slow or failing top level is not run a second time for the same request.
   void dispatch(const std::string& slug, runtime::HttpRequest request,
-                std::shared_ptr<runtime::ResponseSink> sink);
+                std::shared_ptr<runtime::ResponseSink> sink,
+                const runtime::Worker* booted_for = nullptr);
 
   // The function with that slug, or null.
-  const FunctionSpec* find(std::string_view slug) const {
-    auto it = m_slots.find(slug);
-    return it == m_slots.end() ? nullptr : it->second->spec;
-  }
+  std::shared_ptr<const FunctionSpec> find(std::string_view slug) const;
 
   // The per_worker worker of `slug` (booted when there is none); null for an unknown
   // slug or under the oneshot policy.
@@ -82,6 +94,11 @@ class FunctionTable {
   // Retires the function's workers: the next request boots its code afresh.
   void retire(const std::string& slug);
 
+  // Makes `specs` the served set: new slugs are served from now on, missing ones answer
+  // 404 and their workers are retired, and changed ones are retired so that the next
+  // request boots the new code.
+  CatalogChange update(std::vector<FunctionSpec> specs);
+
   // The functions a change to `paths` concerns: a path inside a function's folder, or a
   // file one of its workers loaded.
   std::vector<std::string> affected_by(const std::vector<std::filesystem::path>& paths) const;
@@ -89,23 +106,28 @@ class FunctionTable {
   // Stops every worker (open requests fail) and waits until they have ended.
   void shutdown();
 
-  const std::vector<FunctionSpec>& specs() const { return m_specs; }
+  // The functions served now, by slug.
+  std::vector<FunctionSpec> specs() const;
 
  private:
+  // Never freed while the table lives: a removed function's slot just loses its spec.
   struct Slot {
-    const FunctionSpec* spec;
+    std::shared_ptr<const FunctionSpec> spec;  // null: removed; guarded by m_catalog_mutex
     std::mutex mutex;
     std::shared_ptr<runtime::Worker> worker;
   };
 
   std::shared_ptr<runtime::Worker> boot(const FunctionSpec& spec);
-  std::shared_ptr<runtime::Worker> current_worker(Slot& slot);
+  // Both with m_catalog_mutex held (shared at least).
+  std::shared_ptr<runtime::Worker> current_worker(Slot& slot,
+                                                  const runtime::Worker* booted_for = nullptr);
+  Slot* live_slot(std::string_view slug) const;  // null: unknown or removed
 
-  std::vector<FunctionSpec> m_specs;
   WorkerSettings m_settings;
   FunctionHooks m_hooks;
   mutable std::mutex m_dependencies_mutex;
   std::map<std::string, std::set<std::filesystem::path>> m_dependencies;  // slug -> files
+  mutable std::shared_mutex m_catalog_mutex;
   std::map<std::string, std::unique_ptr<Slot>, std::less<>> m_slots;
   WorkerReaper m_reaper;
   std::mutex m_spare_mutex;

@@ -67,12 +67,14 @@ void send_busy(int fd) {
   std::ignore = ::send(fd, k_busy.data(), k_busy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-std::vector<FunctionSpec> select_functions(const ServeOptions& options) {
+// `strict`: a name given on the command line must exist (at start-up; later, while
+// serving, its folder may come and go like any other).
+std::vector<FunctionSpec> select_functions(const ServeOptions& options, bool strict) {
   auto configs = discover_functions(options.functions_dir, options.config_toml);
   for (const auto& name : options.only) {
     bool known = std::any_of(configs.begin(), configs.end(),
                              [&](const FunctionConfig& c) { return c.slug == name; });
-    if (!known) {
+    if (!known && strict) {
       throw util::Error("no function named \"" + name + "\" in " + options.functions_dir.string());
     }
   }
@@ -214,7 +216,7 @@ class Listener {
 int serve(const ServeOptions& options) {
   auto open_files = raise_open_file_limit();
   Logger log(options.json_logs ? Logger::Format::json : Logger::Format::text);
-  auto specs = select_functions(options);
+  auto specs = select_functions(options, true);
   auto warn = [&log](const std::string& message) { log.event("warn", message); };
   EnvSources env_sources = options.env;
   env_sources.functions_dir = options.functions_dir;
@@ -251,9 +253,14 @@ int serve(const ServeOptions& options) {
       watcher->watch_folder(path.parent_path());
     }
   };
-  WorkerSettings settings{options.policy == ServeOptions::Policy::oneshot, options.memory_limit_mb,
-                          options.cpu_soft_limit_ms, options.cpu_hard_limit_ms,
-                          options.wall_clock_limit_ms};
+  WorkerSettings settings;
+  settings.oneshot = options.policy == ServeOptions::Policy::oneshot;
+  settings.memory_limit_mb = options.memory_limit_mb;
+  settings.cpu_soft_limit_ms = options.cpu_soft_limit_ms;
+  settings.cpu_hard_limit_ms = options.cpu_hard_limit_ms;
+  settings.wall_clock_limit_ms = options.wall_clock_limit_ms;
+  // The project: the functions folder (so `../_shared/` works) and the module cache.
+  settings.import_roots = {functions_root, util::cache_dir()};
   FunctionTable functions(std::move(specs), settings, std::move(hooks));
   for (const auto& spec : functions.specs()) {
     // Warn about SUPABASE_ names in the function's own .env once, at start-up.
@@ -272,12 +279,49 @@ int serve(const ServeOptions& options) {
   state.request_read_timeout_ms = options.request_read_timeout_ms;
   state.keep_alive_timeout_ms = options.keep_alive_timeout_ms;
 
+  // Function folders added or removed while serving (and config.toml edits): every batch
+  // of changes scans again, which costs a directory listing.
+  auto rescan = [&]() -> CatalogChange {
+    std::vector<FunctionSpec> specs;
+    try {
+      specs = select_functions(options, false);
+    } catch (const std::exception& error) {
+      log.event("error", std::string(error.what()) + " (serving the functions found before)");
+      return {};
+    }
+    auto change = functions.update(std::move(specs));
+    for (const auto& slug : change.added) {
+      log.event("info", "New function detected: " + slug + ", serving /functions/v1/" + slug);
+      if (auto spec = functions.find(slug)) {
+        watcher->watch_tree(spec->folder);
+        try {
+          std::lock_guard lock(env_mutex);
+          function_environment(shared_env, env_sources, spec->folder, warn);
+        } catch (const std::exception& error) {
+          log.event("error", error.what());
+        }
+      }
+    }
+    for (const auto& slug : change.removed) {
+      log.event("info", "Function removed: " + slug + " (its URL answers 404 from now on)");
+    }
+    for (const auto& slug : change.changed) {
+      log.event("info", "Function settings changed: " + slug + ", reloading");
+    }
+    return change;
+  };
+
   if (options.watch) {
     watcher = std::make_unique<FileWatcher>([&](const std::vector<std::filesystem::path>& paths) {
       bool everything = std::any_of(paths.begin(), paths.end(), [&](const auto& path) {
         return is_shared_env_file(path, options);
       });
+      auto change = rescan();
       auto slugs = functions.affected_by(paths);
+      std::erase_if(slugs, [&](const std::string& slug) {
+        return std::count(change.added.begin(), change.added.end(), slug) ||
+               std::count(change.changed.begin(), change.changed.end(), slug);
+      });
       if (everything) {
         slugs.clear();
         for (const auto& spec : functions.specs()) {
@@ -296,6 +340,9 @@ int serve(const ServeOptions& options) {
     }
     for (const auto& file : options.env.env_files) {
       watcher->watch_folder(std::filesystem::absolute(file).parent_path());
+    }
+    if (options.config_toml) {
+      watcher->watch_folder(std::filesystem::absolute(*options.config_toml).parent_path());
     }
   }
 

@@ -705,6 +705,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     auto pending = m_buffer.data();
     next->m_buffer.commit(asio::buffer_copy(next->m_buffer.prepare(pending.size()), pending));
     next->m_handed.emplace(m_parser->release());
+    next->m_handed_to = worker.get();
     next->m_remote_address = m_remote_address;
     next->m_remote_port = m_remote_port;
     asio::post(*home, [next] { next->handle(*next->m_handed, nullptr); });
@@ -732,7 +733,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       send_canned(not_found_response());
       return;
     }
-    const auto* spec = m_state.functions.find(where.slug);
+    auto spec = m_state.functions.find(where.slug);
     if (spec == nullptr) {
       send_canned(not_found_response());
       return;
@@ -798,7 +799,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     arm_idle_timer();
     auto sink = std::make_shared<SessionSink>(shared_from_this(), m_request);
     m_sink = sink;
-    m_state.functions.dispatch(where.slug, std::move(request), std::move(sink));
+    m_state.functions.dispatch(where.slug, std::move(request), std::move(sink),
+                               std::exchange(m_handed_to, nullptr));
   }
 
   void send_canned(const CannedResponse& response) {
@@ -910,6 +912,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_going_home = false;  // the pending read was cancelled to move the connection
   bool m_reading = false;     // waiting for the next request's head
   std::optional<http::request<http::string_body>> m_handed;  // the request that came along
+  // The worker booted for that request (compared, never used): it answers it even if it
+  // was retired while booting, so a module's top level runs once per request.
+  const runtime::Worker* m_handed_to = nullptr;
   std::shared_ptr<WsSession> m_ws;
   std::weak_ptr<SessionSink> m_sink;  // the open request's sink
   std::string m_remote_address;

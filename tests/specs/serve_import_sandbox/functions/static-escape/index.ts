@@ -1,0 +1,3 @@
+import secret from "../../secret.json" with { type: "json" };
+
+Deno.serve(() => Response.json(secret));

@@ -1,0 +1,2 @@
+globalThis.pwned = "TOPSECRET-4242-js";
+export default "TOPSECRET-4242-js";
