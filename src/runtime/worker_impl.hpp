@@ -166,6 +166,10 @@ class WorkerImpl {
   std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();
   std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> m_unhandled;
+  // eval() results still waiting for their promise; the worker's end settles what is left,
+  // so a caller never waits on a worker that is gone.
+  std::unordered_map<std::uint32_t, std::shared_ptr<std::promise<EvalResult>>> m_pending_evals;
+  std::uint32_t m_next_eval_id = 1;
 
   std::thread m_thread;  // last: starts once everything above exists
 };
