@@ -265,6 +265,17 @@ int serve(const ServeOptions& options) {
   for (const auto& spec : functions.specs()) {
     // Warn about SUPABASE_ names in the function's own .env once, at start-up.
     function_environment(shared_env, env_sources, spec.folder, warn);
+    // Parsed, but not used by the runtime yet: say so rather than ignore them silently.
+    const auto& slug = spec.config.slug;
+    if (spec.config.import_map) {
+      warn("[functions." + slug + "] import_map is not supported yet; " +
+           spec.config.import_map->string() + " is ignored");
+    }
+    if (!spec.config.static_files.empty()) {
+      warn("[functions." + slug +
+           "] static_files is not supported yet; the function reads only files in its own "
+           "folder");
+    }
   }
   ServerState state(functions, log, jwt.get(), options.max_body_bytes,
                     options.request_idle_timeout_ms);
