@@ -188,6 +188,8 @@ class Response:
         self.pieces = []           # [(monotonic time, byte count)] of body data as it arrived
         self.started = None
         self.interim = []          # 1xx statuses (100 Continue) that came before this one
+        self.discard = False       # count the body (length) instead of keeping it
+        self.length = 0
         self.truncated = None      # why the body ended before its framing said it would
 
     def header_values(self, name):
@@ -302,8 +304,19 @@ class HttpConnection:
             response.pieces.append((self.last_read, len(piece)))
         return bytes(out)
 
-    def read_response(self, method, on_interim=None):
+    def _skip(self, count, response):
+        """Reads and drops count body bytes (a huge body), counting them."""
+        while count > 0:
+            if not self.buf:
+                self._fill()
+            piece = min(count, len(self.buf))
+            del self.buf[:piece]
+            count -= piece
+            response.length += piece
+
+    def read_response(self, method, on_interim=None, discard=False):
         response = Response()
+        response.discard = discard
         response.started = time.monotonic()
         while True:
             line = self._line()
@@ -359,7 +372,10 @@ class HttpConnection:
                     while self._line():
                         pass  # trailers
                     break
-                body += self._take(size, response)
+                if response.discard:
+                    self._skip(size, response)
+                else:
+                    body += self._take(size, response)
                 if self._line() != b"":
                     raise StepFailure("chunk not followed by CRLF")
             response.body = bytes(body)
@@ -1079,9 +1095,11 @@ class Case:
                         if status == 100:
                             conn.sock.sendall(raw_bytes(spec["send_after_continue"],
                                                         "request.send_after_continue"))
+                if spec.get("stall_ms") and position == 0:
+                    time.sleep(spec["stall_ms"] / 1000.0)  # a client that stops reading
                 try:
                     response = conn.read_response("HEAD" if method == "HEAD" else method,
-                                                  on_interim)
+                                                  on_interim, spec.get("discard_body", False))
                 except socket.timeout:
                     raise StepFailure("%s: no complete response within %dms"
                                       % (where, timeout * 1000),
@@ -1117,7 +1135,7 @@ class Case:
     def check_response(self, where, expect, response):
         known = {"status", "body", "body_base64", "json", "json_subset", "body_contains",
                  "body_not_contains", "body_matches", "headers", "chunks_at_least",
-                 "connection", "responses", "reason", "interim", "truncated"}
+                 "connection", "responses", "reason", "interim", "truncated", "body_length"}
         unknown = set(expect) - known
         if unknown:
             raise CaseError("unknown expectation(s) %s" % sorted(unknown))
@@ -1126,6 +1144,11 @@ class Case:
             problems.append("status: expected %s, got %s" % (expect["status"], response.status))
         if "reason" in expect and response.reason != expect["reason"]:
             problems.append("reason phrase: expected %r, got %r" % (expect["reason"], response.reason))
+        if "body_length" in expect:
+            length = response.length if response.discard else len(response.body)
+            if length != expect["body_length"]:
+                problems.append("body length: expected %d bytes, got %d"
+                                % (expect["body_length"], length))
         if "interim" in expect and response.interim != expect["interim"]:
             problems.append("interim responses: expected %s, got %s"
                             % (expect["interim"], response.interim))

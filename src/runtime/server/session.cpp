@@ -17,8 +17,10 @@
 #include <boost/beast/websocket.hpp>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <deque>
+#include <mutex>
 #include <optional>
 
 namespace server {
@@ -177,6 +179,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 class Session;
 
 // Carries a function's response from the worker's thread onto the connection's strand.
+// Counts what a streamed body has queued for the client (its backlog), so that the
+// function's stream is read only as fast as the client takes the bytes.
 class SessionSink : public runtime::ResponseSink {
  public:
   SessionSink(std::shared_ptr<Session> session, std::uint64_t request)
@@ -185,7 +189,11 @@ class SessionSink : public runtime::ResponseSink {
   void start(int status, std::string reason, runtime::HttpHeaders headers, std::string body,
              bool streaming) override;
   bool write(std::string chunk) override;
-  void client_gone() { m_gone = true; }
+  bool saturated() const override { return m_backlog > runtime::k_response_backlog_limit; }
+  void when_drained(std::function<void(bool open)> ready) override;
+  // `bytes` of the body reached the socket (or were dropped).
+  void drained(std::size_t bytes);
+  void client_gone();
   void end() override;
   void fail(runtime::Failure failure) override;
   std::shared_ptr<runtime::WebSocketConnection> upgrade(
@@ -197,6 +205,9 @@ class SessionSink : public runtime::ResponseSink {
   std::atomic<bool> m_started{false};
   std::atomic<bool> m_gone{false};  // the client went away while the body streamed
   std::atomic<bool> m_finished{false};
+  std::atomic<std::size_t> m_backlog{0};
+  std::mutex m_waiter_mutex;
+  std::function<void(bool)> m_waiter;  // the producer waiting for the backlog to drain
 };
 
 // A streamed request body as the worker sees it: each pull hops onto the strand.
@@ -459,12 +470,20 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     }
     arm_idle_timer();
     if (m_close_delimited) {
-      enqueue(std::move(chunk));
+      auto credit = chunk.size();
+      m_out.push_back({std::move(chunk), {}, false, credit});
+      if (!m_writing) {
+        write_next();
+      }
       return;
     }
     char size[20];
     std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
-    enqueue(size + chunk + "\r\n");
+    auto credit = chunk.size();
+    m_out.push_back({size, std::move(chunk), true, credit});
+    if (!m_writing) {
+      write_next();
+    }
   }
 
   void end_stream() {
@@ -478,6 +497,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   // status and body; after, all that is left is to cut the connection, with a reset so
   // that no client takes the truncated body for a whole one.
   void fail_response(runtime::Failure failure, bool head_sent) {
+    if (auto sink = m_sink.lock()) {
+      sink->client_gone();  // a producer waiting for the client to drain stops
+    }
     if (head_sent) {
       m_keep_alive = false;
       m_abort = true;
@@ -808,7 +830,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   void enqueue(std::string data) {
-    m_out.push_back(std::move(data));
+    m_out.push_back({std::move(data), {}, false, 0});
     if (!m_writing) {
       write_next();
     }
@@ -823,9 +845,19 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     m_writing = true;
-    asio::async_write(m_stream, asio::buffer(m_out.front()),
+    auto& next = m_out.front();
+    std::array<asio::const_buffer, 3> pieces{
+        asio::buffer(next.head), asio::buffer(next.body),
+        asio::buffer(std::string_view(next.crlf ? "\r\n" : ""))};
+    asio::async_write(m_stream, pieces,
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        auto credit = self->m_out.front().credit;
                         self->m_out.pop_front();
+                        if (credit > 0) {
+                          if (auto sink = self->m_sink.lock()) {
+                            sink->drained(credit);
+                          }
+                        }
                         if (error) {
                           self->m_out.clear();
                           self->m_writing = false;
@@ -867,7 +899,15 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   beast::flat_buffer m_buffer;
   std::optional<http::request_parser<http::string_body>> m_parser;
   ServerState& m_state;
-  std::deque<std::string> m_out;
+  // What is queued for the socket: a head, or a piece of body with its framing.
+  // `credit`: body bytes the sink counts in its backlog until they are written.
+  struct Outgoing {
+    std::string head;
+    std::string body;
+    bool crlf;
+    std::size_t credit;
+  };
+  std::deque<Outgoing> m_out;
   bool m_writing = false;
   bool m_response_done = false;
   bool m_keep_alive = true;
@@ -943,6 +983,7 @@ bool SessionSink::write(std::string chunk) {
   if (m_finished || m_gone) {
     return !m_gone;
   }
+  m_backlog += chunk.size();
   asio::post(m_session->executor(),
              [session = m_session, request = m_request, chunk = std::move(chunk)]() mutable {
                if (session->current(request)) {
@@ -950,6 +991,45 @@ bool SessionSink::write(std::string chunk) {
                }
              });
   return true;
+}
+
+void SessionSink::when_drained(std::function<void(bool open)> ready) {
+  {
+    std::lock_guard lock(m_waiter_mutex);
+    if (!m_gone && m_backlog > runtime::k_response_backlog_limit / 2) {
+      m_waiter = std::move(ready);
+      return;
+    }
+  }
+  ready(!m_gone);
+}
+
+void SessionSink::drained(std::size_t bytes) {
+  if (m_backlog.fetch_sub(bytes) - bytes > runtime::k_response_backlog_limit / 2) {
+    return;
+  }
+  std::function<void(bool)> waiter;
+  {
+    std::lock_guard lock(m_waiter_mutex);
+    waiter = std::move(m_waiter);
+    m_waiter = nullptr;
+  }
+  if (waiter) {
+    waiter(true);
+  }
+}
+
+void SessionSink::client_gone() {
+  m_gone = true;
+  std::function<void(bool)> waiter;
+  {
+    std::lock_guard lock(m_waiter_mutex);
+    waiter = std::move(m_waiter);
+    m_waiter = nullptr;
+  }
+  if (waiter) {
+    waiter(false);
+  }
 }
 
 void SessionSink::end() {
