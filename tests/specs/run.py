@@ -1458,6 +1458,8 @@ class Case:
                     client.send_frame(0x1 if i == 0 else 0x0, part, fin=i == len(parts) - 1)
             if "ping" in item:
                 client.send_frame(0x9, text_value(item["ping"]).encode("utf-8"))
+            if "pause_ms" in item:
+                time.sleep(item["pause_ms"] / 1000.0)  # a client that stops reading
             wants = [(k, item[k]) for k in ("expect_text", "expect_binary_base64", "expect_pong",
                                             "expect_close_code") if k in item]
             for key_name, value in wants:
@@ -1469,6 +1471,8 @@ class Case:
                 elif key_name == "expect_pong":
                     want = ("pong", text_value(value).encode("utf-8"))
                 else:
+                    while item.get("skip_data") and kind in ("text", "binary"):
+                        kind, payload = client.read_message()
                     code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None
                     if kind != "close" or code != value:
                         raise StepFailure("%s: expected a close frame" % where,

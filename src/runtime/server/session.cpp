@@ -71,8 +71,11 @@ std::string http_date() {
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(beast::tcp_stream stream, std::shared_ptr<runtime::WebSocketPeer> peer,
-            ConnectionSlot slot)
-      : m_ws(std::move(stream)), m_peer(std::move(peer)), m_slot(std::move(slot)) {}
+            ConnectionSlot slot, std::shared_ptr<std::atomic<std::size_t>> queued)
+      : m_ws(std::move(stream)),
+        m_peer(std::move(peer)),
+        m_slot(std::move(slot)),
+        m_queued(std::move(queued)) {}
 
   void start(const http::request<http::string_body>& request, const std::string& protocol) {
     m_ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -93,6 +96,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void send(std::string data, bool binary) {
     if (m_closing) {
+      *m_queued -= data.size();
       return;
     }
     m_out.emplace_back(std::move(data), binary);
@@ -146,8 +150,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     m_ws.text(!m_out.front().second);
     m_ws.async_write(asio::buffer(m_out.front().first),
                      [self = shared_from_this()](beast::error_code error, std::size_t) {
+                       *self->m_queued -= self->m_out.front().first.size();
                        self->m_out.pop_front();
                        if (error) {
+                         for (const auto& [data, binary] : self->m_out) {
+                           *self->m_queued -= data.size();
+                         }
                          self->m_out.clear();
                          self->m_writing = false;
                          return;
@@ -174,6 +182,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool m_closed = false;
   websocket::close_reason m_close_reason;
   ConnectionSlot m_slot;
+  std::shared_ptr<std::atomic<std::size_t>> m_queued;  // bytes sent but not yet written
 };
 
 class Session;
@@ -383,7 +392,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   asio::any_io_executor executor() { return m_stream.get_executor(); }
 
   // The function accepted the upgrade: the connection stops being HTTP.
-  void start_websocket(std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer) {
+  void start_websocket(std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer,
+                       std::shared_ptr<std::atomic<std::size_t>> queued) {
     if (!m_upgrade_request) {
       peer->on_close(1006, "");
       fail_response(runtime::Failure::worker_error, false);
@@ -400,7 +410,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       --m_state.active_requests;
       m_counted = false;
     }
-    m_ws = std::make_shared<WsSession>(std::move(m_stream), std::move(peer), std::move(m_slot));
+    m_ws = std::make_shared<WsSession>(std::move(m_stream), std::move(peer), std::move(m_slot),
+                                       std::move(queued));
     m_ws->start(*m_upgrade_request, protocol);
     m_upgrade_request.reset();
   }
@@ -1063,14 +1074,30 @@ void BodySource::pull(Deliver deliver) {
 }
 
 // What the worker holds of an accepted WebSocket: every call hops onto the strand.
+// The WebSocket API has no way to make send() wait, so a client that falls this far
+// behind is closed (1008) rather than buffered for without end. A message into an
+// empty queue always goes, whatever its size.
+constexpr std::size_t k_websocket_backlog_limit = 4 * runtime::k_response_backlog_limit;
+
 class WsChannel : public runtime::WebSocketConnection {
  public:
-  explicit WsChannel(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+  WsChannel(std::shared_ptr<Session> session, std::shared_ptr<std::atomic<std::size_t>> queued)
+      : m_session(std::move(session)), m_queued(std::move(queued)) {}
   void send(std::string data, bool binary) override {
+    auto queued = m_queued->load();
+    if (queued > 0 && queued + data.size() > k_websocket_backlog_limit) {
+      if (!m_overflowed.exchange(true)) {
+        close(1008, "the client is not reading fast enough");
+      }
+      return;
+    }
+    *m_queued += data.size();
     asio::post(m_session->executor(),
-               [session = m_session, data = std::move(data), binary]() mutable {
+               [session = m_session, queued = m_queued, data = std::move(data), binary]() mutable {
                  if (auto ws = session->websocket_session()) {
                    ws->send(std::move(data), binary);
+                 } else {
+                   *queued -= data.size();
                  }
                });
   }
@@ -1085,6 +1112,8 @@ class WsChannel : public runtime::WebSocketConnection {
 
  private:
   std::shared_ptr<Session> m_session;
+  std::shared_ptr<std::atomic<std::size_t>> m_queued;
+  std::atomic<bool> m_overflowed{false};
 };
 
 std::shared_ptr<runtime::WebSocketConnection> SessionSink::upgrade(
@@ -1093,15 +1122,16 @@ std::shared_ptr<runtime::WebSocketConnection> SessionSink::upgrade(
     return nullptr;
   }
   m_started = true;
+  auto queued = std::make_shared<std::atomic<std::size_t>>(0);
   asio::post(m_session->executor(), [session = m_session, request = m_request,
-                                     protocol = std::move(protocol), peer]() mutable {
+                                     protocol = std::move(protocol), peer, queued]() mutable {
     if (session->current(request)) {
-      session->start_websocket(std::move(protocol), std::move(peer));
+      session->start_websocket(std::move(protocol), std::move(peer), queued);
     } else {
       peer->on_close(1006, "");
     }
   });
-  return std::make_shared<WsChannel>(m_session);
+  return std::make_shared<WsChannel>(m_session, std::move(queued));
 }
 
 }  // namespace
