@@ -550,19 +550,22 @@ class OutputCollector:
         return "\n".join("%s| %s" % ("out" if n == "stdout" else "err", t) for n, t in lines)
 
 
-def _limit_open_files(count):
+def _limit_open_files(count, hard_count=None):
     """preexec for a server that must start with the common soft limit (1,024) however
-    the runner was started, to show what sbfn does with it."""
+    the runner was started, to show what sbfn does with it; `hard_count` lowers the hard
+    limit too (running out of descriptors)."""
     def apply():
         _die_with_runner()
         if count is not None:
             _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            if hard_count is not None:
+                hard = min(hard_count, hard)
             resource.setrlimit(resource.RLIMIT_NOFILE, (min(count, hard), hard))
     return apply
 
 
 class Server:
-    def __init__(self, binary, args, cwd, env, open_files=None):
+    def __init__(self, binary, args, cwd, env, open_files=None, open_files_hard=None):
         self.command = [binary, "serve", "--port", "0"] + list(args)
         self.output = OutputCollector()
         self.host = None
@@ -573,7 +576,7 @@ class Server:
             self.proc = spawn(lambda: subprocess.Popen(
                 self.command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                preexec_fn=_limit_open_files(open_files)))
+                preexec_fn=_limit_open_files(open_files, open_files_hard)))
         except OSError as error:
             raise StepFailure("cannot start %s: %s" % (binary, error), fatal=True)
         self.readers = [
@@ -892,7 +895,7 @@ class Case:
         cwd = self.path_in_case(spec.get("cwd", "."))
         args = [str(a) for a in spec.get("args", [])]
         self.server = Server(self.binary, args, cwd, self.make_env(spec.get("env")),
-                             spec.get("open_files"))
+                             spec.get("open_files"), spec.get("open_files_hard"))
         self.server.expect_clean_exit = spec.get("expect_clean_exit", True)
         self.servers.append(self.server)
         self.server.wait_for_banner()

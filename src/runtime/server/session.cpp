@@ -868,6 +868,10 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
                           if (auto sink = self->m_sink.lock()) {
                             sink->drained(credit);
                           }
+                          // A function held back by a slow client is not idle.
+                          if (!error && self->m_waiting) {
+                            self->arm_idle_timer();
+                          }
                         }
                         if (error) {
                           self->m_out.clear();
