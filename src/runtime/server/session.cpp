@@ -477,6 +477,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   void write_chunk(std::string chunk) {
     if (chunk.empty() || !(m_chunked || m_close_delimited)) {
+      if (auto sink = m_sink.lock()) {
+        sink->drained(chunk.size());  // dropped (HEAD, 204): not waiting for the client
+      }
       return;
     }
     arm_idle_timer();
@@ -820,6 +823,10 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   void send_canned(const CannedResponse& response) {
+    // If the function's response was overtaken (413, a timeout), its producer stops.
+    if (auto sink = m_sink.lock()) {
+      sink->client_gone();
+    }
     start_response(response.status, {}, {{"content-type", response.content_type}}, response.body,
                    false);
   }
