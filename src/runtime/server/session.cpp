@@ -37,6 +37,7 @@ constexpr std::size_t k_whole_body_limit = 1 << 20;
 // A body the function left unread is read and dropped up to this size so that the
 // connection can carry the next request; past it, closing is cheaper.
 constexpr std::size_t k_drain_limit = 1 << 20;
+constexpr auto k_linger_time = std::chrono::seconds(2);
 constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 bool has_crlf(std::string_view text) {
@@ -596,6 +597,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   // whatever follows it on the connection cannot be framed.
   void refuse(int status, const http::request_header<>& head) {
     m_keep_alive = false;
+    m_linger = true;
     m_head_request = false;
     m_started = std::chrono::steady_clock::now();
     m_slug.clear();
@@ -651,6 +653,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   void body_failed(beast::error_code error) {
     m_keep_alive = false;
+    m_linger = true;
     m_body_error = error == http::error::body_limit
                        ? "the request body is larger than the server accepts"
                        : "the request body could not be read: " + error.message();
@@ -676,6 +679,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     if (error) {
       // Nothing sensible can follow a request we could not parse: answer, then close.
       m_keep_alive = false;
+      m_linger = true;
       m_started = std::chrono::steady_clock::now();
       // The parser fills in the target once the request line is complete: without one,
       // the request line itself outgrew the header limit.
@@ -914,7 +918,28 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     m_stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    if (m_linger) {
+      // RFC 9112 section 9.6: closing over request bytes not yet read makes the kernel
+      // reset the connection, and the client may lose the answer just sent. Read and
+      // drop what still comes for a moment first.
+      m_linger = false;
+      m_stream.expires_after(k_linger_time);
+      linger();
+      return;
+    }
     m_stream.close();
+  }
+
+  void linger() {
+    m_stream.async_read_some(m_buffer.prepare(4096),
+                             [self = shared_from_this()](beast::error_code error, std::size_t n) {
+                               self->m_lingered += n;
+                               if (error || self->m_lingered > k_drain_limit) {
+                                 self->m_stream.close();
+                                 return;
+                               }
+                               self->linger();
+                             });
   }
 
   beast::tcp_stream m_stream;
@@ -937,7 +962,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_chunked = false;
   bool m_close_delimited = false;  // a streamed body to an HTTP/1.0 client
   bool m_http10 = false;
-  bool m_abort = false;  // the response broke after its head: reset, do not finish
+  bool m_abort = false;   // the response broke after its head: reset, do not finish
+  bool m_linger = false;  // the client may still be sending: drain a moment before closing
+  std::size_t m_lingered = 0;
   bool m_expect_continue = false;
   bool m_continue_sent = false;
   std::uint64_t m_body_id = 0;   // the streamed body the function may pull
