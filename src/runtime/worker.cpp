@@ -531,6 +531,28 @@ v8::Local<v8::Promise> WorkerImpl::pull_body(std::uint32_t id) {
   return resolver->GetPromise();
 }
 
+v8::Local<v8::Promise> WorkerImpl::when_drained(const std::shared_ptr<ResponseSink>& sink) {
+  auto context = m_context.Get(m_isolate);
+  auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+  auto pull_id = m_next_pull_id++;
+  m_pulls.emplace(pull_id, v8::Global<v8::Promise::Resolver>(m_isolate, resolver));
+  sink->when_drained([mailbox = m_mailbox, pull_id](bool open) {
+    mailbox->post([pull_id, open](WorkerImpl& worker) {
+      auto it = worker.m_pulls.find(pull_id);
+      if (it == worker.m_pulls.end()) {
+        return;
+      }
+      auto pending = std::move(it->second);
+      worker.m_pulls.erase(it);
+      worker.run_js([&](v8::Local<v8::Context> context) {
+        std::ignore = pending.Get(worker.m_isolate)
+                          ->Resolve(context, v8::Boolean::New(worker.m_isolate, open));
+      });
+    });
+  });
+  return resolver->GetPromise();
+}
+
 void WorkerImpl::finish_request(std::uint32_t id) {
   m_body_sources.erase(id);
   if (m_requests.erase(id)) {

@@ -59,6 +59,8 @@ class WorkerImpl {
   // A promise for the next piece of request `id`'s streamed body: a Uint8Array, or null
   // at the end; rejected with a TypeError when the body cannot be read.
   v8::Local<v8::Promise> pull_body(std::uint32_t id);
+  // A promise that settles with true once `sink` has room again, false if its client left.
+  v8::Local<v8::Promise> when_drained(const std::shared_ptr<ResponseSink>& sink);
   void set_background_tasks(std::size_t count) { m_background_tasks = count; }
 
   // WebSockets (worker_sockets.cpp): the handler accepted request `id`'s upgrade.

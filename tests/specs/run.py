@@ -188,6 +188,8 @@ class Response:
         self.pieces = []           # [(monotonic time, byte count)] of body data as it arrived
         self.started = None
         self.interim = []          # 1xx statuses (100 Continue) that came before this one
+        self.discard = False       # count the body (length) instead of keeping it
+        self.length = 0
         self.truncated = None      # why the body ended before its framing said it would
 
     def header_values(self, name):
@@ -302,8 +304,19 @@ class HttpConnection:
             response.pieces.append((self.last_read, len(piece)))
         return bytes(out)
 
-    def read_response(self, method, on_interim=None):
+    def _skip(self, count, response):
+        """Reads and drops count body bytes (a huge body), counting them."""
+        while count > 0:
+            if not self.buf:
+                self._fill()
+            piece = min(count, len(self.buf))
+            del self.buf[:piece]
+            count -= piece
+            response.length += piece
+
+    def read_response(self, method, on_interim=None, discard=False):
         response = Response()
+        response.discard = discard
         response.started = time.monotonic()
         while True:
             line = self._line()
@@ -359,7 +372,10 @@ class HttpConnection:
                     while self._line():
                         pass  # trailers
                     break
-                body += self._take(size, response)
+                if response.discard:
+                    self._skip(size, response)
+                else:
+                    body += self._take(size, response)
                 if self._line() != b"":
                     raise StepFailure("chunk not followed by CRLF")
             response.body = bytes(body)
@@ -534,19 +550,22 @@ class OutputCollector:
         return "\n".join("%s| %s" % ("out" if n == "stdout" else "err", t) for n, t in lines)
 
 
-def _limit_open_files(count):
+def _limit_open_files(count, hard_count=None):
     """preexec for a server that must start with the common soft limit (1,024) however
-    the runner was started, to show what sbfn does with it."""
+    the runner was started, to show what sbfn does with it; `hard_count` lowers the hard
+    limit too (running out of descriptors)."""
     def apply():
         _die_with_runner()
         if count is not None:
             _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            if hard_count is not None:
+                hard = min(hard_count, hard)
             resource.setrlimit(resource.RLIMIT_NOFILE, (min(count, hard), hard))
     return apply
 
 
 class Server:
-    def __init__(self, binary, args, cwd, env, open_files=None):
+    def __init__(self, binary, args, cwd, env, open_files=None, open_files_hard=None):
         self.command = [binary, "serve", "--port", "0"] + list(args)
         self.output = OutputCollector()
         self.host = None
@@ -557,7 +576,7 @@ class Server:
             self.proc = spawn(lambda: subprocess.Popen(
                 self.command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                preexec_fn=_limit_open_files(open_files)))
+                preexec_fn=_limit_open_files(open_files, open_files_hard)))
         except OSError as error:
             raise StepFailure("cannot start %s: %s" % (binary, error), fatal=True)
         self.readers = [
@@ -876,7 +895,7 @@ class Case:
         cwd = self.path_in_case(spec.get("cwd", "."))
         args = [str(a) for a in spec.get("args", [])]
         self.server = Server(self.binary, args, cwd, self.make_env(spec.get("env")),
-                             spec.get("open_files"))
+                             spec.get("open_files"), spec.get("open_files_hard"))
         self.server.expect_clean_exit = spec.get("expect_clean_exit", True)
         self.servers.append(self.server)
         self.server.wait_for_banner()
@@ -1079,9 +1098,11 @@ class Case:
                         if status == 100:
                             conn.sock.sendall(raw_bytes(spec["send_after_continue"],
                                                         "request.send_after_continue"))
+                if spec.get("stall_ms") and position == 0:
+                    time.sleep(spec["stall_ms"] / 1000.0)  # a client that stops reading
                 try:
                     response = conn.read_response("HEAD" if method == "HEAD" else method,
-                                                  on_interim)
+                                                  on_interim, spec.get("discard_body", False))
                 except socket.timeout:
                     raise StepFailure("%s: no complete response within %dms"
                                       % (where, timeout * 1000),
@@ -1117,7 +1138,7 @@ class Case:
     def check_response(self, where, expect, response):
         known = {"status", "body", "body_base64", "json", "json_subset", "body_contains",
                  "body_not_contains", "body_matches", "headers", "chunks_at_least",
-                 "connection", "responses", "reason", "interim", "truncated"}
+                 "connection", "responses", "reason", "interim", "truncated", "body_length"}
         unknown = set(expect) - known
         if unknown:
             raise CaseError("unknown expectation(s) %s" % sorted(unknown))
@@ -1126,6 +1147,11 @@ class Case:
             problems.append("status: expected %s, got %s" % (expect["status"], response.status))
         if "reason" in expect and response.reason != expect["reason"]:
             problems.append("reason phrase: expected %r, got %r" % (expect["reason"], response.reason))
+        if "body_length" in expect:
+            length = response.length if response.discard else len(response.body)
+            if length != expect["body_length"]:
+                problems.append("body length: expected %d bytes, got %d"
+                                % (expect["body_length"], length))
         if "interim" in expect and response.interim != expect["interim"]:
             problems.append("interim responses: expected %s, got %s"
                             % (expect["interim"], response.interim))
@@ -1435,6 +1461,8 @@ class Case:
                     client.send_frame(0x1 if i == 0 else 0x0, part, fin=i == len(parts) - 1)
             if "ping" in item:
                 client.send_frame(0x9, text_value(item["ping"]).encode("utf-8"))
+            if "pause_ms" in item:
+                time.sleep(item["pause_ms"] / 1000.0)  # a client that stops reading
             wants = [(k, item[k]) for k in ("expect_text", "expect_binary_base64", "expect_pong",
                                             "expect_close_code") if k in item]
             for key_name, value in wants:
@@ -1446,6 +1474,8 @@ class Case:
                 elif key_name == "expect_pong":
                     want = ("pong", text_value(value).encode("utf-8"))
                 else:
+                    while item.get("skip_data") and kind in ("text", "binary"):
+                        kind, payload = client.read_message()
                     code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None
                     if kind != "close" or code != value:
                         raise StepFailure("%s: expected a close frame" % where,

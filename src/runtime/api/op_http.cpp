@@ -69,15 +69,31 @@ void respond_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
 }
 
-// respond_chunk(id, chunk) -> false once the client has gone (the stream should stop).
+// respond_chunk(id, chunk) -> false once the client has gone (the stream should stop),
+// true to go on, or, when the client is behind, a Promise of one of those that settles
+// once it has caught up: the stream is read no faster than the client reads.
 void respond_chunk(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  bool open = false;
-  if (auto sink = WorkerImpl::from(isolate).sink(request_id(info))) {
-    auto chunk = body_bytes(isolate, info[1]);
-    open = chunk.empty() || sink->write(std::move(chunk));
+  auto& worker = WorkerImpl::from(isolate);
+  auto sink = worker.sink(request_id(info));
+  if (!sink) {
+    info.GetReturnValue().Set(false);
+    return;
   }
-  info.GetReturnValue().Set(open);
+  auto chunk = body_bytes(isolate, info[1]);
+  if (chunk.empty()) {
+    info.GetReturnValue().Set(true);
+    return;
+  }
+  if (!sink->write(std::move(chunk))) {
+    info.GetReturnValue().Set(false);
+    return;
+  }
+  if (sink->saturated()) {
+    info.GetReturnValue().Set(worker.when_drained(sink));
+    return;
+  }
+  info.GetReturnValue().Set(true);
 }
 
 void respond_end(const v8::FunctionCallbackInfo<v8::Value>& info) {

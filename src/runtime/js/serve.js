@@ -128,7 +128,10 @@ async function stream(id, status, statusText, headers, body) {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      if (!ops.respond_chunk(id, value)) {
+      // true, false, or (the client is behind) a promise of one: back-pressure.
+      let open = ops.respond_chunk(id, value);
+      if (open !== true && open !== false) open = await open;
+      if (!open) {
         // The client went away: cancel the body, so its producer (an SSE interval,
         // say) stops, as in Deno.
         await reader.cancel(new DOMException("the client closed the connection", "AbortError"));

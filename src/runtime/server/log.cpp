@@ -47,6 +47,8 @@ std::string log_timestamp() {
 
 // The longest a buffered log line waits before it is written.
 constexpr auto k_flush_interval = std::chrono::milliseconds(20);
+// The most log text held back between flushes.
+constexpr std::size_t k_batch_limit = 256 * 1024;
 
 Logger::Logger(Format format)
     : m_format(format),
@@ -135,6 +137,11 @@ void Logger::write(int fd, const std::string& line) {
   if (fd == 1 && m_batch_out && !m_stopping) {
     m_pending_out += line;
     m_pending_out += '\n';
+    // A function logging faster than stdout drains (a busy waitUntil task, a slow
+    // reader of the pipe) waits here rather than growing the batch without end.
+    if (m_pending_out.size() > k_batch_limit) {
+      flush_locked();
+    }
     return;
   }
   flush_locked();  // keeps stdout before stderr when both go to one file

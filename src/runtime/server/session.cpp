@@ -18,8 +18,10 @@
 #include <boost/beast/websocket.hpp>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <deque>
+#include <mutex>
 #include <optional>
 
 namespace server {
@@ -36,6 +38,7 @@ constexpr std::size_t k_whole_body_limit = 1 << 20;
 // A body the function left unread is read and dropped up to this size so that the
 // connection can carry the next request; past it, closing is cheaper.
 constexpr std::size_t k_drain_limit = 1 << 20;
+constexpr auto k_linger_time = std::chrono::seconds(2);
 constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 bool has_crlf(std::string_view text) {
@@ -70,8 +73,11 @@ std::string http_date() {
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(beast::tcp_stream stream, std::shared_ptr<runtime::WebSocketPeer> peer,
-            ConnectionSlot slot)
-      : m_ws(std::move(stream)), m_peer(std::move(peer)), m_slot(std::move(slot)) {}
+            ConnectionSlot slot, std::shared_ptr<std::atomic<std::size_t>> queued)
+      : m_ws(std::move(stream)),
+        m_peer(std::move(peer)),
+        m_slot(std::move(slot)),
+        m_queued(std::move(queued)) {}
 
   void start(const http::request<http::string_body>& request, const std::string& protocol) {
     m_ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -92,6 +98,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void send(std::string data, bool binary) {
     if (m_closing) {
+      *m_queued -= data.size();
       return;
     }
     m_out.emplace_back(std::move(data), binary);
@@ -145,8 +152,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     m_ws.text(!m_out.front().second);
     m_ws.async_write(asio::buffer(m_out.front().first),
                      [self = shared_from_this()](beast::error_code error, std::size_t) {
+                       *self->m_queued -= self->m_out.front().first.size();
                        self->m_out.pop_front();
                        if (error) {
+                         for (const auto& [data, binary] : self->m_out) {
+                           *self->m_queued -= data.size();
+                         }
                          self->m_out.clear();
                          self->m_writing = false;
                          return;
@@ -173,11 +184,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool m_closed = false;
   websocket::close_reason m_close_reason;
   ConnectionSlot m_slot;
+  std::shared_ptr<std::atomic<std::size_t>> m_queued;  // bytes sent but not yet written
 };
 
 class Session;
 
 // Carries a function's response from the worker's thread onto the connection's strand.
+// Counts what a streamed body has queued for the client (its backlog), so that the
+// function's stream is read only as fast as the client takes the bytes.
 class SessionSink : public runtime::ResponseSink {
  public:
   SessionSink(std::shared_ptr<Session> session, std::uint64_t request)
@@ -186,7 +200,11 @@ class SessionSink : public runtime::ResponseSink {
   void start(int status, std::string reason, runtime::HttpHeaders headers, std::string body,
              bool streaming) override;
   bool write(std::string chunk) override;
-  void client_gone() { m_gone = true; }
+  bool saturated() const override { return m_backlog > runtime::k_response_backlog_limit; }
+  void when_drained(std::function<void(bool open)> ready) override;
+  // `bytes` of the body reached the socket (or were dropped).
+  void drained(std::size_t bytes);
+  void client_gone();
   void end() override;
   void fail(runtime::Failure failure) override;
   std::shared_ptr<runtime::WebSocketConnection> upgrade(
@@ -198,6 +216,9 @@ class SessionSink : public runtime::ResponseSink {
   std::atomic<bool> m_started{false};
   std::atomic<bool> m_gone{false};  // the client went away while the body streamed
   std::atomic<bool> m_finished{false};
+  std::atomic<std::size_t> m_backlog{0};
+  std::mutex m_waiter_mutex;
+  std::function<void(bool)> m_waiter;  // the producer waiting for the backlog to drain
 };
 
 // A streamed request body as the worker sees it: each pull hops onto the strand.
@@ -373,7 +394,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   asio::any_io_executor executor() { return m_stream.get_executor(); }
 
   // The function accepted the upgrade: the connection stops being HTTP.
-  void start_websocket(std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer) {
+  void start_websocket(std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer,
+                       std::shared_ptr<std::atomic<std::size_t>> queued) {
     if (!m_upgrade_request) {
       peer->on_close(1006, "");
       fail_response(runtime::Failure::worker_error, false);
@@ -390,7 +412,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       --m_state.active_requests;
       m_counted = false;
     }
-    m_ws = std::make_shared<WsSession>(std::move(m_stream), std::move(peer), std::move(m_slot));
+    m_ws = std::make_shared<WsSession>(std::move(m_stream), std::move(peer), std::move(m_slot),
+                                       std::move(queued));
     m_ws->start(*m_upgrade_request, protocol);
     m_upgrade_request.reset();
   }
@@ -456,16 +479,27 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   void write_chunk(std::string chunk) {
     if (chunk.empty() || !(m_chunked || m_close_delimited)) {
+      if (auto sink = m_sink.lock()) {
+        sink->drained(chunk.size());  // dropped (HEAD, 204): not waiting for the client
+      }
       return;
     }
     arm_idle_timer();
     if (m_close_delimited) {
-      enqueue(std::move(chunk));
+      auto credit = chunk.size();
+      m_out.push_back({std::move(chunk), {}, false, credit});
+      if (!m_writing) {
+        write_next();
+      }
       return;
     }
     char size[20];
     std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
-    enqueue(size + chunk + "\r\n");
+    auto credit = chunk.size();
+    m_out.push_back({size, std::move(chunk), true, credit});
+    if (!m_writing) {
+      write_next();
+    }
   }
 
   void end_stream() {
@@ -479,6 +513,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   // status and body; after, all that is left is to cut the connection, with a reset so
   // that no client takes the truncated body for a whole one.
   void fail_response(runtime::Failure failure, bool head_sent) {
+    if (auto sink = m_sink.lock()) {
+      sink->client_gone();  // a producer waiting for the client to drain stops
+    }
     if (head_sent) {
       m_keep_alive = false;
       m_abort = true;
@@ -561,6 +598,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   // whatever follows it on the connection cannot be framed.
   void refuse(int status, const http::request_header<>& head) {
     m_keep_alive = false;
+    m_linger = true;
     m_head_request = false;
     m_started = std::chrono::steady_clock::now();
     m_slug.clear();
@@ -616,6 +654,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   void body_failed(beast::error_code error) {
     m_keep_alive = false;
+    m_linger = true;
     m_body_error = error == http::error::body_limit
                        ? "the request body is larger than the server accepts"
                        : "the request body could not be read: " + error.message();
@@ -641,6 +680,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     if (error) {
       // Nothing sensible can follow a request we could not parse: answer, then close.
       m_keep_alive = false;
+      m_linger = true;
       m_started = std::chrono::steady_clock::now();
       // The parser fills in the target once the request line is complete: without one,
       // the request line itself outgrew the header limit.
@@ -804,6 +844,10 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   void send_canned(const CannedResponse& response) {
+    // If the function's response was overtaken (413, a timeout), its producer stops.
+    if (auto sink = m_sink.lock()) {
+      sink->client_gone();
+    }
     start_response(response.status, {}, {{"content-type", response.content_type}}, response.body,
                    false);
   }
@@ -825,7 +869,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   void enqueue(std::string data) {
-    m_out.push_back(std::move(data));
+    m_out.push_back({std::move(data), {}, false, 0});
     if (!m_writing) {
       write_next();
     }
@@ -840,9 +884,23 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     m_writing = true;
-    asio::async_write(m_stream, asio::buffer(m_out.front()),
+    auto& next = m_out.front();
+    std::array<asio::const_buffer, 3> pieces{
+        asio::buffer(next.head), asio::buffer(next.body),
+        asio::buffer(std::string_view(next.crlf ? "\r\n" : ""))};
+    asio::async_write(m_stream, pieces,
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        auto credit = self->m_out.front().credit;
                         self->m_out.pop_front();
+                        if (credit > 0) {
+                          if (auto sink = self->m_sink.lock()) {
+                            sink->drained(credit);
+                          }
+                          // A function held back by a slow client is not idle.
+                          if (!error && self->m_waiting) {
+                            self->arm_idle_timer();
+                          }
+                        }
                         if (error) {
                           self->m_out.clear();
                           self->m_writing = false;
@@ -877,14 +935,43 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     m_stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    if (m_linger) {
+      // RFC 9112 section 9.6: closing over request bytes not yet read makes the kernel
+      // reset the connection, and the client may lose the answer just sent. Read and
+      // drop what still comes for a moment first.
+      m_linger = false;
+      m_stream.expires_after(k_linger_time);
+      linger();
+      return;
+    }
     m_stream.close();
+  }
+
+  void linger() {
+    m_stream.async_read_some(m_buffer.prepare(4096),
+                             [self = shared_from_this()](beast::error_code error, std::size_t n) {
+                               self->m_lingered += n;
+                               if (error || self->m_lingered > k_drain_limit) {
+                                 self->m_stream.close();
+                                 return;
+                               }
+                               self->linger();
+                             });
   }
 
   beast::tcp_stream m_stream;
   beast::flat_buffer m_buffer;
   std::optional<http::request_parser<http::string_body>> m_parser;
   ServerState& m_state;
-  std::deque<std::string> m_out;
+  // What is queued for the socket: a head, or a piece of body with its framing.
+  // `credit`: body bytes the sink counts in its backlog until they are written.
+  struct Outgoing {
+    std::string head;
+    std::string body;
+    bool crlf;
+    std::size_t credit;
+  };
+  std::deque<Outgoing> m_out;
   bool m_writing = false;
   bool m_response_done = false;
   bool m_keep_alive = true;
@@ -892,7 +979,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_chunked = false;
   bool m_close_delimited = false;  // a streamed body to an HTTP/1.0 client
   bool m_http10 = false;
-  bool m_abort = false;  // the response broke after its head: reset, do not finish
+  bool m_abort = false;   // the response broke after its head: reset, do not finish
+  bool m_linger = false;  // the client may still be sending: drain a moment before closing
+  std::size_t m_lingered = 0;
   bool m_expect_continue = false;
   bool m_continue_sent = false;
   std::uint64_t m_body_id = 0;   // the streamed body the function may pull
@@ -963,6 +1052,7 @@ bool SessionSink::write(std::string chunk) {
   if (m_finished || m_gone) {
     return !m_gone;
   }
+  m_backlog += chunk.size();
   asio::post(m_session->executor(),
              [session = m_session, request = m_request, chunk = std::move(chunk)]() mutable {
                if (session->current(request)) {
@@ -970,6 +1060,45 @@ bool SessionSink::write(std::string chunk) {
                }
              });
   return true;
+}
+
+void SessionSink::when_drained(std::function<void(bool open)> ready) {
+  {
+    std::lock_guard lock(m_waiter_mutex);
+    if (!m_gone && m_backlog > runtime::k_response_backlog_limit / 2) {
+      m_waiter = std::move(ready);
+      return;
+    }
+  }
+  ready(!m_gone);
+}
+
+void SessionSink::drained(std::size_t bytes) {
+  if (m_backlog.fetch_sub(bytes) - bytes > runtime::k_response_backlog_limit / 2) {
+    return;
+  }
+  std::function<void(bool)> waiter;
+  {
+    std::lock_guard lock(m_waiter_mutex);
+    waiter = std::move(m_waiter);
+    m_waiter = nullptr;
+  }
+  if (waiter) {
+    waiter(true);
+  }
+}
+
+void SessionSink::client_gone() {
+  m_gone = true;
+  std::function<void(bool)> waiter;
+  {
+    std::lock_guard lock(m_waiter_mutex);
+    waiter = std::move(m_waiter);
+    m_waiter = nullptr;
+  }
+  if (waiter) {
+    waiter(false);
+  }
 }
 
 void SessionSink::end() {
@@ -1003,14 +1132,30 @@ void BodySource::pull(Deliver deliver) {
 }
 
 // What the worker holds of an accepted WebSocket: every call hops onto the strand.
+// The WebSocket API has no way to make send() wait, so a client that falls this far
+// behind is closed (1008) rather than buffered for without end. A message into an
+// empty queue always goes, whatever its size.
+constexpr std::size_t k_websocket_backlog_limit = 4 * runtime::k_response_backlog_limit;
+
 class WsChannel : public runtime::WebSocketConnection {
  public:
-  explicit WsChannel(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+  WsChannel(std::shared_ptr<Session> session, std::shared_ptr<std::atomic<std::size_t>> queued)
+      : m_session(std::move(session)), m_queued(std::move(queued)) {}
   void send(std::string data, bool binary) override {
+    auto queued = m_queued->load();
+    if (queued > 0 && queued + data.size() > k_websocket_backlog_limit) {
+      if (!m_overflowed.exchange(true)) {
+        close(1008, "the client is not reading fast enough");
+      }
+      return;
+    }
+    *m_queued += data.size();
     asio::post(m_session->executor(),
-               [session = m_session, data = std::move(data), binary]() mutable {
+               [session = m_session, queued = m_queued, data = std::move(data), binary]() mutable {
                  if (auto ws = session->websocket_session()) {
                    ws->send(std::move(data), binary);
+                 } else {
+                   *queued -= data.size();
                  }
                });
   }
@@ -1025,6 +1170,8 @@ class WsChannel : public runtime::WebSocketConnection {
 
  private:
   std::shared_ptr<Session> m_session;
+  std::shared_ptr<std::atomic<std::size_t>> m_queued;
+  std::atomic<bool> m_overflowed{false};
 };
 
 std::shared_ptr<runtime::WebSocketConnection> SessionSink::upgrade(
@@ -1033,15 +1180,16 @@ std::shared_ptr<runtime::WebSocketConnection> SessionSink::upgrade(
     return nullptr;
   }
   m_started = true;
+  auto queued = std::make_shared<std::atomic<std::size_t>>(0);
   asio::post(m_session->executor(), [session = m_session, request = m_request,
-                                     protocol = std::move(protocol), peer]() mutable {
+                                     protocol = std::move(protocol), peer, queued]() mutable {
     if (session->current(request)) {
-      session->start_websocket(std::move(protocol), std::move(peer));
+      session->start_websocket(std::move(protocol), std::move(peer), queued);
     } else {
       peer->on_close(1006, "");
     }
   });
-  return std::make_shared<WsChannel>(m_session);
+  return std::make_shared<WsChannel>(m_session, std::move(queued));
 }
 
 }  // namespace
