@@ -1,8 +1,11 @@
 #include "runtime/module_source.hpp"
 
+#include "runtime/v8_util.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/regular_file.hpp"
 
+#include <cstdint>
 #include <vector>
 
 namespace runtime {
@@ -76,6 +79,8 @@ int hex_value(char c) {
 
 class FileSourceProvider : public ModuleSourceProvider {
  public:
+  explicit FileSourceProvider(std::function<std::size_t()> max_bytes)
+      : m_max_bytes(std::move(max_bytes)) {}
   ModuleSource load(const std::string& url) override {
     if (!starts_with(url, "file:")) {
       throw util::Error("Import '" + url +
@@ -83,12 +88,24 @@ class FileSourceProvider : public ModuleSourceProvider {
                         "available in this version of sbfn");
     }
     auto path = file_url_to_path(url);
-    auto code = util::try_read_file(path);
+    util::RegularFile file(path);
+    if (file.error() == util::RegularFile::Error::not_regular) {
+      throw util::Error("Module \"" + clip(url) + "\" is not a regular file");
+    }
+    auto max = m_max_bytes ? m_max_bytes() : SIZE_MAX;
+    if (file.error() == util::RegularFile::Error::none && file.size() > max) {
+      throw util::Error("Module \"" + clip(url) + "\" (" + std::to_string(file.size()) +
+                        " bytes) is larger than the worker's remaining memory");
+    }
+    auto code = file.read_all(max);
     if (!code) {
-      throw util::Error("Module not found \"" + url + "\"");
+      throw util::Error("Module not found \"" + clip(url) + "\"");
     }
     return {url, std::move(*code), media_type_of(url)};
   }
+
+ private:
+  std::function<std::size_t()> m_max_bytes;
 };
 
 }  // namespace
@@ -113,8 +130,9 @@ MediaType media_type_of(const std::string& url) {
   return MediaType::javascript;
 }
 
-std::unique_ptr<ModuleSourceProvider> make_file_source_provider() {
-  return std::make_unique<FileSourceProvider>();
+std::unique_ptr<ModuleSourceProvider> make_file_source_provider(
+    std::function<std::size_t()> max_bytes) {
+  return std::make_unique<FileSourceProvider>(std::move(max_bytes));
 }
 
 std::string file_url_to_path(const std::string& url) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -25,8 +27,11 @@ class ModuleSourceProvider {
   virtual ModuleSource load(const std::string& url) = 0;
 };
 
-// file: URLs from the local disk; every other scheme fails with a clear message.
-std::unique_ptr<ModuleSourceProvider> make_file_source_provider();
+// file: URLs from the local disk; every other scheme fails with a clear message. Only
+// regular files are read (a device or FIFO never ends), and only when they hold at most
+// `max_bytes()` bytes (the worker's remaining memory); without it, any size.
+std::unique_ptr<ModuleSourceProvider> make_file_source_provider(
+    std::function<std::size_t()> max_bytes = {});
 
 // "file:///a/b.ts" -> "/a/b.ts" (percent-decoded); throws util::Error for other schemes.
 std::string file_url_to_path(const std::string& url);
