@@ -9,9 +9,10 @@ namespace runtime {
 
 bool MemoryBudget::try_charge(std::size_t bytes) {
   auto before = m_external.fetch_add(bytes, std::memory_order_relaxed);
-  // Overflow-safe form of heap + before + bytes > limit.
-  auto heap_now = heap();
-  if (bytes > m_limit || heap_now > m_limit - bytes || before > m_limit - bytes - heap_now) {
+  // Overflow-safe form of measured + before + bytes > limit.
+  auto measured_now = measured();
+  if (bytes > m_limit || measured_now > m_limit - bytes ||
+      before > m_limit - bytes - measured_now) {
     m_external.fetch_sub(bytes, std::memory_order_relaxed);
     return false;
   }

@@ -800,7 +800,13 @@ void WorkerImpl::after_gc(v8::Isolate* isolate, v8::GCType, v8::GCCallbackFlags,
   auto* self = static_cast<WorkerImpl*>(data);
   v8::HeapStatistics stats;
   isolate->GetHeapStatistics(&stats);
-  self->m_memory.set_heap(stats.used_heap_size());
+  // V8 counts every backing store as external memory, also those the allocator never
+  // sees (Wasm memories, buffers adopted from C++ such as request bodies): that share
+  // is measured here, with the heap.
+  auto v8_external = stats.external_memory();
+  auto charged = self->m_memory.external();
+  self->m_memory.set_measured(stats.used_heap_size() +
+                              (v8_external > charged ? v8_external - charged : 0));
   if (self->m_memory.over()) {
     self->memory_limit_reached();
   }

@@ -59,14 +59,14 @@ TEST_SUITE_BEGIN("runtime");
 
 TEST_CASE("runtime::MemoryBudget charges external bytes against heap + external <= limit") {
   runtime::MemoryBudget budget(100);
-  budget.set_heap(40);
+  budget.set_measured(40);
   CHECK(budget.try_charge(50));
   CHECK(budget.remaining() == 10);
   CHECK_FALSE(budget.try_charge(11));
   CHECK(budget.external() == 50);  // a refused charge leaves nothing behind
   CHECK(budget.try_charge(10));
   CHECK_FALSE(budget.over());
-  budget.set_heap(60);  // the heap grew: now over, and nothing more is granted
+  budget.set_measured(60);  // the heap grew: now over, and nothing more is granted
   CHECK(budget.over());
   CHECK(budget.remaining() == 0);
   CHECK_FALSE(budget.try_charge(1));
