@@ -1,14 +1,12 @@
 // Local module files, confined to the project the way Deno.readFile is confined to the
 // function's folder: an import is a read, so it must not reach the rest of the host.
 #include "runtime/module_source.hpp"
+#include "runtime/v8_util.hpp"
 #include "util/files.hpp"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "util/regular_file.hpp"
 
 #include <algorithm>
-#include <cerrno>
+#include <cstdint>
 
 namespace runtime {
 namespace {
@@ -21,7 +19,8 @@ namespace fs = std::filesystem;
 
 class FileSourceProvider : public ModuleSourceProvider {
  public:
-  explicit FileSourceProvider(std::vector<fs::path> roots) {
+  FileSourceProvider(std::vector<fs::path> roots, std::function<std::size_t()> max_bytes)
+      : m_max_bytes(std::move(max_bytes)) {
     // Each root as given and as the disk sees it, so that a project reached through a
     // symlinked folder still matches before and after resolution.
     for (auto& root : roots) {
@@ -61,35 +60,21 @@ class FileSourceProvider : public ModuleSourceProvider {
     if (!allowed(real)) {
       deny(path, "leads outside the project (the functions folder) through a symlink");
     }
-    // O_NONBLOCK: opening a FIFO must not hang the worker; fstat then refuses it.
-    int fd = ::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-      throw util::Error("Module not found \"" + url + "\"");
-    }
-    struct stat info {};
-    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-      ::close(fd);
+    // Regular files only: a FIFO or device would block or never end.
+    util::RegularFile file(real);
+    if (file.error() == util::RegularFile::Error::not_regular) {
       deny(path, "is not a regular file");
     }
-    std::string code;
-    code.resize(static_cast<std::size_t>(info.st_size));
-    std::size_t filled = 0;
-    for (;;) {
-      if (filled == code.size()) {
-        code.resize(code.size() + 4096);  // the file grew since fstat
-      }
-      auto n = ::read(fd, code.data() + filled, code.size() - filled);
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n <= 0) {
-        break;
-      }
-      filled += static_cast<std::size_t>(n);
+    auto max = m_max_bytes ? m_max_bytes() : SIZE_MAX;
+    if (file.error() == util::RegularFile::Error::none && file.size() > max) {
+      throw util::Error("Module \"" + clip(url) + "\" (" + std::to_string(file.size()) +
+                        " bytes) is larger than the worker's remaining memory");
     }
-    ::close(fd);
-    code.resize(filled);
-    return {url, std::move(code), media_type_of(url)};
+    auto code = file.read_all(max);
+    if (!code) {
+      throw util::Error("Module not found \"" + clip(url) + "\"");
+    }
+    return {url, std::move(*code), media_type_of(url)};
   }
 
  private:
@@ -99,12 +84,14 @@ class FileSourceProvider : public ModuleSourceProvider {
   }
 
   std::vector<fs::path> m_roots;
+  std::function<std::size_t()> m_max_bytes;
 };
 
 }  // namespace
 
-std::unique_ptr<ModuleSourceProvider> make_file_source_provider(std::vector<fs::path> roots) {
-  return std::make_unique<FileSourceProvider>(std::move(roots));
+std::unique_ptr<ModuleSourceProvider> make_file_source_provider(
+    std::vector<fs::path> roots, std::function<std::size_t()> max_bytes) {
+  return std::make_unique<FileSourceProvider>(std::move(roots), std::move(max_bytes));
 }
 
 }  // namespace runtime

@@ -154,7 +154,11 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
       }
       v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false, false,
                               true);
-      v8::ScriptCompiler::Source source(v8_str(m_isolate, transpiled.code), origin);
+      v8::Local<v8::String> code;
+      if (!new_string(m_isolate, transpiled.code).ToLocal(&code)) {
+        throw PendingJsException{};
+      }
+      v8::ScriptCompiler::Source source(code, origin);
       v8::TryCatch try_catch(m_isolate);
       if (!v8::ScriptCompiler::CompileModule(m_isolate, &source).ToLocal(&module)) {
         throw ParseError{parse_failure(describe_syntax_error(context, url, try_catch))};
@@ -243,8 +247,10 @@ v8::MaybeLocal<v8::Value> ModuleLoader::evaluate_json(v8::Local<v8::Context> con
                                                       v8::Local<v8::Module> module) {
   auto* isolate = context->GetIsolate();
   auto* record = loader_of(isolate).record_of(module);
+  v8::Local<v8::String> text;
   v8::Local<v8::Value> value;
-  if (!v8::JSON::Parse(context, v8_str(isolate, record->json)).ToLocal(&value)) {
+  if (!new_string(isolate, record->json).ToLocal(&text) ||
+      !v8::JSON::Parse(context, text).ToLocal(&value)) {
     return {};
   }
   if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, "default"), value).IsNothing()) {

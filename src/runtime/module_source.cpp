@@ -1,7 +1,9 @@
 #include "runtime/module_source.hpp"
 
+#include "runtime/v8_util.hpp"
 #include "util/error.hpp"
 
+#include <cstdint>
 #include <vector>
 
 namespace runtime {

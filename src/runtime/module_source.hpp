@@ -2,7 +2,9 @@
 
 #include "util/error.hpp"
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,9 +39,11 @@ class ModuleAccessDenied : public util::Error {
 };
 
 // file: URLs from the local disk, confined to the folders in `roots` (after symlinks are
-// resolved); every other scheme fails with a clear message.
+// resolved); every other scheme fails with a clear message. Only regular files are read (a
+// device or FIFO never ends), and only when they hold at most `max_bytes()` bytes (the
+// worker's remaining memory); without it, any size.
 std::unique_ptr<ModuleSourceProvider> make_file_source_provider(
-    std::vector<std::filesystem::path> roots);
+    std::vector<std::filesystem::path> roots, std::function<std::size_t()> max_bytes = {});
 
 // "file:///a/b.ts" -> "/a/b.ts" (percent-decoded); throws util::Error for other schemes.
 std::string file_url_to_path(const std::string& url);

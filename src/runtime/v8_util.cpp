@@ -3,9 +3,55 @@
 namespace runtime {
 
 v8::Local<v8::String> v8_str(v8::Isolate* isolate, std::string_view text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                                 static_cast<int>(text.size()))
-      .ToLocalChecked();
+  std::string clipped;
+  if (text.size() > static_cast<std::size_t>(v8::String::kMaxLength)) {
+    clipped = clip(text);
+    text = clipped;
+  }
+  v8::Local<v8::String> result;
+  if (!v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                               static_cast<int>(text.size()))
+           .ToLocal(&result)) {
+    return v8::String::Empty(isolate);  // a terminating isolate: nobody reads it
+  }
+  return result;
+}
+
+v8::MaybeLocal<v8::String> new_string(v8::Isolate* isolate, std::string_view utf8) {
+  v8::Local<v8::String> result;
+  // UTF-8 never has fewer bytes than the string has UTF-16 units, so a text within the
+  // byte limit is the only kind NewFromUtf8 can take (its length is an int).
+  if (utf8.size() <= static_cast<std::size_t>(v8::String::kMaxLength) &&
+      v8::String::NewFromUtf8(isolate, utf8.data(), v8::NewStringType::kNormal,
+                              static_cast<int>(utf8.size()))
+          .ToLocal(&result)) {
+    return result;
+  }
+  throw_range_error(isolate, "Invalid string length");
+  return {};
+}
+
+v8::MaybeLocal<v8::ArrayBuffer> new_array_buffer(v8::Isolate* isolate, std::size_t size) {
+  auto* allocator = isolate->GetArrayBufferAllocator();
+  void* data = allocator->AllocateUninitialized(size);
+  if (data == nullptr) {
+    throw_range_error(isolate, "Array buffer allocation failed");
+    return {};
+  }
+  auto store = v8::ArrayBuffer::NewBackingStore(
+      data, size,
+      [](void* bytes, std::size_t length, void* owner) {
+        static_cast<v8::ArrayBuffer::Allocator*>(owner)->Free(bytes, length);
+      },
+      allocator);
+  return v8::ArrayBuffer::New(isolate, std::move(store));
+}
+
+std::string clip(std::string_view text, std::size_t max) {
+  if (text.size() <= max) {
+    return std::string(text);
+  }
+  return std::string(text.substr(0, max)) + "... (" + std::to_string(text.size()) + " bytes)";
 }
 
 std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
@@ -14,11 +60,15 @@ std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
 }
 
 void throw_type_error(v8::Isolate* isolate, std::string_view message) {
-  isolate->ThrowException(v8::Exception::TypeError(v8_str(isolate, message)));
+  isolate->ThrowException(v8::Exception::TypeError(v8_str(isolate, clip(message))));
 }
 
 void throw_error(v8::Isolate* isolate, std::string_view message) {
-  isolate->ThrowException(v8::Exception::Error(v8_str(isolate, message)));
+  isolate->ThrowException(v8::Exception::Error(v8_str(isolate, clip(message))));
+}
+
+void throw_range_error(v8::Isolate* isolate, std::string_view message) {
+  isolate->ThrowException(v8::Exception::RangeError(v8_str(isolate, clip(message))));
 }
 
 std::string describe_exception(v8::Isolate* isolate, v8::Local<v8::Value> exception) {

@@ -8,15 +8,31 @@
 
 namespace runtime {
 
-// Internalised one-byte-or-UTF-8 string; `text` need not be NUL-terminated.
+// Internalised one-byte-or-UTF-8 string for names and messages; `text` need not be
+// NUL-terminated. Text V8 cannot hold (over String::kMaxLength) is clipped rather than
+// ending the process: data that may be that long goes through new_string instead.
 v8::Local<v8::String> v8_str(v8::Isolate* isolate, std::string_view text);
+
+// A string from UTF-8 of any length: empty, with "RangeError: Invalid string length"
+// thrown (what V8 throws for an over-long string in JavaScript), when V8 cannot hold it.
+v8::MaybeLocal<v8::String> new_string(v8::Isolate* isolate, std::string_view utf8);
+
+// An uninitialised ArrayBuffer from the isolate's allocator, so the worker's memory
+// budget is charged. Empty, with "RangeError: Array buffer allocation failed" thrown,
+// when the budget refuses it — where v8::ArrayBuffer::New would be a fatal error.
+v8::MaybeLocal<v8::ArrayBuffer> new_array_buffer(v8::Isolate* isolate, std::size_t size);
+
+// At most `max` bytes of `text`, marked as cut when it is: user input quoted in a message
+// (a 512 MB path in "file not found") must not make the message itself a hazard.
+std::string clip(std::string_view text, std::size_t max = 4096);
 
 // UTF-8 copy of any value (after ToString); empty on failure.
 std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
 
-// Throws a JS `TypeError` (or `Error` for the other helper) in the current context.
+// Throws a JS `TypeError` (or `Error`, `RangeError`) in the current context.
 void throw_type_error(v8::Isolate* isolate, std::string_view message);
 void throw_error(v8::Isolate* isolate, std::string_view message);
+void throw_range_error(v8::Isolate* isolate, std::string_view message);
 
 // The exception's `stack` if it has one, else its string form: what a person should see.
 std::string describe_exception(v8::Isolate* isolate, v8::Local<v8::Value> exception);

@@ -2,6 +2,7 @@
 
 #include "runtime/api/ops.hpp"
 #include "runtime/assets.hpp"
+#include "runtime/fatal_errors.hpp"
 #include "runtime/platform.hpp"
 #include "runtime/v8_util.hpp"
 #include "runtime/watchdog.hpp"
@@ -15,6 +16,14 @@ namespace runtime {
 namespace {
 
 constexpr int k_worker_slot = 0;
+
+// What a worker over its memory limit may still allocate while its termination lands
+// (see near_heap_limit): per step, and in all.
+constexpr std::size_t k_unwind_headroom = std::size_t{1100} << 20;
+constexpr std::size_t k_unwind_ceiling = std::size_t{3} << 30;
+
+// No file path is this long (PATH_MAX is 4096), and no sane URL.
+constexpr int k_max_specifier_length = 1 << 20;
 
 // How long connections hosted on an ending worker's loop get to finish the responses
 // they wait for (from this worker: its failures; from others: their answers).
@@ -51,6 +60,12 @@ class NotifyingProvider : public ModuleSourceProvider {
   std::unique_ptr<ModuleSourceProvider> m_inner;
   std::function<void(const std::string&)> m_notify;
 };
+
+WorkerOptions spare_options(std::size_t memory_limit_mb) {
+  WorkerOptions options;
+  options.memory_limit_mb = memory_limit_mb;
+  return options;
+}
 
 }  // namespace
 
@@ -98,11 +113,15 @@ bool Worker::accepting() const {
 // --- WorkerImpl: any thread ---------------------------------------------------------
 
 WorkerImpl::WorkerImpl(WorkerOptions options)
-    : m_options(std::move(options)), m_assigned(true), m_thread([this] { thread_main(); }) {}
+    : m_options(std::move(options)),
+      m_memory(m_options.memory_limit_mb << 20),
+      m_assigned(true),
+      m_thread([this] { thread_main(); }) {}
 
-WorkerImpl::WorkerImpl(std::size_t memory_limit_mb) : m_thread([this] { thread_main(); }) {
-  m_options.memory_limit_mb = memory_limit_mb;
-}
+WorkerImpl::WorkerImpl(std::size_t memory_limit_mb)
+    : m_options(spare_options(memory_limit_mb)),
+      m_memory(memory_limit_mb << 20),
+      m_thread([this] { thread_main(); }) {}
 
 bool WorkerImpl::assign(WorkerOptions options) {
   std::lock_guard lock(m_assign_mutex);
@@ -244,6 +263,9 @@ WorkerImpl& WorkerImpl::from(v8::Isolate* isolate) {
 void WorkerImpl::thread_main() {
   create_isolate();
   bool assigned = wait_for_options();
+  if (assigned) {
+    set_fatal_error_context(m_options.name);
+  }
   auto ticket = Watchdog::instance().watch(
       {std::chrono::milliseconds(m_options.cpu_soft_limit_ms),
        std::chrono::milliseconds(m_options.cpu_hard_limit_ms),
@@ -315,7 +337,7 @@ void WorkerImpl::thread_main() {
 void WorkerImpl::create_isolate() {
   static v8::StartupData blob{assets().worker_snapshot.data(),
                               static_cast<int>(assets().worker_snapshot.size())};
-  m_allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  m_allocator = make_counting_allocator(m_memory);
   v8::Isolate::CreateParams params;
   params.snapshot_blob = &blob;
   params.external_references = api::external_references();
@@ -330,6 +352,7 @@ void WorkerImpl::create_isolate() {
     }
   }
   isolate->SetData(k_worker_slot, this);
+  report_fatal_errors(isolate);
   // V8's own foreground tasks (e.g. async WebAssembly compilation) run on this loop.
   set_platform_waker(isolate, [mailbox = m_mailbox](double delay_s) {
     mailbox->post([delay_s](WorkerImpl& worker) { worker.pump_platform_after(delay_s); });
@@ -340,6 +363,7 @@ void WorkerImpl::create_isolate() {
   isolate->SetHostImportModuleDynamicallyCallback(import_dynamically);
   isolate->SetHostInitializeImportMetaObjectCallback(init_import_meta);
   isolate->AddNearHeapLimitCallback(near_heap_limit, this);
+  isolate->AddGCEpilogueCallback(after_gc, this);
   isolate->SetCaptureStackTraceForUncaughtExceptions(true);
   m_mailbox->worker = this;
 
@@ -375,7 +399,8 @@ void WorkerImpl::start_runtime() {
   if (import_roots.empty()) {
     import_roots.push_back(m_options.root);
   }
-  m_provider = make_file_source_provider(std::move(import_roots));
+  m_provider =
+      make_file_source_provider(std::move(import_roots), [this] { return m_memory.remaining(); });
   if (m_options.on_module) {
     m_provider = std::make_unique<NotifyingProvider>(std::move(m_provider), m_options.on_module);
   }
@@ -498,7 +523,10 @@ std::shared_ptr<RequestBodySource> WorkerImpl::body_source(std::uint32_t id) {
 
 v8::Local<v8::Promise> WorkerImpl::pull_body(std::uint32_t id) {
   auto context = m_context.Get(m_isolate);
-  auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) {
+    return {};
+  }
   auto source = body_source(id);
   if (!source) {
     std::ignore = resolver->Resolve(context, v8::Null(m_isolate));
@@ -686,7 +714,10 @@ v8::MaybeLocal<v8::Promise> WorkerImpl::import_dynamically(v8::Local<v8::Context
   auto* isolate = context->GetIsolate();
   auto& self = from(isolate);
   v8::EscapableHandleScope scope(isolate);
-  auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) {
+    return {};
+  }
   v8::TryCatch try_catch(isolate);
   auto referrer = to_utf8(isolate, resource_name);
   if (referrer.find("://") == std::string::npos) {
@@ -696,6 +727,12 @@ v8::MaybeLocal<v8::Promise> WorkerImpl::import_dynamically(v8::Local<v8::Context
     std::ignore = resolver->Reject(context, reason);
     return scope.Escape(resolver->GetPromise());
   };
+  if (specifier->Length() > k_max_specifier_length) {
+    // Before copying it: resolving a specifier of hundreds of megabytes costs gigabytes.
+    return reject(v8::Exception::TypeError(v8_str(
+        isolate, "Module specifier is too long (" + std::to_string(specifier->Length()) +
+                     " characters; the limit is " + std::to_string(k_max_specifier_length) + ")")));
+  }
   std::string url;
   try {
     url = self.m_loader->resolve(to_utf8(isolate, specifier), referrer);
@@ -778,13 +815,43 @@ void WorkerImpl::on_limit(int event) {
   }
 }
 
-std::size_t WorkerImpl::near_heap_limit(void* data, std::size_t current, std::size_t) {
+std::size_t WorkerImpl::near_heap_limit(void* data, std::size_t current, std::size_t initial) {
+  static_cast<WorkerImpl*>(data)->memory_limit_reached();
+  // Termination lands at V8's next interrupt check, and a long builtin has none until it
+  // returns (Array.prototype.fill on a sparse array allocates ~500 MB at once, midway):
+  // without room to finish it, V8 ends the process. So each call grants room for the
+  // largest single object V8 makes (~1 GiB), up to a ceiling past which V8's fatal
+  // OOM handler (fatal_errors.cpp) reports the function instead.
+  if (current >= initial + k_unwind_ceiling) {
+    return current;
+  }
+  return current + k_unwind_headroom;
+}
+
+void WorkerImpl::after_gc(v8::Isolate* isolate, v8::GCType, v8::GCCallbackFlags, void* data) {
   auto* self = static_cast<WorkerImpl*>(data);
-  self->m_heap_limit_hit = true;
-  self->m_terminate_reason = Failure::limit;
-  self->m_isolate->TerminateExecution();
-  // Headroom so that V8 can unwind to the point where termination takes effect.
-  return current + (current / 2);
+  v8::HeapStatistics stats;
+  isolate->GetHeapStatistics(&stats);
+  // V8 counts every backing store as external memory, also those the allocator never
+  // sees (Wasm memories, buffers adopted from C++ such as request bodies): that share
+  // is measured here, with the heap.
+  auto v8_external = stats.external_memory();
+  auto charged = self->m_memory.external();
+  self->m_memory.set_measured(stats.used_heap_size() +
+                              (v8_external > charged ? v8_external - charged : 0));
+  if (self->m_memory.over()) {
+    self->memory_limit_reached();
+  }
+}
+
+void WorkerImpl::memory_limit_reached() {
+  if (m_memory_limit_hit.exchange(true)) {
+    return;
+  }
+  m_terminate_reason = Failure::limit;
+  m_isolate->TerminateExecution();
+  print(2, "memory limit reached (" + std::to_string(m_options.memory_limit_mb) +
+               " MB of heap and buffers): worker terminated");
 }
 
 }  // namespace runtime

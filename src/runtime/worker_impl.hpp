@@ -1,5 +1,6 @@
 #pragma once
 
+#include "runtime/memory_budget.hpp"
 #include "runtime/module_loader.hpp"
 #include "runtime/worker.hpp"
 
@@ -39,6 +40,7 @@ class WorkerImpl {
   bool retired() const { return m_retired; }
   std::size_t busy() const { return m_in_flight + m_background_tasks; }
   const WorkerOptions& options() const { return m_options; }
+  MemoryBudget& memory() { return m_memory; }
 
   // Worker thread only.
   static WorkerImpl& from(v8::Isolate* isolate);
@@ -125,9 +127,15 @@ class WorkerImpl {
   static void init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
                                v8::Local<v8::Object> meta);
   static std::size_t near_heap_limit(void* data, std::size_t current, std::size_t initial);
+  static void after_gc(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags,
+                       void* data);
+  // The memory limit was passed: stop the JavaScript now, end the worker (546) once it
+  // has unwound. Logged once, whichever path noticed first.
+  void memory_limit_reached();
   void on_limit(int event);  // a Watchdog::Event for this worker's thread
 
   WorkerOptions m_options;
+  MemoryBudget m_memory;  // before the allocator and the isolate, which charge it
   // Shared with connections hosted on this loop (see HostedConnection).
   std::shared_ptr<boost::asio::io_context> m_io_owner =
       std::make_shared<boost::asio::io_context>(1);
@@ -156,7 +164,7 @@ class WorkerImpl {
   std::unique_ptr<ModuleLoader> m_loader;
   std::string m_main_url;
   std::atomic<Failure> m_terminate_reason{Failure::worker_error};
-  bool m_heap_limit_hit = false;
+  std::atomic<bool> m_memory_limit_hit{false};
 
   std::deque<AfterBoot> m_waiting_for_boot;
   std::map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;  // ordered: oldest first
@@ -202,9 +210,7 @@ void WorkerImpl::run_js(Body&& body) {
     m_unhandled.clear();
     fail(Failure::worker_error);
   }
-  if (m_heap_limit_hit) {
-    print(2, "worker exceeded its memory limit (" + std::to_string(m_options.memory_limit_mb) +
-                 " MB)");
+  if (m_memory_limit_hit) {
     fail(Failure::limit);
   }
 }

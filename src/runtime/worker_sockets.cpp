@@ -61,13 +61,21 @@ void WorkerImpl::socket_event(std::uint32_t socket_id, const char* kind, std::st
     m_sockets.erase(socket_id);
   }
   run_js([&](v8::Local<v8::Context> context) {
+    // A message the worker has no room for is a RangeError, uncaught: the worker ends.
     v8::Local<v8::Value> payload;
     if (binary) {
-      auto buffer = v8::ArrayBuffer::New(m_isolate, data.size());
+      v8::Local<v8::ArrayBuffer> buffer;
+      if (!new_array_buffer(m_isolate, data.size()).ToLocal(&buffer)) {
+        return;
+      }
       std::memcpy(buffer->Data(), data.data(), data.size());
       payload = buffer;
     } else {
-      payload = v8_str(m_isolate, data);
+      v8::Local<v8::String> text;
+      if (!new_string(m_isolate, data).ToLocal(&text)) {
+        return;
+      }
+      payload = text;
     }
     v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(m_isolate, socket_id),
                                    v8_str(m_isolate, kind), payload,

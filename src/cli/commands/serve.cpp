@@ -135,7 +135,9 @@ Command serve_command() {
                        "per request (default: [edge_runtime] policy of supabase/config.toml, "
                        "else per_worker)")
             ->check(CLI::IsMember({"per_worker", "oneshot"}));
-        app.add_option("--memory-limit", args->memory_limit_mb, "Heap limit per worker, MB")
+        app.add_option("--memory-limit", args->memory_limit_mb,
+                       "Memory limit per worker, MB: the JS heap plus ArrayBuffers, Wasm memory "
+                       "and read buffers")
             ->check(CLI::Range(16, 16384))
             ->capture_default_str();
         app.add_option("--cpu-soft-limit", args->cpu_soft_limit_ms,

@@ -36,8 +36,12 @@ HttpHeaders headers_from(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   auto context = isolate->GetCurrentContext();
   auto flat = value.As<v8::Array>();
   for (uint32_t i = 0; i + 1 < flat->Length(); i += 2) {
-    headers.emplace_back(to_utf8(isolate, flat->Get(context, i).ToLocalChecked()),
-                         to_utf8(isolate, flat->Get(context, i + 1).ToLocalChecked()));
+    v8::Local<v8::Value> name;
+    v8::Local<v8::Value> value;
+    if (!flat->Get(context, i).ToLocal(&name) || !flat->Get(context, i + 1).ToLocal(&value)) {
+      break;
+    }
+    headers.emplace_back(to_utf8(isolate, name), to_utf8(isolate, value));
   }
   return headers;
 }

@@ -3,6 +3,8 @@
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 
+#include <algorithm>
+
 namespace runtime::api {
 namespace {
 
@@ -66,9 +68,15 @@ size_t valid_utf8_prefix(const unsigned char* data, size_t size) {
 
 void encode_utf8(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  auto text = info[0]->ToString(isolate->GetCurrentContext()).ToLocalChecked();
+  v8::Local<v8::String> text;
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (!info[0]->ToString(isolate->GetCurrentContext()).ToLocal(&text)) {
+    return;
+  }
   int length = text->Utf8Length(isolate);
-  auto buffer = v8::ArrayBuffer::New(isolate, length);
+  if (!new_array_buffer(isolate, length).ToLocal(&buffer)) {
+    return;
+  }
   text->WriteUtf8(isolate, static_cast<char*>(buffer->Data()), length, nullptr,
                   v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
   info.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, length));
@@ -77,15 +85,20 @@ void encode_utf8(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void encode_utf8_into(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
-  auto text = info[0]->ToString(context).ToLocalChecked();
+  v8::Local<v8::String> text;
+  if (!info[0]->ToString(context).ToLocal(&text)) {
+    return;
+  }
   if (!info[1]->IsUint8Array()) {
     throw_type_error(isolate, "encodeInto: destination must be a Uint8Array");
     return;
   }
   auto view = info[1].As<v8::Uint8Array>();
   char* out = static_cast<char*>(view->Buffer()->Data()) + view->ByteOffset();
+  // WriteUtf8 takes an int capacity; a string never needs more than 3 bytes a unit.
+  auto capacity = std::min<std::size_t>(view->ByteLength(), std::size_t{3} * text->Length());
   int read = 0;
-  int written = text->WriteUtf8(isolate, out, static_cast<int>(view->ByteLength()), &read,
+  int written = text->WriteUtf8(isolate, out, static_cast<int>(capacity), &read,
                                 v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
   v8::Local<v8::Value> pair[] = {v8::Integer::New(isolate, read),
                                  v8::Integer::New(isolate, written)};
@@ -113,12 +126,9 @@ void decode_utf8(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return;
   }
   v8::Local<v8::String> text;
-  if (!v8::String::NewFromUtf8(isolate, data, v8::NewStringType::kNormal, static_cast<int>(size))
-           .ToLocal(&text)) {
-    throw_error(isolate, "string too long");
-    return;
+  if (new_string(isolate, {data, size}).ToLocal(&text)) {
+    info.GetReturnValue().Set(text);
   }
-  info.GetReturnValue().Set(text);
 }
 
 }  // namespace

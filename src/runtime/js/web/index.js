@@ -1,6 +1,7 @@
 // The Web platform globals of sbfn workers. main.js calls installWebGlobals(globalThis)
 // once, at snapshot build time.
 import "./polyfills.js";
+import "./v8_guards.js";
 import { AbortController, AbortSignal } from "./abort.js";
 import { atob, btoa } from "./base64.js";
 import { Blob, File } from "./blob.js";
