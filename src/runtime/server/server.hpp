@@ -35,7 +35,9 @@ struct ServeOptions {
   std::size_t cpu_hard_limit_ms = 2000;
   std::size_t wall_clock_limit_ms = 400'000;
   std::size_t request_idle_timeout_ms = 150'000;
-  bool watch = true;  // hot reload
+  std::size_t oneshot_max_workers = 32;          // oneshot: live workers at most
+  std::size_t request_wait_timeout_ms = 10'000;  // oneshot: wait for one, then 503
+  bool watch = true;                             // hot reload
 };
 
 // Serves until SIGINT/SIGTERM, then drains for up to 10 s. Returns the exit code;
