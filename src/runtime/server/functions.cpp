@@ -301,7 +301,8 @@ void FunctionTable::dispatch_oneshot(std::shared_ptr<const FunctionSpec> spec,
 std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot,
                                                                const runtime::Worker* booted_for) {
   std::lock_guard lock(slot.mutex);
-  if (slot.worker && slot.worker.get() == booted_for) {
+  if (slot.worker && slot.worker.get() == booted_for &&
+      slot.worker->state() != runtime::WorkerState::terminated) {
     return slot.worker;
   }
   if (!slot.worker || !slot.worker->accepting()) {
