@@ -205,6 +205,7 @@ int serve(const ServeOptions& options) {
       bool everything = std::any_of(paths.begin(), paths.end(), [&](const auto& path) {
         return is_shared_env_file(path, options);
       });
+      watcher->watch_tree(functions_root);  // it may have been created just now
       auto change = rescan();
       auto slugs = functions.affected_by(paths);
       std::erase_if(slugs, [&](const std::string& slug) {
@@ -224,6 +225,11 @@ int serve(const ServeOptions& options) {
       }
     });
     watcher->watch_tree(functions_root);
+    std::error_code missing;
+    if (!std::filesystem::is_directory(functions_root, missing)) {
+      // So that the functions folder is noticed when it is created.
+      watcher->watch_folder(functions_root.parent_path());
+    }
     for (const auto& spec : functions.specs()) {
       watcher->watch_tree(spec.folder);  // entrypoints set in config.toml may live elsewhere
     }
