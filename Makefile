@@ -1,9 +1,11 @@
 # The README's two commands. Both install what is missing first (scripts/bootstrap.sh).
 BUILD ?= build
 JOBS ?= $(shell nproc)
+# V8 keeps process-lifetime allocations that LeakSanitizer would report at exit.
+ASAN_OPTIONS ?= detect_leaks=0:abort_on_error=1
 PORT ?= 54321
 
-.PHONY: all bootstrap build serve test unit specs format bench clean
+.PHONY: all bootstrap build serve test unit specs test-asan format bench clean
 
 all: build
 
@@ -21,6 +23,21 @@ serve: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+unit: build  # the doctest binary only
+	cd $(BUILD) && ctest --output-on-failure -R '^unit$$'
+
+specs: build  # the end-to-end cases only (tests/specs/)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L specs
+
+# The unit tests and spec cases under AddressSanitizer + UndefinedBehaviorSanitizer, in a
+# build folder of their own. V8 itself is not instrumented.
+ASAN_BUILD ?= build-asan
+test-asan: bootstrap
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=address,undefined
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) -R '^(unit|specs\.)'
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -2,7 +2,6 @@
 # scripts/bootstrap.sh installs; V8 comes from libnode108 unpacked into .deps/libnode.
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
-find_package(CURL REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(Boost 1.81 REQUIRED)
 find_package(nlohmann_json REQUIRED)
@@ -24,13 +23,5 @@ target_include_directories(dep_toml11 SYSTEM INTERFACE "${TOML11_INCLUDE_DIR}")
 add_library(dep_json INTERFACE)
 target_link_libraries(dep_json INTERFACE nlohmann_json::nlohmann_json)
 
-add_library(dep_cpphttplib INTERFACE)
-find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
-target_include_directories(dep_cpphttplib SYSTEM INTERFACE "${HTTPLIB_INCLUDE_DIR}")
-target_link_libraries(dep_cpphttplib INTERFACE OpenSSL::SSL Threads::Threads)
-
 add_library(dep_crypto INTERFACE)
 target_link_libraries(dep_crypto INTERFACE OpenSSL::SSL OpenSSL::Crypto)
-
-add_library(dep_curl INTERFACE)
-target_link_libraries(dep_curl INTERFACE CURL::libcurl)

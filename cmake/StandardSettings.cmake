@@ -8,3 +8,13 @@ add_library(standard_warnings INTERFACE)
 target_compile_options(standard_warnings INTERFACE -Wall -Wextra -Werror -Wno-unused-parameter
   # GCC 12 reports impossible overlaps inside std::string at -O2 (GCC bug 105329).
   -Wno-restrict)
+
+# -DSANITIZE=address,undefined (make test-asan): every sbfn target instrumented. V8 is not
+# (Debian's libnode), so ASan sees our memory only; UBSan's vptr check is off because V8's
+# classes have no typeinfo (libnode is built -fno-rtti).
+set(SANITIZE "" CACHE STRING "Sanitizers to build with, e.g. address,undefined")
+if(SANITIZE)
+  target_compile_options(standard_settings INTERFACE -fsanitize=${SANITIZE} -fno-sanitize=vptr
+                         -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(standard_settings INTERFACE -fsanitize=${SANITIZE} -fno-sanitize=vptr)
+endif()

@@ -2,7 +2,6 @@
 #include "cli/commands/commands.hpp"
 #include "runtime/embedded.hpp"
 #include "runtime/runtime.hpp"
-#include "util/error.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -29,7 +28,16 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    if (error.get_exit_code() == 0) {  // --help, --version
+      return app.exit(error);
+    }
+    // Usage errors all exit 2 (CLI11's own codes, 105 and so on, mean nothing to a
+    // script), in the same `error: …` form as every other error, with where to look.
+    auto parsed = app.get_subcommands();
+    const std::string help =
+        parsed.empty() ? "sbfn --help" : "sbfn " + parsed.front()->get_name() + " --help";
+    std::fprintf(stderr, "error: %s\nRun '%s' for the options.\n", error.what(), help.c_str());
+    return 2;
   }
   if (!chosen) {
     std::fprintf(stderr,
@@ -39,10 +47,7 @@ int main(int argc, char** argv) {
   }
   try {
     return chosen();
-  } catch (const util::Error& error) {
-    std::fprintf(stderr, "error: %s\n", error.what());
-    return 1;
-  } catch (const std::exception& error) {
+  } catch (const std::exception& error) {  // util::Error and anything unexpected alike
     std::fprintf(stderr, "error: %s\n", error.what());
     return 1;
   }

@@ -10,6 +10,11 @@ namespace runtime {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
+// How much of a streamed response body may wait for a slow client before the function's
+// stream is read further: enough to keep a fast connection busy, small enough that a
+// stalled client costs the server next to nothing.
+constexpr std::size_t k_response_backlog_limit = 256 * 1024;
+
 // A request body that is still arriving: the worker pulls it piece by piece, so a
 // large upload never sits in memory whole and a slow one streams to the function.
 class RequestBodySource {
@@ -65,10 +70,18 @@ class ResponseSink {
  public:
   virtual ~ResponseSink() = default;
   // The head, and the whole body unless `streaming`; then write()/end() follow.
-  virtual void start(int status, HttpHeaders headers, std::string body, bool streaming) = 0;
+  // `reason`: the function's statusText (empty: the standard reason phrase).
+  virtual void start(int status, std::string reason, HttpHeaders headers, std::string body,
+                     bool streaming) = 0;
   // Returns false once the client has gone: the producer should stop (the server drops
   // what it is still given).
   virtual bool write(std::string chunk) = 0;
+  // After write(): whether the body written so far is over k_response_backlog_limit
+  // ahead of the client; the producer should then wait for when_drained.
+  virtual bool saturated() const { return false; }
+  // Calls `ready` once, on any thread: with true when the backlog has fallen to half
+  // the limit, with false when the client has gone.
+  virtual void when_drained(std::function<void(bool open)> ready) { ready(true); }
   virtual void end() = 0;
   virtual void fail(Failure failure) = 0;
   // Instead of a response: the function accepted the request's WebSocket upgrade. The

@@ -5,6 +5,7 @@
 
 #include <v8.h>
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   }
   v8::StartupData blob;
   {
-    v8::SnapshotCreator creator(worker ? runtime::external_references() : nullptr);
+    v8::SnapshotCreator creator(worker ? runtime::api::external_references() : nullptr);
     auto* isolate = creator.GetIsolate();
     {
       v8::HandleScope handle_scope(isolate);

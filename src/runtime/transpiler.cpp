@@ -1,5 +1,7 @@
 #include "runtime/transpiler.hpp"
 
+#include "versions.hpp"
+
 #include "runtime/assets.hpp"
 #include "runtime/v8_util.hpp"
 #include "util/error.hpp"
@@ -17,8 +19,10 @@
 namespace runtime {
 namespace {
 
-// Bump when the compilers or their options change: old cache entries stop matching.
-constexpr std::string_view k_cache_version = "sbfn-transpile-2;sucrase-3.35.1;typescript-5.9.3";
+// Bump the number when the compilers' options change; a new compiler version changes the key
+// by itself. Either way old cache entries stop matching.
+const std::string k_cache_version = std::string("sbfn-transpile-2;sucrase-") + versions::sucrase +
+                                    ";typescript-" + versions::typescript;
 
 const char* kind_name(MediaType type) {
   switch (type) {

@@ -1,5 +1,6 @@
 #include "runtime/worker.hpp"
 
+#include "runtime/api/ops.hpp"
 #include "runtime/assets.hpp"
 #include "runtime/platform.hpp"
 #include "runtime/v8_util.hpp"
@@ -199,26 +200,37 @@ std::future<EvalResult> WorkerImpl::eval(std::string source) {
           promise->set_value(describe(result));
           return;
         }
-        // Settles the std::promise from whichever reaction runs; the holder is freed then.
-        struct Holder {
-          std::shared_ptr<std::promise<EvalResult>> promise;
-          bool threw;
-        };
-        auto on_settle = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-          auto* holder = static_cast<Holder*>(info.Data().As<v8::External>()->Value());
+        // Whichever reaction runs settles the pending entry (found by id, so nothing is
+        // owned by a reaction that never runs); thread_main settles what is left.
+        const auto id = m_next_eval_id++;
+        m_pending_evals.emplace(id, promise);
+        static constexpr auto settle = [](const v8::FunctionCallbackInfo<v8::Value>& info,
+                                          bool threw) {
           auto* iso = info.GetIsolate();
+          auto& self = WorkerImpl::from(iso);
+          auto entry = self.m_pending_evals.find(info.Data().As<v8::Uint32>()->Value());
+          if (entry == self.m_pending_evals.end()) {
+            return;
+          }
           auto value = info[0];
-          holder->promise->set_value(
-              holder->threw ? EvalResult{"throws", to_utf8(iso, value)}
-                            : EvalResult{to_utf8(iso, value->TypeOf(iso)), to_utf8(iso, value)});
-          delete holder;
+          entry->second->set_value(
+              threw ? EvalResult{"throws", to_utf8(iso, value)}
+                    : EvalResult{to_utf8(iso, value->TypeOf(iso)), to_utf8(iso, value)});
+          self.m_pending_evals.erase(entry);
         };
-        auto* ok = new Holder{promise, false};
-        auto* err = new Holder{promise, true};
-        auto ok_fn =
-            v8::Function::New(context, on_settle, v8::External::New(isolate, ok)).ToLocalChecked();
-        auto err_fn =
-            v8::Function::New(context, on_settle, v8::External::New(isolate, err)).ToLocalChecked();
+        auto data = v8::Integer::NewFromUnsigned(isolate, id);
+        v8::Local<v8::Function> ok_fn;
+        v8::Local<v8::Function> err_fn;
+        if (!v8::Function::New(
+                 context,
+                 [](const v8::FunctionCallbackInfo<v8::Value>& info) { settle(info, false); }, data)
+                 .ToLocal(&ok_fn) ||
+            !v8::Function::New(
+                 context,
+                 [](const v8::FunctionCallbackInfo<v8::Value>& info) { settle(info, true); }, data)
+                 .ToLocal(&err_fn)) {
+          return;  // terminating: thread_main settles the entry
+        }
         std::ignore = result.As<v8::Promise>()->Then(context, ok_fn, err_fn);
       });
     });
@@ -266,6 +278,10 @@ void WorkerImpl::thread_main() {
     m_io.restart();
     m_io.poll();
     fail_open_requests(m_terminate_reason);
+    for (auto& [id, promise] : m_pending_evals) {
+      promise->set_value({"throws", "Error: the worker ended before the promise settled"});
+    }
+    m_pending_evals.clear();
     // Connections living on this loop write what they owe (the failures above) and
     // close; a bounded drain, after which the loop is left to its last owner.
     std::vector<std::weak_ptr<HostedConnection>> hosted;
@@ -305,7 +321,7 @@ void WorkerImpl::create_isolate() {
   m_allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.snapshot_blob = &blob;
-  params.external_references = external_references();
+  params.external_references = api::external_references();
   params.array_buffer_allocator = m_allocator.get();
   params.constraints.ConfigureDefaultsFromHeapSize(0, m_options.memory_limit_mb << 20);
   auto* isolate = v8::Isolate::New(params);
@@ -512,6 +528,28 @@ v8::Local<v8::Promise> WorkerImpl::pull_body(std::uint32_t id) {
         } else {
           std::ignore = resolver->Resolve(context, bytes_to_js(isolate, std::move(chunk)));
         }
+      });
+    });
+  });
+  return resolver->GetPromise();
+}
+
+v8::Local<v8::Promise> WorkerImpl::when_drained(const std::shared_ptr<ResponseSink>& sink) {
+  auto context = m_context.Get(m_isolate);
+  auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+  auto pull_id = m_next_pull_id++;
+  m_pulls.emplace(pull_id, v8::Global<v8::Promise::Resolver>(m_isolate, resolver));
+  sink->when_drained([mailbox = m_mailbox, pull_id](bool open) {
+    mailbox->post([pull_id, open](WorkerImpl& worker) {
+      auto it = worker.m_pulls.find(pull_id);
+      if (it == worker.m_pulls.end()) {
+        return;
+      }
+      auto pending = std::move(it->second);
+      worker.m_pulls.erase(it);
+      worker.run_js([&](v8::Local<v8::Context> context) {
+        std::ignore = pending.Get(worker.m_isolate)
+                          ->Resolve(context, v8::Boolean::New(worker.m_isolate, open));
       });
     });
   });

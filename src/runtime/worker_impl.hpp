@@ -60,6 +60,8 @@ class WorkerImpl {
   // A promise for the next piece of request `id`'s streamed body: a Uint8Array, or null
   // at the end; rejected with a TypeError when the body cannot be read.
   v8::Local<v8::Promise> pull_body(std::uint32_t id);
+  // A promise that settles with true once `sink` has room again, false if its client left.
+  v8::Local<v8::Promise> when_drained(const std::shared_ptr<ResponseSink>& sink);
   void set_background_tasks(std::size_t count) { m_background_tasks = count; }
 
   // WebSockets (worker_sockets.cpp): the handler accepted request `id`'s upgrade.
@@ -167,6 +169,10 @@ class WorkerImpl {
   std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();
   std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> m_unhandled;
+  // eval() results still waiting for their promise; the worker's end settles what is left,
+  // so a caller never waits on a worker that is gone.
+  std::unordered_map<std::uint32_t, std::shared_ptr<std::promise<EvalResult>>> m_pending_evals;
+  std::uint32_t m_next_eval_id = 1;
 
   std::thread m_thread;  // last: starts once everything above exists
 };

@@ -22,6 +22,8 @@ import hashlib
 import json
 import os
 import re
+import resource
+import select
 import shutil
 import signal
 import socket
@@ -185,6 +187,10 @@ class Response:
         self.body = b""
         self.pieces = []           # [(monotonic time, byte count)] of body data as it arrived
         self.started = None
+        self.interim = []          # 1xx statuses (100 Continue) that came before this one
+        self.discard = False       # count the body (length) instead of keeping it
+        self.length = 0
+        self.truncated = None      # why the body ended before its framing said it would
 
     def header_values(self, name):
         name = name.lower()
@@ -298,8 +304,19 @@ class HttpConnection:
             response.pieces.append((self.last_read, len(piece)))
         return bytes(out)
 
-    def read_response(self, method):
+    def _skip(self, count, response):
+        """Reads and drops count body bytes (a huge body), counting them."""
+        while count > 0:
+            if not self.buf:
+                self._fill()
+            piece = min(count, len(self.buf))
+            del self.buf[:piece]
+            count -= piece
+            response.length += piece
+
+    def read_response(self, method, on_interim=None, discard=False):
         response = Response()
+        response.discard = discard
         response.started = time.monotonic()
         while True:
             line = self._line()
@@ -323,10 +340,16 @@ class HttpConnection:
                 response.headers.append((name.decode("latin-1"),
                                          value.strip(b" \t").decode("latin-1")))
             if 100 <= response.status < 200 and response.status != 101:
+                response.interim.append(response.status)
+                if on_interim:
+                    on_interim(response.status)
                 response.status = None
                 continue
             break
-        self._read_body(response, method)
+        try:
+            self._read_body(response, method)
+        except ConnectionClosed as closed:
+            response.truncated = str(closed)
         return response
 
     def _read_body(self, response, method):
@@ -336,6 +359,7 @@ class HttpConnection:
         encodings = ",".join(response.header_values("transfer-encoding")).lower()
         if "chunked" in encodings:
             body = bytearray()
+            response.body = body  # what arrived, should the connection break
             while True:
                 size_line = self._line()
                 size_text = size_line.split(b";", 1)[0].strip()
@@ -348,7 +372,10 @@ class HttpConnection:
                     while self._line():
                         pass  # trailers
                     break
-                body += self._take(size, response)
+                if response.discard:
+                    self._skip(size, response)
+                else:
+                    body += self._take(size, response)
                 if self._line() != b"":
                     raise StepFailure("chunk not followed by CRLF")
             response.body = bytes(body)
@@ -523,8 +550,22 @@ class OutputCollector:
         return "\n".join("%s| %s" % ("out" if n == "stdout" else "err", t) for n, t in lines)
 
 
+def _limit_open_files(count, hard_count=None):
+    """preexec for a server that must start with the common soft limit (1,024) however
+    the runner was started, to show what sbfn does with it; `hard_count` lowers the hard
+    limit too (running out of descriptors)."""
+    def apply():
+        _die_with_runner()
+        if count is not None:
+            _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            if hard_count is not None:
+                hard = min(hard_count, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(count, hard), hard))
+    return apply
+
+
 class Server:
-    def __init__(self, binary, args, cwd, env):
+    def __init__(self, binary, args, cwd, env, open_files=None, open_files_hard=None):
         self.command = [binary, "serve", "--port", "0"] + list(args)
         self.output = OutputCollector()
         self.host = None
@@ -534,7 +575,8 @@ class Server:
         try:
             self.proc = spawn(lambda: subprocess.Popen(
                 self.command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_die_with_runner))
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                preexec_fn=_limit_open_files(open_files, open_files_hard)))
         except OSError as error:
             raise StepFailure("cannot start %s: %s" % (binary, error), fatal=True)
         self.readers = [
@@ -662,6 +704,8 @@ class Case:
         self.server = None
         self.servers = []
         self.connections = {}
+        self.groups = {}           # name -> [socket] opened by an "open" step
+        self.rss_marks = {}        # name -> kB saved by an "rss" step
         self.background = {}
         self.failures = []
         self.work = None
@@ -823,6 +867,11 @@ class Case:
             "connect": self.step_connect,
             "websocket": self.step_websocket,
             "expect_file": self.step_expect_file,
+            "open": self.step_open,
+            "send": self.step_send,
+            "expect_closed": self.step_expect_closed,
+            "close": self.step_close,
+            "rss": self.step_rss,
         }.get(kind)
         if handler is None:
             raise CaseError("unknown step %r" % kind)
@@ -845,7 +894,8 @@ class Case:
             self.stop_server(check=True)
         cwd = self.path_in_case(spec.get("cwd", "."))
         args = [str(a) for a in spec.get("args", [])]
-        self.server = Server(self.binary, args, cwd, self.make_env(spec.get("env")))
+        self.server = Server(self.binary, args, cwd, self.make_env(spec.get("env")),
+                             spec.get("open_files"), spec.get("open_files_hard"))
         self.server.expect_clean_exit = spec.get("expect_clean_exit", True)
         self.servers.append(self.server)
         self.server.wait_for_banner()
@@ -857,6 +907,10 @@ class Case:
         for conn in self.connections.values():
             conn.close()
         self.connections.clear()
+        for group in self.groups.values():
+            for sock in group:
+                sock.close()
+        self.groups.clear()
         was_running = server.running()
         code, killed = server.stop()
         if not check:
@@ -1037,8 +1091,18 @@ class Case:
             expects = expected_list if expected_list is not None else [expect or {}]
             for position, one in enumerate(expects):
                 where = label if len(expects) == 1 else "%s, response %d" % (label, position + 1)
+                on_interim = None
+                if "send_after_continue" in spec:
+                    # Expect: 100-continue: the body goes only once the server asks for it.
+                    def on_interim(status):
+                        if status == 100:
+                            conn.sock.sendall(raw_bytes(spec["send_after_continue"],
+                                                        "request.send_after_continue"))
+                if spec.get("stall_ms") and position == 0:
+                    time.sleep(spec["stall_ms"] / 1000.0)  # a client that stops reading
                 try:
-                    response = conn.read_response("HEAD" if method == "HEAD" else method)
+                    response = conn.read_response("HEAD" if method == "HEAD" else method,
+                                                  on_interim, spec.get("discard_body", False))
                 except socket.timeout:
                     raise StepFailure("%s: no complete response within %dms"
                                       % (where, timeout * 1000),
@@ -1074,13 +1138,27 @@ class Case:
     def check_response(self, where, expect, response):
         known = {"status", "body", "body_base64", "json", "json_subset", "body_contains",
                  "body_not_contains", "body_matches", "headers", "chunks_at_least",
-                 "connection", "responses"}
+                 "connection", "responses", "reason", "interim", "truncated", "body_length"}
         unknown = set(expect) - known
         if unknown:
             raise CaseError("unknown expectation(s) %s" % sorted(unknown))
         problems = []
         if "status" in expect and response.status != expect["status"]:
             problems.append("status: expected %s, got %s" % (expect["status"], response.status))
+        if "reason" in expect and response.reason != expect["reason"]:
+            problems.append("reason phrase: expected %r, got %r" % (expect["reason"], response.reason))
+        if "body_length" in expect:
+            length = response.length if response.discard else len(response.body)
+            if length != expect["body_length"]:
+                problems.append("body length: expected %d bytes, got %d"
+                                % (expect["body_length"], length))
+        if "interim" in expect and response.interim != expect["interim"]:
+            problems.append("interim responses: expected %s, got %s"
+                            % (expect["interim"], response.interim))
+        if expect.get("truncated", False) != (response.truncated is not None):
+            problems.append("body: expected the connection to break before the body was complete"
+                            if expect.get("truncated") else
+                            "body incomplete: %s" % response.truncated)
         if "body" in expect:
             want = text_value(expect["body"], "expect.body").encode("utf-8")
             if response.body != want:
@@ -1220,6 +1298,101 @@ class Case:
         if got != want:
             raise StepFailure("connection to port %d" % server.port, expected=want, got=got)
 
+    # -- raw connections and the server's memory ------------------------------------
+
+    def step_open(self, spec):
+        server = self.require_server()
+        count = int(spec.get("count", 1))
+        data = raw_bytes(spec.get("raw", ""), "open.raw")
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = count + 1024
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE,
+                               (want if hard == resource.RLIM_INFINITY else min(hard, want), hard))
+        group = self.groups.setdefault(spec["name"], [])
+        for index in range(count):
+            try:
+                sock = socket.create_connection((server.host.strip("[]"), server.port), timeout=5)
+                if data:
+                    sock.sendall(data)
+            except OSError as error:
+                raise StepFailure("open: connection %d of %d failed: %s" % (index + 1, count, error))
+            group.append(sock)
+
+    def sockets_named(self, name):
+        if name in self.groups:
+            return self.groups[name]
+        if name in self.connections:
+            return [self.connections[name].sock]
+        raise CaseError("no connection or group named %r" % name)
+
+    def step_send(self, spec):
+        data = raw_bytes(spec["raw"], "send.raw")
+        for sock in self.sockets_named(spec["connection"]):
+            try:
+                sock.sendall(data)
+            except OSError as error:
+                raise StepFailure("send on %s: %s" % (spec["connection"], error))
+
+    def step_expect_closed(self, spec):
+        """Every socket of the group (or the named connection) is closed by the server
+        within the time: EOF or reset; any bytes it sends first are ignored."""
+        name = spec["connection"]
+        pending = set(self.sockets_named(name))
+        poller = select.poll()
+        for sock in pending:
+            poller.register(sock, select.POLLIN)
+        by_fd = {sock.fileno(): sock for sock in pending}
+        deadline = time.monotonic() + spec.get("within_ms", 10000) / 1000.0
+        while pending and time.monotonic() < deadline:
+            for fd, _ in poller.poll(max(1, int((deadline - time.monotonic()) * 1000))):
+                sock = by_fd[fd]
+                try:
+                    sock.setblocking(False)
+                    data = sock.recv(65536)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    data = b""
+                if not data:
+                    pending.discard(sock)
+                    poller.unregister(fd)
+        if pending:
+            raise StepFailure("%d of %d connection(s) of %s still open after %d ms"
+                              % (len(pending), len(by_fd), name, spec.get("within_ms", 10000)),
+                              expected="closed by the server", got="open")
+
+    def step_close(self, name):
+        for sock in self.groups.pop(name, []):
+            sock.close()
+        if name in self.connections:
+            self.connections.pop(name).close()
+
+    def server_memory_kb(self, field):
+        server = self.require_server()
+        with open("/proc/%d/status" % server.proc.pid) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        raise StepFailure("no %s in /proc/%d/status" % (field, server.proc.pid))
+
+    def step_rss(self, spec):
+        """{"save": name} notes the server's resident memory; {"above": name, "at_most_mb": N}
+        checks it (or "field": "VmHWM", its peak) grew by at most N MB since."""
+        field = spec.get("field", "VmRSS")
+        now = self.server_memory_kb(field)
+        if "save" in spec:
+            self.rss_marks[spec["save"]] = now
+            self.log("%s: %d kB" % (field, now))
+            return
+        base = self.rss_marks[spec["above"]]
+        growth_mb = (now - base) / 1024.0
+        self.log("%s: %d kB (%+.1f MB)" % (field, now, growth_mb))
+        if growth_mb > spec["at_most_mb"]:
+            raise StepFailure("server memory grew too much", expected="%s at most %s MB above %s"
+                              % (field, spec["at_most_mb"], spec["above"]),
+                              got="%.1f MB above (%d kB now, %d kB then)" % (growth_mb, now, base))
+
     # -- WebSocket ------------------------------------------------------------------
 
     def step_websocket(self, spec):
@@ -1288,6 +1461,8 @@ class Case:
                     client.send_frame(0x1 if i == 0 else 0x0, part, fin=i == len(parts) - 1)
             if "ping" in item:
                 client.send_frame(0x9, text_value(item["ping"]).encode("utf-8"))
+            if "pause_ms" in item:
+                time.sleep(item["pause_ms"] / 1000.0)  # a client that stops reading
             wants = [(k, item[k]) for k in ("expect_text", "expect_binary_base64", "expect_pong",
                                             "expect_close_code") if k in item]
             for key_name, value in wants:
@@ -1299,6 +1474,8 @@ class Case:
                 elif key_name == "expect_pong":
                     want = ("pong", text_value(value).encode("utf-8"))
                 else:
+                    while item.get("skip_data") and kind in ("text", "binary"):
+                        kind, payload = client.read_message()
                     code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None
                     if kind != "close" or code != value:
                         raise StepFailure("%s: expected a close frame" % where,

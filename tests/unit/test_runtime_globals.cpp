@@ -2,8 +2,12 @@
 // errors ("Name: message"). Each snippet runs in a fresh worker.
 #include "support/worker_fixture.hpp"
 
-#include <doctest/doctest.h>
+#include "runtime/runtime.hpp"
 
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
 #include <string>
 
 namespace {
@@ -630,3 +634,18 @@ TEST_CASE("runtime::V8 10.2 gaps are polyfilled or restored in every worker") {
       "string", R"JS(false,true,true,true,symbol,symbol)JS");
 }
 TEST_SUITE_END();
+
+TEST_CASE("runtime::Deno.version and navigator.userAgent report the versions built in") {
+  // The V8 version is the library's own; TypeScript's is the pinned npm package's.
+  auto typescript = test_support::eval(R"JS(Deno.version.typescript)JS");
+  CHECK(
+      typescript.value ==
+      nlohmann::json::parse(std::ifstream(SBFN_SOURCE_DIR "/node_modules/typescript/package.json"))
+          .at("version")
+          .get<std::string>());
+  expect_eval("Deno.version.v8", "string", runtime::v8_version());
+  expect_eval(
+      "navigator.userAgent === `Deno/${Deno.version.deno}` && "
+      "/^\\d+\\.\\d+\\.\\d+$/.test(Deno.version.deno)",
+      "boolean", "true");
+}

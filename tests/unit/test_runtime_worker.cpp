@@ -103,3 +103,19 @@ TEST_CASE("runtime::WebSocket keeps its internals private and refuses client use
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("runtime::Worker::eval settles when the worker ends before the promise does") {
+  runtime::WorkerOptions options;
+  options.require_handler = false;
+  runtime::Worker worker(options);
+  auto pending = worker.eval("new Promise(() => {})");
+  auto settled = worker.eval("Promise.resolve(41 + 1)");
+  REQUIRE(settled.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(settled.get().value == "42");
+  CHECK(pending.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+  worker.terminate(runtime::Failure::worker_error);
+  REQUIRE(pending.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  auto result = pending.get();
+  CHECK(result.type == "throws");
+  CHECK(result.value == "Error: the worker ended before the promise settled");
+}

@@ -29,6 +29,9 @@ struct ServeArgs {
   std::size_t request_idle_timeout_ms = 150'000;
   std::size_t oneshot_max_workers = 32;
   std::size_t request_wait_timeout_ms = 10'000;
+  std::size_t max_connections = 0;
+  std::size_t request_read_timeout_ms = 30'000;
+  std::size_t keep_alive_timeout_ms = 15'000;
   bool no_watch = false;
   unsigned io_threads = 0;
   server::EnvSources env;
@@ -71,6 +74,12 @@ int run(const ServeArgs& args) {
       options.jwt_secret = host_variable(name);
     }
   }
+  if (options.env.publishable_key.empty()) {
+    options.env.publishable_key = host_variable("SUPABASE_PUBLISHABLE_KEY");
+  }
+  if (options.env.secret_key.empty()) {
+    options.env.secret_key = host_variable("SUPABASE_SECRET_KEY");
+  }
   if (!args.jwks_file.empty()) {
     options.jwks_json = util::read_file(args.jwks_file);
   } else if (auto jwks = host_variable("SUPABASE_JWKS"); !jwks.empty()) {
@@ -89,6 +98,9 @@ int run(const ServeArgs& args) {
   options.request_idle_timeout_ms = args.request_idle_timeout_ms;
   options.oneshot_max_workers = args.oneshot_max_workers;
   options.request_wait_timeout_ms = args.request_wait_timeout_ms;
+  options.max_connections = args.max_connections;
+  options.request_read_timeout_ms = args.request_read_timeout_ms;
+  options.keep_alive_timeout_ms = args.keep_alive_timeout_ms;
   options.watch = !args.no_watch;
   options.io_threads = args.io_threads;
   return server::serve(options);
@@ -155,6 +167,19 @@ Command serve_command() {
                        "oneshot: ms a request waits for a free worker (then 503)")
             ->check(CLI::Range(1, 3'600'000))
             ->capture_default_str();
+        app.add_option("--max-connections", args->max_connections,
+                       "Open client connections at most; more are answered 503 and closed "
+                       "(default: three quarters of the open-file limit)")
+            ->check(CLI::Range(1, 10'000'000));
+        app.add_option("--request-read-timeout", args->request_read_timeout_ms,
+                       "ms a client may take to send a request head once it started, and "
+                       "each piece of a body (then the connection is closed)")
+            ->check(CLI::Range(10, 86'400'000))
+            ->capture_default_str();
+        app.add_option("--keep-alive-timeout", args->keep_alive_timeout_ms,
+                       "ms an idle connection is kept open waiting for its next request")
+            ->check(CLI::Range(10, 86'400'000))
+            ->capture_default_str();
         app.add_option("--max-body-size", args->max_body_mb,
                        "Largest request body accepted, in MB (larger ones get 413)")
             ->check(CLI::Range(1, 1024))
@@ -165,6 +190,12 @@ Command serve_command() {
                        "SUPABASE_ANON_KEY (default: the local demo anon key)");
         app.add_option("--service-role-key", args->env.service_role_key,
                        "SUPABASE_SERVICE_ROLE_KEY (default: the local demo key)");
+        app.add_option("--publishable-key", args->env.publishable_key,
+                       "SUPABASE_PUBLISHABLE_KEY; an apikey header holding it passes as the anon "
+                       "key (default: $SUPABASE_PUBLISHABLE_KEY, else the local stack's key)");
+        app.add_option("--secret-key", args->env.secret_key,
+                       "SUPABASE_SECRET_KEY; an apikey header holding it passes as the "
+                       "service_role key (default: $SUPABASE_SECRET_KEY, else the local key)");
         app.add_option("--db-url", args->env.db_url, "SUPABASE_DB_URL given to functions")
             ->capture_default_str();
         app.add_flag("--no-watch", args->no_watch, "Turn hot reload off");

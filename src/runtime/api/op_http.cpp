@@ -42,36 +42,58 @@ HttpHeaders headers_from(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return headers;
 }
 
-// respond(id, status, headers, body): the whole response at once.
+// A Response's statusText, when it set one.
+std::string reason_of(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  return value->IsString() ? to_utf8(isolate, value) : std::string();
+}
+
+// respond(id, status, headers, body, statusText): the whole response at once.
 void respond(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   auto& worker = WorkerImpl::from(isolate);
   auto id = request_id(info);
   if (auto sink = worker.sink(id)) {
     int status = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(200);
-    sink->start(status, headers_from(isolate, info[2]), body_bytes(isolate, info[3]), false);
+    sink->start(status, reason_of(isolate, info[4]), headers_from(isolate, info[2]),
+                body_bytes(isolate, info[3]), false);
     worker.finish_request(id);
   }
 }
 
-// respond_start(id, status, headers): the head of a streamed response.
+// respond_start(id, status, headers, statusText): the head of a streamed response.
 void respond_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   if (auto sink = WorkerImpl::from(isolate).sink(request_id(info))) {
     int status = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(200);
-    sink->start(status, headers_from(isolate, info[2]), {}, true);
+    sink->start(status, reason_of(isolate, info[3]), headers_from(isolate, info[2]), {}, true);
   }
 }
 
-// respond_chunk(id, chunk) -> false once the client has gone (the stream should stop).
+// respond_chunk(id, chunk) -> false once the client has gone (the stream should stop),
+// true to go on, or, when the client is behind, a Promise of one of those that settles
+// once it has caught up: the stream is read no faster than the client reads.
 void respond_chunk(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  bool open = false;
-  if (auto sink = WorkerImpl::from(isolate).sink(request_id(info))) {
-    auto chunk = body_bytes(isolate, info[1]);
-    open = chunk.empty() || sink->write(std::move(chunk));
+  auto& worker = WorkerImpl::from(isolate);
+  auto sink = worker.sink(request_id(info));
+  if (!sink) {
+    info.GetReturnValue().Set(false);
+    return;
   }
-  info.GetReturnValue().Set(open);
+  auto chunk = body_bytes(isolate, info[1]);
+  if (chunk.empty()) {
+    info.GetReturnValue().Set(true);
+    return;
+  }
+  if (!sink->write(std::move(chunk))) {
+    info.GetReturnValue().Set(false);
+    return;
+  }
+  if (sink->saturated()) {
+    info.GetReturnValue().Set(worker.when_drained(sink));
+    return;
+  }
+  info.GetReturnValue().Set(true);
 }
 
 void respond_end(const v8::FunctionCallbackInfo<v8::Value>& info) {

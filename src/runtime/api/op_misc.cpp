@@ -19,6 +19,11 @@ void now(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(WorkerImpl::from(info.GetIsolate()).now_ms());
 }
 
+// Called once, while the snapshot is built: the V8 that builds it is the one that runs it.
+void v8_version(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetReturnValue().Set(v8_str(info.GetIsolate(), v8::V8::GetVersion()));
+}
+
 void time_origin(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(WorkerImpl::from(info.GetIsolate()).time_origin_ms());
 }
@@ -64,6 +69,7 @@ std::vector<Op> misc_ops() {
   return {{"print", print},
           {"now", now},
           {"time_origin", time_origin},
+          {"v8_version", v8_version},
           {"random_fill", random_fill},
           {"random_uuid", random_uuid},
           {"set_background_tasks", set_background_tasks}};

@@ -31,10 +31,6 @@ void install_ops(v8::Local<v8::Context> context) {
   std::ignore = context->Global()->Set(context, v8_str(isolate, "__ops"), ops);
 }
 
-}  // namespace runtime::api
-
-namespace runtime {
-
 const intptr_t* external_references() {
   static const std::vector<intptr_t> refs = [] {
     std::vector<intptr_t> out;
@@ -47,4 +43,4 @@ const intptr_t* external_references() {
   return refs.data();
 }
 
-}  // namespace runtime
+}  // namespace runtime::api

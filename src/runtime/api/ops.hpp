@@ -29,4 +29,8 @@ const std::vector<Op>& all_ops();
 // Defines `globalThis.__ops` in `context` (snapshot build only).
 void install_ops(v8::Local<v8::Context> context);
 
+// Every op's callback, null-terminated: V8 needs the same table when it creates the worker
+// snapshot and when it deserialises it.
+const intptr_t* external_references();
+
 }  // namespace runtime::api

@@ -1,4 +1,5 @@
 // The `Deno` namespace as Supabase's edge runtime offers it to user functions.
+import { versions } from "sbfn:versions";
 import { ops } from "./web/ops.js";
 import { errors, fromOpError } from "./deno_errors.js";
 import { serve } from "./serve.js";
@@ -69,7 +70,7 @@ export function makeDeno(inspect, v8Version) {
     readFile: async (path) => readFileSync(path),
     readTextFileSync: (path) => new TextDecoder().decode(readFileSync(path)),
     readTextFile: async (path) => new TextDecoder().decode(readFileSync(path)),
-    version: { deno: "2.1.4", v8: v8Version, typescript: "5.9.3" },
+    version: { deno: versions.deno, v8: v8Version, typescript: versions.typescript },
     build: { target: "x86_64-unknown-linux-gnu", arch: "x86_64", os: "linux", vendor: "unknown", env: "gnu" },
     noColor: true,
   };

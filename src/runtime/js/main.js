@@ -11,6 +11,7 @@ import * as testing from "./testing.js";
 import { CloseEvent, MessageEvent, WebSocket, socketEvent } from "./websocket.js";
 
 const global = globalThis;
+const ops = global.__ops;
 delete global.__ops;
 
 function define(name, value) {
@@ -25,7 +26,7 @@ define("EdgeRuntime", EdgeRuntime);
 define("WebSocket", WebSocket);
 define("MessageEvent", MessageEvent);
 define("CloseEvent", CloseEvent);
-define("Deno", makeDeno(inspect, ""));
+define("Deno", makeDeno(inspect, ops.v8_version()));
 
 let requireHandler = true;
 

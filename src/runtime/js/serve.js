@@ -112,23 +112,26 @@ function send(id, response) {
     fail(id, error);
     return;
   }
-  const { status, headers, body } = parts;
+  const { status, statusText, headers, body } = parts;
   if (body === null || typeof body === "string" || body instanceof Uint8Array) {
-    ops.respond(id, status, headers, body);
+    ops.respond(id, status, headers, body, statusText);
     completed(id);
   } else {
-    stream(id, status, headers, body);
+    stream(id, status, statusText, headers, body);
   }
 }
 
-async function stream(id, status, headers, body) {
-  ops.respond_start(id, status, headers);
+async function stream(id, status, statusText, headers, body) {
+  ops.respond_start(id, status, headers, statusText);
   const reader = body.getReader();
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      if (!ops.respond_chunk(id, value)) {
+      // true, false, or (the client is behind) a promise of one: back-pressure.
+      let open = ops.respond_chunk(id, value);
+      if (open !== true && open !== false) open = await open;
+      if (!open) {
         // The client went away: cancel the body, so its producer (an SSE interval,
         // say) stops, as in Deno.
         await reader.cancel(new DOMException("the client closed the connection", "AbortError"));

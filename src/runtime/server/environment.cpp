@@ -1,5 +1,6 @@
 #include "runtime/server/environment.hpp"
 
+#include "runtime/server/api_keys.hpp"
 #include "runtime/server/jwt.hpp"
 #include "util/dotenv.hpp"
 #include "util/error.hpp"
@@ -58,6 +59,16 @@ EnvList shared_environment(const EnvSources& sources,
   set(env, "SUPABASE_SERVICE_ROLE_KEY",
       sources.service_role_key.empty() ? demo_service_role_key() : sources.service_role_key);
   set(env, "SUPABASE_DB_URL", sources.db_url);
+  auto publishable =
+      sources.publishable_key.empty() ? default_publishable_key() : sources.publishable_key;
+  auto secret = sources.secret_key.empty() ? default_secret_key() : sources.secret_key;
+  set(env, "SUPABASE_PUBLISHABLE_KEY", publishable);
+  set(env, "SUPABASE_SECRET_KEY", secret);
+  set(env, "SUPABASE_PUBLISHABLE_KEYS", default_key_map(publishable));
+  set(env, "SUPABASE_SECRET_KEYS", default_key_map(secret));
+  if (!sources.jwks.empty()) {
+    set(env, "SUPABASE_JWKS", sources.jwks);
+  }
   return env;
 }
 

@@ -19,10 +19,15 @@ struct EnvSources {
   std::string supabase_url = "http://127.0.0.1:54321";
   std::string anon_key;          // empty: the local demo anon key
   std::string service_role_key;  // empty: the local demo service_role key
+  std::string publishable_key;   // empty: the local stack's sb_publishable_ key
+  std::string secret_key;        // empty: the local stack's sb_secret_ key
+  std::string jwks;              // SUPABASE_JWKS; empty: not set
   std::string db_url = "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
 };
 
-// The variables every function gets: the shared env files, then the SUPABASE_* ones.
+// The variables every function gets: the shared env files, then the SUPABASE_* ones
+// (URL, DB URL, the legacy anon/service_role JWTs, the new publishable/secret keys, alone and
+// as `{"default": …}` maps, and SUPABASE_JWKS).
 // User names that start with SUPABASE_ are dropped, each reported through `warn`
 // ("Env name cannot start with SUPABASE_, skipping: NAME"). Throws util::Error for an
 // env file that is missing (when named explicitly) or malformed (file and line).

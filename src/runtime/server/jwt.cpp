@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <limits>
 
 namespace server {
@@ -293,7 +295,11 @@ JwtCheck JwtVerifier::verify_uncached(std::string_view token, std::int64_t now_u
       return check;
     }
   } else {
-    return fail("unsupported alg " + alg);
+    // The reason goes to the log: name the alg only when it is a short, plain word.
+    const bool plain = alg.size() <= 16 && std::all_of(alg.begin(), alg.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) != 0;
+                       });
+    return fail(plain ? "unsupported alg " + alg : std::string("unsupported alg"));
   }
 
   const auto payload = decode_json_object(payload_segment);
@@ -343,7 +349,8 @@ AuthOutcome JwtVerifier::check_authorization(std::optional<std::string_view> aut
                                              std::int64_t now_unix) const {
   // The CLI tests `!authHeader`, so an empty header counts as missing.
   if (!authorization_header || authorization_header->empty()) {
-    return AuthOutcome{k_unauthorized, std::string(k_missing_header_body)};
+    return AuthOutcome{k_unauthorized, std::string(k_missing_header_body),
+                       "missing Authorization header"};
   }
   const std::string_view header = *authorization_header;
   const std::size_t space = header.find(' ');
@@ -352,10 +359,12 @@ AuthOutcome JwtVerifier::check_authorization(std::optional<std::string_view> aut
       space == std::string_view::npos ? std::string_view() : header.substr(space + 1);
   if (!iequals(scheme, "bearer") || token.empty() ||
       token.find_first_of(" \t") != std::string_view::npos) {
-    return AuthOutcome{k_unauthorized, std::string(k_not_bearer_body)};
+    return AuthOutcome{k_unauthorized, std::string(k_not_bearer_body),
+                       "Authorization is not 'Bearer <token>'"};
   }
-  if (!verify(token, now_unix).ok) {
-    return AuthOutcome{k_unauthorized, std::string(k_invalid_jwt_body)};
+  if (auto check = verify(token, now_unix); !check.ok) {
+    return AuthOutcome{k_unauthorized, std::string(k_invalid_jwt_body),
+                       "invalid JWT: " + check.reason};
   }
   return AuthOutcome{};
 }

@@ -24,6 +24,7 @@ struct JwtCheck {
 struct AuthOutcome {
   int status = 0;
   std::string body;
+  std::string reason;  // why it was refused, for the server log (never holds the token)
 };
 
 // The local-development JWT secret of the Supabase CLI, so the documented demo keys verify.

@@ -11,6 +11,12 @@
 namespace server {
 namespace {
 
+// A request path or a console line may hold invalid UTF-8 (a client's raw bytes): it is
+// replaced, since nlohmann's default is to throw, which on a server thread ends the process.
+std::string json_line(const nlohmann::json& fields) {
+  return fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 bool wants_color(int fd) {
   const char* no_color = std::getenv("NO_COLOR");
   return ::isatty(fd) && !(no_color && *no_color);
@@ -41,6 +47,8 @@ std::string log_timestamp() {
 
 // The longest a buffered log line waits before it is written.
 constexpr auto k_flush_interval = std::chrono::milliseconds(20);
+// The most log text held back between flushes.
+constexpr std::size_t k_batch_limit = 256 * 1024;
 
 Logger::Logger(Format format)
     : m_format(format),
@@ -80,11 +88,10 @@ void Logger::flush_locked() {
 
 void Logger::function_output(std::string_view slug, int fd, std::string_view line) {
   if (m_format == Format::json) {
-    write(fd, nlohmann::json{{"time", log_timestamp()},
-                             {"level", fd == 2 ? "error" : "info"},
-                             {"function", slug},
-                             {"message", line}}
-                  .dump());
+    write(fd, json_line({{"time", log_timestamp()},
+                         {"level", fd == 2 ? "error" : "info"},
+                         {"function", slug},
+                         {"message", line}}));
     return;
   }
   bool color = fd == 2 ? m_color_err : m_color_out;
@@ -94,15 +101,14 @@ void Logger::function_output(std::string_view slug, int fd, std::string_view lin
 void Logger::request(std::string_view slug, std::string_view method, std::string_view path,
                      int status, double milliseconds) {
   if (m_format == Format::json) {
-    write(1, nlohmann::json{{"time", log_timestamp()},
-                            {"level", "info"},
-                            {"function", slug},
-                            {"method", method},
-                            {"path", path},
-                            {"status", status},
-                            {"ms",
-                             static_cast<double>(static_cast<long long>(milliseconds * 100)) / 100}}
-                 .dump());
+    write(1, json_line(
+                 {{"time", log_timestamp()},
+                  {"level", "info"},
+                  {"function", slug},
+                  {"method", method},
+                  {"path", path},
+                  {"status", status},
+                  {"ms", static_cast<double>(static_cast<long long>(milliseconds * 100)) / 100}}));
     return;
   }
   char ms[32];
@@ -116,8 +122,7 @@ void Logger::request(std::string_view slug, std::string_view method, std::string
 void Logger::event(std::string_view level, std::string_view message) {
   int fd = level == "error" || level == "warn" ? 2 : 1;
   if (m_format == Format::json) {
-    write(fd,
-          nlohmann::json{{"time", log_timestamp()}, {"level", level}, {"message", message}}.dump());
+    write(fd, json_line({{"time", log_timestamp()}, {"level", level}, {"message", message}}));
     return;
   }
   bool color = fd == 2 ? m_color_err : m_color_out;
@@ -132,6 +137,11 @@ void Logger::write(int fd, const std::string& line) {
   if (fd == 1 && m_batch_out && !m_stopping) {
     m_pending_out += line;
     m_pending_out += '\n';
+    // A function logging faster than stdout drains (a busy waitUntil task, a slow
+    // reader of the pipe) waits here rather than growing the batch without end.
+    if (m_pending_out.size() > k_batch_limit) {
+      flush_locked();
+    }
     return;
   }
   flush_locked();  // keeps stdout before stderr when both go to one file

@@ -13,7 +13,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <thread>
 
 namespace server {
@@ -23,6 +28,44 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 constexpr auto k_drain_limit = std::chrono::seconds(10);
+constexpr auto k_accept_pause = std::chrono::milliseconds(100);
+constexpr std::string_view k_busy =
+    "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain;charset=UTF-8\r\n"
+    "content-length: 19\r\nconnection: close\r\n\r\nService Unavailable";
+
+// Every connection is a descriptor, and the usual soft limit (1,024) is far below what
+// the hard limit allows one server. Returns the limit now in force.
+std::size_t raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return 1024;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    // An unlimited hard limit still stops at the kernel's nr_open (1,048,576 by default).
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+      limit = raised;
+    }
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? std::size_t{1} << 20 : limit.rlim_cur;
+}
+
+// Leaves a quarter of the descriptors (at least 256) to what is not a client
+// connection: workers' loops and their own sockets (fetch, Deno.connect), files, inotify.
+std::size_t default_max_connections(std::size_t open_files) {
+  auto reserve = std::max<std::size_t>(open_files / 4, 256);
+  return open_files > 2 * reserve ? open_files - reserve : open_files / 2;
+}
+
+// Best effort: a client turned away learns why, if its socket takes the bytes at once.
+// Its request, if already here, is read first: closing over unread bytes would reset
+// the connection and could lose the answer.
+void send_busy(int fd) {
+  char discard[4096];
+  std::ignore = ::recv(fd, discard, sizeof discard, MSG_DONTWAIT);
+  std::ignore = ::send(fd, k_busy.data(), k_busy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
 
 // `strict`: a name given on the command line must exist (at start-up; later, while
 // serving, its folder may come and go like any other).
@@ -63,7 +106,10 @@ bool is_shared_env_file(const std::filesystem::path& path, const ServeOptions& o
 class Listener {
  public:
   Listener(asio::io_context& io, tcp::endpoint endpoint, ServerState& state)
-      : m_io(io), m_acceptor(asio::make_strand(io)), m_state(state) {
+      : m_io(io),
+        m_acceptor(asio::make_strand(io)),
+        m_retry(m_acceptor.get_executor()),
+        m_state(state) {
     boost::system::error_code error;
     m_acceptor.open(endpoint.protocol(), error);
     if (!error) {
@@ -83,15 +129,27 @@ class Listener {
 
   std::uint16_t port() const { return m_acceptor.local_endpoint().port(); }
 
+  ~Listener() {
+    if (m_reserve >= 0) {
+      ::close(m_reserve);
+    }
+  }
+
   void accept() {
     m_acceptor.async_accept(
         asio::make_strand(m_io), [this](boost::system::error_code error, tcp::socket socket) {
           if (error == asio::error::operation_aborted || !m_acceptor.is_open()) {
             return;
           }
-          if (!error) {
+          if (error) {
+            on_accept_error(error);
+            return;
+          }
+          if (m_state.connections.load(std::memory_order_relaxed) >= m_state.max_connections) {
+            turn_away(socket.native_handle());
+          } else {
             socket.set_option(tcp::no_delay(true), error);
-            start_session(std::move(socket), m_state);
+            start_session(std::move(socket), m_state, ConnectionSlot(m_state.connections));
           }
           accept();
         });
@@ -105,26 +163,71 @@ class Listener {
   }
 
  private:
+  // Out of descriptors (or kernel memory) the pending connection stays in the backlog,
+  // and accepting again at once would spin. The descriptor held in reserve lets us take
+  // it and turn it away; then accepting pauses briefly.
+  void on_accept_error(const boost::system::error_code& error) {
+    auto code = error.value();
+    if (code != EMFILE && code != ENFILE && code != ENOBUFS && code != ENOMEM) {
+      accept();
+      return;
+    }
+    if (m_reserve >= 0) {
+      ::close(m_reserve);
+      // Everyone waiting now would meet the same shortage: tell them at once.
+      for (int shed = 0; shed < 256; ++shed) {
+        int fd = ::accept4(m_acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) {
+          break;
+        }
+        turn_away(fd);
+        ::close(fd);
+      }
+      m_reserve = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    m_retry.expires_after(k_accept_pause);
+    m_retry.async_wait([this](boost::system::error_code wait_error) {
+      if (!wait_error && m_acceptor.is_open()) {
+        accept();
+      }
+    });
+  }
+
+  void turn_away(int fd) {
+    send_busy(fd);
+    auto now = std::chrono::steady_clock::now();
+    if (now - m_last_warning > std::chrono::seconds(10)) {
+      m_last_warning = now;
+      m_state.log.event("warn", "too many connections (" + std::to_string(m_state.max_connections) +
+                                    "): turning new ones away with 503 (see --max-connections)");
+    }
+  }
+
   asio::io_context& m_io;
   tcp::acceptor m_acceptor;
+  asio::steady_timer m_retry;
   ServerState& m_state;
+  int m_reserve = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  std::chrono::steady_clock::time_point m_last_warning;
 };
 
 }  // namespace
 
 int serve(const ServeOptions& options) {
+  auto open_files = raise_open_file_limit();
   Logger log(options.json_logs ? Logger::Format::json : Logger::Format::text);
   auto specs = select_functions(options, true);
   auto warn = [&log](const std::string& message) { log.event("warn", message); };
   EnvSources env_sources = options.env;
   env_sources.functions_dir = options.functions_dir;
+  const auto jwt_secret = options.jwt_secret.empty() ? default_jwt_secret() : options.jwt_secret;
+  env_sources.jwks = options.jwks_json.value_or(secret_jwks(jwt_secret));
   auto shared_env = shared_environment(env_sources, warn);  // fails early on a bad env file
   std::mutex env_mutex;
 
   std::unique_ptr<JwtVerifier> jwt;
   if (options.verify_jwt) {
-    jwt = std::make_unique<JwtVerifier>(
-        options.jwt_secret.empty() ? default_jwt_secret() : options.jwt_secret, options.jwks_json);
+    jwt = std::make_unique<JwtVerifier>(jwt_secret, options.jwks_json);
   }
 
   std::unique_ptr<FileWatcher> watcher;
@@ -164,9 +267,30 @@ int serve(const ServeOptions& options) {
   for (const auto& spec : functions.specs()) {
     // Warn about SUPABASE_ names in the function's own .env once, at start-up.
     function_environment(shared_env, env_sources, spec.folder, warn);
+    // Parsed, but not used by the runtime yet: say so rather than ignore them silently.
+    const auto& slug = spec.config.slug;
+    if (spec.config.import_map) {
+      warn("[functions." + slug + "] import_map is not supported yet; " +
+           spec.config.import_map->string() + " is ignored");
+    }
+    if (!spec.config.static_files.empty()) {
+      warn("[functions." + slug +
+           "] static_files is not supported yet; the function reads only files in its own "
+           "folder");
+    }
   }
   ServerState state(functions, log, jwt.get(), options.max_body_bytes,
                     options.request_idle_timeout_ms);
+  state.api_keys = ApiKeys{
+      env_sources.publishable_key.empty() ? default_publishable_key() : env_sources.publishable_key,
+      env_sources.secret_key.empty() ? default_secret_key() : env_sources.secret_key,
+      env_sources.anon_key.empty() ? demo_anon_key() : env_sources.anon_key,
+      env_sources.service_role_key.empty() ? demo_service_role_key()
+                                           : env_sources.service_role_key};
+  state.max_connections =
+      options.max_connections > 0 ? options.max_connections : default_max_connections(open_files);
+  state.request_read_timeout_ms = options.request_read_timeout_ms;
+  state.keep_alive_timeout_ms = options.keep_alive_timeout_ms;
 
   // Function folders added or removed while serving (and config.toml edits): every batch
   // of changes scans again, which costs a directory listing.

@@ -1,5 +1,8 @@
 #include "runtime/server/session.hpp"
 
+#include "runtime/server/api_keys.hpp"
+#include "runtime/server/connection_slot.hpp"
+#include "runtime/server/http_rules.hpp"
 #include "runtime/server/jwt.hpp"
 #include "runtime/server/responses.hpp"
 #include "runtime/server/router.hpp"
@@ -10,12 +13,15 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <deque>
+#include <mutex>
 #include <optional>
 
 namespace server {
@@ -27,9 +33,13 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 
 constexpr std::size_t k_header_limit = 16 * 1024;
-constexpr auto k_read_timeout = std::chrono::seconds(75);
 // Bodies up to this size (with a Content-Length) are read whole before dispatch.
 constexpr std::size_t k_whole_body_limit = 1 << 20;
+// A body the function left unread is read and dropped up to this size so that the
+// connection can carry the next request; past it, closing is cheaper.
+constexpr std::size_t k_drain_limit = 1 << 20;
+constexpr auto k_linger_time = std::chrono::seconds(2);
+constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 bool has_crlf(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos;
@@ -62,8 +72,12 @@ std::string http_date() {
 // connection's strand; the worker reaches it through WsChannel.
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(beast::tcp_stream stream, std::shared_ptr<runtime::WebSocketPeer> peer)
-      : m_ws(std::move(stream)), m_peer(std::move(peer)) {}
+  WsSession(beast::tcp_stream stream, std::shared_ptr<runtime::WebSocketPeer> peer,
+            ConnectionSlot slot, std::shared_ptr<std::atomic<std::size_t>> queued)
+      : m_ws(std::move(stream)),
+        m_peer(std::move(peer)),
+        m_slot(std::move(slot)),
+        m_queued(std::move(queued)) {}
 
   void start(const http::request<http::string_body>& request, const std::string& protocol) {
     m_ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -84,6 +98,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void send(std::string data, bool binary) {
     if (m_closing) {
+      *m_queued -= data.size();
       return;
     }
     m_out.emplace_back(std::move(data), binary);
@@ -137,8 +152,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     m_ws.text(!m_out.front().second);
     m_ws.async_write(asio::buffer(m_out.front().first),
                      [self = shared_from_this()](beast::error_code error, std::size_t) {
+                       *self->m_queued -= self->m_out.front().first.size();
                        self->m_out.pop_front();
                        if (error) {
+                         for (const auto& [data, binary] : self->m_out) {
+                           *self->m_queued -= data.size();
+                         }
                          self->m_out.clear();
                          self->m_writing = false;
                          return;
@@ -164,19 +183,28 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool m_close_sent = false;
   bool m_closed = false;
   websocket::close_reason m_close_reason;
+  ConnectionSlot m_slot;
+  std::shared_ptr<std::atomic<std::size_t>> m_queued;  // bytes sent but not yet written
 };
 
 class Session;
 
 // Carries a function's response from the worker's thread onto the connection's strand.
+// Counts what a streamed body has queued for the client (its backlog), so that the
+// function's stream is read only as fast as the client takes the bytes.
 class SessionSink : public runtime::ResponseSink {
  public:
   SessionSink(std::shared_ptr<Session> session, std::uint64_t request)
       : m_session(std::move(session)), m_request(request) {}
   ~SessionSink() override;
-  void start(int status, runtime::HttpHeaders headers, std::string body, bool streaming) override;
+  void start(int status, std::string reason, runtime::HttpHeaders headers, std::string body,
+             bool streaming) override;
   bool write(std::string chunk) override;
-  void client_gone() { m_gone = true; }
+  bool saturated() const override { return m_backlog > runtime::k_response_backlog_limit; }
+  void when_drained(std::function<void(bool open)> ready) override;
+  // `bytes` of the body reached the socket (or were dropped).
+  void drained(std::size_t bytes);
+  void client_gone();
   void end() override;
   void fail(runtime::Failure failure) override;
   std::shared_ptr<runtime::WebSocketConnection> upgrade(
@@ -188,27 +216,33 @@ class SessionSink : public runtime::ResponseSink {
   std::atomic<bool> m_started{false};
   std::atomic<bool> m_gone{false};  // the client went away while the body streamed
   std::atomic<bool> m_finished{false};
+  std::atomic<std::size_t> m_backlog{0};
+  std::mutex m_waiter_mutex;
+  std::function<void(bool)> m_waiter;  // the producer waiting for the backlog to drain
 };
 
 // A streamed request body as the worker sees it: each pull hops onto the strand.
 class BodySource : public runtime::RequestBodySource {
  public:
-  explicit BodySource(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+  BodySource(std::shared_ptr<Session> session, std::uint64_t body)
+      : m_session(std::move(session)), m_body(body) {}
   void pull(Deliver deliver) override;
 
  private:
   std::shared_ptr<Session> m_session;
+  std::uint64_t m_body;  // which of the session's streamed bodies this is
 };
 
 class Session : public std::enable_shared_from_this<Session>, public runtime::HostedConnection {
  public:
   // `home`: the worker loop the connection was moved to (null on the server's threads).
-  Session(asio::ip::tcp::socket socket, ServerState& state,
+  Session(asio::ip::tcp::socket socket, ServerState& state, ConnectionSlot slot,
           std::shared_ptr<asio::io_context> home = nullptr)
       : m_stream(std::move(socket)),
         m_state(state),
         m_idle(m_stream.get_executor()),
-        m_home(std::move(home)) {}
+        m_home(std::move(home)),
+        m_slot(std::move(slot)) {}
 
   // The worker this connection lives on is ending. A connection waiting for its next
   // request goes back to the server's threads at once; one with a request open goes
@@ -235,8 +269,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       close();
       return;
     }
-    auto next =
-        std::make_shared<Session>(asio::ip::tcp::socket(asio::make_strand(*m_state.io)), m_state);
+    auto next = std::make_shared<Session>(asio::ip::tcp::socket(asio::make_strand(*m_state.io)),
+                                          m_state, std::move(m_slot));
     next->m_stream.socket().assign(protocol, fd, error);
     if (error) {
       ::close(fd);
@@ -260,6 +294,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     });
   }
 
+  // Waits for the next request. An idle connection may wait the keep-alive timeout for
+  // its first bytes; from then on the whole head (and later each body read) must come
+  // within the request read timeout, so a client trickling bytes (slowloris) is cut off.
   void read() {
     if (m_state.draining) {
       close();
@@ -273,15 +310,50 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     m_parser.emplace();
     m_parser->header_limit(k_header_limit);
     m_parser->body_limit(m_state.max_body_bytes);
-    m_stream.expires_after(k_read_timeout);
+    if (m_buffer.size() > 0) {  // pipelined: the next request is already here
+      parse_head();
+      return;
+    }
+    m_stream.expires_after(std::chrono::milliseconds(m_state.keep_alive_timeout_ms));
+    m_stream.async_read_some(m_buffer.prepare(beast::read_size(m_buffer, 65536)),
+                             [self = shared_from_this()](beast::error_code error, std::size_t n) {
+                               self->m_buffer.commit(n);
+                               if (error) {
+                                 self->on_header(error);
+                                 return;
+                               }
+                               self->parse_head();
+                             });
+  }
+
+  // Parses the head from what is buffered (usually all of it), reading the rest if not.
+  void parse_head() {
+    beast::error_code error;
+    auto used = m_parser->put(m_buffer.data(), error);
+    m_buffer.consume(used);
+    if (error != http::error::need_more) {
+      on_header(error);
+      return;
+    }
+    m_stream.expires_after(read_timeout());
     http::async_read_header(m_stream, m_buffer, *m_parser,
                             [self = shared_from_this()](beast::error_code error, std::size_t) {
                               self->on_header(error);
                             });
   }
 
+  std::chrono::milliseconds read_timeout() const {
+    return std::chrono::milliseconds(m_state.request_read_timeout_ms);
+  }
+
   // The next piece of a streamed request body, for the function (see BodySource).
-  void pull_body(runtime::RequestBodySource::Deliver deliver) {
+  void pull_body(std::uint64_t body_id, runtime::RequestBodySource::Deliver deliver) {
+    // Once the response is out the rest of the body belongs to the connection (drained
+    // or cut), not to the function.
+    if (body_id != m_body_id || m_body_closed) {
+      deliver("", true, "");
+      return;
+    }
     auto& parser = *m_parser;
     auto& body = parser.get().body();
     if (!body.empty()) {
@@ -298,22 +370,32 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       deliver("", false, m_body_error);
       return;
     }
-    m_stream.expires_after(k_read_timeout);
+    send_continue();
+    m_body_reading = true;
+    m_stream.expires_after(read_timeout());
     http::async_read_some(m_stream, m_buffer, parser,
-                          [self = shared_from_this(), deliver = std::move(deliver)](
+                          [self = shared_from_this(), body_id, deliver = std::move(deliver)](
                               beast::error_code error, std::size_t) mutable {
+                            self->m_body_reading = false;
                             self->m_stream.expires_never();
                             if (error) {
                               self->body_failed(error);
                             }
-                            self->pull_body(std::move(deliver));
+                            if (self->m_drain_pending) {
+                              self->m_drain_pending = false;
+                              deliver("", true, "");
+                              self->drain_body();
+                              return;
+                            }
+                            self->pull_body(body_id, std::move(deliver));
                           });
   }
 
   asio::any_io_executor executor() { return m_stream.get_executor(); }
 
   // The function accepted the upgrade: the connection stops being HTTP.
-  void start_websocket(std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer) {
+  void start_websocket(std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer,
+                       std::shared_ptr<std::atomic<std::size_t>> queued) {
     if (!m_upgrade_request) {
       peer->on_close(1006, "");
       fail_response(runtime::Failure::worker_error, false);
@@ -330,7 +412,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       --m_state.active_requests;
       m_counted = false;
     }
-    m_ws = std::make_shared<WsSession>(std::move(m_stream), std::move(peer));
+    m_ws = std::make_shared<WsSession>(std::move(m_stream), std::move(peer), std::move(m_slot),
+                                       std::move(queued));
     m_ws->start(*m_upgrade_request, protocol);
     m_upgrade_request.reset();
   }
@@ -339,15 +422,17 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   // --- the response, always on the connection's strand ---------------------------
 
-  void start_response(int status, runtime::HttpHeaders headers, std::string body, bool streaming) {
+  void start_response(int status, std::string_view reason, runtime::HttpHeaders headers,
+                      std::string body, bool streaming) {
     m_status = status;
+    m_head_sent = true;
     bool no_body = bodyless(status) || m_head_request;
     std::string out;
     out.reserve(256 + (streaming ? 0 : body.size()));
     out += "HTTP/1.1 ";
     out += std::to_string(status);
     out += ' ';
-    out += http::obsolete_reason(static_cast<http::status>(status));
+    out += reason.empty() || !valid_reason_phrase(reason) ? reason_phrase(status) : reason;
     out += "\r\n";
     bool has_date = false;
     for (const auto& [name, value] : headers) {
@@ -363,14 +448,24 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     if (!has_date) {
       out += "date: " + http_date() + "\r\n";
     }
-    m_chunked = streaming && !no_body;
+    // HTTP/1.0 has no chunked coding: a streamed body ends where the connection does.
+    m_close_delimited = streaming && !no_body && m_http10;
+    m_chunked = streaming && !no_body && !m_http10;
+    // A client still waiting for 100 Continue may or may not send its body now: the
+    // connection cannot be reused safely.
+    if (m_close_delimited ||
+        (m_expect_continue && !m_continue_sent && m_parser && !m_parser->is_done())) {
+      m_keep_alive = false;
+    }
     if (m_chunked) {
       out += "transfer-encoding: chunked\r\n";
-    } else if (!bodyless(status)) {
+    } else if (!bodyless(status) && !m_close_delimited) {
       out += "content-length: " + std::to_string(body.size()) + "\r\n";
     }
     if (!m_keep_alive) {
       out += "connection: close\r\n";
+    } else if (m_http10) {
+      out += "connection: keep-alive\r\n";
     }
     out += "\r\n";
     if (!streaming && !no_body) {
@@ -383,13 +478,28 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   void write_chunk(std::string chunk) {
-    if (!m_chunked || chunk.empty()) {
+    if (chunk.empty() || !(m_chunked || m_close_delimited)) {
+      if (auto sink = m_sink.lock()) {
+        sink->drained(chunk.size());  // dropped (HEAD, 204): not waiting for the client
+      }
       return;
     }
     arm_idle_timer();
+    if (m_close_delimited) {
+      auto credit = chunk.size();
+      m_out.push_back({std::move(chunk), {}, false, credit});
+      if (!m_writing) {
+        write_next();
+      }
+      return;
+    }
     char size[20];
     std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
-    enqueue(size + chunk + "\r\n");
+    auto credit = chunk.size();
+    m_out.push_back({size, std::move(chunk), true, credit});
+    if (!m_writing) {
+      write_next();
+    }
   }
 
   void end_stream() {
@@ -400,10 +510,15 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   // The response failed. Before its head went out, the client gets the failure's
-  // status and body; after, all that is left is to cut the connection.
+  // status and body; after, all that is left is to cut the connection, with a reset so
+  // that no client takes the truncated body for a whole one.
   void fail_response(runtime::Failure failure, bool head_sent) {
+    if (auto sink = m_sink.lock()) {
+      sink->client_gone();  // a producer waiting for the client to drain stops
+    }
     if (head_sent) {
       m_keep_alive = false;
+      m_abort = true;
       m_status = m_status ? m_status : 500;
       finish_response();
       return;
@@ -431,6 +546,18 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     auto& parser = *m_parser;
+    if (int refusal = refusal_for(parser.get())) {
+      refuse(refusal, parser.get());
+      return;
+    }
+    m_http10 = parser.get().version() < 11;
+    m_expect_continue = false;
+    m_continue_sent = false;
+    if (!parser.is_done() && !m_http10) {
+      auto expect = parser.get().find(http::field::expect);
+      m_expect_continue =
+          expect != parser.get().end() && beast::iequals(expect->value(), "100-continue");
+    }
     bool stream = !parser.is_done() &&
                   (parser.chunked() || parser.content_length().value_or(0) > k_whole_body_limit);
     if (!stream) {
@@ -452,6 +579,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
         on_read(ec);
         return;
       }
+      send_continue();
+      m_stream.expires_after(read_timeout());
       http::async_read(m_stream, m_buffer, parser,
                        [self = shared_from_this()](beast::error_code error, std::size_t) {
                          self->on_read(error);
@@ -460,11 +589,72 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     }
     m_stream.expires_never();
     m_body_error.clear();
-    handle(parser.get(), std::make_shared<BodySource>(shared_from_this()));
+    m_body_closed = false;
+    m_drained = 0;
+    handle(parser.get(), std::make_shared<BodySource>(shared_from_this(), ++m_body_id));
+  }
+
+  // A head the RFC forbids acting on: answered at once, and the connection closed, as
+  // whatever follows it on the connection cannot be framed.
+  void refuse(int status, const http::request_header<>& head) {
+    m_keep_alive = false;
+    m_linger = true;
+    m_head_request = false;
+    m_started = std::chrono::steady_clock::now();
+    m_slug.clear();
+    m_method = std::string(head.method_string());
+    m_path = std::string(head.target().substr(0, 200));
+    const char* text = status == 414   ? "URI Too Long"
+                       : status == 501 ? "Not Implemented"
+                                       : "Bad Request";
+    send_canned({status, "text/plain;charset=UTF-8", text});
+  }
+
+  // Asks an `Expect: 100-continue` client for the body, once we are about to read it.
+  void send_continue() {
+    if (m_expect_continue && !m_continue_sent) {
+      m_continue_sent = true;
+      enqueue(std::string(k_continue));
+    }
+  }
+
+  // Reads and drops what is left of a streamed body the function did not read, so that
+  // it is never parsed as the next request.
+  void drain_body() {
+    m_body_closed = true;
+    if (m_body_reading) {
+      m_drain_pending = true;  // the function's pull in flight finishes first
+      return;
+    }
+    auto& parser = *m_parser;
+    m_drained += parser.get().body().size();
+    parser.get().body().clear();
+    if (parser.is_done()) {
+      read();
+      return;
+    }
+    // A client told to wait for 100 Continue may never send the body at all.
+    if (!m_body_error.empty() || m_drained > k_drain_limit ||
+        (m_expect_continue && !m_continue_sent)) {
+      close();
+      return;
+    }
+    m_body_reading = true;
+    m_stream.expires_after(read_timeout());
+    http::async_read_some(m_stream, m_buffer, parser,
+                          [self = shared_from_this()](beast::error_code error, std::size_t) {
+                            self->m_body_reading = false;
+                            if (error) {
+                              self->close();
+                              return;
+                            }
+                            self->drain_body();
+                          });
   }
 
   void body_failed(beast::error_code error) {
     m_keep_alive = false;
+    m_linger = true;
     m_body_error = error == http::error::body_limit
                        ? "the request body is larger than the server accepts"
                        : "the request body could not be read: " + error.message();
@@ -490,8 +680,16 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     if (error) {
       // Nothing sensible can follow a request we could not parse: answer, then close.
       m_keep_alive = false;
+      m_linger = true;
       m_started = std::chrono::steady_clock::now();
-      if (error == http::error::header_limit) {
+      // The parser fills in the target once the request line is complete: without one,
+      // the request line itself outgrew the header limit.
+      if (error == http::error::header_limit && m_parser->get().target().empty()) {
+        m_slug.clear();
+        m_method.clear();
+        m_path.clear();
+        send_canned({414, "text/plain;charset=UTF-8", "URI Too Long"});
+      } else if (error == http::error::header_limit) {
         send_canned({431, "text/plain;charset=UTF-8", "Request Header Fields Too Large"});
       } else if (error == http::error::body_limit) {
         send_canned({413, "text/plain;charset=UTF-8", "Payload Too Large"});
@@ -501,7 +699,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     m_stream.expires_never();
-    if (!m_home) {
+    if (!m_home && !m_writing) {  // a 100 Continue still being written stays with us
       if (auto worker = hand_off_target(m_parser->get())) {
         if (worker->accepting() && hand_over(worker)) {
           return;
@@ -526,10 +724,12 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   bool hand_over(const std::shared_ptr<runtime::Worker>& worker) {
     auto home = worker->io_context();
-    auto next = std::make_shared<Session>(asio::ip::tcp::socket(*home), m_state, home);
+    auto next =
+        std::make_shared<Session>(asio::ip::tcp::socket(*home), m_state, ConnectionSlot(), home);
     if (!worker->host(next)) {
       return false;
     }
+    next->m_slot = std::move(m_slot);
     beast::error_code error;
     auto protocol = m_stream.socket().local_endpoint(error).protocol();
     auto fd = error ? -1 : m_stream.socket().release(error);
@@ -557,6 +757,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
               std::shared_ptr<runtime::RequestBodySource> body_source) {
     m_started = std::chrono::steady_clock::now();
     m_keep_alive = message.keep_alive() && !m_state.draining;
+    m_http10 = message.version() < 11;
     m_head_request = message.method() == http::verb::head;
     m_method = std::string(message.method_string());
     m_path = std::string(message.target());
@@ -577,15 +778,29 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       send_canned(not_found_response());
       return;
     }
+    auto field = message.find(http::field::authorization);
+    std::optional<std::string_view> header;
+    if (field != message.end()) {
+      header = field->value();
+    }
+    // Only a missing header or a `Bearer sb_…` one can be rewritten: the usual JWT request
+    // skips the apikey lookup.
+    if (!header || header->starts_with("Bearer sb_")) {
+      auto apikey = message.find("apikey");
+      auto rewritten = gateway_authorization(
+          m_state.api_keys, header,
+          apikey == message.end() ? std::nullopt : std::optional(apikey->value()));
+      if (rewritten) {
+        message.set(http::field::authorization, *rewritten);
+        header = message[http::field::authorization];
+      }
+    }
     if (spec->config.verify_jwt && m_state.jwt != nullptr &&
         message.method() != http::verb::options) {
-      auto field = message.find(http::field::authorization);
-      std::optional<std::string_view> header;
-      if (field != message.end()) {
-        header = field->value();
-      }
       auto outcome = m_state.jwt->check_authorization(header, std::time(nullptr));
       if (outcome.status != 0) {
+        m_state.log.event("info",
+                          m_slug + ": " + std::to_string(outcome.status) + " " + outcome.reason);
         send_canned({outcome.status, "application/json", outcome.body});
         return;
       }
@@ -629,7 +844,11 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   void send_canned(const CannedResponse& response) {
-    start_response(response.status, {{"content-type", response.content_type}}, response.body,
+    // If the function's response was overtaken (413, a timeout), its producer stops.
+    if (auto sink = m_sink.lock()) {
+      sink->client_gone();
+    }
+    start_response(response.status, {}, {{"content-type", response.content_type}}, response.body,
                    false);
   }
 
@@ -650,7 +869,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   }
 
   void enqueue(std::string data) {
-    m_out.push_back(std::move(data));
+    m_out.push_back({std::move(data), {}, false, 0});
     if (!m_writing) {
       write_next();
     }
@@ -665,9 +884,23 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     m_writing = true;
-    asio::async_write(m_stream, asio::buffer(m_out.front()),
+    auto& next = m_out.front();
+    std::array<asio::const_buffer, 3> pieces{
+        asio::buffer(next.head), asio::buffer(next.body),
+        asio::buffer(std::string_view(next.crlf ? "\r\n" : ""))};
+    asio::async_write(m_stream, pieces,
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        auto credit = self->m_out.front().credit;
                         self->m_out.pop_front();
+                        if (credit > 0) {
+                          if (auto sink = self->m_sink.lock()) {
+                            sink->drained(credit);
+                          }
+                          // A function held back by a slow client is not idle.
+                          if (!error && self->m_waiting) {
+                            self->arm_idle_timer();
+                          }
+                        }
                         if (error) {
                           self->m_out.clear();
                           self->m_writing = false;
@@ -685,29 +918,77 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     m_response_done = false;
     m_head_sent = false;
     m_status = 0;
-    if (m_keep_alive && !m_state.draining) {
-      read();
-    } else {
+    if (!m_keep_alive || m_state.draining) {
       close();
+    } else if (m_parser && !m_parser->is_done()) {
+      drain_body();
+    } else {
+      read();
     }
   }
 
   void close() {
     beast::error_code ignored;
+    if (m_abort) {
+      m_stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+      m_stream.close();
+      return;
+    }
     m_stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    if (m_linger) {
+      // RFC 9112 section 9.6: closing over request bytes not yet read makes the kernel
+      // reset the connection, and the client may lose the answer just sent. Read and
+      // drop what still comes for a moment first.
+      m_linger = false;
+      m_stream.expires_after(k_linger_time);
+      linger();
+      return;
+    }
     m_stream.close();
+  }
+
+  void linger() {
+    m_stream.async_read_some(m_buffer.prepare(4096),
+                             [self = shared_from_this()](beast::error_code error, std::size_t n) {
+                               self->m_lingered += n;
+                               if (error || self->m_lingered > k_drain_limit) {
+                                 self->m_stream.close();
+                                 return;
+                               }
+                               self->linger();
+                             });
   }
 
   beast::tcp_stream m_stream;
   beast::flat_buffer m_buffer;
   std::optional<http::request_parser<http::string_body>> m_parser;
   ServerState& m_state;
-  std::deque<std::string> m_out;
+  // What is queued for the socket: a head, or a piece of body with its framing.
+  // `credit`: body bytes the sink counts in its backlog until they are written.
+  struct Outgoing {
+    std::string head;
+    std::string body;
+    bool crlf;
+    std::size_t credit;
+  };
+  std::deque<Outgoing> m_out;
   bool m_writing = false;
   bool m_response_done = false;
   bool m_keep_alive = true;
   bool m_head_request = false;
   bool m_chunked = false;
+  bool m_close_delimited = false;  // a streamed body to an HTTP/1.0 client
+  bool m_http10 = false;
+  bool m_abort = false;   // the response broke after its head: reset, do not finish
+  bool m_linger = false;  // the client may still be sending: drain a moment before closing
+  std::size_t m_lingered = 0;
+  bool m_expect_continue = false;
+  bool m_continue_sent = false;
+  std::uint64_t m_body_id = 0;   // the streamed body the function may pull
+  bool m_body_closed = false;    // the response is out: the function's pulls end
+  bool m_body_reading = false;   // a read of the streamed body is in flight
+  bool m_drain_pending = false;  // drain once that read completes
+  std::size_t m_drained = 0;
   bool m_counted = false;
   bool m_head_sent = false;
   bool m_waiting = false;  // a function owes this connection a response
@@ -732,6 +1013,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   std::string m_method;
   std::string m_path;
   std::chrono::steady_clock::time_point m_started;
+  ConnectionSlot m_slot;
 };
 
 SessionSink::~SessionSink() {
@@ -747,17 +1029,22 @@ SessionSink::~SessionSink() {
   }
 }
 
-void SessionSink::start(int status, runtime::HttpHeaders headers, std::string body,
-                        bool streaming) {
+void SessionSink::start(int status, std::string reason, runtime::HttpHeaders headers,
+                        std::string body, bool streaming) {
   if (m_finished || m_started.exchange(true)) {
     return;
   }
   if (!streaming) {
     m_finished = true;
   }
-  asio::post(m_session->executor(), [session = m_session, status, headers = std::move(headers),
+  asio::post(m_session->executor(), [session = m_session, request = m_request, status,
+                                     reason = std::move(reason), headers = std::move(headers),
                                      body = std::move(body), streaming]() mutable {
-    session->start_response(status, std::move(headers), std::move(body), streaming);
+    // A late answer to a request already given up on (504) must not be
+    // written into the connection.
+    if (session->current(request)) {
+      session->start_response(status, reason, std::move(headers), std::move(body), streaming);
+    }
   });
 }
 
@@ -765,6 +1052,7 @@ bool SessionSink::write(std::string chunk) {
   if (m_finished || m_gone) {
     return !m_gone;
   }
+  m_backlog += chunk.size();
   asio::post(m_session->executor(),
              [session = m_session, request = m_request, chunk = std::move(chunk)]() mutable {
                if (session->current(request)) {
@@ -772,6 +1060,45 @@ bool SessionSink::write(std::string chunk) {
                }
              });
   return true;
+}
+
+void SessionSink::when_drained(std::function<void(bool open)> ready) {
+  {
+    std::lock_guard lock(m_waiter_mutex);
+    if (!m_gone && m_backlog > runtime::k_response_backlog_limit / 2) {
+      m_waiter = std::move(ready);
+      return;
+    }
+  }
+  ready(!m_gone);
+}
+
+void SessionSink::drained(std::size_t bytes) {
+  if (m_backlog.fetch_sub(bytes) - bytes > runtime::k_response_backlog_limit / 2) {
+    return;
+  }
+  std::function<void(bool)> waiter;
+  {
+    std::lock_guard lock(m_waiter_mutex);
+    waiter = std::move(m_waiter);
+    m_waiter = nullptr;
+  }
+  if (waiter) {
+    waiter(true);
+  }
+}
+
+void SessionSink::client_gone() {
+  m_gone = true;
+  std::function<void(bool)> waiter;
+  {
+    std::lock_guard lock(m_waiter_mutex);
+    waiter = std::move(m_waiter);
+    m_waiter = nullptr;
+  }
+  if (waiter) {
+    waiter(false);
+  }
 }
 
 void SessionSink::end() {
@@ -798,20 +1125,37 @@ void SessionSink::fail(runtime::Failure failure) {
 }
 
 void BodySource::pull(Deliver deliver) {
-  asio::post(m_session->executor(), [session = m_session, deliver = std::move(deliver)]() mutable {
-    session->pull_body(std::move(deliver));
-  });
+  asio::post(m_session->executor(),
+             [session = m_session, body = m_body, deliver = std::move(deliver)]() mutable {
+               session->pull_body(body, std::move(deliver));
+             });
 }
 
 // What the worker holds of an accepted WebSocket: every call hops onto the strand.
+// The WebSocket API has no way to make send() wait, so a client that falls this far
+// behind is closed (1008) rather than buffered for without end. A message into an
+// empty queue always goes, whatever its size.
+constexpr std::size_t k_websocket_backlog_limit = 4 * runtime::k_response_backlog_limit;
+
 class WsChannel : public runtime::WebSocketConnection {
  public:
-  explicit WsChannel(std::shared_ptr<Session> session) : m_session(std::move(session)) {}
+  WsChannel(std::shared_ptr<Session> session, std::shared_ptr<std::atomic<std::size_t>> queued)
+      : m_session(std::move(session)), m_queued(std::move(queued)) {}
   void send(std::string data, bool binary) override {
+    auto queued = m_queued->load();
+    if (queued > 0 && queued + data.size() > k_websocket_backlog_limit) {
+      if (!m_overflowed.exchange(true)) {
+        close(1008, "the client is not reading fast enough");
+      }
+      return;
+    }
+    *m_queued += data.size();
     asio::post(m_session->executor(),
-               [session = m_session, data = std::move(data), binary]() mutable {
+               [session = m_session, queued = m_queued, data = std::move(data), binary]() mutable {
                  if (auto ws = session->websocket_session()) {
                    ws->send(std::move(data), binary);
+                 } else {
+                   *queued -= data.size();
                  }
                });
   }
@@ -826,6 +1170,8 @@ class WsChannel : public runtime::WebSocketConnection {
 
  private:
   std::shared_ptr<Session> m_session;
+  std::shared_ptr<std::atomic<std::size_t>> m_queued;
+  std::atomic<bool> m_overflowed{false};
 };
 
 std::shared_ptr<runtime::WebSocketConnection> SessionSink::upgrade(
@@ -834,21 +1180,22 @@ std::shared_ptr<runtime::WebSocketConnection> SessionSink::upgrade(
     return nullptr;
   }
   m_started = true;
+  auto queued = std::make_shared<std::atomic<std::size_t>>(0);
   asio::post(m_session->executor(), [session = m_session, request = m_request,
-                                     protocol = std::move(protocol), peer]() mutable {
+                                     protocol = std::move(protocol), peer, queued]() mutable {
     if (session->current(request)) {
-      session->start_websocket(std::move(protocol), std::move(peer));
+      session->start_websocket(std::move(protocol), std::move(peer), queued);
     } else {
       peer->on_close(1006, "");
     }
   });
-  return std::make_shared<WsChannel>(m_session);
+  return std::make_shared<WsChannel>(m_session, std::move(queued));
 }
 
 }  // namespace
 
-void start_session(asio::ip::tcp::socket socket, ServerState& state) {
-  std::make_shared<Session>(std::move(socket), state)->read();
+void start_session(asio::ip::tcp::socket socket, ServerState& state, ConnectionSlot slot) {
+  std::make_shared<Session>(std::move(socket), state, std::move(slot))->read();
 }
 
 }  // namespace server

@@ -1,4 +1,5 @@
 // navigator (HTML), with the values Supabase's edge runtime reports.
+import { versions } from "sbfn:versions";
 import { ILLEGAL, enumerable, illegalConstructor, setToStringTag } from "./util.js";
 
 export class Navigator {
@@ -6,7 +7,7 @@ export class Navigator {
     if (key !== ILLEGAL) throw illegalConstructor();
   }
   get userAgent() {
-    return "Deno/2.1.4";
+    return `Deno/${versions.deno}`;
   }
   get hardwareConcurrency() {
     return 1;

@@ -1,5 +1,6 @@
 // ES2023+ built-ins that Deno code commonly uses and V8 10.2 lacks. Each one is
-// defined only when missing, non-enumerable like the built-ins.
+// defined only when missing, non-enumerable like the built-ins. (V8 10.2 has findLast and
+// findLastIndex: it installs them when a context is deserialised, see snapshot_prelude.js.)
 
 function def(obj, name, fn) {
   if (obj && !Object.prototype.hasOwnProperty.call(obj, name)) {
@@ -26,16 +27,6 @@ function checkComparator(cmp) {
 
 // ---- Array.prototype
 const AP = Array.prototype;
-def(AP, "findLast", function findLast(pred, thisArg = undefined) {
-  const o = Object(this);
-  for (let i = (o.length >>> 0) - 1; i >= 0; i--) if (pred.call(thisArg, o[i], i, o)) return o[i];
-  return undefined;
-});
-def(AP, "findLastIndex", function findLastIndex(pred, thisArg = undefined) {
-  const o = Object(this);
-  for (let i = (o.length >>> 0) - 1; i >= 0; i--) if (pred.call(thisArg, o[i], i, o)) return i;
-  return -1;
-});
 def(AP, "toReversed", function toReversed() {
   const o = Object(this);
   const len = Math.min(Math.max(toIntegerOrInfinity(o.length), 0), Number.MAX_SAFE_INTEGER);
@@ -79,7 +70,7 @@ def(AP, "with", function (index, value) {
   return a;
 });
 if (AP[Symbol.unscopables]) {
-  for (const n of ["findLast", "findLastIndex", "toReversed", "toSorted", "toSpliced"]) {
+  for (const n of ["toReversed", "toSorted", "toSpliced"]) {
     AP[Symbol.unscopables][n] = true;
   }
 }
@@ -91,14 +82,6 @@ const taLength = Object.getOwnPropertyDescriptor(TAP, "length").get;
 function taCreateSame(ta, len) {
   return new ta.constructor(len);
 }
-def(TAP, "findLast", function findLast(pred, thisArg = undefined) {
-  for (let i = taLength.call(this) - 1; i >= 0; i--) if (pred.call(thisArg, this[i], i, this)) return this[i];
-  return undefined;
-});
-def(TAP, "findLastIndex", function findLastIndex(pred, thisArg = undefined) {
-  for (let i = taLength.call(this) - 1; i >= 0; i--) if (pred.call(thisArg, this[i], i, this)) return i;
-  return -1;
-});
 def(TAP, "toReversed", function toReversed() {
   const len = taLength.call(this);
   const a = taCreateSame(this, len);

@@ -1,0 +1,4 @@
+Deno.serve((req: Request) => {
+  console.log(`path ${new URL(req.url).pathname}`)
+  return new Response("hi")
+})

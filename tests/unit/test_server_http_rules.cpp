@@ -1,0 +1,59 @@
+#include "runtime/server/http_rules.hpp"
+
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <doctest/doctest.h>
+
+#include <string>
+
+namespace http = boost::beast::http;
+
+namespace {
+
+// The status server::refusal_for gives the head of `request` (a whole request head).
+int refusal(const std::string& request) {
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(64 * 1024);
+  boost::beast::error_code error;
+  parser.put(boost::asio::buffer(request), error);
+  REQUIRE(parser.is_header_done());
+  return server::refusal_for(parser.get());
+}
+
+}  // namespace
+
+TEST_CASE("http_rules: Transfer-Encoding must end in chunked, and only chunked is known") {
+  CHECK(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n") == 0);
+  CHECK(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n") == 400);
+  CHECK(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, identity\r\n\r\n") ==
+        400);
+  CHECK(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n") == 501);
+  CHECK(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: "
+                "chunked\r\n\r\n") == 501);
+  CHECK(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n") ==
+        400);
+  CHECK(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \r\n\r\n") == 400);
+  CHECK(refusal("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n") == 400);
+}
+
+TEST_CASE("http_rules: Host is required once on HTTP/1.1") {
+  CHECK(refusal("GET / HTTP/1.1\r\nHost: a\r\n\r\n") == 0);
+  CHECK(refusal("GET / HTTP/1.1\r\n\r\n") == 400);
+  CHECK(refusal("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n") == 400);
+  CHECK(refusal("GET / HTTP/1.0\r\n\r\n") == 0);
+  CHECK(refusal("GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n") == 400);
+}
+
+TEST_CASE("http_rules: long targets") {
+  auto target = "/" + std::string(server::k_target_limit - 1, 'x');
+  CHECK(refusal("GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n") == 0);
+  CHECK(refusal("GET " + target + "y HTTP/1.1\r\nHost: a\r\n\r\n") == 414);
+}
+
+TEST_CASE("http_rules: reason phrases") {
+  CHECK(server::reason_phrase(200) == "OK");
+  CHECK(server::reason_phrase(546) == "Worker Limit");
+  CHECK(server::reason_phrase(477).empty());
+  CHECK(server::valid_reason_phrase("Fine Thanks"));
+  CHECK_FALSE(server::valid_reason_phrase("a\r\nSet-Cookie: x"));
+}
