@@ -7,11 +7,21 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 
 namespace runtime {
 namespace {
 
 namespace fs = std::filesystem;
+
+// What Deno loads as a module; anything else (`.env`, `.txt`, no extension) is refused
+// before it is read, as Deno does: compiled as JavaScript, `KEY=secret` would come back
+// as "secret is not defined".
+bool is_module_file(const fs::path& path) {
+  static const std::set<std::string> k_extensions = {".ts",  ".mts", ".cts", ".tsx", ".js",
+                                                     ".mjs", ".cjs", ".jsx", ".json"};
+  return k_extensions.count(path.extension().string()) > 0;
+}
 
 [[noreturn]] void deny(const fs::path& path, const std::string& why) {
   throw ModuleAccessDenied("Requires read access to \"" + path.string() + "\", which " + why);
@@ -51,6 +61,13 @@ class FileSourceProvider : public ModuleSourceProvider {
     // never tells whether it exists.
     if (!allowed(path)) {
       deny(path, "is outside the project (the functions folder)");
+    }
+    if (!is_module_file(path)) {
+      throw util::Error(
+          "Expected a JavaScript or TypeScript module, but identified an Unknown "
+          "module. Importing these types of modules is not supported.\n"
+          "  Specifier: " +
+          url);
     }
     std::error_code ec;
     auto real = fs::canonical(path, ec);

@@ -96,6 +96,9 @@ const std::string& Worker::name() const {
 std::size_t Worker::busy() const {
   return m_impl->busy();
 }
+std::size_t Worker::open_requests() const {
+  return m_impl->open_requests();
+}
 void Worker::retire() {
   m_impl->retire();
 }

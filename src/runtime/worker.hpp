@@ -113,6 +113,8 @@ class Worker {
   const std::string& name() const;
   // Requests not answered yet plus EdgeRuntime.waitUntil promises not settled yet.
   std::size_t busy() const;
+  // Requests not answered yet.
+  std::size_t open_requests() const;
 
  private:
   std::unique_ptr<WorkerImpl> m_impl;

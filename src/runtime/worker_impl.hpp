@@ -39,6 +39,7 @@ class WorkerImpl {
   bool host(std::weak_ptr<HostedConnection> connection);
   bool retired() const { return m_retired; }
   std::size_t busy() const { return m_in_flight + m_background_tasks; }
+  std::size_t open_requests() const { return m_in_flight; }
   const WorkerOptions& options() const { return m_options; }
   MemoryBudget& memory() { return m_memory; }
 

@@ -27,6 +27,8 @@ struct ServeArgs {
   std::size_t cpu_hard_limit_ms = 2000;
   std::size_t wall_clock_limit_ms = 400'000;
   std::size_t request_idle_timeout_ms = 150'000;
+  std::size_t oneshot_max_workers = 32;
+  std::size_t request_wait_timeout_ms = 10'000;
   std::size_t max_connections = 0;
   std::size_t request_read_timeout_ms = 30'000;
   std::size_t keep_alive_timeout_ms = 15'000;
@@ -94,6 +96,8 @@ int run(const ServeArgs& args) {
   options.cpu_hard_limit_ms = std::max(args.cpu_hard_limit_ms, args.cpu_soft_limit_ms);
   options.wall_clock_limit_ms = args.wall_clock_limit_ms;
   options.request_idle_timeout_ms = args.request_idle_timeout_ms;
+  options.oneshot_max_workers = args.oneshot_max_workers;
+  options.request_wait_timeout_ms = args.request_wait_timeout_ms;
   options.max_connections = args.max_connections;
   options.request_read_timeout_ms = args.request_read_timeout_ms;
   options.keep_alive_timeout_ms = args.keep_alive_timeout_ms;
@@ -155,6 +159,15 @@ Command serve_command() {
         app.add_option("--request-idle-timeout", args->request_idle_timeout_ms,
                        "ms a request may wait without any response (then 504)")
             ->check(CLI::Range(10, 86'400'000))
+            ->capture_default_str();
+        app.add_option("--oneshot-max-workers", args->oneshot_max_workers,
+                       "oneshot: most workers alive at once (busy with a request or its "
+                       "waitUntil work); more requests wait for one")
+            ->check(CLI::Range(1, 4096))
+            ->capture_default_str();
+        app.add_option("--request-wait-timeout", args->request_wait_timeout_ms,
+                       "oneshot: ms a request waits for a free worker (then 503)")
+            ->check(CLI::Range(1, 3'600'000))
             ->capture_default_str();
         app.add_option("--max-connections", args->max_connections,
                        "Open client connections at most; more are answered 503 and closed "

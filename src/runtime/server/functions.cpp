@@ -14,10 +14,14 @@ constexpr auto k_drain_limit = std::chrono::seconds(150);
 WorkerReaper::WorkerReaper()
     : m_thread([this] {
         // Retired workers drain side by side: each ends when its requests and waitUntil
-        // work are done (or the drain limit passes), whatever the others are doing.
-        std::vector<
-            std::pair<std::shared_ptr<runtime::Worker>, std::chrono::steady_clock::time_point>>
-            draining;
+        // work are done (or a limit passes), whatever the others are doing.
+        struct Draining {
+          std::shared_ptr<runtime::Worker> worker;
+          Retirement how;
+          std::chrono::steady_clock::time_point deadline;
+          std::optional<std::chrono::steady_clock::time_point> background_deadline;
+        };
+        std::vector<Draining> draining;
         std::unique_lock lock(m_mutex);
         for (;;) {
           if (draining.empty()) {
@@ -25,22 +29,33 @@ WorkerReaper::WorkerReaper()
           } else {
             m_wake.wait_for(lock, std::chrono::milliseconds(5));
           }
-          for (auto& worker : m_queue) {
-            draining.emplace_back(std::move(worker),
-                                  std::chrono::steady_clock::now() + k_drain_limit);
+          for (auto& [worker, how] : m_queue) {
+            draining.push_back({std::move(worker), std::move(how),
+                                std::chrono::steady_clock::now() + k_drain_limit, std::nullopt});
           }
           m_queue.clear();
           m_draining = draining.size();
           bool stopping = m_stopping;
           lock.unlock();
           auto now = std::chrono::steady_clock::now();
-          std::erase_if(draining, [&](auto& entry) {
-            auto& [worker, deadline] = entry;
+          std::erase_if(draining, [&](Draining& entry) {
+            auto& worker = entry.worker;
             auto state = worker->state();
             bool live =
                 state == runtime::WorkerState::booting || state == runtime::WorkerState::ready;
-            if (live && worker->busy() > 0 && now < deadline && !stopping) {
+            bool background_over = false;
+            if (live && entry.how.background_limit && worker->open_requests() == 0) {
+              if (!entry.background_deadline) {
+                entry.background_deadline = now + *entry.how.background_limit;
+              }
+              background_over = now >= *entry.background_deadline;
+            }
+            if (live && worker->busy() > 0 && now < entry.deadline && !stopping &&
+                !background_over) {
               return false;
+            }
+            if (background_over && worker->busy() > 0 && entry.how.on_background_limit) {
+              entry.how.on_background_limit();
             }
             worker->terminate(runtime::Failure::worker_error);
             // Its destructor joins the thread, which may first give hosted connections
@@ -49,8 +64,12 @@ WorkerReaper::WorkerReaper()
               std::lock_guard count(m_mutex);
               ++m_joining;
             }
-            std::thread([this, worker = std::move(worker)]() mutable {
+            std::thread([this, worker = std::move(worker),
+                         on_gone = std::move(entry.how.on_gone)]() mutable {
               worker.reset();
+              if (on_gone) {
+                on_gone();
+              }
               std::lock_guard count(m_mutex);
               --m_joining;
               m_emptied.notify_all();
@@ -79,20 +98,26 @@ WorkerReaper::~WorkerReaper() {
   m_emptied.wait(lock, [&] { return m_joining == 0; });
 }
 
-void WorkerReaper::retire(std::shared_ptr<runtime::Worker> worker) {
+void WorkerReaper::retire(std::shared_ptr<runtime::Worker> worker, Retirement how) {
   if (!worker) {
+    if (how.on_gone) {
+      how.on_gone();
+    }
     return;
   }
   {
     std::lock_guard lock(m_mutex);
-    m_queue.push_back(std::move(worker));
+    m_queue.emplace_back(std::move(worker), std::move(how));
   }
   m_wake.notify_one();
 }
 
 FunctionTable::FunctionTable(std::vector<FunctionSpec> specs, WorkerSettings settings,
                              FunctionHooks hooks)
-    : m_settings(std::move(settings)), m_hooks(std::move(hooks)) {
+    : m_settings(std::move(settings)),
+      m_hooks(std::move(hooks)),
+      m_oneshot_slots(m_settings.oneshot_max_workers,
+                      std::chrono::milliseconds(m_settings.request_wait_ms)) {
   if (!specs.empty()) {
     m_spare =
         std::make_shared<runtime::Worker>(runtime::Worker::Spare{}, m_settings.memory_limit_mb);
@@ -236,20 +261,48 @@ void FunctionTable::dispatch(const std::string& slug, runtime::HttpRequest reque
     return;
   }
   if (m_settings.oneshot) {
-    // Retired at once: the reaper ends it when this request and its waitUntil work are done.
-    auto worker = boot(*slot->spec);
-    worker->dispatch(std::move(request), std::move(sink));
-    worker->retire();
-    m_reaper.retire(std::move(worker));
+    dispatch_oneshot(slot->spec, std::move(request), std::move(sink));
     return;
   }
   current_worker(*slot, booted_for)->dispatch(std::move(request), std::move(sink));
 }
 
+void FunctionTable::dispatch_oneshot(std::shared_ptr<const FunctionSpec> spec,
+                                     runtime::HttpRequest request,
+                                     std::shared_ptr<runtime::ResponseSink> sink) {
+  auto pending = std::make_shared<runtime::HttpRequest>(std::move(request));
+  auto start = [this, spec, pending, sink] {
+    // Retired at once: the reaper ends it when this request and its waitUntil work are
+    // done, or when that work outlives its own limit; the slot is free once it has ended.
+    auto worker = boot(*spec);
+    worker->dispatch(std::move(*pending), sink);
+    worker->retire();
+    Retirement how;
+    how.background_limit = std::chrono::milliseconds(m_settings.oneshot_background_ms);
+    how.on_background_limit = [this, slug = spec->config.slug] {
+      m_hooks.make_log(slug)(2, "waitUntil work still running " +
+                                    std::to_string(m_settings.oneshot_background_ms) +
+                                    " ms after the response (the oneshot limit): worker ended");
+    };
+    how.on_gone = [this] { m_oneshot_slots.release(); };
+    m_reaper.retire(std::move(worker), std::move(how));
+  };
+  auto refuse = [this, spec, sink] {
+    // Supabase's words for the same case: its pool had no worker within the wait.
+    m_hooks.make_log(spec->config.slug)(
+        2, "worker did not respond in time: all " + std::to_string(m_settings.oneshot_max_workers) +
+               " oneshot workers stayed busy for " + std::to_string(m_settings.request_wait_ms) +
+               " ms (503)");
+    sink->fail(runtime::Failure::boot_error);
+  };
+  m_oneshot_slots.acquire(std::move(start), std::move(refuse));
+}
+
 std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot,
                                                                const runtime::Worker* booted_for) {
   std::lock_guard lock(slot.mutex);
-  if (slot.worker && slot.worker.get() == booted_for) {
+  if (slot.worker && slot.worker.get() == booted_for &&
+      slot.worker->state() != runtime::WorkerState::terminated) {
     return slot.worker;
   }
   if (!slot.worker || !slot.worker->accepting()) {
@@ -305,6 +358,7 @@ void WorkerReaper::wait_until_empty() {
 }
 
 void FunctionTable::shutdown() {
+  m_oneshot_slots.close();
   {
     std::lock_guard lock(m_spare_mutex);
     if (m_spare) {

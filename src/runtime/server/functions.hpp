@@ -2,12 +2,14 @@
 
 #include "runtime/runtime.hpp"
 #include "runtime/server/config.hpp"
+#include "runtime/server/worker_slots.hpp"
 
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -37,8 +39,23 @@ struct WorkerSettings {
   std::size_t cpu_soft_limit_ms = 1000;
   std::size_t cpu_hard_limit_ms = 2000;
   std::size_t wall_clock_limit_ms = 400'000;
+  // oneshot: at most this many workers alive at once; a request waits up to
+  // `request_wait_ms` for one to end, then gets 503. A worker's waitUntil work may run for
+  // `oneshot_background_ms` once its request is answered.
+  std::size_t oneshot_max_workers = 32;
+  std::size_t request_wait_ms = 10'000;
+  std::size_t oneshot_background_ms = 10'000;
   // Where every function may import local modules from (each also from its own folder).
   std::vector<std::filesystem::path> import_roots;
+};
+
+// How a retired worker may end.
+struct Retirement {
+  // How long its waitUntil work may run once no request is open (unset: the drain
+  // limit alone bounds it).
+  std::optional<std::chrono::milliseconds> background_limit;
+  std::function<void()> on_background_limit;  // that limit ended it
+  std::function<void()> on_gone;              // it has ended and its thread is joined
 };
 
 // Destroys retired workers on a thread of its own: a worker's destructor joins its
@@ -47,7 +64,7 @@ class WorkerReaper {
  public:
   WorkerReaper();
   ~WorkerReaper();
-  void retire(std::shared_ptr<runtime::Worker> worker);
+  void retire(std::shared_ptr<runtime::Worker> worker, Retirement how = {});
   // Blocks until every retired worker has ended.
   void wait_until_empty();
 
@@ -57,7 +74,7 @@ class WorkerReaper {
   std::condition_variable m_emptied;
   std::size_t m_draining = 0;
   std::size_t m_joining = 0;  // workers being destroyed on threads of their own
-  std::deque<std::shared_ptr<runtime::Worker>> m_queue;
+  std::deque<std::pair<std::shared_ptr<runtime::Worker>, Retirement>> m_queue;
   bool m_stopping = false;
   std::thread m_thread;
 };
@@ -118,6 +135,8 @@ class FunctionTable {
   };
 
   std::shared_ptr<runtime::Worker> boot(const FunctionSpec& spec);
+  void dispatch_oneshot(std::shared_ptr<const FunctionSpec> spec, runtime::HttpRequest request,
+                        std::shared_ptr<runtime::ResponseSink> sink);
   // Both with m_catalog_mutex held (shared at least).
   std::shared_ptr<runtime::Worker> current_worker(Slot& slot,
                                                   const runtime::Worker* booted_for = nullptr);
@@ -129,6 +148,7 @@ class FunctionTable {
   std::map<std::string, std::set<std::filesystem::path>> m_dependencies;  // slug -> files
   mutable std::shared_mutex m_catalog_mutex;
   std::map<std::string, std::unique_ptr<Slot>, std::less<>> m_slots;
+  WorkerSlots m_oneshot_slots;  // before m_reaper: its workers release slots as they end
   WorkerReaper m_reaper;
   std::mutex m_spare_mutex;
   std::shared_ptr<runtime::Worker> m_spare;  // made by the first boot, replaced at each

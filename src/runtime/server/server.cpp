@@ -259,6 +259,8 @@ int serve(const ServeOptions& options) {
   settings.cpu_soft_limit_ms = options.cpu_soft_limit_ms;
   settings.cpu_hard_limit_ms = options.cpu_hard_limit_ms;
   settings.wall_clock_limit_ms = options.wall_clock_limit_ms;
+  settings.oneshot_max_workers = options.oneshot_max_workers;
+  settings.request_wait_ms = options.request_wait_timeout_ms;
   // The project: the functions folder (so `../_shared/` works) and the module cache.
   settings.import_roots = {functions_root, util::cache_dir()};
   FunctionTable functions(std::move(specs), settings, std::move(hooks));
@@ -327,6 +329,7 @@ int serve(const ServeOptions& options) {
       bool everything = std::any_of(paths.begin(), paths.end(), [&](const auto& path) {
         return is_shared_env_file(path, options);
       });
+      watcher->watch_tree(functions_root);  // it may have been created just now
       auto change = rescan();
       auto slugs = functions.affected_by(paths);
       std::erase_if(slugs, [&](const std::string& slug) {
@@ -346,6 +349,11 @@ int serve(const ServeOptions& options) {
       }
     });
     watcher->watch_tree(functions_root);
+    std::error_code missing;
+    if (!std::filesystem::is_directory(functions_root, missing)) {
+      // So that the functions folder is noticed when it is created.
+      watcher->watch_folder(functions_root.parent_path());
+    }
     for (const auto& spec : functions.specs()) {
       watcher->watch_tree(spec.folder);  // entrypoints set in config.toml may live elsewhere
     }
@@ -374,7 +382,8 @@ int serve(const ServeOptions& options) {
   log.event("info", "Serving functions on " + base + "/functions/v1/<function-name>");
   log.event("info", std::string("Policy: ") +
                         (options.policy == ServeOptions::Policy::oneshot
-                             ? "oneshot (a fresh worker for every request)"
+                             ? "oneshot (a fresh worker for every request, at most " +
+                                   std::to_string(options.oneshot_max_workers) + " alive)"
                              : "per_worker (one worker per function serves many requests)"));
   if (functions.specs().empty()) {
     log.event("warn", "no functions found in " + options.functions_dir.string());

@@ -35,7 +35,9 @@ struct ServeOptions {
   std::size_t cpu_hard_limit_ms = 2000;
   std::size_t wall_clock_limit_ms = 400'000;
   std::size_t request_idle_timeout_ms = 150'000;
-  std::size_t max_connections = 0;  // 0: sized from the open-file limit
+  std::size_t oneshot_max_workers = 32;          // oneshot: live workers at most
+  std::size_t request_wait_timeout_ms = 10'000;  // oneshot: wait for one, then 503
+  std::size_t max_connections = 0;               // 0: sized from the open-file limit
   std::size_t request_read_timeout_ms = 30'000;
   std::size_t keep_alive_timeout_ms = 15'000;
   bool watch = true;  // hot reload

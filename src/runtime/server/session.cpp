@@ -701,9 +701,10 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     m_stream.expires_never();
     if (!m_home && !m_writing) {  // a 100 Continue still being written stays with us
       if (auto worker = hand_off_target(m_parser->get())) {
-        if (hand_over(worker)) {
+        if (worker->accepting() && hand_over(worker)) {
           return;
         }
+        m_handed_to = worker.get();  // not hosting us (say its boot failed), it still answers
       }
     }
     handle(m_parser->get(), nullptr);
@@ -718,8 +719,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     if (where.kind != Route::Kind::function || websocket::is_upgrade(message) || m_state.draining) {
       return nullptr;
     }
-    auto worker = m_state.functions.worker_for(where.slug);
-    return worker && worker->accepting() ? worker : nullptr;
+    return m_state.functions.worker_for(where.slug);
   }
 
   bool hand_over(const std::shared_ptr<runtime::Worker>& worker) {
@@ -1001,8 +1001,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_going_home = false;  // the pending read was cancelled to move the connection
   bool m_reading = false;     // waiting for the next request's head
   std::optional<http::request<http::string_body>> m_handed;  // the request that came along
-  // The worker booted for that request (compared, never used): it answers it even if it
-  // was retired while booting, so a module's top level runs once per request.
+  // The worker booted for the request at hand (compared, never used): it answers it even
+  // if it was retired or failed while booting, so a top level runs once per request.
   const runtime::Worker* m_handed_to = nullptr;
   std::shared_ptr<WsSession> m_ws;
   std::weak_ptr<SessionSink> m_sink;  // the open request's sink
