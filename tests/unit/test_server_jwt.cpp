@@ -1,4 +1,5 @@
 #include "runtime/server/jwt.hpp"
+#include "runtime/server/local_stack.hpp"
 #include "util/base64.hpp"
 #include "util/crypto.hpp"
 #include "util/error.hpp"

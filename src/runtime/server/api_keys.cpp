@@ -12,14 +12,6 @@ constexpr std::string_view k_new_key_prefix = "sb_";
 
 }  // namespace
 
-std::string default_publishable_key() {
-  return "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH";
-}
-
-std::string default_secret_key() {
-  return "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz";
-}
-
 std::optional<std::string> gateway_authorization(const ApiKeys& keys,
                                                  std::optional<std::string_view> authorization,
                                                  std::optional<std::string_view> apikey) {
@@ -46,10 +38,6 @@ std::optional<std::string> gateway_authorization(const ApiKeys& keys,
     return std::nullopt;  // an unknown sb_ token: the gate answers "Invalid JWT"
   }
   return std::string(key);
-}
-
-std::string default_key_map(std::string_view key) {
-  return nlohmann::json{{"default", key}}.dump();
 }
 
 std::string secret_jwks(std::string_view hs256_secret) {

@@ -16,10 +16,6 @@ struct ApiKeys {
   std::string service_role_jwt;
 };
 
-// The fixed keys of the Supabase CLI's local stack.
-std::string default_publishable_key();
-std::string default_secret_key();
-
 // The `Authorization` value the gate checks and the function sees, by the local gateway's
 // rule: an `Authorization` that is not `Bearer sb_…` is kept; otherwise the key (the `apikey`
 // header, else the bearer token) is swapped for its JWT; an unknown `apikey` becomes the
@@ -27,9 +23,6 @@ std::string default_secret_key();
 std::optional<std::string> gateway_authorization(const ApiKeys& keys,
                                                  std::optional<std::string_view> authorization,
                                                  std::optional<std::string_view> apikey);
-
-// `{"default": key}`, the shape of SUPABASE_PUBLISHABLE_KEYS and SUPABASE_SECRET_KEYS.
-std::string default_key_map(std::string_view key);
 
 // The JWK Set functions get as SUPABASE_JWKS when none is configured: the HS256 secret as an
 // `oct` key, as the Supabase CLI gives it when a project has no signing keys.

@@ -1,9 +1,10 @@
 #include "runtime/server/environment.hpp"
 
-#include "runtime/server/api_keys.hpp"
-#include "runtime/server/jwt.hpp"
+#include "runtime/server/local_stack.hpp"
 #include "util/dotenv.hpp"
 #include "util/error.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 
@@ -31,6 +32,11 @@ void merge_user(EnvList& env, const EnvList& entries,
       env.emplace_back(name, value);
     }
   }
+}
+
+// `{"default": key}`, the shape of SUPABASE_PUBLISHABLE_KEYS and SUPABASE_SECRET_KEYS.
+std::string default_key_map(std::string_view key) {
+  return nlohmann::json{{"default", key}}.dump();
 }
 
 void set(EnvList& env, const std::string& name, const std::string& value) {

@@ -17,14 +17,6 @@ using Json = nlohmann::json;
 
 constexpr std::string_view k_default_jwt_secret =
     "super-secret-jwt-token-with-at-least-32-characters-long";
-constexpr std::string_view k_demo_anon_key =
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
-    "eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9."
-    "CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0";
-constexpr std::string_view k_demo_service_role_key =
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
-    "eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0."
-    "EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU";
 
 // Bodies of the CLI's main service (templates/main.ts), which clients may match on.
 constexpr std::string_view k_missing_header_body =
@@ -147,14 +139,6 @@ bool read_time_claim(const Json& payload, const char* name, std::optional<double
 
 std::string default_jwt_secret() {
   return std::string(k_default_jwt_secret);
-}
-
-std::string demo_anon_key() {
-  return std::string(k_demo_anon_key);
-}
-
-std::string demo_service_role_key() {
-  return std::string(k_demo_service_role_key);
 }
 
 JwtVerifier::JwtVerifier(std::string hs256_secret, std::optional<std::string> jwks_json)

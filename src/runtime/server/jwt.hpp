@@ -30,11 +30,6 @@ struct AuthOutcome {
 // The local-development JWT secret of the Supabase CLI, so the documented demo keys verify.
 std::string default_jwt_secret();
 
-// The Supabase CLI's documented local anon and service_role keys: HS256 tokens signed with
-// default_jwt_secret(), `iss` "supabase-demo", expiring in 2032.
-std::string demo_anon_key();
-std::string demo_service_role_key();
-
 // Verifies bearer tokens the way the Supabase CLI's main service does: HS256 against the
 // legacy JWT secret, ES256/RS256 against a JWKS, signature plus `exp`/`nbf` only (no `aud`,
 // `iss` or role checks). Safe to call from several threads at once.

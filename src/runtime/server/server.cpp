@@ -2,6 +2,7 @@
 
 #include "runtime/server/functions.hpp"
 #include "runtime/server/jwt.hpp"
+#include "runtime/server/local_stack.hpp"
 #include "runtime/server/server_state.hpp"
 #include "runtime/server/session.hpp"
 #include "runtime/server/watcher.hpp"
