@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runtime/module_loader.hpp"
+#include "runtime/modules/module_loader.hpp"
 #include "runtime/worker.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>

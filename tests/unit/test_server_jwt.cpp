@@ -1,5 +1,6 @@
-#include "runtime/server/jwt.hpp"
-#include "runtime/server/local_stack.hpp"
+#include "project/local_stack.hpp"
+#include "server/jwt.hpp"
+
 #include "util/base64.hpp"
 #include "util/crypto.hpp"
 #include "util/error.hpp"

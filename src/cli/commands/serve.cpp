@@ -1,6 +1,7 @@
+#include "project/config.hpp"
+#include "server/server.hpp"
+
 #include "cli/commands/commands.hpp"
-#include "runtime/server/config.hpp"
-#include "runtime/server/server.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 

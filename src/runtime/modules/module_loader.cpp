@@ -1,6 +1,6 @@
-#include "runtime/module_loader.hpp"
+#include "runtime/modules/module_loader.hpp"
 
-#include "runtime/transpiler.hpp"
+#include "runtime/modules/transpiler.hpp"
 #include "runtime/v8_util.hpp"
 #include "util/error.hpp"
 

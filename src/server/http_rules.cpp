@@ -1,4 +1,4 @@
-#include "runtime/server/http_rules.hpp"
+#include "server/http_rules.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>

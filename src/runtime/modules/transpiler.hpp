@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runtime/module_source.hpp"
+#include "runtime/modules/module_source.hpp"
 
 #include <memory>
 #include <string>

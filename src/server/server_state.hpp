@@ -1,8 +1,8 @@
 #pragma once
 
-#include "runtime/server/api_keys.hpp"
-#include "runtime/server/functions.hpp"
-#include "runtime/server/log.hpp"
+#include "server/api_keys.hpp"
+#include "server/functions.hpp"
+#include "server/log.hpp"
 
 #include <boost/asio/io_context.hpp>
 

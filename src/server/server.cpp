@@ -1,13 +1,14 @@
-#include "runtime/server/server.hpp"
+#include "server/server.hpp"
 
-#include "runtime/server/functions.hpp"
-#include "runtime/server/jwt.hpp"
-#include "runtime/server/local_stack.hpp"
-#include "runtime/server/server_state.hpp"
-#include "runtime/server/session.hpp"
-#include "runtime/server/watcher.hpp"
+#include "project/local_stack.hpp"
+#include "server/functions.hpp"
+#include "server/jwt.hpp"
+#include "server/server_state.hpp"
+#include "server/session.hpp"
+
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/watcher.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -27,6 +28,7 @@ namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using util::FileWatcher;
 
 constexpr auto k_drain_limit = std::chrono::seconds(10);
 constexpr auto k_accept_pause = std::chrono::milliseconds(100);

@@ -1,4 +1,4 @@
-#include "runtime/server/watcher.hpp"
+#include "util/watcher.hpp"
 
 #include "util/error.hpp"
 
@@ -10,7 +10,7 @@
 #include <chrono>
 #include <cstring>
 
-namespace server {
+namespace util {
 namespace {
 
 // Quiet time that closes a batch of changes: one save often means several events.
@@ -142,4 +142,4 @@ void FileWatcher::run() {
   }
 }
 
-}  // namespace server
+}  // namespace util

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runtime/module_source.hpp"
-#include "runtime/source_map.hpp"
+#include "runtime/modules/module_source.hpp"
+#include "runtime/modules/source_map.hpp"
 
 #include <v8.h>
 

@@ -1,6 +1,6 @@
 // Local module files, confined to the project the way Deno.readFile is confined to the
 // function's folder: an import is a read, so it must not reach the rest of the host.
-#include "runtime/module_source.hpp"
+#include "runtime/modules/module_source.hpp"
 #include "util/files.hpp"
 
 #include <fcntl.h>

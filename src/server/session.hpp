@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runtime/server/connection_slot.hpp"
+#include "server/connection_slot.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 

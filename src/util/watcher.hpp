@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace server {
+namespace util {
 
 // Hot reload's eyes: inotify over folder trees (and single folders holding imported
 // files), reporting changed paths in batches once they have been quiet for a moment.
@@ -45,4 +45,4 @@ class FileWatcher {
   std::thread m_thread;
 };
 
-}  // namespace server
+}  // namespace util

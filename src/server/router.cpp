@@ -1,4 +1,4 @@
-#include "runtime/server/router.hpp"
+#include "server/router.hpp"
 
 namespace server {
 

@@ -1,6 +1,7 @@
-#include "runtime/server/environment.hpp"
+#include "project/environment.hpp"
 
-#include "runtime/server/local_stack.hpp"
+#include "project/local_stack.hpp"
+
 #include "util/dotenv.hpp"
 #include "util/error.hpp"
 

@@ -1,4 +1,4 @@
-#include "runtime/server/local_stack.hpp"
+#include "project/local_stack.hpp"
 
 #include <string_view>
 

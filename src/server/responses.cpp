@@ -1,4 +1,4 @@
-#include "runtime/server/responses.hpp"
+#include "server/responses.hpp"
 
 namespace server {
 

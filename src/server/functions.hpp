@@ -1,7 +1,8 @@
 #pragma once
 
+#include "project/config.hpp"
+
 #include "runtime/runtime.hpp"
-#include "runtime/server/config.hpp"
 
 #include <condition_variable>
 #include <deque>

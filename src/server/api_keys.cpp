@@ -1,4 +1,4 @@
-#include "runtime/server/api_keys.hpp"
+#include "server/api_keys.hpp"
 
 #include "util/base64.hpp"
 

@@ -1,4 +1,4 @@
-#include "runtime/source_map.hpp"
+#include "runtime/modules/source_map.hpp"
 
 #include <nlohmann/json.hpp>
 

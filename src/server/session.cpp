@@ -1,12 +1,12 @@
-#include "runtime/server/session.hpp"
+#include "server/session.hpp"
 
-#include "runtime/server/api_keys.hpp"
-#include "runtime/server/connection_slot.hpp"
-#include "runtime/server/http_rules.hpp"
-#include "runtime/server/jwt.hpp"
-#include "runtime/server/responses.hpp"
-#include "runtime/server/router.hpp"
-#include "runtime/server/server_state.hpp"
+#include "server/api_keys.hpp"
+#include "server/connection_slot.hpp"
+#include "server/http_rules.hpp"
+#include "server/jwt.hpp"
+#include "server/responses.hpp"
+#include "server/router.hpp"
+#include "server/server_state.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -1,4 +1,4 @@
-#include "runtime/server/jwt.hpp"
+#include "server/jwt.hpp"
 
 #include "util/base64.hpp"
 #include "util/error.hpp"

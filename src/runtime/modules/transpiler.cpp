@@ -1,4 +1,4 @@
-#include "runtime/transpiler.hpp"
+#include "runtime/modules/transpiler.hpp"
 
 #include "versions.hpp"
 

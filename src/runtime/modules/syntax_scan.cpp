@@ -1,6 +1,6 @@
 // Cheap textual scans over JavaScript/TypeScript source. They decide which compiler a
 // file needs and rewrite import attributes; a false positive only costs compile time.
-#include "runtime/transpiler.hpp"
+#include "runtime/modules/transpiler.hpp"
 
 #include <cctype>
 #include <string>

@@ -1,4 +1,4 @@
-#include "runtime/server/log.hpp"
+#include "server/log.hpp"
 
 #include <nlohmann/json.hpp>
 #include <unistd.h>

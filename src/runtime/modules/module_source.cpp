@@ -1,4 +1,4 @@
-#include "runtime/module_source.hpp"
+#include "runtime/modules/module_source.hpp"
 
 #include "util/error.hpp"
 

@@ -2,7 +2,7 @@
 
 // The HTTP front of `sbfn serve`: listener, router, worker table, logs.
 
-#include "runtime/server/environment.hpp"
+#include "project/environment.hpp"
 
 #include <cstdint>
 #include <filesystem>

@@ -1,6 +1,6 @@
-#include "runtime/server/functions.hpp"
+#include "server/functions.hpp"
 
-#include "runtime/module_source.hpp"
+#include "runtime/modules/module_source.hpp"
 #include "util/files.hpp"
 
 namespace server {

@@ -1,4 +1,4 @@
-#include "runtime/server/config.hpp"
+#include "project/config.hpp"
 
 #include "util/error.hpp"
 
