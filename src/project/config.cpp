@@ -258,4 +258,15 @@ std::optional<std::string> edge_runtime_policy(const fs::path& config_toml) {
   return ConfigReader(config_toml, {}).policy();
 }
 
+fs::path default_functions_dir() {
+  return fs::is_directory("supabase/functions") ? "supabase/functions" : "functions";
+}
+
+std::optional<fs::path> find_config_toml() {
+  if (auto config = fs::path("supabase/config.toml"); fs::exists(config)) {
+    return config;
+  }
+  return std::nullopt;
+}
+
 }  // namespace server

@@ -45,4 +45,11 @@ std::vector<FunctionConfig> discover_functions(
 // util::Error naming file and line for another value.
 std::optional<std::string> edge_runtime_policy(const std::filesystem::path& config_toml);
 
+// Where a project keeps its functions when no folder is named: supabase/functions when it
+// exists (a Supabase project), else functions/ (relative to the current folder).
+std::filesystem::path default_functions_dir();
+
+// supabase/config.toml of the project in the current folder, if it exists.
+std::optional<std::filesystem::path> find_config_toml();
+
 }  // namespace server
