@@ -1,7 +1,7 @@
 #pragma once
 
 #include "runtime/memory_budget.hpp"
-#include "runtime/module_loader.hpp"
+#include "runtime/modules/module_loader.hpp"
 #include "runtime/worker.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>

@@ -2,7 +2,7 @@
 // oracle) run inside our runtime: one worker per file, every Deno.test must pass.
 #include "support/worker_fixture.hpp"
 
-#include "runtime/module_source.hpp"
+#include "runtime/modules/module_source.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

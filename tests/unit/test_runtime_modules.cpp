@@ -2,7 +2,7 @@
 // modules, then snippets read what the modules left on globalThis.
 #include "support/worker_fixture.hpp"
 
-#include "runtime/module_source.hpp"
+#include "runtime/modules/module_source.hpp"
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>

@@ -1,6 +1,7 @@
-#include "runtime/server/api_keys.hpp"
-#include "runtime/server/environment.hpp"
-#include "runtime/server/jwt.hpp"
+#include "project/environment.hpp"
+#include "project/local_stack.hpp"
+#include "server/api_keys.hpp"
+#include "server/jwt.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,5 @@
-#include "runtime/server/config.hpp"
+#include "project/config.hpp"
+
 #include "util/error.hpp"
 
 #include <doctest/doctest.h>

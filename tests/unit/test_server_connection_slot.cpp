@@ -1,4 +1,4 @@
-#include "runtime/server/connection_slot.hpp"
+#include "server/connection_slot.hpp"
 
 #include <doctest/doctest.h>
 

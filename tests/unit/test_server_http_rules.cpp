@@ -1,4 +1,4 @@
-#include "runtime/server/http_rules.hpp"
+#include "server/http_rules.hpp"
 
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>

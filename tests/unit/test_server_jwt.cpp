@@ -1,4 +1,6 @@
-#include "runtime/server/jwt.hpp"
+#include "project/local_stack.hpp"
+#include "server/jwt.hpp"
+
 #include "util/base64.hpp"
 #include "util/crypto.hpp"
 #include "util/error.hpp"

@@ -1,6 +1,6 @@
 // WorkerSlots: the bound on live oneshot workers. No timing is asserted: waits are
 // either generous upper bounds or a timeout that must pass before a refusal.
-#include "runtime/server/worker_slots.hpp"
+#include "server/worker_slots.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,118 +1,14 @@
-#include "cli/commands/commands.hpp"
-#include "runtime/server/config.hpp"
-#include "runtime/server/server.hpp"
-#include "util/error.hpp"
-#include "util/files.hpp"
+#include "server/serve_options.hpp"
 
-#include <cstdlib>
-#include <filesystem>
+#include "cli/commands/commands.hpp"
 
 namespace cli {
-namespace {
-
-struct ServeArgs {
-  std::vector<std::string> names;
-  std::string functions_dir;
-  std::string host = "127.0.0.1";
-  int port = 54321;
-  std::size_t max_body_mb = 20;
-  std::string log_format = "text";
-  std::vector<std::string> env_files;
-  bool no_verify_jwt = false;
-  std::string jwt_secret;
-  std::string jwks_file;
-  std::string policy;  // empty: config.toml's [edge_runtime] policy, else per_worker
-  std::size_t memory_limit_mb = 256;
-  std::size_t cpu_soft_limit_ms = 1000;
-  std::size_t cpu_hard_limit_ms = 2000;
-  std::size_t wall_clock_limit_ms = 400'000;
-  std::size_t request_idle_timeout_ms = 150'000;
-  std::size_t oneshot_max_workers = 32;
-  std::size_t request_wait_timeout_ms = 10'000;
-  std::size_t max_connections = 0;
-  std::size_t request_read_timeout_ms = 30'000;
-  std::size_t keep_alive_timeout_ms = 15'000;
-  bool no_watch = false;
-  unsigned io_threads = 0;
-  server::EnvSources env;
-};
-
-// supabase/functions when it exists (a Supabase project), else functions/.
-std::filesystem::path default_functions_dir() {
-  return std::filesystem::is_directory("supabase/functions") ? "supabase/functions" : "functions";
-}
-
-std::string host_variable(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
-int run(const ServeArgs& args) {
-  server::ServeOptions options;
-  options.functions_dir = args.functions_dir.empty() ? default_functions_dir()
-                                                     : std::filesystem::path(args.functions_dir);
-  if (!args.functions_dir.empty() && !std::filesystem::is_directory(options.functions_dir)) {
-    throw util::Error("--functions-dir " + args.functions_dir + " is not a folder");
-  }
-  if (auto config = std::filesystem::path("supabase/config.toml");
-      std::filesystem::exists(config)) {
-    options.config_toml = config;
-  }
-  options.only = args.names;
-  options.host = args.host;
-  options.port = static_cast<std::uint16_t>(args.port);
-  options.max_body_bytes = args.max_body_mb << 20;
-  options.json_logs = args.log_format == "json";
-  options.env = args.env;
-  for (const auto& file : args.env_files) {
-    options.env.env_files.emplace_back(file);
-  }
-  options.verify_jwt = !args.no_verify_jwt;
-  options.jwt_secret = args.jwt_secret;
-  for (const char* name : {"SUPABASE_AUTH_JWT_SECRET", "JWT_SECRET"}) {
-    if (options.jwt_secret.empty()) {
-      options.jwt_secret = host_variable(name);
-    }
-  }
-  if (options.env.publishable_key.empty()) {
-    options.env.publishable_key = host_variable("SUPABASE_PUBLISHABLE_KEY");
-  }
-  if (options.env.secret_key.empty()) {
-    options.env.secret_key = host_variable("SUPABASE_SECRET_KEY");
-  }
-  if (!args.jwks_file.empty()) {
-    options.jwks_json = util::read_file(args.jwks_file);
-  } else if (auto jwks = host_variable("SUPABASE_JWKS"); !jwks.empty()) {
-    options.jwks_json = jwks;
-  }
-  auto policy = args.policy;
-  if (policy.empty() && options.config_toml) {
-    policy = server::edge_runtime_policy(*options.config_toml).value_or("");
-  }
-  options.policy = policy == "oneshot" ? server::ServeOptions::Policy::oneshot
-                                       : server::ServeOptions::Policy::per_worker;
-  options.memory_limit_mb = args.memory_limit_mb;
-  options.cpu_soft_limit_ms = args.cpu_soft_limit_ms;
-  options.cpu_hard_limit_ms = std::max(args.cpu_hard_limit_ms, args.cpu_soft_limit_ms);
-  options.wall_clock_limit_ms = args.wall_clock_limit_ms;
-  options.request_idle_timeout_ms = args.request_idle_timeout_ms;
-  options.oneshot_max_workers = args.oneshot_max_workers;
-  options.request_wait_timeout_ms = args.request_wait_timeout_ms;
-  options.max_connections = args.max_connections;
-  options.request_read_timeout_ms = args.request_read_timeout_ms;
-  options.keep_alive_timeout_ms = args.keep_alive_timeout_ms;
-  options.watch = !args.no_watch;
-  options.io_threads = args.io_threads;
-  return server::serve(options);
-}
-
-}  // namespace
 
 Command serve_command() {
   return {
       "serve", "Serve every function of the project on the sbfn runtime",
       [](CLI::App& app) -> std::function<int()> {
-        auto args = std::make_shared<ServeArgs>();
+        auto args = std::make_shared<server::ServeArguments>();
         app.add_option("names", args->names,
                        "Serve only these functions (default: all that are found)");
         app.add_option("--functions-dir", args->functions_dir,
@@ -207,7 +103,7 @@ Command serve_command() {
         app.add_option("--log-format", args->log_format, "Log lines as text or json")
             ->check(CLI::IsMember({"text", "json"}))
             ->capture_default_str();
-        return [args] { return run(*args); };
+        return [args] { return server::serve(server::resolve_serve_options(*args)); };
       }};
 }
 

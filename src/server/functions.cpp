@@ -1,0 +1,382 @@
+#include "server/functions.hpp"
+
+#include "runtime/modules/module_source.hpp"
+#include "util/files.hpp"
+
+namespace server {
+namespace {
+
+// How long a retired worker may keep answering the requests it already has.
+constexpr auto k_drain_limit = std::chrono::seconds(150);
+
+}  // namespace
+
+WorkerReaper::WorkerReaper()
+    : m_thread([this] {
+        // Retired workers drain side by side: each ends when its requests and waitUntil
+        // work are done (or a limit passes), whatever the others are doing.
+        struct Draining {
+          std::shared_ptr<runtime::Worker> worker;
+          Retirement how;
+          std::chrono::steady_clock::time_point deadline;
+          std::optional<std::chrono::steady_clock::time_point> background_deadline;
+        };
+        std::vector<Draining> draining;
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+          if (draining.empty()) {
+            m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+          } else {
+            m_wake.wait_for(lock, std::chrono::milliseconds(5));
+          }
+          for (auto& [worker, how] : m_queue) {
+            draining.push_back({std::move(worker), std::move(how),
+                                std::chrono::steady_clock::now() + k_drain_limit, std::nullopt});
+          }
+          m_queue.clear();
+          m_draining = draining.size();
+          bool stopping = m_stopping;
+          lock.unlock();
+          auto now = std::chrono::steady_clock::now();
+          std::erase_if(draining, [&](Draining& entry) {
+            auto& worker = entry.worker;
+            auto state = worker->state();
+            bool live =
+                state == runtime::WorkerState::booting || state == runtime::WorkerState::ready;
+            bool background_over = false;
+            if (live && entry.how.background_limit && worker->open_requests() == 0) {
+              if (!entry.background_deadline) {
+                entry.background_deadline = now + *entry.how.background_limit;
+              }
+              background_over = now >= *entry.background_deadline;
+            }
+            if (live && worker->busy() > 0 && now < entry.deadline && !stopping &&
+                !background_over) {
+              return false;
+            }
+            if (background_over && worker->busy() > 0 && entry.how.on_background_limit) {
+              entry.how.on_background_limit();
+            }
+            worker->terminate(runtime::Failure::worker_error);
+            // Its destructor joins the thread, which may first give hosted connections
+            // time to finish: never on this thread, where other workers wait their turn.
+            {
+              std::lock_guard count(m_mutex);
+              ++m_joining;
+            }
+            std::thread([this, worker = std::move(worker),
+                         on_gone = std::move(entry.how.on_gone)]() mutable {
+              worker.reset();
+              if (on_gone) {
+                on_gone();
+              }
+              std::lock_guard count(m_mutex);
+              --m_joining;
+              m_emptied.notify_all();
+            }).detach();
+            return true;
+          });
+          lock.lock();
+          m_draining = draining.size();
+          if (draining.empty() && m_queue.empty()) {
+            m_emptied.notify_all();
+          }
+          if (m_stopping && draining.empty() && m_queue.empty()) {
+            return;
+          }
+        }
+      }) {}
+
+WorkerReaper::~WorkerReaper() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+  }
+  m_wake.notify_all();
+  m_thread.join();
+  std::unique_lock lock(m_mutex);
+  m_emptied.wait(lock, [&] { return m_joining == 0; });
+}
+
+void WorkerReaper::retire(std::shared_ptr<runtime::Worker> worker, Retirement how) {
+  if (!worker) {
+    if (how.on_gone) {
+      how.on_gone();
+    }
+    return;
+  }
+  {
+    std::lock_guard lock(m_mutex);
+    m_queue.emplace_back(std::move(worker), std::move(how));
+  }
+  m_wake.notify_one();
+}
+
+FunctionTable::FunctionTable(std::vector<FunctionSpec> specs, WorkerSettings settings,
+                             FunctionHooks hooks)
+    : m_settings(std::move(settings)),
+      m_hooks(std::move(hooks)),
+      m_oneshot_slots(m_settings.oneshot_max_workers,
+                      std::chrono::milliseconds(m_settings.request_wait_ms)) {
+  if (!specs.empty()) {
+    m_spare =
+        std::make_shared<runtime::Worker>(runtime::Worker::Spare{}, m_settings.memory_limit_mb);
+  }
+  for (auto& spec : specs) {
+    auto slot = std::make_unique<Slot>();
+    auto slug = spec.config.slug;
+    slot->spec = std::make_shared<const FunctionSpec>(std::move(spec));
+    m_slots.emplace(std::move(slug), std::move(slot));
+  }
+}
+
+FunctionTable::Slot* FunctionTable::live_slot(std::string_view slug) const {
+  auto it = m_slots.find(slug);
+  return it == m_slots.end() || !it->second->spec ? nullptr : it->second.get();
+}
+
+std::shared_ptr<const FunctionSpec> FunctionTable::find(std::string_view slug) const {
+  std::shared_lock lock(m_catalog_mutex);
+  auto* slot = live_slot(slug);
+  return slot ? slot->spec : nullptr;
+}
+
+std::vector<FunctionSpec> FunctionTable::specs() const {
+  std::vector<FunctionSpec> out;
+  std::shared_lock lock(m_catalog_mutex);
+  for (const auto& [slug, slot] : m_slots) {
+    if (slot->spec) {
+      out.push_back(*slot->spec);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+bool same_function(const FunctionSpec& a, const FunctionSpec& b) {
+  return a.folder == b.folder && a.config.entrypoint == b.config.entrypoint &&
+         a.config.verify_jwt == b.config.verify_jwt && a.config.import_map == b.config.import_map &&
+         a.config.static_files == b.config.static_files;
+}
+
+}  // namespace
+
+CatalogChange FunctionTable::update(std::vector<FunctionSpec> specs) {
+  CatalogChange change;
+  std::vector<std::shared_ptr<runtime::Worker>> retired;
+  {
+    std::unique_lock lock(m_catalog_mutex);
+    std::set<std::string, std::less<>> wanted;
+    for (auto& spec : specs) {
+      auto slug = spec.config.slug;
+      wanted.insert(slug);
+      auto& slot = m_slots[slug];
+      if (!slot) {
+        slot = std::make_unique<Slot>();
+      }
+      if (slot->spec && same_function(*slot->spec, spec)) {
+        continue;
+      }
+      (slot->spec ? change.changed : change.added).push_back(slug);
+      slot->spec = std::make_shared<const FunctionSpec>(std::move(spec));
+      std::lock_guard worker_lock(slot->mutex);
+      retired.push_back(std::move(slot->worker));
+    }
+    for (auto& [slug, slot] : m_slots) {
+      if (slot->spec && !wanted.count(slug)) {
+        change.removed.push_back(slug);
+        slot->spec.reset();
+        std::lock_guard worker_lock(slot->mutex);
+        retired.push_back(std::move(slot->worker));
+      }
+    }
+  }
+  {
+    std::lock_guard lock(m_dependencies_mutex);
+    for (const auto& slug : change.removed) {
+      m_dependencies.erase(slug);
+    }
+  }
+  for (auto& worker : retired) {
+    m_reaper.retire(std::move(worker));
+  }
+  return change;
+}
+
+std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
+  runtime::WorkerOptions options;
+  options.name = spec.config.slug;
+  auto entry = std::filesystem::absolute(spec.config.entrypoint).lexically_normal();
+  options.main_module = runtime::path_to_file_url(entry.string());
+  options.root = spec.folder;
+  options.import_roots = m_settings.import_roots;
+  options.import_roots.push_back(spec.folder);
+  options.env = m_hooks.make_env(spec);
+  options.memory_limit_mb = m_settings.memory_limit_mb;
+  options.cpu_soft_limit_ms = m_settings.cpu_soft_limit_ms;
+  options.cpu_hard_limit_ms = m_settings.cpu_hard_limit_ms;
+  options.wall_clock_limit_ms = m_settings.wall_clock_limit_ms;
+  options.log = m_hooks.make_log(spec.config.slug);
+  options.on_module = [this, slug = spec.config.slug](const std::string& url) {
+    if (!url.starts_with("file://")) {
+      return;
+    }
+    std::filesystem::path path = runtime::file_url_to_path(url);
+    {
+      std::lock_guard lock(m_dependencies_mutex);
+      if (!m_dependencies[slug].insert(path).second) {
+        return;
+      }
+    }
+    if (m_hooks.on_dependency) {
+      m_hooks.on_dependency(slug, path);
+    }
+  };
+  // Take the spare (isolate and context already made) and make the next one, whose
+  // thread does that work while this worker boots the function.
+  std::shared_ptr<runtime::Worker> spare;
+  {
+    std::lock_guard lock(m_spare_mutex);
+    spare = std::exchange(m_spare, std::make_shared<runtime::Worker>(runtime::Worker::Spare{},
+                                                                     m_settings.memory_limit_mb));
+  }
+  if (spare && spare->start(options)) {
+    return spare;
+  }
+  if (spare) {
+    m_reaper.retire(std::move(spare));
+  }
+  return std::make_shared<runtime::Worker>(std::move(options));
+}
+
+void FunctionTable::dispatch(const std::string& slug, runtime::HttpRequest request,
+                             std::shared_ptr<runtime::ResponseSink> sink,
+                             const runtime::Worker* booted_for) {
+  // Held while the worker is chosen, so that a function removed meanwhile gets no worker.
+  std::shared_lock catalog(m_catalog_mutex);
+  auto* slot = live_slot(slug);
+  if (slot == nullptr) {
+    sink->fail(runtime::Failure::worker_error);
+    return;
+  }
+  if (m_settings.oneshot) {
+    dispatch_oneshot(slot->spec, std::move(request), std::move(sink));
+    return;
+  }
+  current_worker(*slot, booted_for)->dispatch(std::move(request), std::move(sink));
+}
+
+void FunctionTable::dispatch_oneshot(std::shared_ptr<const FunctionSpec> spec,
+                                     runtime::HttpRequest request,
+                                     std::shared_ptr<runtime::ResponseSink> sink) {
+  auto pending = std::make_shared<runtime::HttpRequest>(std::move(request));
+  auto start = [this, spec, pending, sink] {
+    // Retired at once: the reaper ends it when this request and its waitUntil work are
+    // done, or when that work outlives its own limit; the slot is free once it has ended.
+    auto worker = boot(*spec);
+    worker->dispatch(std::move(*pending), sink);
+    worker->retire();
+    Retirement how;
+    how.background_limit = std::chrono::milliseconds(m_settings.oneshot_background_ms);
+    how.on_background_limit = [this, slug = spec->config.slug] {
+      m_hooks.make_log(slug)(2, "waitUntil work still running " +
+                                    std::to_string(m_settings.oneshot_background_ms) +
+                                    " ms after the response (the oneshot limit): worker ended");
+    };
+    how.on_gone = [this] { m_oneshot_slots.release(); };
+    m_reaper.retire(std::move(worker), std::move(how));
+  };
+  auto refuse = [this, spec, sink] {
+    // Supabase's words for the same case: its pool had no worker within the wait.
+    m_hooks.make_log(spec->config.slug)(
+        2, "worker did not respond in time: all " + std::to_string(m_settings.oneshot_max_workers) +
+               " oneshot workers stayed busy for " + std::to_string(m_settings.request_wait_ms) +
+               " ms (503)");
+    sink->fail(runtime::Failure::boot_error);
+  };
+  m_oneshot_slots.acquire(std::move(start), std::move(refuse));
+}
+
+std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot,
+                                                               const runtime::Worker* booted_for) {
+  std::lock_guard lock(slot.mutex);
+  if (slot.worker && slot.worker.get() == booted_for &&
+      slot.worker->state() != runtime::WorkerState::terminated) {
+    return slot.worker;
+  }
+  if (!slot.worker || !slot.worker->accepting()) {
+    if (slot.worker) {
+      m_reaper.retire(std::move(slot.worker));
+    }
+    slot.worker = boot(*slot.spec);
+  }
+  return slot.worker;
+}
+
+std::shared_ptr<runtime::Worker> FunctionTable::worker_for(std::string_view slug) {
+  if (m_settings.oneshot) {
+    return nullptr;
+  }
+  std::shared_lock catalog(m_catalog_mutex);
+  auto* slot = live_slot(slug);
+  return slot ? current_worker(*slot) : nullptr;
+}
+
+void FunctionTable::retire(const std::string& slug) {
+  std::shared_lock catalog(m_catalog_mutex);
+  auto* slot = live_slot(slug);
+  if (slot == nullptr) {
+    return;
+  }
+  std::lock_guard lock(slot->mutex);
+  m_reaper.retire(std::move(slot->worker));
+}
+
+std::vector<std::string> FunctionTable::affected_by(
+    const std::vector<std::filesystem::path>& paths) const {
+  std::vector<std::string> slugs;
+  auto current = specs();
+  std::lock_guard lock(m_dependencies_mutex);
+  for (const auto& spec : current) {
+    const auto& slug = spec.config.slug;
+    auto deps = m_dependencies.find(slug);
+    bool hit = std::any_of(paths.begin(), paths.end(), [&](const std::filesystem::path& path) {
+      return util::is_under(spec.folder, path) ||
+             (deps != m_dependencies.end() && deps->second.count(path));
+    });
+    if (hit) {
+      slugs.push_back(slug);
+    }
+  }
+  return slugs;
+}
+
+void WorkerReaper::wait_until_empty() {
+  std::unique_lock lock(m_mutex);
+  m_emptied.wait(lock, [&] { return m_queue.empty() && m_draining == 0 && m_joining == 0; });
+}
+
+void FunctionTable::shutdown() {
+  m_oneshot_slots.close();
+  {
+    std::lock_guard lock(m_spare_mutex);
+    if (m_spare) {
+      m_spare->terminate(runtime::Failure::worker_error);
+      m_reaper.retire(std::move(m_spare));
+    }
+  }
+  {
+    std::shared_lock catalog(m_catalog_mutex);
+    for (auto& [slug, slot] : m_slots) {
+      std::lock_guard lock(slot->mutex);
+      if (slot->worker) {
+        slot->worker->terminate(runtime::Failure::worker_error);
+      }
+      m_reaper.retire(std::move(slot->worker));
+    }
+  }
+  m_reaper.wait_until_empty();
+}
+
+}  // namespace server

@@ -1,0 +1,158 @@
+#pragma once
+
+#include "project/config.hpp"
+#include "server/worker_slots.hpp"
+
+#include "runtime/runtime.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace server {
+
+// One servable function: where its code is.
+struct FunctionSpec {
+  FunctionConfig config;
+  std::filesystem::path folder;  // the entrypoint's folder, absolute
+};
+
+// What the table asks of the server for each worker it boots.
+struct FunctionHooks {
+  std::function<runtime::LogFn(const std::string& slug)> make_log;
+  // The environment a new worker of this function gets (env files are read afresh).
+  std::function<std::vector<std::pair<std::string, std::string>>(const FunctionSpec&)> make_env;
+  // A worker of `slug` loaded the local file `path`.
+  std::function<void(const std::string& slug, const std::filesystem::path& path)> on_dependency;
+};
+
+struct WorkerSettings {
+  bool oneshot = false;  // a fresh worker for every request
+  std::size_t memory_limit_mb = 256;
+  std::size_t cpu_soft_limit_ms = 1000;
+  std::size_t cpu_hard_limit_ms = 2000;
+  std::size_t wall_clock_limit_ms = 400'000;
+  // oneshot: at most this many workers alive at once; a request waits up to
+  // `request_wait_ms` for one to end, then gets 503. A worker's waitUntil work may run for
+  // `oneshot_background_ms` once its request is answered.
+  std::size_t oneshot_max_workers = 32;
+  std::size_t request_wait_ms = 10'000;
+  std::size_t oneshot_background_ms = 10'000;
+  // Where every function may import local modules from (each also from its own folder).
+  std::vector<std::filesystem::path> import_roots;
+};
+
+// How a retired worker may end.
+struct Retirement {
+  // How long its waitUntil work may run once no request is open (unset: the drain
+  // limit alone bounds it).
+  std::optional<std::chrono::milliseconds> background_limit;
+  std::function<void()> on_background_limit;  // that limit ended it
+  std::function<void()> on_gone;              // it has ended and its thread is joined
+};
+
+// Destroys retired workers on a thread of its own: a worker's destructor joins its
+// thread, which must never stall the server's I/O threads.
+class WorkerReaper {
+ public:
+  WorkerReaper();
+  ~WorkerReaper();
+  void retire(std::shared_ptr<runtime::Worker> worker, Retirement how = {});
+  // Blocks until every retired worker has ended.
+  void wait_until_empty();
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  std::condition_variable m_emptied;
+  std::size_t m_draining = 0;
+  std::size_t m_joining = 0;  // workers being destroyed on threads of their own
+  std::deque<std::pair<std::shared_ptr<runtime::Worker>, Retirement>> m_queue;
+  bool m_stopping = false;
+  std::thread m_thread;
+};
+
+// What changed when the function folders were scanned again.
+struct CatalogChange {
+  std::vector<std::string> added;
+  std::vector<std::string> removed;
+  std::vector<std::string> changed;  // entrypoint or settings differ: workers retired
+};
+
+// The functions a server runs, each with its worker (booted on first request). The set of
+// functions may change while serving (folders added or removed): update() swaps it.
+class FunctionTable {
+ public:
+  FunctionTable(std::vector<FunctionSpec> specs, WorkerSettings settings, FunctionHooks hooks);
+
+  // Hands a request to the function's worker, booting one when there is none or the
+  // last one failed. A slug that find() does not know fails the request (500).
+  // `booted_for`: the worker booted when this request arrived (worker_for); if it is
+  // still the function's worker it gets the request even when retired or failed meanwhile,
+  // so a slow or failing top level is not run a second time for the same request.
+  void dispatch(const std::string& slug, runtime::HttpRequest request,
+                std::shared_ptr<runtime::ResponseSink> sink,
+                const runtime::Worker* booted_for = nullptr);
+
+  // The function with that slug, or null.
+  std::shared_ptr<const FunctionSpec> find(std::string_view slug) const;
+
+  // The per_worker worker of `slug` (booted when there is none); null for an unknown
+  // slug or under the oneshot policy.
+  std::shared_ptr<runtime::Worker> worker_for(std::string_view slug);
+
+  // Retires the function's workers: the next request boots its code afresh.
+  void retire(const std::string& slug);
+
+  // Makes `specs` the served set: new slugs are served from now on, missing ones answer
+  // 404 and their workers are retired, and changed ones are retired so that the next
+  // request boots the new code.
+  CatalogChange update(std::vector<FunctionSpec> specs);
+
+  // The functions a change to `paths` concerns: a path inside a function's folder, or a
+  // file one of its workers loaded.
+  std::vector<std::string> affected_by(const std::vector<std::filesystem::path>& paths) const;
+
+  // Stops every worker (open requests fail) and waits until they have ended.
+  void shutdown();
+
+  // The functions served now, by slug.
+  std::vector<FunctionSpec> specs() const;
+
+ private:
+  // Never freed while the table lives: a removed function's slot just loses its spec.
+  struct Slot {
+    std::shared_ptr<const FunctionSpec> spec;  // null: removed; guarded by m_catalog_mutex
+    std::mutex mutex;
+    std::shared_ptr<runtime::Worker> worker;
+  };
+
+  std::shared_ptr<runtime::Worker> boot(const FunctionSpec& spec);
+  void dispatch_oneshot(std::shared_ptr<const FunctionSpec> spec, runtime::HttpRequest request,
+                        std::shared_ptr<runtime::ResponseSink> sink);
+  // Both with m_catalog_mutex held (shared at least).
+  std::shared_ptr<runtime::Worker> current_worker(Slot& slot,
+                                                  const runtime::Worker* booted_for = nullptr);
+  Slot* live_slot(std::string_view slug) const;  // null: unknown or removed
+
+  WorkerSettings m_settings;
+  FunctionHooks m_hooks;
+  mutable std::mutex m_dependencies_mutex;
+  std::map<std::string, std::set<std::filesystem::path>> m_dependencies;  // slug -> files
+  mutable std::shared_mutex m_catalog_mutex;
+  std::map<std::string, std::unique_ptr<Slot>, std::less<>> m_slots;
+  WorkerSlots m_oneshot_slots;  // before m_reaper: its workers release slots as they end
+  WorkerReaper m_reaper;
+  std::mutex m_spare_mutex;
+  std::shared_ptr<runtime::Worker> m_spare;  // made by the first boot, replaced at each
+};
+
+}  // namespace server

@@ -1,0 +1,70 @@
+#include "server/http_rules.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <boost/beast/http/status.hpp>
+
+namespace server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+int refusal_for(const http::request_header<>& head) {
+  if (head.target().size() > k_target_limit) {
+    return 414;
+  }
+  auto hosts = head.count(http::field::host);
+  if (hosts > 1 || (hosts == 0 && head.version() >= 11)) {
+    return 400;
+  }
+  auto fields = head.equal_range(http::field::transfer_encoding);
+  if (fields.first == fields.second) {
+    return 0;
+  }
+  if (head.version() < 11) {
+    return 400;
+  }
+  // The codings of every Transfer-Encoding line, in order, as one list.
+  int codings = 0;
+  bool unknown = false;
+  bool last_chunked = false;
+  for (auto it = fields.first; it != fields.second; ++it) {
+    for (auto coding : http::token_list(it->value())) {
+      if (last_chunked) {
+        return 400;  // chunked applied twice, or something after it
+      }
+      ++codings;
+      last_chunked = beast::iequals(coding, "chunked");
+      unknown = unknown || !last_chunked;
+    }
+  }
+  if (codings == 0 || !last_chunked) {
+    return 400;
+  }
+  return unknown ? 501 : 0;
+}
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 546:
+      return "Worker Limit";
+    default:
+      break;
+  }
+  if (status < 100 || status > 999) {
+    return {};
+  }
+  auto text = http::obsolete_reason(static_cast<http::status>(status));
+  return text == "<unknown-status>" ? std::string_view{} : std::string_view(text);
+}
+
+bool valid_reason_phrase(std::string_view text) {
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace server

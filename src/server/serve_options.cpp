@@ -1,0 +1,78 @@
+#include "server/serve_options.hpp"
+
+#include "project/config.hpp"
+
+#include "util/error.hpp"
+#include "util/files.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+namespace server {
+namespace {
+
+std::string host_variable(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+}  // namespace
+
+ServeOptions resolve_serve_options(const ServeArguments& args) {
+  ServeOptions options;
+  options.functions_dir = args.functions_dir.empty() ? default_functions_dir()
+                                                     : std::filesystem::path(args.functions_dir);
+  if (!args.functions_dir.empty() && !std::filesystem::is_directory(options.functions_dir)) {
+    throw util::Error("--functions-dir " + args.functions_dir + " is not a folder");
+  }
+  options.config_toml = find_config_toml();
+  options.only = args.names;
+  options.host = args.host;
+  options.port = static_cast<std::uint16_t>(args.port);
+  options.max_body_bytes = args.max_body_mb << 20;
+  options.json_logs = args.log_format == "json";
+  options.env = args.env;
+  for (const auto& file : args.env_files) {
+    options.env.env_files.emplace_back(file);
+  }
+  options.verify_jwt = !args.no_verify_jwt;
+  options.jwt_secret = args.jwt_secret;
+  for (const char* name : {"SUPABASE_AUTH_JWT_SECRET", "JWT_SECRET"}) {
+    if (options.jwt_secret.empty()) {
+      options.jwt_secret = host_variable(name);
+    }
+  }
+  if (options.env.publishable_key.empty()) {
+    options.env.publishable_key = host_variable("SUPABASE_PUBLISHABLE_KEY");
+  }
+  if (options.env.secret_key.empty()) {
+    options.env.secret_key = host_variable("SUPABASE_SECRET_KEY");
+  }
+  if (!args.jwks_file.empty()) {
+    options.jwks_json = util::read_file(args.jwks_file);
+  } else if (auto jwks = host_variable("SUPABASE_JWKS"); !jwks.empty()) {
+    options.jwks_json = jwks;
+  }
+  auto policy = args.policy;
+  if (policy.empty() && options.config_toml) {
+    policy = edge_runtime_policy(*options.config_toml).value_or("");
+  }
+  options.policy =
+      policy == "oneshot" ? ServeOptions::Policy::oneshot : ServeOptions::Policy::per_worker;
+  options.memory_limit_mb = args.memory_limit_mb;
+  options.cpu_soft_limit_ms = args.cpu_soft_limit_ms;
+  options.cpu_hard_limit_ms = std::max(args.cpu_hard_limit_ms, args.cpu_soft_limit_ms);
+  options.wall_clock_limit_ms = args.wall_clock_limit_ms;
+  options.request_idle_timeout_ms = args.request_idle_timeout_ms;
+  options.oneshot_max_workers = args.oneshot_max_workers;
+  options.request_wait_timeout_ms = args.request_wait_timeout_ms;
+  options.max_connections = args.max_connections;
+  options.request_read_timeout_ms = args.request_read_timeout_ms;
+  options.keep_alive_timeout_ms = args.keep_alive_timeout_ms;
+  options.watch = !args.no_watch;
+  options.io_threads = args.io_threads;
+  return options;
+}
+
+}  // namespace server

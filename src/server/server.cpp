@@ -1,0 +1,438 @@
+#include "server/server.hpp"
+
+#include "project/local_stack.hpp"
+#include "server/functions.hpp"
+#include "server/jwt.hpp"
+#include "server/server_state.hpp"
+#include "server/session.hpp"
+
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/watcher.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <thread>
+
+namespace server {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using util::FileWatcher;
+
+constexpr auto k_drain_limit = std::chrono::seconds(10);
+constexpr auto k_accept_pause = std::chrono::milliseconds(100);
+constexpr std::string_view k_busy =
+    "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain;charset=UTF-8\r\n"
+    "content-length: 19\r\nconnection: close\r\n\r\nService Unavailable";
+
+// Every connection is a descriptor, and the usual soft limit (1,024) is far below what
+// the hard limit allows one server. Returns the limit now in force.
+std::size_t raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return 1024;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    // An unlimited hard limit still stops at the kernel's nr_open (1,048,576 by default).
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+      limit = raised;
+    }
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? std::size_t{1} << 20 : limit.rlim_cur;
+}
+
+// Leaves a quarter of the descriptors (at least 256) to what is not a client
+// connection: workers' loops and their own sockets (fetch, Deno.connect), files, inotify.
+std::size_t default_max_connections(std::size_t open_files) {
+  auto reserve = std::max<std::size_t>(open_files / 4, 256);
+  return open_files > 2 * reserve ? open_files - reserve : open_files / 2;
+}
+
+// Best effort: a client turned away learns why, if its socket takes the bytes at once.
+// Its request, if already here, is read first: closing over unread bytes would reset
+// the connection and could lose the answer.
+void send_busy(int fd) {
+  char discard[4096];
+  std::ignore = ::recv(fd, discard, sizeof discard, MSG_DONTWAIT);
+  std::ignore = ::send(fd, k_busy.data(), k_busy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+// `strict`: a name given on the command line must exist (at start-up; later, while
+// serving, its folder may come and go like any other).
+std::vector<FunctionSpec> select_functions(const ServeOptions& options, bool strict) {
+  auto configs = discover_functions(options.functions_dir, options.config_toml);
+  for (const auto& name : options.only) {
+    bool known = std::any_of(configs.begin(), configs.end(),
+                             [&](const FunctionConfig& c) { return c.slug == name; });
+    if (!known && strict) {
+      throw util::Error("no function named \"" + name + "\" in " + options.functions_dir.string());
+    }
+  }
+  std::vector<FunctionSpec> specs;
+  for (auto& config : configs) {
+    bool wanted = options.only.empty() || std::find(options.only.begin(), options.only.end(),
+                                                    config.slug) != options.only.end();
+    if (!options.verify_jwt) {
+      config.verify_jwt = false;
+    }
+    if (wanted) {
+      auto folder = std::filesystem::absolute(config.entrypoint).lexically_normal().parent_path();
+      specs.push_back({std::move(config), std::move(folder)});
+    }
+  }
+  return specs;
+}
+
+// An env file every function reads: <functions dir>/.env or one given by --env-file.
+bool is_shared_env_file(const std::filesystem::path& path, const ServeOptions& options) {
+  auto root = std::filesystem::absolute(options.functions_dir).lexically_normal();
+  if (path == root / ".env") {
+    return true;
+  }
+  return std::any_of(options.env.env_files.begin(), options.env.env_files.end(),
+                     [&](const auto& file) { return std::filesystem::absolute(file) == path; });
+}
+
+class Listener {
+ public:
+  Listener(asio::io_context& io, tcp::endpoint endpoint, ServerState& state)
+      : m_io(io),
+        m_acceptor(asio::make_strand(io)),
+        m_retry(m_acceptor.get_executor()),
+        m_state(state) {
+    boost::system::error_code error;
+    m_acceptor.open(endpoint.protocol(), error);
+    if (!error) {
+      m_acceptor.set_option(asio::socket_base::reuse_address(true), error);
+    }
+    if (!error) {
+      m_acceptor.bind(endpoint, error);
+    }
+    if (!error) {
+      m_acceptor.listen(asio::socket_base::max_listen_connections, error);
+    }
+    if (error) {
+      throw util::Error("cannot listen on " + endpoint.address().to_string() + ":" +
+                        std::to_string(endpoint.port()) + ": " + error.message());
+    }
+  }
+
+  std::uint16_t port() const { return m_acceptor.local_endpoint().port(); }
+
+  ~Listener() {
+    if (m_reserve >= 0) {
+      ::close(m_reserve);
+    }
+  }
+
+  void accept() {
+    m_acceptor.async_accept(
+        asio::make_strand(m_io), [this](boost::system::error_code error, tcp::socket socket) {
+          if (error == asio::error::operation_aborted || !m_acceptor.is_open()) {
+            return;
+          }
+          if (error) {
+            on_accept_error(error);
+            return;
+          }
+          if (m_state.connections.load(std::memory_order_relaxed) >= m_state.max_connections) {
+            turn_away(socket.native_handle());
+          } else {
+            socket.set_option(tcp::no_delay(true), error);
+            start_session(std::move(socket), m_state, ConnectionSlot(m_state.connections));
+          }
+          accept();
+        });
+  }
+
+  void close() {
+    asio::post(m_acceptor.get_executor(), [this] {
+      boost::system::error_code ignored;
+      m_acceptor.close(ignored);
+    });
+  }
+
+ private:
+  // Out of descriptors (or kernel memory) the pending connection stays in the backlog,
+  // and accepting again at once would spin. The descriptor held in reserve lets us take
+  // it and turn it away; then accepting pauses briefly.
+  void on_accept_error(const boost::system::error_code& error) {
+    auto code = error.value();
+    if (code != EMFILE && code != ENFILE && code != ENOBUFS && code != ENOMEM) {
+      accept();
+      return;
+    }
+    if (m_reserve >= 0) {
+      ::close(m_reserve);
+      // Everyone waiting now would meet the same shortage: tell them at once.
+      for (int shed = 0; shed < 256; ++shed) {
+        int fd = ::accept4(m_acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) {
+          break;
+        }
+        turn_away(fd);
+        ::close(fd);
+      }
+      m_reserve = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    m_retry.expires_after(k_accept_pause);
+    m_retry.async_wait([this](boost::system::error_code wait_error) {
+      if (!wait_error && m_acceptor.is_open()) {
+        accept();
+      }
+    });
+  }
+
+  void turn_away(int fd) {
+    send_busy(fd);
+    auto now = std::chrono::steady_clock::now();
+    if (now - m_last_warning > std::chrono::seconds(10)) {
+      m_last_warning = now;
+      m_state.log.event("warn", "too many connections (" + std::to_string(m_state.max_connections) +
+                                    "): turning new ones away with 503 (see --max-connections)");
+    }
+  }
+
+  asio::io_context& m_io;
+  tcp::acceptor m_acceptor;
+  asio::steady_timer m_retry;
+  ServerState& m_state;
+  int m_reserve = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  std::chrono::steady_clock::time_point m_last_warning;
+};
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  auto open_files = raise_open_file_limit();
+  Logger log(options.json_logs ? Logger::Format::json : Logger::Format::text);
+  auto specs = select_functions(options, true);
+  auto warn = [&log](const std::string& message) { log.event("warn", message); };
+  EnvSources env_sources = options.env;
+  env_sources.functions_dir = options.functions_dir;
+  const auto jwt_secret = options.jwt_secret.empty() ? default_jwt_secret() : options.jwt_secret;
+  env_sources.jwks = options.jwks_json.value_or(secret_jwks(jwt_secret));
+  auto shared_env = shared_environment(env_sources, warn);  // fails early on a bad env file
+  std::mutex env_mutex;
+
+  std::unique_ptr<JwtVerifier> jwt;
+  if (options.verify_jwt) {
+    jwt = std::make_unique<JwtVerifier>(jwt_secret, options.jwks_json);
+  }
+
+  std::unique_ptr<FileWatcher> watcher;
+  FunctionHooks hooks;
+  hooks.make_log = [&log](const std::string& slug) -> runtime::LogFn {
+    return [&log, slug](int fd, std::string_view line) { log.function_output(slug, fd, line); };
+  };
+  // Env files are read again for every new worker, so that a hot reload picks up an
+  // edited .env; a broken edit keeps the last good environment.
+  hooks.make_env = [&](const FunctionSpec& spec) {
+    std::lock_guard lock(env_mutex);
+    try {
+      shared_env = shared_environment(env_sources, [](const std::string&) {});
+      return function_environment(shared_env, env_sources, spec.folder, [](const std::string&) {});
+    } catch (const std::exception& error) {
+      log.event("error", std::string(error.what()) + " (keeping the previous environment)");
+      return shared_env;
+    }
+  };
+  auto functions_root = std::filesystem::absolute(options.functions_dir).lexically_normal();
+  hooks.on_dependency = [&](const std::string&, const std::filesystem::path& path) {
+    if (watcher && !util::is_under(functions_root, path)) {
+      watcher->watch_folder(path.parent_path());
+    }
+  };
+  WorkerSettings settings;
+  settings.oneshot = options.policy == ServeOptions::Policy::oneshot;
+  settings.memory_limit_mb = options.memory_limit_mb;
+  settings.cpu_soft_limit_ms = options.cpu_soft_limit_ms;
+  settings.cpu_hard_limit_ms = options.cpu_hard_limit_ms;
+  settings.wall_clock_limit_ms = options.wall_clock_limit_ms;
+  settings.oneshot_max_workers = options.oneshot_max_workers;
+  settings.request_wait_ms = options.request_wait_timeout_ms;
+  // The project: the functions folder (so `../_shared/` works) and the module cache.
+  settings.import_roots = {functions_root, util::cache_dir()};
+  FunctionTable functions(std::move(specs), settings, std::move(hooks));
+  for (const auto& spec : functions.specs()) {
+    // Warn about SUPABASE_ names in the function's own .env once, at start-up.
+    function_environment(shared_env, env_sources, spec.folder, warn);
+    // Parsed, but not used by the runtime yet: say so rather than ignore them silently.
+    const auto& slug = spec.config.slug;
+    if (spec.config.import_map) {
+      warn("[functions." + slug + "] import_map is not supported yet; " +
+           spec.config.import_map->string() + " is ignored");
+    }
+    if (!spec.config.static_files.empty()) {
+      warn("[functions." + slug +
+           "] static_files is not supported yet; the function reads only files in its own "
+           "folder");
+    }
+  }
+  ServerState state(functions, log, jwt.get(), options.max_body_bytes,
+                    options.request_idle_timeout_ms);
+  state.api_keys = ApiKeys{
+      env_sources.publishable_key.empty() ? default_publishable_key() : env_sources.publishable_key,
+      env_sources.secret_key.empty() ? default_secret_key() : env_sources.secret_key,
+      env_sources.anon_key.empty() ? demo_anon_key() : env_sources.anon_key,
+      env_sources.service_role_key.empty() ? demo_service_role_key()
+                                           : env_sources.service_role_key};
+  state.max_connections =
+      options.max_connections > 0 ? options.max_connections : default_max_connections(open_files);
+  state.request_read_timeout_ms = options.request_read_timeout_ms;
+  state.keep_alive_timeout_ms = options.keep_alive_timeout_ms;
+
+  // Function folders added or removed while serving (and config.toml edits): every batch
+  // of changes scans again, which costs a directory listing.
+  auto rescan = [&]() -> CatalogChange {
+    std::vector<FunctionSpec> specs;
+    try {
+      specs = select_functions(options, false);
+    } catch (const std::exception& error) {
+      log.event("error", std::string(error.what()) + " (serving the functions found before)");
+      return {};
+    }
+    auto change = functions.update(std::move(specs));
+    for (const auto& slug : change.added) {
+      log.event("info", "New function detected: " + slug + ", serving /functions/v1/" + slug);
+      if (auto spec = functions.find(slug)) {
+        watcher->watch_tree(spec->folder);
+        try {
+          std::lock_guard lock(env_mutex);
+          function_environment(shared_env, env_sources, spec->folder, warn);
+        } catch (const std::exception& error) {
+          log.event("error", error.what());
+        }
+      }
+    }
+    for (const auto& slug : change.removed) {
+      log.event("info", "Function removed: " + slug + " (its URL answers 404 from now on)");
+    }
+    for (const auto& slug : change.changed) {
+      log.event("info", "Function settings changed: " + slug + ", reloading");
+    }
+    return change;
+  };
+
+  if (options.watch) {
+    watcher = std::make_unique<FileWatcher>([&](const std::vector<std::filesystem::path>& paths) {
+      bool everything = std::any_of(paths.begin(), paths.end(), [&](const auto& path) {
+        return is_shared_env_file(path, options);
+      });
+      watcher->watch_tree(functions_root);  // it may have been created just now
+      auto change = rescan();
+      auto slugs = functions.affected_by(paths);
+      std::erase_if(slugs, [&](const std::string& slug) {
+        return std::count(change.added.begin(), change.added.end(), slug) ||
+               std::count(change.changed.begin(), change.changed.end(), slug);
+      });
+      if (everything) {
+        slugs.clear();
+        for (const auto& spec : functions.specs()) {
+          slugs.push_back(spec.config.slug);
+        }
+      }
+      for (const auto& slug : slugs) {
+        log.event("info",
+                  "File change detected: " + paths.front().string() + ", reloading " + slug);
+        functions.retire(slug);
+      }
+    });
+    watcher->watch_tree(functions_root);
+    std::error_code missing;
+    if (!std::filesystem::is_directory(functions_root, missing)) {
+      // So that the functions folder is noticed when it is created.
+      watcher->watch_folder(functions_root.parent_path());
+    }
+    for (const auto& spec : functions.specs()) {
+      watcher->watch_tree(spec.folder);  // entrypoints set in config.toml may live elsewhere
+    }
+    for (const auto& file : options.env.env_files) {
+      watcher->watch_folder(std::filesystem::absolute(file).parent_path());
+    }
+    if (options.config_toml) {
+      watcher->watch_folder(std::filesystem::absolute(*options.config_toml).parent_path());
+    }
+  }
+
+  auto threads = options.io_threads > 0 ? options.io_threads
+                                        : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context io(static_cast<int>(threads));
+  state.io = &io;
+  boost::system::error_code error;
+  auto address = asio::ip::make_address(options.host, error);
+  if (error) {
+    throw util::Error("invalid --host \"" + options.host + "\": " + error.message());
+  }
+  Listener listener(io, {address, options.port}, state);
+  listener.accept();
+
+  auto base = "http://" + (options.host == "0.0.0.0" ? std::string("127.0.0.1") : options.host) +
+              ":" + std::to_string(listener.port());
+  log.event("info", "Serving functions on " + base + "/functions/v1/<function-name>");
+  log.event("info", std::string("Policy: ") +
+                        (options.policy == ServeOptions::Policy::oneshot
+                             ? "oneshot (a fresh worker for every request, at most " +
+                                   std::to_string(options.oneshot_max_workers) + " alive)"
+                             : "per_worker (one worker per function serves many requests)"));
+  if (functions.specs().empty()) {
+    log.event("warn", "no functions found in " + options.functions_dir.string());
+  }
+  for (const auto& spec : functions.specs()) {
+    log.event("info",
+              " - " + base + "/functions/v1/" + spec.config.slug +
+                  (spec.config.verify_jwt ? "  (JWT verified)" : "  (no JWT verification)"));
+  }
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer drain_timer(io);
+  auto deadline = std::chrono::steady_clock::now();
+  std::function<void()> poll_drained = [&] {
+    if (state.active_requests == 0 || std::chrono::steady_clock::now() >= deadline) {
+      if (state.active_requests != 0) {
+        log.event("warn", std::to_string(state.active_requests.load()) +
+                              " request(s) still running after 10 s; stopping anyway");
+      }
+      io.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([&](boost::system::error_code) { poll_drained(); });
+  };
+  signals.async_wait([&](boost::system::error_code, int signal) {
+    log.event("info", std::string("Received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                          ", shutting down (waiting up to 10 s for open requests)");
+    state.draining = true;
+    listener.close();
+    deadline = std::chrono::steady_clock::now() + k_drain_limit;
+    poll_drained();
+  });
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) {
+    pool.emplace_back([&] { io.run(); });
+  }
+  io.run();
+  for (auto& thread : pool) {
+    thread.join();
+  }
+  watcher.reset();
+  functions.shutdown();
+  log.event("info", "Stopped serving " + options.functions_dir.string());
+  return 0;
+}
+
+}  // namespace server

@@ -1,0 +1,50 @@
+#pragma once
+
+// The HTTP front of `sbfn serve`: listener, router, worker table, logs.
+
+#include "project/environment.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace server {
+
+struct ServeOptions {
+  std::filesystem::path functions_dir;
+  std::optional<std::filesystem::path> config_toml;
+  std::vector<std::string> only;  // serve just these slugs (all when empty)
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 54321;
+  std::size_t max_body_bytes = 20u << 20;
+  bool json_logs = false;
+  unsigned io_threads = 0;  // threads parsing HTTP; 0: one per core
+
+  EnvSources env;  // env.functions_dir is filled in from functions_dir
+
+  bool verify_jwt = true;  // false: --no-verify-jwt, for every function
+  std::string jwt_secret;  // empty: the local-development secret
+  std::optional<std::string> jwks_json;
+
+  enum class Policy { per_worker, oneshot };
+  Policy policy = Policy::per_worker;
+  std::size_t memory_limit_mb = 256;
+  std::size_t cpu_soft_limit_ms = 1000;
+  std::size_t cpu_hard_limit_ms = 2000;
+  std::size_t wall_clock_limit_ms = 400'000;
+  std::size_t request_idle_timeout_ms = 150'000;
+  std::size_t oneshot_max_workers = 32;          // oneshot: live workers at most
+  std::size_t request_wait_timeout_ms = 10'000;  // oneshot: wait for one, then 503
+  std::size_t max_connections = 0;               // 0: sized from the open-file limit
+  std::size_t request_read_timeout_ms = 30'000;
+  std::size_t keep_alive_timeout_ms = 15'000;
+  bool watch = true;  // hot reload
+};
+
+// Serves until SIGINT/SIGTERM, then drains for up to 10 s. Returns the exit code;
+// throws util::Error for a configuration a person must fix.
+int serve(const ServeOptions& options);
+
+}  // namespace server

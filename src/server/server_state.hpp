@@ -1,0 +1,46 @@
+#pragma once
+
+#include "server/api_keys.hpp"
+#include "server/functions.hpp"
+#include "server/log.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <cstddef>
+
+namespace server {
+
+// What every connection of one server shares.
+class JwtVerifier;
+
+class ServerState {
+ public:
+  ServerState(FunctionTable& functions, Logger& log, const JwtVerifier* jwt,
+              std::size_t max_body_bytes, std::size_t request_idle_timeout_ms)
+      : functions(functions),
+        log(log),
+        jwt(jwt),
+        max_body_bytes(max_body_bytes),
+        request_idle_timeout_ms(request_idle_timeout_ms) {}
+
+  FunctionTable& functions;
+  Logger& log;
+  const JwtVerifier* jwt;  // null: --no-verify-jwt
+  ApiKeys api_keys;        // swapped for JWTs whether or not the JWT is then checked
+  std::size_t max_body_bytes;
+  std::size_t request_idle_timeout_ms;
+  std::atomic<std::size_t> active_requests{0};
+  std::atomic<bool> draining{false};  // shutting down: answer, then close connections
+  // Connection limits and timeouts (--max-connections, --request-read-timeout,
+  // --keep-alive-timeout); set once before the listener starts.
+  std::size_t max_connections = 0;
+  std::size_t request_read_timeout_ms = 30'000;
+  std::size_t keep_alive_timeout_ms = 15'000;
+  std::atomic<std::size_t> connections{0};
+  // The server's own I/O threads' loop: where connections go back to when the worker
+  // they were moved to ends.
+  boost::asio::io_context* io = nullptr;
+};
+
+}  // namespace server
