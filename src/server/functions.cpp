@@ -7,7 +7,7 @@ namespace server {
 namespace {
 
 // How long a retired worker may keep answering the requests it already has.
-constexpr auto k_drain_limit = std::chrono::seconds(150);
+constexpr auto k_retired_drain_limit = std::chrono::seconds(150);
 
 }  // namespace
 
@@ -31,7 +31,8 @@ WorkerReaper::WorkerReaper()
           }
           for (auto& [worker, how] : m_queue) {
             draining.push_back({std::move(worker), std::move(how),
-                                std::chrono::steady_clock::now() + k_drain_limit, std::nullopt});
+                                std::chrono::steady_clock::now() + k_retired_drain_limit,
+                                std::nullopt});
           }
           m_queue.clear();
           m_draining = draining.size();

@@ -30,7 +30,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using util::FileWatcher;
 
-constexpr auto k_drain_limit = std::chrono::seconds(10);
+constexpr auto k_shutdown_drain_limit = std::chrono::seconds(10);
 constexpr auto k_accept_pause = std::chrono::milliseconds(100);
 constexpr std::string_view k_busy =
     "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain;charset=UTF-8\r\n"
@@ -417,7 +417,7 @@ int serve(const ServeOptions& options) {
                           ", shutting down (waiting up to 10 s for open requests)");
     state.draining = true;
     listener.close();
-    deadline = std::chrono::steady_clock::now() + k_drain_limit;
+    deadline = std::chrono::steady_clock::now() + k_shutdown_drain_limit;
     poll_drained();
   });
 

@@ -37,7 +37,7 @@ constexpr std::size_t k_header_limit = 16 * 1024;
 constexpr std::size_t k_whole_body_limit = 1 << 20;
 // A body the function left unread is read and dropped up to this size so that the
 // connection can carry the next request; past it, closing is cheaper.
-constexpr std::size_t k_drain_limit = 1 << 20;
+constexpr std::size_t k_unread_body_limit = 1 << 20;
 constexpr auto k_linger_time = std::chrono::seconds(2);
 constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -634,7 +634,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       return;
     }
     // A client told to wait for 100 Continue may never send the body at all.
-    if (!m_body_error.empty() || m_drained > k_drain_limit ||
+    if (!m_body_error.empty() || m_drained > k_unread_body_limit ||
         (m_expect_continue && !m_continue_sent)) {
       close();
       return;
@@ -951,7 +951,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     m_stream.async_read_some(m_buffer.prepare(4096),
                              [self = shared_from_this()](beast::error_code error, std::size_t n) {
                                self->m_lingered += n;
-                               if (error || self->m_lingered > k_drain_limit) {
+                               if (error || self->m_lingered > k_unread_body_limit) {
                                  self->m_stream.close();
                                  return;
                                }
