@@ -7,7 +7,7 @@
 #include <array>
 #include <map>
 
-namespace server {
+namespace project {
 
 namespace {
 
@@ -269,4 +269,4 @@ std::optional<fs::path> find_config_toml() {
   return std::nullopt;
 }
 
-}  // namespace server
+}  // namespace project

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace server {
+namespace project {
 
 // One function as `serve` should run it, after folder discovery and config.toml are merged.
 struct FunctionConfig {
@@ -52,4 +52,4 @@ std::filesystem::path default_functions_dir();
 // supabase/config.toml of the project in the current folder, if it exists.
 std::optional<std::filesystem::path> find_config_toml();
 
-}  // namespace server
+}  // namespace project

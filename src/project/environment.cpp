@@ -9,7 +9,7 @@
 
 #include <cstdlib>
 
-namespace server {
+namespace project {
 namespace {
 
 std::optional<std::string> host_variable(const std::string& name) {
@@ -97,4 +97,4 @@ EnvList function_environment(const EnvList& shared, const EnvSources& sources,
   return env;
 }
 
-}  // namespace server
+}  // namespace project

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace server {
+namespace project {
 
 using EnvList = std::vector<std::pair<std::string, std::string>>;
 
@@ -39,4 +39,4 @@ EnvList function_environment(const EnvList& shared, const EnvSources& sources,
                              const std::filesystem::path& function_dir,
                              const std::function<void(const std::string&)>& warn);
 
-}  // namespace server
+}  // namespace project

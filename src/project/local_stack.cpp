@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-namespace server {
+namespace project {
 namespace {
 
 constexpr std::string_view k_demo_anon_key =
@@ -32,4 +32,4 @@ std::string default_secret_key() {
   return "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz";
 }
 
-}  // namespace server
+}  // namespace project

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace server {
+namespace project {
 
 // The Supabase CLI's documented local anon and service_role keys: HS256 tokens signed with
 // default_jwt_secret() (server/jwt.hpp), `iss` "supabase-demo", expiring in 2032.
@@ -16,4 +16,4 @@ std::string demo_service_role_key();
 std::string default_publishable_key();
 std::string default_secret_key();
 
-}  // namespace server
+}  // namespace project

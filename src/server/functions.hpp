@@ -21,7 +21,7 @@ namespace server {
 
 // One servable function: where its code is.
 struct FunctionSpec {
-  FunctionConfig config;
+  project::FunctionConfig config;
   std::filesystem::path folder;  // the entrypoint's folder, absolute
 };
 

@@ -21,12 +21,12 @@ std::string host_variable(const char* name) {
 
 ServeOptions resolve_serve_options(const ServeArguments& args) {
   ServeOptions options;
-  options.functions_dir = args.functions_dir.empty() ? default_functions_dir()
+  options.functions_dir = args.functions_dir.empty() ? project::default_functions_dir()
                                                      : std::filesystem::path(args.functions_dir);
   if (!args.functions_dir.empty() && !std::filesystem::is_directory(options.functions_dir)) {
     throw util::Error("--functions-dir " + args.functions_dir + " is not a folder");
   }
-  options.config_toml = find_config_toml();
+  options.config_toml = project::find_config_toml();
   options.only = args.names;
   options.host = args.host;
   options.port = static_cast<std::uint16_t>(args.port);
@@ -56,7 +56,7 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
   }
   auto policy = args.policy;
   if (policy.empty() && options.config_toml) {
-    policy = edge_runtime_policy(*options.config_toml).value_or("");
+    policy = project::edge_runtime_policy(*options.config_toml).value_or("");
   }
   options.policy =
       policy == "oneshot" ? ServeOptions::Policy::oneshot : ServeOptions::Policy::per_worker;

@@ -38,7 +38,7 @@ struct ServeArguments {
   std::size_t keep_alive_timeout_ms = 15'000;
   bool no_watch = false;
   unsigned io_threads = 0;
-  EnvSources env;
+  project::EnvSources env;
 };
 
 // Fills in what was not given: the functions folder (default_functions_dir()), the

@@ -73,10 +73,10 @@ void send_busy(int fd) {
 // `strict`: a name given on the command line must exist (at start-up; later, while
 // serving, its folder may come and go like any other).
 std::vector<FunctionSpec> select_functions(const ServeOptions& options, bool strict) {
-  auto configs = discover_functions(options.functions_dir, options.config_toml);
+  auto configs = project::discover_functions(options.functions_dir, options.config_toml);
   for (const auto& name : options.only) {
     bool known = std::any_of(configs.begin(), configs.end(),
-                             [&](const FunctionConfig& c) { return c.slug == name; });
+                             [&](const project::FunctionConfig& c) { return c.slug == name; });
     if (!known && strict) {
       throw util::Error("no function named \"" + name + "\" in " + options.functions_dir.string());
     }
@@ -221,11 +221,12 @@ int serve(const ServeOptions& options) {
   Logger log(options.json_logs ? Logger::Format::json : Logger::Format::text);
   auto specs = select_functions(options, true);
   auto warn = [&log](const std::string& message) { log.event("warn", message); };
-  EnvSources env_sources = options.env;
+  project::EnvSources env_sources = options.env;
   env_sources.functions_dir = options.functions_dir;
   const auto jwt_secret = options.jwt_secret.empty() ? default_jwt_secret() : options.jwt_secret;
   env_sources.jwks = options.jwks_json.value_or(secret_jwks(jwt_secret));
-  auto shared_env = shared_environment(env_sources, warn);  // fails early on a bad env file
+  auto shared_env =
+      project::shared_environment(env_sources, warn);  // fails early on a bad env file
   std::mutex env_mutex;
 
   std::unique_ptr<JwtVerifier> jwt;
@@ -243,8 +244,9 @@ int serve(const ServeOptions& options) {
   hooks.make_env = [&](const FunctionSpec& spec) {
     std::lock_guard lock(env_mutex);
     try {
-      shared_env = shared_environment(env_sources, [](const std::string&) {});
-      return function_environment(shared_env, env_sources, spec.folder, [](const std::string&) {});
+      shared_env = project::shared_environment(env_sources, [](const std::string&) {});
+      return project::function_environment(shared_env, env_sources, spec.folder,
+                                           [](const std::string&) {});
     } catch (const std::exception& error) {
       log.event("error", std::string(error.what()) + " (keeping the previous environment)");
       return shared_env;
@@ -269,7 +271,7 @@ int serve(const ServeOptions& options) {
   FunctionTable functions(std::move(specs), settings, std::move(hooks));
   for (const auto& spec : functions.specs()) {
     // Warn about SUPABASE_ names in the function's own .env once, at start-up.
-    function_environment(shared_env, env_sources, spec.folder, warn);
+    project::function_environment(shared_env, env_sources, spec.folder, warn);
     // Parsed, but not used by the runtime yet: say so rather than ignore them silently.
     const auto& slug = spec.config.slug;
     if (spec.config.import_map) {
@@ -285,10 +287,11 @@ int serve(const ServeOptions& options) {
   ServerState state(functions, log, jwt.get(), options.max_body_bytes,
                     options.request_idle_timeout_ms);
   state.api_keys = ApiKeys{
-      env_sources.publishable_key.empty() ? default_publishable_key() : env_sources.publishable_key,
-      env_sources.secret_key.empty() ? default_secret_key() : env_sources.secret_key,
-      env_sources.anon_key.empty() ? demo_anon_key() : env_sources.anon_key,
-      env_sources.service_role_key.empty() ? demo_service_role_key()
+      env_sources.publishable_key.empty() ? project::default_publishable_key()
+                                          : env_sources.publishable_key,
+      env_sources.secret_key.empty() ? project::default_secret_key() : env_sources.secret_key,
+      env_sources.anon_key.empty() ? project::demo_anon_key() : env_sources.anon_key,
+      env_sources.service_role_key.empty() ? project::demo_service_role_key()
                                            : env_sources.service_role_key};
   state.max_connections =
       options.max_connections > 0 ? options.max_connections : default_max_connections(open_files);
@@ -312,7 +315,7 @@ int serve(const ServeOptions& options) {
         watcher->watch_tree(spec->folder);
         try {
           std::lock_guard lock(env_mutex);
-          function_environment(shared_env, env_sources, spec->folder, warn);
+          project::function_environment(shared_env, env_sources, spec->folder, warn);
         } catch (const std::exception& error) {
           log.event("error", error.what());
         }

@@ -22,7 +22,7 @@ struct ServeOptions {
   bool json_logs = false;
   unsigned io_threads = 0;  // threads parsing HTTP; 0: one per core
 
-  EnvSources env;  // env.functions_dir is filled in from functions_dir
+  project::EnvSources env;  // env.functions_dir is filled in from functions_dir
 
   bool verify_jwt = true;  // false: --no-verify-jwt, for every function
   std::string jwt_secret;  // empty: the local-development secret

@@ -15,11 +15,11 @@ using server::gateway_authorization;
 namespace {
 
 ApiKeys local_keys() {
-  return ApiKeys{server::default_publishable_key(), server::default_secret_key(),
-                 server::demo_anon_key(), server::demo_service_role_key()};
+  return ApiKeys{project::default_publishable_key(), project::default_secret_key(),
+                 project::demo_anon_key(), project::demo_service_role_key()};
 }
 
-std::string value_of(const server::EnvList& env, const std::string& name) {
+std::string value_of(const project::EnvList& env, const std::string& name) {
   auto it = std::find_if(env.begin(), env.end(), [&](const auto& e) { return e.first == name; });
   REQUIRE_MESSAGE(it != env.end(), name << " is not set");
   return it->second;
@@ -28,14 +28,14 @@ std::string value_of(const server::EnvList& env, const std::string& name) {
 }  // namespace
 
 TEST_CASE("the local stack's keys are Supabase's") {
-  CHECK(server::default_publishable_key() == "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH");
-  CHECK(server::default_secret_key() == "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz");
+  CHECK(project::default_publishable_key() == "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH");
+  CHECK(project::default_secret_key() == "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz");
 }
 
 TEST_CASE("gateway_authorization swaps the new keys for the legacy JWTs") {
   const auto keys = local_keys();
-  const auto anon = "Bearer " + server::demo_anon_key();
-  const auto service = "Bearer " + server::demo_service_role_key();
+  const auto anon = "Bearer " + project::demo_anon_key();
+  const auto service = "Bearer " + project::demo_service_role_key();
 
   SUBCASE("an apikey header with no Authorization") {
     CHECK(gateway_authorization(keys, std::nullopt, keys.publishable) == anon);
@@ -68,19 +68,19 @@ TEST_CASE("gateway_authorization swaps the new keys for the legacy JWTs") {
 }
 
 TEST_CASE("functions get the new keys, their maps and SUPABASE_JWKS") {
-  server::EnvSources sources;
+  project::EnvSources sources;
   sources.functions_dir = std::filesystem::temp_directory_path() / "sbfn-no-such-functions-dir";
-  auto env = server::shared_environment(sources, [](const std::string&) {});
-  CHECK(value_of(env, "SUPABASE_PUBLISHABLE_KEY") == server::default_publishable_key());
-  CHECK(value_of(env, "SUPABASE_SECRET_KEY") == server::default_secret_key());
+  auto env = project::shared_environment(sources, [](const std::string&) {});
+  CHECK(value_of(env, "SUPABASE_PUBLISHABLE_KEY") == project::default_publishable_key());
+  CHECK(value_of(env, "SUPABASE_SECRET_KEY") == project::default_secret_key());
   CHECK(nlohmann::json::parse(value_of(env, "SUPABASE_PUBLISHABLE_KEYS")) ==
-        nlohmann::json{{"default", server::default_publishable_key()}});
+        nlohmann::json{{"default", project::default_publishable_key()}});
   CHECK(nlohmann::json::parse(value_of(env, "SUPABASE_SECRET_KEYS")) ==
-        nlohmann::json{{"default", server::default_secret_key()}});
+        nlohmann::json{{"default", project::default_secret_key()}});
 
   sources.publishable_key = "sb_publishable_mine";
   sources.jwks = server::secret_jwks("abc");
-  env = server::shared_environment(sources, [](const std::string&) {});
+  env = project::shared_environment(sources, [](const std::string&) {});
   CHECK(value_of(env, "SUPABASE_PUBLISHABLE_KEY") == "sb_publishable_mine");
   auto jwks = nlohmann::json::parse(value_of(env, "SUPABASE_JWKS"));
   CHECK(jwks["keys"][0]["kty"] == "oct");

@@ -229,13 +229,13 @@ TEST_SUITE_BEGIN("server");
 TEST_CASE("server::JwtVerifier accepts the documented demo keys with the default secret") {
   const server::JwtVerifier verifier(server::default_jwt_secret(), std::nullopt);
   CHECK(server::default_jwt_secret() == "super-secret-jwt-token-with-at-least-32-characters-long");
-  CHECK(reason(verifier, server::demo_anon_key()) == "ok");
-  CHECK(reason(verifier, server::demo_service_role_key()) == "ok");
+  CHECK(reason(verifier, project::demo_anon_key()) == "ok");
+  CHECK(reason(verifier, project::demo_service_role_key()) == "ok");
   // Both expire at 1983812996 (2032-11-12).
-  CHECK(reason(verifier, server::demo_anon_key(), 1983812996) == "expired");
+  CHECK(reason(verifier, project::demo_anon_key(), 1983812996) == "expired");
 
   const server::JwtVerifier other("another-secret-another-secret-another", std::nullopt);
-  CHECK(reason(other, server::demo_anon_key()) == "bad signature");
+  CHECK(reason(other, project::demo_anon_key()) == "bad signature");
 }
 
 TEST_CASE("server::JwtVerifier HS256 signature checks") {

@@ -43,8 +43,8 @@ class TempProject {
 
   void write_config(std::string_view content) const { write("config.toml", content); }
 
-  std::vector<server::FunctionConfig> discover(bool with_config = true) const {
-    return server::discover_functions(
+  std::vector<project::FunctionConfig> discover(bool with_config = true) const {
+    return project::discover_functions(
         functions_dir(), with_config ? std::optional<fs::path>(config_toml()) : std::nullopt);
   }
 
@@ -61,7 +61,7 @@ class TempProject {
   fs::path m_root;
 };
 
-std::vector<std::string> slugs_of(const std::vector<server::FunctionConfig>& functions) {
+std::vector<std::string> slugs_of(const std::vector<project::FunctionConfig>& functions) {
   std::vector<std::string> slugs;
   for (const auto& function : functions) {
     slugs.push_back(function.slug);
@@ -73,21 +73,21 @@ std::vector<std::string> slugs_of(const std::vector<server::FunctionConfig>& fun
 
 TEST_SUITE_BEGIN("server");
 
-TEST_CASE("server::is_valid_slug") {
-  CHECK(server::is_valid_slug("hello"));
-  CHECK(server::is_valid_slug("Hello-World_2"));
-  CHECK(server::is_valid_slug("a"));
-  CHECK_FALSE(server::is_valid_slug(""));
-  CHECK_FALSE(server::is_valid_slug("_shared"));
-  CHECK_FALSE(server::is_valid_slug("-x"));
-  CHECK_FALSE(server::is_valid_slug("1abc"));
-  CHECK_FALSE(server::is_valid_slug(".git"));
-  CHECK_FALSE(server::is_valid_slug("has space"));
-  CHECK_FALSE(server::is_valid_slug("dot.ted"));
-  CHECK_FALSE(server::is_valid_slug("caf\xc3\xa9"));
+TEST_CASE("project::is_valid_slug") {
+  CHECK(project::is_valid_slug("hello"));
+  CHECK(project::is_valid_slug("Hello-World_2"));
+  CHECK(project::is_valid_slug("a"));
+  CHECK_FALSE(project::is_valid_slug(""));
+  CHECK_FALSE(project::is_valid_slug("_shared"));
+  CHECK_FALSE(project::is_valid_slug("-x"));
+  CHECK_FALSE(project::is_valid_slug("1abc"));
+  CHECK_FALSE(project::is_valid_slug(".git"));
+  CHECK_FALSE(project::is_valid_slug("has space"));
+  CHECK_FALSE(project::is_valid_slug("dot.ted"));
+  CHECK_FALSE(project::is_valid_slug("caf\xc3\xa9"));
 }
 
-TEST_CASE("server::discover_functions finds index files in slug folders") {
+TEST_CASE("project::discover_functions finds index files in slug folders") {
   const TempProject project;
   project.write("functions/hello/index.ts");
   project.write("functions/both/index.js");
@@ -119,7 +119,7 @@ TEST_CASE("server::discover_functions finds index files in slug folders") {
   }
 }
 
-TEST_CASE("server::discover_functions follows symlinked function folders") {
+TEST_CASE("project::discover_functions follows symlinked function folders") {
   const TempProject project;
   project.write("elsewhere/linked/index.ts");
   fs::create_directory_symlink(project.supabase_dir() / "elsewhere" / "linked",
@@ -127,7 +127,7 @@ TEST_CASE("server::discover_functions follows symlinked function folders") {
   CHECK(slugs_of(project.discover(false)) == std::vector<std::string>{"linked"});
 }
 
-TEST_CASE("server::discover_functions applies config.toml") {
+TEST_CASE("project::discover_functions applies config.toml") {
   const TempProject project;
   project.write("functions/hello/index.ts");
   project.write("functions/open/index.ts");
@@ -174,7 +174,7 @@ enabled = false
                                  (supabase / "assets" / "**").string()});
 }
 
-TEST_CASE("server::discover_functions works with config only or folders only") {
+TEST_CASE("project::discover_functions works with config only or folders only") {
   const TempProject project;
   project.write("fn/index.ts");
   project.write_config("[functions.remote]\nentrypoint = \"fn/index.ts\"\n");
@@ -186,7 +186,7 @@ TEST_CASE("server::discover_functions works with config only or folders only") {
   CHECK(project.discover().empty());
 }
 
-TEST_CASE("server::discover_functions reports missing entrypoints") {
+TEST_CASE("project::discover_functions reports missing entrypoints") {
   const TempProject project;
   const std::string file = project.config_toml().string();
   project.write_config("\n[functions.ghost]\nverify_jwt = false\n");
@@ -201,7 +201,7 @@ TEST_CASE("server::discover_functions reports missing entrypoints") {
                                         " does not exist");
 }
 
-TEST_CASE("server::discover_functions rejects bad config.toml") {
+TEST_CASE("project::discover_functions rejects bad config.toml") {
   const TempProject project;
   project.write("functions/hello/index.ts");
   const std::string file = project.config_toml().string();
@@ -238,7 +238,7 @@ TEST_CASE("server::discover_functions rejects bad config.toml") {
 
   project.write_config("# functions\n\n[functions._shared]\nenabled = true\n");
   CHECK(project.discover_error() ==
-        file + ":3: [functions._shared]: " + std::string(server::k_invalid_slug_message));
+        file + ":3: [functions._shared]: " + std::string(project::k_invalid_slug_message));
 
   project.write_config("[functions]\nhello = 1\n");
   CHECK(project.discover_error() == file + ":2: [functions.hello] must be a table, got integer");
@@ -247,7 +247,7 @@ TEST_CASE("server::discover_functions rejects bad config.toml") {
   CHECK(project.discover_error() == file + ":1: \"functions\" must be a table, got string");
 }
 
-TEST_CASE("server::discover_functions keeps toml11's syntax error text") {
+TEST_CASE("project::discover_functions keeps toml11's syntax error text") {
   const TempProject project;
   const std::string file = project.config_toml().string();
   project.write_config("[functions.hello]\nverify_jwt = \n");
@@ -260,16 +260,16 @@ TEST_CASE("server::discover_functions keeps toml11's syntax error text") {
   CHECK(project.discover_error().find("defined twice") != std::string::npos);
 }
 
-TEST_CASE("server::discover_functions reports an unreadable config or functions folder") {
+TEST_CASE("project::discover_functions reports an unreadable config or functions folder") {
   const TempProject project;
   const fs::path missing = project.supabase_dir() / "missing.toml";
-  CHECK_THROWS_WITH_AS(server::discover_functions(project.functions_dir(), missing),
+  CHECK_THROWS_WITH_AS(project::discover_functions(project.functions_dir(), missing),
                        ("cannot read config file " + missing.string() + ": no such file").c_str(),
                        util::Error);
 
   project.write("not-a-dir");
   const fs::path file = project.supabase_dir() / "not-a-dir";
-  CHECK_THROWS_WITH_AS(server::discover_functions(file, std::nullopt),
+  CHECK_THROWS_WITH_AS(project::discover_functions(file, std::nullopt),
                        ("functions folder " + file.string() + " is not a directory").c_str(),
                        util::Error);
 }
