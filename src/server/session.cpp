@@ -4,6 +4,7 @@
 #include "server/connection_slot.hpp"
 #include "server/http_rules.hpp"
 #include "server/jwt.hpp"
+#include "server/response_head.hpp"
 #include "server/responses.hpp"
 #include "server/router.hpp"
 #include "server/server_state.hpp"
@@ -40,33 +41,6 @@ constexpr std::size_t k_whole_body_limit = 1 << 20;
 constexpr std::size_t k_unread_body_limit = 1 << 20;
 constexpr auto k_linger_time = std::chrono::seconds(2);
 constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-bool has_crlf(std::string_view text) {
-  return text.find_first_of("\r\n") != std::string_view::npos;
-}
-
-bool bodyless(int status) {
-  return status == 204 || status == 304 || (status >= 100 && status < 200);
-}
-
-// Response fields the server writes itself, whatever the function says.
-bool managed_field(std::string_view name) {
-  return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
-         beast::iequals(name, "connection") || beast::iequals(name, "keep-alive");
-}
-
-std::string http_date() {
-  thread_local std::time_t cached_second = 0;
-  thread_local char cached[40];
-  auto now = std::time(nullptr);
-  if (now != cached_second) {
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    std::strftime(cached, sizeof cached, "%a, %d %b %Y %H:%M:%S GMT", &utc);
-    cached_second = now;
-  }
-  return cached;
-}
 
 // A connection after a function accepted its WebSocket upgrade. Lives on the
 // connection's strand; the worker reaches it through WsChannel.
@@ -426,52 +400,17 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
                       std::string body, bool streaming) {
     m_status = status;
     m_head_sent = true;
-    bool no_body = bodyless(status) || m_head_request;
-    std::string out;
-    out.reserve(256 + (streaming ? 0 : body.size()));
-    out += "HTTP/1.1 ";
-    out += std::to_string(status);
-    out += ' ';
-    out += reason.empty() || !valid_reason_phrase(reason) ? reason_phrase(status) : reason;
-    out += "\r\n";
-    bool has_date = false;
-    for (const auto& [name, value] : headers) {
-      if (managed_field(name) || has_crlf(name) || has_crlf(value)) {
-        continue;
-      }
-      has_date = has_date || beast::iequals(name, "date");
-      out += name;
-      out += ": ";
-      out += value;
-      out += "\r\n";
-    }
-    if (!has_date) {
-      out += "date: " + http_date() + "\r\n";
-    }
-    // HTTP/1.0 has no chunked coding: a streamed body ends where the connection does.
-    m_close_delimited = streaming && !no_body && m_http10;
-    m_chunked = streaming && !no_body && !m_http10;
+    ResponseFraming framing{streaming, m_head_request, m_http10, m_keep_alive};
     // A client still waiting for 100 Continue may or may not send its body now: the
-    // connection cannot be reused safely.
-    if (m_close_delimited ||
+    // connection cannot be reused safely. Nor can one whose body ends with it.
+    if (close_delimited(status, framing) ||
         (m_expect_continue && !m_continue_sent && m_parser && !m_parser->is_done())) {
-      m_keep_alive = false;
+      m_keep_alive = framing.keep_alive = false;
     }
-    if (m_chunked) {
-      out += "transfer-encoding: chunked\r\n";
-    } else if (!bodyless(status) && !m_close_delimited) {
-      out += "content-length: " + std::to_string(body.size()) + "\r\n";
-    }
-    if (!m_keep_alive) {
-      out += "connection: close\r\n";
-    } else if (m_http10) {
-      out += "connection: keep-alive\r\n";
-    }
-    out += "\r\n";
-    if (!streaming && !no_body) {
-      out += body;
-    }
-    enqueue(std::move(out));
+    auto head = write_response_head(status, reason, headers, body, framing);
+    m_chunked = head.chunked;
+    m_close_delimited = head.close_delimited;
+    enqueue(std::move(head.bytes));
     if (!streaming) {
       finish_response();
     }
