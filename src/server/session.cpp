@@ -8,6 +8,7 @@
 #include "server/responses.hpp"
 #include "server/router.hpp"
 #include "server/server_state.hpp"
+#include "server/ws_session.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -41,125 +42,6 @@ constexpr std::size_t k_whole_body_limit = 1 << 20;
 constexpr std::size_t k_unread_body_limit = 1 << 20;
 constexpr auto k_linger_time = std::chrono::seconds(2);
 constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-// A connection after a function accepted its WebSocket upgrade. Lives on the
-// connection's strand; the worker reaches it through WsChannel.
-class WsSession : public std::enable_shared_from_this<WsSession> {
- public:
-  WsSession(beast::tcp_stream stream, std::shared_ptr<runtime::WebSocketPeer> peer,
-            ConnectionSlot slot, std::shared_ptr<std::atomic<std::size_t>> queued)
-      : m_ws(std::move(stream)),
-        m_peer(std::move(peer)),
-        m_slot(std::move(slot)),
-        m_queued(std::move(queued)) {}
-
-  void start(const http::request<http::string_body>& request, const std::string& protocol) {
-    m_ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    m_ws.set_option(websocket::stream_base::decorator([protocol](websocket::response_type& res) {
-      if (!protocol.empty()) {
-        res.set(http::field::sec_websocket_protocol, protocol);
-      }
-    }));
-    m_ws.async_accept(request, [self = shared_from_this()](beast::error_code error) {
-      if (error) {
-        self->closed(1006, "");
-        return;
-      }
-      self->m_peer->on_open();
-      self->read();
-    });
-  }
-
-  void send(std::string data, bool binary) {
-    if (m_closing) {
-      *m_queued -= data.size();
-      return;
-    }
-    m_out.emplace_back(std::move(data), binary);
-    if (!m_writing) {
-      write_next();
-    }
-  }
-
-  void close(int code, std::string reason) {
-    if (m_closing) {
-      return;
-    }
-    m_closing = true;
-    m_close_reason = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
-    if (!m_writing) {
-      write_next();
-    }
-  }
-
- private:
-  void read() {
-    m_ws.async_read(m_buffer, [self = shared_from_this()](beast::error_code error, std::size_t) {
-      if (error) {
-        auto reason = self->m_ws.reason();
-        bool clean = error == websocket::error::closed;
-        self->closed(clean ? reason.code : 1006, clean ? std::string(reason.reason.c_str()) : "");
-        return;
-      }
-      self->m_peer->on_message(beast::buffers_to_string(self->m_buffer.data()),
-                               !self->m_ws.got_text());
-      self->m_buffer.consume(self->m_buffer.size());
-      self->read();
-    });
-  }
-
-  // Writes one queued message at a time (Beast allows one write in flight); the close
-  // frame goes after every message queued before it.
-  void write_next() {
-    if (m_out.empty()) {
-      m_writing = false;
-      if (m_closing && !m_close_sent && !m_closed) {
-        m_close_sent = true;
-        m_writing = true;
-        m_ws.async_close(m_close_reason, [self = shared_from_this()](beast::error_code) {
-          self->m_writing = false;
-        });
-      }
-      return;
-    }
-    m_writing = true;
-    m_ws.text(!m_out.front().second);
-    m_ws.async_write(asio::buffer(m_out.front().first),
-                     [self = shared_from_this()](beast::error_code error, std::size_t) {
-                       *self->m_queued -= self->m_out.front().first.size();
-                       self->m_out.pop_front();
-                       if (error) {
-                         for (const auto& [data, binary] : self->m_out) {
-                           *self->m_queued -= data.size();
-                         }
-                         self->m_out.clear();
-                         self->m_writing = false;
-                         return;
-                       }
-                       self->write_next();
-                     });
-  }
-
-  void closed(int code, std::string reason) {
-    if (m_closed) {
-      return;
-    }
-    m_closed = true;
-    m_peer->on_close(code, std::move(reason));
-  }
-
-  websocket::stream<beast::tcp_stream> m_ws;
-  std::shared_ptr<runtime::WebSocketPeer> m_peer;
-  beast::flat_buffer m_buffer;
-  std::deque<std::pair<std::string, bool>> m_out;
-  bool m_writing = false;
-  bool m_closing = false;
-  bool m_close_sent = false;
-  bool m_closed = false;
-  websocket::close_reason m_close_reason;
-  ConnectionSlot m_slot;
-  std::shared_ptr<std::atomic<std::size_t>> m_queued;  // bytes sent but not yet written
-};
 
 class Session;
 
