@@ -540,15 +540,9 @@ v8::Local<v8::Promise> WorkerImpl::pull_body(std::uint32_t id) {
   source->pull([mailbox = m_mailbox, pull_id](std::string chunk, bool done, std::string error) {
     mailbox->post([pull_id, chunk = std::move(chunk), done,
                    error = std::move(error)](WorkerImpl& worker) mutable {
-      auto it = worker.m_pulls.find(pull_id);
-      if (it == worker.m_pulls.end()) {
-        return;
-      }
-      auto pending = std::move(it->second);
-      worker.m_pulls.erase(it);
-      worker.run_js([&](v8::Local<v8::Context> context) {
+      worker.settle_pending(pull_id, [&](v8::Local<v8::Context> context,
+                                         v8::Local<v8::Promise::Resolver> resolver) {
         auto* isolate = worker.m_isolate;
-        auto resolver = pending.Get(isolate);
         if (!error.empty()) {
           std::ignore = resolver->Reject(context, v8::Exception::TypeError(v8_str(isolate, error)));
         } else if (done) {
@@ -564,24 +558,31 @@ v8::Local<v8::Promise> WorkerImpl::pull_body(std::uint32_t id) {
 
 v8::Local<v8::Promise> WorkerImpl::when_drained(const std::shared_ptr<ResponseSink>& sink) {
   auto context = m_context.Get(m_isolate);
-  auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) {
+    return {};  // terminating
+  }
   auto pull_id = m_next_pull_id++;
   m_pulls.emplace(pull_id, v8::Global<v8::Promise::Resolver>(m_isolate, resolver));
   sink->when_drained([mailbox = m_mailbox, pull_id](bool open) {
     mailbox->post([pull_id, open](WorkerImpl& worker) {
-      auto it = worker.m_pulls.find(pull_id);
-      if (it == worker.m_pulls.end()) {
-        return;
-      }
-      auto pending = std::move(it->second);
-      worker.m_pulls.erase(it);
-      worker.run_js([&](v8::Local<v8::Context> context) {
-        std::ignore = pending.Get(worker.m_isolate)
-                          ->Resolve(context, v8::Boolean::New(worker.m_isolate, open));
-      });
+      worker.settle_pending(
+          pull_id, [&](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
+            std::ignore = resolver->Resolve(context, v8::Boolean::New(worker.m_isolate, open));
+          });
     });
   });
   return resolver->GetPromise();
+}
+
+void WorkerImpl::settle_pending(std::uint32_t id, const SettleFn& settle) {
+  auto it = m_pulls.find(id);
+  if (it == m_pulls.end()) {
+    return;  // the request ended meanwhile
+  }
+  auto pending = std::move(it->second);
+  m_pulls.erase(it);
+  run_js([&](v8::Local<v8::Context> context) { settle(context, pending.Get(m_isolate)); });
 }
 
 void WorkerImpl::finish_request(std::uint32_t id) {

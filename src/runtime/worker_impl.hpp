@@ -64,6 +64,10 @@ class WorkerImpl {
   v8::Local<v8::Promise> pull_body(std::uint32_t id);
   // A promise that settles with true once `sink` has room again, false if its client left.
   v8::Local<v8::Promise> when_drained(const std::shared_ptr<ResponseSink>& sink);
+  // Settles pending promise `id` (a body pull or a drain wait) in JavaScript, unless it
+  // was dropped meanwhile.
+  using SettleFn = std::function<void(v8::Local<v8::Context>, v8::Local<v8::Promise::Resolver>)>;
+  void settle_pending(std::uint32_t id, const SettleFn& settle);
   void set_background_tasks(std::size_t count) { m_background_tasks = count; }
 
   // WebSockets (worker_sockets.cpp): the handler accepted request `id`'s upgrade.

@@ -1,6 +1,7 @@
 // ES2023+ built-ins that Deno code commonly uses and V8 10.2 lacks. Each one is
 // defined only when missing, non-enumerable like the built-ins. (V8 10.2 has findLast and
 // findLastIndex: it installs them when a context is deserialised, see snapshot_prelude.js.)
+import { relIndex, toIntegerOrInfinity } from "./util.js";
 
 function def(obj, name, fn) {
   if (obj && !Object.prototype.hasOwnProperty.call(obj, name)) {
@@ -8,16 +9,6 @@ function def(obj, name, fn) {
   }
 }
 
-function toIntegerOrInfinity(v) {
-  const n = Number(v);
-  if (Number.isNaN(n) || n === 0) return 0;
-  if (!Number.isFinite(n)) return n;
-  return Math.trunc(n);
-}
-
-function relIndex(rel, len) {
-  return rel < 0 ? Math.max(len + rel, 0) : Math.min(rel, len);
-}
 
 function checkComparator(cmp) {
   if (cmp !== undefined && typeof cmp !== "function") {

@@ -118,3 +118,16 @@ export function concatBytes(chunks, total) {
   }
   return out;
 }
+
+// ECMA-262's ToIntegerOrInfinity, and a relative index (negative counts from the end)
+// clamped to [0, len]: the argument handling of the Array built-ins.
+export function toIntegerOrInfinity(v) {
+  const n = Number(v);
+  if (Number.isNaN(n) || n === 0) return 0;
+  if (!Number.isFinite(n)) return n;
+  return Math.trunc(n);
+}
+
+export function relIndex(rel, len) {
+  return rel < 0 ? Math.max(len + rel, 0) : Math.min(rel, len);
+}

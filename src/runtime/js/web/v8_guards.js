@@ -1,17 +1,7 @@
 // Two V8 10.2 built-ins that a function can turn into the end of the whole process,
 // wrapped so that they fail in the function instead. Both wrappers pass ordinary inputs
 // straight to the built-in; only inputs of hundreds of megabytes take the slow road.
-
-function toIntegerOrInfinity(v) {
-  const n = Number(v);
-  if (Number.isNaN(n) || n === 0) return 0;
-  if (!Number.isFinite(n)) return n;
-  return Math.trunc(n);
-}
-
-function relIndex(rel, len) {
-  return rel < 0 ? Math.max(len + rel, 0) : Math.min(rel, len);
-}
+import { relIndex, toIntegerOrInfinity } from "./util.js";
 
 function define(obj, name, fn) {
   Object.defineProperty(obj, name, { value: fn, writable: true, enumerable: false, configurable: true });
