@@ -2,7 +2,7 @@
 """End-to-end spec runner for sbfn.
 
     run.py [-v] [--keep] <sbfn binary> <case dir>          run one case
-    run.py [-v] [--keep] <sbfn binary> --all <specs dir>   run every <specs dir>/*/case.json
+    run.py [-v] [--keep] <sbfn binary> --all <specs dir>   every case below (<command>/<case>/)
 
 A case is a folder holding case.json plus the files it uses (functions, config, ...).
 The folder is copied to a temporary directory and everything runs there. The case
@@ -688,7 +688,9 @@ class Case:
     def __init__(self, binary, case_dir, verbose=False, keep=False):
         self.binary = os.path.abspath(binary)
         self.source = os.path.abspath(case_dir)
-        self.name = os.path.basename(self.source.rstrip("/"))
+        # "serve/hello_world" for tests/specs/serve/hello_world: the command and the case
+        parent, leaf = os.path.split(os.path.abspath(self.source).rstrip("/"))
+        self.name = os.path.basename(parent) + "/" + leaf
         self.verbose = verbose
         self.keep = keep
         with open(os.path.join(self.source, "case.json"), encoding="utf-8") as f:
@@ -748,7 +750,7 @@ class Case:
             print("SKIP %s: pending: %s" % (self.name, self.spec["pending"]), flush=True)
             return "skipped"
         started = time.monotonic()
-        self.root = tempfile.mkdtemp(prefix="sbfn-spec-%s-" % self.name)
+        self.root = tempfile.mkdtemp(prefix="sbfn-spec-%s-" % self.name.replace("/", "-"))
         self.work = os.path.join(self.root, "case")
         shutil.copytree(self.source, self.work, symlinks=True)
         # "from_repo": {"<path in the repository>": "<path in the case>"}: the case runs
@@ -1622,7 +1624,7 @@ def run_case(binary, case_dir, verbose, keep):
     try:
         return Case(binary, case_dir, verbose, keep).run()
     except CaseError as error:
-        print("FAIL %s: case error: %s" % (os.path.basename(os.path.abspath(case_dir)), error),
+        print("FAIL %s: case error: %s" % ("/".join(os.path.abspath(case_dir).split("/")[-2:]), error),
               flush=True)
         return "failed"
 
@@ -1666,8 +1668,10 @@ def main(argv):
             return 2
         outcome = run_case(binary, target, verbose, keep)
         return {"passed": 0, "skipped": SKIP_EXIT}.get(outcome, 1)
-    cases = sorted(d for d in os.listdir(target)
-                   if os.path.isfile(os.path.join(target, d, "case.json")))
+    # Cases live one folder per command (serve/, test/, ...); a case folder may also sit
+    # directly in <specs dir>.
+    cases = sorted(os.path.relpath(root, target) for root, _, files in os.walk(target)
+                   if "case.json" in files)
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     for name in cases:
         counts[run_case(binary, os.path.join(target, name), verbose, keep)] += 1
