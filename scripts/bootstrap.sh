@@ -31,7 +31,11 @@ missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
 if ((${#missing[@]})); then
   echo "bootstrap: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq || true
+  # A failed update is reported, not hidden: the install below may still succeed from the
+  # package lists already here, and if it does not, this line says why.
+  if ! apt-get update -qq; then
+    echo "bootstrap: apt-get update failed (see above); trying the package lists already on this machine" >&2
+  fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
