@@ -37,7 +37,7 @@ test-asan: bootstrap
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=address,undefined
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS) -R '^(unit|specs\.)'
+	  SBFN_SPECS_RSS_SLACK_MB=400 ctest --output-on-failure -j $(JOBS) -R '^(unit|specs\.)'
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
