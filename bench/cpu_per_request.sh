@@ -11,35 +11,11 @@ duration=${1:-8}
 rounds=${2:-3}
 sbfn="${SBFN:-$top/build/sbfn}"
 baseline="${BASELINE:-}"
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
 
-command -v wrk >/dev/null || { echo "cpu_per_request: wrk is missing (apt-get install wrk)"; exit 1; }
-deno="$top/bench/.deno/node_modules/@deno/linux-x64-glibc/deno"
-[[ -x $deno ]] || { echo "cpu_per_request: run bench/run.sh once first (it installs Deno)"; exit 1; }
+source "$top/bench/common.sh"
 
-cp -r "$top/functions" "$work/functions"
-echo "" >"$work/empty.d.ts"
-echo '{"imports":{"jsr:@supabase/functions-js/edge-runtime.d.ts":"./empty.d.ts"}}' >"$work/import_map.json"
-anon="eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0"
-cat >"$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"name":"bench"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $anon"
-LUA
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-wait_ok() {
-  for _ in $(seq 1 500); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $anon" -d '{"name":"x"}' "$1" || true)
-    [[ $code == 200 ]] && return 0
-    sleep 0.01
-  done
-  echo "cpu_per_request: $1 never answered 200"; exit 1
-}
 # name pid url -> prints "µs-per-request requests/s"
 measure() {
   wait_ok "$3"

@@ -9,24 +9,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 connections=${1:-1000}
 duration=${2:-30}
 sbfn="${SBFN:-$top/build/sbfn}"  # SBFN=path measures another build
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
 
-command -v wrk >/dev/null || { echo "load: wrk is missing (apt-get install wrk)"; exit 1; }
-[[ -x $sbfn ]] || { echo "load: build first (make build)"; exit 1; }
-deno="$top/bench/.deno/node_modules/@deno/linux-x64-glibc/deno"
-[[ -x $deno ]] || { echo "load: run bench/run.sh once first (it installs Deno into bench/.deno)"; exit 1; }
+source "$top/bench/common.sh"
 ulimit -n "$(ulimit -Hn)"  # wrk itself needs one fd per connection
 
 for i in 1 2 3 4 5; do
   mkdir -p "$work/functions/fn$i"
   cp "$top/functions/hello-world/index.ts" "$work/functions/fn$i/index.ts"
 done
-echo "" >"$work/empty.d.ts"
-echo '{"imports":{"jsr:@supabase/functions-js/edge-runtime.d.ts":"./empty.d.ts"}}' >"$work/import_map.json"
-anon="eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0"
 cat >"$work/spread.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '{"name":"load"}'
@@ -42,14 +32,6 @@ LUA
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 fds() { ls "/proc/$1/fd" | wc -l; }
 threads() { awk '/Threads/ {print $2}' "/proc/$1/status"; }
-wait_ok() {
-  for _ in $(seq 1 500); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $anon" -d '{}' "$1" || true)
-    [[ $code == 200 ]] && return 0
-    sleep 0.01
-  done
-  echo "load: $1 never answered 200"; exit 1
-}
 run_wrk() { # name url
   wrk -t2 -c"$connections" -d"${duration}s" --timeout 10s -s "$work/spread.lua" "$2" >"$work/$1.wrk" 2>&1
 }

@@ -2,48 +2,14 @@
 # Side-by-side benchmark: sbfn serve (JWT verification on) against `deno run` serving
 # the same hello-world function, measured with wrk in the same run. Prints requests/s,
 # p99 latency and the sbfn/deno ratio, then cold-start figures. Never part of `make test`.
-#   bench/run.sh [seconds per run, default 10]
+#   [SBFN=binary] bench/run.sh [seconds per run, default 10]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 duration=${1:-10}
-sbfn="$top/build/sbfn"
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)"; exit 1; }
-[[ -x $sbfn ]] || { echo "bench: build first (make build)"; exit 1; }
-deno_dir="$top/bench/.deno"
-deno="$deno_dir/node_modules/@deno/linux-x64-glibc/deno"
-if [[ ! -x $deno ]]; then
-  echo "bench: installing Deno from npm into bench/.deno"
-  # A package.json of its own, or npm would add Deno to the repository's.
-  mkdir -p "$deno_dir" && echo '{"private":true}' >"$deno_dir/package.json"
-  (cd "$deno_dir" && npm install --no-audit --no-fund --loglevel=error @deno/linux-x64-glibc >/dev/null)
-fi
-
-cp -r "$top/functions" "$work/functions"
-# Deno would fetch the types-only jsr: import; an import map points it at an empty file.
-echo "" >"$work/empty.d.ts"
-echo '{"imports":{"jsr:@supabase/functions-js/edge-runtime.d.ts":"./empty.d.ts"}}' >"$work/import_map.json"
-anon="eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0"
-cat >"$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"name":"bench"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $anon"
-LUA
+sbfn="${SBFN:-$top/build/sbfn}"  # SBFN=path measures another build
+source "$top/bench/common.sh"
 
 now_ms() { date +%s%3N; }
-wait_ok() { # url -> waits until it answers 200
-  for _ in $(seq 1 500); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $anon" -d '{"name":"x"}' "$1" || true)
-    [[ $code == 200 ]] && return 0
-    sleep 0.01
-  done
-  echo "bench: $1 never answered 200"; exit 1
-}
 measure() { # name url -> "rps p99"
   wrk -t1 -c50 -d"${duration}s" --latency -s "$work/post.lua" "$2" >"$work/$1.wrk"
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/$1.wrk")
