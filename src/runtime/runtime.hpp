@@ -4,8 +4,11 @@
 //   init()              once per process, before any Worker
 //   Worker              one isolate + context + event loop thread (worker.hpp)
 //   HttpRequest, ResponseSink, Failure    the request contract (http.hpp)
+//   ModuleResolver, ModuleSourceProvider  where a worker's modules and files come from
+//                                         (modules/module_source.hpp)
 
 #include "runtime/http.hpp"
+#include "runtime/modules/module_source.hpp"
 #include "runtime/worker.hpp"
 
 #include <string_view>

@@ -47,17 +47,21 @@ v8::Local<v8::Uint8Array> bytes_to_js(v8::Isolate* isolate, std::string bytes) {
 // Reports each source it hands out, so the server can watch the files a function uses.
 class NotifyingProvider : public ModuleSourceProvider {
  public:
-  NotifyingProvider(std::unique_ptr<ModuleSourceProvider> inner,
+  NotifyingProvider(std::shared_ptr<ModuleSourceProvider> inner,
                     std::function<void(const std::string&)> notify)
       : m_inner(std::move(inner)), m_notify(std::move(notify)) {}
-  ModuleSource load(const std::string& url) override {
-    auto source = m_inner->load(url);
+  ModuleSource load(const std::string& url, std::size_t max_bytes) override {
+    auto source = m_inner->load(url, max_bytes);
     m_notify(source.url);
     return source;
   }
+  std::optional<std::size_t> read_file(const std::string& path,
+                                       const BufferFor& buffer_for) override {
+    return m_inner->read_file(path, buffer_for);
+  }
 
  private:
-  std::unique_ptr<ModuleSourceProvider> m_inner;
+  std::shared_ptr<ModuleSourceProvider> m_inner;
   std::function<void(const std::string&)> m_notify;
 };
 
@@ -398,16 +402,20 @@ void WorkerImpl::start_runtime() {
       std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   m_start = std::chrono::steady_clock::now();
-  auto import_roots = m_options.import_roots;
-  if (import_roots.empty()) {
-    import_roots.push_back(m_options.root);
+  m_sources = m_options.sources;
+  if (!m_sources) {
+    auto import_roots = m_options.import_roots;
+    if (import_roots.empty()) {
+      import_roots.push_back(m_options.root);
+    }
+    m_sources = make_file_source_provider(std::move(import_roots), m_options.root);
   }
-  m_provider =
-      make_file_source_provider(std::move(import_roots), [this] { return m_memory.remaining(); });
   if (m_options.on_module) {
-    m_provider = std::make_unique<NotifyingProvider>(std::move(m_provider), m_options.on_module);
+    m_sources = std::make_shared<NotifyingProvider>(std::move(m_sources), m_options.on_module);
   }
-  m_loader = std::make_unique<ModuleLoader>(isolate, *m_provider);
+  m_resolver = m_options.resolver ? m_options.resolver : make_url_resolver();
+  m_loader = std::make_unique<ModuleLoader>(isolate, *m_resolver, *m_sources,
+                                            [this] { return m_memory.remaining(); });
   m_main_url = m_options.main_module;
 
   v8::Isolate::Scope isolate_scope(isolate);

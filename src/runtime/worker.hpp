@@ -19,13 +19,21 @@ class io_context;
 
 namespace runtime {
 
+class ModuleResolver;
+class ModuleSourceProvider;
+
 // Console output of a worker, one call per line; called on the worker's thread.
 using LogFn = std::function<void(int fd, std::string_view line)>;
 
 struct WorkerOptions {
-  std::string name;            // the function's slug; shown in logs
-  std::string main_module;     // file:// URL of the entry module; empty for eval-only workers
-  std::filesystem::path root;  // Deno.readFile/readTextFile may read only below this folder
+  std::string name;         // the function's slug; shown in logs
+  std::string main_module;  // URL of the entry module; empty for eval-only workers
+  // Where modules and Deno.readFile's files come from (module_source.hpp). Null: the disk,
+  // as make_file_source_provider(import_roots, root) reads it.
+  std::shared_ptr<ModuleSourceProvider> sources;
+  // How specifiers become module URLs. Null: relative and absolute URLs, as Deno does.
+  std::shared_ptr<ModuleResolver> resolver;
+  std::filesystem::path root;  // the function's folder: Deno.readFile's sandbox on disk
   // Local modules may be imported only from below these folders (symlinks resolved), so
   // that an import is no way around the read sandbox. Empty: `root` alone.
   std::vector<std::filesystem::path> import_roots;

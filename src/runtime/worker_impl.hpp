@@ -47,6 +47,7 @@ class WorkerImpl {
   static WorkerImpl& from(v8::Isolate* isolate);
   v8::Isolate* isolate() const { return m_isolate; }
   ModuleLoader& loader() { return *m_loader; }
+  ModuleSourceProvider& sources() { return *m_sources; }
   void print(int fd, std::string_view text);
   double now_ms() const;
   double time_origin_ms() const { return m_time_origin_ms; }
@@ -165,7 +166,8 @@ class WorkerImpl {
   v8::Isolate* m_isolate = nullptr;
   v8::Global<v8::Context> m_context;
   Hooks m_hooks;
-  std::unique_ptr<ModuleSourceProvider> m_provider;
+  std::shared_ptr<ModuleSourceProvider> m_sources;
+  std::shared_ptr<ModuleResolver> m_resolver;
   std::unique_ptr<ModuleLoader> m_loader;
   std::string m_main_url;
   std::atomic<Failure> m_terminate_reason{Failure::worker_error};

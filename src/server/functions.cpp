@@ -1,6 +1,6 @@
 #include "server/functions.hpp"
 
-#include "runtime/modules/module_source.hpp"
+#include "runtime/runtime.hpp"
 #include "util/files.hpp"
 
 namespace server {

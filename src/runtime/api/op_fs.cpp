@@ -1,9 +1,9 @@
-// Deno.readFile/readTextFile, confined to the function's own folder.
+// Deno.readFile/readTextFile, through the worker's source provider (module_source.hpp):
+// the function's folder on disk, or the files an artifact or inline code carries.
 #include "runtime/api/ops.hpp"
+#include "runtime/modules/module_source.hpp"
 #include "runtime/v8_util.hpp"
 #include "runtime/worker_impl.hpp"
-#include "util/files.hpp"
-#include "util/regular_file.hpp"
 
 #include <climits>
 
@@ -12,7 +12,7 @@ namespace {
 
 // Throws an Error whose `code` ("NotFound", "PermissionDenied") JavaScript maps onto
 // the matching Deno.errors class.
-void throw_coded(v8::Isolate* isolate, const char* code, const std::string& message) {
+void throw_coded(v8::Isolate* isolate, const std::string& code, const std::string& message) {
   auto context = isolate->GetCurrentContext();
   auto error = v8::Exception::Error(v8_str(isolate, message)).As<v8::Object>();
   std::ignore = error->Set(context, v8_str(isolate, "code"), v8_str(isolate, code));
@@ -28,53 +28,35 @@ void read_file(const v8::FunctionCallbackInfo<v8::Value>& info) {
     throw_error(isolate, "File name too long (os error 36)");
     return;
   }
-  std::filesystem::path path = to_utf8(isolate, info[0]);
-  const auto& root = worker.options().root;
-  if (path.is_relative()) {
-    path = root / path;
-  }
-  if (root.empty() || !util::is_within(root, path)) {
-    throw_coded(isolate, "PermissionDenied",
-                "Requires read access to \"" + clip(path.string(), 256) +
-                    "\", which is outside the function's folder");
-    return;
-  }
-  auto quoted = clip(path.string(), 256);
-  util::RegularFile file(path);
-  switch (file.error()) {
-    case util::RegularFile::Error::none:
-      break;
-    case util::RegularFile::Error::not_found:
-      throw_coded(isolate, "NotFound",
-                  "No such file or directory (os error 2): readfile '" + quoted + "'");
-      return;
-    case util::RegularFile::Error::not_regular:
-      throw_coded(isolate, "InvalidData",
-                  "Not a regular file: readfile '" + quoted +
-                      "' (devices, FIFOs and directories cannot be read whole)");
-      return;
-    case util::RegularFile::Error::unreadable:
-      throw_coded(isolate, "PermissionDenied", "Cannot read '" + quoted + "'");
-      return;
-  }
+  auto path = to_utf8(isolate, info[0]);
+  v8::Local<v8::ArrayBuffer> buffer;
   // Checked before reading, so a large file costs nothing; new_array_buffer charges the
   // budget for real.
-  if (file.size() > worker.memory().remaining()) {
-    throw_range_error(isolate, "readfile '" + quoted + "': the file (" +
-                                   std::to_string(file.size()) +
-                                   " bytes) is larger than the worker's remaining memory");
+  auto buffer_for = [&](std::size_t size) -> char* {
+    if (size > worker.memory().remaining()) {
+      throw_range_error(isolate, "readfile '" + clip(path, 256) + "': the file (" +
+                                     std::to_string(size) +
+                                     " bytes) is larger than the worker's remaining memory");
+      return nullptr;
+    }
+    if (!new_array_buffer(isolate, size).ToLocal(&buffer)) {
+      return nullptr;
+    }
+    return static_cast<char*>(buffer->Data());
+  };
+  std::optional<std::size_t> got;
+  try {
+    got = worker.sources().read_file(path, buffer_for);
+  } catch (const FileReadError& error) {
+    throw_coded(isolate, error.code(), error.what());
+    return;
+  } catch (const std::exception& error) {
+    throw_error(isolate, error.what());
     return;
   }
-  v8::Local<v8::ArrayBuffer> buffer;
-  if (!new_array_buffer(isolate, file.size()).ToLocal(&buffer)) {
-    return;
+  if (got) {
+    info.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, *got));
   }
-  auto got = file.read(static_cast<char*>(buffer->Data()), file.size());
-  if (!got) {
-    throw_coded(isolate, "PermissionDenied", "Cannot read '" + quoted + "'");
-    return;
-  }
-  info.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, *got));
 }
 
 }  // namespace

@@ -29,8 +29,8 @@ bool is_module_file(const fs::path& path) {
 
 class FileSourceProvider : public ModuleSourceProvider {
  public:
-  FileSourceProvider(std::vector<fs::path> roots, std::function<std::size_t()> max_bytes)
-      : m_max_bytes(std::move(max_bytes)) {
+  FileSourceProvider(std::vector<fs::path> roots, fs::path read_root)
+      : m_read_root(std::move(read_root)) {
     // Each root as given and as the disk sees it, so that a project reached through a
     // symlinked folder still matches before and after resolution.
     for (auto& root : roots) {
@@ -50,7 +50,7 @@ class FileSourceProvider : public ModuleSourceProvider {
     }
   }
 
-  ModuleSource load(const std::string& url) override {
+  ModuleSource load(const std::string& url, std::size_t max) override {
     if (url.rfind("file:", 0) != 0) {
       throw util::Error("Import '" + url +
                         "' is not supported yet: remote modules (jsr:, npm:, https:) are not "
@@ -82,7 +82,6 @@ class FileSourceProvider : public ModuleSourceProvider {
     if (file.error() == util::RegularFile::Error::not_regular) {
       deny(path, "is not a regular file");
     }
-    auto max = m_max_bytes ? m_max_bytes() : SIZE_MAX;
     if (file.error() == util::RegularFile::Error::none && file.size() > max) {
       throw util::Error("Module \"" + clip(url) + "\" (" + std::to_string(file.size()) +
                         " bytes) is larger than the worker's remaining memory");
@@ -91,7 +90,44 @@ class FileSourceProvider : public ModuleSourceProvider {
     if (!code) {
       throw util::Error("Module not found \"" + clip(url) + "\"");
     }
-    return {url, std::move(*code), media_type_of(url)};
+    return {url, std::move(*code), media_type_of(url), {}};
+  }
+
+  std::optional<std::size_t> read_file(const std::string& name,
+                                       const BufferFor& buffer_for) override {
+    fs::path path = name;
+    if (path.is_relative()) {
+      path = m_read_root / path;
+    }
+    if (m_read_root.empty() || !util::is_within(m_read_root, path)) {
+      throw FileReadError("PermissionDenied", "Requires read access to \"" +
+                                                  clip(path.string(), 256) +
+                                                  "\", which is outside the function's folder");
+    }
+    auto quoted = clip(path.string(), 256);
+    util::RegularFile file(path);
+    switch (file.error()) {
+      case util::RegularFile::Error::none:
+        break;
+      case util::RegularFile::Error::not_found:
+        throw FileReadError("NotFound",
+                            "No such file or directory (os error 2): readfile '" + quoted + "'");
+      case util::RegularFile::Error::not_regular:
+        throw FileReadError("InvalidData",
+                            "Not a regular file: readfile '" + quoted +
+                                "' (devices, FIFOs and directories cannot be read whole)");
+      case util::RegularFile::Error::unreadable:
+        throw FileReadError("PermissionDenied", "Cannot read '" + quoted + "'");
+    }
+    auto* buffer = buffer_for(file.size());
+    if (buffer == nullptr) {
+      return std::nullopt;
+    }
+    auto got = file.read(buffer, file.size());
+    if (!got) {
+      throw FileReadError("PermissionDenied", "Cannot read '" + quoted + "'");
+    }
+    return *got;
   }
 
  private:
@@ -101,14 +137,14 @@ class FileSourceProvider : public ModuleSourceProvider {
   }
 
   std::vector<fs::path> m_roots;
-  std::function<std::size_t()> m_max_bytes;
+  fs::path m_read_root;
 };
 
 }  // namespace
 
-std::unique_ptr<ModuleSourceProvider> make_file_source_provider(
-    std::vector<fs::path> roots, std::function<std::size_t()> max_bytes) {
-  return std::make_unique<FileSourceProvider>(std::move(roots), std::move(max_bytes));
+std::shared_ptr<ModuleSourceProvider> make_file_source_provider(std::vector<fs::path> import_roots,
+                                                                fs::path read_root) {
+  return std::make_shared<FileSourceProvider>(std::move(import_roots), std::move(read_root));
 }
 
 }  // namespace runtime

@@ -4,6 +4,8 @@
 #include "runtime/v8_util.hpp"
 #include "util/error.hpp"
 
+#include <climits>
+
 namespace runtime {
 namespace {
 
@@ -48,8 +50,12 @@ v8::Local<v8::Value> permission_denied(v8::Local<v8::Context> context, const std
 
 }  // namespace
 
-ModuleLoader::ModuleLoader(v8::Isolate* isolate, ModuleSourceProvider& provider)
-    : m_isolate(isolate), m_provider(provider) {
+ModuleLoader::ModuleLoader(v8::Isolate* isolate, ModuleResolver& resolver,
+                           ModuleSourceProvider& provider, std::function<std::size_t()> max_bytes)
+    : m_isolate(isolate),
+      m_resolver(resolver),
+      m_provider(provider),
+      m_max_bytes(std::move(max_bytes)) {
   m_isolate->SetData(k_loader_slot, this);
 }
 
@@ -83,7 +89,7 @@ v8::MaybeLocal<v8::Module> ModuleLoader::load(v8::Local<v8::Context> context,
 }
 
 std::string ModuleLoader::resolve(const std::string& specifier, const std::string& referrer) const {
-  return resolve_specifier(specifier, referrer);
+  return m_resolver.resolve(specifier, referrer);
 }
 
 v8::Local<v8::Module> ModuleLoader::compile_graph(v8::Local<v8::Context> context,
@@ -136,7 +142,7 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
     v8::ScriptCompiler::Source source(v8_str(m_isolate, ""), origin);
     module = v8::ScriptCompiler::CompileModule(m_isolate, &source).ToLocalChecked();
   } else {
-    auto loaded = m_provider.load(url);
+    auto loaded = m_provider.load(url, m_max_bytes());
     if (type == MediaType::json) {
       std::vector<v8::Local<v8::String>> exports = {v8_str(m_isolate, "default")};
       module = v8::Module::CreateSyntheticModule(m_isolate, v8_str(m_isolate, url), exports,
@@ -158,9 +164,17 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
       if (!new_string(m_isolate, transpiled.code).ToLocal(&code)) {
         throw PendingJsException{};
       }
-      v8::ScriptCompiler::Source source(code, origin);
+      // Source owns the CachedData; the bytes stay loaded.code_cache's.
+      auto* cache = loaded.code_cache.empty() || loaded.code_cache.size() > INT_MAX
+                        ? nullptr
+                        : new v8::ScriptCompiler::CachedData(
+                              reinterpret_cast<const uint8_t*>(loaded.code_cache.data()),
+                              static_cast<int>(loaded.code_cache.size()));
+      v8::ScriptCompiler::Source source(code, origin, cache);
       v8::TryCatch try_catch(m_isolate);
-      if (!v8::ScriptCompiler::CompileModule(m_isolate, &source).ToLocal(&module)) {
+      auto options =
+          cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions;
+      if (!v8::ScriptCompiler::CompileModule(m_isolate, &source, options).ToLocal(&module)) {
         throw ParseError{parse_failure(describe_syntax_error(context, url, try_catch))};
       }
     }

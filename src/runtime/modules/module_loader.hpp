@@ -5,6 +5,7 @@
 
 #include <v8.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -12,12 +13,14 @@
 
 namespace runtime {
 
-// ES module loading for one isolate: resolves specifiers, fetches sources through a
-// ModuleSourceProvider, transpiles, compiles, and keeps every module by URL. Loading a
-// graph is synchronous; V8 then instantiates it through resolve_callback().
+// ES module loading for one isolate: resolves specifiers through a ModuleResolver, fetches
+// sources through a ModuleSourceProvider, transpiles, compiles, and keeps every module by
+// URL. Loading a graph is synchronous; V8 then instantiates it through resolve_callback().
 class ModuleLoader {
  public:
-  ModuleLoader(v8::Isolate* isolate, ModuleSourceProvider& provider);
+  // `max_bytes()`: the largest source the worker's memory budget still allows.
+  ModuleLoader(v8::Isolate* isolate, ModuleResolver& resolver, ModuleSourceProvider& provider,
+               std::function<std::size_t()> max_bytes);
 
   // Loads `url` and everything it imports statically, then instantiates it. Returns an
   // empty handle with a pending exception (a JS Error naming the problem) on failure.
@@ -56,7 +59,9 @@ class ModuleLoader {
                                                  v8::Local<v8::Module> module);
 
   v8::Isolate* m_isolate;
+  ModuleResolver& m_resolver;
   ModuleSourceProvider& m_provider;
+  std::function<std::size_t()> m_max_bytes;
   std::unordered_map<std::string, Record> m_by_url;
   std::unordered_multimap<int, std::string> m_by_hash;  // identity hash -> URL
   std::unordered_map<std::string, SourceMap> m_source_maps;

@@ -162,4 +162,19 @@ std::string resolve_specifier(const std::string& specifier, const std::string& r
                     "\" not prefixed with / or ./ or ../ (imported from \"" + referrer + "\")");
 }
 
+namespace {
+
+class UrlResolver : public ModuleResolver {
+ public:
+  std::string resolve(const std::string& specifier, const std::string& referrer) override {
+    return resolve_specifier(specifier, referrer);
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<ModuleResolver> make_url_resolver() {
+  return std::make_shared<UrlResolver>();
+}
+
 }  // namespace runtime

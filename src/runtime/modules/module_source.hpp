@@ -1,11 +1,17 @@
 #pragma once
 
+// The module seam: where a worker's modules and files come from. The runtime owns these
+// interfaces; the disk (below), the bundler's registries and its artifacts implement
+// them, so a function need not live in a folder on disk.
+
 #include "util/error.hpp"
 
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,17 +24,48 @@ enum class MediaType { javascript, jsx, typescript, tsx, json, declaration };
 MediaType media_type_of(const std::string& url);
 
 struct ModuleSource {
-  std::string url;  // the final URL, after redirects
+  std::string url;  // the module's identity: its final URL, after redirects
   std::string code;
   MediaType media_type = MediaType::javascript;
+  // A V8 code cache made for exactly this code as compiled (after transpiling). V8 rejects
+  // one from another V8 version or flag set, but checks only the length of the source:
+  // a provider must never pair a cache with other code. Empty: none.
+  std::string code_cache;
 };
 
-// Where module code comes from: local files today, registries and bundles later.
-// `load` throws util::Error with a message naming the specifier when it cannot.
+// Specifier + referrer URL -> the URL that identifies the module. Throws util::Error with
+// a message for the user when the specifier cannot be resolved.
+class ModuleResolver {
+ public:
+  virtual ~ModuleResolver() = default;
+  virtual std::string resolve(const std::string& specifier, const std::string& referrer) = 0;
+};
+
+// Why Deno.readFile failed. `code` names the Deno.errors class JavaScript throws
+// ("NotFound", "PermissionDenied", "InvalidData").
+class FileReadError : public util::Error {
+ public:
+  FileReadError(std::string code, const std::string& message)
+      : util::Error(message), m_code(std::move(code)) {}
+  const std::string& code() const { return m_code; }
+
+ private:
+  std::string m_code;
+};
+
+// Module sources, and the files Deno.readFile may read, of one function.
 class ModuleSourceProvider {
  public:
   virtual ~ModuleSourceProvider() = default;
-  virtual ModuleSource load(const std::string& url) = 0;
+  // Throws util::Error with a message naming the URL when it cannot; ModuleAccessDenied
+  // when the function may not read it. A source larger than `max_bytes` is refused.
+  virtual ModuleSource load(const std::string& url, std::size_t max_bytes) = 0;
+  // A file's bytes: `path` is absolute or relative to the function's folder. Once the
+  // size is known, `buffer_for(size)` gives where to put them; when it returns nullptr
+  // (too large: it has said why) so does this. Throws FileReadError.
+  using BufferFor = std::function<char*(std::size_t size)>;
+  virtual std::optional<std::size_t> read_file(const std::string& path,
+                                               const BufferFor& buffer_for) = 0;
 };
 
 // A module the function may not read: outside every import root, or not a regular file.
@@ -38,12 +75,19 @@ class ModuleAccessDenied : public util::Error {
   using util::Error::Error;
 };
 
-// file: URLs from the local disk, confined to the folders in `roots` (after symlinks are
-// resolved); every other scheme fails with a clear message. Only regular files are read (a
-// device or FIFO never ends), and only when they hold at most `max_bytes()` bytes (the
-// worker's remaining memory); without it, any size.
-std::unique_ptr<ModuleSourceProvider> make_file_source_provider(
-    std::vector<std::filesystem::path> roots, std::function<std::size_t()> max_bytes = {});
+// Relative and absolute specifiers resolved the way Deno does (resolve_specifier).
+std::shared_ptr<ModuleResolver> make_url_resolver();
+
+// file: URLs from the local disk, confined to the folders in `import_roots` (after
+// symlinks are resolved); every other scheme fails with a clear message. Deno.readFile
+// reads below `read_root` only. Only regular files are read (a device or FIFO never ends).
+std::shared_ptr<ModuleSourceProvider> make_file_source_provider(
+    std::vector<std::filesystem::path> import_roots, std::filesystem::path read_root);
+
+// Modules and files held in memory, keyed by absolute file: URL ("file:///fn/index.ts");
+// relative Deno.readFile paths resolve against `root`. For inline code and tests.
+std::shared_ptr<ModuleSourceProvider> make_memory_source_provider(
+    std::map<std::string, std::string> files, std::filesystem::path root);
 
 // "file:///a/b.ts" -> "/a/b.ts" (percent-decoded); throws util::Error for other schemes.
 std::string file_url_to_path(const std::string& url);
