@@ -54,6 +54,24 @@ std::string clip(std::string_view text, std::size_t max) {
   return std::string(text.substr(0, max)) + "... (" + std::to_string(text.size()) + " bytes)";
 }
 
+std::optional<std::string_view> buffer_source_bytes(v8::Local<v8::Value> value) {
+  if (value->IsArrayBufferView()) {
+    auto view = value.As<v8::ArrayBufferView>();
+    auto* data = static_cast<const char*>(view->Buffer()->Data());
+    return std::string_view(data == nullptr ? "" : data + view->ByteOffset(), view->ByteLength());
+  }
+  if (value->IsArrayBuffer()) {
+    auto buffer = value.As<v8::ArrayBuffer>();
+    auto* data = static_cast<const char*>(buffer->Data());
+    return std::string_view(data == nullptr ? "" : data, buffer->ByteLength());
+  }
+  return std::nullopt;
+}
+
+std::uint32_t uint32_arg(const v8::FunctionCallbackInfo<v8::Value>& info, int index) {
+  return info[index]->Uint32Value(info.GetIsolate()->GetCurrentContext()).FromMaybe(0);
+}
+
 std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   v8::String::Utf8Value utf8(isolate, value);
   return *utf8 ? std::string(*utf8, utf8.length()) : std::string();

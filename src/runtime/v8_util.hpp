@@ -2,6 +2,8 @@
 
 #include <v8.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -25,6 +27,13 @@ v8::MaybeLocal<v8::ArrayBuffer> new_array_buffer(v8::Isolate* isolate, std::size
 // At most `max` bytes of `text`, marked as cut when it is: user input quoted in a message
 // (a 512 MB path in "file not found") must not make the message itself a hazard.
 std::string clip(std::string_view text, std::size_t max = 4096);
+
+// The bytes of a BufferSource (an ArrayBuffer, a typed array or a DataView), without
+// copying them; nullopt for any other value. Valid until JavaScript runs again.
+std::optional<std::string_view> buffer_source_bytes(v8::Local<v8::Value> value);
+
+// A native op's argument `index` as ToUint32 converts it; 0 when the conversion throws.
+std::uint32_t uint32_arg(const v8::FunctionCallbackInfo<v8::Value>& info, int index);
 
 // UTF-8 copy of any value (after ToString); empty on failure.
 std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value);

@@ -17,32 +17,9 @@ namespace {
 
 constexpr int k_worker_slot = 0;
 
-// What a worker over its memory limit may still allocate while its termination lands
-// (see near_heap_limit): per step, and in all.
-constexpr std::size_t k_unwind_headroom = std::size_t{1100} << 20;
-constexpr std::size_t k_unwind_ceiling = std::size_t{3} << 30;
-
-// No file path is this long (PATH_MAX is 4096), and no sane URL.
-constexpr int k_max_specifier_length = 1 << 20;
-
 // How long connections hosted on an ending worker's loop get to finish the responses
 // they wait for (from this worker: its failures; from others: their answers).
 constexpr auto k_connection_drain = std::chrono::seconds(30);
-
-v8::Local<v8::Function> hook(v8::Isolate* isolate, const v8::Global<v8::Function>& fn) {
-  return fn.Get(isolate);
-}
-
-// A Uint8Array over `bytes` without copying them.
-v8::Local<v8::Uint8Array> bytes_to_js(v8::Isolate* isolate, std::string bytes) {
-  auto* owned = new std::string(std::move(bytes));
-  auto store = v8::ArrayBuffer::NewBackingStore(
-      owned->data(), owned->size(),
-      [](void*, size_t, void* deleter_data) { delete static_cast<std::string*>(deleter_data); },
-      owned);
-  auto buffer = v8::ArrayBuffer::New(isolate, std::move(store));
-  return v8::Uint8Array::New(buffer, 0, buffer->ByteLength());
-}
 
 // Reports each source it hands out, so the server can watch the files a function uses.
 class NotifyingProvider : public ModuleSourceProvider {
@@ -267,6 +244,10 @@ WorkerImpl& WorkerImpl::from(v8::Isolate* isolate) {
   return *static_cast<WorkerImpl*>(isolate->GetData(k_worker_slot));
 }
 
+api::OpHost& api::OpHost::of(v8::Isolate* isolate) {
+  return WorkerImpl::from(isolate);
+}
+
 void WorkerImpl::thread_main() {
   create_isolate();
   bool assigned = wait_for_options();
@@ -436,7 +417,7 @@ void WorkerImpl::start_runtime() {
                           v8::Boolean::New(isolate, m_options.require_handler));
   v8::Local<v8::Value> args[] = {env, info};
   v8::TryCatch try_catch(isolate);
-  if (hook(isolate, m_hooks.boot)->Call(context, global, 2, args).IsEmpty()) {
+  if (m_hooks.boot.Get(isolate)->Call(context, global, 2, args).IsEmpty()) {
     report_uncaught(try_catch.Exception(), "worker bootstrap failed:");
   }
 }
@@ -466,7 +447,7 @@ void WorkerImpl::boot_module() {
           self.on_booted(info[0]->IsNullOrUndefined());
         }).ToLocalChecked();
     v8::Local<v8::Value> args[] = {evaluation, module->GetModuleNamespace(), done};
-    if (hook(m_isolate, m_hooks.finish_boot)->Call(context, context->Global(), 3, args).IsEmpty()) {
+    if (m_hooks.finish_boot.Get(m_isolate)->Call(context, context->Global(), 3, args).IsEmpty()) {
       boot_failed();
     }
   });
@@ -487,119 +468,6 @@ void WorkerImpl::on_booted(bool ok) {
   }
 }
 
-void WorkerImpl::run_request(PendingRequest pending) {
-  if (m_state != WorkerState::ready) {
-    --m_in_flight;
-    pending.sink->fail(m_terminate_reason);
-    return;
-  }
-  auto id = m_next_request_id++;
-  m_requests.emplace(id, std::move(pending.sink));
-  run_js([&](v8::Local<v8::Context> context) {
-    auto& request = pending.request;
-    std::vector<v8::Local<v8::Value>> flat;
-    flat.reserve(request.headers.size() * 2);
-    for (const auto& [name, value] : request.headers) {
-      flat.push_back(v8_str(m_isolate, name));
-      flat.push_back(v8_str(m_isolate, value));
-    }
-    v8::Local<v8::Value> body = v8::Null(m_isolate);
-    if (request.body_source) {
-      // JavaScript builds a ReadableStream that pulls through op body_pull.
-      m_body_sources.emplace(id, std::move(request.body_source));
-      body = v8::True(m_isolate);
-    } else if (!request.body.empty()) {
-      body = bytes_to_js(m_isolate, std::move(request.body));
-    }
-    v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(m_isolate, id),
-                                   v8_str(m_isolate, request.method),
-                                   v8_str(m_isolate, request.url),
-                                   v8::Array::New(m_isolate, flat.data(), flat.size()),
-                                   body,
-                                   v8_str(m_isolate, request.remote_address),
-                                   v8::Integer::NewFromUnsigned(m_isolate, request.remote_port)};
-    std::ignore = hook(m_isolate, m_hooks.dispatch)->Call(context, context->Global(), 7, args);
-  });
-}
-
-std::shared_ptr<ResponseSink> WorkerImpl::sink(std::uint32_t id) {
-  auto it = m_requests.find(id);
-  return it == m_requests.end() ? nullptr : it->second;
-}
-
-std::shared_ptr<RequestBodySource> WorkerImpl::body_source(std::uint32_t id) {
-  auto it = m_body_sources.find(id);
-  return it == m_body_sources.end() ? nullptr : it->second;
-}
-
-v8::Local<v8::Promise> WorkerImpl::pull_body(std::uint32_t id) {
-  auto context = m_context.Get(m_isolate);
-  v8::Local<v8::Promise::Resolver> resolver;
-  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) {
-    return {};
-  }
-  auto source = body_source(id);
-  if (!source) {
-    std::ignore = resolver->Resolve(context, v8::Null(m_isolate));
-    return resolver->GetPromise();
-  }
-  auto pull_id = m_next_pull_id++;
-  m_pulls.emplace(pull_id, v8::Global<v8::Promise::Resolver>(m_isolate, resolver));
-  source->pull([mailbox = m_mailbox, pull_id](std::string chunk, bool done, std::string error) {
-    mailbox->post([pull_id, chunk = std::move(chunk), done,
-                   error = std::move(error)](WorkerImpl& worker) mutable {
-      worker.settle_pending(pull_id, [&](v8::Local<v8::Context> context,
-                                         v8::Local<v8::Promise::Resolver> resolver) {
-        auto* isolate = worker.m_isolate;
-        if (!error.empty()) {
-          std::ignore = resolver->Reject(context, v8::Exception::TypeError(v8_str(isolate, error)));
-        } else if (done) {
-          std::ignore = resolver->Resolve(context, v8::Null(isolate));
-        } else {
-          std::ignore = resolver->Resolve(context, bytes_to_js(isolate, std::move(chunk)));
-        }
-      });
-    });
-  });
-  return resolver->GetPromise();
-}
-
-v8::Local<v8::Promise> WorkerImpl::when_drained(const std::shared_ptr<ResponseSink>& sink) {
-  auto context = m_context.Get(m_isolate);
-  v8::Local<v8::Promise::Resolver> resolver;
-  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) {
-    return {};  // terminating
-  }
-  auto pull_id = m_next_pull_id++;
-  m_pulls.emplace(pull_id, v8::Global<v8::Promise::Resolver>(m_isolate, resolver));
-  sink->when_drained([mailbox = m_mailbox, pull_id](bool open) {
-    mailbox->post([pull_id, open](WorkerImpl& worker) {
-      worker.settle_pending(
-          pull_id, [&](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
-            std::ignore = resolver->Resolve(context, v8::Boolean::New(worker.m_isolate, open));
-          });
-    });
-  });
-  return resolver->GetPromise();
-}
-
-void WorkerImpl::settle_pending(std::uint32_t id, const SettleFn& settle) {
-  auto it = m_pulls.find(id);
-  if (it == m_pulls.end()) {
-    return;  // the request ended meanwhile
-  }
-  auto pending = std::move(it->second);
-  m_pulls.erase(it);
-  run_js([&](v8::Local<v8::Context> context) { settle(context, pending.Get(m_isolate)); });
-}
-
-void WorkerImpl::finish_request(std::uint32_t id) {
-  m_body_sources.erase(id);
-  if (m_requests.erase(id)) {
-    --m_in_flight;
-  }
-}
-
 void WorkerImpl::report_uncaught(v8::Local<v8::Value> exception, const char* prefix) {
   print(2, std::string(prefix) + " " + describe_exception(m_isolate, exception));
 }
@@ -612,22 +480,6 @@ void WorkerImpl::fail(Failure reason) {
   m_state = WorkerState::failed;
   fail_open_requests(reason);
   m_io.stop();
-}
-
-void WorkerImpl::fail_open_requests(Failure reason) {
-  // Waiting tasks learn that there will be no boot; requests among them fail.
-  auto waiting = std::move(m_waiting_for_boot);
-  m_waiting_for_boot.clear();
-  for (auto& task : waiting) {
-    task(false);
-  }
-  for (auto& [id, sink] : m_requests) {
-    sink->fail(reason);
-  }
-  m_requests.clear();
-  m_body_sources.clear();
-  m_pulls.clear();
-  m_in_flight = 0;
 }
 
 void WorkerImpl::print(int fd, std::string_view text) {
@@ -655,7 +507,7 @@ void WorkerImpl::start_timer(double id, double delay_ms) {
     m_timers.erase(id);
     run_js([&](v8::Local<v8::Context> context) {
       v8::Local<v8::Value> args[] = {v8::Number::New(m_isolate, id)};
-      std::ignore = hook(m_isolate, m_hooks.fire_timer)->Call(context, context->Global(), 1, args);
+      std::ignore = m_hooks.fire_timer.Get(m_isolate)->Call(context, context->Global(), 1, args);
     });
   });
   m_timers[id] = std::move(timer);
@@ -687,183 +539,6 @@ void WorkerImpl::pump_platform_after(double delay_s) {
 
 void WorkerImpl::cancel_timer(double id) {
   m_timers.erase(id);
-}
-
-void WorkerImpl::on_promise_reject(v8::PromiseRejectMessage message) {
-  auto promise = message.GetPromise();
-  auto* isolate = promise->GetIsolate();
-  auto& self = from(isolate);
-  auto& list = self.m_unhandled;
-  if (message.GetEvent() == v8::kPromiseRejectWithNoHandler) {
-    list.emplace_back(v8::Global<v8::Promise>(isolate, promise),
-                      v8::Global<v8::Value>(isolate, message.GetValue()));
-  } else if (message.GetEvent() == v8::kPromiseHandlerAddedAfterReject) {
-    std::erase_if(list, [&](auto& entry) { return entry.first.Get(isolate) == promise; });
-  }
-}
-
-v8::MaybeLocal<v8::Value> WorkerImpl::prepare_stack_trace(v8::Local<v8::Context> context,
-                                                          v8::Local<v8::Value> error,
-                                                          v8::Local<v8::Array> sites) {
-  auto* isolate = context->GetIsolate();
-  auto& self = from(isolate);
-  static thread_local bool formatting = false;
-  if (formatting || self.m_hooks.format_stack.IsEmpty()) {
-    return error->ToString(context).FromMaybe(v8::Local<v8::String>());
-  }
-  formatting = true;
-  v8::Local<v8::Value> args[] = {error, sites};
-  auto result = hook(isolate, self.m_hooks.format_stack)->Call(context, context->Global(), 2, args);
-  formatting = false;
-  return result;
-}
-
-v8::MaybeLocal<v8::Promise> WorkerImpl::import_dynamically(v8::Local<v8::Context> context,
-                                                           v8::Local<v8::Data> options,
-                                                           v8::Local<v8::Value> resource_name,
-                                                           v8::Local<v8::String> specifier,
-                                                           v8::Local<v8::FixedArray> assertions) {
-  auto* isolate = context->GetIsolate();
-  auto& self = from(isolate);
-  v8::EscapableHandleScope scope(isolate);
-  v8::Local<v8::Promise::Resolver> resolver;
-  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) {
-    return {};
-  }
-  v8::TryCatch try_catch(isolate);
-  auto referrer = to_utf8(isolate, resource_name);
-  if (referrer.find("://") == std::string::npos) {
-    referrer = self.m_main_url.empty() ? "file:///" : self.m_main_url;
-  }
-  auto reject = [&](v8::Local<v8::Value> reason) {
-    std::ignore = resolver->Reject(context, reason);
-    return scope.Escape(resolver->GetPromise());
-  };
-  if (specifier->Length() > k_max_specifier_length) {
-    // Before copying it: resolving a specifier of hundreds of megabytes costs gigabytes.
-    return reject(v8::Exception::TypeError(v8_str(
-        isolate, "Module specifier is too long (" + std::to_string(specifier->Length()) +
-                     " characters; the limit is " + std::to_string(k_max_specifier_length) + ")")));
-  }
-  std::string url;
-  try {
-    url = self.m_loader->resolve(to_utf8(isolate, specifier), referrer);
-  } catch (const std::exception& error) {
-    return reject(v8::Exception::TypeError(v8_str(isolate, error.what())));
-  }
-  v8::Local<v8::Module> module;
-  if (!self.m_loader->load(context, url).ToLocal(&module)) {
-    return reject(try_catch.Exception());
-  }
-  if (module->GetStatus() == v8::Module::kErrored) {
-    return reject(module->GetException());
-  }
-  v8::Local<v8::Value> evaluation;
-  if (!module->Evaluate(context).ToLocal(&evaluation)) {
-    return reject(try_catch.Exception());
-  }
-  v8::Local<v8::Value> args[] = {evaluation, module->GetModuleNamespace()};
-  v8::Local<v8::Value> chained;
-  if (!hook(isolate, self.m_hooks.then_namespace)
-           ->Call(context, context->Global(), 2, args)
-           .ToLocal(&chained)) {
-    return reject(try_catch.Exception());
-  }
-  std::ignore = resolver->Resolve(context, chained);
-  return scope.Escape(resolver->GetPromise());
-}
-
-void WorkerImpl::init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
-                                  v8::Local<v8::Object> meta) {
-  auto* isolate = context->GetIsolate();
-  auto& self = from(isolate);
-  auto url = self.m_loader->url_of(module);
-  std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "url"), v8_str(isolate, url));
-  std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "main"),
-                                         v8::Boolean::New(isolate, url == self.m_main_url));
-  if (url.rfind("file://", 0) == 0) {
-    auto path = file_url_to_path(url);
-    std::ignore =
-        meta->CreateDataProperty(context, v8_str(isolate, "filename"), v8_str(isolate, path));
-    std::ignore = meta->CreateDataProperty(context, v8_str(isolate, "dirname"),
-                                           v8_str(isolate, path.substr(0, path.rfind('/'))));
-  }
-  auto resolve = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-    auto* iso = info.GetIsolate();
-    try {
-      auto resolved =
-          WorkerImpl::from(iso).m_loader->resolve(to_utf8(iso, info[0]), to_utf8(iso, info.Data()));
-      info.GetReturnValue().Set(v8_str(iso, resolved));
-    } catch (const std::exception& error) {
-      throw_type_error(iso, error.what());
-    }
-  };
-  std::ignore = meta->CreateDataProperty(
-      context, v8_str(isolate, "resolve"),
-      v8::Function::New(context, resolve, v8_str(isolate, url)).ToLocalChecked());
-}
-
-void WorkerImpl::on_limit(int event) {
-  switch (static_cast<Watchdog::Event>(event)) {
-    case Watchdog::Event::cpu_soft:
-      print(2, "CPU time soft limit reached (" + std::to_string(m_options.cpu_soft_limit_ms) +
-                   " ms): worker retired, a new one takes the next requests");
-      retire();
-      break;
-    case Watchdog::Event::wall_half:
-      print(2, "wall clock at half its limit: worker retired");
-      retire();
-      break;
-    case Watchdog::Event::cpu_hard:
-      print(2, "CPU time hard limit reached (" + std::to_string(m_options.cpu_hard_limit_ms) +
-                   " ms): worker terminated");
-      terminate(Failure::limit);
-      break;
-    case Watchdog::Event::wall_full:
-      print(2, "wall clock limit reached (" + std::to_string(m_options.wall_clock_limit_ms) +
-                   " ms): worker terminated");
-      terminate(Failure::limit);
-      break;
-  }
-}
-
-std::size_t WorkerImpl::near_heap_limit(void* data, std::size_t current, std::size_t initial) {
-  static_cast<WorkerImpl*>(data)->memory_limit_reached();
-  // Termination lands at V8's next interrupt check, and a long builtin has none until it
-  // returns (Array.prototype.fill on a sparse array allocates ~500 MB at once, midway):
-  // without room to finish it, V8 ends the process. So each call grants room for the
-  // largest single object V8 makes (~1 GiB), up to a ceiling past which V8's fatal
-  // OOM handler (fatal_errors.cpp) reports the function instead.
-  if (current >= initial + k_unwind_ceiling) {
-    return current;
-  }
-  return current + k_unwind_headroom;
-}
-
-void WorkerImpl::after_gc(v8::Isolate* isolate, v8::GCType, v8::GCCallbackFlags, void* data) {
-  auto* self = static_cast<WorkerImpl*>(data);
-  v8::HeapStatistics stats;
-  isolate->GetHeapStatistics(&stats);
-  // V8 counts every backing store as external memory, also those the allocator never
-  // sees (Wasm memories, buffers adopted from C++ such as request bodies): that share
-  // is measured here, with the heap.
-  auto v8_external = stats.external_memory();
-  auto charged = self->m_memory.external();
-  self->m_memory.set_measured(stats.used_heap_size() +
-                              (v8_external > charged ? v8_external - charged : 0));
-  if (self->m_memory.over()) {
-    self->memory_limit_reached();
-  }
-}
-
-void WorkerImpl::memory_limit_reached() {
-  if (m_memory_limit_hit.exchange(true)) {
-    return;
-  }
-  m_terminate_reason = Failure::limit;
-  m_isolate->TerminateExecution();
-  print(2, "memory limit reached (" + std::to_string(m_options.memory_limit_mb) +
-               " MB of heap and buffers): worker terminated");
 }
 
 }  // namespace runtime

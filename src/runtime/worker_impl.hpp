@@ -1,5 +1,6 @@
 #pragma once
 
+#include "runtime/api/op_host.hpp"
 #include "runtime/memory_budget.hpp"
 #include "runtime/modules/module_loader.hpp"
 #include "runtime/worker.hpp"
@@ -20,9 +21,9 @@
 
 namespace runtime {
 
-// The worker's insides, shared by worker.cpp and the native ops (api/). Everything
-// below "worker thread only" runs on the worker's own thread.
-class WorkerImpl {
+// The worker's insides, shared by the worker_*.cpp files. Native ops see only its
+// OpHost face. Everything below "worker thread only" runs on the worker's own thread.
+class WorkerImpl final : public api::OpHost {
  public:
   explicit WorkerImpl(WorkerOptions options);
   // A spare: isolate and context are made now, the function's options come later.
@@ -47,33 +48,39 @@ class WorkerImpl {
   static WorkerImpl& from(v8::Isolate* isolate);
   v8::Isolate* isolate() const { return m_isolate; }
   ModuleLoader& loader() { return *m_loader; }
-  ModuleSourceProvider& sources() { return *m_sources; }
-  void print(int fd, std::string_view text);
-  double now_ms() const;
-  double time_origin_ms() const { return m_time_origin_ms; }
-  void start_timer(double id, double delay_ms);
-  void cancel_timer(double id);
+  ModuleSourceProvider& sources() override { return *m_sources; }
+  std::size_t memory_remaining() const override { return m_memory.remaining(); }
+  std::optional<SourceMap::Position> original_position(const std::string& url, int line,
+                                                       int column) const override {
+    return m_loader->original_position(url, line, column);
+  }
+  void print(int fd, std::string_view text) override;
+  double now_ms() const override;
+  double time_origin_ms() const override { return m_time_origin_ms; }
+  void start_timer(double id, double delay_ms) override;
+  void cancel_timer(double id) override;
   // Runs V8's foreground tasks for this isolate after `delay_s` seconds.
   void pump_platform_after(double delay_s);
   // The sink of an open request; null when the id is unknown or already answered.
-  std::shared_ptr<ResponseSink> sink(std::uint32_t id);
-  void finish_request(std::uint32_t id);  // the response ended (or failed)
+  std::shared_ptr<ResponseSink> sink(std::uint32_t id) override;
+  void finish_request(std::uint32_t id) override;
   // The streamed body of open request `id` (null when it had none or it is answered).
   std::shared_ptr<RequestBodySource> body_source(std::uint32_t id);
   // A promise for the next piece of request `id`'s streamed body: a Uint8Array, or null
   // at the end; rejected with a TypeError when the body cannot be read.
-  v8::Local<v8::Promise> pull_body(std::uint32_t id);
+  v8::Local<v8::Promise> pull_body(std::uint32_t id) override;
   // A promise that settles with true once `sink` has room again, false if its client left.
-  v8::Local<v8::Promise> when_drained(const std::shared_ptr<ResponseSink>& sink);
+  v8::Local<v8::Promise> when_drained(const std::shared_ptr<ResponseSink>& sink) override;
   // Settles pending promise `id` (a body pull or a drain wait) in JavaScript, unless it
   // was dropped meanwhile.
   using SettleFn = std::function<void(v8::Local<v8::Context>, v8::Local<v8::Promise::Resolver>)>;
   void settle_pending(std::uint32_t id, const SettleFn& settle);
-  void set_background_tasks(std::size_t count) { m_background_tasks = count; }
+  void set_background_tasks(std::size_t count) override { m_background_tasks = count; }
 
   // WebSockets (worker_sockets.cpp): the handler accepted request `id`'s upgrade.
-  bool accept_socket(std::uint32_t request_id, std::uint32_t socket_id, std::string protocol);
-  std::shared_ptr<WebSocketConnection> socket(std::uint32_t socket_id);
+  bool accept_socket(std::uint32_t request_id, std::uint32_t socket_id,
+                     std::string protocol) override;
+  std::shared_ptr<WebSocketConnection> socket(std::uint32_t socket_id) override;
   // Runs the wsEvent hook for what the client did; `kind` is "open", "message" or "close".
   void socket_event(std::uint32_t socket_id, const char* kind, std::string data, bool binary,
                     int code);

@@ -1,9 +1,9 @@
 // Deno.readFile/readTextFile, through the worker's source provider (module_source.hpp):
 // the function's folder on disk, or the files an artifact or inline code carries.
+#include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/modules/module_source.hpp"
 #include "runtime/v8_util.hpp"
-#include "runtime/worker_impl.hpp"
 
 #include <climits>
 
@@ -22,7 +22,7 @@ void throw_coded(v8::Isolate* isolate, const std::string& code, const std::strin
 // read_file(path) -> Uint8Array
 void read_file(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  auto& worker = WorkerImpl::from(isolate);
+  auto& worker = OpHost::of(isolate);
   // Before copying it out of V8: a path of hundreds of megabytes is only a memory hazard.
   if (info[0]->IsString() && info[0].As<v8::String>()->Length() > PATH_MAX) {
     throw_error(isolate, "File name too long (os error 36)");
@@ -33,7 +33,7 @@ void read_file(const v8::FunctionCallbackInfo<v8::Value>& info) {
   // Checked before reading, so a large file costs nothing; new_array_buffer charges the
   // budget for real.
   auto buffer_for = [&](std::size_t size) -> char* {
-    if (size > worker.memory().remaining()) {
+    if (size > worker.memory_remaining()) {
       throw_range_error(isolate, "readfile '" + clip(path, 256) + "': the file (" +
                                      std::to_string(size) +
                                      " bytes) is larger than the worker's remaining memory");

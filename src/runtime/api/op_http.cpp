@@ -1,26 +1,19 @@
 // Responses travel back from JavaScript to the server through these ops.
+#include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
-#include "runtime/worker_impl.hpp"
 
 namespace runtime::api {
 namespace {
 
 std::uint32_t request_id(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  return info[0]->Uint32Value(info.GetIsolate()->GetCurrentContext()).FromMaybe(0);
+  return uint32_arg(info, 0);
 }
 
 // A string becomes UTF-8; bytes are copied as they are.
 std::string body_bytes(v8::Isolate* isolate, v8::Local<v8::Value> body) {
-  if (body->IsArrayBufferView()) {
-    auto view = body.As<v8::ArrayBufferView>();
-    std::string out(view->ByteLength(), '\0');
-    view->CopyContents(out.data(), out.size());
-    return out;
-  }
-  if (body->IsArrayBuffer()) {
-    auto buffer = body.As<v8::ArrayBuffer>();
-    return std::string(static_cast<const char*>(buffer->Data()), buffer->ByteLength());
+  if (auto bytes = buffer_source_bytes(body)) {
+    return std::string(*bytes);
   }
   if (body->IsNullOrUndefined()) {
     return {};
@@ -54,7 +47,7 @@ std::string reason_of(v8::Isolate* isolate, v8::Local<v8::Value> value) {
 // respond(id, status, headers, body, statusText): the whole response at once.
 void respond(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  auto& worker = WorkerImpl::from(isolate);
+  auto& worker = OpHost::of(isolate);
   auto id = request_id(info);
   if (auto sink = worker.sink(id)) {
     int status = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(200);
@@ -67,7 +60,7 @@ void respond(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // respond_start(id, status, headers, statusText): the head of a streamed response.
 void respond_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  if (auto sink = WorkerImpl::from(isolate).sink(request_id(info))) {
+  if (auto sink = OpHost::of(isolate).sink(request_id(info))) {
     int status = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(200);
     sink->start(status, reason_of(isolate, info[3]), headers_from(isolate, info[2]), {}, true);
   }
@@ -78,7 +71,7 @@ void respond_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // once it has caught up: the stream is read no faster than the client reads.
 void respond_chunk(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  auto& worker = WorkerImpl::from(isolate);
+  auto& worker = OpHost::of(isolate);
   auto sink = worker.sink(request_id(info));
   if (!sink) {
     info.GetReturnValue().Set(false);
@@ -101,7 +94,7 @@ void respond_chunk(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 void respond_end(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto& worker = WorkerImpl::from(info.GetIsolate());
+  auto& worker = OpHost::of(info.GetIsolate());
   auto id = request_id(info);
   if (auto sink = worker.sink(id)) {
     sink->end();
@@ -111,7 +104,7 @@ void respond_end(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // respond_error(id): the handler failed; JavaScript has already logged why.
 void respond_error(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto& worker = WorkerImpl::from(info.GetIsolate());
+  auto& worker = OpHost::of(info.GetIsolate());
   auto id = request_id(info);
   if (auto sink = worker.sink(id)) {
     sink->fail(Failure::worker_error);
@@ -121,7 +114,7 @@ void respond_error(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // body_pull(id) -> Promise<Uint8Array | null>: the next piece of a streamed request body.
 void body_pull(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  info.GetReturnValue().Set(WorkerImpl::from(info.GetIsolate()).pull_body(request_id(info)));
+  info.GetReturnValue().Set(OpHost::of(info.GetIsolate()).pull_body(request_id(info)));
 }
 
 }  // namespace

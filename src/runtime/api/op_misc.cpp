@@ -1,6 +1,6 @@
+#include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
-#include "runtime/worker_impl.hpp"
 
 #include <openssl/rand.h>
 
@@ -12,11 +12,11 @@ namespace {
 void print(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   int fd = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(1);
-  WorkerImpl::from(isolate).print(fd == 2 ? 2 : 1, to_utf8(isolate, info[0]));
+  OpHost::of(isolate).print(fd == 2 ? 2 : 1, to_utf8(isolate, info[0]));
 }
 
 void now(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  info.GetReturnValue().Set(WorkerImpl::from(info.GetIsolate()).now_ms());
+  info.GetReturnValue().Set(OpHost::of(info.GetIsolate()).now_ms());
 }
 
 // Called once, while the snapshot is built: the V8 that builds it is the one that runs it.
@@ -25,7 +25,7 @@ void v8_version(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 void time_origin(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  info.GetReturnValue().Set(WorkerImpl::from(info.GetIsolate()).time_origin_ms());
+  info.GetReturnValue().Set(OpHost::of(info.GetIsolate()).time_origin_ms());
 }
 
 void random_fill(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -59,8 +59,7 @@ void random_uuid(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // retired worker alive until they settle.
 void set_background_tasks(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  WorkerImpl::from(isolate).set_background_tasks(
-      info[0]->Uint32Value(isolate->GetCurrentContext()).FromMaybe(0));
+  OpHost::of(isolate).set_background_tasks(uint32_arg(info, 0));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
+#include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
-#include "runtime/worker_impl.hpp"
 
 namespace runtime::api {
 namespace {
@@ -10,9 +10,9 @@ namespace {
 void map_position(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
-  auto position = WorkerImpl::from(isolate).loader().original_position(
-      to_utf8(isolate, info[0]), info[1]->Int32Value(context).FromMaybe(0),
-      info[2]->Int32Value(context).FromMaybe(0));
+  auto position = OpHost::of(isolate).original_position(to_utf8(isolate, info[0]),
+                                                        info[1]->Int32Value(context).FromMaybe(0),
+                                                        info[2]->Int32Value(context).FromMaybe(0));
   if (!position) {
     return;
   }

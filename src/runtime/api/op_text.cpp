@@ -8,23 +8,6 @@
 namespace runtime::api {
 namespace {
 
-// Bytes of a TypedArray, DataView or ArrayBuffer argument.
-bool bytes_of(v8::Local<v8::Value> value, const char*& data, size_t& size) {
-  if (value->IsArrayBufferView()) {
-    auto view = value.As<v8::ArrayBufferView>();
-    data = static_cast<const char*>(view->Buffer()->Data()) + view->ByteOffset();
-    size = view->ByteLength();
-    return true;
-  }
-  if (value->IsArrayBuffer()) {
-    auto buffer = value.As<v8::ArrayBuffer>();
-    data = static_cast<const char*>(buffer->Data());
-    size = buffer->ByteLength();
-    return true;
-  }
-  return false;
-}
-
 // Length of the valid UTF-8 prefix of `data` (WHATWG's definition of valid).
 size_t valid_utf8_prefix(const unsigned char* data, size_t size) {
   size_t i = 0;
@@ -107,13 +90,14 @@ void encode_utf8_into(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 void decode_utf8(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  const char* data = nullptr;
-  size_t size = 0;
-  if (!bytes_of(info[0], data, size)) {
+  auto bytes = buffer_source_bytes(info[0]);
+  if (!bytes) {
     throw_type_error(isolate,
                      "The provided value is not of type '(ArrayBuffer or ArrayBufferView)'");
     return;
   }
+  const char* data = bytes->data();
+  size_t size = bytes->size();
   bool fatal = info[1]->BooleanValue(isolate);
   bool ignore_bom = info[2]->BooleanValue(isolate);
   if (!ignore_bom && size >= 3 && static_cast<unsigned char>(data[0]) == 0xEF &&

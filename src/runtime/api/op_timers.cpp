@@ -1,5 +1,5 @@
+#include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
-#include "runtime/worker_impl.hpp"
 
 namespace runtime::api {
 namespace {
@@ -9,12 +9,12 @@ void timer_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto context = info.GetIsolate()->GetCurrentContext();
   double id = info[0]->NumberValue(context).FromMaybe(0);
   double delay = info[1]->NumberValue(context).FromMaybe(0);
-  WorkerImpl::from(info.GetIsolate()).start_timer(id, delay > 0 ? delay : 0);
+  OpHost::of(info.GetIsolate()).start_timer(id, delay > 0 ? delay : 0);
 }
 
 void timer_cancel(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto context = info.GetIsolate()->GetCurrentContext();
-  WorkerImpl::from(info.GetIsolate()).cancel_timer(info[0]->NumberValue(context).FromMaybe(0));
+  OpHost::of(info.GetIsolate()).cancel_timer(info[0]->NumberValue(context).FromMaybe(0));
 }
 
 }  // namespace

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "runtime/http.hpp"
+#include "runtime/modules/source_map.hpp"
+
+#include <v8.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace runtime {
+class ModuleSourceProvider;
+}
+
+namespace runtime::api {
+
+// What a native op may ask of the worker it runs in: the worker's narrow face, without
+// its event loop, thread or V8 callbacks (worker_impl.hpp). Worker thread only.
+class OpHost {
+ public:
+  static OpHost& of(v8::Isolate* isolate);
+
+  virtual void print(int fd, std::string_view text) = 0;
+
+  // Clocks and timers (milliseconds).
+  virtual double now_ms() const = 0;
+  virtual double time_origin_ms() const = 0;
+  virtual void start_timer(double id, double delay_ms) = 0;
+  virtual void cancel_timer(double id) = 0;
+
+  // Requests. sink() is null when the id is unknown or already answered.
+  virtual std::shared_ptr<ResponseSink> sink(std::uint32_t id) = 0;
+  virtual void finish_request(std::uint32_t id) = 0;  // the response ended (or failed)
+  // The next piece of request `id`'s streamed body: a Uint8Array, or null at its end.
+  virtual v8::Local<v8::Promise> pull_body(std::uint32_t id) = 0;
+  // Settles with true once `sink` has room again, false if its client left.
+  virtual v8::Local<v8::Promise> when_drained(const std::shared_ptr<ResponseSink>& sink) = 0;
+  // EdgeRuntime.waitUntil promises still pending.
+  virtual void set_background_tasks(std::size_t count) = 0;
+
+  // WebSockets: the handler accepted request `request_id`'s upgrade.
+  virtual bool accept_socket(std::uint32_t request_id, std::uint32_t socket_id,
+                             std::string protocol) = 0;
+  virtual std::shared_ptr<WebSocketConnection> socket(std::uint32_t socket_id) = 0;
+
+  // Deno.readFile's files, and what the memory budget still allows.
+  virtual ModuleSourceProvider& sources() = 0;
+  virtual std::size_t memory_remaining() const = 0;
+  // A transpiled module's generated position mapped back to its source.
+  virtual std::optional<SourceMap::Position> original_position(const std::string& url, int line,
+                                                               int column) const = 0;
+
+ protected:
+  ~OpHost() = default;
+};
+
+}  // namespace runtime::api
