@@ -1,3 +1,5 @@
+// A worker's public face (Worker) and its life: the thread, the isolate and context from
+// the snapshot, booting the function's main module, timers, and ending.
 #include "runtime/worker.hpp"
 
 #include "runtime/api/ops.hpp"

@@ -9,6 +9,7 @@ import { adoptDefaultExport, dispatch, hasHandler } from "./serve.js";
 import { EdgeRuntime } from "./edge_runtime.js";
 import * as testing from "./testing.js";
 import { CloseEvent, MessageEvent, WebSocket, socketEvent } from "./websocket.js";
+import { SafeError, thenOf } from "./primordials.js";
 
 const global = globalThis;
 const ops = global.__ops;
@@ -46,16 +47,17 @@ define("__sbfn", {
   wsEvent: socketEvent,
   formatStack,
   finishBoot(evaluation, namespace, done) {
-    Promise.resolve(evaluation).then(
+    thenOf(
+      evaluation,
       () => {
         adoptDefaultExport(namespace);
-        done(hasHandler() || !requireHandler ? null : new Error("The function registered no request handler: call Deno.serve(handler) or export default { fetch }"));
+        done(hasHandler() || !requireHandler ? null : new SafeError("The function registered no request handler: call Deno.serve(handler) or export default { fetch }"));
       },
-      (error) => done(error ?? new Error("module evaluation failed")),
+      (error) => done(error ?? new SafeError("module evaluation failed")),
     );
   },
   thenNamespace(evaluation, namespace) {
-    return Promise.resolve(evaluation).then(() => namespace);
+    return thenOf(evaluation, () => namespace);
   },
 });
 

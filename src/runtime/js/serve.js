@@ -3,15 +3,16 @@
 import { ops } from "./web/ops.js";
 import { createRequestFromNative, readResponseForNative } from "./web/fetch_internals.js";
 import { acceptUpgrade } from "./websocket.js";
+import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, SafeMap, SafePromise, SafeTypeError, thenOf } from "./primordials.js";
 
 const state = { handler: null, onError: null };
 // Resolves each request's info.completed once its response has been handed over.
-const finishers = new Map();
+const finishers = new SafeMap();
 
 function completed(id) {
-  const finish = finishers.get(id);
+  const finish = MapPrototypeGet(finishers, id);
   if (finish !== undefined) {
-    finishers.delete(id);
+    MapPrototypeDelete(finishers, id);
     finish();
   }
 }
@@ -82,15 +83,15 @@ export function dispatch(id, method, url, headers, body, remoteHost, remotePort)
     const request = createRequestFromNative(method, url, headers, body === true ? streamedBody(id) : body, null);
     const remoteAddr = { transport: "tcp", hostname: remoteHost, port: remotePort };
     let finish;
-    const completed = new Promise((resolve) => (finish = resolve));
-    finishers.set(id, finish);
+    const completed = new SafePromise((resolve) => (finish = resolve));
+    MapPrototypeSet(finishers, id, finish);
     result = state.handler(request, { remoteAddr, completed });
   } catch (error) {
     fail(id, error);
     return;
   }
   if (result !== null && typeof result === "object" && typeof result.then === "function") {
-    result.then((response) => send(id, response), (error) => fail(id, error));
+    thenOf(result, (response) => send(id, response), (error) => fail(id, error));
   } else {
     send(id, result);
   }
@@ -98,7 +99,7 @@ export function dispatch(id, method, url, headers, body, remoteHost, remotePort)
 
 function send(id, response) {
   if (!(response instanceof Response)) {
-    fail(id, new TypeError("Return value from serve handler must be a response or a promise resolving to a response"));
+    fail(id, new SafeTypeError("Return value from serve handler must be a response or a promise resolving to a response"));
     return;
   }
   if (acceptUpgrade(id, response)) {
@@ -152,7 +153,8 @@ function fail(id, error) {
     try {
       const onError = state.onError;
       state.onError = null; // an onError that throws must not recurse
-      Promise.resolve(onError(error)).then(
+      thenOf(
+        onError(error),
         (response) => {
           state.onError = onError;
           send(id, response);

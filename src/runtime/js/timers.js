@@ -1,8 +1,9 @@
 // setTimeout/setInterval over the worker's event loop (op timer_start fires the
 // fireTimer hook). Ids are plain numbers, as in Deno.
 import { ops } from "./web/ops.js";
+import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ReflectApply, SafeMap } from "./primordials.js";
 
-const timers = new Map();
+const timers = new SafeMap();
 let nextId = 1;
 
 function delayOf(value) {
@@ -12,7 +13,7 @@ function delayOf(value) {
 
 function schedule(callback, delay, args, repeat) {
   const id = nextId++;
-  timers.set(id, { callback, args, delay: delayOf(delay), repeat });
+  MapPrototypeSet(timers, id, { callback, args, delay: delayOf(delay), repeat });
   ops.timer_start(id, delayOf(delay));
   return id;
 }
@@ -27,7 +28,7 @@ export function setInterval(callback, delay = 0, ...args) {
 
 export function clearTimeout(id = undefined) {
   const key = Number(id);
-  if (timers.delete(key)) {
+  if (MapPrototypeDelete(timers, key)) {
     ops.timer_cancel(key);
   }
 }
@@ -36,16 +37,16 @@ export const clearInterval = clearTimeout;
 
 // Called by the loop; an exception escapes to the worker like any uncaught error.
 export function fireTimer(id) {
-  const timer = timers.get(id);
+  const timer = MapPrototypeGet(timers, id);
   if (timer === undefined) {
     return;
   }
   if (timer.repeat) {
     ops.timer_start(id, timer.delay);
   } else {
-    timers.delete(id);
+    MapPrototypeDelete(timers, id);
   }
   if (typeof timer.callback === "function") {
-    timer.callback(...timer.args);
+    ReflectApply(timer.callback, globalThis, timer.args);
   }
 }

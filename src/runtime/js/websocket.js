@@ -4,6 +4,16 @@
 import { ops } from "./web/ops.js";
 import { Event, EventTarget, defineEventHandler } from "./web/event.js";
 import { Blob, blobBytes } from "./web/blob.js";
+import {
+  MapPrototypeDelete,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  SafeMap,
+  SafeWeakMap,
+  WeakMapPrototypeDelete,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
+} from "./primordials.js";
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -53,8 +63,8 @@ export class CloseEvent extends Event {
   }
 }
 
-const sockets = new Map(); // id -> WebSocket
-const pendingUpgrades = new WeakMap(); // Response -> { socket, protocol }
+const sockets = new SafeMap(); // id -> WebSocket
+const pendingUpgrades = new SafeWeakMap(); // Response -> { socket, protocol }
 let nextSocketId = 1;
 let constructing = false;
 let internals; // set by WebSocket's static block
@@ -156,19 +166,19 @@ export function upgradeWebSocket(request, options = {}) {
   }
   const response = new Response(null, { status: 200 });
   Object.defineProperty(response, "status", { value: 101 });
-  pendingUpgrades.set(response, socket);
+  WeakMapPrototypeSet(pendingUpgrades, response, socket);
   return { socket, response };
 }
 
 // serve.js: if `response` came from upgradeWebSocket, accept the upgrade for request `id`.
 export function acceptUpgrade(id, response) {
-  const socket = pendingUpgrades.get(response);
+  const socket = WeakMapPrototypeGet(pendingUpgrades, response);
   if (socket === undefined) return false;
-  pendingUpgrades.delete(response);
+  WeakMapPrototypeDelete(pendingUpgrades, response);
   const internal = internals(socket);
-  sockets.set(internal.id, socket);
+  MapPrototypeSet(sockets, internal.id, socket);
   if (!ops.ws_accept(id, internal.id, internal.protocol)) {
-    sockets.delete(internal.id);
+    MapPrototypeDelete(sockets, internal.id);
     internal.setState(CLOSED);
   }
   return true;
@@ -176,7 +186,7 @@ export function acceptUpgrade(id, response) {
 
 // The wsEvent hook: what the client did.
 export function socketEvent(id, kind, data, code) {
-  const socket = sockets.get(id);
+  const socket = MapPrototypeGet(sockets, id);
   if (socket === undefined) return;
   const internal = internals(socket);
   if (kind === "open") {
@@ -186,7 +196,7 @@ export function socketEvent(id, kind, data, code) {
     const payload = typeof data === "string" || socket.binaryType !== "blob" ? data : new Blob([data]);
     socket.dispatchEvent(new MessageEvent("message", { data: payload, origin: socket.url }));
   } else if (kind === "close") {
-    sockets.delete(id);
+    MapPrototypeDelete(sockets, id);
     internal.setState(CLOSED);
     if (code === 1006) socket.dispatchEvent(new Event("error"));
     socket.dispatchEvent(new CloseEvent("close", { code, reason: data, wasClean: code !== 1006 }));

@@ -6,6 +6,7 @@ import { headersInternals } from "./headers.js";
 import { requestInternals } from "./request.js";
 import { responseInternals } from "./response.js";
 import { isDisturbed, ReadableStream } from "./streams.js";
+import { PromisePrototypeCatch } from "../primordials.js";
 
 // method: upper-case method string; url: absolute URL string (trusted);
 // headerPairs: flat [name, value, ...] (trusted, validated natively; copied
@@ -33,7 +34,7 @@ export function readResponseForNative(response) {
       const src = inner.source;
       body = typeof src === "string" || src instanceof Uint8Array ? src : blobBytes(src);
       inner.consumed = true;
-      if (inner.stream !== null && !inner.stream.locked) inner.stream.cancel().catch(() => {});
+      if (inner.stream !== null && !inner.stream.locked) PromisePrototypeCatch(inner.stream.cancel(), () => {});
     } else {
       body = inner.stream;
     }

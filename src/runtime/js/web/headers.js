@@ -1,6 +1,7 @@
 // Headers (Fetch). Names are stored lower-cased; the list keeps insertion order.
 import { defineIterable } from "./iterators.js";
 import { enumerable, requiredArgs, setToStringTag } from "./util.js";
+import { ArrayPrototypePush } from "../primordials.js";
 
 // RFC 9110 token
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -117,7 +118,7 @@ export class Headers {
   getSetCookie() {
     const list = internals.list(this);
     const out = [];
-    for (let i = 0; i < list.length; i += 2) if (list[i] === "set-cookie") out.push(list[i + 1]);
+    for (let i = 0; i < list.length; i += 2) if (list[i] === "set-cookie") ArrayPrototypePush(out, list[i + 1]);
     return out;
   }
 
@@ -149,7 +150,7 @@ export class Headers {
         i += 2;
       }
     }
-    if (!found) list.push(n, v);
+    if (!found) ArrayPrototypePush(list, n, v);
   }
 
   #checkMutable() {
@@ -174,16 +175,16 @@ function sortAndCombine(list) {
   for (let i = 0; i < list.length; i += 2) {
     if (!seen.has(list[i])) {
       seen.add(list[i]);
-      names.push(list[i]);
+      ArrayPrototypePush(names, list[i]);
     }
   }
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const out = [];
   for (const n of names) {
     if (n === "set-cookie") {
-      for (let i = 0; i < list.length; i += 2) if (list[i] === n) out.push([n, list[i + 1]]);
+      for (let i = 0; i < list.length; i += 2) if (list[i] === n) ArrayPrototypePush(out, [n, list[i + 1]]);
     } else {
-      out.push([n, getHeader(list, n)]);
+      ArrayPrototypePush(out, [n, getHeader(list, n)]);
     }
   }
   return out;
@@ -193,7 +194,7 @@ export function appendHeader(h, name, value) {
   const n = checkName(name);
   const v = checkValue(value);
   if (internals.guard(h) === "immutable") throw new TypeError("Headers are immutable.");
-  internals.list(h).push(n, v);
+  ArrayPrototypePush(internals.list(h), n, v);
 }
 
 export function fillHeaders(h, init) {

@@ -4,6 +4,7 @@ import { extractBody, InnerBody, mixinBody } from "./body.js";
 import { fillHeaders, getHeader, Headers, headersInternals } from "./headers.js";
 import { URL } from "./url.js";
 import { enumerable, requiredArgs, setToStringTag } from "./util.js";
+import { ArrayPrototypePush } from "../primordials.js";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const NORMALIZED = {
@@ -138,7 +139,7 @@ export class Request {
     if (hasInitBody) {
       const { body, contentType } = extractBody(init.body);
       if (contentType !== null && !headers.has("content-type")) {
-        headersInternals.list(headers).push("content-type", contentType);
+        ArrayPrototypePush(headersInternals.list(headers), "content-type", contentType);
       }
       this.#body = body;
     } else if (inputBody !== null && init.body === undefined) {

@@ -3,6 +3,7 @@ import { extractBody, mixinBody } from "./body.js";
 import { fillHeaders, getHeader, headersInternals } from "./headers.js";
 import { URL } from "./url.js";
 import { enumerable, setToStringTag } from "./util.js";
+import { ArrayPrototypePush } from "../primordials.js";
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
@@ -58,7 +59,7 @@ export class Response {
       const { body: inner, contentType } = extractBody(body);
       this.#body = inner;
       if (contentType !== null && getHeader(headersInternals.list(headers), "content-type") === null) {
-        headersInternals.list(headers).push("content-type", contentType);
+        ArrayPrototypePush(headersInternals.list(headers), "content-type", contentType);
       }
     }
   }
@@ -84,7 +85,7 @@ export class Response {
     }
     const r = new Response(INTERNAL);
     r.#status = status;
-    headersInternals.list(r.#headers).push("location", parsed);
+    ArrayPrototypePush(headersInternals.list(r.#headers), "location", parsed);
     headersInternals.setGuard(r.#headers, "immutable");
     return r;
   }
@@ -102,7 +103,7 @@ export class Response {
         return r;
       }
     }
-    list.push("content-type", "application/json");
+    ArrayPrototypePush(list, "content-type", "application/json");
     return r;
   }
 
