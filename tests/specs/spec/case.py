@@ -192,9 +192,8 @@ class Case:
     def report(self, label, step, failure):
         kind = next((k for k in step if k not in STEP_MODIFIERS), "?")
         title = "step %s" % label if label != -1 else "serve (top-level)"
-        lines = ["FAIL %s: %s (%s)%s: %s" % (self.name, title, kind,
-                                              " [%s]" % step["note"] if step.get("note") else "",
-                                              failure.message)]
+        note = " [%s]" % step["note"] if step.get("note") else ""
+        lines = ["FAIL %s: %s (%s)%s: %s" % (self.name, title, kind, note, failure.message)]
         if failure.expected is not None:
             lines.append("  expected: " + str(failure.expected).replace("\n", "\n            "))
         if failure.got is not None:

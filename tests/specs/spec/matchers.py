@@ -162,8 +162,8 @@ def text_problems(stream, text, expect):
     problems = []
     if stream in expect:
         want = expect[stream]
-        if not (isinstance(want, dict) and set(want) <= {"contains", "not_contains",
-                                                          "matches"}):
+        if not (isinstance(want, dict)
+                and set(want) <= {"contains", "not_contains", "matches"}):
             want = text_value(want, "expect." + stream)
         problem = match_string(want, text, stream)
         if problem:

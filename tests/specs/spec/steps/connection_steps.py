@@ -32,6 +32,7 @@ def open_(case, step):
             raise StepFailure("open: connection %d of %d failed: %s" % (index + 1, count, error))
         group.append(sock)
 
+
 def sockets_named(case, name):
     """The sockets of an "open" group, or the one of a named request connection."""
     if name in case.groups:
@@ -39,6 +40,7 @@ def sockets_named(case, name):
     if name in case.connections:
         return [case.connections[name].sock]
     raise CaseError("no connection or group named %r" % name)
+
 
 @step_kind("send")
 def send(case, step):
@@ -49,6 +51,7 @@ def send(case, step):
             sock.sendall(data)
         except OSError as error:
             raise StepFailure("send on %s: %s" % (spec["connection"], error))
+
 
 @step_kind("expect_closed")
 def expect_closed(case, step):
@@ -79,6 +82,7 @@ def expect_closed(case, step):
         raise StepFailure("%d of %d connection(s) of %s still open after %d ms"
                           % (len(pending), len(by_fd), name, spec.get("within_ms", 10000)),
                           expected="closed by the server", got="open")
+
 
 @step_kind("close")
 def close(case, step):

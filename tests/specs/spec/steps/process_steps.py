@@ -41,8 +41,8 @@ def run(case, step):
             problems.append("exit: expected a non-zero exit status, got %s"
                             % describe_exit(done.returncode))
     elif done.returncode != want_exit:
-        problems.append("exit: expected %s, got %s" % (want_exit,
-                                                      describe_exit(done.returncode)))
+        problems.append("exit: expected %s, got %s"
+                        % (want_exit, describe_exit(done.returncode)))
     for stream, text in (("stdout", out), ("stderr", err)):
         problems += text_problems(stream, text, expect)
     known = {"exit", "stdout", "stderr", "stdout_contains", "stderr_contains",

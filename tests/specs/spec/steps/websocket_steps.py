@@ -42,7 +42,7 @@ def websocket_session(case, conn, spec, server):
         headers["Sec-WebSocket-Protocol"] = ", ".join(spec["protocols"])
     headers.update(spec.get("headers") or {})
     data, _ = build_request(case, {"method": "GET", "path": spec["path"], "headers": headers},
-                                 server.host, server.port)
+                            server.host, server.port)
     conn.send(data)
     handshake = spec.get("handshake") or {"status": 101}
     response = conn.read_response("GET") if handshake.get("status", 101) != 101 else None
