@@ -1,0 +1,1 @@
+export const message = "shared message v1"
