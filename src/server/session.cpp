@@ -2,8 +2,10 @@
 
 #include "server/api_keys.hpp"
 #include "server/connection_slot.hpp"
+#include "server/gateway.hpp"
 #include "server/http_rules.hpp"
 #include "server/jwt.hpp"
+#include "server/net.hpp"
 #include "server/response_head.hpp"
 #include "server/responses.hpp"
 #include "server/router.hpp"
@@ -28,11 +30,6 @@
 
 namespace server {
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
 
 constexpr std::size_t k_header_limit = 16 * 1024;
 // Bodies up to this size (with a Content-Length) are read whole before dispatch.
@@ -118,23 +115,18 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
       close();
       return;
     }
-    beast::error_code error;
-    auto protocol = m_stream.socket().local_endpoint(error).protocol();
-    auto fd = error ? -1 : m_stream.socket().release(error);
-    if (error) {
-      close();
-      return;
-    }
     auto next = std::make_shared<Session>(asio::ip::tcp::socket(asio::make_strand(*m_state.io)),
-                                          m_state, std::move(m_slot));
-    next->m_stream.socket().assign(protocol, fd, error);
-    if (error) {
-      ::close(fd);
-      return;
+                                          m_state, ConnectionSlot());
+    switch (move_connection(*next)) {
+      case Moved::kept:
+        close();
+        return;
+      case Moved::lost:
+        return;
+      case Moved::moved:
+        asio::post(next->executor(), [next] { next->read(); });
+        return;
     }
-    auto pending = m_buffer.data();
-    next->m_buffer.commit(asio::buffer_copy(next->m_buffer.prepare(pending.size()), pending));
-    asio::post(next->executor(), [next] { next->read(); });
   }
 
   // Whether `request` is still the one this connection waits on (not timed out).
@@ -550,27 +542,48 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     if (!worker->host(next)) {
       return false;
     }
-    next->m_slot = std::move(m_slot);
-    beast::error_code error;
-    auto protocol = m_stream.socket().local_endpoint(error).protocol();
-    auto fd = error ? -1 : m_stream.socket().release(error);
-    if (error) {
-      return false;
+    switch (move_connection(*next)) {
+      case Moved::kept:
+        return false;
+      case Moved::lost:
+        return true;  // the connection is lost either way
+      case Moved::moved:
+        break;
     }
-    next->m_stream.socket().assign(protocol, fd, error);
-    if (error) {
-      ::close(fd);
-      return true;  // the connection is lost either way
-    }
-    // Bytes of pipelined requests already read travel along, as does the parsed request.
-    auto pending = m_buffer.data();
-    next->m_buffer.commit(asio::buffer_copy(next->m_buffer.prepare(pending.size()), pending));
+    // The parsed request travels along too.
     next->m_handed.emplace(m_parser->release());
     next->m_handed_to = worker.get();
     next->m_remote_address = m_remote_address;
     next->m_remote_port = m_remote_port;
     asio::post(*home, [next] { next->handle(*next->m_handed, nullptr); });
     return true;
+  }
+
+  // What became of a connection offered to another session.
+  enum class Moved {
+    kept,   // the socket could not be released: this session still serves it
+    lost,   // released, but the other session could not take it: closed
+    moved,  // the other session serves it now
+  };
+
+  // Moves the connection into `next` (a session on another loop): the socket, the bytes
+  // of pipelined requests already read, and its slot under --max-connections.
+  Moved move_connection(Session& next) {
+    beast::error_code error;
+    auto protocol = m_stream.socket().local_endpoint(error).protocol();
+    auto fd = error ? -1 : m_stream.socket().release(error);
+    if (error) {
+      return Moved::kept;
+    }
+    next.m_stream.socket().assign(protocol, fd, error);
+    if (error) {
+      ::close(fd);
+      return Moved::lost;
+    }
+    auto pending = m_buffer.data();
+    next.m_buffer.commit(asio::buffer_copy(next.m_buffer.prepare(pending.size()), pending));
+    next.m_slot = std::move(m_slot);
+    return Moved::moved;
   }
 
   // `message` stays in the parser; with `body_source` its body is still arriving.
@@ -584,50 +597,6 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     m_path = std::string(message.target());
     ++m_state.active_requests;
     m_counted = true;
-    auto where = route(message.target());
-    m_slug = where.slug;
-    if (where.kind == Route::Kind::health) {
-      send_canned(health_response());
-      return;
-    }
-    if (where.kind == Route::Kind::not_found) {
-      send_canned(not_found_response());
-      return;
-    }
-    auto spec = m_state.functions.find(where.slug);
-    if (spec == nullptr) {
-      send_canned(not_found_response());
-      return;
-    }
-    auto field = message.find(http::field::authorization);
-    std::optional<std::string_view> header;
-    if (field != message.end()) {
-      header = field->value();
-    }
-    // Only a missing header or a `Bearer sb_…` one can be rewritten: the usual JWT request
-    // skips the apikey lookup.
-    if (!header || header->starts_with("Bearer sb_")) {
-      auto apikey = message.find("apikey");
-      auto rewritten = gateway_authorization(
-          m_state.api_keys, header,
-          apikey == message.end() ? std::nullopt : std::optional(apikey->value()));
-      if (rewritten) {
-        message.set(http::field::authorization, *rewritten);
-        header = message[http::field::authorization];
-      }
-    }
-    if (spec->config.verify_jwt && m_state.jwt != nullptr &&
-        message.method() != http::verb::options) {
-      auto outcome = m_state.jwt->check_authorization(header, std::time(nullptr));
-      if (outcome.status != 0) {
-        m_state.log.event("info",
-                          m_slug + ": " + std::to_string(outcome.status) + " " + outcome.reason);
-        send_canned({outcome.status, "application/json", outcome.body});
-        return;
-      }
-    }
-    runtime::HttpRequest request;
-    request.method = m_method;
     if (m_remote_address.empty()) {  // once per connection: getpeername is a system call
       beast::error_code peer_error;
       auto peer = m_stream.socket().remote_endpoint(peer_error);
@@ -636,31 +605,25 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
         m_remote_port = peer.port();
       }
     }
-    request.remote_address = m_remote_address;
-    request.remote_port = m_remote_port;
-    auto host = message[http::field::host];
-    request.url =
-        "http://" + std::string(host.empty() ? "localhost" : host) + where.function_target;
-    request.headers.reserve(std::distance(message.begin(), message.end()));
-    for (const auto& field : message) {
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    Gateway gateway{m_state.functions, m_state.api_keys, m_state.jwt, m_state.log};
+    auto admission =
+        gateway.admit(message, m_remote_address, m_remote_port, std::move(body_source));
+    m_slug = std::move(admission.slug);
+    if (admission.answer) {
+      send_canned(*admission.answer);
+      return;
     }
     if (websocket::is_upgrade(message)) {
       m_upgrade_request = message;
     } else {
       m_upgrade_request.reset();
     }
-    if (body_source) {
-      request.body_source = std::move(body_source);
-    } else {
-      request.body = std::move(message.body());
-    }
     ++m_request;
     m_waiting = true;
     arm_idle_timer();
     auto sink = std::make_shared<SessionSink>(shared_from_this(), m_request);
     m_sink = sink;
-    m_state.functions.dispatch(where.slug, std::move(request), std::move(sink),
+    m_state.functions.dispatch(m_slug, std::move(admission.request), std::move(sink),
                                std::exchange(m_handed_to, nullptr));
   }
 
