@@ -146,9 +146,14 @@ TEST_CASE_FIXTURE(GatewayFixture, "server::Gateway answers 401 for a bad token")
 
   SUBCASE("and for no token at all") {
     auto bare = message(http::verb::post, "/hello");
-    auto refused = admit(bare);
-    REQUIRE(refused.answer);
-    CHECK(refused.answer->status == 401);
+    std::optional<server::Admission> refused;
+    logged = stdout_of([&] {
+      server::Logger log{server::Logger::Format::text};
+      refused = server::Gateway{functions, keys, &verifier, log}.admit(bare, "", 0, nullptr);
+    });
+    REQUIRE(refused->answer);
+    CHECK(refused->answer->status == 401);
+    CHECK(logged.find("hello: 401 missing Authorization header") != std::string::npos);
   }
 }
 
