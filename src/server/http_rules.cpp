@@ -1,13 +1,12 @@
 #include "server/http_rules.hpp"
 
+#include "server/net.hpp"
+
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/status.hpp>
 
 namespace server {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
 
 int refusal_for(const http::request_header<>& head) {
   if (head.target().size() > k_target_limit) {

@@ -3,6 +3,7 @@
 #include "project/local_stack.hpp"
 #include "server/functions.hpp"
 #include "server/jwt.hpp"
+#include "server/net.hpp"
 #include "server/server_state.hpp"
 #include "server/session.hpp"
 
@@ -26,7 +27,6 @@
 namespace server {
 namespace {
 
-namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using util::FileWatcher;
 

@@ -1,14 +1,8 @@
 #include "server/ws_session.hpp"
 
+#include "server/net.hpp"
+
 namespace server {
-namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-
-}  // namespace
 
 WsSession::WsSession(beast::tcp_stream stream, std::shared_ptr<runtime::WebSocketPeer> peer,
                      ConnectionSlot slot, std::shared_ptr<std::atomic<std::size_t>> queued)
