@@ -46,7 +46,7 @@ class NotifyingProvider : public ModuleSourceProvider {
 
 WorkerOptions spare_options(std::size_t memory_limit_mb) {
   WorkerOptions options;
-  options.memory_limit_mb = memory_limit_mb;
+  options.limits.memory_limit_mb = memory_limit_mb;
   return options;
 }
 
@@ -100,7 +100,7 @@ bool Worker::accepting() const {
 
 WorkerImpl::WorkerImpl(WorkerOptions options)
     : m_options(std::move(options)),
-      m_memory(m_options.memory_limit_mb << 20),
+      m_memory(m_options.limits.memory_limit_mb << 20),
       m_assigned(true),
       m_thread([this] { thread_main(); }) {}
 
@@ -112,7 +112,7 @@ WorkerImpl::WorkerImpl(std::size_t memory_limit_mb)
 bool WorkerImpl::assign(WorkerOptions options) {
   std::lock_guard lock(m_assign_mutex);
   if (m_assigned || m_state == WorkerState::terminated ||
-      options.memory_limit_mb != m_options.memory_limit_mb) {
+      options.limits.memory_limit_mb != m_options.limits.memory_limit_mb) {
     return false;
   }
   m_options = std::move(options);
@@ -257,9 +257,9 @@ void WorkerImpl::thread_main() {
     set_fatal_error_context(m_options.name);
   }
   auto ticket = Watchdog::instance().watch(
-      {std::chrono::milliseconds(m_options.cpu_soft_limit_ms),
-       std::chrono::milliseconds(m_options.cpu_hard_limit_ms),
-       std::chrono::milliseconds(m_options.wall_clock_limit_ms)},
+      {std::chrono::milliseconds(m_options.limits.cpu_soft_limit_ms),
+       std::chrono::milliseconds(m_options.limits.cpu_hard_limit_ms),
+       std::chrono::milliseconds(m_options.limits.wall_clock_limit_ms)},
       [this](Watchdog::Event event) { on_limit(static_cast<int>(event)); });
   if (assigned) {
     start_runtime();
@@ -332,7 +332,7 @@ void WorkerImpl::create_isolate() {
   params.snapshot_blob = &blob;
   params.external_references = api::external_references();
   params.array_buffer_allocator = m_allocator.get();
-  params.constraints.ConfigureDefaultsFromHeapSize(0, m_options.memory_limit_mb << 20);
+  params.constraints.ConfigureDefaultsFromHeapSize(0, m_options.limits.memory_limit_mb << 20);
   auto* isolate = v8::Isolate::New(params);
   {
     std::lock_guard lock(m_isolate_mutex);

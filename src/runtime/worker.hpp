@@ -25,6 +25,18 @@ class ModuleSourceProvider;
 // Console output of a worker, one call per line; called on the worker's thread.
 using LogFn = std::function<void(int fd, std::string_view line)>;
 
+// What one worker may use. CPU time of the worker's thread over its life (boot,
+// requests, timers, microtasks and waitUntil work after a response: whatever runs), as
+// Supabase's per_worker policy counts it: past the soft limit the worker is retired
+// (takes no new requests, finishes its own), past the hard one terminated. Wall clock
+// (the worker's age): retired at half, terminated at the limit.
+struct WorkerLimits {
+  std::size_t memory_limit_mb = 256;
+  std::size_t cpu_soft_limit_ms = 1000;
+  std::size_t cpu_hard_limit_ms = 2000;
+  std::size_t wall_clock_limit_ms = 400'000;
+};
+
 struct WorkerOptions {
   std::string name;         // the function's slug; shown in logs
   std::string main_module;  // URL of the entry module; empty for eval-only workers
@@ -38,15 +50,7 @@ struct WorkerOptions {
   // that an import is no way around the read sandbox. Empty: `root` alone.
   std::vector<std::filesystem::path> import_roots;
   std::vector<std::pair<std::string, std::string>> env;  // exactly what Deno.env sees
-  std::size_t memory_limit_mb = 256;
-  // CPU time of the worker's thread over its life (boot, requests, timers, microtasks
-  // and waitUntil work after a response: whatever runs), as Supabase's per_worker policy
-  // counts it: past the soft limit the worker is retired (takes no new requests, finishes
-  // its own), past the hard one terminated. Wall clock (the worker's age): retired at
-  // half, terminated at the limit.
-  std::size_t cpu_soft_limit_ms = 1000;
-  std::size_t cpu_hard_limit_ms = 2000;
-  std::size_t wall_clock_limit_ms = 400'000;
+  WorkerLimits limits;
   // A server's worker must register a request handler while it boots; a test file or
   // script need not.
   bool require_handler = true;

@@ -17,7 +17,8 @@ constexpr std::size_t k_unwind_ceiling = std::size_t{3} << 30;
 void WorkerImpl::on_limit(int event) {
   switch (static_cast<Watchdog::Event>(event)) {
     case Watchdog::Event::cpu_soft:
-      print(2, "CPU time soft limit reached (" + std::to_string(m_options.cpu_soft_limit_ms) +
+      print(2, "CPU time soft limit reached (" +
+                   std::to_string(m_options.limits.cpu_soft_limit_ms) +
                    " ms): worker retired, a new one takes the next requests");
       retire();
       break;
@@ -26,12 +27,12 @@ void WorkerImpl::on_limit(int event) {
       retire();
       break;
     case Watchdog::Event::cpu_hard:
-      print(2, "CPU time hard limit reached (" + std::to_string(m_options.cpu_hard_limit_ms) +
-                   " ms): worker terminated");
+      print(2, "CPU time hard limit reached (" +
+                   std::to_string(m_options.limits.cpu_hard_limit_ms) + " ms): worker terminated");
       terminate(Failure::limit);
       break;
     case Watchdog::Event::wall_full:
-      print(2, "wall clock limit reached (" + std::to_string(m_options.wall_clock_limit_ms) +
+      print(2, "wall clock limit reached (" + std::to_string(m_options.limits.wall_clock_limit_ms) +
                    " ms): worker terminated");
       terminate(Failure::limit);
       break;
@@ -73,7 +74,7 @@ void WorkerImpl::memory_limit_reached() {
   }
   m_terminate_reason = Failure::limit;
   m_isolate->TerminateExecution();
-  print(2, "memory limit reached (" + std::to_string(m_options.memory_limit_mb) +
+  print(2, "memory limit reached (" + std::to_string(m_options.limits.memory_limit_mb) +
                " MB of heap and buffers): worker terminated");
 }
 

@@ -120,8 +120,8 @@ FunctionTable::FunctionTable(std::vector<FunctionSpec> specs, WorkerSettings set
       m_oneshot_slots(m_settings.oneshot_max_workers,
                       std::chrono::milliseconds(m_settings.request_wait_ms)) {
   if (!specs.empty()) {
-    m_spare =
-        std::make_shared<runtime::Worker>(runtime::Worker::Spare{}, m_settings.memory_limit_mb);
+    m_spare = std::make_shared<runtime::Worker>(runtime::Worker::Spare{},
+                                                m_settings.limits.memory_limit_mb);
   }
   for (auto& spec : specs) {
     auto slot = std::make_unique<Slot>();
@@ -214,10 +214,7 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
   options.import_roots = m_settings.import_roots;
   options.import_roots.push_back(spec.folder);
   options.env = m_hooks.make_env(spec);
-  options.memory_limit_mb = m_settings.memory_limit_mb;
-  options.cpu_soft_limit_ms = m_settings.cpu_soft_limit_ms;
-  options.cpu_hard_limit_ms = m_settings.cpu_hard_limit_ms;
-  options.wall_clock_limit_ms = m_settings.wall_clock_limit_ms;
+  options.limits = m_settings.limits;
   options.log = m_hooks.make_log(spec.config.slug);
   options.on_module = [this, slug = spec.config.slug](const std::string& url) {
     if (!url.starts_with("file://")) {
@@ -239,8 +236,9 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
   std::shared_ptr<runtime::Worker> spare;
   {
     std::lock_guard lock(m_spare_mutex);
-    spare = std::exchange(m_spare, std::make_shared<runtime::Worker>(runtime::Worker::Spare{},
-                                                                     m_settings.memory_limit_mb));
+    spare =
+        std::exchange(m_spare, std::make_shared<runtime::Worker>(
+                                   runtime::Worker::Spare{}, m_settings.limits.memory_limit_mb));
   }
   if (spare && spare->start(options)) {
     return spare;

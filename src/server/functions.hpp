@@ -36,10 +36,7 @@ struct FunctionHooks {
 
 struct WorkerSettings {
   bool oneshot = false;  // a fresh worker for every request
-  std::size_t memory_limit_mb = 256;
-  std::size_t cpu_soft_limit_ms = 1000;
-  std::size_t cpu_hard_limit_ms = 2000;
-  std::size_t wall_clock_limit_ms = 400'000;
+  runtime::WorkerLimits limits;
   // oneshot: at most this many workers alive at once; a request waits up to
   // `request_wait_ms` for one to end, then gets 503. A worker's waitUntil work may run for
   // `oneshot_background_ms` once its request is answered.

@@ -60,10 +60,9 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
   }
   options.policy =
       policy == "oneshot" ? ServeOptions::Policy::oneshot : ServeOptions::Policy::per_worker;
-  options.memory_limit_mb = args.memory_limit_mb;
-  options.cpu_soft_limit_ms = args.cpu_soft_limit_ms;
-  options.cpu_hard_limit_ms = std::max(args.cpu_hard_limit_ms, args.cpu_soft_limit_ms);
-  options.wall_clock_limit_ms = args.wall_clock_limit_ms;
+  options.limits = args.limits;
+  options.limits.cpu_hard_limit_ms =
+      std::max(args.limits.cpu_hard_limit_ms, args.limits.cpu_soft_limit_ms);
   options.request_idle_timeout_ms = args.request_idle_timeout_ms;
   options.oneshot_max_workers = args.oneshot_max_workers;
   options.request_wait_timeout_ms = args.request_wait_timeout_ms;

@@ -26,10 +26,7 @@ struct ServeArguments {
   std::string jwt_secret;
   std::string jwks_file;
   std::string policy;  // empty: config.toml's [edge_runtime] policy, else per_worker
-  std::size_t memory_limit_mb = 256;
-  std::size_t cpu_soft_limit_ms = 1000;
-  std::size_t cpu_hard_limit_ms = 2000;
-  std::size_t wall_clock_limit_ms = 400'000;
+  runtime::WorkerLimits limits;
   std::size_t request_idle_timeout_ms = 150'000;
   std::size_t oneshot_max_workers = 32;
   std::size_t request_wait_timeout_ms = 10'000;

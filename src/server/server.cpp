@@ -260,10 +260,7 @@ int serve(const ServeOptions& options) {
   };
   WorkerSettings settings;
   settings.oneshot = options.policy == ServeOptions::Policy::oneshot;
-  settings.memory_limit_mb = options.memory_limit_mb;
-  settings.cpu_soft_limit_ms = options.cpu_soft_limit_ms;
-  settings.cpu_hard_limit_ms = options.cpu_hard_limit_ms;
-  settings.wall_clock_limit_ms = options.wall_clock_limit_ms;
+  settings.limits = options.limits;
   settings.oneshot_max_workers = options.oneshot_max_workers;
   settings.request_wait_ms = options.request_wait_timeout_ms;
   // The project: the functions folder (so `../_shared/` works) and the module cache.

@@ -4,6 +4,8 @@
 
 #include "project/environment.hpp"
 
+#include "runtime/runtime.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -30,10 +32,7 @@ struct ServeOptions {
 
   enum class Policy { per_worker, oneshot };
   Policy policy = Policy::per_worker;
-  std::size_t memory_limit_mb = 256;
-  std::size_t cpu_soft_limit_ms = 1000;
-  std::size_t cpu_hard_limit_ms = 2000;
-  std::size_t wall_clock_limit_ms = 400'000;
+  runtime::WorkerLimits limits;
   std::size_t request_idle_timeout_ms = 150'000;
   std::size_t oneshot_max_workers = 32;          // oneshot: live workers at most
   std::size_t request_wait_timeout_ms = 10'000;  // oneshot: wait for one, then 503

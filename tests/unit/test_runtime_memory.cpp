@@ -43,7 +43,7 @@ class TempDir {
 
 test_support::ScriptWorker worker_with(std::size_t memory_limit_mb, const fs::path& root = {}) {
   runtime::WorkerOptions options;
-  options.memory_limit_mb = memory_limit_mb;
+  options.limits.memory_limit_mb = memory_limit_mb;
   options.root = root;
   return test_support::ScriptWorker(options);
 }

@@ -80,7 +80,7 @@ TEST_CASE("runtime::Worker spare: made ahead, started later with a function's op
 TEST_CASE("runtime::Worker spare: another memory limit, or a terminated spare, is refused") {
   runtime::WorkerOptions options;
   options.require_handler = false;
-  options.memory_limit_mb = 128;
+  options.limits.memory_limit_mb = 128;
   runtime::Worker spare(runtime::Worker::Spare{}, 256);
   CHECK_FALSE(spare.start(options));
   runtime::Worker ended(runtime::Worker::Spare{}, 128);

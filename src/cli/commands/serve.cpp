@@ -35,20 +35,20 @@ Command serve_command() {
                        "per request (default: [edge_runtime] policy of supabase/config.toml, "
                        "else per_worker)")
             ->check(CLI::IsMember({"per_worker", "oneshot"}));
-        app.add_option("--memory-limit", args->memory_limit_mb,
+        app.add_option("--memory-limit", args->limits.memory_limit_mb,
                        "Memory limit per worker, MB: the JS heap plus ArrayBuffers, Wasm memory "
                        "and read buffers")
             ->check(CLI::Range(16, 16384))
             ->capture_default_str();
-        app.add_option("--cpu-soft-limit", args->cpu_soft_limit_ms,
+        app.add_option("--cpu-soft-limit", args->limits.cpu_soft_limit_ms,
                        "CPU ms a worker may use over its life before it is retired")
             ->check(CLI::Range(1, 3'600'000))
             ->capture_default_str();
-        app.add_option("--cpu-hard-limit", args->cpu_hard_limit_ms,
+        app.add_option("--cpu-hard-limit", args->limits.cpu_hard_limit_ms,
                        "CPU ms a worker may use over its life before it is terminated (546)")
             ->check(CLI::Range(1, 3'600'000))
             ->capture_default_str();
-        app.add_option("--wall-clock-limit", args->wall_clock_limit_ms,
+        app.add_option("--wall-clock-limit", args->limits.wall_clock_limit_ms,
                        "Lifetime of a worker in ms (retired at half, terminated at the end)")
             ->check(CLI::Range(100, 86'400'000))
             ->capture_default_str();

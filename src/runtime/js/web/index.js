@@ -31,21 +31,7 @@ import {
 } from "./performance.js";
 import { Request } from "./request.js";
 import { Response } from "./response.js";
-import {
-  ByteLengthQueuingStrategy,
-  CountQueuingStrategy,
-  ReadableByteStreamController,
-  ReadableStream,
-  ReadableStreamBYOBReader,
-  ReadableStreamBYOBRequest,
-  ReadableStreamDefaultController,
-  ReadableStreamDefaultReader,
-  TransformStream,
-  TransformStreamDefaultController,
-  WritableStream,
-  WritableStreamDefaultController,
-  WritableStreamDefaultWriter,
-} from "./streams.js";
+import { streamGlobals } from "./streams.js";
 import { structuredClone } from "./structured_clone.js";
 import { URL, URLSearchParams } from "./url.js";
 import { defineGlobals } from "./util.js";
@@ -84,19 +70,7 @@ export function installWebGlobals(g) {
     URL,
     URLSearchParams,
     // Streams
-    ReadableStream,
-    ReadableStreamDefaultReader,
-    ReadableStreamBYOBReader,
-    ReadableStreamBYOBRequest,
-    ReadableStreamDefaultController,
-    ReadableByteStreamController,
-    WritableStream,
-    WritableStreamDefaultWriter,
-    WritableStreamDefaultController,
-    TransformStream,
-    TransformStreamDefaultController,
-    ByteLengthQueuingStrategy,
-    CountQueuingStrategy,
+    ...streamGlobals,
     // File API, XHR, Fetch
     Blob,
     File,

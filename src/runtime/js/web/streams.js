@@ -17,7 +17,8 @@ import {
 } from "web-streams-polyfill";
 import { concatBytes } from "./util.js";
 
-export {
+// The Streams interfaces, installed as globals by index.js.
+export const streamGlobals = {
   ByteLengthQueuingStrategy,
   CountQueuingStrategy,
   ReadableByteStreamController,
@@ -32,6 +33,7 @@ export {
   WritableStreamDefaultController,
   WritableStreamDefaultWriter,
 };
+export { ReadableStream, TransformStream, WritableStream };
 
 export function isReadableStream(v) {
   return v instanceof ReadableStream;
