@@ -57,6 +57,8 @@ class SessionSink : public runtime::ResponseSink {
       std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer) override;
 
  private:
+  std::function<void(bool)> take_waiter();
+
   std::shared_ptr<Session> m_session;
   std::uint64_t m_request;  // which of the session's requests this sink answers
   std::atomic<bool> m_started{false};

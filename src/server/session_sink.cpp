@@ -61,30 +61,23 @@ void SessionSink::when_drained(std::function<void(bool open)> ready) {
   ready(!m_gone);
 }
 
+std::function<void(bool)> SessionSink::take_waiter() {
+  std::lock_guard lock(m_waiter_mutex);
+  return std::exchange(m_waiter, nullptr);
+}
+
 void SessionSink::drained(std::size_t bytes) {
   if (m_backlog.fetch_sub(bytes) - bytes > runtime::k_response_backlog_limit / 2) {
     return;
   }
-  std::function<void(bool)> waiter;
-  {
-    std::lock_guard lock(m_waiter_mutex);
-    waiter = std::move(m_waiter);
-    m_waiter = nullptr;
-  }
-  if (waiter) {
+  if (auto waiter = take_waiter()) {
     waiter(true);
   }
 }
 
 void SessionSink::client_gone() {
   m_gone = true;
-  std::function<void(bool)> waiter;
-  {
-    std::lock_guard lock(m_waiter_mutex);
-    waiter = std::move(m_waiter);
-    m_waiter = nullptr;
-  }
-  if (waiter) {
+  if (auto waiter = take_waiter()) {
     waiter(false);
   }
 }

@@ -1,39 +1,11 @@
 // WHATWG Streams from the pinned web-streams-polyfill ponyfill (it does not touch
 // globals), plus the helpers the fetch body code needs.
-import {
-  ByteLengthQueuingStrategy,
-  CountQueuingStrategy,
-  ReadableByteStreamController,
-  ReadableStream,
-  ReadableStreamBYOBReader,
-  ReadableStreamBYOBRequest,
-  ReadableStreamDefaultController,
-  ReadableStreamDefaultReader,
-  TransformStream,
-  TransformStreamDefaultController,
-  WritableStream,
-  WritableStreamDefaultController,
-  WritableStreamDefaultWriter,
-} from "web-streams-polyfill";
+import * as polyfill from "web-streams-polyfill";
 import { concatBytes } from "./util.js";
 
-// The Streams interfaces, installed as globals by index.js.
-export const streamGlobals = {
-  ByteLengthQueuingStrategy,
-  CountQueuingStrategy,
-  ReadableByteStreamController,
-  ReadableStream,
-  ReadableStreamBYOBReader,
-  ReadableStreamBYOBRequest,
-  ReadableStreamDefaultController,
-  ReadableStreamDefaultReader,
-  TransformStream,
-  TransformStreamDefaultController,
-  WritableStream,
-  WritableStreamDefaultController,
-  WritableStreamDefaultWriter,
-};
-export { ReadableStream, TransformStream, WritableStream };
+// The Streams interfaces (all the polyfill exports), installed as globals by index.js.
+export const streamGlobals = { ...polyfill };
+export const { ReadableStream, TransformStream, WritableStream } = polyfill;
 
 export function isReadableStream(v) {
   return v instanceof ReadableStream;
