@@ -10,7 +10,8 @@ include(FindV8)
 
 add_library(dep_boost INTERFACE)
 target_link_libraries(dep_boost INTERFACE Boost::headers Threads::Threads)
-target_compile_definitions(dep_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+# (Beast 1.81 always uses boost::core::string_view, which converts to std::string_view.)
+target_compile_definitions(dep_boost INTERFACE BOOST_ASIO_NO_DEPRECATED)
 
 add_library(dep_cli11 INTERFACE)
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
