@@ -116,3 +116,13 @@ Deno.test("btoa / atob", () => {
   const all = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
   assertStrictEquals(atob(btoa(all)), all);
 });
+
+Deno.test("TextDecoder: views with an offset, small and large, and DataViews", () => {
+  const small = new Uint8Array([0x78, 0x68, 0x69, 0x21, 0x78]);
+  assertStrictEquals(new TextDecoder().decode(small.subarray(1, 4)), "hi!");
+  assertStrictEquals(new TextDecoder().decode(new DataView(small.buffer, 1, 2)), "hi");
+  const large = new Uint8Array(200).fill(0x61);
+  large.set([0x62, 0x63], 100);
+  assertStrictEquals(new TextDecoder().decode(large.subarray(99, 103)), "abca");
+  assertStrictEquals(new TextDecoder().decode(large.buffer).length, 200);
+});
