@@ -103,6 +103,7 @@ class WorkerImpl final : public api::OpHost {
     v8::Global<v8::Function> finish_boot;
     v8::Global<v8::Function> then_namespace;
     v8::Global<v8::Function> ws_event;
+    v8::Global<v8::Function> uncaught;
   };
   struct PendingRequest {
     HttpRequest request;
@@ -125,6 +126,10 @@ class WorkerImpl final : public api::OpHost {
   template <typename Body>
   void run_js(Body&& body);
   void report_uncaught(v8::Local<v8::Value> exception, const char* prefix);
+  // Fires "error" (no promise) or "unhandledrejection" at the global; true when a
+  // listener called preventDefault(), which keeps the worker alive (as Deno does).
+  bool dispatch_uncaught(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
+                         v8::Local<v8::Value> promise);
   void fail(Failure reason);
   void fail_open_requests(Failure reason);
 
@@ -211,18 +216,30 @@ void WorkerImpl::run_js(Body&& body) {
     v8::TryCatch try_catch(m_isolate);
     body(context);
     if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
-      report_uncaught(try_catch.Exception(), "error: Uncaught");
-      fail(Failure::worker_error);
-      return;
+      auto exception = try_catch.Exception();
+      try_catch.Reset();
+      if (!dispatch_uncaught(context, exception, {})) {
+        report_uncaught(exception, "error: Uncaught");
+        fail(Failure::worker_error);
+        return;
+      }
     }
   }
   m_isolate->PerformMicrotaskCheckpoint();
-  if (!m_unhandled.empty()) {
-    for (auto& [promise, reason] : m_unhandled) {
-      report_uncaught(reason.Get(m_isolate), "error: Uncaught (in promise)");
-    }
+  // Listeners may reject more promises; a bounded number of rounds, then the rest wait
+  // for the next task.
+  for (int round = 0; round < 64 && !m_unhandled.empty(); ++round) {
+    auto unhandled = std::move(m_unhandled);
     m_unhandled.clear();
-    fail(Failure::worker_error);
+    for (auto& [promise, reason] : unhandled) {
+      auto value = reason.Get(m_isolate);
+      if (!dispatch_uncaught(context, value, promise.Get(m_isolate))) {
+        report_uncaught(value, "error: Uncaught (in promise)");
+        fail(Failure::worker_error);
+        return;
+      }
+    }
+    m_isolate->PerformMicrotaskCheckpoint();
   }
   if (m_memory_limit_hit) {
     fail(Failure::limit);
