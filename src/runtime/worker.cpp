@@ -490,6 +490,16 @@ bool WorkerImpl::dispatch_uncaught(v8::Local<v8::Context> context, v8::Local<v8:
          prevented->IsTrue();
 }
 
+void WorkerImpl::report_fatal(v8::Local<v8::Value> exception) {
+  if (m_fatal_reported) {
+    return;
+  }
+  m_fatal_reported = true;
+  fail(Failure::worker_error);  // first: once logged, no request reaches this worker
+  report_uncaught(exception, "error: Uncaught");  // formats with JS: before terminating
+  m_isolate->TerminateExecution();
+}
+
 void WorkerImpl::fail(Failure reason) {
   if (m_state == WorkerState::terminated || m_state == WorkerState::failed) {
     return;

@@ -55,6 +55,7 @@ class WorkerImpl final : public api::OpHost {
     return m_loader->original_position(url, line, column);
   }
   void print(int fd, std::string_view text) override;
+  void report_fatal(v8::Local<v8::Value> exception) override;
   double now_ms() const override;
   double time_origin_ms() const override { return m_time_origin_ms; }
   void start_timer(double id, double delay_ms) override;
@@ -184,6 +185,7 @@ class WorkerImpl final : public api::OpHost {
   std::string m_main_url;
   std::atomic<Failure> m_terminate_reason{Failure::worker_error};
   std::atomic<bool> m_memory_limit_hit{false};
+  bool m_fatal_reported = false;  // report_fatal() ran: the current task ends the worker
 
   std::deque<AfterBoot> m_waiting_for_boot;
   std::map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;  // ordered: oldest first
@@ -219,11 +221,15 @@ void WorkerImpl::run_js(Body&& body) {
       auto exception = try_catch.Exception();
       try_catch.Reset();
       if (!dispatch_uncaught(context, exception, {})) {
+        fail(Failure::worker_error);  // first: once logged, no request reaches it
         report_uncaught(exception, "error: Uncaught");
-        fail(Failure::worker_error);
         return;
       }
     }
+  }
+  if (m_fatal_reported) {
+    fail(Failure::worker_error);
+    return;
   }
   m_isolate->PerformMicrotaskCheckpoint();
   // Listeners may reject more promises; a bounded number of rounds, then the rest wait
@@ -234,8 +240,8 @@ void WorkerImpl::run_js(Body&& body) {
     for (auto& [promise, reason] : unhandled) {
       auto value = reason.Get(m_isolate);
       if (!dispatch_uncaught(context, value, promise.Get(m_isolate))) {
-        report_uncaught(value, "error: Uncaught (in promise)");
         fail(Failure::worker_error);
+        report_uncaught(value, "error: Uncaught (in promise)");
         return;
       }
     }
@@ -243,6 +249,8 @@ void WorkerImpl::run_js(Body&& body) {
   }
   if (m_memory_limit_hit) {
     fail(Failure::limit);
+  } else if (m_fatal_reported) {
+    fail(Failure::worker_error);  // reported from a microtask
   }
 }
 

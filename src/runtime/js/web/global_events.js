@@ -3,7 +3,8 @@
 // fatal; a listener that calls preventDefault() keeps the worker alive, as in Deno.
 import { ErrorEvent, markTrusted, PromiseRejectionEvent } from "./event.js";
 
-function describe(error) {
+// The event's message, Deno's form: "Uncaught Error: boom".
+export function uncaughtMessage(error) {
   try {
     if (error instanceof Error) return `Uncaught ${error.name}: ${error.message}`;
     return `Uncaught ${String(error)}`;
@@ -19,7 +20,7 @@ export function dispatchUncaught(error, promise) {
   if (typeof g.dispatchEvent !== "function") return false;
   const event =
     promise === undefined
-      ? new ErrorEvent("error", { cancelable: true, message: describe(error), error })
+      ? new ErrorEvent("error", { cancelable: true, message: uncaughtMessage(error), error })
       : new PromiseRejectionEvent("unhandledrejection", { cancelable: true, promise, reason: error });
   markTrusted(event);
   return !g.dispatchEvent(event);
