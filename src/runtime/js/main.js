@@ -4,7 +4,8 @@ import { removeStandIns } from "./snapshot_prelude.js";
 import { installWebGlobals, inspect } from "./web/index.js";
 import * as timers from "./timers.js";
 import { formatStack } from "./stack.js";
-import { makeDeno, setEnv } from "./deno.js";
+import { envValue, makeDeno, setEnv } from "./deno.js";
+import { createHttpClient, fetchEvent, HttpClient, setFetchEnv } from "./web/fetch.js";
 import { adoptDefaultExport, dispatch, hasHandler } from "./serve.js";
 import { EdgeRuntime } from "./edge_runtime.js";
 import * as testing from "./testing.js";
@@ -28,6 +29,8 @@ define("WebSocket", WebSocket);
 define("MessageEvent", MessageEvent);
 define("CloseEvent", CloseEvent);
 define("Deno", makeDeno(inspect, ops.v8_version()));
+Object.assign(global.Deno, { createHttpClient, HttpClient });
+setFetchEnv(envValue);
 
 let requireHandler = true;
 
@@ -45,6 +48,7 @@ define("__sbfn", {
   dispatch,
   fireTimer: timers.fireTimer,
   wsEvent: socketEvent,
+  fetchEvent,
   formatStack,
   finishBoot(evaluation, namespace, done) {
     thenOf(

@@ -18,6 +18,7 @@ import {
   EventTarget,
   PromiseRejectionEvent,
 } from "./event.js";
+import { fetch } from "./fetch.js";
 import { FormData } from "./formdata.js";
 import { Headers } from "./headers.js";
 import { queueMicrotask, reportError } from "./microtask.js";
@@ -78,6 +79,7 @@ export function installWebGlobals(g) {
     Headers,
     Request,
     Response,
+    fetch,
     // Console, crypto, performance
     Console,
     console: createConsole(),
