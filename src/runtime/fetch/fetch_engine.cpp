@@ -14,6 +14,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -91,6 +92,9 @@ struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
     curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
     curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    // Idle connections kept for reuse. libcurl's default (4 per transfer in progress)
+    // shrinks as transfers finish, closing the connections a burst of fetches just made.
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
   }
 
   ~Impl() {
@@ -203,21 +207,55 @@ struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // libcurl moves its deadline on nearly every call; re-arming the steady_timer each time
+  // is a timerfd_settime system call. The timer is moved only when the deadline comes
+  // earlier; a later one is noticed when it fires. A zero timeout is a posted task.
   static int on_timer(CURLM*, long timeout_ms, void* userp) {
     auto* self = static_cast<Impl*>(userp);
-    self->timer.cancel();
     if (timeout_ms < 0) {
+      self->deadline.reset();
       return 0;
     }
-    // Even a zero timeout waits for the loop: socket_action may not be called from here.
-    self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
-    self->timer.async_wait([weak = self->weak_from_this()](boost::system::error_code ec) {
-      auto self = weak.lock();
-      if (self && !ec) {
-        self->action(CURL_SOCKET_TIMEOUT, 0);
+    if (timeout_ms == 0) {
+      self->deadline.reset();
+      if (!self->timeout_posted) {
+        self->timeout_posted = true;
+        boost::asio::post(self->io, [weak = self->weak_from_this()] {
+          if (auto self = weak.lock()) {
+            self->timeout_posted = false;
+            self->action(CURL_SOCKET_TIMEOUT, 0);
+          }
+        });
       }
-    });
+      return 0;
+    }
+    self->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    if (!self->timer_armed || self->timer.expiry() > *self->deadline) {
+      self->arm_timer(*self->deadline);
+    }
     return 0;
+  }
+
+  void arm_timer(std::chrono::steady_clock::time_point at) {
+    timer_armed = true;
+    auto generation = ++timer_generation;
+    timer.expires_at(at);
+    timer.async_wait([weak = weak_from_this(), generation](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (!self || ec || generation != self->timer_generation) {
+        return;
+      }
+      self->timer_armed = false;
+      if (!self->deadline) {
+        return;
+      }
+      if (std::chrono::steady_clock::now() < *self->deadline) {
+        self->arm_timer(*self->deadline);  // the deadline moved later meanwhile
+        return;
+      }
+      self->deadline.reset();
+      self->action(CURL_SOCKET_TIMEOUT, 0);
+    });
   }
 
   static std::size_t on_write(char* data, std::size_t size, std::size_t count, void* userp) {
@@ -495,6 +533,10 @@ struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
 
   boost::asio::io_context& io;
   boost::asio::steady_timer timer;
+  std::optional<std::chrono::steady_clock::time_point> deadline;  // libcurl's, if any
+  bool timer_armed = false;
+  std::uint64_t timer_generation = 0;
+  bool timeout_posted = false;
   Deliver deliver;
   void* context;
   CURLM* multi = nullptr;
