@@ -218,7 +218,14 @@ netTest("fetch: connection refused and a reset half-way are TypeErrors", async (
   assert(String(refused.cause?.message).includes(`error sending request for url (${CLOSED}/)`), String(refused.cause));
   const r = await fetch(`${HTTP}/reset`);
   assertStrictEquals(r.status, 200);
-  await assertRejects(() => r.arrayBuffer(), TypeError);
+  await assertRejects(() => r.arrayBuffer(), TypeError, "error reading a body from connection");
+  const hangup = await assertRejects(() => fetch(`${HTTP}/hangup`), TypeError, "fetch failed");
+  assert(
+    String(hangup.cause?.message).endsWith(
+      `for ${HTTP}/hangup (127.0.0.1:${new URL(HTTP).port}): client error (SendRequest): connection closed before message completed`,
+    ),
+    String(hangup.cause),
+  );
 });
 
 netTest("fetch: data: URLs", async () => {

@@ -82,6 +82,7 @@ struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
     std::string status_text;
     std::vector<std::pair<std::string, std::string>> response_headers;
     char error[CURL_ERROR_SIZE] = {};
+    std::string url;
   };
 
   Impl(boost::asio::io_context& io_context, Deliver deliver_fn, void* deliver_context)
@@ -389,28 +390,81 @@ struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // The cause, worded as hyper/reqwest word it (what Deno users see).
+  // The whole cause, as Deno words it: "error sending request for url (<url>): <detail>".
   static std::string describe(CURLcode result, const Transfer& transfer) {
+    if (result == CURLE_GOT_NOTHING || result == CURLE_RECV_ERROR || result == CURLE_SEND_ERROR) {
+      return send_request_error(transfer);
+    }
+    return "error sending request for url (" + transfer.url + "): " + detail_of(result, transfer);
+  }
+
+  // A connection that closed before the response: hyper names both ends.
+  static std::string send_request_error(const Transfer& transfer) {
+    char* local_ip = nullptr;
+    char* peer_ip = nullptr;
+    long local_port = 0;
+    long peer_port = 0;
+    curl_easy_getinfo(transfer.easy, CURLINFO_LOCAL_IP, &local_ip);
+    curl_easy_getinfo(transfer.easy, CURLINFO_LOCAL_PORT, &local_port);
+    curl_easy_getinfo(transfer.easy, CURLINFO_PRIMARY_IP, &peer_ip);
+    curl_easy_getinfo(transfer.easy, CURLINFO_PRIMARY_PORT, &peer_port);
+    auto address = [](const char* ip, long port) {
+      std::string host = ip != nullptr ? ip : "";
+      if (host.find(':') != std::string::npos) {
+        host = "[" + host + "]";
+      }
+      return host + ":" + std::to_string(port);
+    };
+    return "error sending request from " + address(local_ip, local_port) + " for " + transfer.url +
+           " (" + address(peer_ip, peer_port) +
+           "): client error (SendRequest): connection closed before message completed";
+  }
+
+  static std::string detail_of(CURLcode result, const Transfer& transfer) {
+    std::string_view detail = transfer.error[0] != '\0' ? transfer.error : "";
+    auto has = [&](std::string_view text) { return detail.find(text) != std::string_view::npos; };
     switch (result) {
       case CURLE_COULDNT_RESOLVE_HOST:
       case CURLE_COULDNT_RESOLVE_PROXY:
-        return "dns error: failed to lookup address information: Name or service not known";
-      case CURLE_COULDNT_CONNECT:
-        return "tcp connect error: Connection refused (os error 111)";
+        return "client error (Connect): dns error: failed to lookup address information: Name "
+               "or service not known";
+      case CURLE_COULDNT_CONNECT: {
+        // libcurl: "Failed to connect to <host> port <n> after <t> ms: <strerror>".
+        for (auto [text, code] :
+             {std::pair{"Connection refused", 111}, std::pair{"No route to host", 113},
+              std::pair{"Network is unreachable", 101}}) {
+          if (has(text)) {
+            return "client error (Connect): tcp connect error: " + std::string(text) +
+                   " (os error " + std::to_string(code) + ")";
+          }
+        }
+        return "client error (Connect): tcp connect error: " + std::string(detail);
+      }
       case CURLE_PEER_FAILED_VERIFICATION:
-        return "invalid peer certificate: UnknownIssuer";
+      case CURLE_SSL_CACERT_BADFILE:
+        // rustls's names for what OpenSSL reports.
+        if (has("expired")) {
+          return "client error (Connect): invalid peer certificate: Expired";
+        }
+        if (has("subject name") || has("does not match")) {
+          return "client error (Connect): invalid peer certificate: NotValidForName";
+        }
+        return "client error (Connect): invalid peer certificate: UnknownIssuer";
+      case CURLE_SSL_CONNECT_ERROR:
+        return "client error (Connect): " + std::string(detail);
       case CURLE_OPERATION_TIMEDOUT:
-        return "operation timed out";
+        return "client error (Connect): operation timed out";
       default:
         break;
     }
-    std::string detail = transfer.error[0] != '\0' ? transfer.error : curl_easy_strerror(result);
-    return detail;
+    return "client error: " + std::string(detail.empty() ? curl_easy_strerror(result) : detail);
   }
 
   std::uint32_t start(FetchRequest request) {
     auto transfer = std::make_unique<Transfer>();
     transfer->id = next_id++;
     transfer->impl = this;
+    transfer->url = request.url;
     CURL* easy = curl_easy_init();
     transfer->easy = easy;
     curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());

@@ -153,6 +153,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.connection.close()
             self.close_connection = True
             return None
+        if path == "/hangup":
+            # Closes the connection without answering.
+            self.close_connection = True
+            return None
         if path == "/bytes":
             n = int(query.get("n", "1048576"))
             return self.send(200, b"b" * n, [("content-type", "application/octet-stream")])

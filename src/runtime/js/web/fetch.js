@@ -102,10 +102,9 @@ function proxyFor(url, client) {
   return proxy;
 }
 
-function connectError(url, detail) {
-  return new TypeError("fetch failed", {
-    cause: new Error(`error sending request for url (${url}): client error (Connect): ${detail}`),
-  });
+// `cause` is the engine's wording of what failed, which is hyper's (what Deno shows).
+function connectError(cause) {
+  return new TypeError("fetch failed", { cause: new Error(cause) });
 }
 
 // One HTTP request on the wire. Resolves with { status, statusText, headers, stream,
@@ -179,7 +178,7 @@ function transmit(method, url, headerList, body, client, signal) {
       },
       connect_error(message) {
         done = true;
-        reject(connectError(url, message));
+        reject(connectError(message));
       },
       body_error() {
         done = true;
