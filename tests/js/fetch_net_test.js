@@ -266,3 +266,17 @@ netTest("fetch: Authorization is dropped when a redirect leaves the origin", asy
   const same = await (await fetch(`${HTTP}/redirect/302`, { headers: { authorization: "Bearer x" } })).json();
   assertStrictEquals(same.headers.authorization, "Bearer x");
 });
+
+netTest("fetch: blob: URLs from URL.createObjectURL, GET only, gone once revoked", async () => {
+  const url = URL.createObjectURL(new Blob(["hello"], { type: "text/x-a" }));
+  assert(url.startsWith("blob:null/"), url);
+  const r = await fetch(url);
+  assertStrictEquals(r.status, 200);
+  assertStrictEquals(r.url, url);
+  assertStrictEquals(r.headers.get("content-type"), "text/x-a");
+  assertStrictEquals(r.headers.get("content-length"), "5");
+  assertStrictEquals(await r.text(), "hello");
+  await assertRejects(() => fetch(url, { method: "POST", body: "x" }), TypeError, "only supports GET");
+  URL.revokeObjectURL(url);
+  await assertRejects(() => fetch(url), TypeError, "not found");
+});

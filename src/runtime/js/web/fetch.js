@@ -5,6 +5,7 @@
 import { addAlgorithm } from "./abort.js";
 import { atob } from "./base64.js";
 import { blobBytes } from "./blob.js";
+import { blobFromUrl } from "./blob_url.js";
 import { InnerBody } from "./body.js";
 import { headersInternals } from "./headers.js";
 import { ops } from "./ops.js";
@@ -255,6 +256,15 @@ function dataUrl(href) {
   return responseInternals.create(200, "OK", ["content-type", mime], new InnerBody(bytes, null), [href]);
 }
 
+function blobUrl(href, method) {
+  if (method !== "GET") throw new TypeError("Blob URL fetch only supports GET method");
+  const blob = blobFromUrl(href);
+  if (blob === undefined) throw new TypeError("Blob for the given URL not found.");
+  const headers = ["content-length", String(blob.size)];
+  if (blob.type !== "") headers.push("content-type", blob.type);
+  return responseInternals.create(200, "OK", headers, new InnerBody(blob, null), [href]);
+}
+
 function fileUrl(url) {
   let bytes;
   try {
@@ -313,6 +323,7 @@ function mainFetch(input, init) {
       const url = new URL(href);
       if (url.protocol === "data:") return dataUrl(href);
       if (url.protocol === "file:") return fileUrl(url);
+      if (url.protocol === "blob:") return blobUrl(href, method);
       if (url.protocol !== "http:" && url.protocol !== "https:") {
         throw new TypeError(`Url scheme '${url.protocol.slice(0, -1)}' not supported`);
       }

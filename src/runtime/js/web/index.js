@@ -5,6 +5,7 @@ import "./v8_guards.js";
 import { AbortController, AbortSignal } from "./abort.js";
 import { atob, btoa } from "./base64.js";
 import { Blob, File } from "./blob.js";
+import "./blob_url.js";
 import { Console, createConsole } from "./console.js";
 import { Crypto, crypto } from "./crypto.js";
 import { DOMException } from "./domexception.js";
