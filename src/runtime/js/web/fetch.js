@@ -79,7 +79,12 @@ export function fetchEvent(id, kind, payload, status, statusText) {
   const t = transfers.get(id);
   if (t === undefined) return;
   if (kind === "end" || kind === "connect_error" || kind === "body_error") transfers.delete(id);
-  t[kind]?.(payload, status, statusText);
+  try {
+    t[kind]?.(payload, status, statusText);
+  } catch {
+    // A stream the function already closed or errored: its transfer's news is moot, and
+    // must not end the worker as an uncaught error would.
+  }
 }
 
 function proxyFor(url, client) {
