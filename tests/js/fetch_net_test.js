@@ -280,3 +280,24 @@ netTest("fetch: blob: URLs from URL.createObjectURL, GET only, gone once revoked
   URL.revokeObjectURL(url);
   await assertRejects(() => fetch(url), TypeError, "not found");
 });
+
+netTest("fetch: abort while a streamed request body is still being sent", async () => {
+  const controller = new AbortController();
+  let cancelled = false;
+  const body = new ReadableStream({
+    start(c) {
+      c.enqueue(encoder.encode("first piece"));
+    },
+    // No more pieces and no end: the request stays open until the abort.
+    cancel() {
+      cancelled = true;
+    },
+  });
+  setTimeout(() => controller.abort(new RangeError("enough")), 100);
+  const error = await assertRejects(() =>
+    fetch(`${HTTP}/echo`, { method: "POST", body, duplex: "half", signal: controller.signal })
+  );
+  assert(error instanceof RangeError, String(error));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert(cancelled, "the body stream was not cancelled");
+});
