@@ -6,6 +6,8 @@ find_package(ZLIB REQUIRED)
 find_package(Boost 1.81 REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(doctest REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBCURL REQUIRED IMPORTED_TARGET libcurl>=7.88)
 include(FindV8)
 
 add_library(dep_boost INTERFACE)
@@ -26,3 +28,7 @@ target_link_libraries(dep_json INTERFACE nlohmann_json::nlohmann_json)
 
 add_library(dep_crypto INTERFACE)
 target_link_libraries(dep_crypto INTERFACE OpenSSL::SSL OpenSSL::Crypto)
+
+# fetch's transfers (src/runtime/fetch): libcurl's multi interface on the worker's loop.
+add_library(dep_curl INTERFACE)
+target_link_libraries(dep_curl INTERFACE PkgConfig::LIBCURL)

@@ -282,6 +282,7 @@ void WorkerImpl::thread_main() {
     }
     m_timers.clear();
     close_sockets();
+    m_fetch.reset();  // transfers in flight end with the worker
     // Tasks still queued (requests dispatched just before the end) run once more: with
     // the worker stopped, each request among them is answered with the reason.
     m_io.restart();
@@ -378,6 +379,7 @@ void WorkerImpl::create_isolate() {
   get("thenNamespace", m_hooks.then_namespace);
   get("wsEvent", m_hooks.ws_event);
   get("uncaught", m_hooks.uncaught);
+  get("fetchEvent", m_hooks.fetch_event);
 }
 
 void WorkerImpl::start_runtime() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "runtime/api/op_host.hpp"
+#include "runtime/fetch/fetch_engine.hpp"
 #include "runtime/memory_budget.hpp"
 #include "runtime/modules/module_loader.hpp"
 #include "runtime/worker.hpp"
@@ -87,6 +88,10 @@ class WorkerImpl final : public api::OpHost {
                     int code);
   void close_sockets();
 
+  // fetch (worker_fetch.cpp): the engine, and its events handed to the fetchEvent hook.
+  fetch::FetchEngine& fetch_engine() override;
+  void fetch_event(fetch::FetchEvent& event);
+
   // Lets objects that may outlive the worker (WebSocket peers) post work to its loop.
   struct Mailbox {
     std::mutex mutex;
@@ -105,6 +110,7 @@ class WorkerImpl final : public api::OpHost {
     v8::Global<v8::Function> then_namespace;
     v8::Global<v8::Function> ws_event;
     v8::Global<v8::Function> uncaught;
+    v8::Global<v8::Function> fetch_event;
   };
   struct PendingRequest {
     HttpRequest request;
@@ -196,6 +202,7 @@ class WorkerImpl final : public api::OpHost {
   std::unordered_map<double, std::unique_ptr<boost::asio::steady_timer>> m_timers;
   std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();
   std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;
+  std::unique_ptr<fetch::FetchEngine> m_fetch;  // null until the first fetch
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> m_unhandled;
   // eval() results still waiting for their promise; the worker's end settles what is left,
   // so a caller never waits on a worker that is gone.

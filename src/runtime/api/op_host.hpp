@@ -14,7 +14,10 @@
 
 namespace runtime {
 class ModuleSourceProvider;
+namespace fetch {
+class FetchEngine;
 }
+}  // namespace runtime
 
 namespace runtime::api {
 
@@ -49,6 +52,9 @@ class OpHost {
   virtual bool accept_socket(std::uint32_t request_id, std::uint32_t socket_id,
                              std::string protocol) = 0;
   virtual std::shared_ptr<WebSocketConnection> socket(std::uint32_t socket_id) = 0;
+
+  // fetch's transfers (fetch/fetch_engine.hpp), made on first use.
+  virtual fetch::FetchEngine& fetch_engine() = 0;
 
   // Deno.readFile's files, and what the memory budget still allows.
   virtual ModuleSourceProvider& sources() = 0;

@@ -23,6 +23,7 @@ std::vector<Op> websocket_ops();    // Deno.upgradeWebSocket
 std::vector<Op> fs_ops();           // sandboxed Deno.readFile
 std::vector<Op> stack_ops();        // source-mapped stack traces
 std::vector<Op> compression_ops();  // CompressionStream/DecompressionStream (zlib)
+std::vector<Op> fetch_ops();        // fetch's transfers (fetch/fetch_engine.hpp)
 
 // Every op, in one fixed order (the snapshot's external references depend on it).
 const std::vector<Op>& all_ops();

@@ -8,6 +8,11 @@ import { upgradeWebSocket } from "./websocket.js";
 
 const env = new Map();
 
+// One variable of the worker's environment (fetch's proxies and CA files).
+export function envValue(name) {
+  return env.get(name);
+}
+
 // Replaces the environment: the worker sees exactly what the server passed it.
 export function setEnv(values) {
   env.clear();

@@ -4,7 +4,8 @@ import { removeStandIns } from "./snapshot_prelude.js";
 import { dispatchUncaught, installWasmStreaming, installWebGlobals, inspect } from "./web/index.js";
 import * as timers from "./timers.js";
 import { formatStack } from "./stack.js";
-import { makeDeno, setEnv } from "./deno.js";
+import { envValue, makeDeno, setEnv } from "./deno.js";
+import { createHttpClient, fetchEvent, HttpClient, setFetchEnv } from "./web/fetch.js";
 import { adoptDefaultExport, dispatch, hasHandler } from "./serve.js";
 import { EdgeRuntime } from "./edge_runtime.js";
 import * as testing from "./testing.js";
@@ -27,6 +28,8 @@ define("EdgeRuntime", EdgeRuntime);
 define("WebSocket", WebSocket);
 define("CloseEvent", CloseEvent);
 define("Deno", makeDeno(inspect, ops.v8_version()));
+Object.assign(global.Deno, { createHttpClient, HttpClient });
+setFetchEnv(envValue);
 
 let requireHandler = true;
 
@@ -46,6 +49,7 @@ define("__sbfn", {
   fireTimer: timers.fireTimer,
   wsEvent: socketEvent,
   uncaught: dispatchUncaught,
+  fetchEvent,
   formatStack,
   finishBoot(evaluation, namespace, done) {
     thenOf(

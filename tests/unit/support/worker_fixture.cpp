@@ -23,8 +23,8 @@ ScriptWorker::ScriptWorker(runtime::WorkerOptions options) : m_shared(std::make_
 
 runtime::EvalResult ScriptWorker::eval(const std::string& source) {
   auto future = m_worker->eval(source);
-  if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-    return {"timeout", "the snippet did not settle within 10 s"};
+  if (future.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    return {"timeout", "the snippet did not settle within 30 s"};
   }
   return future.get();
 }

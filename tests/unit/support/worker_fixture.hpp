@@ -15,7 +15,8 @@ class ScriptWorker {
  public:
   explicit ScriptWorker(runtime::WorkerOptions options = {});
 
-  // Evaluates a classic script (awaiting a returned promise) with a 10 s guard.
+  // Evaluates a classic script (awaiting a returned promise) with a 30 s guard (the fetch
+  // suite talks to real servers).
   runtime::EvalResult eval(const std::string& source);
 
   // Console lines so far, each as "<fd>:<text>".

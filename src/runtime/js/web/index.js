@@ -5,6 +5,7 @@ import "./v8_guards.js";
 import { AbortController, AbortSignal } from "./abort.js";
 import { atob, btoa } from "./base64.js";
 import { Blob, File } from "./blob.js";
+import "./blob_url.js";
 import { Console, createConsole } from "./console.js";
 import { CompressionStream, DecompressionStream } from "./compression.js";
 import { Crypto, crypto } from "./crypto.js";
@@ -20,6 +21,7 @@ import {
   PromiseRejectionEvent,
 } from "./event.js";
 import { FileReader, ProgressEvent } from "./file_reader.js";
+import { fetch } from "./fetch.js";
 import { FormData } from "./formdata.js";
 import { Headers } from "./headers.js";
 import { queueMicrotask, reportError } from "./microtask.js";
@@ -93,6 +95,7 @@ export function installWebGlobals(g) {
     Headers,
     Request,
     Response,
+    fetch,
     // Console, crypto, performance
     Console,
     console: createConsole(),

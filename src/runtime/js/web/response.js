@@ -13,6 +13,7 @@ const REASON = /^[\t\x20-\x7e\x80-\xff]*$/;
 const INTERNAL = Symbol("internal");
 let bodyOf;
 let headersOf;
+let createResponse;
 
 export class Response {
   #type = "default";
@@ -26,6 +27,19 @@ export class Response {
   static {
     bodyOf = (r) => r.#body;
     headersOf = (r) => r.#headers;
+    // A response from the network (fetch.js): `headerList` is a flat [name, value, ...]
+    // list (lower-case names), `urlList` the URLs it went through.
+    createResponse = (status, statusText, headerList, inner, urlList) => {
+      const r = new Response(INTERNAL);
+      r.#type = "basic";
+      r.#status = status;
+      r.#statusText = statusText;
+      r.#headers = headersInternals.fromList(headerList, "immutable");
+      r.#body = inner;
+      r.#urlList = urlList;
+      r.#url = urlList.length === 0 ? "" : urlList[urlList.length - 1];
+      return r;
+    };
   }
 
   constructor(body = null, init = undefined) {
@@ -166,6 +180,8 @@ setToStringTag(Response, "Response");
 enumerable(Response, ["type", "url", "redirected", "status", "ok", "statusText", "headers", "clone"]);
 
 export const responseInternals = {
+  create: (status, statusText, headerList, inner, urlList) =>
+    createResponse(status, statusText, headerList, inner, urlList),
   body: (r) => bodyOf(r),
   headers: (r) => headersOf(r),
 };
