@@ -8,7 +8,7 @@ const interfaces = [
   "ReadableByteStreamController", "WritableStream", "WritableStreamDefaultWriter",
   "WritableStreamDefaultController", "TransformStream", "TransformStreamDefaultController",
   "ByteLengthQueuingStrategy", "CountQueuingStrategy", "Blob", "File", "FormData", "Headers",
-  "Request", "Response", "Crypto", "Performance", "Navigator",
+  "Request", "Response", "Crypto", "CryptoKey", "SubtleCrypto", "Performance", "Navigator",
 ];
 
 // Deno installs some globals as lazy accessors; a data property must be writable.

@@ -7,6 +7,7 @@ import { atob, btoa } from "./base64.js";
 import { Blob, File } from "./blob.js";
 import { Console, createConsole } from "./console.js";
 import { Crypto, crypto } from "./crypto.js";
+import { CryptoKey, SubtleCrypto } from "./subtle.js";
 import { DOMException } from "./domexception.js";
 import { TextDecoder, TextEncoder } from "./encoding.js";
 import { TextDecoderStream, TextEncoderStream } from "./encoding_streams.js";
@@ -82,6 +83,8 @@ export function installWebGlobals(g) {
     Console,
     console: createConsole(),
     Crypto,
+    CryptoKey,
+    SubtleCrypto,
     crypto,
     Performance,
     PerformanceEntry,
