@@ -68,7 +68,13 @@ Deno.test("HMAC: bad input rejects with Deno's DOMExceptions", async () => {
   await rejectsWith(subtle.verify("HMAC", key, new Uint8Array(32), utf8("x")), "InvalidAccessError");
   await rejectsWith(subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, utf8("x")), "InvalidAccessError");
   await rejectsWith(subtle.exportKey("raw", key), "InvalidAccessError", "Key is not extractable");
-  await rejectsWith(hmacKey(utf8("k"), "SHA-256", ["encrypt"]), "SyntaxError");
+  await rejectsWith(hmacKey(utf8("k"), "SHA-256", ["encrypt"]), "SyntaxError", "Invalid key usage");
+  await rejectsWith(hmacKey(utf8("k"), "SHA-256", ["sign", "frobnicate"]), "SyntaxError", "Invalid key usage");
+  await rejectsWith(
+    subtle.verify("HMAC", key, new Uint8Array(32), utf8("x")),
+    "InvalidAccessError",
+    "The requested operation is not valid for the provided key",
+  );
   await rejectsWith(hmacKey(utf8("k"), "SHA-256", []), "SyntaxError");
   await rejectsWith(subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, true, []), "SyntaxError");
   await rejectsWith(subtle.digest("HMAC", utf8("x")), "NotSupportedError");

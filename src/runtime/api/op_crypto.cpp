@@ -458,25 +458,31 @@ void derive_shared(const v8::FunctionCallbackInfo<v8::Value>& info) {
   OPENSSL_cleanse(out.data(), out.size());
 }
 
-// crypto_pbkdf2(handle, hash, salt, iterations, bits) -> ArrayBuffer.
+// crypto_pbkdf2(handle, hash, salt, iterations, bits) -> ArrayBuffer. The output's size
+// comes from the function, so it is derived straight into a budget-charged buffer.
 void pbkdf2(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
   Key* key = secret_arg(info, 0);
   const EVP_MD* md = key != nullptr ? digest_arg(info, 1) : nullptr;
   if (md == nullptr) {
     return;
   }
   auto salt = bytes_arg(info, 2);
-  Bytes out(uint32_arg(info, 4) / 8);
+  std::size_t size = uint32_arg(info, 4) / 8;
+  v8::Local<v8::ArrayBuffer> out;
+  if (!new_array_buffer(isolate, size).ToLocal(&out)) {
+    return;
+  }
   static const char empty = 0;
   if (PKCS5_PBKDF2_HMAC(
           key->secret != nullptr ? reinterpret_cast<const char*>(key->secret) : &empty,
           static_cast<int>(key->secret_size), salt.data(), static_cast<int>(salt.size()),
-          static_cast<int>(uint32_arg(info, 3)), md, static_cast<int>(out.size()),
-          out.data()) != 1) {
-    throw_openssl_error(info.GetIsolate(), "PBKDF2 failed");
+          static_cast<int>(uint32_arg(info, 3)), md, static_cast<int>(size),
+          static_cast<unsigned char*>(out->Data())) != 1) {
+    throw_openssl_error(isolate, "PBKDF2 failed");
     return;
   }
-  return_bytes(info, out, out.size());
+  info.GetReturnValue().Set(out);
 }
 
 // crypto_hkdf(handle, hash, salt, info, bits) -> ArrayBuffer.
