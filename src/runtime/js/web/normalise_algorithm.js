@@ -121,6 +121,17 @@ export function copyBufferSource(value, what) {
   throw new TypeError(`${PREFIX}: ${what} can not be converted to a BufferSource`);
 }
 
+// `value` itself when it is a BufferSource, or a TypeError naming `what`. For data an op
+// reads synchronously, before any other JavaScript runs: no copy is needed to protect it
+// from later changes (the spec's copy exists for implementations that work in parallel).
+export function checkBufferSource(value, what) {
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer ||
+      Object.prototype.toString.call(value) === "[object ArrayBuffer]") {
+    return value;
+  }
+  throw new TypeError(`${PREFIX}: ${what} can not be converted to a BufferSource`);
+}
+
 // Web IDL [EnforceRange] integer conversion.
 function toInteger(value, bits, what) {
   const x = Number(value);

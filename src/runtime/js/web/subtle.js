@@ -6,7 +6,7 @@
 import { CryptoKey, isCryptoKey, keyHandle, newCryptoKey } from "./crypto_key.js";
 import { DOMException } from "./domexception.js";
 import { TextDecoder, TextEncoder } from "./encoding.js";
-import { copyBufferSource, normalizeAlgorithm, setKeyCheck } from "./normalise_algorithm.js";
+import { checkBufferSource, copyBufferSource, normalizeAlgorithm, setKeyCheck } from "./normalise_algorithm.js";
 import { ops } from "./ops.js";
 import { ILLEGAL, enumerable, illegalConstructor, setToStringTag } from "./util.js";
 
@@ -663,7 +663,7 @@ export class SubtleCrypto {
   async digest(algorithm, data) {
     requireArgs(arguments, 2);
     algorithm = normalizeAlgorithm(algorithm, "digest");
-    data = copyBufferSource(data, "Argument 1");
+    data = checkBufferSource(data, "Argument 1");
     return native("OperationError", () => ops.crypto_digest(algorithm.name, data));
   }
 
@@ -692,7 +692,7 @@ export class SubtleCrypto {
     requireArgs(arguments, 3);
     algorithm = normalizeAlgorithm(algorithm, "sign");
     key = toKey(key, 1);
-    data = copyBufferSource(data, "Argument 2");
+    data = checkBufferSource(data, "Argument 2");
     return signOrVerify("sign", algorithm, key, data);
   }
 
@@ -700,8 +700,8 @@ export class SubtleCrypto {
     requireArgs(arguments, 4);
     algorithm = normalizeAlgorithm(algorithm, "verify");
     key = toKey(key, 1);
-    signature = copyBufferSource(signature, "Argument 2");
-    data = copyBufferSource(data, "Argument 3");
+    signature = checkBufferSource(signature, "Argument 2");
+    data = checkBufferSource(data, "Argument 3");
     return signOrVerify("verify", algorithm, key, data, signature);
   }
 
@@ -709,7 +709,7 @@ export class SubtleCrypto {
     requireArgs(arguments, 3);
     algorithm = normalizeAlgorithm(algorithm, "encrypt");
     key = toKey(key, 1);
-    data = copyBufferSource(data, "Argument 2");
+    data = checkBufferSource(data, "Argument 2");
     return cipher("encrypt", algorithm, key, data);
   }
 
@@ -717,7 +717,7 @@ export class SubtleCrypto {
     requireArgs(arguments, 3);
     algorithm = normalizeAlgorithm(algorithm, "decrypt");
     key = toKey(key, 1);
-    data = copyBufferSource(data, "Argument 2");
+    data = checkBufferSource(data, "Argument 2");
     return cipher("decrypt", algorithm, key, data);
   }
 
