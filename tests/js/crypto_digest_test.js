@@ -69,3 +69,26 @@ Deno.test("crypto.subtle and its interfaces", () => {
   }
   assertStrictEquals(threw, true);
 });
+
+Deno.test("CryptoKey: attributes, brand checks and inspect", async () => {
+  const key = await subtle.importKey("raw", new Uint8Array(16), "AES-GCM", true, ["encrypt"]);
+  assertStrictEquals(Object.prototype.toString.call(key), "[object CryptoKey]");
+  assertEquals(Object.keys(key), []);
+  assertStrictEquals(key instanceof CryptoKey, true);
+  assertStrictEquals(
+    Deno.inspect(key),
+    'CryptoKey {\n  type: "secret",\n  extractable: true,\n  algorithm: { name: "AES-GCM", length: 128 },\n  usages: [ "encrypt" ]\n}',
+  );
+  const getter = Object.getOwnPropertyDescriptor(CryptoKey.prototype, "type").get;
+  let threw = false;
+  try {
+    getter.call({});
+  } catch (e) {
+    threw = e instanceof TypeError;
+  }
+  assertStrictEquals(threw, true);
+  // A look-alike object is not a key.
+  const fake = { type: "secret", extractable: true, algorithm: { name: "AES-GCM", length: 128 }, usages: ["encrypt"] };
+  await assertRejects(() => subtle.encrypt({ name: "AES-GCM", iv: new Uint8Array(12) }, fake, new Uint8Array(1)), TypeError);
+  await assertRejects(() => subtle.exportKey("raw", Object.create(CryptoKey.prototype)), TypeError);
+});

@@ -246,11 +246,16 @@ function generateKey(algorithm, extractable, usages) {
   }
   let pair;
   if (RSA.includes(name)) {
+    // Generation is synchronous C++ no limit can interrupt: stay within what OpenSSL itself
+    // calls the largest RSA modulus.
+    if (algorithm.modulusLength > 16384) {
+      throw fail("OperationError", "modulusLength must be at most 16384 bits");
+    }
     keyAlgorithm = {
       name,
       modulusLength: algorithm.modulusLength,
-      publicExponent: new Uint8Array(algorithm.publicExponent),
       hash: hashOf(algorithm),
+      publicExponent: new Uint8Array(algorithm.publicExponent),
     };
     pair = native("OperationError", () =>
       ops.crypto_pkey_generate("RSA", algorithm.modulusLength, algorithm.publicExponent)
@@ -399,8 +404,8 @@ function importAsymmetric(format, keyData, algorithm, extractable, usages) {
     keyAlgorithm = {
       name,
       modulusLength: info.modulusLength,
-      publicExponent: info.publicExponent,
       hash: hashOf(algorithm),
+      publicExponent: info.publicExponent,
     };
   } else if (EC.includes(name)) {
     if (!CURVES.includes(algorithm.namedCurve)) {
