@@ -22,12 +22,12 @@ DENO_DIR="$work/deno-cache" "$deno" run --quiet --allow-net functions/crypto-ben
 pids+=($!)
 
 ready() { # url -> waits until it answers 200
-  for _ in $(seq 1 500); do
+  for _ in $(seq 1 1500); do
     [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $anon" "$1" || true) == 200 ]] &&
       return 0
     sleep 0.02
   done
-  echo "bench: $1 never answered 200"; exit 1
+  echo "bench: $1 never answered 200"; cat "$work/sbfn.log" "$work/deno.log"; exit 1
 }
 figure() { # url -> ops/s
   curl -s -H "Authorization: Bearer $anon" "$1" | sed -n 's/.*"ops_per_s":\([0-9]*\).*/\1/p'
