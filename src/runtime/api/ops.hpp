@@ -14,16 +14,18 @@ struct Op {
   v8::FunctionCallback callback;
 };
 
-std::vector<Op> text_ops();        // UTF-8 encode/decode
-std::vector<Op> misc_ops();        // print, clocks, randomness
-std::vector<Op> clone_ops();       // structuredClone
-std::vector<Op> timer_ops();       // setTimeout/setInterval backing
-std::vector<Op> http_ops();        // responses back to the server
-std::vector<Op> websocket_ops();   // Deno.upgradeWebSocket
-std::vector<Op> fs_ops();          // sandboxed Deno.readFile
-std::vector<Op> stack_ops();       // source-mapped stack traces
-std::vector<Op> crypto_key_ops();  // WebCrypto keys: generate, import, export
-std::vector<Op> crypto_ops();      // WebCrypto digest, sign, encrypt, derive
+std::vector<Op> text_ops();       // UTF-8 encode/decode
+std::vector<Op> misc_ops();       // print, clocks, randomness
+std::vector<Op> clone_ops();      // structuredClone
+std::vector<Op> timer_ops();      // setTimeout/setInterval backing
+std::vector<Op> http_ops();       // responses back to the server
+std::vector<Op> websocket_ops();  // Deno.upgradeWebSocket
+std::vector<Op> fs_ops();         // sandboxed Deno.readFile
+std::vector<Op> stack_ops();      // source-mapped stack traces
+
+// WebCrypto (crypto_key.hpp): keys, then the operations on them.
+std::vector<Op> crypto_key_ops();
+std::vector<Op> crypto_ops();
 
 // Every op, in one fixed order (the snapshot's external references depend on it).
 const std::vector<Op>& all_ops();
