@@ -8,7 +8,7 @@ const interfaces = [
   "ReadableByteStreamController", "WritableStream", "WritableStreamDefaultWriter",
   "WritableStreamDefaultController", "TransformStream", "TransformStreamDefaultController",
   "ByteLengthQueuingStrategy", "CountQueuingStrategy", "Blob", "File", "FormData", "Headers",
-  "Request", "Response", "Crypto", "Performance", "Navigator", "URLPattern", "CompressionStream",
+  "Request", "Response", "Crypto", "CryptoKey", "SubtleCrypto", "Performance", "Navigator", "URLPattern", "CompressionStream",
   "DecompressionStream", "MessageEvent", "MessageChannel", "MessagePort", "BroadcastChannel",
   "FileReader", "ProgressEvent",
 ];

@@ -25,6 +25,10 @@ std::vector<Op> stack_ops();        // source-mapped stack traces
 std::vector<Op> compression_ops();  // CompressionStream/DecompressionStream (zlib)
 std::vector<Op> fetch_ops();        // fetch's transfers (fetch/fetch_engine.hpp)
 
+// WebCrypto (crypto_key.hpp): keys, then the operations on them.
+std::vector<Op> crypto_key_ops();
+std::vector<Op> crypto_ops();
+
 // Every op, in one fixed order (the snapshot's external references depend on it).
 const std::vector<Op>& all_ops();
 

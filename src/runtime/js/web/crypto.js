@@ -1,6 +1,7 @@
-// crypto.getRandomValues / crypto.randomUUID (Web Crypto). No SubtleCrypto yet.
+// crypto.getRandomValues / crypto.randomUUID / crypto.subtle (Web Crypto).
 import { DOMException } from "./domexception.js";
 import { ops } from "./ops.js";
+import { subtle } from "./subtle.js";
 import { ILLEGAL, enumerable, illegalConstructor, setToStringTag } from "./util.js";
 
 const TypedArray = Object.getPrototypeOf(Uint8Array);
@@ -48,12 +49,11 @@ export class Crypto {
   }
 
   get subtle() {
-    return undefined;
+    if (!(this instanceof Crypto)) throw new TypeError("Illegal invocation");
+    return subtle;
   }
 }
 setToStringTag(Crypto, "Crypto");
-enumerable(Crypto, ["getRandomValues", "randomUUID"]);
-// `subtle` is not implemented yet: leave it absent rather than fake.
-delete Crypto.prototype.subtle;
+enumerable(Crypto, ["getRandomValues", "randomUUID", "subtle"]);
 
 export const crypto = new Crypto(ILLEGAL);

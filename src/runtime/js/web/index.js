@@ -9,6 +9,7 @@ import "./blob_url.js";
 import { Console, createConsole } from "./console.js";
 import { CompressionStream, DecompressionStream } from "./compression.js";
 import { Crypto, crypto } from "./crypto.js";
+import { CryptoKey, SubtleCrypto } from "./subtle.js";
 import { DOMException } from "./domexception.js";
 import { TextDecoder, TextEncoder } from "./encoding.js";
 import { TextDecoderStream, TextEncoderStream } from "./encoding_streams.js";
@@ -100,6 +101,8 @@ export function installWebGlobals(g) {
     Console,
     console: createConsole(),
     Crypto,
+    CryptoKey,
+    SubtleCrypto,
     crypto,
     Performance,
     PerformanceEntry,

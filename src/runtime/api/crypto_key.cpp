@@ -1,0 +1,121 @@
+#include "runtime/api/crypto_key.hpp"
+
+#include "runtime/v8_util.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+
+#include <cstring>
+#include <string>
+
+namespace runtime::api::crypto {
+namespace {
+
+// Runs when V8 frees the handle's backing store: after the handle is collected, or when
+// the isolate is disposed. It may run on a GC thread, so it makes no V8 call.
+void free_key(void* /*data*/, std::size_t /*length*/, void* owner) {
+  auto* key = static_cast<Key*>(owner);
+  if (key->secret != nullptr) {
+    OPENSSL_cleanse(key->secret, key->secret_size);
+    key->allocator->Free(key->secret, key->secret_size);
+  }
+  EVP_PKEY_free(key->pkey);
+  delete key;
+}
+
+v8::Local<v8::Value> wrap(v8::Isolate* isolate, Key* key) {
+  auto store = v8::ArrayBuffer::NewBackingStore(&key->anchor, 1, free_key, key);
+  return v8::ArrayBuffer::New(isolate, std::move(store));
+}
+
+}  // namespace
+
+v8::MaybeLocal<v8::Value> new_secret_handle(v8::Isolate* isolate, const unsigned char* bytes,
+                                            std::size_t size) {
+  auto* key = new Key;
+  key->allocator = isolate->GetArrayBufferAllocator();
+  if (size > 0) {
+    key->secret = static_cast<unsigned char*>(key->allocator->AllocateUninitialized(size));
+    if (key->secret == nullptr) {
+      delete key;
+      throw_range_error(isolate, "Array buffer allocation failed");
+      return {};
+    }
+    key->secret_size = size;
+    if (bytes != nullptr) {
+      std::memcpy(key->secret, bytes, size);
+    } else if (RAND_bytes(key->secret, static_cast<int>(size)) != 1) {
+      free_key(nullptr, 0, key);
+      throw_error(isolate, "the system's random number generator failed");
+      return {};
+    }
+  }
+  return wrap(isolate, key);
+}
+
+v8::Local<v8::Value> new_pkey_handle(v8::Isolate* isolate, EVP_PKEY* pkey, bool is_private) {
+  auto* key = new Key;
+  key->pkey = pkey;
+  key->is_private = is_private;
+  return wrap(isolate, key);
+}
+
+Key* key_of(v8::Isolate* isolate, v8::Local<v8::Value> handle) {
+  // SAFETY: handles only ever come from the runtime's own CryptoKey (a private field user
+  // code cannot reach), so a one-byte buffer here is one that `wrap` made.
+  if (!handle->IsArrayBuffer()) {
+    throw_type_error(isolate, "not a CryptoKey handle");
+    return nullptr;
+  }
+  auto store = handle.As<v8::ArrayBuffer>()->GetBackingStore();
+  if (store->ByteLength() != 1 || store->Data() == nullptr) {
+    throw_type_error(isolate, "not a CryptoKey handle");
+    return nullptr;
+  }
+  static_assert(offsetof(Key, anchor) == 0);
+  return reinterpret_cast<Key*>(store->Data());
+}
+
+v8::MaybeLocal<v8::ArrayBuffer> bytes_to_buffer(v8::Isolate* isolate, const unsigned char* bytes,
+                                                std::size_t size) {
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (!new_array_buffer(isolate, size).ToLocal(&buffer)) {
+    return {};
+  }
+  if (size > 0) {
+    std::memcpy(buffer->Data(), bytes, size);
+  }
+  return buffer;
+}
+
+void throw_openssl_error(v8::Isolate* isolate, std::string_view what) {
+  std::string message(what);
+  if (auto code = ERR_peek_last_error(); code != 0) {
+    char reason[256];
+    ERR_error_string_n(code, reason, sizeof reason);
+    message += " (";
+    message += reason;
+    message += ")";
+  }
+  ERR_clear_error();
+  throw_error(isolate, message);
+}
+
+const EVP_MD* digest_named(std::string_view name) {
+  if (name == "SHA-1") {
+    return EVP_sha1();
+  }
+  if (name == "SHA-256") {
+    return EVP_sha256();
+  }
+  if (name == "SHA-384") {
+    return EVP_sha384();
+  }
+  if (name == "SHA-512") {
+    return EVP_sha512();
+  }
+  return nullptr;
+}
+
+}  // namespace runtime::api::crypto
