@@ -1,6 +1,8 @@
 #pragma once
 
+#include "runtime/api/net_sockets.hpp"
 #include "runtime/api/op_host.hpp"
+#include "runtime/api/tmp_fs.hpp"
 #include "runtime/memory_budget.hpp"
 #include "runtime/modules/module_loader.hpp"
 #include "runtime/worker.hpp"
@@ -50,6 +52,9 @@ class WorkerImpl final : public api::OpHost {
   ModuleLoader& loader() { return *m_loader; }
   ModuleSourceProvider& sources() override { return *m_sources; }
   std::size_t memory_remaining() const override { return m_memory.remaining(); }
+  api::TmpFs& tmp_fs() override;
+  api::NetSockets& net() override;
+  void exit_worker(int code) override;
   std::optional<SourceMap::Position> original_position(const std::string& url, int line,
                                                        int column) const override {
     return m_loader->original_position(url, line, column);
@@ -188,6 +193,8 @@ class WorkerImpl final : public api::OpHost {
   std::uint32_t m_next_request_id = 1;
   std::unordered_map<double, std::unique_ptr<boost::asio::steady_timer>> m_timers;
   std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();
+  std::unique_ptr<api::TmpFs> m_tmp_fs;    // made on first use, removed with the worker
+  std::unique_ptr<api::NetSockets> m_net;  // made on first use, closed with the worker
   std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> m_unhandled;
   // eval() results still waiting for their promise; the worker's end settles what is left,

@@ -1,5 +1,6 @@
 // The Web API conformance suite (tests/js/*_test.js, written against Deno, which is its
 // oracle) run inside our runtime: one worker per file, every Deno.test must pass.
+#include "support/fixture_servers.hpp"
 #include "support/worker_fixture.hpp"
 
 #include "runtime/modules/module_source.hpp"
@@ -58,6 +59,7 @@ TEST_CASE("runtime::tests/js conformance suite passes in the runtime") {
       runtime::WorkerOptions options;
       options.main_module = runtime::path_to_file_url(file.string());
       options.root = suite_dir();
+      options.env = test_support::fixture_env(suite_dir() / "servers");
       test_support::ScriptWorker worker(options);
       auto result = worker.eval(
           "globalThis[Symbol.for('sbfn.testing')].run().then((r) => JSON.stringify(r))");

@@ -18,6 +18,9 @@ class ModuleSourceProvider;
 
 namespace runtime::api {
 
+class TmpFs;
+class NetSockets;
+
 // What a native op may ask of the worker it runs in: the worker's narrow face, without
 // its event loop, thread or V8 callbacks (worker_impl.hpp). Worker thread only.
 class OpHost {
@@ -50,6 +53,13 @@ class OpHost {
   // Deno.readFile's files, and what the memory budget still allows.
   virtual ModuleSourceProvider& sources() = 0;
   virtual std::size_t memory_remaining() const = 0;
+  // The function's /tmp and the paths it may touch (tmp_fs.hpp).
+  virtual TmpFs& tmp_fs() = 0;
+  // Outbound TCP/TLS connections and DNS on the worker's loop (net_sockets.hpp).
+  virtual NetSockets& net() = 0;
+  // Deno.exit: the worker ends (its open requests fail as a crashed function's do); the
+  // process goes on.
+  virtual void exit_worker(int code) = 0;
   // A transpiled module's generated position mapped back to its source.
   virtual std::optional<SourceMap::Position> original_position(const std::string& url, int line,
                                                                int column) const = 0;

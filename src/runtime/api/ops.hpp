@@ -22,6 +22,9 @@ std::vector<Op> http_ops();       // responses back to the server
 std::vector<Op> websocket_ops();  // Deno.upgradeWebSocket
 std::vector<Op> fs_ops();         // sandboxed Deno.readFile
 std::vector<Op> stack_ops();      // source-mapped stack traces
+std::vector<Op> tmpfs_ops();      // /tmp and file metadata (tmp_fs.hpp)
+std::vector<Op> net_ops();        // Deno.connect/connectTls/startTls/resolveDns
+std::vector<Op> process_ops();    // Deno.memoryUsage, Deno.exit
 
 // Every op, in one fixed order (the snapshot's external references depend on it).
 const std::vector<Op>& all_ops();
