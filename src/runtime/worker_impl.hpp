@@ -86,6 +86,7 @@ class WorkerImpl final : public api::OpHost {
   bool accept_socket(std::uint32_t request_id, std::uint32_t socket_id,
                      std::string protocol) override;
   std::shared_ptr<WebSocketConnection> socket(std::uint32_t socket_id) override;
+  void connect_socket(std::uint32_t socket_id, WebSocketTarget target) override;
   // Runs the wsEvent hook for what the client did; `kind` is "open", "message" or "close".
   void socket_event(std::uint32_t socket_id, const char* kind, std::string data, bool binary,
                     int code);

@@ -50,6 +50,8 @@ TEST_CASE("runtime::TmpFs resolves /tmp, the function's folder and nothing else"
   CHECK(at("sub").real == fn / "sub");
   CHECK(at("../fn/sub").place == TmpFs::Place::function);
   CHECK(at("../../../etc/passwd").place == TmpFs::Place::outside);
+  // The folder lies below the real /tmp here: leaving it by `..` is not the private /tmp.
+  CHECK(at("../other").place == TmpFs::Place::outside);
 
   // A symlink out of /tmp is followed and refused; not following it (lstat, remove)
   // reaches the link itself.

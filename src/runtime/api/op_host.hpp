@@ -2,6 +2,7 @@
 
 #include "runtime/http.hpp"
 #include "runtime/modules/source_map.hpp"
+#include "runtime/ws_client.hpp"
 
 #include <v8.h>
 
@@ -49,6 +50,9 @@ class OpHost {
   virtual bool accept_socket(std::uint32_t request_id, std::uint32_t socket_id,
                              std::string protocol) = 0;
   virtual std::shared_ptr<WebSocketConnection> socket(std::uint32_t socket_id) = 0;
+  // `new WebSocket(url)`: a client connection on the worker's loop, whose events reach
+  // JavaScript as the accepted sockets' do.
+  virtual void connect_socket(std::uint32_t socket_id, WebSocketTarget target) = 0;
 
   // Deno.readFile's files, and what the memory budget still allows.
   virtual ModuleSourceProvider& sources() = 0;

@@ -62,7 +62,10 @@ const fs::path& TmpFs::dir() {
 
 TmpFs::Resolved TmpFs::resolve(const std::string& path, bool follow_last) {
   fs::path given(path);
-  if (given.is_relative()) {
+  // A relative path is the function's folder's (Deno.cwd()), never /tmp: with the folder
+  // itself under the real /tmp, "../x" must not land in the private one.
+  bool relative = given.is_relative();
+  if (relative) {
     given = (m_root.empty() ? fs::path("/") : m_root) / given;
   }
   auto normal = given.lexically_normal();
@@ -75,7 +78,7 @@ TmpFs::Resolved TmpFs::resolve(const std::string& path, bool follow_last) {
     return within(checked, m_root) ? Resolved{Place::function, checked} : Resolved{};
   }
   static const fs::path tmp("/tmp");
-  if (within(normal, tmp)) {
+  if (!relative && within(normal, tmp)) {
     auto rest = normal.lexically_relative(tmp);
     auto real = rest == "." ? dir() : (dir() / rest).lexically_normal();
     auto checked = real_path(real, follow_last);

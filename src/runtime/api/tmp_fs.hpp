@@ -27,7 +27,8 @@ class TmpFs {
     Place place = Place::outside;
     std::filesystem::path real;  // where the file lives on disk (tmp and function only)
   };
-  // `path` as the function wrote it (absolute, relative to its folder, `..` allowed).
+  // `path` as the function wrote it (absolute, or relative to its folder and then never
+  // in /tmp; `..` allowed).
   // Symlinks are followed and the target checked too: one leading out of /tmp or out of
   // the function's folder is `outside`. With follow_last false the last component itself
   // is not followed (lstat, remove, rename).
