@@ -54,18 +54,24 @@ std::string clip(std::string_view text, std::size_t max) {
   return std::string(text.substr(0, max)) + "... (" + std::to_string(text.size()) + " bytes)";
 }
 
-std::optional<std::string_view> buffer_source_bytes(v8::Local<v8::Value> value) {
+BufferSourceBytes::BufferSourceBytes(v8::Local<v8::Value> value) {
   if (value->IsArrayBufferView()) {
     auto view = value.As<v8::ArrayBufferView>();
-    auto* data = static_cast<const char*>(view->Buffer()->Data());
-    return std::string_view(data == nullptr ? "" : data + view->ByteOffset(), view->ByteLength());
-  }
-  if (value->IsArrayBuffer()) {
+    auto length = view->ByteLength();
+    if (!view->HasBuffer() && length <= sizeof m_small) {
+      view->CopyContents(m_small, length);
+      m_view = std::string_view(m_small, length);
+    } else {
+      auto* data = static_cast<const char*>(view->Buffer()->Data());
+      m_view = std::string_view(data == nullptr ? "" : data + view->ByteOffset(), length);
+    }
+    m_valid = true;
+  } else if (value->IsArrayBuffer()) {
     auto buffer = value.As<v8::ArrayBuffer>();
     auto* data = static_cast<const char*>(buffer->Data());
-    return std::string_view(data == nullptr ? "" : data, buffer->ByteLength());
+    m_view = std::string_view(data == nullptr ? "" : data, buffer->ByteLength());
+    m_valid = true;
   }
-  return std::nullopt;
 }
 
 std::uint32_t uint32_arg(const v8::FunctionCallbackInfo<v8::Value>& info, int index) {

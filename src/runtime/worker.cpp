@@ -379,6 +379,7 @@ void WorkerImpl::create_isolate() {
   get("finishBoot", m_hooks.finish_boot);
   get("thenNamespace", m_hooks.then_namespace);
   get("wsEvent", m_hooks.ws_event);
+  get("uncaught", m_hooks.uncaught);
 }
 
 void WorkerImpl::start_runtime() {
@@ -474,6 +475,31 @@ void WorkerImpl::on_booted(bool ok) {
 
 void WorkerImpl::report_uncaught(v8::Local<v8::Value> exception, const char* prefix) {
   print(2, std::string(prefix) + " " + describe_exception(m_isolate, exception));
+}
+
+bool WorkerImpl::dispatch_uncaught(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
+                                   v8::Local<v8::Value> promise) {
+  if (m_state == WorkerState::terminated || m_state == WorkerState::failed) {
+    return false;
+  }
+  v8::TryCatch try_catch(m_isolate);
+  v8::Local<v8::Value> args[] = {
+      exception, promise.IsEmpty() ? v8::Undefined(m_isolate).As<v8::Value>() : promise};
+  v8::Local<v8::Value> prevented;
+  return m_hooks.uncaught.Get(m_isolate)
+             ->Call(context, context->Global(), 2, args)
+             .ToLocal(&prevented) &&
+         prevented->IsTrue();
+}
+
+void WorkerImpl::report_fatal(v8::Local<v8::Value> exception) {
+  if (m_fatal_reported) {
+    return;
+  }
+  m_fatal_reported = true;
+  fail(Failure::worker_error);  // first: once logged, no request reaches this worker
+  report_uncaught(exception, "error: Uncaught");  // formats with JS: before terminating
+  m_isolate->TerminateExecution();
 }
 
 void WorkerImpl::fail(Failure reason) {

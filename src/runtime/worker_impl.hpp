@@ -60,6 +60,7 @@ class WorkerImpl final : public api::OpHost {
     return m_loader->original_position(url, line, column);
   }
   void print(int fd, std::string_view text) override;
+  void report_fatal(v8::Local<v8::Value> exception) override;
   double now_ms() const override;
   double time_origin_ms() const override { return m_time_origin_ms; }
   void start_timer(double id, double delay_ms) override;
@@ -109,6 +110,7 @@ class WorkerImpl final : public api::OpHost {
     v8::Global<v8::Function> finish_boot;
     v8::Global<v8::Function> then_namespace;
     v8::Global<v8::Function> ws_event;
+    v8::Global<v8::Function> uncaught;
   };
   struct PendingRequest {
     HttpRequest request;
@@ -131,6 +133,10 @@ class WorkerImpl final : public api::OpHost {
   template <typename Body>
   void run_js(Body&& body);
   void report_uncaught(v8::Local<v8::Value> exception, const char* prefix);
+  // Fires "error" (no promise) or "unhandledrejection" at the global; true when a
+  // listener called preventDefault(), which keeps the worker alive (as Deno does).
+  bool dispatch_uncaught(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
+                         v8::Local<v8::Value> promise);
   void fail(Failure reason);
   void fail_open_requests(Failure reason);
 
@@ -185,6 +191,7 @@ class WorkerImpl final : public api::OpHost {
   std::string m_main_url;
   std::atomic<Failure> m_terminate_reason{Failure::worker_error};
   std::atomic<bool> m_memory_limit_hit{false};
+  bool m_fatal_reported = false;  // report_fatal() ran: the current task ends the worker
 
   std::deque<AfterBoot> m_waiting_for_boot;
   std::map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;  // ordered: oldest first
@@ -219,21 +226,39 @@ void WorkerImpl::run_js(Body&& body) {
     v8::TryCatch try_catch(m_isolate);
     body(context);
     if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
-      report_uncaught(try_catch.Exception(), "error: Uncaught");
-      fail(Failure::worker_error);
-      return;
+      auto exception = try_catch.Exception();
+      try_catch.Reset();
+      if (!dispatch_uncaught(context, exception, {})) {
+        fail(Failure::worker_error);  // first: once logged, no request reaches it
+        report_uncaught(exception, "error: Uncaught");
+        return;
+      }
     }
   }
-  m_isolate->PerformMicrotaskCheckpoint();
-  if (!m_unhandled.empty()) {
-    for (auto& [promise, reason] : m_unhandled) {
-      report_uncaught(reason.Get(m_isolate), "error: Uncaught (in promise)");
-    }
-    m_unhandled.clear();
+  if (m_fatal_reported) {
     fail(Failure::worker_error);
+    return;
+  }
+  m_isolate->PerformMicrotaskCheckpoint();
+  // Listeners may reject more promises; a bounded number of rounds, then the rest wait
+  // for the next task.
+  for (int round = 0; round < 64 && !m_unhandled.empty(); ++round) {
+    auto unhandled = std::move(m_unhandled);
+    m_unhandled.clear();
+    for (auto& [promise, reason] : unhandled) {
+      auto value = reason.Get(m_isolate);
+      if (!dispatch_uncaught(context, value, promise.Get(m_isolate))) {
+        fail(Failure::worker_error);
+        report_uncaught(value, "error: Uncaught (in promise)");
+        return;
+      }
+    }
+    m_isolate->PerformMicrotaskCheckpoint();
   }
   if (m_memory_limit_hit) {
     fail(Failure::limit);
+  } else if (m_fatal_reported) {
+    fail(Failure::worker_error);  // reported from a microtask
   }
 }
 

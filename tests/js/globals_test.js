@@ -8,7 +8,9 @@ const interfaces = [
   "ReadableByteStreamController", "WritableStream", "WritableStreamDefaultWriter",
   "WritableStreamDefaultController", "TransformStream", "TransformStreamDefaultController",
   "ByteLengthQueuingStrategy", "CountQueuingStrategy", "Blob", "File", "FormData", "Headers",
-  "Request", "Response", "Crypto", "Performance", "Navigator",
+  "Request", "Response", "Crypto", "Performance", "Navigator", "URLPattern", "CompressionStream",
+  "DecompressionStream", "MessageEvent", "MessageChannel", "MessagePort", "BroadcastChannel",
+  "FileReader", "ProgressEvent",
 ];
 
 // Deno installs some globals as lazy accessors; a data property must be writable.
@@ -56,6 +58,12 @@ Deno.test("globals: Symbol.toStringTag of instances", () => {
     [crypto, "Crypto"],
     [performance, "Performance"],
     [new DOMException("m"), "DOMException"],
+    [new URLPattern({}), "URLPattern"],
+    [new CompressionStream("gzip"), "CompressionStream"],
+    [new DecompressionStream("gzip"), "DecompressionStream"],
+    [new MessageEvent("message"), "MessageEvent"],
+    [new FileReader(), "FileReader"],
+    [new ProgressEvent("load"), "ProgressEvent"],
   ];
   for (const [obj, tag] of cases) {
     assertEquals(Object.prototype.toString.call(obj), `[object ${tag}]`);
@@ -68,6 +76,7 @@ Deno.test("globals: illegal constructors", () => {
   assertThrows(() => new Navigator(), TypeError);
   assertThrows(() => new Performance(), TypeError);
   assertThrows(() => AbortSignal(), TypeError);
+  assertThrows(() => new MessagePort(), TypeError);
 });
 
 Deno.test("globals: self is the global object", () => {

@@ -29,6 +29,9 @@ class OpHost {
   static OpHost& of(v8::Isolate* isolate);
 
   virtual void print(int fd, std::string_view text) = 0;
+  // reportError() whose "error" event nobody cancelled: as in Deno, the exception is
+  // uncaught, so the worker stops running JavaScript now and ends.
+  virtual void report_fatal(v8::Local<v8::Value> exception) = 0;
 
   // Clocks and timers (milliseconds).
   virtual double now_ms() const = 0;

@@ -62,6 +62,11 @@ void set_background_tasks(const v8::FunctionCallbackInfo<v8::Value>& info) {
   OpHost::of(isolate).set_background_tasks(uint32_arg(info, 0));
 }
 
+// report_fatal(error): reportError() found no listener that cancelled its event.
+void report_fatal(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  OpHost::of(info.GetIsolate()).report_fatal(info[0]);
+}
+
 }  // namespace
 
 std::vector<Op> misc_ops() {
@@ -71,7 +76,8 @@ std::vector<Op> misc_ops() {
           {"v8_version", v8_version},
           {"random_fill", random_fill},
           {"random_uuid", random_uuid},
-          {"set_background_tasks", set_background_tasks}};
+          {"set_background_tasks", set_background_tasks},
+          {"report_fatal", report_fatal}};
 }
 
 }  // namespace runtime::api

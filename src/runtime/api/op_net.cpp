@@ -94,13 +94,13 @@ void net_read(const Info& info) {
 // net_write(rid, bytes) -> Promise<number>
 void net_write(const Info& info) {
   auto* isolate = info.GetIsolate();
-  auto bytes = buffer_source_bytes(info[1]);
+  BufferSourceBytes bytes(info[1]);
   if (!bytes) {
     throw_type_error(isolate, "data must be a Uint8Array");
     return;
   }
   info.GetReturnValue().Set(
-      OpHost::of(isolate).net().write(uint32_arg(info, 0), std::string(*bytes)));
+      OpHost::of(isolate).net().write(uint32_arg(info, 0), std::string(bytes.view())));
 }
 
 void net_close(const Info& info) {

@@ -112,7 +112,7 @@ void fs_write_file(const Info& info) {
   if (!path) {
     return;
   }
-  auto bytes = buffer_source_bytes(info[1]);
+  BufferSourceBytes bytes(info[1]);
   if (!bytes) {
     throw_type_error(isolate, "data must be a Uint8Array");
     return;
@@ -130,7 +130,8 @@ void fs_write_file(const Info& info) {
   }
   auto context = "writefile " + in_quotes(*path);
   auto old_size = size_of(*real);
-  auto growth = append ? bytes->size() : (bytes->size() > old_size ? bytes->size() - old_size : 0);
+  auto growth = append ? bytes.view().size()
+                       : (bytes.view().size() > old_size ? bytes.view().size() - old_size : 0);
   if (!charge(info, growth, context)) {
     return;
   }
@@ -140,7 +141,7 @@ void fs_write_file(const Info& info) {
     throw_os_error(isolate, errno, context);
     return;
   }
-  bool ok = write_all(fd, *bytes);
+  bool ok = write_all(fd, bytes.view());
   int error = errno;
   ::close(fd);
   if (!ok) {
@@ -500,7 +501,7 @@ void fs_fd_write(const Info& info) {
   if (!fd) {
     return;
   }
-  auto bytes = buffer_source_bytes(info[1]);
+  BufferSourceBytes bytes(info[1]);
   if (!bytes) {
     throw_type_error(info.GetIsolate(), "data must be a Uint8Array");
     return;
@@ -508,16 +509,16 @@ void fs_fd_write(const Info& info) {
   auto position = ::lseek(*fd, 0, SEEK_CUR);
   struct stat st {};
   ::fstat(*fd, &st);
-  auto end = static_cast<std::uint64_t>(position < 0 ? st.st_size : position) + bytes->size();
+  auto end = static_cast<std::uint64_t>(position < 0 ? st.st_size : position) + bytes.view().size();
   auto size = static_cast<std::uint64_t>(st.st_size);
   if (!charge(info, end > size ? end - size : 0, "")) {
     return;
   }
-  if (!write_all(*fd, *bytes)) {
+  if (!write_all(*fd, bytes.view())) {
     throw_os_error(info.GetIsolate(), errno, "");
     return;
   }
-  info.GetReturnValue().Set(static_cast<double>(bytes->size()));
+  info.GetReturnValue().Set(static_cast<double>(bytes.view().size()));
 }
 
 // fs_fd_seek(rid, offset, whence) -> new position

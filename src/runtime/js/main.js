@@ -1,14 +1,14 @@
 // The JavaScript half of the runtime. Evaluated once at build time; every worker
 // starts from the snapshot of the state it leaves behind.
 import { removeStandIns } from "./snapshot_prelude.js";
-import { installWebGlobals, inspect } from "./web/index.js";
+import { dispatchUncaught, installWasmStreaming, installWebGlobals, inspect } from "./web/index.js";
 import * as timers from "./timers.js";
 import { formatStack } from "./stack.js";
 import { makeDeno, setEnv } from "./deno.js";
 import { adoptDefaultExport, dispatch, hasHandler } from "./serve.js";
 import { EdgeRuntime } from "./edge_runtime.js";
 import * as testing from "./testing.js";
-import { CloseEvent, MessageEvent, WebSocket, socketEvent } from "./websocket.js";
+import { CloseEvent, WebSocket, socketEvent } from "./websocket.js";
 import { SafeError, thenOf } from "./primordials.js";
 
 const global = globalThis;
@@ -25,7 +25,6 @@ for (const name of ["setTimeout", "setInterval", "clearTimeout", "clearInterval"
 }
 define("EdgeRuntime", EdgeRuntime);
 define("WebSocket", WebSocket);
-define("MessageEvent", MessageEvent);
 define("CloseEvent", CloseEvent);
 define("Deno", makeDeno(inspect, ops.v8_version()));
 
@@ -38,6 +37,7 @@ Object.defineProperty(global, Symbol.for("sbfn.testing"), { value: { run: testin
 // Hooks the C++ side takes (and deletes from the global) when a worker starts.
 define("__sbfn", {
   boot(env, info) {
+    installWasmStreaming(global);
     setEnv(env);
     requireHandler = info.requireHandler;
     global.Deno.version.v8 = info.v8Version ?? global.Deno.version.v8;
@@ -45,6 +45,7 @@ define("__sbfn", {
   dispatch,
   fireTimer: timers.fireTimer,
   wsEvent: socketEvent,
+  uncaught: dispatchUncaught,
   formatStack,
   finishBoot(evaluation, namespace, done) {
     thenOf(

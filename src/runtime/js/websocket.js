@@ -4,6 +4,7 @@
 import { ops } from "./web/ops.js";
 import { ErrorEvent, Event, EventTarget, defineEventHandler } from "./web/event.js";
 import { Blob, blobBytes } from "./web/blob.js";
+import { MessageEvent } from "./web/messaging.js";
 import {
   MapPrototypeDelete,
   MapPrototypeGet,
@@ -19,28 +20,6 @@ const CONNECTING = 0;
 const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
-
-export class MessageEvent extends Event {
-  #data;
-  #origin;
-  constructor(type, init = {}) {
-    super(type, init);
-    this.#data = init.data ?? null;
-    this.#origin = init.origin ?? "";
-  }
-  get data() {
-    return this.#data;
-  }
-  get origin() {
-    return this.#origin;
-  }
-  get lastEventId() {
-    return "";
-  }
-  get ports() {
-    return [];
-  }
-}
 
 export class CloseEvent extends Event {
   #code;

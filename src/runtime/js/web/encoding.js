@@ -1,26 +1,28 @@
-// TextEncoder / TextDecoder (WHATWG Encoding): utf-8, utf-16le, utf-16be, windows-1252.
+// TextEncoder / TextDecoder (WHATWG Encoding): utf-8, utf-16le, utf-16be and the
+// single-byte legacy encodings.
+import { normalizeEncoding } from "@exodus/bytes/encoding-lite.js";
+import { createSinglebyteDecoder } from "@exodus/bytes/single-byte.js";
 import { ops } from "./ops.js";
 import { bufferSourceToU8, enumerable, setToStringTag } from "./util.js";
 
-const labels = new Map();
-function addLabels(name, list) {
-  for (const l of list) labels.set(l, name);
-}
-addLabels("utf-8", [
-  "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8",
-]);
-addLabels("utf-16be", ["unicodefffe", "utf-16be"]);
-addLabels("utf-16le", [
-  "csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff", "utf-16", "utf-16le",
-]);
-addLabels("windows-1252", [
-  "ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1",
-  "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1",
-  "us-ascii", "windows-1252", "x-cp1252",
-]);
+// Labels and single-byte indexes are the WHATWG Encoding spec's, from the pinned
+// @exodus/bytes (its pure-JS tables; the module captures no native TextDecoder because
+// none exists when the snapshot evaluates it).
+const SINGLE_BYTE_EXCLUDED = new Set(["utf-8", "utf-16le", "utf-16be"]);
 
 export function getEncodingName(label) {
-  return labels.get(String(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "").toLowerCase());
+  const name = normalizeEncoding(String(label));
+  if (!name || SINGLE_BYTE_EXCLUDED.has(name)) return name ?? undefined;
+  return isSingleByte(name) ? name : undefined;
+}
+
+function isSingleByte(name) {
+  try {
+    createSinglebyteDecoder(name, true);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export class TextEncoder {
@@ -49,26 +51,6 @@ export class TextEncoder {
 }
 setToStringTag(TextEncoder, "TextEncoder");
 enumerable(TextEncoder, ["encoding", "encode", "encodeInto"]);
-
-// windows-1252 bytes 0x80..0x9F.
-const W1252 =
-  "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F" +
-  "\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
-
-function decodeWindows1252(u8) {
-  let out = "";
-  const CHUNK = 8192;
-  for (let i = 0; i < u8.length; i += CHUNK) {
-    const end = Math.min(i + CHUNK, u8.length);
-    const codes = new Array(end - i);
-    for (let j = i; j < end; j++) {
-      const b = u8[j];
-      codes[j - i] = b >= 0x80 && b <= 0x9f ? W1252.charCodeAt(b - 0x80) : b;
-    }
-    out += String.fromCharCode.apply(null, codes);
-  }
-  return out;
-}
 
 // Length of the incomplete UTF-8 sequence at the end of u8 that could still be
 // completed by more input (0 if none).
@@ -107,6 +89,7 @@ export class TextDecoder {
   #pending = null; // held-back bytes (streaming)
   #bomSeen = false; // a decode call has consumed the start of the stream
   #pendingHigh = -1; // utf-16: pending high surrogate code unit
+  #single = null; // single-byte encodings: the decoding function
 
   constructor(label = "utf-8", options = undefined) {
     const enc = getEncodingName(label);
@@ -163,7 +146,7 @@ export class TextDecoder {
         case "utf-16be":
           return this.#utf16(u8, stream, this.#encoding === "utf-16be");
         default:
-          return decodeWindows1252(u8);
+          return this.#singleByte(u8);
       }
     } finally {
       if (!stream) {
@@ -171,6 +154,18 @@ export class TextDecoder {
         this.#bomSeen = false;
         this.#pendingHigh = -1;
       }
+    }
+  }
+
+  #singleByte(u8) {
+    if (u8.length === 0) return "";
+    // A single-byte decoder has no state; "loose" maps unassigned bytes to U+FFFD.
+    if (this.#single === null) this.#single = createSinglebyteDecoder(this.#encoding, !this.#fatal);
+    try {
+      return this.#single(u8);
+    } catch (e) {
+      if (e instanceof TypeError) throw new TypeError("The encoded data is not valid.");
+      throw e;
     }
   }
 

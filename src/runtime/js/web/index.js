@@ -6,6 +6,7 @@ import { AbortController, AbortSignal } from "./abort.js";
 import { atob, btoa } from "./base64.js";
 import { Blob, File } from "./blob.js";
 import { Console, createConsole } from "./console.js";
+import { CompressionStream, DecompressionStream } from "./compression.js";
 import { Crypto, crypto } from "./crypto.js";
 import { DOMException } from "./domexception.js";
 import { TextDecoder, TextEncoder } from "./encoding.js";
@@ -18,9 +19,11 @@ import {
   EventTarget,
   PromiseRejectionEvent,
 } from "./event.js";
+import { FileReader, ProgressEvent } from "./file_reader.js";
 import { FormData } from "./formdata.js";
 import { Headers } from "./headers.js";
 import { queueMicrotask, reportError } from "./microtask.js";
+import { BroadcastChannel, MessageChannel, MessageEvent, MessagePort } from "./messaging.js";
 import { Navigator, navigator } from "./navigator.js";
 import {
   Performance,
@@ -34,6 +37,7 @@ import { Response } from "./response.js";
 import { streamGlobals } from "./streams.js";
 import { structuredClone } from "./structured_clone.js";
 import { URL, URLSearchParams } from "./url.js";
+import { URLPattern } from "./urlpattern.js";
 import { defineGlobals } from "./util.js";
 
 export { inspect } from "./inspect.js";
@@ -41,6 +45,8 @@ export { customInspect, setPromiseStateHook } from "./inspect.js";
 export { formatArgs, createConsole } from "./console.js";
 export { reportError } from "./microtask.js";
 export { markTrusted, defineEventHandler } from "./event.js";
+export { dispatchUncaught } from "./global_events.js";
+export { installWasmStreaming } from "./wasm_streaming.js";
 
 export function installWebGlobals(g) {
   defineGlobals(g, {
@@ -64,16 +70,25 @@ export function installWebGlobals(g) {
     structuredClone,
     queueMicrotask,
     reportError,
+    MessageEvent,
+    MessageChannel,
+    MessagePort,
+    BroadcastChannel,
     Navigator,
     navigator,
     // URL
     URL,
     URLSearchParams,
+    URLPattern,
     // Streams
     ...streamGlobals,
+    CompressionStream,
+    DecompressionStream,
     // File API, XHR, Fetch
     Blob,
     File,
+    FileReader,
+    ProgressEvent,
     FormData,
     Headers,
     Request,

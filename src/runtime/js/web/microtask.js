@@ -1,12 +1,12 @@
 // queueMicrotask and reportError (HTML).
 import { ErrorEvent, markTrusted, setListenerErrorReporter } from "./event.js";
-import { inspect } from "./inspect.js";
+import { uncaughtMessage } from "./global_events.js";
 import { ops } from "./ops.js";
 
 let reporting = false;
 
-// Reports an exception: fires "error" at the global (if it is an EventTarget);
-// when nobody cancels it, prints it to stderr.
+// Reports an exception: fires "error" at the global (if it is an EventTarget); when
+// nobody cancels it, the exception is uncaught and, as in Deno, ends the worker.
 export function reportError(error) {
   if (arguments.length < 1) {
     throw new TypeError("Failed to execute 'reportError': 1 argument required, but only 0 present.");
@@ -19,7 +19,7 @@ export function reportError(error) {
       const ev = markTrusted(
         new ErrorEvent("error", {
           cancelable: true,
-          message: error instanceof Error ? error.message : String(error),
+          message: uncaughtMessage(error),
           error,
         }),
       );
@@ -30,7 +30,7 @@ export function reportError(error) {
       reporting = false;
     }
   }
-  if (notCanceled) ops.print(`error: Uncaught ${inspect(error)}`, 2);
+  if (notCanceled) ops.report_fatal(error);
 }
 
 setListenerErrorReporter((e) => reportError(e));

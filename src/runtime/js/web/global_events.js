@@ -1,0 +1,27 @@
+// The global "error" and "unhandledrejection" events (HTML): the worker calls
+// dispatchUncaught before treating an uncaught exception or an unhandled rejection as
+// fatal; a listener that calls preventDefault() keeps the worker alive, as in Deno.
+import { ErrorEvent, markTrusted, PromiseRejectionEvent } from "./event.js";
+
+// The event's message, Deno's form: "Uncaught Error: boom".
+export function uncaughtMessage(error) {
+  try {
+    if (error instanceof Error) return `Uncaught ${error.name}: ${error.message}`;
+    return `Uncaught ${String(error)}`;
+  } catch {
+    return "Uncaught";
+  }
+}
+
+// Returns true when a listener cancelled the event. `promise` is undefined for an
+// uncaught exception.
+export function dispatchUncaught(error, promise) {
+  const g = globalThis;
+  if (typeof g.dispatchEvent !== "function") return false;
+  const event =
+    promise === undefined
+      ? new ErrorEvent("error", { cancelable: true, message: uncaughtMessage(error), error })
+      : new PromiseRejectionEvent("unhandledrejection", { cancelable: true, promise, reason: error });
+  markTrusted(event);
+  return !g.dispatchEvent(event);
+}
