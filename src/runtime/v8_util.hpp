@@ -28,21 +28,27 @@ v8::MaybeLocal<v8::ArrayBuffer> new_array_buffer(v8::Isolate* isolate, std::size
 // (a 512 MB path in "file not found") must not make the message itself a hazard.
 std::string clip(std::string_view text, std::size_t max = 4096);
 
-// The bytes of a BufferSource (an ArrayBuffer, a typed array or a DataView); empty
-// (false) for any other value. Read in place, except a small typed array V8 keeps on its
-// own heap, which is copied here: asking for its buffer would make V8 allocate one. Valid
-// until JavaScript runs again or the object is destroyed.
+// The bytes of a BufferSource (an ArrayBuffer, a typed array or a DataView): `*bytes` is a
+// string_view; false for any other value. Read in place, except a small typed array V8
+// keeps on its own heap, which is copied into the result: asking V8 for its buffer would
+// make it allocate one. Valid until JavaScript runs again or the result is destroyed.
 class BufferSourceBytes {
  public:
   explicit BufferSourceBytes(v8::Local<v8::Value> value);
+  BufferSourceBytes(const BufferSourceBytes&) = delete;  // the view may point into m_small
+  BufferSourceBytes& operator=(const BufferSourceBytes&) = delete;
   explicit operator bool() const { return m_valid; }
-  std::string_view view() const { return m_view; }
+  std::string_view operator*() const { return m_view; }
+  const std::string_view* operator->() const { return &m_view; }
 
  private:
   char m_small[64];  // V8 keeps typed arrays of up to 64 bytes on its heap
   std::string_view m_view;
   bool m_valid = false;
 };
+inline BufferSourceBytes buffer_source_bytes(v8::Local<v8::Value> value) {
+  return BufferSourceBytes(value);
+}
 
 // A native op's argument `index` as ToUint32 converts it; 0 when the conversion throws.
 std::uint32_t uint32_arg(const v8::FunctionCallbackInfo<v8::Value>& info, int index);

@@ -125,6 +125,7 @@ Deno.test("TextDecoder: views with an offset, small and large, and DataViews", (
   large.set([0x62, 0x63], 100);
   assertStrictEquals(new TextDecoder().decode(large.subarray(99, 103)), "abca");
   assertStrictEquals(new TextDecoder().decode(large.buffer).length, 200);
+});
 
 Deno.test("TextDecoder: single-byte legacy encodings (WHATWG indexes)", () => {
   const cases = [

@@ -158,13 +158,13 @@ void zlib_push(const v8::FunctionCallbackInfo<v8::Value>& info) {
     throw_type_error(isolate, "The compression stream is closed");
     return;
   }
-  BufferSourceBytes bytes(info[1]);
+  auto bytes = buffer_source_bytes(info[1]);
   if (!bytes) {
     throw_type_error(isolate, "chunk is not of type '(ArrayBuffer or ArrayBufferView)'");
     return;
   }
   std::string out;
-  if (run(isolate, *stream, bytes.view(), Z_NO_FLUSH, out)) {
+  if (run(isolate, *stream, *bytes, Z_NO_FLUSH, out)) {
     give_bytes(info, out);
   }
 }

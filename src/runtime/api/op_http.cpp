@@ -12,8 +12,8 @@ std::uint32_t request_id(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // A string becomes UTF-8; bytes are copied as they are.
 std::string body_bytes(v8::Isolate* isolate, v8::Local<v8::Value> body) {
-  if (BufferSourceBytes bytes(body); bytes) {
-    return std::string(bytes.view());
+  if (auto bytes = buffer_source_bytes(body)) {
+    return std::string(*bytes);
   }
   if (body->IsNullOrUndefined()) {
     return {};

@@ -100,7 +100,7 @@ void net_write(const Info& info) {
     return;
   }
   info.GetReturnValue().Set(
-      OpHost::of(isolate).net().write(uint32_arg(info, 0), std::string(bytes.view())));
+      OpHost::of(isolate).net().write(uint32_arg(info, 0), std::string(*bytes)));
 }
 
 void net_close(const Info& info) {

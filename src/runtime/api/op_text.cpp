@@ -90,14 +90,14 @@ void encode_utf8_into(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 void decode_utf8(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  BufferSourceBytes bytes(info[0]);
+  auto bytes = buffer_source_bytes(info[0]);
   if (!bytes) {
     throw_type_error(isolate,
                      "The provided value is not of type '(ArrayBuffer or ArrayBufferView)'");
     return;
   }
-  const char* data = bytes.view().data();
-  size_t size = bytes.view().size();
+  const char* data = bytes->data();
+  size_t size = bytes->size();
   bool fatal = info[1]->BooleanValue(isolate);
   bool ignore_bom = info[2]->BooleanValue(isolate);
   if (!ignore_bom && size >= 3 && static_cast<unsigned char>(data[0]) == 0xEF &&

@@ -130,8 +130,7 @@ void fs_write_file(const Info& info) {
   }
   auto context = "writefile " + in_quotes(*path);
   auto old_size = size_of(*real);
-  auto growth = append ? bytes.view().size()
-                       : (bytes.view().size() > old_size ? bytes.view().size() - old_size : 0);
+  auto growth = append ? bytes->size() : (bytes->size() > old_size ? bytes->size() - old_size : 0);
   if (!charge(info, growth, context)) {
     return;
   }
@@ -141,7 +140,7 @@ void fs_write_file(const Info& info) {
     throw_os_error(isolate, errno, context);
     return;
   }
-  bool ok = write_all(fd, bytes.view());
+  bool ok = write_all(fd, *bytes);
   int error = errno;
   ::close(fd);
   if (!ok) {
@@ -509,16 +508,16 @@ void fs_fd_write(const Info& info) {
   auto position = ::lseek(*fd, 0, SEEK_CUR);
   struct stat st {};
   ::fstat(*fd, &st);
-  auto end = static_cast<std::uint64_t>(position < 0 ? st.st_size : position) + bytes.view().size();
+  auto end = static_cast<std::uint64_t>(position < 0 ? st.st_size : position) + bytes->size();
   auto size = static_cast<std::uint64_t>(st.st_size);
   if (!charge(info, end > size ? end - size : 0, "")) {
     return;
   }
-  if (!write_all(*fd, bytes.view())) {
+  if (!write_all(*fd, *bytes)) {
     throw_os_error(info.GetIsolate(), errno, "");
     return;
   }
-  info.GetReturnValue().Set(static_cast<double>(bytes.view().size()));
+  info.GetReturnValue().Set(static_cast<double>(bytes->size()));
 }
 
 // fs_fd_seek(rid, offset, whence) -> new position

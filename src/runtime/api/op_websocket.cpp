@@ -22,8 +22,8 @@ void ws_send(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (!connection) {
     return;
   }
-  if (BufferSourceBytes bytes(info[1]); bytes) {
-    connection->send(std::string(bytes.view()), true);
+  if (auto bytes = buffer_source_bytes(info[1])) {
+    connection->send(std::string(*bytes), true);
   } else {
     connection->send(to_utf8(isolate, info[1]), false);
   }
