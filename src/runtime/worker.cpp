@@ -283,6 +283,8 @@ void WorkerImpl::thread_main() {
     m_timers.clear();
     close_sockets();
     m_fetch.reset();  // transfers in flight end with the worker
+    m_net.reset();
+    m_tmp_fs.reset();
     // Tasks still queued (requests dispatched just before the end) run once more: with
     // the worker stopped, each request among them is answered with the reason.
     m_io.restart();
@@ -565,6 +567,30 @@ void WorkerImpl::pump_platform_after(double delay_s) {
       run_js([&](v8::Local<v8::Context>) { pump_platform_tasks(m_isolate); });
     }
   });
+}
+
+api::TmpFs& WorkerImpl::tmp_fs() {
+  if (!m_tmp_fs) {
+    // The quota is the worker's memory limit: what Supabase's tmpfs allows by default is
+    // unset, and a worker's files should not outgrow what it may hold in memory.
+    m_tmp_fs = std::make_unique<api::TmpFs>(m_options.root,
+                                            std::uint64_t{m_options.limits.memory_limit_mb} << 20);
+  }
+  return *m_tmp_fs;
+}
+
+api::NetSockets& WorkerImpl::net() {
+  if (!m_net) {
+    m_net = std::make_unique<api::NetSockets>(
+        m_io, m_isolate,
+        [this](const std::function<void(v8::Local<v8::Context>)>& body) { run_js(body); });
+  }
+  return *m_net;
+}
+
+void WorkerImpl::exit_worker(int code) {
+  print(2, "Deno.exit(" + std::to_string(code) + ") ended the worker");
+  terminate(Failure::worker_error);
 }
 
 void WorkerImpl::cancel_timer(double id) {

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "runtime/api/net_sockets.hpp"
 #include "runtime/api/op_host.hpp"
+#include "runtime/api/tmp_fs.hpp"
 #include "runtime/fetch/fetch_engine.hpp"
 #include "runtime/memory_budget.hpp"
 #include "runtime/modules/module_loader.hpp"
@@ -51,6 +53,9 @@ class WorkerImpl final : public api::OpHost {
   ModuleLoader& loader() { return *m_loader; }
   ModuleSourceProvider& sources() override { return *m_sources; }
   std::size_t memory_remaining() const override { return m_memory.remaining(); }
+  api::TmpFs& tmp_fs() override;
+  api::NetSockets& net() override;
+  void exit_worker(int code) override;
   std::optional<SourceMap::Position> original_position(const std::string& url, int line,
                                                        int column) const override {
     return m_loader->original_position(url, line, column);
@@ -83,6 +88,7 @@ class WorkerImpl final : public api::OpHost {
   bool accept_socket(std::uint32_t request_id, std::uint32_t socket_id,
                      std::string protocol) override;
   std::shared_ptr<WebSocketConnection> socket(std::uint32_t socket_id) override;
+  void connect_socket(std::uint32_t socket_id, WebSocketTarget target) override;
   // Runs the wsEvent hook for what the client did; `kind` is "open", "message" or "close".
   void socket_event(std::uint32_t socket_id, const char* kind, std::string data, bool binary,
                     int code);
@@ -201,6 +207,8 @@ class WorkerImpl final : public api::OpHost {
   std::uint32_t m_next_request_id = 1;
   std::unordered_map<double, std::unique_ptr<boost::asio::steady_timer>> m_timers;
   std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();
+  std::unique_ptr<api::TmpFs> m_tmp_fs;    // made on first use, removed with the worker
+  std::unique_ptr<api::NetSockets> m_net;  // made on first use, closed with the worker
   std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;
   std::unique_ptr<fetch::FetchEngine> m_fetch;  // null until the first fetch
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> m_unhandled;

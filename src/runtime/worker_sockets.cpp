@@ -50,6 +50,19 @@ bool WorkerImpl::accept_socket(std::uint32_t request_id, std::uint32_t socket_id
   return true;
 }
 
+void WorkerImpl::connect_socket(std::uint32_t socket_id, WebSocketTarget target) {
+  // Events go through the mailbox, as the accepted sockets' do: never into JavaScript
+  // from inside the op that made the socket.
+  auto on_event = [mailbox = m_mailbox, socket_id](const char* kind, std::string data, bool binary,
+                                                   int code) {
+    mailbox->post(
+        [socket_id, kind, data = std::move(data), binary, code](WorkerImpl& worker) mutable {
+          worker.socket_event(socket_id, kind, std::move(data), binary, code);
+        });
+  };
+  m_sockets.emplace(socket_id, connect_websocket(m_io, std::move(target), std::move(on_event)));
+}
+
 std::shared_ptr<WebSocketConnection> WorkerImpl::socket(std::uint32_t socket_id) {
   auto it = m_sockets.find(socket_id);
   return it == m_sockets.end() ? nullptr : it->second;

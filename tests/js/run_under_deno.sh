@@ -13,21 +13,7 @@ if [[ ! -x $deno ]]; then
   (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error @deno/linux-x64-glibc >/dev/null)
 fi
 cd "$here"
-
-# The fixture stops when its stdin closes: it is fed from a FIFO this script holds open.
-fifo=$(mktemp -u "${TMPDIR:-/tmp}/sbfn-fixture.XXXXXX")
-mkfifo "$fifo"
-python3 servers/fetch_fixture.py <"$fifo" >"$fifo.json" &
-fixture=$!
-exec 3>"$fifo"
-trap 'exec 3>&-; kill "$fixture" 2>/dev/null || true; wait "$fixture" 2>/dev/null || true; rm -f "$fifo" "$fifo.json"' EXIT
-for _ in $(seq 100); do
-  [[ -s $fifo.json ]] && break
-  sleep 0.1
-done
-field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$fifo.json" "$1"; }
-export SBFN_TEST_HTTP=$(field http) SBFN_TEST_HTTPS=$(field https) SBFN_TEST_PROXY=$(field proxy)
-export SBFN_TEST_CLOSED=$(field closed)
-SBFN_TEST_CA=$(cat "$(field ca)")
-export SBFN_TEST_CA
-"$deno" test --quiet --no-check --allow-all *_test.js
+# The servers the network tests talk to (servers/*_fixture.py) run for the whole suite;
+# the tests may reach them and read their addresses, and write under the temp dir.
+exec python3 servers/with_fixtures.py "$deno" test --quiet --no-check \
+  --allow-env --allow-net --allow-read --allow-write="${TMPDIR:-/tmp}" *_test.js

@@ -1,6 +1,6 @@
 // The Web API conformance suite (tests/js/*_test.js, written against Deno, which is its
 // oracle) run inside our runtime: one worker per file, every Deno.test must pass.
-#include "support/fetch_fixture.hpp"
+#include "support/fixture_servers.hpp"
 #include "support/worker_fixture.hpp"
 
 #include "runtime/modules/module_source.hpp"
@@ -54,15 +54,16 @@ TEST_SUITE_BEGIN("runtime");
 TEST_CASE("runtime::tests/js conformance suite passes in the runtime") {
   auto files = suite_files();
   REQUIRE(files.size() >= 10);
-  REQUIRE_MESSAGE(!test_support::fetch_fixture_env().empty(),
-                  "tests/js/servers/fetch_fixture.py did not start");
+  REQUIRE_MESSAGE(!test_support::fixture_env(suite_dir() / "servers").empty(),
+                  "the fixture servers in tests/js/servers/ did not start");
   for (const auto& file : files) {
     SUBCASE(file.filename().string().c_str()) {
       runtime::WorkerOptions options;
       options.main_module = runtime::path_to_file_url(file.string());
       options.root = suite_dir();
-      // The fetch tests' servers, as Deno.env sees them (run_under_deno.sh does the same).
-      options.env = test_support::fetch_fixture_env();
+      // The servers the network tests talk to, as Deno.env sees them (run_under_deno.sh does
+      // the same for Deno).
+      options.env = test_support::fixture_env(suite_dir() / "servers");
       test_support::ScriptWorker worker(options);
       auto result = worker.eval(
           "globalThis[Symbol.for('sbfn.testing')].run().then((r) => JSON.stringify(r))");

@@ -2,7 +2,7 @@
 // tests/js cannot cover: Deno reads its process environment once, so the oracle here was
 // `deno run` started with the same variables (it proxies 127.0.0.1 too unless NO_PROXY
 // names it). The fixture's forward proxy marks what went through it.
-#include "support/fetch_fixture.hpp"
+#include "support/fixture_servers.hpp"
 #include "support/worker_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -15,7 +15,8 @@
 namespace {
 
 std::string fixture(const std::string& name) {
-  for (const auto& [key, value] : test_support::fetch_fixture_env()) {
+  for (const auto& [key, value] :
+       test_support::fixture_env(std::filesystem::path(SBFN_SOURCE_DIR) / "tests/js/servers")) {
     if (key == name) {
       return value;
     }

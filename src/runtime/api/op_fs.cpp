@@ -1,5 +1,6 @@
 // Deno.readFile/readTextFile, through the worker's source provider (module_source.hpp):
 // the function's folder on disk, or the files an artifact or inline code carries.
+#include "runtime/api/op_errors.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/modules/module_source.hpp"
@@ -9,15 +10,6 @@
 
 namespace runtime::api {
 namespace {
-
-// Throws an Error whose `code` ("NotFound", "PermissionDenied") JavaScript maps onto
-// the matching Deno.errors class.
-void throw_coded(v8::Isolate* isolate, const std::string& code, const std::string& message) {
-  auto context = isolate->GetCurrentContext();
-  auto error = v8::Exception::Error(v8_str(isolate, message)).As<v8::Object>();
-  std::ignore = error->Set(context, v8_str(isolate, "code"), v8_str(isolate, code));
-  isolate->ThrowException(error);
-}
 
 // read_file(path) -> Uint8Array
 void read_file(const v8::FunctionCallbackInfo<v8::Value>& info) {

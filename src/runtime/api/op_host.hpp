@@ -2,6 +2,7 @@
 
 #include "runtime/http.hpp"
 #include "runtime/modules/source_map.hpp"
+#include "runtime/ws_client.hpp"
 
 #include <v8.h>
 
@@ -20,6 +21,9 @@ class FetchEngine;
 }  // namespace runtime
 
 namespace runtime::api {
+
+class TmpFs;
+class NetSockets;
 
 // What a native op may ask of the worker it runs in: the worker's narrow face, without
 // its event loop, thread or V8 callbacks (worker_impl.hpp). Worker thread only.
@@ -52,6 +56,9 @@ class OpHost {
   virtual bool accept_socket(std::uint32_t request_id, std::uint32_t socket_id,
                              std::string protocol) = 0;
   virtual std::shared_ptr<WebSocketConnection> socket(std::uint32_t socket_id) = 0;
+  // `new WebSocket(url)`: a client connection on the worker's loop, whose events reach
+  // JavaScript as the accepted sockets' do.
+  virtual void connect_socket(std::uint32_t socket_id, WebSocketTarget target) = 0;
 
   // fetch's transfers (fetch/fetch_engine.hpp), made on first use.
   virtual fetch::FetchEngine& fetch_engine() = 0;
@@ -59,6 +66,13 @@ class OpHost {
   // Deno.readFile's files, and what the memory budget still allows.
   virtual ModuleSourceProvider& sources() = 0;
   virtual std::size_t memory_remaining() const = 0;
+  // The function's /tmp and the paths it may touch (tmp_fs.hpp).
+  virtual TmpFs& tmp_fs() = 0;
+  // Outbound TCP/TLS connections and DNS on the worker's loop (net_sockets.hpp).
+  virtual NetSockets& net() = 0;
+  // Deno.exit: the worker ends (its open requests fail as a crashed function's do); the
+  // process goes on.
+  virtual void exit_worker(int code) = 0;
   // A transpiled module's generated position mapped back to its source.
   virtual std::optional<SourceMap::Position> original_position(const std::string& url, int line,
                                                                int column) const = 0;

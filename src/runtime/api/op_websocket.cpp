@@ -38,10 +38,35 @@ void ws_close(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
 }
 
+// ws_connect(socket_id, host, port, resource, secure, protocols[]): a client socket (the
+// URL and protocols checked by websocket.js).
+void ws_connect(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  WebSocketTarget target;
+  target.host = to_utf8(isolate, info[1]);
+  target.port = to_utf8(isolate, info[2]);
+  target.resource = to_utf8(isolate, info[3]);
+  target.secure = info[4]->BooleanValue(isolate);
+  if (info[5]->IsArray()) {
+    auto context = isolate->GetCurrentContext();
+    auto list = info[5].As<v8::Array>();
+    for (std::uint32_t i = 0; i < list->Length(); ++i) {
+      v8::Local<v8::Value> item;
+      if (list->Get(context, i).ToLocal(&item)) {
+        target.protocols.push_back(to_utf8(isolate, item));
+      }
+    }
+  }
+  OpHost::of(isolate).connect_socket(uint32_arg(info, 0), std::move(target));
+}
+
 }  // namespace
 
 std::vector<Op> websocket_ops() {
-  return {{"ws_accept", ws_accept}, {"ws_send", ws_send}, {"ws_close", ws_close}};
+  return {{"ws_accept", ws_accept},
+          {"ws_send", ws_send},
+          {"ws_close", ws_close},
+          {"ws_connect", ws_connect}};
 }
 
 }  // namespace runtime::api

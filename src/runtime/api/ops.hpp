@@ -19,11 +19,14 @@ std::vector<Op> misc_ops();         // print, clocks, randomness
 std::vector<Op> clone_ops();        // structuredClone
 std::vector<Op> timer_ops();        // setTimeout/setInterval backing
 std::vector<Op> http_ops();         // responses back to the server
-std::vector<Op> websocket_ops();    // Deno.upgradeWebSocket
+std::vector<Op> websocket_ops();    // Deno.upgradeWebSocket, WebSocket clients
 std::vector<Op> fs_ops();           // sandboxed Deno.readFile
 std::vector<Op> stack_ops();        // source-mapped stack traces
 std::vector<Op> compression_ops();  // CompressionStream/DecompressionStream (zlib)
 std::vector<Op> fetch_ops();        // fetch's transfers (fetch/fetch_engine.hpp)
+std::vector<Op> tmpfs_ops();        // /tmp and file metadata (tmp_fs.hpp)
+std::vector<Op> net_ops();          // Deno.connect/connectTls/startTls/resolveDns
+std::vector<Op> process_ops();      // Deno.memoryUsage, Deno.exit
 
 // WebCrypto (crypto_key.hpp): keys, then the operations on them.
 std::vector<Op> crypto_key_ops();

@@ -1,7 +1,9 @@
 // The `Deno` namespace as Supabase's edge runtime offers it to user functions.
 import { versions } from "sbfn:versions";
 import { ops } from "./web/ops.js";
-import { errors, fromOpError } from "./deno_errors.js";
+import { call, errors, notSupported } from "./deno_errors.js";
+import { fsApi } from "./deno_fs.js";
+import { netApi } from "./deno_net.js";
 import { serve } from "./serve.js";
 import { test } from "./testing.js";
 import { upgradeWebSocket } from "./websocket.js";
@@ -45,22 +47,24 @@ const envApi = {
   },
 };
 
-function pathOf(path) {
-  if (path instanceof URL) {
-    if (path.protocol !== "file:") throw new TypeError("Must be a file URL.");
-    return decodeURIComponent(path.pathname);
+// Subprocesses, FFI and signals: refused in functions, as Supabase refuses them.
+class Command {
+  constructor() {
+    notSupported("Deno.Command")();
   }
-  path = String(path);
-  if (path.startsWith("file://")) return decodeURIComponent(new URL(path).pathname);
-  return path;
 }
 
-function readFileSync(path) {
-  try {
-    return ops.read_file(pathOf(path));
-  } catch (error) {
-    throw fromOpError(error);
-  }
+function memoryUsage() {
+  const [rss, heapTotal, heapUsed, external] = ops.memory_usage();
+  return { rss, heapTotal, heapUsed, external };
+}
+
+// Deno.exit ends this worker only: its open requests fail with 500 as a crashed
+// function's do, and the next request boots a new worker.
+function exit(code = 0) {
+  ops.exit_worker(Number(code) | 0);
+  // Termination is pending; nothing after exit() may run.
+  for (;;) {}
 }
 
 export function makeDeno(inspect, v8Version) {
@@ -71,10 +75,18 @@ export function makeDeno(inspect, v8Version) {
     upgradeWebSocket,
     errors,
     inspect,
-    readFileSync,
-    readFile: async (path) => readFileSync(path),
-    readTextFileSync: (path) => new TextDecoder().decode(readFileSync(path)),
-    readTextFile: async (path) => new TextDecoder().decode(readFileSync(path)),
+    ...fsApi,
+    ...netApi,
+    cwd: () => call(ops.cwd),
+    memoryUsage,
+    exit,
+    Command,
+    run: notSupported("Deno.run"),
+    dlopen: notSupported("Deno.dlopen"),
+    kill: notSupported("Deno.kill"),
+    addSignalListener: notSupported("Deno.addSignalListener"),
+    removeSignalListener: notSupported("Deno.removeSignalListener"),
+    args: [],
     version: { deno: versions.deno, v8: v8Version, typescript: versions.typescript },
     build: { target: "x86_64-unknown-linux-gnu", arch: "x86_64", os: "linux", vendor: "unknown", env: "gnu" },
     noColor: true,

@@ -2,7 +2,7 @@
 // WHATWG WebSocket interface; frames travel through the ws_* ops, client events
 // arrive through the wsEvent hook.
 import { ops } from "./web/ops.js";
-import { Event, EventTarget, defineEventHandler } from "./web/event.js";
+import { ErrorEvent, Event, EventTarget, defineEventHandler } from "./web/event.js";
 import { Blob, blobBytes } from "./web/blob.js";
 import { MessageEvent } from "./web/messaging.js";
 import {
@@ -53,16 +53,55 @@ export class WebSocket extends EventTarget {
   #state = CONNECTING;
   #protocol;
   #url;
+  #client = false;
   binaryType = "arraybuffer";
 
-  constructor(url, protocols) {
-    if (!constructing) {
-      throw new TypeError("WebSocket client connections are not available yet in this version of sbfn");
+  constructor(url, protocols = []) {
+    if (constructing) {
+      super();
+      this.#id = nextSocketId++;
+      this.#url = String(url);
+      this.#protocol = protocols ?? "";
+      return;
+    }
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to construct 'WebSocket': 1 argument required, but only 0 present.");
+    }
+    // A client socket (the WHATWG steps, with Deno's messages).
+    let parsed;
+    try {
+      parsed = new URL(String(url));
+    } catch {
+      throw new DOMException(`Invalid URL: '${String(url)}'`, "SyntaxError");
+    }
+    if (parsed.protocol === "http:") parsed.protocol = "ws:";
+    else if (parsed.protocol === "https:") parsed.protocol = "wss:";
+    if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
+      throw new DOMException(`Only ws & wss schemes are allowed in a WebSocket URL: received ${parsed.protocol}`, "SyntaxError");
+    }
+    if (parsed.hash !== "" || parsed.href.endsWith("#")) {
+      throw new DOMException("Fragments are not allowed in a WebSocket URL", "SyntaxError");
+    }
+    const list = typeof protocols === "string" ? [protocols] : [...protocols].map(String);
+    if (new Set(list.map((p) => p.toLowerCase())).size !== list.length) {
+      throw new DOMException("Cannot supply the same protocol multiple times", "SyntaxError");
+    }
+    if (list.some((p) => !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p))) {
+      throw new DOMException("Invalid protocol value", "SyntaxError");
+    }
+    const port = parsed.port || (parsed.protocol === "wss:" ? "443" : "80");
+    if (port === "25" || port === "587") {
+      throw new DOMException(`Outbound connections to port ${port} are not allowed in functions (SMTP ports 25 and 587 are blocked)`, "SyntaxError");
     }
     super();
     this.#id = nextSocketId++;
-    this.#url = String(url);
-    this.#protocol = protocols ?? "";
+    this.#url = parsed.href;
+    this.#protocol = "";
+    this.binaryType = "blob";
+    this.#client = true;
+    MapPrototypeSet(sockets, this.#id, this);
+    const host = parsed.hostname.startsWith("[") ? parsed.hostname.slice(1, -1) : parsed.hostname;
+    ops.ws_connect(this.#id, host, port, (parsed.pathname || "/") + parsed.search, parsed.protocol === "wss:", list);
   }
 
   get readyState() {
@@ -101,7 +140,8 @@ export class WebSocket extends EventTarget {
     }
     if (this.#state === CLOSING || this.#state === CLOSED) return;
     this.#state = CLOSING;
-    ops.ws_close(this.#id, code ?? 1000, reason ?? "");
+    // A client's close() without a code sends none (the peer sees 1005), as Deno's does.
+    ops.ws_close(this.#id, code ?? (this.#client ? 1005 : 1000), reason ?? "");
   }
 
   static {
@@ -109,6 +149,9 @@ export class WebSocket extends EventTarget {
     internals = (socket) => ({
       id: socket.#id,
       setState: (state) => (socket.#state = state),
+      setProtocol: (protocol) => (socket.#protocol = protocol),
+      state: socket.#state,
+      client: socket.#client,
       protocol: socket.#protocol,
     });
   }
@@ -169,6 +212,7 @@ export function socketEvent(id, kind, data, code) {
   if (socket === undefined) return;
   const internal = internals(socket);
   if (kind === "open") {
+    if (typeof data === "string" && data !== "") internal.setProtocol(data);
     internal.setState(OPEN);
     socket.dispatchEvent(new Event("open"));
   } else if (kind === "message") {
@@ -176,8 +220,13 @@ export function socketEvent(id, kind, data, code) {
     socket.dispatchEvent(new MessageEvent("message", { data: payload, origin: socket.url }));
   } else if (kind === "close") {
     MapPrototypeDelete(sockets, id);
+    const neverOpened = internal.client && internal.state === CONNECTING;
     internal.setState(CLOSED);
-    if (code === 1006) socket.dispatchEvent(new Event("error"));
-    socket.dispatchEvent(new CloseEvent("close", { code, reason: data, wasClean: code !== 1006 }));
+    if (code === 1006) {
+      socket.dispatchEvent(new ErrorEvent("error", { message: `NetworkError: failed to connect to WebSocket: ${data}` }));
+    }
+    // A connection that never opened closes with no code, as in Deno.
+    if (neverOpened) socket.dispatchEvent(new CloseEvent("close"));
+    else socket.dispatchEvent(new CloseEvent("close", { code, reason: data, wasClean: code !== 1006 }));
   }
 }

@@ -276,7 +276,7 @@ def main():
             "http": "http://127.0.0.1:%d" % plain.server_address[1],
             "https": "https://localhost:%d" % tls.server_address[1],
             "proxy": "http://127.0.0.1:%d" % proxy.server_address[1],
-            "ca": ca,
+            "ca": open(ca).read(),  # the PEM itself: SBFN_TEST_CA
             "closed": "http://127.0.0.1:%d" % closed_port,
         }), flush=True)
         stop = threading.Event()

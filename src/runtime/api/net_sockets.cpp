@@ -1,0 +1,409 @@
+#include "runtime/api/net_sockets.hpp"
+
+#include "runtime/v8_util.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <cerrno>
+#include <cstring>
+#include <unordered_map>
+
+namespace runtime::api {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+struct NetSockets::Impl : std::enable_shared_from_this<Impl> {
+  struct Conn {
+    explicit Conn(asio::io_context& io) : socket(io) {}
+    tcp::socket socket;
+    std::shared_ptr<asio::ssl::context> tls_context;
+    std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;
+    bool reading = false;
+  };
+
+  Impl(asio::io_context& io_, v8::Isolate* isolate_, RunJs run_js_)
+      : io(io_), isolate(isolate_), run_js(std::move(run_js_)) {}
+
+  asio::io_context& io;
+  v8::Isolate* isolate;
+  RunJs run_js;
+  std::unordered_map<std::uint32_t, std::shared_ptr<Conn>> conns;
+  std::unordered_map<std::uint32_t, v8::Global<v8::Promise::Resolver>> pending;
+  std::uint32_t next_rid = 1u << 20;  // apart from file rids, which start at 3
+  std::uint32_t next_pending = 1;
+
+  // A new pending promise: its id, and the promise to return to JavaScript.
+  std::pair<std::uint32_t, v8::Local<v8::Promise>> make_pending() {
+    auto context = isolate->GetCurrentContext();
+    v8::Local<v8::Promise::Resolver> resolver;
+    if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) {
+      return {0, {}};
+    }
+    auto id = next_pending++;
+    pending.emplace(id, v8::Global<v8::Promise::Resolver>(isolate, resolver));
+    return {id, resolver->GetPromise()};
+  }
+
+  using Settle = std::function<void(v8::Local<v8::Context>, v8::Local<v8::Promise::Resolver>)>;
+  void settle(std::uint32_t id, const Settle& fn) {
+    auto it = pending.find(id);
+    if (it == pending.end()) {
+      return;
+    }
+    auto resolver = std::move(it->second);
+    pending.erase(it);
+    run_js([&](v8::Local<v8::Context> context) { fn(context, resolver.Get(isolate)); });
+  }
+
+  // An error as Deno reports it: class and message ("Connection refused (os error 111)").
+  v8::Local<v8::Value> error_value(const std::string& cls, const std::string& message) {
+    auto context = isolate->GetCurrentContext();
+    auto error = v8::Exception::Error(v8_str(isolate, message)).As<v8::Object>();
+    std::ignore = error->Set(context, v8_str(isolate, "name"), v8_str(isolate, cls));
+    return error;
+  }
+  void reject(std::uint32_t id, std::string cls, std::string message) {
+    settle(id, [&](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
+      std::ignore = resolver->Reject(context, error_value(cls, message));
+    });
+  }
+  void reject_system(std::uint32_t id, const error_code& ec);
+
+  std::shared_ptr<Conn> find(std::uint32_t rid) {
+    auto it = conns.find(rid);
+    return it == conns.end() ? nullptr : it->second;
+  }
+
+  void resolve_addresses(std::uint32_t id, std::uint32_t rid, const std::shared_ptr<Conn>& conn) {
+    error_code a;
+    error_code b;
+    auto local = conn->socket.local_endpoint(a);
+    auto remote = conn->socket.remote_endpoint(b);
+    settle(id, [&](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
+      v8::Local<v8::Value> items[] = {
+          v8::Integer::NewFromUnsigned(isolate, rid), v8_str(isolate, local.address().to_string()),
+          v8::Integer::New(isolate, local.port()), v8_str(isolate, remote.address().to_string()),
+          v8::Integer::New(isolate, remote.port())};
+      std::ignore = resolver->Resolve(context, v8::Array::New(isolate, items, std::size(items)));
+    });
+  }
+
+  void handshake(std::uint32_t id, std::uint32_t rid, const std::shared_ptr<Conn>& conn,
+                 const TlsOptions& options);
+};
+
+namespace {
+
+// Deno's class for a socket error (the errno ones as in op_errors.cpp).
+std::string class_of(const error_code& ec) {
+  namespace errc = boost::asio::error;
+  if (ec == errc::connection_refused)
+    return "ConnectionRefused";
+  if (ec == errc::connection_reset)
+    return "ConnectionReset";
+  if (ec == errc::connection_aborted)
+    return "ConnectionAborted";
+  if (ec == errc::not_connected)
+    return "NotConnected";
+  if (ec == errc::broken_pipe)
+    return "BrokenPipe";
+  if (ec == errc::timed_out)
+    return "TimedOut";
+  if (ec == errc::network_unreachable || ec == errc::host_unreachable)
+    return "NetworkUnreachable";
+  if (ec == errc::address_in_use)
+    return "AddrInUse";
+  if (ec == errc::operation_aborted)
+    return "Interrupted";
+  if (ec == errc::host_not_found || ec == errc::host_not_found_try_again)
+    return "NotFound";
+  return "Error";
+}
+
+// "Connection refused (os error 111)", as Rust's io::Error prints.
+std::string message_of(const error_code& ec) {
+  if (ec.category() == boost::system::system_category()) {
+    return std::string(std::strerror(ec.value())) + " (os error " + std::to_string(ec.value()) +
+           ")";
+  }
+  return ec.message();
+}
+
+}  // namespace
+
+void NetSockets::Impl::reject_system(std::uint32_t id, const error_code& ec) {
+  reject(id, class_of(ec), message_of(ec));
+}
+
+void NetSockets::Impl::handshake(std::uint32_t id, std::uint32_t rid,
+                                 const std::shared_ptr<Conn>& conn, const TlsOptions& options) {
+  conn->tls_context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+  auto& ctx = *conn->tls_context;
+  error_code ec;
+  ctx.set_default_verify_paths(ec);
+  for (const auto& pem : options.ca_certs) {
+    ctx.add_certificate_authority(asio::buffer(pem), ec);
+    if (ec) {
+      conns.erase(rid);
+      reject(id, "InvalidData", "Unable to decode certificate");
+      return;
+    }
+  }
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  ctx.set_verify_callback(asio::ssl::host_name_verification(options.server_name));
+  conn->tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn->socket), ctx);
+  conn->socket = tcp::socket(io);
+  SSL_set_tlsext_host_name(conn->tls->native_handle(), options.server_name.c_str());
+  conn->tls->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this(), id, rid,
+                                                              conn](const error_code& error) {
+    if (error) {
+      self->conns.erase(rid);
+      std::string reason = error.message();
+      if (error.category() == asio::error::get_ssl_category()) {
+        auto verify = SSL_get_verify_result(conn->tls->native_handle());
+        if (verify != X509_V_OK) {
+          reason = X509_verify_cert_error_string(verify);
+        }
+      }
+      self->reject(id, "InvalidData", "invalid peer certificate: " + reason);
+      return;
+    }
+    // Addresses come from the TCP layer now inside the TLS stream.
+    error_code a;
+    error_code b;
+    auto local = conn->tls->next_layer().local_endpoint(a);
+    auto remote = conn->tls->next_layer().remote_endpoint(b);
+    self->settle(
+        id, [&](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
+          auto* iso = self->isolate;
+          v8::Local<v8::Value> items[] = {
+              v8::Integer::NewFromUnsigned(iso, rid), v8_str(iso, local.address().to_string()),
+              v8::Integer::New(iso, local.port()), v8_str(iso, remote.address().to_string()),
+              v8::Integer::New(iso, remote.port())};
+          std::ignore = resolver->Resolve(context, v8::Array::New(iso, items, std::size(items)));
+        });
+  });
+}
+
+NetSockets::NetSockets(asio::io_context& io, v8::Isolate* isolate, RunJs run_js)
+    : m_impl(std::make_shared<Impl>(io, isolate, std::move(run_js))) {}
+
+NetSockets::~NetSockets() {
+  for (auto& [rid, conn] : m_impl->conns) {
+    error_code ec;
+    if (conn->tls) {
+      conn->tls->next_layer().close(ec);
+    } else {
+      conn->socket.close(ec);
+    }
+  }
+  m_impl->conns.clear();
+  m_impl->pending.clear();
+  // Handlers still queued hold the Impl; they find no pending promise to settle.
+  m_impl->run_js = [](const auto&) {};
+}
+
+v8::Local<v8::Promise> NetSockets::connect(const std::string& host, std::uint16_t port,
+                                           const TlsOptions* tls) {
+  auto [id, promise] = m_impl->make_pending();
+  if (id == 0) {
+    return promise;
+  }
+  auto resolver = std::make_shared<tcp::resolver>(m_impl->io);
+  auto options = tls ? std::make_shared<TlsOptions>(*tls) : nullptr;
+  resolver->async_resolve(
+      host, std::to_string(port),
+      [self = m_impl, id = id, resolver, options](const error_code& ec,
+                                                  tcp::resolver::results_type results) {
+        if (ec) {
+          self->reject(
+              id, "Error",
+              "failed to lookup address information: " +
+                  std::string(ec == asio::error::host_not_found ? "Name or service not known"
+                                                                : ec.message()));
+          return;
+        }
+        auto conn = std::make_shared<Impl::Conn>(self->io);
+        asio::async_connect(
+            conn->socket, results,
+            [self, id, conn, options](const error_code& error, const tcp::endpoint&) {
+              if (error) {
+                self->reject_system(id, error);
+                return;
+              }
+              error_code ignored;
+              conn->socket.set_option(tcp::no_delay(true), ignored);
+              auto rid = self->next_rid++;
+              self->conns.emplace(rid, conn);
+              if (options) {
+                self->handshake(id, rid, conn, *options);
+              } else {
+                self->resolve_addresses(id, rid, conn);
+              }
+            });
+      });
+  return promise;
+}
+
+v8::Local<v8::Promise> NetSockets::start_tls(std::uint32_t rid, const TlsOptions& tls) {
+  auto [id, promise] = m_impl->make_pending();
+  if (id == 0) {
+    return promise;
+  }
+  auto conn = m_impl->find(rid);
+  if (!conn || conn->tls) {
+    m_impl->reject(id, "BadResource", "Bad resource ID");
+    return promise;
+  }
+  m_impl->conns.erase(rid);
+  auto next = m_impl->next_rid++;
+  m_impl->conns.emplace(next, conn);
+  m_impl->handshake(id, next, conn, tls);
+  return promise;
+}
+
+v8::Local<v8::Promise> NetSockets::read(std::uint32_t rid, v8::Local<v8::ArrayBufferView> into) {
+  auto [id, promise] = m_impl->make_pending();
+  if (id == 0) {
+    return promise;
+  }
+  auto conn = m_impl->find(rid);
+  if (!conn) {
+    m_impl->reject(id, "BadResource", "Bad resource ID");
+    return promise;
+  }
+  if (conn->reading) {
+    m_impl->reject(id, "Busy", "Resource is unavailable because it is in use by a promise");
+    return promise;
+  }
+  // The backing store stays alive while the read is in flight, whatever JS does meanwhile.
+  auto store = into->Buffer()->GetBackingStore();
+  auto buffer =
+      asio::buffer(static_cast<char*>(store->Data()) + into->ByteOffset(), into->ByteLength());
+  auto done = [self = m_impl, id = id, conn, store](const error_code& ec, std::size_t n) {
+    conn->reading = false;
+    if (ec && ec != asio::error::eof && ec != asio::ssl::error::stream_truncated) {
+      self->reject_system(id, ec);
+      return;
+    }
+    self->settle(
+        id, [&](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
+          if (ec && n == 0) {
+            std::ignore = resolver->Resolve(context, v8::Null(self->isolate));
+          } else {
+            std::ignore = resolver->Resolve(context, v8::Number::New(self->isolate, double(n)));
+          }
+        });
+  };
+  conn->reading = true;
+  if (conn->tls) {
+    conn->tls->async_read_some(buffer, std::move(done));
+  } else {
+    conn->socket.async_read_some(buffer, std::move(done));
+  }
+  return promise;
+}
+
+v8::Local<v8::Promise> NetSockets::write(std::uint32_t rid, std::string bytes) {
+  auto [id, promise] = m_impl->make_pending();
+  if (id == 0) {
+    return promise;
+  }
+  auto conn = m_impl->find(rid);
+  if (!conn) {
+    m_impl->reject(id, "BadResource", "Bad resource ID");
+    return promise;
+  }
+  auto data = std::make_shared<std::string>(std::move(bytes));
+  auto done = [self = m_impl, id = id, conn, data](const error_code& ec, std::size_t n) {
+    if (ec) {
+      self->reject_system(id, ec);
+      return;
+    }
+    self->settle(
+        id, [&](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
+          std::ignore = resolver->Resolve(context, v8::Number::New(self->isolate, double(n)));
+        });
+  };
+  if (conn->tls) {
+    asio::async_write(*conn->tls, asio::buffer(*data), std::move(done));
+  } else {
+    asio::async_write(conn->socket, asio::buffer(*data), std::move(done));
+  }
+  return promise;
+}
+
+bool NetSockets::close(std::uint32_t rid) {
+  auto conn = m_impl->find(rid);
+  if (!conn) {
+    return false;
+  }
+  error_code ec;
+  (conn->tls ? conn->tls->next_layer() : conn->socket).close(ec);
+  m_impl->conns.erase(rid);
+  return true;
+}
+
+bool NetSockets::close_write(std::uint32_t rid) {
+  auto conn = m_impl->find(rid);
+  if (!conn) {
+    return false;
+  }
+  error_code ec;
+  if (conn->tls) {
+    // A TLS close_notify would need an async shutdown; the TCP half-close is what peers see.
+    conn->tls->next_layer().shutdown(tcp::socket::shutdown_send, ec);
+  } else {
+    conn->socket.shutdown(tcp::socket::shutdown_send, ec);
+  }
+  return true;
+}
+
+v8::Local<v8::Promise> NetSockets::resolve(const std::string& name, const std::string& type) {
+  auto [id, promise] = m_impl->make_pending();
+  if (id == 0) {
+    return promise;
+  }
+  auto resolver = std::make_shared<tcp::resolver>(m_impl->io);
+  auto protocol = type == "AAAA" ? tcp::v6() : tcp::v4();
+  resolver->async_resolve(
+      protocol, name, "",
+      [self = m_impl, id = id, resolver, name, type](const error_code& ec,
+                                                     tcp::resolver::results_type results) {
+        std::vector<std::string> found;
+        if (!ec) {
+          for (const auto& entry : results) {
+            auto address = entry.endpoint().address().to_string();
+            if (std::find(found.begin(), found.end(), address) == found.end()) {
+              found.push_back(address);
+            }
+          }
+        }
+        if (found.empty()) {
+          auto fqdn = name.ends_with('.') ? name : name + ".";
+          self->reject(id, "NotFound",
+                       "proto error: no records found for Query { name: Name(\"" + fqdn +
+                           "\"), query_type: " + type + ", query_class: IN }");
+          return;
+        }
+        self->settle(id, [&](v8::Local<v8::Context> context,
+                             v8::Local<v8::Promise::Resolver> resolver_js) {
+          auto* iso = self->isolate;
+          auto out = v8::Array::New(iso, static_cast<int>(found.size()));
+          for (std::size_t i = 0; i < found.size(); ++i) {
+            std::ignore = out->Set(context, static_cast<std::uint32_t>(i), v8_str(iso, found[i]));
+          }
+          std::ignore = resolver_js->Resolve(context, out);
+        });
+      });
+  return promise;
+}
+
+}  // namespace runtime::api

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <v8.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace runtime::api {
+
+// A worker's outbound TCP and TLS connections (Deno.connect, connectTls, startTls) and
+// its DNS look-ups, on the worker's own event loop: every call answers with a promise
+// that the loop settles. Connections are kept by resource id; the worker's end closes
+// them. Worker thread only.
+class NetSockets {
+ public:
+  // Runs `body` with the context entered, then drains microtasks (WorkerImpl::run_js).
+  using RunJs = std::function<void(const std::function<void(v8::Local<v8::Context>)>& body)>;
+  NetSockets(boost::asio::io_context& io, v8::Isolate* isolate, RunJs run_js);
+  ~NetSockets();
+  NetSockets(const NetSockets&) = delete;
+  NetSockets& operator=(const NetSockets&) = delete;
+
+  struct TlsOptions {
+    std::string server_name;            // SNI and the name the certificate must carry
+    std::vector<std::string> ca_certs;  // PEM, trusted besides the system store
+  };
+  // Resolves with [rid, localIp, localPort, remoteIp, remotePort].
+  v8::Local<v8::Promise> connect(const std::string& host, std::uint16_t port,
+                                 const TlsOptions* tls);
+  // Upgrades connection `rid` to TLS; resolves with the same array for the new rid (the
+  // old one is gone).
+  v8::Local<v8::Promise> start_tls(std::uint32_t rid, const TlsOptions& tls);
+  // Reads into `into`; resolves with the count, or null at the end of the stream.
+  v8::Local<v8::Promise> read(std::uint32_t rid, v8::Local<v8::ArrayBufferView> into);
+  // Writes all of `bytes`; resolves with their count.
+  v8::Local<v8::Promise> write(std::uint32_t rid, std::string bytes);
+  bool close(std::uint32_t rid);
+  bool close_write(std::uint32_t rid);
+  // A and AAAA records (strings); rejects with NotFound when there are none.
+  v8::Local<v8::Promise> resolve(const std::string& name, const std::string& type);
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> m_impl;
+};
+
+}  // namespace runtime::api

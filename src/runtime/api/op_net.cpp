@@ -1,0 +1,140 @@
+// Deno.connect / connectTls / startTls / resolveDns: the arguments checked here, the
+// sockets on the worker's loop (net_sockets.hpp).
+#include "runtime/api/net_sockets.hpp"
+#include "runtime/api/op_errors.hpp"
+#include "runtime/api/op_host.hpp"
+#include "runtime/api/ops.hpp"
+#include "runtime/v8_util.hpp"
+
+namespace runtime::api {
+namespace {
+
+using Info = v8::FunctionCallbackInfo<v8::Value>;
+
+// Hosted Supabase refuses outbound SMTP; so do we, everywhere.
+bool port_allowed(v8::Isolate* isolate, std::uint32_t port) {
+  if (port == 25 || port == 587) {
+    throw_coded(isolate, "PermissionDenied",
+                "Outbound connections to port " + std::to_string(port) +
+                    " are not allowed in functions (SMTP ports 25 and 587 are blocked)");
+    return false;
+  }
+  return true;
+}
+
+// [serverName, [pem...]] -> TlsOptions
+NetSockets::TlsOptions tls_options(v8::Isolate* isolate, v8::Local<v8::Value> name,
+                                   v8::Local<v8::Value> certs) {
+  NetSockets::TlsOptions options;
+  options.server_name = to_utf8(isolate, name);
+  if (certs->IsArray()) {
+    auto array = certs.As<v8::Array>();
+    auto context = isolate->GetCurrentContext();
+    for (std::uint32_t i = 0; i < array->Length(); ++i) {
+      v8::Local<v8::Value> item;
+      if (array->Get(context, i).ToLocal(&item)) {
+        options.ca_certs.push_back(to_utf8(isolate, item));
+      }
+    }
+  }
+  return options;
+}
+
+bool valid_host(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  if (!value->IsString() || value.As<v8::String>()->Length() > 253) {
+    throw_type_error(isolate, "invalid hostname");
+    return false;
+  }
+  return true;
+}
+
+// net_connect(host, port, tls, serverName, caCerts) -> Promise<[rid, localIp, localPort,
+// remoteIp, remotePort]>
+void net_connect(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  if (!valid_host(isolate, info[0])) {
+    return;
+  }
+  auto port = uint32_arg(info, 1);
+  if (port > 65535) {
+    throw_type_error(isolate, "Invalid port (out of range)");
+    return;
+  }
+  if (!port_allowed(isolate, port)) {
+    return;
+  }
+  auto host = to_utf8(isolate, info[0]);
+  auto& net = OpHost::of(isolate).net();
+  if (info[2]->BooleanValue(isolate)) {
+    auto options = tls_options(isolate, info[3], info[4]);
+    info.GetReturnValue().Set(net.connect(host, static_cast<std::uint16_t>(port), &options));
+  } else {
+    info.GetReturnValue().Set(net.connect(host, static_cast<std::uint16_t>(port), nullptr));
+  }
+}
+
+// net_start_tls(rid, serverName, caCerts) -> as net_connect
+void net_start_tls(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  auto options = tls_options(isolate, info[1], info[2]);
+  info.GetReturnValue().Set(OpHost::of(isolate).net().start_tls(uint32_arg(info, 0), options));
+}
+
+// net_read(rid, Uint8Array) -> Promise<number | null>
+void net_read(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  if (!info[1]->IsArrayBufferView()) {
+    throw_type_error(isolate, "buffer must be a Uint8Array");
+    return;
+  }
+  info.GetReturnValue().Set(
+      OpHost::of(isolate).net().read(uint32_arg(info, 0), info[1].As<v8::ArrayBufferView>()));
+}
+
+// net_write(rid, bytes) -> Promise<number>
+void net_write(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  BufferSourceBytes bytes(info[1]);
+  if (!bytes) {
+    throw_type_error(isolate, "data must be a Uint8Array");
+    return;
+  }
+  info.GetReturnValue().Set(
+      OpHost::of(isolate).net().write(uint32_arg(info, 0), std::string(*bytes)));
+}
+
+void net_close(const Info& info) {
+  if (!OpHost::of(info.GetIsolate()).net().close(uint32_arg(info, 0))) {
+    throw_coded(info.GetIsolate(), "BadResource", "Bad resource ID");
+  }
+}
+
+void net_close_write(const Info& info) {
+  if (!OpHost::of(info.GetIsolate()).net().close_write(uint32_arg(info, 0))) {
+    throw_coded(info.GetIsolate(), "NotConnected", "Socket is not connected (os error 107)");
+  }
+}
+
+// net_resolve_dns(name, type) -> Promise<string[]>
+void net_resolve_dns(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  if (!valid_host(isolate, info[0])) {
+    return;
+  }
+  auto type = to_utf8(isolate, info[1]);
+  info.GetReturnValue().Set(OpHost::of(isolate).net().resolve(to_utf8(isolate, info[0]), type));
+}
+
+}  // namespace
+
+std::vector<Op> net_ops() {
+  return {{"net_connect", net_connect},
+          {"net_start_tls", net_start_tls},
+          {"net_read", net_read},
+          {"net_write", net_write},
+          {"net_close", net_close},
+          {"net_close_write", net_close_write},
+          {"net_resolve_dns", net_resolve_dns}};
+}
+
+}  // namespace runtime::api

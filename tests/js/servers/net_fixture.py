@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Servers the Deno network tests talk to, on 127.0.0.1 (tests/js/deno_net_test.js).
+
+Prints one JSON line once every listener accepts; each key becomes an environment
+variable of the tests (the harness prefixes SBFN_TEST_ and upper-cases it):
+  tcp_echo     host:port of a TCP server that echoes what it reads until the peer
+               half-closes, then closes
+  tls_echo     host:port of the same over TLS, with a certificate for localhost and
+               127.0.0.1 from a CA made at start with the openssl CLI
+  tls_ca_pem   that CA, as PEM text (the tests pass it as caCerts)
+  ws_echo      ws://host:port/ of a WebSocket (RFC 6455) server that echoes text and
+               binary messages and answers a close with the same code and reason; it
+               accepts the first subprotocol offered
+Nothing secret is committed: the keys live in a temporary folder removed at exit. Stops
+on SIGTERM or when stdin closes.
+"""
+import base64
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+
+
+def make_certs(folder):
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, cwd=folder,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", "ca.key",
+        "-out", "ca.pem", "-subj", "/CN=sbfn net test CA",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+        "-subj", "/CN=localhost")
+    with open(os.path.join(folder, "ext.cnf"), "w") as f:
+        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+                "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-days", "2", "-out", "server.pem", "-extfile", "ext.cnf")
+    return [os.path.join(folder, name) for name in ("ca.pem", "server.pem", "server.key")]
+
+
+def echo(conn):
+    with conn:
+        try:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                conn.sendall(data)
+        except OSError:
+            pass
+
+
+def serve_forever(listener, handler, wrap=None):
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+
+        def run(conn=conn):
+            if wrap is not None:
+                try:
+                    conn = wrap(conn)
+                except (OSError, ssl.SSLError):
+                    conn.close()
+                    return
+            handler(conn)
+
+        threading.Thread(target=run, daemon=True).start()
+
+
+def recv_exact(conn, n):
+    out = b""
+    while len(out) < n:
+        chunk = conn.recv(n - len(out))
+        if not chunk:
+            raise EOFError
+        out += chunk
+    return out
+
+
+def send_frame(conn, opcode, payload):
+    head = bytes([0x80 | opcode])
+    if len(payload) < 126:
+        head += bytes([len(payload)])
+    elif len(payload) < 65536:
+        head += bytes([126]) + struct.pack("!H", len(payload))
+    else:
+        head += bytes([127]) + struct.pack("!Q", len(payload))
+    conn.sendall(head + payload)
+
+
+def websocket_echo(conn):
+    with conn:
+        try:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            lines = request.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+            headers = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            accept = base64.b64encode(hashlib.sha1(
+                (headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()
+            ).digest()).decode()
+            response = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                        "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n")
+            protocols = headers.get("sec-websocket-protocol")
+            if protocols:
+                response += "Sec-WebSocket-Protocol: " + protocols.split(",")[0].strip() + "\r\n"
+            conn.sendall((response + "\r\n").encode())
+            message, message_opcode = b"", 0
+            while True:
+                first, second = recv_exact(conn, 2)
+                opcode, fin = first & 0x0F, first & 0x80
+                length = second & 0x7F
+                if length == 126:
+                    length = struct.unpack("!H", recv_exact(conn, 2))[0]
+                elif length == 127:
+                    length = struct.unpack("!Q", recv_exact(conn, 8))[0]
+                mask = recv_exact(conn, 4) if second & 0x80 else b"\0\0\0\0"
+                payload = bytes(b ^ mask[i % 4] for i, b in enumerate(recv_exact(conn, length)))
+                if opcode == 8:
+                    send_frame(conn, 8, payload)
+                    return
+                if opcode == 9:
+                    send_frame(conn, 10, payload)
+                    continue
+                if opcode == 10:
+                    continue
+                if opcode != 0:
+                    message_opcode = opcode
+                message += payload
+                if fin:
+                    send_frame(conn, message_opcode, message)
+                    message = b""
+        except (EOFError, OSError, KeyError):
+            pass
+
+
+def listen():
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    return listener
+
+
+def main():
+    folder = tempfile.mkdtemp(prefix="sbfn-net-fixture-")
+    try:
+        ca, cert, key = make_certs(folder)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        with open(ca) as f:
+            ca_pem = f.read()
+        tcp, tls, ws = listen(), listen(), listen()
+        threading.Thread(target=serve_forever, args=(tcp, echo), daemon=True).start()
+        threading.Thread(target=serve_forever,
+                         args=(tls, echo, lambda c: context.wrap_socket(c, server_side=True)),
+                         daemon=True).start()
+        threading.Thread(target=serve_forever, args=(ws, websocket_echo), daemon=True).start()
+        address = lambda s: "127.0.0.1:%d" % s.getsockname()[1]
+        print(json.dumps({"tcp_echo": address(tcp), "tls_echo": address(tls),
+                          "tls_ca_pem": ca_pem, "ws_echo": "ws://%s/" % address(ws)}),
+              flush=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the context holds the key in memory
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    try:
+        sys.stdin.read()  # the harness closes stdin (or exits) when it is done
+    except KeyboardInterrupt:
+        pass
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

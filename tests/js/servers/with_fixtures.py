@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Runs a command with the servers of tests/js/servers/*_fixture.py started, each
+fixture's JSON keys exported as SBFN_TEST_<KEY> (as tests/unit/support/fixture_servers.cpp
+does for the runtime's own run), and stops them when the command ends."""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+env = dict(os.environ)
+fixtures = []
+for script in sorted(glob.glob(os.path.join(here, "*_fixture.py"))):
+    proc = subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    fixtures.append(proc)
+    line = proc.stdout.readline()
+    try:
+        for key, value in json.loads(line).items():
+            env["SBFN_TEST_" + key.upper()] = value if isinstance(value, str) else json.dumps(value)
+    except ValueError:
+        print("fixture %s did not start" % script, file=sys.stderr)
+try:
+    code = subprocess.call(sys.argv[1:], env=env)
+finally:
+    for proc in fixtures:
+        proc.stdin.close()
+        proc.terminate()
+        proc.wait()
+sys.exit(code)
