@@ -2,15 +2,19 @@
 # Runs the Web API conformance tests under real Deno, the oracle that proves each test
 # asserts the right thing (the same files run in sbfn through tests/unit/test_js_conformance.cpp).
 # Deno comes from npm (@deno/linux-x64-glibc) into a scratch folder, not the repository.
-# The fetch tests' servers (servers/fetch_fixture.py) run on 127.0.0.1 meanwhile; their
-# URLs reach the tests as SBFN_TEST_* variables.
+# CTest runs it as `js.deno_oracle`: it needs the npm registry once (then the scratch
+# folder is reused), and fails saying so when the registry cannot be reached.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 scratch=${DENO_SCRATCH:-${TMPDIR:-/tmp}/sbfn-deno}
 deno="$scratch/node_modules/@deno/linux-x64-glibc/deno"
 if [[ ! -x $deno ]]; then
   mkdir -p "$scratch" && echo '{"private":true}' >"$scratch/package.json"
-  (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error @deno/linux-x64-glibc >/dev/null)
+  if ! (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error @deno/linux-x64-glibc >/dev/null); then
+    echo "run_under_deno: could not install Deno (@deno/linux-x64-glibc) from the npm registry" \
+      "(${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org}); the oracle run needs it once" >&2
+    exit 1
+  fi
 fi
 cd "$here"
 # The servers the network tests talk to (servers/*_fixture.py) run for the whole suite;
