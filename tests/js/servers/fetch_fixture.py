@@ -160,6 +160,47 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/bytes":
             n = int(query.get("n", "1048576"))
             return self.send(200, b"b" * n, [("content-type", "application/octet-stream")])
+        if path == "/sse/stream":
+            # An event stream exercising the parser (tests/js/event_source_test.js): a BOM,
+            # comments, CR / LF / CRLF endings, a CRLF and a UTF-8 character split across
+            # chunks, multi-line data, event names, ids (one with NUL), a field without colon.
+            self.chunked_start(ctype="text/event-stream; charset=utf-8")
+            for part in (b"\xef\xbb\xbf: a comment\r\n", b"retry: 10000\r\n",
+                         b"id: 1\r\ndata: first\r\n\r\n",
+                         b"event: custom\rdata: line1\rdata: line2\r\r",
+                         b"data\n\n",
+                         b"id: a\x00b\ndata: nul-id\n\n",
+                         b"data:no-space\ndata:  two-spaces\nunknown: x\n\n",
+                         b"data: a\r", b"\ndata: b\r\n\r\n",
+                         b"data: caf\xc3", b"\xa9\n\n",
+                         b"id\ndata: cleared\n\n",
+                         b"data: cut off at the end"):
+                self.chunk(part)
+                time.sleep(0.005)
+            self.chunk(b"")
+            return None
+        if path == "/sse/reconnect":
+            # Without Last-Event-ID: two events (ids 1 and 2) and a short retry, then the end;
+            # with it: one event echoing the request's headers.
+            self.chunked_start(ctype="text/event-stream")
+            last = self.headers.get("last-event-id")
+            if last is None:
+                self.chunk(b"retry: 50\nid: 1\ndata: one\n\nid: 2\ndata: two\n\n")
+            else:
+                self.chunk(b"data: %s\n\n" % json.dumps({
+                    "last": last, "accept": self.headers.get("accept")}).encode())
+            self.chunk(b"")
+            return None
+        if path == "/sse/hold":
+            # One event, then comments until the client goes away.
+            self.chunked_start(ctype="text/event-stream")
+            try:
+                self.chunk(b"data: held\n\n")
+                while True:
+                    time.sleep(0.02)
+                    self.chunk(b":\n")
+            except OSError:
+                return None
         if path == "/status":
             return self.send(int(query.get("code", "200")), query.get("text", "").encode())
         return self.send(404, b"not found")

@@ -22,6 +22,7 @@ import {
   PromiseRejectionEvent,
 } from "./event.js";
 import { FileReader, ProgressEvent } from "./file_reader.js";
+import { EventSource } from "./event_source.js";
 import { fetch } from "./fetch.js";
 import { FormData } from "./formdata.js";
 import { Headers } from "./headers.js";
@@ -97,6 +98,7 @@ export function installWebGlobals(g) {
     Request,
     Response,
     fetch,
+    EventSource,
     // Console, crypto, performance
     Console,
     console: createConsole(),
