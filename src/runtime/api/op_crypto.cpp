@@ -159,20 +159,32 @@ int coordinate_size(EVP_PKEY* pkey) {
   return (EVP_PKEY_get_bits(pkey) + 7) / 8;
 }
 
+// What sign and verify both take first: the algorithm, the key and (but for Ed25519)
+// the hash. False, with a JavaScript exception pending, when one is unusable.
+struct SignatureKey {
+  std::string algorithm;
+  Key* key = nullptr;
+  const EVP_MD* md = nullptr;
+};
+bool signature_key(const v8::FunctionCallbackInfo<v8::Value>& info, SignatureKey& out) {
+  out.algorithm = to_utf8(info.GetIsolate(), info[0]);
+  out.key = pkey_arg(info, 1);
+  if (out.key == nullptr) {
+    return false;
+  }
+  return out.algorithm == "Ed25519" || (out.md = digest_arg(info, 2)) != nullptr;
+}
+
 // crypto_sign(algorithm, handle, hash, data, saltLength) -> ArrayBuffer. Algorithms:
 // "RSASSA-PKCS1-v1_5", "RSA-PSS", "ECDSA" (the signature is r || s, as WebCrypto
 // wants, not DER), "Ed25519" (hash ignored).
 void sign(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  auto algorithm = to_utf8(isolate, info[0]);
-  Key* key = pkey_arg(info, 1);
-  if (key == nullptr) {
+  SignatureKey signing;
+  if (!signature_key(info, signing)) {
     return;
   }
-  const EVP_MD* md = nullptr;
-  if (algorithm != "Ed25519" && (md = digest_arg(info, 2)) == nullptr) {
-    return;
-  }
+  const auto& [algorithm, key, md] = signing;
   auto data = bytes_arg(info, 3);
   int salt = static_cast<int>(uint32_arg(info, 4));
   MdCtx ctx(EVP_MD_CTX_new());
@@ -210,15 +222,11 @@ void sign(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // crypto_verify(algorithm, handle, hash, data, signature, saltLength) -> boolean.
 void verify(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  auto algorithm = to_utf8(isolate, info[0]);
-  Key* key = pkey_arg(info, 1);
-  if (key == nullptr) {
+  SignatureKey signing;
+  if (!signature_key(info, signing)) {
     return;
   }
-  const EVP_MD* md = nullptr;
-  if (algorithm != "Ed25519" && (md = digest_arg(info, 2)) == nullptr) {
-    return;
-  }
+  const auto& [algorithm, key, md] = signing;
   auto data = bytes_arg(info, 3);
   auto signature = bytes_arg(info, 4);
   int salt = static_cast<int>(uint32_arg(info, 5));
