@@ -26,30 +26,12 @@ import time
 import urllib.parse
 import zlib
 
+from test_ca import make_certs  # noqa: E402 (a sibling module)
+
 # brotli is not in the standard library: a fixed, pre-encoded body ("hello brotli" * 4,
 # made with Node's zlib.brotliCompressSync; any decoder yields the same text).
 BROTLI_TEXT = b"hello brotli" * 4
 BROTLI_BODY = bytes.fromhex("1b2f00f81da9539fbb702d5686262741d8e8922ded2d8a8a057466fc02")
-
-
-def make_certs(folder):
-    def run(*args):
-        subprocess.run(["openssl", *args], check=True, cwd=folder,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", "ca.key",
-        "-out", "ca.pem", "-subj", "/CN=sbfn test CA",
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
-        "-subj", "/CN=localhost")
-    with open(os.path.join(folder, "ext.cnf"), "w") as f:
-        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
-    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-days", "2", "-out", "server.pem", "-extfile", "ext.cnf")
-    return os.path.join(folder, "ca.pem"), os.path.join(folder, "server.pem"), \
-        os.path.join(folder, "server.key")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

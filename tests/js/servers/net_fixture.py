@@ -28,24 +28,7 @@ import sys
 import tempfile
 import threading
 
-
-def make_certs(folder):
-    def run(*args):
-        subprocess.run(["openssl", *args], check=True, cwd=folder,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", "ca.key",
-        "-out", "ca.pem", "-subj", "/CN=sbfn net test CA",
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
-        "-subj", "/CN=localhost")
-    with open(os.path.join(folder, "ext.cnf"), "w") as f:
-        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
-    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-days", "2", "-out", "server.pem", "-extfile", "ext.cnf")
-    return [os.path.join(folder, name) for name in ("ca.pem", "server.pem", "server.key")]
+from test_ca import make_certs  # noqa: E402 (a sibling module)
 
 
 def echo(conn):
