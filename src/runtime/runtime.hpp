@@ -6,9 +6,11 @@
 //   HttpRequest, ResponseSink, Failure    the request contract (http.hpp)
 //   ModuleResolver, ModuleSourceProvider  where a worker's modules and files come from
 //                                         (modules/module_source.hpp)
+//   compiler_tool, module_imports, cjs_exports   semver and the module lexers (tools.hpp)
 
 #include "runtime/http.hpp"
 #include "runtime/modules/module_source.hpp"
+#include "runtime/tools.hpp"
 #include "runtime/worker.hpp"
 
 #include <string_view>

@@ -62,20 +62,58 @@ class TranspilerImpl {
     if (auto cached = lookup(key)) {
       return *cached;
     }
-    std::packaged_task<Transpiled()> task([&] { return compile(url, code, type, use_typescript); });
+    auto out = on_compiler_thread<Transpiled>(
+        [&] { return compile(url, code, type, use_typescript); });  // rethrows a compile error
+    out.code = rewrite_import_attributes(std::move(out.code));
+    store(key, out);
+    return out;
+  }
+
+  std::string call_tool(const std::string& name, const std::string& args_json) {
+    return on_compiler_thread<std::string>([&] { return run_tool(name, args_json); });
+  }
+
+ private:
+  // Runs `job` on the compiler thread, waits, and returns its result or rethrows.
+  template <typename T>
+  T on_compiler_thread(const std::function<T()>& job) {
+    std::packaged_task<T()> task(job);
     auto result = task.get_future();
     {
       std::lock_guard lock(m_mutex);
       m_jobs.emplace_back([&task] { task(); });
     }
     m_wake.notify_one();
-    auto out = result.get();  // rethrows a compile error
-    out.code = rewrite_import_attributes(std::move(out.code));
-    store(key, out);
-    return out;
+    return result.get();
   }
 
- private:
+  // Runs on the compiler thread only.
+  std::string run_tool(const std::string& name, const std::string& args_json) {
+    ensure_isolate();
+    v8::Isolate::Scope isolate_scope(m_isolate);
+    v8::HandleScope handle_scope(m_isolate);
+    auto context = m_context.Get(m_isolate);
+    v8::Context::Scope context_scope(context);
+    v8::TryCatch try_catch(m_isolate);
+    auto global = context->Global();
+    auto fn = global->Get(context, v8_str(m_isolate, "sbfnTool")).ToLocalChecked();
+    v8::Local<v8::Value> args[] = {v8_str(m_isolate, name), v8_str(m_isolate, args_json)};
+    v8::Local<v8::Value> result;
+    if (!fn.As<v8::Function>()->Call(context, global, 2, args).ToLocal(&result)) {
+      throw util::Error(name + ": " + exception_message(context, try_catch.Exception()));
+    }
+    return to_utf8(m_isolate, result);
+  }
+
+  std::string exception_message(v8::Local<v8::Context> context, v8::Local<v8::Value> exception) {
+    v8::Local<v8::Value> message;
+    return exception->IsObject() && exception.As<v8::Object>()
+                                        ->Get(context, v8_str(m_isolate, "message"))
+                                        .ToLocal(&message)
+               ? to_utf8(m_isolate, message)
+               : to_utf8(m_isolate, exception);
+  }
+
   std::optional<Transpiled> lookup(const std::string& key) {
     {
       std::lock_guard lock(m_mutex);
@@ -160,13 +198,7 @@ class TranspilerImpl {
     if (result.IsEmpty()) {
       // The compiler's own stack would only show sucrase's internals: keep the message,
       // which names the file, line and column.
-      auto exception = try_catch.Exception();
-      v8::Local<v8::Value> message;
-      std::string reason = exception->IsObject() && exception.As<v8::Object>()
-                                                        ->Get(context, v8_str(m_isolate, "message"))
-                                                        .ToLocal(&message)
-                               ? to_utf8(m_isolate, message)
-                               : to_utf8(m_isolate, exception);
+      auto reason = exception_message(context, try_catch.Exception());
       if (reason.find(url) == std::string::npos) {
         reason += " at " + url;
       }
@@ -241,6 +273,10 @@ Transpiler::~Transpiler() = default;
 
 Transpiled Transpiler::transpile(const std::string& url, const std::string& code, MediaType type) {
   return m_impl->transpile(url, code, type);
+}
+
+std::string Transpiler::call_tool(const std::string& name, const std::string& args_json) {
+  return m_impl->call_tool(name, args_json);
 }
 
 }  // namespace runtime

@@ -22,6 +22,8 @@ class Transpiler {
  public:
   static Transpiler& instance();
   Transpiled transpile(const std::string& url, const std::string& code, MediaType type);
+  // Calls one of the compiler isolate's tools (runtime/tools.hpp) with JSON arguments.
+  std::string call_tool(const std::string& name, const std::string& args_json);
   ~Transpiler();
 
  private:

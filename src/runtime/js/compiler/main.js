@@ -1,6 +1,10 @@
 // The compiler isolate's script: sucrase (in its snapshot) and, once loaded on demand
-// as the global `ts`, TypeScript's transpileModule for what sucrase cannot lower.
+// as the global `ts`, TypeScript's transpileModule for what sucrase cannot lower; and
+// the tools below (semver, the module lexers).
 import { transform } from "sucrase";
+import { init as initEsLexer, parse as parseEsModule } from "es-module-lexer/js";
+import cjsLexer from "cjs-module-lexer";
+import semver from "semver";
 
 const sucraseTransforms = { ts: ["typescript"], tsx: ["typescript", "jsx"], jsx: ["jsx"], js: [] };
 
@@ -74,3 +78,52 @@ function withTypeScript(code, filename, kind) {
 
 globalThis.sbfnCompile = (code, filename, kind, useTypeScript) =>
   useTypeScript ? withTypeScript(code, filename, kind) : withSucrase(code, filename, kind);
+
+// Tools the bundler and the module loader call through runtime::compiler_tool(): each
+// takes JSON-able arguments and returns a JSON-able result. They are the reference
+// implementations (npm's semver, the lexers Node and Vite use), not rewrites.
+
+initEsLexer();
+
+// Line (1-based) of offset `at` in `code`.
+function lineOf(code, at) {
+  let line = 1;
+  for (let i = code.indexOf("\n"); i !== -1 && i < at; i = code.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+const tools = {
+  // The specifiers a JavaScript module imports: static imports and re-exports, and
+  // dynamic import() calls whose argument is a plain string.
+  moduleImports(code) {
+    const [imports] = parseEsModule(code);
+    const out = [];
+    for (const entry of imports) {
+      if (entry.type === "import-meta" || typeof entry.specifier !== "string") continue;
+      if (entry.glob) continue;
+      out.push({
+        specifier: entry.specifier,
+        dynamic: entry.type === "dynamic",
+        typeOnly: Boolean(entry.typeOnly),
+        line: lineOf(code, entry.start),
+      });
+    }
+    return out;
+  },
+  // The names a CommonJS module exports, found statically as Node does.
+  cjsExports(code) {
+    const { exports, reexports } = cjsLexer.parse(code);
+    return { exports, reexports };
+  },
+  // npm's semver: semver(fn, ...args) calls semver[fn](...args).
+  semver(fn, ...args) {
+    if (typeof semver[fn] !== "function") throw new TypeError(`semver has no function ${fn}`);
+    return semver[fn](...args) ?? null;
+  },
+};
+
+globalThis.sbfnTool = (name, argsJson) => {
+  const tool = tools[name];
+  if (tool === undefined) throw new TypeError(`unknown compiler tool ${name}`);
+  return JSON.stringify(tool(...JSON.parse(argsJson)));
+};

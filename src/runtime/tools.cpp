@@ -1,0 +1,32 @@
+#include "runtime/tools.hpp"
+
+#include "runtime/modules/transpiler.hpp"
+#include "util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace runtime {
+
+std::string compiler_tool(const std::string& name, const std::string& args_json) {
+  return Transpiler::instance().call_tool(name, args_json);
+}
+
+std::vector<ModuleImport> module_imports(const std::string& code) {
+  auto result =
+      nlohmann::json::parse(compiler_tool("moduleImports", nlohmann::json::array({code}).dump()));
+  std::vector<ModuleImport> out;
+  for (const auto& entry : result) {
+    out.push_back({entry.at("specifier").get<std::string>(), entry.at("dynamic").get<bool>(),
+                   entry.at("typeOnly").get<bool>(), entry.at("line").get<int>()});
+  }
+  return out;
+}
+
+CjsExports cjs_exports(const std::string& code) {
+  auto result =
+      nlohmann::json::parse(compiler_tool("cjsExports", nlohmann::json::array({code}).dump()));
+  return {result.at("exports").get<std::vector<std::string>>(),
+          result.at("reexports").get<std::vector<std::string>>()};
+}
+
+}  // namespace runtime

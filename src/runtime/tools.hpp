@@ -1,0 +1,36 @@
+#pragma once
+
+// Tools that run in the compiler isolate (one per process, on its own thread): npm's own
+// semver, es-module-lexer and cjs-module-lexer. The bundler and the module loader use
+// these reference implementations instead of rewrites. Every call may block while the
+// compiler thread finishes other work; none touches a worker's isolate.
+
+#include <string>
+#include <vector>
+
+namespace runtime {
+
+// Calls tool `name` with a JSON array of arguments; returns its JSON result. Throws
+// util::Error naming the tool and the JavaScript error's message.
+std::string compiler_tool(const std::string& name, const std::string& args_json);
+
+struct ModuleImport {
+  std::string specifier;
+  bool dynamic = false;    // import("literal")
+  bool type_only = false;  // `import type` left in the source
+  int line = 0;            // 1-based, in the code given
+};
+
+// The specifiers JavaScript `code` imports (static, re-exports, literal dynamic imports).
+// Throws util::Error when the code does not lex.
+std::vector<ModuleImport> module_imports(const std::string& code);
+
+struct CjsExports {
+  std::vector<std::string> names;      // exports.x = ..., Object.defineProperty(exports, "x")
+  std::vector<std::string> reexports;  // module.exports = require("./x"): its specifiers
+};
+
+// What a CommonJS module exports, found statically the way Node finds it.
+CjsExports cjs_exports(const std::string& code);
+
+}  // namespace runtime
