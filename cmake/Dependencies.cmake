@@ -32,3 +32,13 @@ target_link_libraries(dep_crypto INTERFACE OpenSSL::SSL OpenSSL::Crypto)
 # fetch's transfers (src/runtime/fetch): libcurl's multi interface on the worker's loop.
 add_library(dep_curl INTERFACE)
 target_link_libraries(dep_curl INTERFACE PkgConfig::LIBCURL)
+
+# npm tarballs (src/bundler/npm): gzip'd tar read with libarchive.
+pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
+add_library(dep_archive INTERFACE)
+target_link_libraries(dep_archive INTERFACE PkgConfig::LIBARCHIVE)
+
+# Fixture servers inside unit tests (registries, upstreams); never on the serving path.
+pkg_check_modules(CPPHTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+add_library(dep_httplib INTERFACE)
+target_link_libraries(dep_httplib INTERFACE PkgConfig::CPPHTTPLIB)
