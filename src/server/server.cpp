@@ -265,6 +265,10 @@ int serve(const ServeOptions& options) {
   settings.request_wait_ms = options.request_wait_timeout_ms;
   // The project: the functions folder (so `../_shared/` works) and the module cache.
   settings.import_roots = {functions_root, util::cache_dir()};
+  settings.project_root =
+      options.config_toml
+          ? std::filesystem::absolute(*options.config_toml).parent_path().parent_path()
+          : functions_root.parent_path();
   FunctionTable functions(std::move(specs), settings, std::move(hooks));
   for (const auto& spec : functions.specs()) {
     // Warn about SUPABASE_ names in the function's own .env once, at start-up.
