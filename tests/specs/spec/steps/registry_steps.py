@@ -7,7 +7,7 @@ from . import step_kind
 
 def require_registry(case):
     if case.registry is None:
-        raise CaseError("this step needs a \\"registry\\" folder in case.json")
+        raise CaseError("this step needs a \"registry\" folder in case.json")
     return case.registry
 
 
@@ -21,7 +21,7 @@ def registry(case, step):
     elif action == "start":
         fixture.start()
     else:
-        raise CaseError("registry: expected \\"stop\\" or \\"start\\", got %r" % (action,))
+        raise CaseError("registry: expected \"stop\" or \"start\", got %r" % (action,))
 
 
 @step_kind("registry_log")
@@ -45,4 +45,4 @@ def registry_log(case, step):
             problems.append("a request contains %r" % text)
     if problems:
         raise StepFailure("the registry's requests do not match: " + "; ".join(problems),
-                          got="\\n".join(seen) or "(no requests)")
+                          got="\n".join(seen) or "(no requests)")
