@@ -61,9 +61,14 @@ def expect_file(case, step):
         value = text_value(value)
         return value.replace("__REGISTRY__", case.registry.base) if case.registry else value
 
-    if "content_file" in spec:
-        with open(case.path_in_case(spec["content_file"]), encoding="utf-8") as f:
-            spec = dict(spec, content=f.read())
+    if "content_file" in spec:  # byte for byte: artifacts are binary
+        with open(case.path_in_case(spec["content_file"]), "rb") as f:
+            want = f.read()
+        with open(path, "rb") as f:
+            got = f.read()
+        if got != want:
+            raise StepFailure("file %s: differs from %s" % (spec["path"], spec["content_file"]),
+                              expected=shorten(want), got=shorten(got))
     if "content" in spec and text != expected(spec["content"]):
         raise StepFailure("file %s: content" % spec["path"],
                           expected=shorten(expected(spec["content"])), got=shorten(text))
