@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <set>
@@ -38,6 +39,7 @@ FunctionModules::FunctionModules(FunctionSource function, ResolveOptions options
   auto roots = m_function.import_roots;
   roots.push_back(m_function.folder);
   m_files = runtime::make_file_source_provider(roots, m_function.folder);
+  m_static_files = runtime::make_file_source_provider({}, "/");
 }
 
 std::string FunctionModules::entry_url() const {
@@ -149,6 +151,11 @@ runtime::ModuleSource FunctionModules::load_unlocked(const std::string& url,
 
 std::optional<std::size_t> FunctionModules::read_file(const std::string& path,
                                                       const BufferFor& buffer_for) {
+  auto absolute = (m_function.folder / path).lexically_normal();
+  const auto& statics = m_function.static_files;
+  if (std::binary_search(statics.begin(), statics.end(), absolute)) {
+    return m_static_files->read_file(absolute.string(), buffer_for);
+  }
   return m_files->read_file(path, buffer_for);
 }
 

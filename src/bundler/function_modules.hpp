@@ -29,6 +29,8 @@ struct FunctionSource {
   std::filesystem::path project_root;  // where config.toml, .npmrc, deno.json are looked for
   std::vector<std::filesystem::path> import_roots;  // where local modules may be read
   std::optional<std::filesystem::path> import_map;  // --import-map or config.toml's
+  // config.toml's static_files, expanded: Deno.readFile may read them too.
+  std::vector<std::filesystem::path> static_files;
 };
 
 struct ResolveOptions {
@@ -75,6 +77,7 @@ class FunctionModules : public runtime::ModuleResolver, public runtime::ModuleSo
   Cache m_cache;
   std::shared_ptr<HttpClient> m_http;
   std::shared_ptr<runtime::ModuleSourceProvider> m_files;
+  std::shared_ptr<runtime::ModuleSourceProvider> m_static_files;  // reads any path: ask first
 
   mutable std::recursive_mutex m_mutex;  // workers of one function resolve at once
   bool m_prepared = false;

@@ -1,5 +1,7 @@
 #include "server/functions.hpp"
 
+#include "project/static_files.hpp"
+
 #include "runtime/runtime.hpp"
 #include "util/files.hpp"
 
@@ -219,6 +221,7 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
   auto modules = modules_for(spec);
   options.resolver = modules;
   options.sources = modules;
+  options.extra_files = modules->function().static_files;
   options.env = m_hooks.make_env(spec);
   options.limits = m_settings.limits;
   options.log = m_hooks.make_log(spec.config.slug);
@@ -339,6 +342,7 @@ std::shared_ptr<bundler::FunctionModules> FunctionTable::modules_for(const Funct
     source.project_root = m_settings.project_root;
     source.import_roots = m_settings.import_roots;
     source.import_map = m_settings.import_map ? m_settings.import_map : spec.config.import_map;
+    source.static_files = project::expand_static_files(spec.config.static_files).files;
     modules = std::make_shared<bundler::FunctionModules>(
         std::move(source), m_settings.resolve, bundler::Cache::from_environment(), m_http);
   }

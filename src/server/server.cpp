@@ -1,6 +1,7 @@
 #include "server/server.hpp"
 
 #include "project/local_stack.hpp"
+#include "project/static_files.hpp"
 #include "server/functions.hpp"
 #include "server/jwt.hpp"
 #include "server/net.hpp"
@@ -279,10 +280,8 @@ int serve(const ServeOptions& options) {
       warn("[functions." + slug + "] import_map is not supported yet; " +
            spec.config.import_map->string() + " is ignored");
     }
-    if (!spec.config.static_files.empty()) {
-      warn("[functions." + slug +
-           "] static_files is not supported yet; the function reads only files in its own "
-           "folder");
+    for (const auto& pattern : project::expand_static_files(spec.config.static_files).unmatched) {
+      warn("[functions." + slug + "] static_files: \"" + pattern + "\" matches no file");
     }
   }
   ServerState state(functions, log, jwt.get(), options.max_body_bytes,
