@@ -37,6 +37,14 @@ struct CjsExports {
 // syntax error.
 std::string transpile_module(const std::string& url, const std::string& code, MediaType type);
 
+// The source map (JSON) of transpile_module's result; empty when the code is unchanged.
+std::string transpiled_source_map(const std::string& url, const std::string& code, MediaType type);
+
+// A V8 code cache for the ES module `code` (already JavaScript), made by this process's V8
+// with its flags: a worker compiling exactly `code` from the same URL skips parsing.
+// Throws util::Error when the code does not compile.
+std::string module_code_cache(const std::string& url, const std::string& code);
+
 // What a CommonJS module exports, found statically the way Node finds it.
 CjsExports cjs_exports(const std::string& code);
 
