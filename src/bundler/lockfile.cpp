@@ -655,6 +655,13 @@ std::optional<std::string> locked_version(const Lock& lock, std::string_view sch
   return std::nullopt;
 }
 
+util::Error lockfile_out_of_date(const std::string& change) {
+  return util::Error(
+      "The lockfile is out of date. Rerun without --frozen (or with --frozen=false) to update "
+      "it.\nchanges:\n  " +
+      change);
+}
+
 Lock read_lockfile(std::string_view text, const std::string& name_for_errors) {
   auto failure = [&](const std::string& reason) {
     return util::Error("Failed reading lockfile at '" + name_for_errors + "'\n    0: " + reason);

@@ -7,6 +7,7 @@
 
 #include "bundler/jsr/package_req.hpp"
 #include "bundler/lock.hpp"
+#include "util/error.hpp"
 
 #include <optional>
 #include <string>
@@ -31,5 +32,9 @@ std::string lock_specifier_key(std::string_view scheme, const PackageReq& req);
 // (a v4 file keeps them as written: "jsr:@std/assert@^1").
 std::optional<std::string> locked_version(const Lock& lock, std::string_view scheme,
                                           const PackageReq& req);
+
+// The error `--frozen` gives when resolving would change the lock; `change` says what,
+// in Deno's form ("+ jsr:@std/path@1: 1.0.8", "~ remote https://x/a.ts").
+util::Error lockfile_out_of_date(const std::string& change);
 
 }  // namespace bundler
