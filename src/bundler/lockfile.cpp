@@ -655,6 +655,14 @@ std::optional<std::string> locked_version(const Lock& lock, std::string_view sch
   return std::nullopt;
 }
 
+std::string dependency_key(const Lock& lock, const std::string& dependency) {
+  auto index = index_specifiers(lock.specifiers);
+  if (auto dep = resolve_jsr_dep(dependency, index)) {
+    return normalized_key(dep->key());
+  }
+  return normalized_key(dependency);
+}
+
 util::Error lockfile_out_of_date(const std::string& change) {
   return util::Error(
       "The lockfile is out of date. Rerun without --frozen (or with --frozen=false) to update "

@@ -33,6 +33,10 @@ std::string lock_specifier_key(std::string_view scheme, const PackageReq& req);
 std::optional<std::string> locked_version(const Lock& lock, std::string_view scheme,
                                           const PackageReq& req);
 
+// A jsr package's dependency entry as its full normalised key: "jsr:@std/path" (the short
+// form Deno writes when one specifier of that name is locked) -> "jsr:@std/path@1".
+std::string dependency_key(const Lock& lock, const std::string& dependency);
+
 // The error `--frozen` gives when resolving would change the lock; `change` says what,
 // in Deno's form ("+ jsr:@std/path@1: 1.0.8", "~ remote https://x/a.ts").
 util::Error lockfile_out_of_date(const std::string& change);
