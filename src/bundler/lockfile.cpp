@@ -328,13 +328,13 @@ ordered_json string_array(const std::vector<std::string>& items) {
   return out;
 }
 
-// A workspace dependency list: sorted; v5 normalises the requirements, v4 keeps them.
+// A workspace dependency list, normalised and sorted (Deno 2.1 does so in v4 too).
 std::vector<std::string> workspace_deps(const json& list, bool v5) {
   std::set<std::string> out;
   if (list.is_array()) {
     for (const auto& item : list) {
       if (item.is_string()) {
-        out.insert(v5 ? normalized_key(item.get<std::string>()) : item.get<std::string>());
+        out.insert(normalized_key(item.get<std::string>()));
       }
     }
   }
@@ -725,7 +725,7 @@ std::string write_lockfile(const Lock& lock) {
 
   std::map<std::string, std::string> specifiers;
   for (const auto& [key, version] : lock.specifiers) {
-    specifiers[v5 ? normalized_key(key) : key] = version;
+    specifiers[normalized_key(key)] = version;
   }
   if (!specifiers.empty()) {
     out["specifiers"] = ordered_json(specifiers);

@@ -3,7 +3,10 @@
 // deno.lock on disk <-> bundler::Lock in memory. Reads versions 5 and 4 as they are (and
 // upgrades 1-3 to 4, as Deno does when it reads them); writes exactly the bytes Deno
 // writes for the same content: v5 as Deno 2.3+ does, v4 as Supabase's Deno 2.1 does
-// (../shared/reference/deno.md §5). The version written is `Lock::version`.
+// (../shared/reference/deno.md §5; both checked against real Deno by
+// tests/unit/test_bundler_lockfile_oracle.cpp). Both spell requirements normalised
+// ("jsr:@a/b@^1" is written "jsr:@a/b@1", no version "@*"). The version written is
+// `Lock::version`.
 
 #include "bundler/jsr/package_req.hpp"
 #include "bundler/lock.hpp"

@@ -94,6 +94,8 @@ TEST_CASE("bundler::load_function_config: deno.json beside the entrypoint, with 
   CHECK(config.compiler_options.experimental_decorators == true);
   CHECK_FALSE(config.compiler_options.jsx_factory);
   CHECK(config.node_modules_dir == "manual");
+  CHECK(config.lock_workspace ==
+        nlohmann::json::parse(R"({"dependencies": ["jsr:@supabase/functions-js@2"]})"));
   CHECK(config.lockfile == p.path("supabase/functions/hello/deno.lock"));
   CHECK(config.warnings ==
         std::vector<std::string>{
@@ -216,6 +218,7 @@ TEST_CASE(
   CHECK(config.frozen_lockfile);
   CHECK(config.compiler_options.jsx == "react-jsx");
   CHECK(config.compiler_options.jsx_import_source == "preact");
+  CHECK(config.lock_workspace == nlohmann::json::parse(R"({"dependencies": ["npm:zod@3"]})"));
 
   auto api = p.url("supabase/functions/api/index.ts");
   auto shared = p.url("supabase/functions/shared/mod.ts");

@@ -103,6 +103,37 @@ TEST_CASE("bundler::write_lockfile writes what resolvers record in Deno's spelli
   CHECK_FALSE(bundler::locked_version(lock, "jsr", other));
 }
 
+TEST_CASE("bundler::write_lockfile spells v4 requirements as Deno 2.1 does: normalised") {
+  auto lock = bundler::read_lockfile(R"({
+  "version": "4",
+  "specifiers": {"jsr:@scope/b": "0.0.1", "jsr:@std/assert@^1.0.0": "1.0.6"},
+  "jsr": {"@scope/b@0.0.1": {"integrity": "aa"}, "@std/assert@1.0.6": {"integrity": "bb"}},
+  "workspace": {"dependencies": ["jsr:@std/assert@^1.0.0"]}
+})",
+                                     "older v4");
+  CHECK(bundler::write_lockfile(lock) == R"({
+  "version": "4",
+  "specifiers": {
+    "jsr:@scope/b@*": "0.0.1",
+    "jsr:@std/assert@1": "1.0.6"
+  },
+  "jsr": {
+    "@scope/b@0.0.1": {
+      "integrity": "aa"
+    },
+    "@std/assert@1.0.6": {
+      "integrity": "bb"
+    }
+  },
+  "workspace": {
+    "dependencies": [
+      "jsr:@std/assert@1"
+    ]
+  }
+}
+)");
+}
+
 TEST_CASE("bundler::read_lockfile upgrades a v3 lockfile to v4") {
   auto lock = bundler::read_lockfile(R"({
   "version": "3",

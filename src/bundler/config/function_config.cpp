@@ -1,12 +1,14 @@
 #include "bundler/config/function_config.hpp"
 
 #include "bundler/config/jsonc.hpp"
+#include "bundler/lockfile.hpp"
 #include "bundler/remote/url.hpp"
 #include "runtime/modules/module_source.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace bundler {
 namespace {
@@ -191,6 +193,36 @@ ImportMap deno_json_import_map(const DenoJson& config, FunctionConfig& out) {
   return {};
 }
 
+// The jsr:/npm: requirements among a config's import values, in deno.lock's spelling.
+json lock_dependencies(const DenoJson& config) {
+  std::set<std::string> out;
+  auto collect = [&](const json& imports) {
+    if (!imports.is_object()) {
+      return;
+    }
+    for (const auto& [_, value] : imports.items()) {
+      if (!value.is_string()) {
+        continue;
+      }
+      auto text = value.get<std::string>();
+      for (const char* scheme : {"jsr", "npm"}) {
+        if (text.rfind(std::string(scheme) + ":", 0) == 0) {
+          try {
+            out.insert(lock_specifier_key(scheme, parse_package_req_reference(text, scheme).req));
+          } catch (const util::Error&) {
+            // A broken specifier fails when it is imported, with its own message.
+          }
+        }
+      }
+    }
+  };
+  collect(config.import_map.value("imports", json::object()));
+  for (const auto& [_, scope] : config.import_map.value("scopes", json::object()).items()) {
+    collect(scope);
+  }
+  return json(std::vector<std::string>(out.begin(), out.end()));
+}
+
 void apply_config(const DenoJson& config, FunctionConfig& out) {
   out.config_path = config.path;
   out.compiler_options = config.compiler_options;
@@ -227,6 +259,9 @@ void load_config(const DenoJson& config, bool use_import_map, FunctionConfig& ou
   }
   if (!root) {
     apply_config(config, out);
+    if (auto deps = lock_dependencies(config); !deps.empty()) {
+      out.lock_workspace["dependencies"] = deps;
+    }
     if (use_import_map) {
       out.import_map = deno_json_import_map(config, out);
     }
@@ -242,6 +277,16 @@ void load_config(const DenoJson& config, bool use_import_map, FunctionConfig& ou
     members.push_back(read_deno_json(*file));
   }
   apply_config(*root, out);
+  if (auto deps = lock_dependencies(*root); !deps.empty()) {
+    out.lock_workspace["dependencies"] = deps;
+  }
+  for (const auto& member : members) {
+    auto deps = lock_dependencies(member);
+    if (!deps.empty()) {
+      auto key = member.path.parent_path().lexically_relative(root->path.parent_path());
+      out.lock_workspace["members"][key.generic_string()]["dependencies"] = deps;
+    }
+  }
   if (config.path != root->path) {
     overlay(out.compiler_options, config.compiler_options);
   }

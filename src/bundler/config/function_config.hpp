@@ -52,6 +52,10 @@ struct FunctionConfig {
   std::optional<std::string> node_modules_dir;
   std::optional<std::filesystem::path> workspace_root;  // the deno.json listing the members
   std::vector<WorkspaceMember> workspace_members;
+  // deno.lock's `workspace` section for this config, as Deno writes it: the jsr:/npm:
+  // requirements of the config's imports ({"dependencies": [...], "members": {...}}). The
+  // graph builder sets Lock::workspace to it.
+  nlohmann::json lock_workspace = nlohmann::json::object();
   // Import map diagnostics and ignored settings, to print as warnings.
   std::vector<std::string> warnings;
 
