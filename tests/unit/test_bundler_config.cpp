@@ -1,5 +1,7 @@
 // Which import map and deno.json a function uses (Supabase's precedence), deno.json keys,
 // JSONC, and workspaces — on real folders written by the test.
+#include "support/temp_dir.hpp"
+
 #include "bundler/config/config.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -16,16 +18,6 @@ namespace {
 // A project folder under the system temp dir, removed at the end of the test.
 class Project {
  public:
-  Project() {
-    static std::atomic<int> counter{0};
-    m_root = fs::temp_directory_path() /
-             ("sbfn-config-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(m_root);
-  }
-  ~Project() {
-    std::error_code ec;
-    fs::remove_all(m_root, ec);
-  }
   fs::path write(const std::string& relative, const std::string& text) const {
     auto path = m_root / relative;
     fs::create_directories(path.parent_path());
@@ -43,7 +35,8 @@ class Project {
   }
 
  private:
-  fs::path m_root;
+  test_support::TempDir m_dir{"sbfn-config"};
+  fs::path m_root = m_dir.path;
 };
 
 std::string resolve(const bundler::FunctionConfig& config, const std::string& specifier,

@@ -1,6 +1,7 @@
 #include "bundler/jsr/jsr_resolver.hpp"
 
 #include "bundler/lockfile.hpp"
+#include "bundler/remote/remote_modules.hpp"
 #include "bundler/remote/url.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
@@ -126,8 +127,7 @@ const json& JsrResolver::package_meta(const std::string& name, bool fresh) {
       }
     }
     if (m_options.cached_only) {
-      throw util::Error("Specifier not found in cache: \"" + url +
-                        "\", --cached-only is specified.");
+      throw not_in_cache(url);
     }
   }
   auto fetched = fetch_many({url}).front();
@@ -191,8 +191,7 @@ const json& JsrResolver::version_meta(const std::string& name, const std::string
   auto bytes = m_cache.record("jsr", url);
   if (!bytes) {
     if (m_options.cached_only) {
-      throw util::Error("Specifier not found in cache: \"" + url +
-                        "\", --cached-only is specified.");
+      throw not_in_cache(url);
     }
     auto fetched = fetch_many({url}).front();
     if (!fetched.error.empty()) {
@@ -407,8 +406,7 @@ std::vector<JsrModule> JsrResolver::load_all(const std::vector<std::string>& url
     if (auto cached = m_cache.blob(expected[i])) {
       out[i].source = std::move(*cached);
     } else if (m_options.cached_only) {
-      throw util::Error("Specifier not found in cache: \"" + urls[i] +
-                        "\", --cached-only is specified.");
+      throw not_in_cache(urls[i]);
     } else {
       missing.push_back(i);
     }

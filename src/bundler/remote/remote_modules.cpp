@@ -50,6 +50,10 @@ struct Chain {
 
 }  // namespace
 
+util::Error not_in_cache(const std::string& url) {
+  return util::Error("Specifier not found in cache: \"" + url + "\", --cached-only is specified.");
+}
+
 std::string remote_integrity_message(const std::string& url, const std::string& actual,
                                      const std::string& expected) {
   return "Integrity check failed for remote specifier. The source code is invalid, as it does "
@@ -224,8 +228,7 @@ std::vector<RemoteModule> RemoteModules::fetch_all(const std::vector<std::string
     }
     if (m_options.cached_only) {
       for (auto i : waiting) {
-        chains[i].error = "Specifier not found in cache: \"" + chains[i].current +
-                          "\", --cached-only is specified.";
+        chains[i].error = not_in_cache(chains[i].current).what();
       }
       break;
     }

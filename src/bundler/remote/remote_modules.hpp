@@ -12,6 +12,7 @@
 #include "bundler/lock.hpp"
 #include "bundler/remote/auth_tokens.hpp"
 #include "bundler/remote/media_type.hpp"
+#include "util/error.hpp"
 
 #include <map>
 #include <mutex>
@@ -60,6 +61,9 @@ class RemoteModules {
   RemoteOptions m_options;
   std::mutex m_lock_mutex;  // guards m_lock: fetch may be called from several threads
 };
+
+// Deno's error for a download --cached-only forbids: `url` is not in the cache.
+util::Error not_in_cache(const std::string& url);
 
 // Deno's message when a module's body does not match deno.lock's `remote` hash.
 std::string remote_integrity_message(const std::string& url, const std::string& actual,
