@@ -18,6 +18,12 @@ std::string lower(std::string s) {
 }  // namespace
 
 ModuleServer::ModuleServer() : m_server(std::make_unique<httplib::Server>()) {
+  // One thread per kept-alive connection: with httplib's default pool (8) a client holding
+  // 16 connections open would see half of them wait for the keep-alive timeout.
+  m_server->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // Headers and body go out in separate writes: without TCP_NODELAY every response on a
+  // reused connection waits for the client's delayed ACK (40 ms), as real registries do not.
+  m_server->set_tcp_nodelay(true);
   m_server->Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
     auto key = req.target;  // path and query as sent
     Route route;
