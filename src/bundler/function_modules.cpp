@@ -8,27 +8,6 @@
 #include <set>
 
 namespace bundler {
-namespace {
-
-// "Import "x" not a dependency" + what to add, as Deno says it.
-[[noreturn]] void unmapped_bare(const std::string& specifier) {
-  throw util::Error("Import \"" + specifier +
-                    "\" not a dependency and not in import map\n"
-                    "  hint: map it in the function's deno.json, e.g. \"imports\": { \"" +
-                    specifier + "\": \"npm:" + specifier +
-                    "\" }, or import it as npm:" + specifier);
-}
-
-bool is_bare(const std::string& specifier) {
-  if (specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with("/")) {
-    return false;
-  }
-  auto colon = specifier.find(':');
-  auto slash = specifier.find('/');
-  return colon == std::string::npos || colon < 2 || (slash != std::string::npos && slash < colon);
-}
-
-}  // namespace
 
 FunctionModules::FunctionModules(FunctionSource function, ResolveOptions options, Cache cache,
                                  std::shared_ptr<HttpClient> http)
@@ -53,6 +32,8 @@ std::map<std::string, GraphModule> FunctionModules::modules() const {
 
 void FunctionModules::prepare() {
   std::lock_guard lock(m_mutex);
+  load_config();
+  Lock before = m_lock;
   std::map<std::string, GraphModule> found;
   // A literal dynamic import that fails is the function's own runtime error, as in Deno,
   // not a boot error: what only dynamic imports reach is fetched on a best-effort basis.
@@ -63,22 +44,36 @@ void FunctionModules::prepare() {
   std::deque<Pending> queue{{entry_url(), false}};
   std::set<std::string> seen{entry_url()};
   while (!queue.empty()) {
-    auto [url, dynamic] = queue.front();
-    queue.pop_front();
-    try {
-      found.emplace(url, walk_one(url, dynamic, [&](const std::string& target, bool lazy) {
-                      if (seen.insert(target).second) {
-                        queue.push_back({target, lazy});
-                      }
-                    }));
-    } catch (const util::Error&) {
-      if (!dynamic) {
-        throw;
+    // The whole frontier is downloaded at once, then scanned from the cache.
+    std::vector<std::string> frontier;
+    for (const auto& pending : queue) {
+      frontier.push_back(pending.url);
+    }
+    prefetch(frontier);
+    std::deque<Pending> next;
+    for (const auto& [url, dynamic] : queue) {
+      try {
+        found.emplace(url, walk_one(url, dynamic, [&](const std::string& target, bool lazy) {
+                        if (seen.insert(target).second) {
+                          next.push_back({target, lazy});
+                        }
+                      }));
+      } catch (const util::Error&) {
+        if (!dynamic) {
+          throw;
+        }
       }
     }
+    queue = std::move(next);
   }
+  save_lock(before);
   m_modules = std::move(found);
   m_prepared = true;
+}
+
+Lock FunctionModules::lock() const {
+  std::lock_guard lock(m_mutex);
+  return m_lock;
 }
 
 GraphModule FunctionModules::walk_one(
@@ -130,23 +125,10 @@ std::string FunctionModules::resolve(const std::string& specifier, const std::st
   return resolve_unlocked(specifier, referrer);
 }
 
-std::string FunctionModules::resolve_unlocked(const std::string& specifier,
-                                              const std::string& referrer) {
-  if (is_bare(specifier)) {
-    unmapped_bare(specifier);
-  }
-  return runtime::resolve_specifier(specifier, referrer);
-}
-
 runtime::ModuleSource FunctionModules::load(const std::string& url, std::size_t max_bytes) {
   std::lock_guard lock(m_mutex);
   ensure_prepared();
   return load_unlocked(url, max_bytes);
-}
-
-runtime::ModuleSource FunctionModules::load_unlocked(const std::string& url,
-                                                     std::size_t max_bytes) {
-  return m_files->load(url, max_bytes);
 }
 
 std::optional<std::size_t> FunctionModules::read_file(const std::string& path,

@@ -340,8 +340,12 @@ std::shared_ptr<bundler::FunctionModules> FunctionTable::modules_for(const Funct
     source.entrypoint = std::filesystem::absolute(spec.config.entrypoint).lexically_normal();
     source.folder = spec.folder;
     source.project_root = m_settings.project_root;
+    source.functions_dir = m_settings.functions_dir;
     source.import_roots = m_settings.import_roots;
     source.import_map = m_settings.import_map ? m_settings.import_map : spec.config.import_map;
+    if (source.import_map) {
+      source.import_map = std::filesystem::absolute(*source.import_map).lexically_normal();
+    }
     source.static_files = project::expand_static_files(spec.config.static_files).files;
     modules = std::make_shared<bundler::FunctionModules>(
         std::move(source), m_settings.resolve, bundler::Cache::from_environment(), m_http);

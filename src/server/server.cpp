@@ -266,6 +266,7 @@ int serve(const ServeOptions& options) {
   settings.request_wait_ms = options.request_wait_timeout_ms;
   // The project: the functions folder (so `../_shared/` works) and the module cache.
   settings.import_roots = {functions_root, util::cache_dir()};
+  settings.functions_dir = functions_root;
   settings.project_root =
       options.config_toml
           ? std::filesystem::absolute(*options.config_toml).parent_path().parent_path()
@@ -276,10 +277,6 @@ int serve(const ServeOptions& options) {
     project::function_environment(shared_env, env_sources, spec.folder, warn);
     // Parsed, but not used by the runtime yet: say so rather than ignore them silently.
     const auto& slug = spec.config.slug;
-    if (spec.config.import_map) {
-      warn("[functions." + slug + "] import_map is not supported yet; " +
-           spec.config.import_map->string() + " is ignored");
-    }
     for (const auto& pattern : project::expand_static_files(spec.config.static_files).unmatched) {
       warn("[functions." + slug + "] static_files: \"" + pattern + "\" matches no file");
     }
