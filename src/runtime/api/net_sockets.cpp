@@ -1,6 +1,7 @@
 #include "runtime/api/net_sockets.hpp"
 
 #include "runtime/api/dns_values.hpp"
+#include "runtime/tls_errors.hpp"
 #include "runtime/v8_util.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -168,11 +169,9 @@ void NetSockets::Impl::handshake(std::uint32_t id, std::uint32_t rid,
     if (error) {
       self->conns.erase(rid);
       std::string reason = error.message();
-      if (error.category() == asio::error::get_ssl_category()) {
-        auto verify = SSL_get_verify_result(conn->tls->native_handle());
-        if (verify != X509_V_OK) {
-          reason = X509_verify_cert_error_string(verify);
-        }
+      if (error.category() == asio::error::get_ssl_category() &&
+          certificate_refused(error.value())) {
+        reason = certificate_error(conn->tls->native_handle());
       }
       self->reject(id, "InvalidData", "invalid peer certificate: " + reason);
       return;

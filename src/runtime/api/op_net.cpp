@@ -29,16 +29,7 @@ NetSockets::TlsOptions tls_options(v8::Isolate* isolate, v8::Local<v8::Value> na
                                    v8::Local<v8::Value> certs) {
   NetSockets::TlsOptions options;
   options.server_name = to_utf8(isolate, name);
-  if (certs->IsArray()) {
-    auto array = certs.As<v8::Array>();
-    auto context = isolate->GetCurrentContext();
-    for (std::uint32_t i = 0; i < array->Length(); ++i) {
-      v8::Local<v8::Value> item;
-      if (array->Get(context, i).ToLocal(&item)) {
-        options.ca_certs.push_back(to_utf8(isolate, item));
-      }
-    }
-  }
+  options.ca_certs = to_utf8_list(isolate, certs);
   return options;
 }
 
