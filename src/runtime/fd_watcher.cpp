@@ -33,23 +33,24 @@ struct FdWatcher::State : std::enable_shared_from_this<State> {
   }
 
   void arm(const std::shared_ptr<Socket>& socket) {
+    wait(socket, true);
+    wait(socket, false);
+  }
+
+  // Queues a wait for reading (or writing) if the library wants one and none is queued.
+  void wait(const std::shared_ptr<Socket>& socket, bool read) {
+    bool& queued = read ? socket->reading : socket->writing;
+    if (queued || !(read ? socket->want_read : socket->want_write)) {
+      return;
+    }
+    queued = true;
     using Wait = boost::asio::posix::stream_descriptor::wait_type;
-    if (socket->want_read && !socket->reading) {
-      socket->reading = true;
-      socket->descriptor.async_wait(
-          Wait::wait_read, [weak = weak_from_this(), socket](boost::system::error_code ec) {
-            socket->reading = false;
-            fire(weak, socket, ec, true);
-          });
-    }
-    if (socket->want_write && !socket->writing) {
-      socket->writing = true;
-      socket->descriptor.async_wait(
-          Wait::wait_write, [weak = weak_from_this(), socket](boost::system::error_code ec) {
-            socket->writing = false;
-            fire(weak, socket, ec, false);
-          });
-    }
+    socket->descriptor.async_wait(
+        read ? Wait::wait_read : Wait::wait_write,
+        [weak = weak_from_this(), socket, read](boost::system::error_code ec) {
+          (read ? socket->reading : socket->writing) = false;
+          fire(weak, socket, ec, read);
+        });
   }
 
   static void fire(const std::weak_ptr<State>& weak, const std::shared_ptr<Socket>& socket,

@@ -60,14 +60,6 @@ DnsRecord fields(std::vector<std::pair<std::string, DnsRecord::Value>> values) {
   return record;
 }
 
-// c-ares' reply lists, freed with ares_free_data.
-template <typename T>
-using AresList = std::unique_ptr<T, void (*)(void*)>;
-template <typename T>
-AresList<T> adopt(T* list) {
-  return AresList<T>(list, &ares_free_data);
-}
-
 struct AresString {
   char* text = nullptr;
   ~AresString() { ares_free_string(text); }
@@ -150,107 +142,79 @@ std::vector<DnsRecord> addresses(const unsigned char* packet, int length, int fa
   return out;
 }
 
-std::vector<DnsRecord> mx(const unsigned char* packet, int length) {
-  ares_mx_reply* list = nullptr;
+// What c-ares' parser `parse` finds in the packet: each reply it lists (or SOA's single
+// one) turned into records by `add(reply, out)`.
+template <typename Reply, typename Add>
+std::vector<DnsRecord> parsed(const unsigned char* packet, int length,
+                              int (*parse)(const unsigned char*, int, Reply**), Add add) {
+  Reply* replies = nullptr;
   std::vector<DnsRecord> out;
-  if (ares_parse_mx_reply(packet, length, &list) != ARES_SUCCESS) {
+  if (parse(packet, length, &replies) != ARES_SUCCESS) {
     return out;
   }
-  auto owned = adopt(list);
-  for (auto* r = list; r; r = r->next) {
-    out.push_back(fields({{"preference", double(r->priority)}, {"exchange", fqdn(r->host)}}));
+  std::unique_ptr<Reply, void (*)(void*)> owned(replies, &ares_free_data);
+  for (auto* reply = replies; reply != nullptr;) {
+    add(*reply, out);
+    if constexpr (requires { reply->next; }) {
+      reply = reply->next;
+    } else {
+      reply = nullptr;
+    }
   }
   return out;
 }
 
-std::vector<DnsRecord> srv(const unsigned char* packet, int length) {
-  ares_srv_reply* list = nullptr;
-  std::vector<DnsRecord> out;
-  if (ares_parse_srv_reply(packet, length, &list) != ARES_SUCCESS) {
-    return out;
-  }
-  auto owned = adopt(list);
-  for (auto* r = list; r; r = r->next) {
-    out.push_back(fields({{"priority", double(r->priority)},
-                          {"weight", double(r->weight)},
-                          {"port", double(r->port)},
-                          {"target", fqdn(r->host)}}));
-  }
-  return out;
+using Records = std::vector<DnsRecord>;
+
+void add_mx(const ares_mx_reply& r, Records& out) {
+  out.push_back(fields({{"preference", double(r.priority)}, {"exchange", fqdn(r.host)}}));
+}
+
+void add_srv(const ares_srv_reply& r, Records& out) {
+  out.push_back(fields({{"priority", double(r.priority)},
+                        {"weight", double(r.weight)},
+                        {"port", double(r.port)},
+                        {"target", fqdn(r.host)}}));
 }
 
 // One record per TXT record, holding each of its <character-string>s.
-std::vector<DnsRecord> txt(const unsigned char* packet, int length) {
-  ares_txt_ext* list = nullptr;
-  std::vector<DnsRecord> out;
-  if (ares_parse_txt_reply_ext(packet, length, &list) != ARES_SUCCESS) {
-    return out;
+void add_txt(const ares_txt_ext& r, Records& out) {
+  if (r.record_start || out.empty()) {
+    DnsRecord record;
+    record.shape = DnsRecord::Shape::texts;
+    out.push_back(std::move(record));
   }
-  auto owned = adopt(list);
-  for (auto* r = list; r; r = r->next) {
-    if (r->record_start || out.empty()) {
-      DnsRecord record;
-      record.shape = DnsRecord::Shape::texts;
-      out.push_back(std::move(record));
-    }
-    out.back().texts.push_back(bytes(r->txt, r->length));
-  }
-  return out;
+  out.back().texts.push_back(bytes(r.txt, r.length));
 }
 
 // The value as it is on the wire; js/deno_net.js formats issue/iodef values as Deno does.
-std::vector<DnsRecord> caa(const unsigned char* packet, int length) {
-  ares_caa_reply* list = nullptr;
-  std::vector<DnsRecord> out;
-  if (ares_parse_caa_reply(packet, length, &list) != ARES_SUCCESS) {
-    return out;
-  }
-  auto owned = adopt(list);
-  for (auto* r = list; r; r = r->next) {
-    // c-ares keeps the whole flags byte; the issuer-critical flag is its top bit.
-    out.push_back(fields({{"critical", (r->critical & 0x80) != 0},
-                          {"tag", bytes(r->property, r->plength)},
-                          {"value", bytes(r->value, r->length)}}));
-  }
-  return out;
+void add_caa(const ares_caa_reply& r, Records& out) {
+  // c-ares keeps the whole flags byte; the issuer-critical flag is its top bit.
+  out.push_back(fields({{"critical", (r.critical & 0x80) != 0},
+                        {"tag", bytes(r.property, r.plength)},
+                        {"value", bytes(r.value, r.length)}}));
 }
 
-std::vector<DnsRecord> naptr(const unsigned char* packet, int length) {
-  ares_naptr_reply* list = nullptr;
-  std::vector<DnsRecord> out;
-  if (ares_parse_naptr_reply(packet, length, &list) != ARES_SUCCESS) {
-    return out;
-  }
-  auto owned = adopt(list);
-  for (auto* r = list; r; r = r->next) {
-    out.push_back(fields({{"order", double(r->order)},
-                          {"preference", double(r->preference)},
-                          {"flags", c_text(r->flags)},
-                          {"services", c_text(r->service)},
-                          {"regexp", c_text(r->regexp)},
-                          {"replacement", fqdn(r->replacement)}}));
-  }
-  return out;
+void add_naptr(const ares_naptr_reply& r, Records& out) {
+  out.push_back(fields({{"order", double(r.order)},
+                        {"preference", double(r.preference)},
+                        {"flags", c_text(r.flags)},
+                        {"services", c_text(r.service)},
+                        {"regexp", c_text(r.regexp)},
+                        {"replacement", fqdn(r.replacement)}}));
 }
 
-std::vector<DnsRecord> soa(const unsigned char* packet, int length) {
-  ares_soa_reply* reply = nullptr;
-  std::vector<DnsRecord> out;
-  if (ares_parse_soa_reply(packet, length, &reply) != ARES_SUCCESS) {
-    return out;
-  }
-  auto owned = adopt(reply);
-  // Deno keeps refresh, retry and expire as signed 32-bit numbers (RFC 1035 says
-  // unsigned for them too); serial and minimum stay unsigned.
+// Deno keeps refresh, retry and expire as signed 32-bit numbers (RFC 1035 says unsigned
+// for them too); serial and minimum stay unsigned.
+void add_soa(const ares_soa_reply& r, Records& out) {
   auto as_signed = [](unsigned int value) { return double(static_cast<std::int32_t>(value)); };
-  out.push_back(fields({{"mname", fqdn(reply->nsname)},
-                        {"rname", fqdn(reply->hostmaster)},
-                        {"serial", double(reply->serial)},
-                        {"refresh", as_signed(reply->refresh)},
-                        {"retry", as_signed(reply->retry)},
-                        {"expire", as_signed(reply->expire)},
-                        {"minimum", double(reply->minttl)}}));
-  return out;
+  out.push_back(fields({{"mname", fqdn(r.nsname)},
+                        {"rname", fqdn(r.hostmaster)},
+                        {"serial", double(r.serial)},
+                        {"refresh", as_signed(r.refresh)},
+                        {"retry", as_signed(r.retry)},
+                        {"expire", as_signed(r.expire)},
+                        {"minimum", double(r.minttl)}}));
 }
 
 }  // namespace
@@ -263,17 +227,17 @@ std::optional<std::vector<DnsRecord>> decode_records(const unsigned char* packet
     case k_type_aaaa:
       return addresses<ares_addr6ttl>(packet, length, AF_INET6, &ares_parse_aaaa_reply);
     case k_type_mx:
-      return mx(packet, length);
+      return parsed(packet, length, &ares_parse_mx_reply, add_mx);
     case k_type_srv:
-      return srv(packet, length);
+      return parsed(packet, length, &ares_parse_srv_reply, add_srv);
     case k_type_txt:
-      return txt(packet, length);
+      return parsed(packet, length, &ares_parse_txt_reply_ext, add_txt);
     case k_type_caa:
-      return caa(packet, length);
+      return parsed(packet, length, &ares_parse_caa_reply, add_caa);
     case k_type_naptr:
-      return naptr(packet, length);
+      return parsed(packet, length, &ares_parse_naptr_reply, add_naptr);
     case k_type_soa:
-      return soa(packet, length);
+      return parsed(packet, length, &ares_parse_soa_reply, add_soa);
     default:
       break;
   }

@@ -13,13 +13,12 @@ Stops on SIGTERM or when stdin closes.
 """
 import ipaddress
 import json
-import os
-import signal
 import socket
 import socketserver
 import struct
-import sys
 import threading
+
+from lifetime import run_until_stopped  # noqa: E402 (a sibling module)
 
 ZONE = "sbfn.test."
 TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15, "TXT": 16, "AAAA": 28,
@@ -206,12 +205,7 @@ def main():
     threading.Thread(target=tcp.serve_forever, daemon=True).start()
     print(json.dumps({"dns_port": str(port), "dns_closed_port": str(closed_port),
                       "dns_silent_port": str(silent.getsockname()[1])}), flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    try:
-        sys.stdin.read()  # the harness closes stdin (or exits) when it is done
-    except KeyboardInterrupt:
-        pass
-    os._exit(0)
+    run_until_stopped()
 
 
 if __name__ == "__main__":

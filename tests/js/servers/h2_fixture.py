@@ -14,10 +14,8 @@ tests (the harness prefixes SBFN_TEST_ and upper-cases it):
 Stops on SIGTERM or when stdin closes.
 """
 import json
-import os
 import select
 import shutil
-import signal
 import socket
 import ssl
 import sys
@@ -38,6 +36,7 @@ except ImportError:
     import h2.events
     import h2.exceptions
 
+from lifetime import run_until_stopped  # noqa: E402 (a sibling module)
 from test_ca import make_certs  # noqa: E402 (a sibling module)
 
 CHUNK_INTERVAL = 0.02
@@ -179,12 +178,7 @@ def main():
     threading.Thread(target=accept, daemon=True).start()
     print(json.dumps({"h2": "https://localhost:%d" % listener.getsockname()[1], "h2_ca": ca_pem}),
           flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    try:
-        sys.stdin.read()  # the harness closes stdin (or exits) when it is done
-    except KeyboardInterrupt:
-        pass
-    os._exit(0)
+    run_until_stopped()
 
 
 if __name__ == "__main__":

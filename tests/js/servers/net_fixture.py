@@ -24,15 +24,14 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import ssl
 import struct
 import subprocess
-import sys
 import tempfile
 import threading
 
+from lifetime import run_until_stopped  # noqa: E402 (a sibling module)
 from test_ca import make_certs  # noqa: E402 (a sibling module)
 
 
@@ -185,15 +184,7 @@ def main():
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # the contexts hold the keys in memory
 
-    def stop(*_):
-        shutil.rmtree(trusted, ignore_errors=True)
-        os._exit(0)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        sys.stdin.read()  # the harness closes stdin (or exits) when it is done
-    except KeyboardInterrupt:
-        pass
-    stop()
+    run_until_stopped(lambda: shutil.rmtree(trusted, ignore_errors=True))
 
 
 if __name__ == "__main__":
