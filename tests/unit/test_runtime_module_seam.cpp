@@ -17,7 +17,8 @@ using Files = std::map<std::string, std::string>;
 class MappingResolver : public runtime::ModuleResolver {
  public:
   explicit MappingResolver(std::map<std::string, std::string> map) : m_map(std::move(map)) {}
-  std::string resolve(const std::string& specifier, const std::string& referrer) override {
+  std::string resolve(const std::string& specifier, const std::string& referrer,
+                      runtime::ResolutionKind /*kind*/) override {
     ++calls;
     if (auto it = m_map.find(specifier); it != m_map.end()) {
       return it->second;

@@ -1,0 +1,106 @@
+// node:timers, and the setImmediate/clearImmediate globals: Node's Timeout and Immediate
+// objects over the runtime's timers (js/timers.js). ref()/unref() are recorded only: a
+// worker's life is its requests', not its timers'.
+import * as runtime from "../timers.js";
+import { validateFunction } from "./errors.js";
+
+const kId = Symbol("timerId");
+
+export class Timeout {
+  constructor(callback, delay, args, repeat) {
+    this._onTimeout = callback;
+    this._idleTimeout = delay;
+    this._repeat = repeat ? delay : null;
+    this._args = args;
+    this._ref = true;
+    this[kId] = this.#start();
+  }
+  #start() {
+    const run = (...args) => Reflect.apply(this._onTimeout, this, args);
+    return this._repeat !== null
+      ? runtime.setInterval(run, this._idleTimeout, ...this._args)
+      : runtime.setTimeout(run, this._idleTimeout, ...this._args);
+  }
+  refresh() {
+    runtime.clearTimeout(this[kId]);
+    this[kId] = this.#start();
+    return this;
+  }
+  ref() {
+    this._ref = true;
+    return this;
+  }
+  unref() {
+    this._ref = false;
+    return this;
+  }
+  hasRef() {
+    return this._ref;
+  }
+  close() {
+    runtime.clearTimeout(this[kId]);
+    return this;
+  }
+  [Symbol.toPrimitive]() {
+    return this[kId];
+  }
+}
+
+export class Immediate {
+  constructor(callback, args) {
+    this._onImmediate = callback;
+    this._ref = true;
+    this[kId] = runtime.setTimeout(() => Reflect.apply(callback, this, args), 0);
+  }
+  ref() {
+    this._ref = true;
+    return this;
+  }
+  unref() {
+    this._ref = false;
+    return this;
+  }
+  hasRef() {
+    return this._ref;
+  }
+}
+
+function idOf(timer) {
+  if (timer !== null && typeof timer === "object") return timer[kId];
+  return timer;
+}
+
+export function setTimeout(callback, delay = 1, ...args) {
+  validateFunction(callback, "callback");
+  return new Timeout(callback, delay, args, false);
+}
+export function setInterval(callback, delay = 1, ...args) {
+  validateFunction(callback, "callback");
+  return new Timeout(callback, delay, args, true);
+}
+export function setImmediate(callback, ...args) {
+  validateFunction(callback, "callback");
+  return new Immediate(callback, args);
+}
+export function clearTimeout(timer) {
+  runtime.clearTimeout(idOf(timer));
+}
+export const clearInterval = clearTimeout;
+export function clearImmediate(immediate) {
+  runtime.clearTimeout(idOf(immediate));
+}
+
+export default {
+  Timeout,
+  Immediate,
+  setTimeout,
+  setInterval,
+  setImmediate,
+  clearTimeout,
+  clearInterval,
+  clearImmediate,
+  get promises() {
+    // eslint-disable-next-line no-undef -- esbuild's require
+    return require("./timers_promises.js").default;
+  },
+};
