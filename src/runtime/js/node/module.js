@@ -221,7 +221,7 @@ export function createRequire(from) {
 
 // node:module
 let moduleObject;
-export function moduleExports() {
+export function createModule() {
   if (moduleObject) return moduleObject;
   const builtinModules = ops.node_builtins();
   moduleObject = Module;

@@ -5,226 +5,229 @@ import { ops } from "../web/ops.js";
 import { envApi, exit as exitWorker, memoryUsage as denoMemoryUsage } from "../deno.js";
 import { call } from "../deno_errors.js";
 import { versions as sbfnVersions } from "sbfn:versions";
-import { EventEmitter } from "./events.js";
 import { makeError, validateFunction } from "./errors.js";
 import { workerInfo } from "./worker_info.js";
 import { filenameOf } from "./module.js";
 import { loadBuiltin } from "./registry.js";
 
 // The Node API level the node: layer follows.
-const nodeVersion = "22.11.0";
-const execPath = "/usr/local/bin/sbfn";
 
-// process.env: the worker's environment through Deno.env (values become strings).
-const env = new Proxy(Object.create(null), {
-  get(_, key) {
-    return typeof key === "string" ? envApi.get(key) : undefined;
-  },
-  set(_, key, value) {
-    if (typeof key === "string") envApi.set(key, String(value));
-    return true;
-  },
-  has(_, key) {
-    return typeof key === "string" && envApi.get(key) !== undefined;
-  },
-  deleteProperty(_, key) {
-    if (typeof key === "string") envApi.delete(key);
-    return true;
-  },
-  ownKeys() {
-    return Object.keys(envApi.toObject());
-  },
-  getOwnPropertyDescriptor(_, key) {
-    const value = typeof key === "string" ? envApi.get(key) : undefined;
-    return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
-  },
-  defineProperty(_, key, descriptor) {
-    if (typeof key === "string") envApi.set(key, String(descriptor.value));
-    return true;
-  },
-});
+export function createProcess() {
+  const EventEmitter = loadBuiltin("events");
+  const nodeVersion = "22.11.0";
+  const execPath = "/usr/local/bin/sbfn";
 
-// nextTick: one microtask drains every queued tick, so ticks run before promise reactions
-// queued after the first of them, as Node runs its tick queue first.
-const ticks = [];
-let draining = false;
-function drainTicks() {
-  draining = true;
-  try {
-    while (ticks.length > 0) {
-      const [fn, args] = ticks.shift();
-      Reflect.apply(fn, undefined, args);
-    }
-  } finally {
-    draining = false;
-    if (ticks.length > 0) queueMicrotask(drainTicks); // one threw: the rest still run
-  }
-}
-function nextTick(callback, ...args) {
-  validateFunction(callback, "callback");
-  ticks.push([callback, args]);
-  if (!draining && ticks.length === 1) queueMicrotask(drainTicks);
-}
-
-const startedAt = performance.now();
-function hrtime(previous = undefined) {
-  const now = performance.timeOrigin + performance.now();
-  let seconds = Math.floor(now / 1e3);
-  let nanos = Math.floor((now % 1e3) * 1e6);
-  if (previous !== undefined) {
-    if (!Array.isArray(previous) || previous.length !== 2) {
-      throw makeError(TypeError, "ERR_INVALID_ARG_TYPE", 'The "time" argument must be an instance of Array.');
-    }
-    seconds -= previous[0];
-    nanos -= previous[1];
-    if (nanos < 0) {
-      seconds -= 1;
-      nanos += 1e9;
-    }
-  }
-  return [seconds, nanos];
-}
-hrtime.bigint = () => {
-  const [seconds, nanos] = hrtime();
-  return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
-};
-
-function memoryUsage() {
-  const usage = denoMemoryUsage();
-  return { ...usage, arrayBuffers: usage.external };
-}
-memoryUsage.rss = () => denoMemoryUsage().rss;
-
-function notSupported(name) {
-  return () => {
-    throw makeError(Error, "ERR_NOT_SUPPORTED", `process.${name}() is not supported in Supabase Edge Functions`);
-  };
-}
-
-function emitWarning(warning, type = undefined, code = undefined) {
-  if (typeof type === "object" && type !== null) ({ type, code } = type);
-  const error = typeof warning === "string" ? new Error(warning) : warning;
-  if (typeof warning === "string") error.name = typeof type === "string" ? type : "Warning";
-  if (code !== undefined) error.code = code;
-  if (error.name === "DeprecationWarning" && process.noDeprecation) return;
-  if (process.listenerCount("warning") > 0) {
-    nextTick(() => process.emit("warning", error));
-    return;
-  }
-  const prefix = code !== undefined ? `[${code}] ` : "";
-  ops.print(`(node:${process.pid}) ${prefix}${error.name}: ${error.message}\n`, 2);
-}
-
-// A minimal stdout/stderr: what packages call (write, isTTY); a full Writable comes from
-// node:stream when asked for its methods.
-function outputStream(fd) {
-  return {
-    fd,
-    isTTY: false,
-    writable: true,
-    columns: undefined,
-    write(chunk, encoding, callback) {
-      if (typeof encoding === "function") callback = encoding;
-      const text = typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
-      ops.print(text, fd);
-      if (typeof callback === "function") queueMicrotask(callback);
+  // process.env: the worker's environment through Deno.env (values become strings).
+  const env = new Proxy(Object.create(null), {
+    get(_, key) {
+      return typeof key === "string" ? envApi.get(key) : undefined;
+    },
+    set(_, key, value) {
+      if (typeof key === "string") envApi.set(key, String(value));
       return true;
     },
-    end(chunk, encoding, callback) {
-      if (chunk !== undefined && typeof chunk !== "function") this.write(chunk, encoding);
-      const done = [chunk, encoding, callback].find((x) => typeof x === "function");
-      if (done) queueMicrotask(done);
+    has(_, key) {
+      return typeof key === "string" && envApi.get(key) !== undefined;
     },
-    on() {
-      return this;
+    deleteProperty(_, key) {
+      if (typeof key === "string") envApi.delete(key);
+      return true;
     },
-    once() {
-      return this;
+    ownKeys() {
+      return Object.keys(envApi.toObject());
     },
-    removeListener() {
-      return this;
+    getOwnPropertyDescriptor(_, key) {
+      const value = typeof key === "string" ? envApi.get(key) : undefined;
+      return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
     },
+    defineProperty(_, key, descriptor) {
+      if (typeof key === "string") envApi.set(key, String(descriptor.value));
+      return true;
+    },
+  });
+
+  // nextTick: one microtask drains every queued tick, so ticks run before promise reactions
+  // queued after the first of them, as Node runs its tick queue first.
+  const ticks = [];
+  let draining = false;
+  function drainTicks() {
+    draining = true;
+    try {
+      while (ticks.length > 0) {
+        const [fn, args] = ticks.shift();
+        Reflect.apply(fn, undefined, args);
+      }
+    } finally {
+      draining = false;
+      if (ticks.length > 0) queueMicrotask(drainTicks); // one threw: the rest still run
+    }
+  }
+  function nextTick(callback, ...args) {
+    validateFunction(callback, "callback");
+    ticks.push([callback, args]);
+    if (!draining && ticks.length === 1) queueMicrotask(drainTicks);
+  }
+
+  const startedAt = performance.now();
+  function hrtime(previous = undefined) {
+    const now = performance.timeOrigin + performance.now();
+    let seconds = Math.floor(now / 1e3);
+    let nanos = Math.floor((now % 1e3) * 1e6);
+    if (previous !== undefined) {
+      if (!Array.isArray(previous) || previous.length !== 2) {
+        throw makeError(TypeError, "ERR_INVALID_ARG_TYPE", 'The "time" argument must be an instance of Array.');
+      }
+      seconds -= previous[0];
+      nanos -= previous[1];
+      if (nanos < 0) {
+        seconds -= 1;
+        nanos += 1e9;
+      }
+    }
+    return [seconds, nanos];
+  }
+  hrtime.bigint = () => {
+    const [seconds, nanos] = hrtime();
+    return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
   };
+
+  function memoryUsage() {
+    const usage = denoMemoryUsage();
+    return { ...usage, arrayBuffers: usage.external };
+  }
+  memoryUsage.rss = () => denoMemoryUsage().rss;
+
+  function notSupported(name) {
+    return () => {
+      throw makeError(Error, "ERR_NOT_SUPPORTED", `process.${name}() is not supported in Supabase Edge Functions`);
+    };
+  }
+
+  function emitWarning(warning, type = undefined, code = undefined) {
+    if (typeof type === "object" && type !== null) ({ type, code } = type);
+    const error = typeof warning === "string" ? new Error(warning) : warning;
+    if (typeof warning === "string") error.name = typeof type === "string" ? type : "Warning";
+    if (code !== undefined) error.code = code;
+    if (error.name === "DeprecationWarning" && process.noDeprecation) return;
+    if (process.listenerCount("warning") > 0) {
+      nextTick(() => process.emit("warning", error));
+      return;
+    }
+    const prefix = code !== undefined ? `[${code}] ` : "";
+    ops.print(`(node:${process.pid}) ${prefix}${error.name}: ${error.message}\n`, 2);
+  }
+
+  // A minimal stdout/stderr: what packages call (write, isTTY); a full Writable comes from
+  // node:stream when asked for its methods.
+  function outputStream(fd) {
+    return {
+      fd,
+      isTTY: false,
+      writable: true,
+      columns: undefined,
+      write(chunk, encoding, callback) {
+        if (typeof encoding === "function") callback = encoding;
+        const text = typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+        ops.print(text, fd);
+        if (typeof callback === "function") queueMicrotask(callback);
+        return true;
+      },
+      end(chunk, encoding, callback) {
+        if (chunk !== undefined && typeof chunk !== "function") this.write(chunk, encoding);
+        const done = [chunk, encoding, callback].find((x) => typeof x === "function");
+        if (done) queueMicrotask(done);
+      },
+      on() {
+        return this;
+      },
+      once() {
+        return this;
+      },
+      removeListener() {
+        return this;
+      },
+    };
+  }
+
+  const process = new EventEmitter();
+  Object.assign(process, {
+    title: "sbfn",
+    version: `v${nodeVersion}`,
+    versions: { node: nodeVersion, v8: ops.v8_version(), sbfn: sbfnVersions.sbfn, deno: sbfnVersions.deno },
+    release: { name: "node" },
+    platform: "linux",
+    arch: "x64",
+    execPath,
+    execArgv: [],
+    argv0: "sbfn",
+    env,
+    pid: ops.node_pid(),
+    ppid: ops.node_ppid(),
+    exitCode: undefined,
+    noDeprecation: false,
+    throwDeprecation: false,
+    traceDeprecation: false,
+    features: { inspector: false, ipv6: true, tls: true, typescript: "transform" },
+    config: { target_defaults: {}, variables: {} },
+    nextTick,
+    hrtime,
+    memoryUsage,
+    emitWarning,
+    cwd: () => call(ops.cwd),
+    chdir: notSupported("chdir"),
+    uptime: () => (performance.now() - startedAt) / 1000,
+    umask: () => 0o22,
+    getuid: () => 0,
+    getgid: () => 0,
+    geteuid: () => 0,
+    getegid: () => 0,
+    kill: notSupported("kill"),
+    abort: notSupported("abort"),
+    dlopen: notSupported("dlopen"),
+    binding: notSupported("binding"),
+    cpuUsage: () => {
+      const micros = Math.round(performance.now() * 1000);
+      return { user: micros, system: 0 };
+    },
+    exit(code = undefined) {
+      if (code !== undefined) process.exitCode = code;
+      const final = Number(process.exitCode ?? 0) | 0;
+      process.emit("exit", final);
+      exitWorker(final);
+    },
+    reallyExit: (code) => exitWorker(code),
+    getBuiltinModule(id) {
+      return loadBuiltin(id.startsWith("node:") ? id.slice(5) : id);
+    },
+  });
+  Object.defineProperty(process, "argv", {
+    get() {
+      const main = workerInfo.mainModule;
+      return [execPath, main ? filenameOf(main) : ""];
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  let stdout;
+  let stderr;
+  Object.defineProperty(process, "stdout", { get: () => (stdout ??= outputStream(1)), enumerable: true, configurable: true });
+  Object.defineProperty(process, "stderr", { get: () => (stderr ??= outputStream(2)), enumerable: true, configurable: true });
+  Object.defineProperty(process, Symbol.toStringTag, { value: "process", enumerable: false, configurable: true });
+
+  // "unhandledRejection" and "uncaughtException" listeners see what the global events see,
+  // and handle it (the worker goes on), as in Node and Deno.
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    if (process.listenerCount("unhandledRejection") > 0) {
+      event.preventDefault();
+      process.emit("unhandledRejection", event.reason, event.promise);
+    }
+  });
+  globalThis.addEventListener("error", (event) => {
+    if (process.listenerCount("uncaughtException") > 0) {
+      event.preventDefault();
+      process.emit("uncaughtException", event.error, "uncaughtException");
+    }
+  });
+
+  return process;
 }
-
-const process = new EventEmitter();
-Object.assign(process, {
-  title: "sbfn",
-  version: `v${nodeVersion}`,
-  versions: { node: nodeVersion, v8: ops.v8_version(), sbfn: sbfnVersions.sbfn, deno: sbfnVersions.deno },
-  release: { name: "node" },
-  platform: "linux",
-  arch: "x64",
-  execPath,
-  execArgv: [],
-  argv0: "sbfn",
-  env,
-  pid: ops.node_pid(),
-  ppid: ops.node_ppid(),
-  exitCode: undefined,
-  noDeprecation: false,
-  throwDeprecation: false,
-  traceDeprecation: false,
-  features: { inspector: false, ipv6: true, tls: true, typescript: "transform" },
-  config: { target_defaults: {}, variables: {} },
-  nextTick,
-  hrtime,
-  memoryUsage,
-  emitWarning,
-  cwd: () => call(ops.cwd),
-  chdir: notSupported("chdir"),
-  uptime: () => (performance.now() - startedAt) / 1000,
-  umask: () => 0o22,
-  getuid: () => 0,
-  getgid: () => 0,
-  geteuid: () => 0,
-  getegid: () => 0,
-  kill: notSupported("kill"),
-  abort: notSupported("abort"),
-  dlopen: notSupported("dlopen"),
-  binding: notSupported("binding"),
-  cpuUsage: () => {
-    const micros = Math.round(performance.now() * 1000);
-    return { user: micros, system: 0 };
-  },
-  exit(code = undefined) {
-    if (code !== undefined) process.exitCode = code;
-    const final = Number(process.exitCode ?? 0) | 0;
-    process.emit("exit", final);
-    exitWorker(final);
-  },
-  reallyExit: (code) => exitWorker(code),
-  getBuiltinModule(id) {
-    return loadBuiltin(id.startsWith("node:") ? id.slice(5) : id);
-  },
-});
-Object.defineProperty(process, "argv", {
-  get() {
-    const main = workerInfo.mainModule;
-    return [execPath, main ? filenameOf(main) : ""];
-  },
-  enumerable: true,
-  configurable: true,
-});
-let stdout;
-let stderr;
-Object.defineProperty(process, "stdout", { get: () => (stdout ??= outputStream(1)), enumerable: true, configurable: true });
-Object.defineProperty(process, "stderr", { get: () => (stderr ??= outputStream(2)), enumerable: true, configurable: true });
-Object.defineProperty(process, Symbol.toStringTag, { value: "process", enumerable: false, configurable: true });
-
-// "unhandledRejection" and "uncaughtException" listeners see what the global events see,
-// and handle it (the worker goes on), as in Node and Deno.
-globalThis.addEventListener("unhandledrejection", (event) => {
-  if (process.listenerCount("unhandledRejection") > 0) {
-    event.preventDefault();
-    process.emit("unhandledRejection", event.reason, event.promise);
-  }
-});
-globalThis.addEventListener("error", (event) => {
-  if (process.listenerCount("uncaughtException") > 0) {
-    event.preventDefault();
-    process.emit("uncaughtException", event.error, "uncaughtException");
-  }
-});
-
-export default process;

@@ -1,4 +1,6 @@
 // node:punycode: the `punycode` npm package, the implementation Node itself bundles.
-import punycode from "punycode/punycode.js";
 
-export default { ...punycode };
+export function createPunycode() {
+  // eslint-disable-next-line no-undef -- esbuild's require, resolved at bundle time
+  return { ...require("punycode/punycode.js") };
+}

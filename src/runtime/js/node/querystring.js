@@ -1,19 +1,17 @@
 // node:querystring: the `querystring-es3` npm package, Node's querystring module for any
-// engine, pinned; `escape`/`unescape` as Node exposes them. Named exports too: the `url`
-// package requires this module (as `qs`) and reads parse/stringify off it.
-import pkg from "querystring-es3";
+// engine, pinned; `escape`/`unescape` as Node exposes them.
 
-export function unescape(text) {
+function unescape(text) {
   try {
     return decodeURIComponent(text);
   } catch {
     return globalThis.unescape(text);
   }
 }
-export const escape = (text) => encodeURIComponent(text);
-export const parse = pkg.parse;
-export const stringify = pkg.stringify;
-export const decode = pkg.parse;
-export const encode = pkg.stringify;
 
-export default { decode, encode, parse, stringify, escape, unescape };
+export function createQuerystring() {
+  // eslint-disable-next-line no-undef -- esbuild's require, resolved at bundle time
+  const { parse, stringify } = require("querystring-es3");
+  const escape = (text) => encodeURIComponent(text);
+  return { decode: parse, encode: stringify, parse, stringify, escape, unescape };
+}

@@ -1,30 +1,48 @@
 // The node: built-ins this runtime provides, by name. Each is made on first use: the
-// snapshot holds their code (esbuild wraps a `require`d module in a lazy initialiser), not
-// their objects, so a worker that never imports one pays nothing at boot.
+// modules here only define factories when the bundle is evaluated at build time, and the
+// npm packages behind them are `require`d inside those factories (esbuild keeps a
+// required CommonJS package lazy), so the snapshot holds their code, not their objects,
+// and a worker that never imports one pays nothing at boot.
+import bridge from "./shims/bridge.cjs";
+import { createAssert } from "./assert.js";
+import { createBuffer } from "./buffer.js";
+import { createCrypto } from "./crypto.js";
+import { createEvents } from "./events.js";
+import { createModule } from "./module.js";
+import { createPath } from "./path.js";
+import { createProcess } from "./process.js";
+import { createPunycode } from "./punycode.js";
+import { createQuerystring } from "./querystring.js";
+import { createStream } from "./stream.js";
+import { createStreamWeb } from "./stream_web.js";
+import { createStringDecoder } from "./string_decoder.js";
+import { createTimers } from "./timers.js";
+import { createTimersPromises } from "./timers_promises.js";
+import { createUrl } from "./url.js";
+import { createUtil } from "./util.js";
 
-/* eslint-disable no-undef -- `require` is esbuild's, resolved at bundle time */
 const factories = {
-  assert: () => require("./assert.js").default,
-  "assert/strict": () => require("./assert.js").default.strict,
-  buffer: () => require("./buffer.js").default,
-  crypto: () => require("./crypto.js").default,
-  events: () => require("./events.js").default,
-  module: () => require("./module.js").moduleExports(),
-  path: () => require("./path.js").default,
-  "path/posix": () => require("./path.js").default.posix,
-  process: () => require("./process.js").default,
-  punycode: () => require("./punycode.js").default,
-  querystring: () => require("./querystring.js").default,
-  stream: () => require("./stream.js").default,
-  "stream/promises": () => require("./stream.js").default.promises,
-  "stream/web": () => require("./stream_web.js").default,
-  string_decoder: () => require("./string_decoder.js").default,
-  sys: () => require("./util.js").default,
-  timers: () => require("./timers.js").default,
-  "timers/promises": () => require("./timers_promises.js").default,
-  url: () => require("./url.js").default,
-  util: () => require("./util.js").default,
-  "util/types": () => require("./util.js").default.types,
+  assert: createAssert,
+  "assert/strict": () => loadBuiltin("assert").strict,
+  buffer: createBuffer,
+  crypto: createCrypto,
+  events: createEvents,
+  module: createModule,
+  path: createPath,
+  "path/posix": () => loadBuiltin("path").posix,
+  process: createProcess,
+  punycode: createPunycode,
+  querystring: createQuerystring,
+  stream: createStream,
+  "stream/promises": () => loadBuiltin("stream").promises,
+  "stream/web": createStreamWeb,
+  string_decoder: createStringDecoder,
+  sys: () => loadBuiltin("util"),
+  timers: createTimers,
+  "timers/promises": createTimersPromises,
+  url: createUrl,
+  util: createUtil,
+  "util/types": () => loadBuiltin("util").types,
 };
 
 const made = new Map();
@@ -40,4 +58,4 @@ export function loadBuiltin(name) {
   return exports;
 }
 
-export const providedBuiltins = Object.keys(factories);
+bridge.load = loadBuiltin;

@@ -3,4 +3,6 @@ import * as streams from "../web/streams.js";
 import { TextDecoderStream, TextEncoderStream } from "../web/encoding_streams.js";
 import { CompressionStream, DecompressionStream } from "../web/compression.js";
 
-export default { ...streams.streamGlobals, TextDecoderStream, TextEncoderStream, CompressionStream, DecompressionStream };
+export function createStreamWeb() {
+  return { ...streams.streamGlobals, TextDecoderStream, TextEncoderStream, CompressionStream, DecompressionStream };
+}

@@ -3,6 +3,7 @@
 // worker's life is its requests', not its timers'.
 import * as runtime from "../timers.js";
 import { validateFunction } from "./errors.js";
+import { loadBuiltin } from "./registry.js";
 
 const kId = Symbol("timerId");
 
@@ -90,7 +91,8 @@ export function clearImmediate(immediate) {
   runtime.clearTimeout(idOf(immediate));
 }
 
-export default {
+export function createTimers() {
+  return {
   Timeout,
   Immediate,
   setTimeout,
@@ -100,7 +102,7 @@ export default {
   clearInterval,
   clearImmediate,
   get promises() {
-    // eslint-disable-next-line no-undef -- esbuild's require
-    return require("./timers_promises.js").default;
+    return loadBuiltin("timers/promises");
   },
-};
+  };
+}

@@ -63,4 +63,6 @@ export const scheduler = {
   yield: () => setImmediate(),
 };
 
-export default { setTimeout, setImmediate, setInterval, scheduler };
+export function createTimersPromises() {
+  return { setTimeout, setImmediate, setInterval, scheduler };
+}
