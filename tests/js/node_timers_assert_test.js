@@ -15,10 +15,15 @@ Deno.test("node:timers: Timeout objects", async () => {
   const cancelled = setNodeTimeout(() => fired.push("never"), 1);
   clearNodeTimeout(cancelled);
   let ticks = 0;
-  const interval = setNodeInterval(() => {
-    if (++ticks === 3) clearNodeTimeout(interval);
-  }, 1);
-  await sleep(30);
+  await new Promise((resolve) => {
+    const interval = setNodeInterval(() => {
+      if (++ticks === 3) {
+        clearNodeTimeout(interval);
+        resolve();
+      }
+    }, 1);
+  });
+  await sleep(20);
   assertEquals(fired, ["a"]);
   assertStrictEquals(ticks, 3);
   assertStrictEquals(typeof timers.setImmediate, "function");

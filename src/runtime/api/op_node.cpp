@@ -2,13 +2,18 @@
 // seam (module_loader.hpp, commonjs.cpp), Node's built-in names, and the V8 type checks of
 // util.types that JavaScript cannot make itself (Proxy, arguments objects, boxed primitives).
 #include "runtime/api/ops.hpp"
+#include "runtime/assets.hpp"
 #include "runtime/modules/module_loader.hpp"
 #include "runtime/modules/module_source.hpp"
+#include "runtime/static_string.hpp"
 #include "runtime/v8_util.hpp"
 
 #include <unistd.h>
 
 #include <array>
+#include <climits>
+#include <mutex>
+#include <string>
 
 namespace runtime::api {
 namespace {
@@ -108,6 +113,47 @@ void node_types(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(bits);
 }
 
+// node_layer() -> the node: layer's exports ({init}): its bundle (js/node/index.js, embedded
+// in the binary) compiled as a function body and called. Kept out of the worker snapshot so
+// that only the workers that use it pay for it. The first worker of the process leaves a
+// code cache the others compile from.
+void node_layer(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  static std::mutex cache_mutex;
+  static std::string code_cache;
+  std::string cache;
+  {
+    std::lock_guard lock(cache_mutex);
+    cache = code_cache;
+  }
+  auto* cached = cache.empty() || cache.size() > INT_MAX
+                     ? nullptr
+                     : new v8::ScriptCompiler::CachedData(
+                           reinterpret_cast<const uint8_t*>(cache.data()),
+                           static_cast<int>(cache.size()));  // Source owns it, not the bytes
+  v8::ScriptOrigin origin(isolate, v8_str(isolate, "sbfn:node"));
+  v8::ScriptCompiler::Source source(new_static_string(isolate, assets().node_js), origin, cached);
+  v8::Local<v8::Function> fn;
+  v8::Local<v8::Value> layer;
+  if (!v8::ScriptCompiler::CompileFunction(
+           context, &source, 0, nullptr, 0, nullptr,
+           cached ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
+           .ToLocal(&fn) ||
+      !fn->Call(context, context->Global(), 0, nullptr).ToLocal(&layer)) {
+    return;
+  }
+  if (cached == nullptr || cached->rejected) {
+    std::unique_ptr<v8::ScriptCompiler::CachedData> made(
+        v8::ScriptCompiler::CreateCodeCacheForFunction(fn));
+    if (made) {
+      std::lock_guard lock(cache_mutex);
+      code_cache.assign(reinterpret_cast<const char*>(made->data), made->length);
+    }
+  }
+  info.GetReturnValue().Set(layer);
+}
+
 // node_pid() / node_ppid(): process.pid and process.ppid (the sbfn process's, as Deno's
 // process.pid is the deno process's).
 void node_pid(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -128,7 +174,8 @@ std::vector<Op> node_ops() {
           {"node_type_names", node_type_names},
           {"node_types", node_types},
           {"node_pid", node_pid},
-          {"node_ppid", node_ppid}};
+          {"node_ppid", node_ppid},
+          {"node_layer", node_layer}};
 }
 
 }  // namespace runtime::api

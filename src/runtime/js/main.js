@@ -11,8 +11,7 @@ import { EdgeRuntime } from "./edge_runtime.js";
 import * as testing from "./testing.js";
 import { CloseEvent, WebSocket, socketEvent } from "./websocket.js";
 import { SafeError, thenOf } from "./primordials.js";
-import { loadBuiltin } from "./node/registry.js";
-import { requireUrl } from "./node/module.js";
+import { loadBuiltin, requireUrl } from "./node/glue.js";
 import { installNodeGlobals } from "./node/globals.js";
 import { workerInfo } from "./node/worker_info.js";
 

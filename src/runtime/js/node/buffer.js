@@ -1,10 +1,7 @@
 // node:buffer and the `Buffer` global: the `buffer` npm package (Node's Buffer for other
 // engines, pinned), with the base64url encoding it predates and UTF-8 through the
 // runtime's native TextEncoder/TextDecoder instead of its per-byte JavaScript loops.
-import { ops } from "../web/ops.js";
-import { Blob, File } from "../web/blob.js";
-import { atob, btoa } from "../web/base64.js";
-import { TextDecoder } from "../web/encoding.js";
+import { Blob, File, TextDecoder, atob, btoa, ops } from "./runtime.js";
 
 export const kStringMaxLength = (1 << 29) - 24; // V8's String::kMaxLength
 

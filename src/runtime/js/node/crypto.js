@@ -1,7 +1,6 @@
 // node:crypto: synchronous hashes and HMACs over OpenSSL (ops.node_hash_*), randomness
 // from the runtime's CSPRNG, and WebCrypto as `webcrypto`/`subtle`.
-import { ops } from "../web/ops.js";
-import { crypto as webcrypto } from "../web/crypto.js";
+import { ops, webcrypto } from "./runtime.js";
 import { invalidArgType, makeError, outOfRange, validateFunction } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
 

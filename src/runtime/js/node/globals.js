@@ -2,7 +2,7 @@
 // `Buffer`, `global`, `setImmediate` and `clearImmediate`. Each is an accessor that loads
 // its node: module on first use (so a worker that never touches them pays nothing at
 // boot), and assigning one replaces it, as with Deno's.
-import { loadBuiltin } from "./registry.js";
+import { loadBuiltin } from "./glue.js";
 
 function lazy(g, name, get) {
   Object.defineProperty(g, name, {

@@ -3,7 +3,7 @@
 // (ops.cjs_resolve with kind "require", ops.cjs_load), so the bundler's Node resolution
 // plugs in unchanged; the C++ loader compiles each module wrapper with the module's URL as
 // its script name, so stack traces name the file and line as written.
-import { ops } from "../web/ops.js";
+import { ops } from "./runtime.js";
 import { loadBuiltin } from "./registry.js";
 import { invalidArgType, invalidArgValue, makeError } from "./errors.js";
 

@@ -1,12 +1,8 @@
 // node:process, and the `process` global. An EventEmitter, as in Node; everything it
 // tells is this worker's: `env` is the worker's environment (Deno.env), `exit()` ends the
 // worker, never the host process.
-import { ops } from "../web/ops.js";
-import { envApi, exit as exitWorker, memoryUsage as denoMemoryUsage } from "../deno.js";
-import { call } from "../deno_errors.js";
-import { versions as sbfnVersions } from "sbfn:versions";
+import { call, denoMemoryUsage, envApi, exitWorker, ops, versions as sbfnVersions, workerInfo } from "./runtime.js";
 import { makeError, validateFunction } from "./errors.js";
-import { workerInfo } from "./worker_info.js";
 import { filenameOf } from "./module.js";
 import { loadBuiltin } from "./registry.js";
 

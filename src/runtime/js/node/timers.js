@@ -1,7 +1,7 @@
 // node:timers, and the setImmediate/clearImmediate globals: Node's Timeout and Immediate
 // objects over the runtime's timers (js/timers.js). ref()/unref() are recorded only: a
 // worker's life is its requests', not its timers'.
-import * as runtime from "../timers.js";
+import { timers as runtime } from "./runtime.js";
 import { validateFunction } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
 

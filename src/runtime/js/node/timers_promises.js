@@ -1,5 +1,5 @@
 // node:timers/promises: promise forms of the timers, cancellable with an AbortSignal.
-import * as runtime from "../timers.js";
+import { timers as runtime } from "./runtime.js";
 import { AbortError, validateAbortSignal, validateObject } from "./errors.js";
 
 function checkOptions(options) {

@@ -1,7 +1,7 @@
 // node:url: WHATWG URL (the runtime's), Node's file URL helpers, and the legacy
 // url.parse/format/resolve API from the `url` npm package (Node's legacy parser, pinned;
 // its query strings parsed by node:querystring, as Node's are).
-import { URL, URLSearchParams } from "../web/url.js";
+import { URL, URLSearchParams } from "./runtime.js";
 import { invalidArgType, makeError } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
 

@@ -1,13 +1,9 @@
 // node:util. Formatting comes from the runtime's own inspect (js/web/inspect.js, the one
 // console.log uses); util.types checks brands the way V8 does (natively, through
 // ops.node_types, for what JavaScript cannot tell: proxies, boxed primitives, ...).
-import { ops } from "../web/ops.js";
-import { inspect as runtimeInspect } from "../web/inspect.js";
-import { formatArgs } from "../web/console.js";
-import { envApi } from "../deno.js";
+import { TextDecoder, TextEncoder, envApi, formatArgs, inspect as runtimeInspect, ops } from "./runtime.js";
 import { invalidArgType, makeError, validateFunction } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
-import { TextDecoder, TextEncoder } from "../web/encoding.js";
 
 // --- types --------------------------------------------------------------------------
 
