@@ -2,6 +2,7 @@
 // maps bare names (and is told whether an `import` or a `require` asks), and a provider
 // that marks a package's `.js` files as CommonJS (MediaType::commonjs), as package.json
 // "type" decides. Everything comes from memory; nothing is read from disk.
+#include "support/forwarding_provider.hpp"
 #include "support/worker_fixture.hpp"
 
 #include "runtime/runtime.hpp"
@@ -45,24 +46,17 @@ class PackageResolver : public runtime::ModuleResolver {
 
 // What the bundler's provider does for a package without "type": "module": its `.js`
 // files are CommonJS.
-class PackageProvider : public runtime::ModuleSourceProvider {
+class PackageProvider : public test_support::ForwardingProvider {
  public:
   explicit PackageProvider(Files files)
-      : m_inner(runtime::make_memory_source_provider(std::move(files), "/virtual/fn")) {}
+      : ForwardingProvider(runtime::make_memory_source_provider(std::move(files), "/virtual/fn")) {}
   runtime::ModuleSource load(const std::string& url, std::size_t max_bytes) override {
-    auto source = m_inner->load(url, max_bytes);
+    auto source = ForwardingProvider::load(url, max_bytes);
     if (url.rfind(k_package, 0) == 0 && url.ends_with(".js")) {
       source.media_type = runtime::MediaType::commonjs;
     }
     return source;
   }
-  std::optional<std::size_t> read_file(const std::string& path,
-                                       const BufferFor& buffer_for) override {
-    return m_inner->read_file(path, buffer_for);
-  }
-
- private:
-  std::shared_ptr<runtime::ModuleSourceProvider> m_inner;
 };
 
 const Files k_files = {
@@ -101,6 +95,8 @@ const Files k_files = {
      "  throw new Error('typed failure');\n"
      "};\n"},
     {"file:///virtual/fn/tla.mjs", "await 0;\nexport const late = 1;\n"},
+    {"file:///virtual/fn/reexport_esm.cjs", "module.exports = require('./esm_syntax.js');\n"},
+    {"file:///virtual/fn/esm_syntax.js", "export const z = 3;\n"},
     {"file:///virtual/fn/plain.mjs", "export default 'plain default';\nexport const named = 2;\n"},
 };
 
@@ -156,17 +152,22 @@ TEST_CASE("runtime::commonjs an ES module imports a CommonJS package through the
 TEST_CASE(
     "runtime::commonjs require resolves with kind=require; built-ins never reach the resolver") {
   Fixture fixture;
-  CHECK(fixture.eval_required("require('pkg').add(20, 22)") == "42");
-  CHECK(fixture.eval_required("require('pkg').emitter") == "function");
-  CHECK(fixture.eval_required("require('pkg').data.n") == "7");
-  CHECK(fixture.eval_required("require('pkg').bufferAlias") == "true");
-  CHECK(fixture.eval_required("require('pkg').resolved") == "/virtual/node_modules/pkg/helper.js");
-  CHECK(fixture.eval_required("require('pkg').filename") == "/virtual/node_modules/pkg/index.js");
-  CHECK(fixture.eval_required("require.resolve('pkg')") == "/virtual/node_modules/pkg/index.js");
+  const std::pair<const char*, const char*> expressions[] = {
+      {"require('pkg').add(20, 22)", "42"},
+      {"require('pkg').emitter", "function"},
+      {"require('pkg').data.n", "7"},
+      {"require('pkg').bufferAlias", "true"},
+      {"require('pkg').resolved", "/virtual/node_modules/pkg/helper.js"},
+      {"require('pkg').filename", "/virtual/node_modules/pkg/index.js"},
+      {"require.resolve('pkg')", "/virtual/node_modules/pkg/index.js"},
+  };
+  for (const auto& [expression, expected] : expressions) {
+    CHECK_MESSAGE(fixture.eval_required(expression) == expected, expression);
+  }
   auto& resolver = *fixture.resolver;
-  CHECK(has_call(resolver, "require pkg"));
-  CHECK(has_call(resolver, "require ./helper.js"));
-  CHECK(has_call(resolver, "require buffer-alias"));
+  for (const char* call : {"require pkg", "require ./helper.js", "require buffer-alias"}) {
+    CHECK_MESSAGE(has_call(resolver, call), call);
+  }
   CHECK_FALSE(has_call(resolver, "require events"));
   CHECK_FALSE(has_call(resolver, "import pkg"));
   // The same module object for the same file, across require and import.
@@ -215,6 +216,11 @@ TEST_CASE("runtime::commonjs require of ES modules, and of one with top-level aw
   CHECK(fixture.eval_required("(() => { const m = require('./plain.mjs'); return [m.__esModule, "
                               "m.default, m.named, Object.prototype.toString.call(m)].join() "
                               "})()") == "true,plain default,2,[object Module]");
+  // A `.js` file with ES module syntax, reached through a CommonJS re-export that an
+  // importer's static analysis read first: still loaded as ESM (Node's detection).
+  CHECK(
+      fixture.worker.eval("import('file:///virtual/fn/reexport_esm.cjs').then((m) => m.default.z)")
+          .value == "3");
   CHECK(fixture.eval_required("(() => { try { require('./tla.mjs') } catch (e) { return e.code "
                               "} })()") == "ERR_REQUIRE_ASYNC_MODULE");
 }

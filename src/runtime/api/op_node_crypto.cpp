@@ -35,24 +35,21 @@ void free_state(void* /*data*/, std::size_t /*length*/, void* owner) {
   delete state;
 }
 
-v8::Local<v8::Value> wrap(v8::Isolate* isolate, HashState* state) {
-  auto store = v8::ArrayBuffer::NewBackingStore(state->anchor, 2, free_state, state);
-  return v8::ArrayBuffer::New(isolate, std::move(store));
+HashState* state_of(v8::Isolate* isolate, v8::Local<v8::Value> handle) {
+  static_assert(offsetof(HashState, anchor) == 0);
+  return static_cast<HashState*>(crypto::handle_anchor(isolate, handle, 2, "hash"));
 }
 
-HashState* state_of(v8::Isolate* isolate, v8::Local<v8::Value> handle) {
-  // SAFETY: handles come only from node/crypto.js's private fields, which only `wrap` fills.
-  if (!handle->IsArrayBuffer()) {
-    throw_type_error(isolate, "not a hash handle");
-    return nullptr;
+// Hands `state` to JavaScript as a handle when `ok`, else frees it and throws.
+void return_state(const v8::FunctionCallbackInfo<v8::Value>& info, HashState* state, bool ok,
+                  std::string_view failure) {
+  auto* isolate = info.GetIsolate();
+  if (!ok) {
+    free_state(nullptr, 0, state);
+    crypto::throw_openssl_error(isolate, failure);
+    return;
   }
-  auto store = handle.As<v8::ArrayBuffer>()->GetBackingStore();
-  if (store->ByteLength() != 2 || store->Data() == nullptr) {
-    throw_type_error(isolate, "not a hash handle");
-    return nullptr;
-  }
-  static_assert(offsetof(HashState, anchor) == 0);
-  return reinterpret_cast<HashState*>(store->Data());
+  info.GetReturnValue().Set(crypto::new_handle(isolate, state->anchor, 2, free_state, state));
 }
 
 // Node takes OpenSSL's digest names in any case ("sha256", "SHA256", "RSA-SHA256").
@@ -94,12 +91,7 @@ void hash_new(const v8::FunctionCallbackInfo<v8::Value>& info) {
                       key->empty() ? &empty : reinterpret_cast<const unsigned char*>(key->data()),
                       key->size(), params) == 1;
   }
-  if (!ok) {
-    free_state(nullptr, 0, state);
-    crypto::throw_openssl_error(isolate, "hash initialisation failed");
-    return;
-  }
-  info.GetReturnValue().Set(wrap(isolate, state));
+  return_state(info, state, ok, "hash initialisation failed");
 }
 
 // node_hash_update(handle, bytes)
@@ -163,12 +155,7 @@ void hash_copy(const v8::FunctionCallbackInfo<v8::Value>& info) {
     copy->mac = EVP_MAC_CTX_dup(state->mac);
     ok = copy->mac != nullptr;
   }
-  if (!ok) {
-    free_state(nullptr, 0, copy);
-    crypto::throw_openssl_error(isolate, "hash copy failed");
-    return;
-  }
-  info.GetReturnValue().Set(wrap(isolate, copy));
+  return_state(info, copy, ok, "hash copy failed");
 }
 
 // node_hash_names() -> the digest names OpenSSL knows (crypto.getHashes()).

@@ -134,7 +134,7 @@ v8::Local<v8::Module> ModuleLoader::compile_commonjs(v8::Local<v8::Context> cont
     names.push_back(v8_str(m_isolate, name));
   }
   m_commonjs_sources.insert_or_assign(
-      url, CommonJsSource{std::move(code), std::move(loaded.code_cache)});
+      url, CommonJsSource{std::move(code), std::move(loaded.code_cache), loaded.media_type});
   return v8::Module::CreateSyntheticModule(m_isolate, v8_str(m_isolate, url), names,
                                            evaluate_synthetic);
 }
@@ -188,7 +188,8 @@ void ModuleLoader::collect_commonjs_names(v8::Local<v8::Context> context, const 
           continue;
         }
         target_code = commonjs_code(target, loaded);
-        m_commonjs_sources.emplace(target, CommonJsSource{target_code, loaded.code_cache});
+        m_commonjs_sources.emplace(
+            target, CommonJsSource{target_code, loaded.code_cache, loaded.media_type});
       }
       collect_commonjs_names(context, target, target_code, names, visited);
     } catch (const PendingJsException&) {
@@ -225,6 +226,8 @@ v8::MaybeLocal<v8::Value> ModuleLoader::evaluate_synthetic(v8::Local<v8::Context
              .ToLocal(&exports)) {
       return {};
     }
+    // Left unread when `require` had already run the module (its cache answered).
+    loader.m_commonjs_sources.erase(record->url);
     if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, "module.exports"), exports)
             .IsNothing()) {
       return {};
@@ -260,8 +263,8 @@ v8::MaybeLocal<v8::Object> ModuleLoader::load_for_require(v8::Local<v8::Context>
   if (auto it = m_commonjs_sources.find(url); it != m_commonjs_sources.end()) {
     code = std::move(it->second.code);
     code_cache = std::move(it->second.code_cache);
+    type = it->second.media_type;
     m_commonjs_sources.erase(it);
-    type = MediaType::commonjs;
   } else {
     ModuleSource loaded;
     try {

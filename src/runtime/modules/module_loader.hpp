@@ -87,6 +87,7 @@ class ModuleLoader {
   struct CommonJsSource {
     std::string code;
     std::string code_cache;
+    MediaType media_type = MediaType::commonjs;  // as the provider said (`.js` may be ESM)
   };
 
   // Compiles `url` and, depth first, its static imports; throws util::Error.

@@ -1,7 +1,7 @@
 // node:buffer and the `Buffer` global: the `buffer` npm package (Node's Buffer for other
 // engines, pinned), with the base64url encoding it predates and UTF-8 through the
 // runtime's native TextEncoder/TextDecoder instead of its per-byte JavaScript loops.
-import { Blob, File, TextDecoder, atob, btoa, ops } from "./runtime.js";
+import { host } from "./runtime.js";
 
 export const kStringMaxLength = (1 << 29) - 24; // V8's String::kMaxLength
 
@@ -11,7 +11,7 @@ export function createBuffer() {
   // eslint-disable-next-line no-undef -- esbuild's require, resolved at bundle time
   const { Buffer, SlowBuffer, INSPECT_MAX_BYTES, kMaxLength } = require("buffer");
   const proto = Buffer.prototype;
-  const utf8Decoder = new TextDecoder();
+  const utf8Decoder = new host.TextDecoder();
 
   // "base64url" decodes like "base64" (the package's decoder takes both alphabets); every
   // other name goes to the package as given.
@@ -33,7 +33,7 @@ export function createBuffer() {
   Buffer.from = function from(value, encodingOrOffset, length) {
     if (typeof value === "string") {
       if (isUtf8Name(encodingOrOffset)) {
-        const bytes = ops.encode_utf8(value);
+        const bytes = host.ops.encode_utf8(value);
         return originalFrom.call(Buffer, bytes.buffer, bytes.byteOffset, bytes.byteLength);
       }
       return originalFrom.call(Buffer, value, normalize(encodingOrOffset), length);
@@ -65,7 +65,7 @@ export function createBuffer() {
   }
   const originalByteLength = Buffer.byteLength;
   Buffer.byteLength = function byteLength(string, encoding) {
-    if (typeof string === "string" && isUtf8Name(encoding)) return ops.encode_utf8(string).byteLength;
+    if (typeof string === "string" && isUtf8Name(encoding)) return host.ops.encode_utf8(string).byteLength;
     return originalByteLength.call(Buffer, string, normalize(encoding));
   };
   const originalIsEncoding = Buffer.isEncoding;
@@ -74,13 +74,13 @@ export function createBuffer() {
   };
 
   const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: kStringMaxLength };
-  return { Blob, Buffer, File, INSPECT_MAX_BYTES, SlowBuffer, atob, btoa, constants, isAscii, isUtf8, kMaxLength, kStringMaxLength };
+  return { Blob: host.Blob, Buffer, File: host.File, INSPECT_MAX_BYTES, SlowBuffer, atob: host.atob, btoa: host.btoa, constants, isAscii, isUtf8, kMaxLength, kStringMaxLength };
 }
 
 
 export function isUtf8(input) {
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(input);
+    new host.TextDecoder("utf-8", { fatal: true }).decode(input);
     return true;
   } catch {
     return false;

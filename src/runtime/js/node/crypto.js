@@ -1,6 +1,6 @@
 // node:crypto: synchronous hashes and HMACs over OpenSSL (ops.node_hash_*), randomness
 // from the runtime's CSPRNG, and WebCrypto as `webcrypto`/`subtle`.
-import { ops, webcrypto } from "./runtime.js";
+import { host } from "./runtime.js";
 import { invalidArgType, makeError, outOfRange, validateFunction } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
 
@@ -24,24 +24,24 @@ export function createCrypto() {
   class Hash {
     constructor(algorithm, options = undefined, handle = undefined) {
       if (typeof algorithm !== "string") throw invalidArgType("algorithm", "string", algorithm);
-      this[kHandle] = handle ?? ops.node_hash_new(algorithm, undefined);
+      this[kHandle] = handle ?? host.ops.node_hash_new(algorithm, undefined);
       if (this[kHandle] === null) throw new Error(`Digest method not supported: ${algorithm}`);
       this[kFinished] = false;
       this.algorithm = algorithm;
     }
     update(data, encoding = undefined) {
       if (this[kFinished]) throw makeError(Error, "ERR_CRYPTO_HASH_FINALIZED", "Digest already called");
-      ops.node_hash_update(this[kHandle], toBytes(data, encoding, "data"));
+      host.ops.node_hash_update(this[kHandle], toBytes(data, encoding, "data"));
       return this;
     }
     digest(encoding = undefined) {
       if (this[kFinished]) throw makeError(Error, "ERR_CRYPTO_HASH_FINALIZED", "Digest already called");
       this[kFinished] = true;
-      return output(ops.node_hash_digest(this[kHandle]), encoding);
+      return output(host.ops.node_hash_digest(this[kHandle]), encoding);
     }
     copy() {
       if (this[kFinished]) throw makeError(Error, "ERR_CRYPTO_HASH_FINALIZED", "Digest already called");
-      return new Hash(this.algorithm, undefined, ops.node_hash_copy(this[kHandle]));
+      return new Hash(this.algorithm, undefined, host.ops.node_hash_copy(this[kHandle]));
     }
   }
 
@@ -49,20 +49,20 @@ export function createCrypto() {
     constructor(algorithm, key, options = undefined) {
       if (typeof algorithm !== "string") throw invalidArgType("hmac", "string", algorithm);
       const keyBytes = key?.[Symbol.toStringTag] === "KeyObject" ? key.export() : toBytes(key, options?.encoding, "key");
-      this[kHandle] = ops.node_hash_new(algorithm, keyBytes);
+      this[kHandle] = host.ops.node_hash_new(algorithm, keyBytes);
       if (this[kHandle] === null) throw makeError(TypeError, "ERR_CRYPTO_INVALID_DIGEST", `Invalid digest: ${algorithm}`);
       this[kFinished] = false;
     }
     update(data, encoding = undefined) {
       if (this[kFinished]) throw makeError(Error, "ERR_CRYPTO_HASH_FINALIZED", "Digest already called");
-      ops.node_hash_update(this[kHandle], toBytes(data, encoding, "data"));
+      host.ops.node_hash_update(this[kHandle], toBytes(data, encoding, "data"));
       return this;
     }
     digest(encoding = undefined) {
       // Node returns an empty result for a second digest() of an HMAC rather than throwing.
       if (this[kFinished]) return output(new Uint8Array(0), encoding);
       this[kFinished] = true;
-      return output(ops.node_hash_digest(this[kHandle]), encoding);
+      return output(host.ops.node_hash_digest(this[kHandle]), encoding);
     }
   }
 
@@ -80,7 +80,7 @@ export function createCrypto() {
   }
 
   function getHashes() {
-    return ops.node_hash_names();
+    return host.ops.node_hash_names();
   }
 
   const kMaxRandom = 2 ** 31 - 1;
@@ -94,7 +94,7 @@ export function createCrypto() {
     if (offset < 0 || offset > bytes.length) throw outOfRange("offset", `>= 0 && <= ${bytes.length}`, offset);
     if (size < 0 || offset + size > bytes.length) throw outOfRange("size + offset", `<= ${bytes.length}`, size + offset);
     for (let at = offset; at < offset + size; at += 65536) {
-      webcrypto.getRandomValues(bytes.subarray(at, Math.min(at + 65536, offset + size)));
+      host.webcrypto.getRandomValues(bytes.subarray(at, Math.min(at + 65536, offset + size)));
     }
     return buffer;
   }
@@ -137,7 +137,7 @@ export function createCrypto() {
     const six = new Uint8Array(6);
     let value;
     do {
-      webcrypto.getRandomValues(six);
+      host.webcrypto.getRandomValues(six);
       value = six.reduce((acc, byte) => acc * 256 + byte, 0);
     } while (value >= limit);
     const result = min + (value % range);
@@ -147,11 +147,11 @@ export function createCrypto() {
   }
 
   function randomUUID() {
-    return webcrypto.randomUUID();
+    return host.webcrypto.randomUUID();
   }
 
   function getRandomValues(array) {
-    return webcrypto.getRandomValues(array);
+    return host.webcrypto.getRandomValues(array);
   }
 
   function timingSafeEqual(a, b) {
@@ -181,7 +181,7 @@ export function createCrypto() {
     randomInt,
     randomUUID,
     timingSafeEqual,
-    webcrypto,
-    subtle: webcrypto.subtle,
+    webcrypto: host.webcrypto,
+    subtle: host.webcrypto.subtle,
   };
 }

@@ -3,7 +3,7 @@
 // (ops.cjs_resolve with kind "require", ops.cjs_load), so the bundler's Node resolution
 // plugs in unchanged; the C++ loader compiles each module wrapper with the module's URL as
 // its script name, so stack traces name the file and line as written.
-import { ops } from "./runtime.js";
+import { host } from "./runtime.js";
 import { loadBuiltin } from "./registry.js";
 import { invalidArgType, invalidArgValue, makeError } from "./errors.js";
 
@@ -67,13 +67,13 @@ export class Module {
 // node_modules, as in Node ("events/" with a slash is a package path).
 function builtinRequest(specifier) {
   if (specifier.startsWith("node:")) return specifier.slice(5);
-  return ops.node_is_builtin(specifier) ? specifier : undefined;
+  return host.ops.node_is_builtin(specifier) ? specifier : undefined;
 }
 
 function requireBuiltin(name, specifier) {
   const exports = loadBuiltin(name);
   if (exports !== undefined) return exports;
-  if (ops.node_is_builtin(name)) {
+  if (host.ops.node_is_builtin(name)) {
     throw makeError(Error, "ERR_UNKNOWN_BUILTIN_MODULE", `Node built-in module "node:${name}" is not available in sbfn yet`);
   }
   throw makeError(Error, "ERR_UNKNOWN_BUILTIN_MODULE", `No such built-in module: ${specifier}`);
@@ -110,7 +110,7 @@ function parentUrl(parent) {
 // The URL `specifier` names for `parent`, through the worker's resolver.
 function resolveUrl(parent, specifier) {
   try {
-    return ops.cjs_resolve(specifier, parentUrl(parent));
+    return host.ops.cjs_resolve(specifier, parentUrl(parent));
   } catch {
     throw notFound(specifier, parent);
   }
@@ -154,7 +154,7 @@ function loadUrl(url, parent, specifier) {
 function run(module, url, specifier) {
   let loaded;
   try {
-    loaded = ops.cjs_load(url);
+    loaded = host.ops.cjs_load(url);
   } catch (error) {
     if (error?.code === "MODULE_NOT_FOUND") throw notFound(specifier, module.parent);
     throw error;
@@ -168,7 +168,7 @@ function run(module, url, specifier) {
       throw error;
     }
   } else if (loaded.format === "esm") {
-    module.exports = ops.cjs_require_esm(url, module.parent?.filename ?? filename);
+    module.exports = host.ops.cjs_require_esm(url, module.parent?.filename ?? filename);
   } else {
     const require = makeRequire(module);
     Reflect.apply(loaded.fn, module.exports, [module.exports, require, module, filename, dirnameOf(filename)]);
@@ -223,13 +223,13 @@ export function createRequire(from) {
 let moduleObject;
 export function createModule() {
   if (moduleObject) return moduleObject;
-  const builtinModules = ops.node_builtins();
+  const builtinModules = host.ops.node_builtins();
   moduleObject = Module;
   Object.assign(Module, {
     Module,
     builtinModules,
     createRequire,
-    isBuiltin: (name) => typeof name === "string" && (name.startsWith("node:") ? ops.node_is_builtin(name.slice(5)) : ops.node_is_builtin(name)),
+    isBuiltin: (name) => typeof name === "string" && (name.startsWith("node:") ? host.ops.node_is_builtin(name.slice(5)) : host.ops.node_is_builtin(name)),
     _cache: cache,
     _extensions: extensions,
     _load: (request, parent) => requireFrom(parent, request),

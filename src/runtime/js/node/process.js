@@ -1,7 +1,7 @@
 // node:process, and the `process` global. An EventEmitter, as in Node; everything it
 // tells is this worker's: `env` is the worker's environment (Deno.env), `exit()` ends the
 // worker, never the host process.
-import { call, denoMemoryUsage, envApi, exitWorker, ops, versions as sbfnVersions, workerInfo } from "./runtime.js";
+import { host } from "./runtime.js";
 import { makeError, validateFunction } from "./errors.js";
 import { filenameOf } from "./module.js";
 import { loadBuiltin } from "./registry.js";
@@ -16,28 +16,28 @@ export function createProcess() {
   // process.env: the worker's environment through Deno.env (values become strings).
   const env = new Proxy(Object.create(null), {
     get(_, key) {
-      return typeof key === "string" ? envApi.get(key) : undefined;
+      return typeof key === "string" ? host.envApi.get(key) : undefined;
     },
     set(_, key, value) {
-      if (typeof key === "string") envApi.set(key, String(value));
+      if (typeof key === "string") host.envApi.set(key, String(value));
       return true;
     },
     has(_, key) {
-      return typeof key === "string" && envApi.get(key) !== undefined;
+      return typeof key === "string" && host.envApi.get(key) !== undefined;
     },
     deleteProperty(_, key) {
-      if (typeof key === "string") envApi.delete(key);
+      if (typeof key === "string") host.envApi.delete(key);
       return true;
     },
     ownKeys() {
-      return Object.keys(envApi.toObject());
+      return Object.keys(host.envApi.toObject());
     },
     getOwnPropertyDescriptor(_, key) {
-      const value = typeof key === "string" ? envApi.get(key) : undefined;
+      const value = typeof key === "string" ? host.envApi.get(key) : undefined;
       return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
     },
     defineProperty(_, key, descriptor) {
-      if (typeof key === "string") envApi.set(key, String(descriptor.value));
+      if (typeof key === "string") host.envApi.set(key, String(descriptor.value));
       return true;
     },
   });
@@ -88,10 +88,10 @@ export function createProcess() {
   };
 
   function memoryUsage() {
-    const usage = denoMemoryUsage();
+    const usage = host.denoMemoryUsage();
     return { ...usage, arrayBuffers: usage.external };
   }
-  memoryUsage.rss = () => denoMemoryUsage().rss;
+  memoryUsage.rss = () => host.denoMemoryUsage().rss;
 
   function notSupported(name) {
     return () => {
@@ -110,7 +110,7 @@ export function createProcess() {
       return;
     }
     const prefix = code !== undefined ? `[${code}] ` : "";
-    ops.print(`(node:${process.pid}) ${prefix}${error.name}: ${error.message}\n`, 2);
+    host.ops.print(`(node:${process.pid}) ${prefix}${error.name}: ${error.message}\n`, 2);
   }
 
   // A minimal stdout/stderr: what packages call (write, isTTY); a full Writable comes from
@@ -124,7 +124,7 @@ export function createProcess() {
       write(chunk, encoding, callback) {
         if (typeof encoding === "function") callback = encoding;
         const text = typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
-        ops.print(text, fd);
+        host.ops.print(text, fd);
         if (typeof callback === "function") queueMicrotask(callback);
         return true;
       },
@@ -149,7 +149,7 @@ export function createProcess() {
   Object.assign(process, {
     title: "sbfn",
     version: `v${nodeVersion}`,
-    versions: { node: nodeVersion, v8: ops.v8_version(), sbfn: sbfnVersions.sbfn, deno: sbfnVersions.deno },
+    versions: { node: nodeVersion, v8: host.ops.v8_version(), sbfn: host.versions.sbfn, deno: host.versions.deno },
     release: { name: "node" },
     platform: "linux",
     arch: "x64",
@@ -157,8 +157,8 @@ export function createProcess() {
     execArgv: [],
     argv0: "sbfn",
     env,
-    pid: ops.node_pid(),
-    ppid: ops.node_ppid(),
+    pid: host.ops.node_pid(),
+    ppid: host.ops.node_ppid(),
     exitCode: undefined,
     noDeprecation: false,
     throwDeprecation: false,
@@ -169,7 +169,7 @@ export function createProcess() {
     hrtime,
     memoryUsage,
     emitWarning,
-    cwd: () => call(ops.cwd),
+    cwd: () => host.call(host.ops.cwd),
     chdir: notSupported("chdir"),
     uptime: () => (performance.now() - startedAt) / 1000,
     umask: () => 0o22,
@@ -189,16 +189,16 @@ export function createProcess() {
       if (code !== undefined) process.exitCode = code;
       const final = Number(process.exitCode ?? 0) | 0;
       process.emit("exit", final);
-      exitWorker(final);
+      host.exitWorker(final);
     },
-    reallyExit: (code) => exitWorker(code),
+    reallyExit: (code) => host.exitWorker(code),
     getBuiltinModule(id) {
       return loadBuiltin(id.startsWith("node:") ? id.slice(5) : id);
     },
   });
   Object.defineProperty(process, "argv", {
     get() {
-      const main = workerInfo.mainModule;
+      const main = host.workerInfo.mainModule;
       return [execPath, main ? filenameOf(main) : ""];
     },
     enumerable: true,

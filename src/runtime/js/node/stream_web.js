@@ -1,12 +1,6 @@
 // node:stream/web: the runtime's WHATWG streams, which are also the globals.
-import {
-  CompressionStream,
-  DecompressionStream,
-  TextDecoderStream,
-  TextEncoderStream,
-  streamGlobals,
-} from "./runtime.js";
+import { host } from "./runtime.js";
 
 export function createStreamWeb() {
-  return { ...streamGlobals, TextDecoderStream, TextEncoderStream, CompressionStream, DecompressionStream };
+  return { ...streamGlobals, TextDecoderStream: host.TextDecoderStream, TextEncoderStream: host.TextEncoderStream, CompressionStream: host.CompressionStream, DecompressionStream: host.DecompressionStream };
 }

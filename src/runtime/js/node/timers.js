@@ -1,31 +1,16 @@
 // node:timers, and the setImmediate/clearImmediate globals: Node's Timeout and Immediate
 // objects over the runtime's timers (js/timers.js). ref()/unref() are recorded only: a
 // worker's life is its requests', not its timers'.
-import { timers as runtime } from "./runtime.js";
+import { host } from "./runtime.js";
 import { validateFunction } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
 
 const kId = Symbol("timerId");
 
-export class Timeout {
-  constructor(callback, delay, args, repeat) {
-    this._onTimeout = callback;
-    this._idleTimeout = delay;
-    this._repeat = repeat ? delay : null;
-    this._args = args;
+// What Timeout and Immediate share: the runtime's timer id and the recorded ref state.
+class TimerHandle {
+  constructor() {
     this._ref = true;
-    this[kId] = this.#start();
-  }
-  #start() {
-    const run = (...args) => Reflect.apply(this._onTimeout, this, args);
-    return this._repeat !== null
-      ? runtime.setInterval(run, this._idleTimeout, ...this._args)
-      : runtime.setTimeout(run, this._idleTimeout, ...this._args);
-  }
-  refresh() {
-    runtime.clearTimeout(this[kId]);
-    this[kId] = this.#start();
-    return this;
   }
   ref() {
     this._ref = true;
@@ -38,8 +23,30 @@ export class Timeout {
   hasRef() {
     return this._ref;
   }
+}
+
+export class Timeout extends TimerHandle {
+  constructor(callback, delay, args, repeat) {
+    super();
+    this._onTimeout = callback;
+    this._idleTimeout = delay;
+    this._repeat = repeat ? delay : null;
+    this._args = args;
+    this[kId] = this.#start();
+  }
+  #start() {
+    const run = (...args) => Reflect.apply(this._onTimeout, this, args);
+    return this._repeat !== null
+      ? host.timers.setInterval(run, this._idleTimeout, ...this._args)
+      : host.timers.setTimeout(run, this._idleTimeout, ...this._args);
+  }
+  refresh() {
+    host.timers.clearTimeout(this[kId]);
+    this[kId] = this.#start();
+    return this;
+  }
   close() {
-    runtime.clearTimeout(this[kId]);
+    host.timers.clearTimeout(this[kId]);
     return this;
   }
   [Symbol.toPrimitive]() {
@@ -47,22 +54,11 @@ export class Timeout {
   }
 }
 
-export class Immediate {
+export class Immediate extends TimerHandle {
   constructor(callback, args) {
+    super();
     this._onImmediate = callback;
-    this._ref = true;
-    this[kId] = runtime.setTimeout(() => Reflect.apply(callback, this, args), 0);
-  }
-  ref() {
-    this._ref = true;
-    return this;
-  }
-  unref() {
-    this._ref = false;
-    return this;
-  }
-  hasRef() {
-    return this._ref;
+    this[kId] = host.timers.setTimeout(() => Reflect.apply(callback, this, args), 0);
   }
 }
 
@@ -84,11 +80,11 @@ export function setImmediate(callback, ...args) {
   return new Immediate(callback, args);
 }
 export function clearTimeout(timer) {
-  runtime.clearTimeout(idOf(timer));
+  host.timers.clearTimeout(idOf(timer));
 }
 export const clearInterval = clearTimeout;
 export function clearImmediate(immediate) {
-  runtime.clearTimeout(idOf(immediate));
+  host.timers.clearTimeout(idOf(immediate));
 }
 
 export function createTimers() {

@@ -1,5 +1,5 @@
 // node:timers/promises: promise forms of the timers, cancellable with an AbortSignal.
-import { timers as runtime } from "./runtime.js";
+import { host } from "./runtime.js";
 import { AbortError, validateAbortSignal, validateObject } from "./errors.js";
 
 function checkOptions(options) {
@@ -13,7 +13,7 @@ function later(delay, value, options, schedule) {
   if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
   return new Promise((resolve, reject) => {
     const onAbort = () => {
-      runtime.clearTimeout(id);
+      host.timers.clearTimeout(id);
       reject(new AbortError(undefined, { cause: signal.reason }));
     };
     const id = schedule(() => {
@@ -25,11 +25,11 @@ function later(delay, value, options, schedule) {
 }
 
 export function setTimeout(delay = 1, value = undefined, options = {}) {
-  return later(delay, value, options, runtime.setTimeout);
+  return later(delay, value, options, host.timers.setTimeout);
 }
 
 export function setImmediate(value = undefined, options = {}) {
-  return later(0, value, options, runtime.setTimeout);
+  return later(0, value, options, host.timers.setTimeout);
 }
 
 // An async iterator yielding `value` every `delay` ms until it is returned or aborted.
@@ -38,7 +38,7 @@ export async function* setInterval(delay = 1, value = undefined, options = {}) {
   if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
   let pending = 0;
   let wake = null;
-  const id = runtime.setInterval(() => {
+  const id = host.timers.setInterval(() => {
     pending++;
     wake?.();
   }, delay);
@@ -53,7 +53,7 @@ export async function* setInterval(delay = 1, value = undefined, options = {}) {
       for (; pending > 0; pending--) yield value;
     }
   } finally {
-    runtime.clearInterval(id);
+    host.timers.clearInterval(id);
     signal?.removeEventListener("abort", onAbort);
   }
 }

@@ -1,7 +1,7 @@
 // node:url: WHATWG URL (the runtime's), Node's file URL helpers, and the legacy
 // url.parse/format/resolve API from the `url` npm package (Node's legacy parser, pinned;
 // its query strings parsed by node:querystring, as Node's are).
-import { URL, URLSearchParams } from "./runtime.js";
+import { host } from "./runtime.js";
 import { invalidArgType, makeError } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
 
@@ -11,8 +11,8 @@ export function createUrl() {
   const path = loadBuiltin("path");
   function fileURLToPath(input) {
     let url = input;
-    if (typeof input === "string") url = new URL(input);
-    else if (!(input instanceof URL)) throw invalidArgType("path", ["string", "URL"], input);
+    if (typeof input === "string") url = new host.URL(input);
+    else if (!(input instanceof host.URL)) throw invalidArgType("path", ["string", "URL"], input);
     if (url.protocol !== "file:") throw makeError(TypeError, "ERR_INVALID_URL_SCHEME", "The URL must be of scheme file");
     if (url.hostname !== "") {
       throw makeError(TypeError, "ERR_INVALID_FILE_URL_HOST", 'File URL host must be "localhost" or empty on linux');
@@ -36,7 +36,7 @@ export function createUrl() {
       .replace(/\t/g, "%09")
       .replace(/\?/g, "%3F")
       .replace(/#/g, "%23");
-    return new URL(`file://${resolved}`);
+    return new host.URL(`file://${resolved}`);
   }
 
   function urlToHttpOptions(url) {
@@ -58,7 +58,7 @@ export function createUrl() {
 
   function domainToASCII(domain) {
     try {
-      return new URL(`ws://${domain}`).hostname;
+      return new host.URL(`ws://${domain}`).hostname;
     } catch {
       return "";
     }
@@ -67,20 +67,20 @@ export function createUrl() {
   function domainToUnicode(domain) {
     const punycode = loadBuiltin("punycode");
     try {
-      return punycode.toUnicode(new URL(`ws://${domain}`).hostname);
+      return punycode.toUnicode(new host.URL(`ws://${domain}`).hostname);
     } catch {
       return "";
     }
   }
 
   return {
-    URL,
-    URLSearchParams,
+    URL: host.URL,
+    URLSearchParams: host.URLSearchParams,
     Url: legacy.Url,
     parse: legacy.parse,
     format(urlObject, options = undefined) {
-      if (urlObject instanceof URL) {
-        const url = new URL(urlObject.href);
+      if (urlObject instanceof host.URL) {
+        const url = new host.URL(urlObject.href);
         if (options?.auth === false) url.username = url.password = "";
         if (options?.fragment === false) url.hash = "";
         if (options?.search === false) url.search = "";

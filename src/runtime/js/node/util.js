@@ -1,7 +1,7 @@
 // node:util. Formatting comes from the runtime's own inspect (js/web/inspect.js, the one
 // console.log uses); util.types checks brands the way V8 does (natively, through
 // ops.node_types, for what JavaScript cannot tell: proxies, boxed primitives, ...).
-import { TextDecoder, TextEncoder, envApi, formatArgs, inspect as runtimeInspect, ops } from "./runtime.js";
+import { host } from "./runtime.js";
 import { invalidArgType, makeError, validateFunction } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
 
@@ -54,9 +54,9 @@ export function createUtil() {
   for (const name of ["Uint8Array", "Uint8ClampedArray", "Uint16Array", "Uint32Array", "Int8Array", "Int16Array", "Int32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"]) {
     types[`is${name}`] = isTypedArrayOf(name);
   }
-  const nativeNames = ops.node_type_names();
+  const nativeNames = host.ops.node_type_names();
   nativeNames.forEach((name, bit) => {
-    types[name] = (value) => (ops.node_types(value) & (1 << bit)) !== 0;
+    types[name] = (value) => (host.ops.node_types(value) & (1 << bit)) !== 0;
   });
   types.isBoxedPrimitive = (v) =>
     types.isNumberObject(v) || types.isStringObject(v) || types.isBooleanObject(v) || types.isBigIntObject(v) || types.isSymbolObject(v);
@@ -66,7 +66,7 @@ export function createUtil() {
 
   function inspect(value, options = undefined) {
     if (typeof options !== "object" || options === null) options = {};
-    return runtimeInspect(value, {
+    return host.inspect(value, {
       depth: options.depth === null ? Infinity : options.depth ?? 2,
       iterableLimit: options.maxArrayLength === null ? Infinity : options.maxArrayLength,
       strAbbreviateSize: options.maxStringLength ?? undefined,
@@ -81,13 +81,13 @@ export function createUtil() {
   inspect.defaultOptions = { depth: 2, maxArrayLength: 100, breakLength: 80, compact: 3, showHidden: false, sorted: false, getters: false };
 
   function format(...args) {
-    return formatArgs(args);
+    return host.formatArgs(args);
   }
   function formatWithOptions(inspectOptions, ...args) {
     if (typeof inspectOptions !== "object" || inspectOptions === null) {
       throw invalidArgType("inspectOptions", "object", inspectOptions);
     }
-    return formatArgs(args);
+    return host.formatArgs(args);
   }
 
   // --- functions ----------------------------------------------------------------------
@@ -177,11 +177,11 @@ export function createUtil() {
     let enabled;
     const logger = (...args) => {
       if (enabled === undefined) {
-        const names = (envApi.get("NODE_DEBUG") ?? "").split(",").map((s) => s.trim().toUpperCase());
+        const names = (host.envApi.get("NODE_DEBUG") ?? "").split(",").map((s) => s.trim().toUpperCase());
         enabled = names.includes(section.toUpperCase()) || names.includes("*");
         if (enabled && callback) callback(logger);
       }
-      if (enabled) ops.print(`${section.toUpperCase()} ${globalThis.process?.pid ?? 0}: ${format(...args)}\n`, 2);
+      if (enabled) host.ops.print(`${section.toUpperCase()} ${globalThis.process?.pid ?? 0}: ${format(...args)}\n`, 2);
     };
     Object.defineProperty(logger, "enabled", {
       get() {
@@ -235,7 +235,7 @@ export function createUtil() {
     stripVTControlCharacters,
     toUSVString,
     types,
-    TextDecoder,
-    TextEncoder,
+    TextDecoder: host.TextDecoder,
+    TextEncoder: host.TextEncoder,
   };
 }
