@@ -164,7 +164,6 @@ export function createProcess() {
     throwDeprecation: false,
     traceDeprecation: false,
     features: { inspector: false, ipv6: true, tls: true, typescript: "transform" },
-    config: { target_defaults: {}, variables: {} },
     nextTick,
     hrtime,
     memoryUsage,
@@ -172,19 +171,10 @@ export function createProcess() {
     cwd: () => host.call(host.ops.cwd),
     chdir: notSupported("chdir"),
     uptime: () => (performance.now() - startedAt) / 1000,
-    umask: () => 0o22,
-    getuid: () => 0,
-    getgid: () => 0,
-    geteuid: () => 0,
-    getegid: () => 0,
     kill: notSupported("kill"),
     abort: notSupported("abort"),
     dlopen: notSupported("dlopen"),
     binding: notSupported("binding"),
-    cpuUsage: () => {
-      const micros = Math.round(performance.now() * 1000);
-      return { user: micros, system: 0 };
-    },
     exit(code = undefined) {
       if (code !== undefined) process.exitCode = code;
       const final = Number(process.exitCode ?? 0) | 0;
