@@ -3,6 +3,7 @@
 #include "versions.hpp"
 
 #include "runtime/assets.hpp"
+#include "runtime/static_string.hpp"
 #include "runtime/v8_util.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -258,24 +259,12 @@ class TranspilerImpl {
     if (m_typescript_loaded) {
       return;
     }
-    auto source =
-        v8::String::NewExternalOneByte(m_isolate, new ExternalSource(assets().typescript_js))
-            .ToLocalChecked();
+    auto source = new_static_string(m_isolate, assets().typescript_js);
     v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, "sbfn:typescript.js"));
     auto script = v8::Script::Compile(context, source, &origin).ToLocalChecked();
     std::ignore = script->Run(context).ToLocalChecked();
     m_typescript_loaded = true;
   }
-
-  class ExternalSource : public v8::String::ExternalOneByteStringResource {
-   public:
-    explicit ExternalSource(std::string_view text) : m_text(text) {}
-    const char* data() const override { return m_text.data(); }
-    size_t length() const override { return m_text.size(); }
-
-   private:
-    std::string_view m_text;
-  };
 
   std::mutex m_mutex;
   std::condition_variable m_wake;
