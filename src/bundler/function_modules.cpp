@@ -88,6 +88,11 @@ GraphModule FunctionModules::walk_one(
   }
   auto source = load_unlocked(url, std::size_t{64} << 20);
   module.media_type = source.media_type;
+  // CommonJS is resolved as it runs (require), by Node's rules: nothing to walk here.
+  if (source.media_type == runtime::MediaType::commonjs ||
+      source.media_type == runtime::MediaType::commonjs_typescript) {
+    return module;
+  }
   auto code = runtime::transpile_module(url, source.code, source.media_type);
   for (const auto& import : runtime::module_imports(code)) {
     if (import.type_only) {
@@ -115,14 +120,15 @@ void FunctionModules::ensure_prepared() {
   }
 }
 
-std::string FunctionModules::resolve(const std::string& specifier, const std::string& referrer) {
+std::string FunctionModules::resolve(const std::string& specifier, const std::string& referrer,
+                                     runtime::ResolutionKind kind) {
   std::lock_guard lock(m_mutex);
   if (auto it = m_modules.find(referrer); it != m_modules.end()) {
     if (auto dep = it->second.dependencies.find(specifier); dep != it->second.dependencies.end()) {
       return dep->second;
     }
   }
-  return resolve_unlocked(specifier, referrer);
+  return resolve_unlocked(specifier, referrer, kind);
 }
 
 runtime::ModuleSource FunctionModules::load(const std::string& url, std::size_t max_bytes) {

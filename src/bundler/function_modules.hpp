@@ -68,13 +68,15 @@ class FunctionModules : public runtime::ModuleResolver, public runtime::ModuleSo
   const FunctionConfig& config() const { return m_config; }
   Lock lock() const;
 
-  std::string resolve(const std::string& specifier, const std::string& referrer) override;
+  std::string resolve(const std::string& specifier, const std::string& referrer,
+                      runtime::ResolutionKind kind) override;
   runtime::ModuleSource load(const std::string& url, std::size_t max_bytes) override;
   std::optional<std::size_t> read_file(const std::string& path,
                                        const BufferFor& buffer_for) override;
 
  private:
-  std::string resolve_unlocked(const std::string& specifier, const std::string& referrer);
+  std::string resolve_unlocked(const std::string& specifier, const std::string& referrer,
+                               runtime::ResolutionKind kind = runtime::ResolutionKind::import);
   // A specifier the import map left as it was (or mapped) to a module URL, by scheme.
   std::string resolve_scheme(const std::string& target, const std::string& specifier,
                              const std::string& referrer);

@@ -30,10 +30,14 @@ bool is_bare(const std::string& specifier) {
 }  // namespace
 
 std::string FunctionModules::resolve_unlocked(const std::string& specifier,
-                                              const std::string& referrer) {
+                                              const std::string& referrer,
+                                              runtime::ResolutionKind /*kind*/) {
   auto mapped = m_config.import_map.resolve(specifier, referrer);
   if (!mapped) {
     if (is_bare(specifier)) {
+      if (runtime::is_node_builtin(specifier)) {
+        return "node:" + specifier;  // as Deno 2.9 does
+      }
       unmapped_bare(specifier, m_config);
     }
     mapped = runtime::resolve_specifier(specifier, referrer);
