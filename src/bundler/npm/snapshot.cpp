@@ -1,0 +1,197 @@
+#include "bundler/npm/snapshot.hpp"
+
+#include "bundler/npm/specifier.hpp"
+#include "util/error.hpp"
+
+namespace bundler {
+namespace {
+
+// deno_lockfile's extract_nv_from_id: the name ends at the first `@` after its first
+// character; the rest (peer suffix included) is the version part.
+bool split_id(std::string_view id, std::string_view& name, std::string_view& rest) {
+  if (id.empty()) {
+    return false;
+  }
+  auto at = id.find('@', 1);
+  if (at == std::string_view::npos) {
+    return false;
+  }
+  name = id.substr(0, at);
+  rest = id.substr(at + 1);
+  return !rest.empty();
+}
+
+// A dependency as the lock writes it, back to key and id.
+std::pair<std::string, std::string> read_dependency(
+    const std::string& dep, const std::map<std::string, std::string>& version_by_name,
+    const std::string& package) {
+  std::string_view key, rest;
+  std::string version;
+  if (split_id(dep, key, rest)) {
+    version = std::string(rest);
+  } else if (auto it = version_by_name.find(dep); it != version_by_name.end()) {
+    key = dep;
+    version = it->second;
+  } else {
+    throw util::Error("The lockfile's npm entry " + package + " depends on '" + dep +
+                      "', which the lockfile does not hold. Delete deno.lock (or that entry) "
+                      "to resolve again.");
+  }
+  if (version.rfind("npm:", 0) == 0) {  // "alias@npm:real@1.0.0"
+    std::string_view real, real_version;
+    if (!split_id(std::string_view(version).substr(4), real, real_version)) {
+      throw util::Error("The lockfile's npm entry " + package + " has a malformed dependency '" +
+                        dep + "'.");
+    }
+    return {std::string(key), std::string(real) + "@" + std::string(real_version)};
+  }
+  return {std::string(key), std::string(key) + "@" + version};
+}
+
+// The Registry's default tarball URL: Deno leaves such URLs out of the lock.
+std::string public_tarball_url(const std::string& name, const std::string& version) {
+  return "https://registry.npmjs.org/" + name + "/-/" + std::string(package_basename(name)) + "-" +
+         version + ".tgz";
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> split_package_id(std::string_view id) {
+  std::string_view name, rest;
+  if (!split_id(id, name, rest)) {
+    throw util::Error("'" + std::string(id) + "' is not an npm package id (name@version).");
+  }
+  return {std::string(name), std::string(rest.substr(0, rest.find('_')))};
+}
+
+int NpmSnapshot::copy_index(const std::string& id) const {
+  auto [name, version] = split_package_id(id);
+  auto nv = name + "@" + version;
+  int index = 0;
+  // Ids of one name@version sort together: nv itself, then nv_peers...
+  for (auto it = packages.lower_bound(nv); it != packages.end() && it->first < id; ++it) {
+    auto [other_name, other_version] = split_package_id(it->first);
+    if (other_name == name && other_version == version) {
+      ++index;
+    }
+  }
+  return index;
+}
+
+bool NpmSnapshot::operator==(const NpmSnapshot& other) const {
+  if (roots != other.roots || packages.size() != other.packages.size()) {
+    return false;
+  }
+  for (const auto& [id, package] : packages) {
+    auto it = other.packages.find(id);
+    if (it == other.packages.end() || it->second.dependencies != package.dependencies ||
+        it->second.integrity != package.integrity) {
+      return false;
+    }
+  }
+  return true;
+}
+
+NpmSnapshot read_npm_lock(const Lock& lock) {
+  NpmSnapshot out;
+  std::map<std::string, std::string> version_by_name;
+  for (const auto& [id, _] : lock.npm) {
+    std::string_view name, rest;
+    if (!split_id(id, name, rest)) {
+      throw util::Error("The lockfile's npm entry '" + id + "' is not name@version.");
+    }
+    version_by_name[std::string(name)] = std::string(rest);
+  }
+  for (const auto& [id, entry] : lock.npm) {
+    NpmPackage package;
+    package.id = id;
+    std::tie(package.name, package.version) = split_package_id(id);
+    for (const auto& dep : entry.dependencies) {
+      package.dependencies.insert(read_dependency(dep, version_by_name, id));
+    }
+    for (const auto& dep : entry.optional_dependencies) {
+      auto pair = read_dependency(dep, version_by_name, id);
+      package.optional_dependencies.insert(pair.first);
+      package.dependencies.insert(pair);
+    }
+    for (const auto& dep : entry.optional_peers) {
+      auto pair = read_dependency(dep, version_by_name, id);
+      package.optional_peers.insert(pair.first);
+      package.dependencies.insert(pair);
+    }
+    package.integrity = entry.integrity;
+    package.tarball = entry.tarball;
+    package.os = entry.os;
+    package.cpu = entry.cpu;
+    package.deprecated = entry.deprecated;
+    package.scripts = entry.scripts;
+    package.bin = entry.bin;
+    out.packages.emplace(id, std::move(package));
+  }
+  for (const auto& [key, value] : lock.specifiers) {
+    if (key.rfind("npm:", 0) != 0) {
+      continue;
+    }
+    auto req = key.substr(4);
+    auto at = req.find('@', 1);
+    auto name = req.substr(0, at);
+    if (at == std::string::npos) {
+      req += "@*";  // v4 wrote a missing req as nothing
+    }
+    auto id = name + "@" + value;
+    if (out.packages.count(id) != 0) {
+      out.roots[req] = id;
+    }
+  }
+  return out;
+}
+
+void write_npm_lock(const NpmSnapshot& snapshot, Lock& lock) {
+  for (auto it = lock.specifiers.begin(); it != lock.specifiers.end();) {
+    it = it->first.rfind("npm:", 0) == 0 ? lock.specifiers.erase(it) : std::next(it);
+  }
+  for (const auto& [req, id] : snapshot.roots) {
+    auto name = split_package_id(id).first;
+    lock.specifiers["npm:" + req] = id.substr(name.size() + 1);
+  }
+  std::map<std::string, int> versions_of;
+  for (const auto& [id, package] : snapshot.packages) {
+    ++versions_of[package.name];
+  }
+  auto written = [&](const std::string& key, const std::string& id) {
+    std::string_view name, rest;
+    split_id(id, name, rest);
+    if (name != key) {
+      return key + "@npm:" + id;
+    }
+    return versions_of[std::string(name)] == 1 ? std::string(name) : id;
+  };
+  lock.npm.clear();
+  for (const auto& [id, package] : snapshot.packages) {
+    LockedNpmPackage entry;
+    entry.integrity = package.integrity;
+    for (const auto& [key, dep_id] : package.dependencies) {
+      auto text = written(key, dep_id);
+      if (package.optional_dependencies.count(key) != 0) {
+        entry.optional_dependencies.push_back(text);
+        continue;
+      }
+      entry.dependencies.push_back(text);
+      if (package.optional_peers.count(key) != 0) {
+        entry.optional_peers.push_back(text);
+      }
+    }
+    entry.os = package.os;
+    entry.cpu = package.cpu;
+    if (!package.tarball.empty() &&
+        package.tarball != public_tarball_url(package.name, package.version)) {
+      entry.tarball = package.tarball;
+    }
+    entry.deprecated = package.deprecated;
+    entry.scripts = package.scripts;
+    entry.bin = package.bin;
+    lock.npm.emplace(id, std::move(entry));
+  }
+}
+
+}  // namespace bundler

@@ -1,0 +1,149 @@
+#include "bundler/npm/version_choice.hpp"
+
+#include "runtime/tools.hpp"
+#include "util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace bundler {
+namespace {
+
+using json = nlohmann::json;
+
+json semver(const json& call) {
+  return json::parse(runtime::compiler_tool("semver", call.dump()));
+}
+
+// Deno's WILDCARD_VERSION_REQ: what npm's semver reads as "*".
+bool is_wildcard(const std::string& req) {
+  return req.find_first_not_of("xX*. ") == std::string::npos;
+}
+
+}  // namespace
+
+bool VersionChooser::is_tag(const std::string& req) {
+  // Ranges start with a digit, an operator, a wildcard or a space: no need to ask.
+  if (req.empty() || is_wildcard(req) ||
+      std::string_view("0123456789^~<>=*| vV").find(req.front()) != std::string_view::npos) {
+    return false;
+  }
+  auto it = m_valid_ranges.find(req);
+  if (it == m_valid_ranges.end()) {
+    auto answer = semver({"validRange", req});
+    it =
+        m_valid_ranges
+            .emplace(req, answer.is_string() ? std::optional<std::string>(answer.get<std::string>())
+                                             : std::nullopt)
+            .first;
+  }
+  return !it->second.has_value();
+}
+
+std::optional<std::string> VersionChooser::max_satisfying(const std::string& cache_key,
+                                                          const std::vector<std::string>& versions,
+                                                          const std::string& req) {
+  if (versions.empty()) {
+    return std::nullopt;
+  }
+  auto key = cache_key + "\n" + req;
+  auto it = m_max_satisfying.find(key);
+  if (it == m_max_satisfying.end()) {
+    auto answer = semver({"maxSatisfying", versions, req});
+    it =
+        m_max_satisfying
+            .emplace(key, answer.is_string() ? std::optional<std::string>(answer.get<std::string>())
+                                             : std::nullopt)
+            .first;
+  }
+  return it->second;
+}
+
+bool VersionChooser::satisfies(const Packument& packument, const std::string& version,
+                               const std::string& req) {
+  if (is_tag(req)) {
+    auto tag = packument.dist_tags.find(req);
+    return tag != packument.dist_tags.end() && tag->second == version;
+  }
+  auto key = version + "\n" + req;
+  auto it = m_satisfies.find(key);
+  if (it == m_satisfies.end()) {
+    it = m_satisfies.emplace(key, semver({"satisfies", version, req}).get<bool>()).first;
+  }
+  return it->second;
+}
+
+std::optional<std::string> VersionChooser::try_choose(const Packument& packument,
+                                                      const std::string& req,
+                                                      const std::vector<std::string>& existing) {
+  const auto& name = packument.name;
+  bool tag = is_tag(req);
+  // Versions already in the graph are reused first (fewer copies of one package).
+  if (tag) {
+    for (const auto& version : existing) {
+      if (satisfies(packument, version, req)) {
+        return version;
+      }
+    }
+  } else {
+    std::string key;
+    for (const auto& version : existing) {
+      key += version + " ";
+    }
+    if (auto best = max_satisfying(name + "\nexisting " + key, existing, req)) {
+      return best;
+    }
+  }
+  auto latest = packument.dist_tags.find("latest");
+  if (tag) {
+    auto it = packument.dist_tags.find(req);
+    if (it == packument.dist_tags.end() || packument.versions.count(it->second) == 0) {
+      return std::nullopt;
+    }
+    return it->second;
+  }
+  if (latest != packument.dist_tags.end() && name != "@types/node" &&
+      packument.versions.count(latest->second) != 0 &&
+      (is_wildcard(req) || satisfies(packument, latest->second, req))) {
+    return latest->second;
+  }
+  return max_satisfying(name + "\nall", packument.version_list(), req);
+}
+
+std::string VersionChooser::choose(const Packument& packument, const std::string& req,
+                                   const std::vector<std::string>& existing) {
+  if (auto version = try_choose(packument, req, existing)) {
+    return *version;
+  }
+  throw util::Error(not_found(packument, req));
+}
+
+std::string VersionChooser::not_found(const Packument& packument, const std::string& req) {
+  const auto& name = packument.name;
+  if (is_tag(req)) {
+    auto it = packument.dist_tags.find(req);
+    if (it != packument.dist_tags.end()) {
+      return "Could not find version '" + it->second + "' referenced in dist-tag '" + req +
+             "' for npm package '" + name + "'.";
+    }
+    std::string tags;
+    for (const auto& [tag, version] : packument.dist_tags) {
+      tags += (tags.empty() ? "" : ", ") + tag + " (" + version + ")";
+    }
+    return "Could not find dist-tag '" + req + "' for npm package '" + name + "'." +
+           (tags.empty() ? "" : " Its dist-tags: " + tags + ".");
+  }
+  auto sorted = semver({"rsort", packument.version_list()});
+  std::string list;
+  std::size_t shown = 0;
+  for (const auto& version : sorted) {
+    if (shown++ == 12) {
+      list += ", ... (" + std::to_string(sorted.size() - 12) + " more)";
+      break;
+    }
+    list += (list.empty() ? "" : ", ") + version.get<std::string>();
+  }
+  return "Could not find npm package '" + name + "' matching '" + req + "'." +
+         (list.empty() ? " It has no versions." : " Available versions: " + list + ".");
+}
+
+}  // namespace bundler
