@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 
 namespace bundler {
 namespace {
@@ -144,6 +145,31 @@ NpmVersionInfo parse_version(const json& doc) {
   return info;
 }
 
+// Packuments run to megabytes (every version's readme-less manifest, exports maps,
+// scripts...): only the fields the resolver reads are kept while parsing.
+bool wanted_field(int depth, json::parse_event_t event, const json& parsed) {
+  if (event != json::parse_event_t::key || (depth != 1 && depth != 3)) {
+    return true;
+  }
+  static const std::set<std::string, std::less<>> k_top{"name", "dist-tags", "versions"};
+  static const std::set<std::string, std::less<>> k_version{"version",
+                                                            "dist",
+                                                            "dependencies",
+                                                            "optionalDependencies",
+                                                            "peerDependencies",
+                                                            "peerDependenciesMeta",
+                                                            "bundleDependencies",
+                                                            "bundledDependencies",
+                                                            "os",
+                                                            "cpu",
+                                                            "bin",
+                                                            "scripts",
+                                                            "hasInstallScript",
+                                                            "deprecated"};
+  const auto& key = parsed.get_ref<const std::string&>();
+  return (depth == 1 ? k_top : k_version).count(key) != 0;
+}
+
 }  // namespace
 
 std::vector<std::string> Packument::version_list() const {
@@ -156,7 +182,7 @@ std::vector<std::string> Packument::version_list() const {
 }
 
 Packument parse_packument(std::string_view text, const std::string& name) {
-  json doc = json::parse(text, nullptr, false);
+  json doc = json::parse(text, &wanted_field, false);
   if (!doc.is_object() || !doc.contains("versions") || !doc["versions"].is_object()) {
     throw util::Error("The npm registry sent something that is not package information for '" +
                       name + "'.");

@@ -201,6 +201,35 @@ const Packument& NpmRegistry::packument(const std::string& name) {
   throw util::Error(m_entries.at(name).error);
 }
 
+void NpmRegistry::prefetch_tarballs(const std::vector<Download>& downloads) {
+  if (m_cached_only) {
+    return;
+  }
+  std::vector<HttpRequest> requests;
+  for (const auto& download : downloads) {
+    auto name = download.package.substr(0, download.package.rfind('@'));
+    if (m_prefetched.count(download.url) != 0 ||
+        m_cache.existing_directory("npm", host_folder(name) + "/" + download.package)) {
+      continue;
+    }
+    try {
+      requests.push_back(request_for(download.url, "*/*"));
+    } catch (const util::Error&) {
+      continue;  // download() reports it
+    }
+  }
+  if (requests.empty()) {
+    return;
+  }
+  // One background batch; its results are shared out by URL.
+  auto batch =
+      std::async(std::launch::async, [this, requests] { return m_http.get_all(requests); }).share();
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    m_prefetched[requests[i].url] =
+        std::async(std::launch::deferred, [batch, i] { return batch.get()[i]; }).share();
+  }
+}
+
 std::vector<std::optional<std::string>> NpmRegistry::download(
     const std::vector<Download>& downloads, std::vector<std::string>& errors,
     const DownloadProgress& progress) {
@@ -232,7 +261,23 @@ std::vector<std::optional<std::string>> NpmRegistry::download(
       live.push_back(requests[i]);
     }
   }
-  auto results = m_http.get_all(live, progress);
+  // What a prefetch already started is taken from it; the rest is downloaded now.
+  std::vector<Result> results(live.size());
+  std::vector<std::size_t> fresh_index;
+  std::vector<HttpRequest> fresh;
+  for (std::size_t j = 0; j < live.size(); ++j) {
+    if (auto it = m_prefetched.find(live[j].url); it != m_prefetched.end()) {
+      results[j] = it->second.get();
+      m_prefetched.erase(it);  // a retry downloads again
+    } else {
+      fresh_index.push_back(j);
+      fresh.push_back(live[j]);
+    }
+  }
+  auto fetched = m_http.get_all(fresh, progress);
+  for (std::size_t k = 0; k < fetched.size(); ++k) {
+    results[fresh_index[k]] = std::move(fetched[k]);
+  }
   for (std::size_t j = 0; j < results.size(); ++j) {
     auto i = index[j];
     auto what = "npm package " + downloads[i].package;

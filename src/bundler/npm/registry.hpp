@@ -9,10 +9,12 @@
 #include "bundler/npm/npmrc.hpp"
 #include "bundler/npm/packument.hpp"
 
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace bundler {
@@ -42,6 +44,10 @@ class NpmRegistry {
     std::string package;  // "zod@3.23.8", for messages
     std::string url;
   };
+  // Starts downloading, in the background, the tarballs of `downloads` that the cache does
+  // not hold yet, so that they arrive while the rest of the tree is being resolved (as
+  // Deno does). download() picks them up.
+  void prefetch_tarballs(const std::vector<Download>& downloads);
   // Downloads tarballs in parallel. Each result is the body, or nullopt with the message
   // in `errors[i]` (a cut-off download, a refused token, a registry that is down).
   std::vector<std::optional<std::string>> download(const std::vector<Download>& downloads,
@@ -67,6 +73,8 @@ class NpmRegistry {
   const Npmrc& m_npmrc;
   bool m_cached_only;
   std::map<std::string, Entry> m_entries;
+  using Result = std::variant<HttpResponse, std::string>;
+  std::map<std::string, std::shared_future<Result>> m_prefetched;  // tarball URL -> download
 };
 
 }  // namespace bundler

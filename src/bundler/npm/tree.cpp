@@ -62,6 +62,7 @@ class TreeResolver {
   std::string add_node(const Packument& packument, const std::string& version);
   std::string choose(const NpmDependency& dep, const std::string& req, const std::string& parent);
   void expand(std::vector<std::string> frontier);
+  void prefetch_tarballs();
   void mark_peers();
   int new_instance(const std::string& nv, int parent);
   int child_instance(const std::string& nv, int parent, std::deque<int>& queue);
@@ -79,6 +80,7 @@ class TreeResolver {
   std::vector<Instance> m_instances;
   std::map<std::string, int> m_shared;  // nv -> its shared instance
   std::vector<int> m_root_frame;        // every root package (locked ones too), by nv
+  std::vector<std::string> m_fresh;     // nodes whose tarballs are not being fetched yet
 };
 
 std::string with_requirer(const std::string& message, const std::string& parent) {
@@ -92,8 +94,26 @@ std::string TreeResolver::add_node(const Packument& packument, const std::string
     it->second.packument = &packument;
     it->second.info = &packument.versions.at(version);
     remember_version(packument.name, version);
+    m_fresh.push_back(nv);
   }
   return nv;
+}
+
+// The tarballs of the versions chosen since the last call start downloading now, while the
+// tree below them is still being resolved.
+void TreeResolver::prefetch_tarballs() {
+  std::vector<NpmRegistry::Download> downloads;
+  for (const auto& nv : m_fresh) {
+    const auto& info = *m_nodes.at(nv).info;
+    if (matches_system(info.os, info.cpu)) {
+      auto name = name_of(nv);
+      downloads.push_back({nv, info.tarball.empty()
+                                   ? m_registry.default_tarball_url(name, info.version)
+                                   : info.tarball});
+    }
+  }
+  m_fresh.clear();
+  m_registry.prefetch_tarballs(downloads);
 }
 
 // The version `dep` gets when required by `parent`, as a node; "" when it is an optional
@@ -131,6 +151,7 @@ std::string TreeResolver::choose(const NpmDependency& dep, const std::string& re
 // Breadth-first, as Deno walks: every packument a level needs is fetched at once.
 void TreeResolver::expand(std::vector<std::string> frontier) {
   while (!frontier.empty()) {
+    prefetch_tarballs();
     std::vector<std::string> names;
     for (const auto& nv : frontier) {
       for (const auto& dep : m_nodes.at(nv).info->dependencies) {

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace bundler {
 namespace {
 
@@ -76,37 +78,40 @@ std::optional<std::string> VersionChooser::try_choose(const Packument& packument
                                                       const std::string& req,
                                                       const std::vector<std::string>& existing) {
   const auto& name = packument.name;
-  bool tag = is_tag(req);
-  // Versions already in the graph are reused first (fewer copies of one package).
-  if (tag) {
-    for (const auto& version : existing) {
-      if (satisfies(packument, version, req)) {
-        return version;
-      }
+  auto latest = packument.dist_tags.find("latest");
+  if (is_tag(req)) {
+    auto tag = packument.dist_tags.find(req);
+    if (tag == packument.dist_tags.end() || packument.versions.count(tag->second) == 0) {
+      return std::nullopt;
     }
-  } else {
+    return tag->second;  // an existing version "satisfies" a tag only by being this one
+  }
+  // Each question to semver crosses to the compiler thread, so the answers that follow
+  // from one another are not asked: the highest version that satisfies `req` at all
+  // decides most of the rest.
+  // When nothing satisfies `req`, no existing version does either; only a wildcard still
+  // takes `latest` (even a prerelease one).
+  auto best = max_satisfying(name + "\nall", packument.version_list(), req);
+  // Versions already in the graph are reused first (fewer copies of one package).
+  if (best && !existing.empty()) {
+    if (std::find(existing.begin(), existing.end(), *best) != existing.end()) {
+      return best;
+    }
     std::string key;
     for (const auto& version : existing) {
       key += version + " ";
     }
-    if (auto best = max_satisfying(name + "\nexisting " + key, existing, req)) {
-      return best;
+    if (auto reused = max_satisfying(name + "\nexisting " + key, existing, req)) {
+      return reused;
     }
-  }
-  auto latest = packument.dist_tags.find("latest");
-  if (tag) {
-    auto it = packument.dist_tags.find(req);
-    if (it == packument.dist_tags.end() || packument.versions.count(it->second) == 0) {
-      return std::nullopt;
-    }
-    return it->second;
   }
   if (latest != packument.dist_tags.end() && name != "@types/node" &&
       packument.versions.count(latest->second) != 0 &&
-      (is_wildcard(req) || satisfies(packument, latest->second, req))) {
+      (is_wildcard(req) ||
+       (best && (latest->second == *best || satisfies(packument, latest->second, req))))) {
     return latest->second;
   }
-  return max_satisfying(name + "\nall", packument.version_list(), req);
+  return best;
 }
 
 std::string VersionChooser::choose(const Packument& packument, const std::string& req,
