@@ -201,6 +201,24 @@ TEST_CASE("bundler::NpmResolver resolves peers from ancestors, siblings and the 
     CHECK(s.lock.npm.count("react@18.2.0") == 1);
     CHECK(s.lock.npm.count("react@19.0.0") == 0);
   }
+  SUBCASE("an optional peer something provides is taken, and recorded as optional") {
+    auto resolver = s.resolver();
+    resolver.install(specs({"npm:optional-peer@1", "npm:react@17"}));
+    CHECK(s.lock.specifiers.at("npm:optional-peer@1") == "1.0.0_react@17.0.0");
+    const auto& entry = s.lock.npm.at("optional-peer@1.0.0_react@17.0.0");
+    CHECK(entry.dependencies == std::vector<std::string>{"react"});
+    CHECK(entry.optional_peers == std::vector<std::string>{"react"});
+  }
+  SUBCASE("a scoped peer is written with + inside the id") {
+    s.publish("@types/react", "18.0.0");
+    s.publish("typed", "1.0.0", {{"peerDependencies", {{"@types/react", "*"}}}});
+    s.publish("typed-host", "1.0.0",
+              {{"dependencies", {{"typed", "1"}, {"@types/react", "18"}, {"react", "18"}}}});
+    auto resolver = s.resolver();
+    resolver.install(specs({"npm:typed-host@1"}));
+    CHECK(s.lock.specifiers.at("npm:typed-host@1") == "1.0.0_@types+react@18.0.0");
+    CHECK(s.lock.npm.count("typed@1.0.0_@types+react@18.0.0") == 1);
+  }
   SUBCASE("an optional peer nothing provides is left out") {
     auto resolver = s.resolver();
     resolver.install(specs({"npm:optional-peer@1"}));
@@ -208,6 +226,34 @@ TEST_CASE("bundler::NpmResolver resolves peers from ancestors, siblings and the 
     CHECK(s.lock.npm.count("react@19.0.0") == 0);
     CHECK(s.lock.npm.at("optional-peer@1.0.0").dependencies.empty());
   }
+}
+
+TEST_CASE("bundler::NpmResolver follows aliases and cycles") {
+  Setup s;
+  s.publish("real", "1.0.0");
+  s.publish("real", "2.0.0");
+  s.publish("uses-alias", "1.0.0",
+            {{"dependencies", {{"my-alias", "npm:real@^1"}, {"real", "^2"}}}});
+  s.publish("ping", "1.0.0", {{"dependencies", {{"pong", "1"}}}});
+  s.publish("pong", "1.0.0", {{"dependencies", {{"ping", "1"}}}});
+  // A cycle with a peer inside it: pang needs a peer its dependent (pung) provides.
+  s.publish("pung", "1.0.0", {{"dependencies", {{"pang", "1"}, {"real", "1"}}}});
+  s.publish("pang", "1.0.0",
+            {{"dependencies", {{"pung", "1"}}}, {"peerDependencies", {{"real", "*"}}}});
+  auto resolver = s.resolver();
+  resolver.install(specs({"npm:uses-alias@1", "npm:ping@1", "npm:pung@1"}));
+  CHECK(s.lock.npm.at("uses-alias@1.0.0").dependencies ==
+        std::vector<std::string>{"my-alias@npm:real@1.0.0", "real@2.0.0"});
+  auto all = resolver.packages();
+  const auto& user = package(all, "uses-alias@1.0.0");
+  CHECK(exported(*resolver.resolve_from("my-alias", user.folder + "/index.js",
+                                        ResolutionKind::require)) == "real@1.0.0");
+  CHECK(exported(*resolver.resolve_from("real", user.folder + "/index.js",
+                                        ResolutionKind::require)) == "real@2.0.0");
+  CHECK(s.lock.npm.at("ping@1.0.0").dependencies == std::vector<std::string>{"pong"});
+  CHECK(s.lock.npm.at("pong@1.0.0").dependencies == std::vector<std::string>{"ping"});
+  CHECK(s.lock.specifiers.at("npm:pung@1") == "1.0.0_real@1.0.0");
+  CHECK(s.lock.npm.count("pang@1.0.0_real@1.0.0") == 1);
 }
 
 TEST_CASE("bundler::NpmResolver skips unavailable optional dependencies and other platforms") {

@@ -3,6 +3,8 @@
 #include "bundler/npm/specifier.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
+
 namespace bundler {
 namespace {
 
@@ -54,7 +56,51 @@ std::string public_tarball_url(const std::string& name, const std::string& versi
          version + ".tgz";
 }
 
+// deno_npm's NpmPackageId parser: name@version, then peers each after `level + 1`
+// underscores, themselves written one level deeper.
+struct IdTree {
+  std::string name, version;
+  std::vector<IdTree> peers;
+};
+
+IdTree parse_id_tree(std::string_view text, std::size_t& at, int level) {
+  IdTree tree;
+  auto name_end = text.find('@', at + 1);
+  tree.name = std::string(text.substr(at, name_end - at));
+  if (level > 0) {
+    std::replace(tree.name.begin(), tree.name.end(), '+', '/');
+  }
+  at = name_end == std::string_view::npos ? text.size() : name_end + 1;
+  auto version_end = std::min(text.find('_', at), text.size());
+  tree.version = std::string(text.substr(at, version_end - at));
+  at = version_end;
+  auto separator = std::string(static_cast<std::size_t>(level) + 1, '_');
+  while (text.substr(at, separator.size()) == separator &&
+         (at + separator.size() >= text.size() || text[at + separator.size()] != '_')) {
+    at += separator.size();
+    tree.peers.push_back(parse_id_tree(text, at, level + 1));
+  }
+  return tree;
+}
+
+std::string write_id_tree(const IdTree& tree, int level) {
+  auto out = tree.name;
+  if (level > 0) {
+    std::replace(out.begin(), out.end(), '/', '+');
+  }
+  out += "@" + tree.version;
+  for (const auto& peer : tree.peers) {
+    out += std::string(static_cast<std::size_t>(level) + 1, '_') + write_id_tree(peer, level + 1);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string nested_package_id(std::string_view id, int level) {
+  std::size_t at = 0;
+  return write_id_tree(parse_id_tree(id, at, 0), level);
+}
 
 std::pair<std::string, std::string> split_package_id(std::string_view id) {
   std::string_view name, rest;

@@ -46,6 +46,11 @@ struct NpmSnapshot {
 // "@a/b@1.0.0_c@2.0.0" -> {"@a/b", "1.0.0"}. Throws util::Error for a malformed id.
 std::pair<std::string, std::string> split_package_id(std::string_view id);
 
+// A package id as it is written `level` peers deep inside another id: one more `_`
+// before each of its own peers per level, and a scoped name's `/` as `+` below the top
+// ("b@1.0.0_c@2.0.0" at level 1: "b@1.0.0__c@2.0.0").
+std::string nested_package_id(std::string_view id, int level);
+
 // The snapshot recorded in `lock` (its `npm:` specifiers and `npm` section). Throws
 // util::Error when an entry names a dependency the lock does not hold.
 NpmSnapshot read_npm_lock(const Lock& lock);

@@ -338,7 +338,7 @@ void TreeResolver::add_peer(int index, const std::string& specifier, int peer, i
 std::string TreeResolver::id_of(int index, int level, std::set<std::string> seen) {
   const auto& instance = m_instances[static_cast<std::size_t>(index)];
   if (!instance.fixed_id.empty()) {
-    return level == 0 ? instance.fixed_id : "";
+    return nested_package_id(instance.fixed_id, level);  // a locked root, as the lock has it
   }
   auto text = instance.nv;
   if (level > 0) {
@@ -348,13 +348,11 @@ std::string TreeResolver::id_of(int index, int level, std::set<std::string> seen
   std::set<std::string> written;
   for (const auto& [nv, peer] : instance.peers) {
     std::string peer_text;
-    if (seen.count(nv) == 0 && m_instances[static_cast<std::size_t>(peer)].fixed_id.empty()) {
+    if (seen.count(nv) == 0) {
       peer_text = id_of(peer, level + 1, seen);
     } else {
-      peer_text = nv;
-      if (level + 1 > 0) {
-        std::replace(peer_text.begin(), peer_text.end(), '/', '+');
-      }
+      peer_text = nv;  // met on the way down: written without its peers
+      std::replace(peer_text.begin(), peer_text.end(), '/', '+');
     }
     if (written.insert(peer_text).second) {
       text += std::string(static_cast<std::size_t>(level) + 1, '_') + peer_text;
