@@ -106,7 +106,7 @@ NpmResolver NpmResolver::from_lock(const Lock& lock, const std::string& packages
   for (const auto& [id, package] : impl->snapshot.packages) {
     InstalledNpmPackage entry{
         id, package.name, package.version, layout_folder(impl->snapshot, package), "", true};
-    entry.installed = matches_system(package.os, package.cpu);
+    entry.installed = matches_system(package.dist.os, package.dist.cpu);
     if (entry.installed) {
       entry.folder = npm_paths::join(root, entry.layout_folder);
     }
@@ -148,7 +148,7 @@ void NpmResolver::install(const std::vector<NpmSpecifier>& roots,
     const auto& package = impl.snapshot.packages.at(id);
     InstalledNpmPackage entry{
         id, package.name, package.version, layout_folder(impl.snapshot, package), "", true};
-    entry.installed = matches_system(package.os, package.cpu);
+    entry.installed = matches_system(package.dist.os, package.dist.cpu);
     wanted.push_back(std::move(entry));
     if (locked.packages.count(id) != 0) {
       from_lock.insert(id);

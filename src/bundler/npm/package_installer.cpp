@@ -55,9 +55,9 @@ void install_npm_packages(std::vector<InstalledNpmPackage>& packages, const NpmS
   std::vector<std::string> keys;
   for (const auto& [key, package] : needed) {
     const auto& locked = snapshot.packages.at(package->id);
-    auto url = locked.tarball.empty()
+    auto url = locked.dist.tarball.empty()
                    ? registry.default_tarball_url(package->name, package->version)
-                   : locked.tarball;
+                   : locked.dist.tarball;
     downloads.push_back({package->name + "@" + package->version, url});
     keys.push_back(key);
   }
@@ -71,7 +71,7 @@ void install_npm_packages(std::vector<InstalledNpmPackage>& packages, const NpmS
     const auto* package = needed.at(keys[i]);
     const auto& label = downloads[i].package;
     try {
-      const auto& expected = snapshot.packages.at(package->id).integrity;
+      const auto& expected = snapshot.packages.at(package->id).dist.integrity;
       if (auto actual = integrity_mismatch(*bodies[i], expected, label)) {
         errors.push_back(
             mismatch_message(label, expected, *actual, pinned.count(package->id) != 0));

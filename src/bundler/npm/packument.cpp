@@ -79,11 +79,11 @@ NpmVersionInfo parse_version(const json& doc) {
   info.version = doc.value("version", "");
   const auto& dist = doc.contains("dist") ? doc["dist"] : json::object();
   if (dist.is_object()) {
-    info.tarball = dist.value("tarball", "");
+    info.dist.tarball = dist.value("tarball", "");
     if (dist.contains("integrity") && dist["integrity"].is_string()) {
-      info.integrity = dist["integrity"].get<std::string>();
+      info.dist.integrity = dist["integrity"].get<std::string>();
     } else if (dist.contains("shasum") && dist["shasum"].is_string()) {
-      info.integrity = dist["shasum"].get<std::string>();
+      info.dist.integrity = dist["shasum"].get<std::string>();
     }
   }
   auto get = [&doc](const char* field) { return doc.contains(field) ? doc[field] : json(); };
@@ -133,12 +133,12 @@ NpmVersionInfo parse_version(const json& doc) {
             [](const NpmDependency& a, const NpmDependency& b) {
               return a.name != b.name ? a.name < b.name : a.req > b.req;
             });
-  info.os = string_list(get("os"));
-  info.cpu = string_list(get("cpu"));
-  info.deprecated = doc.contains("deprecated") && doc["deprecated"].is_string();
-  info.bin = doc.contains("bin") && !doc["bin"].is_null();
+  info.dist.os = string_list(get("os"));
+  info.dist.cpu = string_list(get("cpu"));
+  info.dist.deprecated = doc.contains("deprecated") && doc["deprecated"].is_string();
+  info.dist.bin = doc.contains("bin") && !doc["bin"].is_null();
   auto scripts = get("scripts");
-  info.scripts =
+  info.dist.scripts =
       doc.value("hasInstallScript", false) ||
       (scripts.is_object() && (scripts.contains("install") || scripts.contains("preinstall") ||
                                scripts.contains("postinstall")));

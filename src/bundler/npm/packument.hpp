@@ -27,16 +27,21 @@ struct NpmDependency {
   std::string unsupported;
 };
 
-struct NpmVersionInfo {
-  std::string version;
-  std::string tarball;
+// What deno.lock records of a version besides its dependencies.
+struct NpmDist {
+  std::string tarball;    // the URL ("" from a lock that leaves the default out)
   std::string integrity;  // dist.integrity, else the hex dist.shasum, else empty
-  // Sorted as Deno resolves them: by package name, then by req text descending.
-  std::vector<NpmDependency> dependencies;
   std::vector<std::string> os, cpu;
   bool deprecated = false;
   bool scripts = false;  // install/preinstall/postinstall (hasInstallScript)
   bool bin = false;
+};
+
+struct NpmVersionInfo {
+  std::string version;
+  NpmDist dist;
+  // Sorted as Deno resolves them: by package name, then by req text descending.
+  std::vector<NpmDependency> dependencies;
 };
 
 struct Packument {

@@ -131,7 +131,7 @@ bool NpmSnapshot::operator==(const NpmSnapshot& other) const {
   for (const auto& [id, package] : packages) {
     auto it = other.packages.find(id);
     if (it == other.packages.end() || it->second.dependencies != package.dependencies ||
-        it->second.integrity != package.integrity) {
+        it->second.dist.integrity != package.dist.integrity) {
       return false;
     }
   }
@@ -165,13 +165,8 @@ NpmSnapshot read_npm_lock(const Lock& lock) {
       package.optional_peers.insert(pair.first);
       package.dependencies.insert(pair);
     }
-    package.integrity = entry.integrity;
-    package.tarball = entry.tarball;
-    package.os = entry.os;
-    package.cpu = entry.cpu;
-    package.deprecated = entry.deprecated;
-    package.scripts = entry.scripts;
-    package.bin = entry.bin;
+    package.dist = {entry.tarball,    entry.integrity, entry.os, entry.cpu,
+                    entry.deprecated, entry.scripts,   entry.bin};
     out.packages.emplace(id, std::move(package));
   }
   for (const auto& [key, value] : lock.specifiers) {
@@ -215,7 +210,8 @@ void write_npm_lock(const NpmSnapshot& snapshot, Lock& lock) {
   lock.npm.clear();
   for (const auto& [id, package] : snapshot.packages) {
     LockedNpmPackage entry;
-    entry.integrity = package.integrity;
+    const auto& dist = package.dist;
+    entry.integrity = dist.integrity;
     for (const auto& [key, dep_id] : package.dependencies) {
       auto text = written(key, dep_id);
       if (package.optional_dependencies.count(key) != 0) {
@@ -227,15 +223,15 @@ void write_npm_lock(const NpmSnapshot& snapshot, Lock& lock) {
         entry.optional_peers.push_back(text);
       }
     }
-    entry.os = package.os;
-    entry.cpu = package.cpu;
-    if (!package.tarball.empty() &&
-        package.tarball != public_tarball_url(package.name, package.version)) {
-      entry.tarball = package.tarball;
+    entry.os = dist.os;
+    entry.cpu = dist.cpu;
+    if (!dist.tarball.empty() &&
+        dist.tarball != public_tarball_url(package.name, package.version)) {
+      entry.tarball = dist.tarball;
     }
-    entry.deprecated = package.deprecated;
-    entry.scripts = package.scripts;
-    entry.bin = package.bin;
+    entry.deprecated = dist.deprecated;
+    entry.scripts = dist.scripts;
+    entry.bin = dist.bin;
     lock.npm.emplace(id, std::move(entry));
   }
 }

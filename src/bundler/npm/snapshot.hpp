@@ -7,6 +7,7 @@
 // packument).
 
 #include "bundler/lock.hpp"
+#include "bundler/npm/packument.hpp"
 
 #include <map>
 #include <set>
@@ -25,12 +26,7 @@ struct NpmPackage {
   std::map<std::string, std::string> dependencies;
   std::set<std::string> optional_dependencies;  // keys of `dependencies` that are optional
   std::set<std::string> optional_peers;         // keys of `dependencies` that are optional peers
-  std::string integrity;                        // SRI string or hex sha1 ("" when none)
-  std::string tarball;                          // "" means the registry's default URL
-  std::vector<std::string> os, cpu;
-  bool deprecated = false;
-  bool scripts = false;
-  bool bin = false;
+  NpmDist dist;
 };
 
 struct NpmSnapshot {

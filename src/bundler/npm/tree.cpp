@@ -105,11 +105,11 @@ void TreeResolver::prefetch_tarballs() {
   std::vector<NpmRegistry::Download> downloads;
   for (const auto& nv : m_fresh) {
     const auto& info = *m_nodes.at(nv).info;
-    if (matches_system(info.os, info.cpu)) {
+    if (matches_system(info.dist.os, info.dist.cpu)) {
       auto name = name_of(nv);
-      downloads.push_back({nv, info.tarball.empty()
+      downloads.push_back({nv, info.dist.tarball.empty()
                                    ? m_registry.default_tarball_url(name, info.version)
-                                   : info.tarball});
+                                   : info.dist.tarball});
     }
   }
   m_fresh.clear();
@@ -386,13 +386,7 @@ void TreeResolver::emit(const std::vector<std::pair<std::string, int>>& new_root
         package.optional_peers.insert(key);
       }
     }
-    package.integrity = info.integrity;
-    package.tarball = info.tarball;
-    package.os = info.os;
-    package.cpu = info.cpu;
-    package.deprecated = info.deprecated;
-    package.scripts = info.scripts;
-    package.bin = info.bin;
+    package.dist = info.dist;
     m_snapshot.packages.emplace(package.id, std::move(package));
   }
   for (const auto& [req, index] : new_roots) {

@@ -16,6 +16,20 @@ json semver(const json& call) {
   return json::parse(runtime::compiler_tool("semver", call.dump()));
 }
 
+// semver's answer to `call` (a version or null), asked once per `key`.
+const std::optional<std::string>& remembered(
+    std::map<std::string, std::optional<std::string>>& memo, const std::string& key,
+    const json& call) {
+  auto it = memo.find(key);
+  if (it == memo.end()) {
+    auto answer = semver(call);
+    auto value =
+        answer.is_string() ? std::optional<std::string>(answer.get<std::string>()) : std::nullopt;
+    it = memo.emplace(key, std::move(value)).first;
+  }
+  return it->second;
+}
+
 // Deno's WILDCARD_VERSION_REQ: what npm's semver reads as "*".
 bool is_wildcard(const std::string& req) {
   return req.find_first_not_of("xX*. ") == std::string::npos;
@@ -29,16 +43,7 @@ bool VersionChooser::is_tag(const std::string& req) {
       std::string_view("0123456789^~<>=*| vV").find(req.front()) != std::string_view::npos) {
     return false;
   }
-  auto it = m_valid_ranges.find(req);
-  if (it == m_valid_ranges.end()) {
-    auto answer = semver({"validRange", req});
-    it =
-        m_valid_ranges
-            .emplace(req, answer.is_string() ? std::optional<std::string>(answer.get<std::string>())
-                                             : std::nullopt)
-            .first;
-  }
-  return !it->second.has_value();
+  return !remembered(m_valid_ranges, req, {"validRange", req}).has_value();
 }
 
 std::optional<std::string> VersionChooser::max_satisfying(const std::string& cache_key,
@@ -47,17 +52,7 @@ std::optional<std::string> VersionChooser::max_satisfying(const std::string& cac
   if (versions.empty()) {
     return std::nullopt;
   }
-  auto key = cache_key + "\n" + req;
-  auto it = m_max_satisfying.find(key);
-  if (it == m_max_satisfying.end()) {
-    auto answer = semver({"maxSatisfying", versions, req});
-    it =
-        m_max_satisfying
-            .emplace(key, answer.is_string() ? std::optional<std::string>(answer.get<std::string>())
-                                             : std::nullopt)
-            .first;
-  }
-  return it->second;
+  return remembered(m_max_satisfying, cache_key + "\n" + req, {"maxSatisfying", versions, req});
 }
 
 bool VersionChooser::satisfies(const Packument& packument, const std::string& version,
