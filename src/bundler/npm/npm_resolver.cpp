@@ -227,8 +227,10 @@ std::optional<std::string> NpmResolver::resolve_from(const std::string& specifie
 
 bool NpmResolver::is_commonjs(const std::string& path, std::string_view code) const {
   const auto& package_jsons = m_impl->node.package_jsons();
-  return package_of(path) ? is_commonjs_in_package(path, code, package_jsons)
-                          : is_commonjs_local(path, code, package_jsons);
+  // Deno counts a file below a node_modules folder as inside an npm package too.
+  bool in_package = package_of(path) || path.find("/node_modules/") != std::string::npos;
+  return in_package ? is_commonjs_in_package(path, code, package_jsons)
+                    : is_commonjs_local(path, code, package_jsons);
 }
 
 bool NpmResolver::is_commonjs(const std::string& path) const {

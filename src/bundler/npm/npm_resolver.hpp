@@ -68,8 +68,9 @@ class NpmResolver {
   // require()), built-ins as "node:x". nullopt when `referrer` is in no installed package.
   std::optional<std::string> resolve_from(const std::string& specifier, const std::string& referrer,
                                           ResolutionKind kind) const;
-  // Whether the module at `path` is CommonJS when imported (module_format.hpp), reading
-  // it through the resolver's files; the second form takes the code already read.
+  // Whether the module at `path` is CommonJS when imported (module_format.hpp: the rule for
+  // files in installed packages or below a node_modules folder, else the local-file
+  // rule), reading it through the resolver's files; the second form takes the code read.
   bool is_commonjs(const std::string& path) const;
   bool is_commonjs(const std::string& path, std::string_view code) const;
 
