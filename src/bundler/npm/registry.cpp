@@ -118,8 +118,12 @@ void NpmRegistry::prefetch(const std::vector<std::string>& names) {
                       "' is not in the cache, and --cached-only forbids downloading it. Run "
                       "once without --cached-only to fill the cache.";
       } else {
-        entry.packument = std::make_unique<Packument>(
-            parse_packument(std::string_view(*record).substr(record->find('\n') + 1), name));
+        try {
+          entry.packument = std::make_unique<Packument>(
+              parse_packument(std::string_view(*record).substr(record->find('\n') + 1), name));
+        } catch (const util::Error& error) {
+          entry.error = error.what();
+        }
       }
       continue;
     }
