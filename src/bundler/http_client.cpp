@@ -168,14 +168,13 @@ std::string key_of(const HttpRequest& request) {
 
 }  // namespace
 
-HttpClient::HttpClient(std::size_t max_parallel)
-    : m_max_parallel(std::max<std::size_t>(1, max_parallel)) {
+HttpClient::HttpClient(std::size_t max_parallel, DownloadReporter reporter)
+    : m_max_parallel(std::max<std::size_t>(1, max_parallel)), m_reporter(std::move(reporter)) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::vector<Result> HttpClient::get_all(const std::vector<HttpRequest>& requests,
-                                        const DownloadProgress& progress) {
+std::vector<Result> HttpClient::get_all(const std::vector<HttpRequest>& requests) {
   std::vector<Result> results(requests.size());
   // Which requests this call performs, and which it waits for from elsewhere.
   std::vector<std::size_t> mine;
@@ -204,6 +203,9 @@ std::vector<Result> HttpClient::get_all(const std::vector<HttpRequest>& requests
     while (running.size() < m_max_parallel && next < mine.size()) {
       auto index = mine[next++];
       auto transfer = start(requests[index], index);
+      if (m_reporter) {
+        m_reporter(requests[index].url, 0, false);
+      }
       curl_multi_add_handle(multi.get(), transfer->easy);
       running.emplace(transfer->easy, std::move(transfer));
     }
@@ -229,11 +231,14 @@ std::vector<Result> HttpClient::get_all(const std::vector<HttpRequest>& requests
       auto transfer = std::move(it->second);
       running.erase(it);
       curl_multi_remove_handle(multi.get(), transfer->easy);
+      if (m_reporter) {
+        m_reporter(transfer->request->url, transfer->response.body.size(), true);
+      }
       settle(transfer->index, finish(*transfer, message->data.result));
     }
-    if (progress) {
+    if (m_reporter) {
       for (const auto& [easy, transfer] : running) {
-        progress(transfer->request->url, transfer->response.body.size());
+        m_reporter(transfer->request->url, transfer->response.body.size(), false);
       }
     }
     fill();
@@ -247,8 +252,8 @@ std::vector<Result> HttpClient::get_all(const std::vector<HttpRequest>& requests
   return results;
 }
 
-HttpResponse HttpClient::get(const HttpRequest& request, const DownloadProgress& progress) {
-  auto results = get_all({request}, progress);
+HttpResponse HttpClient::get(const HttpRequest& request) {
+  auto results = get_all({request});
   if (auto* error = std::get_if<std::string>(&results[0])) {
     throw util::Error(*error);
   }

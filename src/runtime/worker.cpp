@@ -574,7 +574,8 @@ api::TmpFs& WorkerImpl::tmp_fs() {
     // The quota is the worker's memory limit: what Supabase's tmpfs allows by default is
     // unset, and a worker's files should not outgrow what it may hold in memory.
     m_tmp_fs = std::make_unique<api::TmpFs>(m_options.root,
-                                            std::uint64_t{m_options.limits.memory_limit_mb} << 20);
+                                            std::uint64_t{m_options.limits.memory_limit_mb} << 20,
+                                            m_options.extra_files);
   }
   return *m_tmp_fs;
 }

@@ -115,8 +115,7 @@ NpmResolver NpmResolver::from_lock(const Lock& lock, const std::string& packages
   return NpmResolver(std::move(impl));
 }
 
-void NpmResolver::install(const std::vector<NpmSpecifier>& roots,
-                          const DownloadProgress& progress) {
+void NpmResolver::install(const std::vector<NpmSpecifier>& roots) {
   auto& impl = *m_impl;
   if (impl.lock == nullptr) {
     throw util::Error("This npm resolver was made from a lockfile and cannot install packages.");
@@ -154,7 +153,7 @@ void NpmResolver::install(const std::vector<NpmSpecifier>& roots,
       from_lock.insert(id);
     }
   }
-  install_npm_packages(wanted, impl.snapshot, from_lock, *impl.cache, *impl.registry, progress);
+  install_npm_packages(wanted, impl.snapshot, from_lock, *impl.cache, *impl.registry);
   for (auto& entry : wanted) {
     impl.add(std::move(entry));
   }

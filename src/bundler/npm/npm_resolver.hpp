@@ -58,7 +58,7 @@ class NpmResolver {
   // packuments fetched in parallel and versions chosen as Deno chooses them; tarballs
   // downloaded in parallel, checked against their integrity and extracted into the cache;
   // the choices recorded in the Lock. Throws util::Error saying what failed and what to do.
-  void install(const std::vector<NpmSpecifier>& roots, const DownloadProgress& progress = {});
+  void install(const std::vector<NpmSpecifier>& roots);
 
   // The file `specifier` names (its package's entry or subpath, through "exports").
   // The requirement must have been installed (or be in the lock, for from_lock()).

@@ -33,7 +33,7 @@ std::string mismatch_message(const std::string& package, const std::string& expe
 
 void install_npm_packages(std::vector<InstalledNpmPackage>& packages, const NpmSnapshot& snapshot,
                           const std::set<std::string>& pinned, const Cache& cache,
-                          NpmRegistry& registry, const DownloadProgress& progress) {
+                          NpmRegistry& registry) {
   auto base_key = [&](const InstalledNpmPackage& package) {
     return registry.host_folder(package.name) + "/" + package.name + "@" + package.version;
   };
@@ -62,7 +62,7 @@ void install_npm_packages(std::vector<InstalledNpmPackage>& packages, const NpmS
     keys.push_back(key);
   }
   std::vector<std::string> failures;
-  auto bodies = registry.download(downloads, failures, progress);
+  auto bodies = registry.download(downloads, failures);
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     if (!bodies[i]) {
       errors.push_back(failures[i]);

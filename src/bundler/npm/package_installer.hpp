@@ -24,6 +24,6 @@ namespace bundler {
 // are, even when others fail; then the first failure is thrown as util::Error.
 void install_npm_packages(std::vector<InstalledNpmPackage>& packages, const NpmSnapshot& snapshot,
                           const std::set<std::string>& pinned, const Cache& cache,
-                          NpmRegistry& registry, const DownloadProgress& progress);
+                          NpmRegistry& registry);
 
 }  // namespace bundler

@@ -235,8 +235,7 @@ void NpmRegistry::prefetch_tarballs(const std::vector<Download>& downloads) {
 }
 
 std::vector<std::optional<std::string>> NpmRegistry::download(
-    const std::vector<Download>& downloads, std::vector<std::string>& errors,
-    const DownloadProgress& progress) {
+    const std::vector<Download>& downloads, std::vector<std::string>& errors) {
   std::vector<std::optional<std::string>> out(downloads.size());
   errors.assign(downloads.size(), "");
   std::vector<HttpRequest> requests;
@@ -278,7 +277,7 @@ std::vector<std::optional<std::string>> NpmRegistry::download(
       fresh.push_back(live[j]);
     }
   }
-  auto fetched = m_http.get_all(fresh, progress);
+  auto fetched = m_http.get_all(fresh);
   for (std::size_t k = 0; k < fetched.size(); ++k) {
     results[fresh_index[k]] = std::move(fetched[k]);
   }

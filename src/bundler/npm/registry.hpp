@@ -51,8 +51,7 @@ class NpmRegistry {
   // Downloads tarballs in parallel. Each result is the body, or nullopt with the message
   // in `errors[i]` (a cut-off download, a refused token, a registry that is down).
   std::vector<std::optional<std::string>> download(const std::vector<Download>& downloads,
-                                                   std::vector<std::string>& errors,
-                                                   const DownloadProgress& progress = {});
+                                                   std::vector<std::string>& errors);
 
   bool cached_only() const { return m_cached_only; }
 
