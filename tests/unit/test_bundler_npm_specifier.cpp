@@ -34,15 +34,14 @@ TEST_CASE("bundler::parse_npm_specifier splits name, requirement and subpath") {
 
 TEST_CASE("bundler::parse_npm_specifier refuses what Deno refuses, saying why") {
   CHECK_THROWS_WITH_AS(parse_npm_specifier("npm:"),
-                       "Invalid package specifier 'npm:'. Did not contain a package name.",
+                       "Invalid package specifier 'npm:'\n    0: Did not contain a package name",
                        util::Error);
   CHECK_THROWS_WITH_AS(parse_npm_specifier("npm:@scope"),
-                       "Invalid package specifier 'npm:@scope'. Did not contain a valid package "
-                       "name.",
+                       "Invalid package specifier 'npm:@scope'\n    0: Did not contain a valid "
+                       "package name",
                        util::Error);
   CHECK_THROWS_WITH_AS(parse_npm_specifier("npm:preact/hooks@10"),
-                       "Invalid package specifier 'npm:preact/hooks@10'. Did you mean to write "
-                       "'npm:preact@10/hooks'?",
+                       doctest::Contains("Did you mean to write 'npm:preact@10/hooks'?"),
                        util::Error);
   CHECK_THROWS_AS(parse_npm_specifier("npm:zod@>=3 <4"), util::Error);
   CHECK_THROWS_AS(parse_npm_specifier("jsr:@std/assert"), util::Error);

@@ -3,7 +3,8 @@
 // `npm:` specifiers as Deno reads them (deno_semver's PackageReqReference):
 // `npm:` [`/`] name [`@` req] [`/` subpath], where name is `pkg` or `@scope/pkg` and req
 // is Deno's restricted specifier grammar (`1`, `1.2`, `1.2.3`, `^1.2`, `~1.2.3`, `1.x`,
-// `*`, a prerelease, or a dist-tag). Full npm ranges appear only inside packuments.
+// `*`, a prerelease, or a dist-tag; jsr/version_req.hpp parses it). Full npm ranges appear
+// only inside packuments.
 // ../shared/reference/deno.md §2 (grammar) and §5 (how a req is written in deno.lock).
 
 #include <string>
@@ -26,7 +27,7 @@ struct NpmSpecifier {
 };
 
 // Parses `text` ("npm:@scope/pkg@^1/sub"). Throws util::Error saying what is wrong with
-// it, as Deno does ("Invalid npm specifier ...").
+// it, as Deno does ("Invalid package specifier ...").
 NpmSpecifier parse_npm_specifier(std::string_view text);
 
 // A specifier req written the way deno.lock writes it: "^1" -> "1", "~1.2.0" -> "1.2",
