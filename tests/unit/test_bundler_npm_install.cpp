@@ -2,6 +2,7 @@
 // versions Deno would choose, the tree with nested versions, peers and optional
 // dependencies, the lockfile, the cache, and the messages a person sees when it fails.
 #include "support/npm_registry_fixture.hpp"
+#include "support/temp_dir.hpp"
 
 #include "bundler/npm/npm.hpp"
 #include "util/error.hpp"
@@ -29,7 +30,7 @@ bundler::EnvLookup no_env() {
 // The registry, a cache and a lockfile for one test.
 struct Setup {
   test_support::NpmRegistryFixture registry;
-  test_support::TempFolder temp;
+  test_support::TempDir temp;
   bundler::Cache cache{temp.path / "cache"};
   bundler::HttpClient http;
   bundler::Lock lock;

@@ -1,6 +1,7 @@
 // .npmrc as Deno reads it: registries per scope, credentials per URL prefix, ${VAR}, and
 // the order of the files (the expectations follow deno_npm's npm_rc tests).
 #include "support/npm_registry_fixture.hpp"
+#include "support/temp_dir.hpp"
 
 #include "bundler/npm/npmrc.hpp"
 #include "util/error.hpp"
@@ -65,7 +66,7 @@ TEST_CASE("bundler::Npmrc builds Basic credentials from _auth or username and _p
 }
 
 TEST_CASE("bundler::Npmrc::load reads the function folder, the project root, then home") {
-  test_support::TempFolder temp;
+  test_support::TempDir temp;
   auto function_dir = temp.path / "project" / "functions" / "hello";
   auto project = temp.path / "project";
   auto home = temp.path / "home";

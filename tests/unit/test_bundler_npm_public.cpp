@@ -2,6 +2,7 @@
 // tarballs, real exports maps. When the registry cannot be reached these tests fail and
 // say so; they never pass without having checked anything.
 #include "support/npm_registry_fixture.hpp"
+#include "support/temp_dir.hpp"
 
 #include "bundler/npm/npm.hpp"
 #include "runtime/tools.hpp"
@@ -86,7 +87,7 @@ TEST_CASE(
                                     << "this test cannot check anything: " << why
                                     << ". It needs network access (HTTPS_PROXY is honoured).");
   }
-  test_support::TempFolder temp;
+  test_support::TempDir temp;
   bundler::Cache cache(temp.path / "cache");
   bundler::Lock lock;
   auto roots = std::vector<bundler::NpmSpecifier>{

@@ -1,6 +1,7 @@
 // npm tarballs: integrity strings checked as npm and Deno check them, and extraction that
 // keeps every file inside the package folder (the tarballs are built with libarchive).
 #include "support/npm_registry_fixture.hpp"
+#include "support/temp_dir.hpp"
 
 #include "bundler/npm/tarball.hpp"
 #include "util/error.hpp"
@@ -32,7 +33,7 @@ TEST_CASE("bundler::integrity_mismatch checks sha512 and sha1 SRI strings and he
 }
 
 TEST_CASE("bundler::extract_npm_tarball drops the first segment and skips links") {
-  test_support::TempFolder temp;
+  test_support::TempDir temp;
   auto tgz = test_support::make_tarball({
       {"package/package.json", "{\"name\":\"a\"}", TarEntry::Type::file, ""},
       {"package/lib/index.js", "module.exports = 1;", TarEntry::Type::file, ""},
@@ -51,7 +52,7 @@ TEST_CASE("bundler::extract_npm_tarball drops the first segment and skips links"
 }
 
 TEST_CASE("bundler::extract_npm_tarball refuses paths that leave the package folder") {
-  test_support::TempFolder temp;
+  test_support::TempDir temp;
   auto escape =
       test_support::make_tarball({{"package/../../evil.js", "x", TarEntry::Type::file, ""}});
   CHECK_THROWS_WITH_AS(bundler::extract_npm_tarball(escape, temp.path / "out", "bad@1.0.0"),

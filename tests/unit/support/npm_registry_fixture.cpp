@@ -4,7 +4,6 @@
 #include <archive_entry.h>
 #include <httplib.h>
 #include <openssl/evp.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <stdexcept>
@@ -40,18 +39,6 @@ std::string basename_of(const std::string& name) {
 }
 
 }  // namespace
-
-TempFolder::TempFolder() {
-  static std::atomic<int> counter{0};
-  path = std::filesystem::temp_directory_path() /
-         ("sbfn-npm-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::create_directories(path);
-}
-
-TempFolder::~TempFolder() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path, ignored);
-}
 
 std::string make_tarball(const std::vector<TarEntry>& entries) {
   std::string out;

@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,13 +16,6 @@
 #include <vector>
 
 namespace test_support {
-
-// A fresh folder below the system's temporary folder, removed with everything in it.
-struct TempFolder {
-  TempFolder();
-  ~TempFolder();
-  std::filesystem::path path;
-};
 
 struct TarEntry {
   enum class Type { file, directory, symlink, hardlink };
