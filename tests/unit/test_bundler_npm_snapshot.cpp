@@ -52,6 +52,14 @@ TEST_CASE("bundler::read_npm_lock turns deno.lock's spellings into package ids")
   CHECK(dom.dependencies.at("scheduler") == "scheduler@0.23.0");
   CHECK(snapshot.copy_index("react-dom@18.2.0_react@18.2.0") == 0);
 
+  // Deno 2.1 (lockfile v4) keeps requirements as they were written.
+  auto v4 = deno_written_lock();
+  v4.version = "4";
+  v4.specifiers = {{"npm:cjs-demo@^1", "1.0.1"}, {"npm:react-dom", "18.2.0_react@18.2.0"}};
+  auto from_v4 = bundler::read_npm_lock(v4);
+  CHECK(from_v4.roots.at("cjs-demo@1") == "cjs-demo@1.0.1");
+  CHECK(from_v4.roots.at("react-dom@*") == "react-dom@18.2.0_react@18.2.0");
+
   auto broken = deno_written_lock();
   broken.npm["user@1.0.0"].dependencies.push_back("ghost");
   CHECK_THROWS_WITH_AS(bundler::read_npm_lock(broken),

@@ -135,7 +135,9 @@ void NpmResolver::install(const std::vector<NpmSpecifier>& roots) {
       throw util::Error("The lockfile is out of date: it does not pin " + unpinned +
                         ". Run without --frozen to update it.");
     }
-    resolve_npm_tree(missing, *impl.registry, impl.chooser, impl.snapshot);
+    // A v4 lockfile is Deno 2.1's (Supabase's runtime): its peer rules, for its lock.
+    auto rules = impl.lock->version == "4" ? PeerRules::deno_2_1 : PeerRules::deno_2_9;
+    resolve_npm_tree(missing, *impl.registry, impl.chooser, impl.snapshot, rules);
   }
   std::vector<std::string> root_ids;
   for (const auto& root : roots) {

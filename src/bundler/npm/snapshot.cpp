@@ -173,11 +173,17 @@ NpmSnapshot read_npm_lock(const Lock& lock) {
     if (key.rfind("npm:", 0) != 0) {
       continue;
     }
-    auto req = key.substr(4);
-    auto at = req.find('@', 1);
-    auto name = req.substr(0, at);
-    if (at == std::string::npos) {
-      req += "@*";  // v4 wrote a missing req as nothing
+    auto text = key.substr(4);
+    auto at = text.find('@', 1);
+    auto name = text.substr(0, at);
+    // v4 files keep requirements as written ("npm:zod@^3", "npm:zod"): keyed here as
+    // deno.lock v5 writes them ("zod@3", "zod@*"), as NpmSpecifier::package_req() does.
+    std::string req;
+    try {
+      req =
+          name + "@" + normalize_specifier_req(at == std::string::npos ? "" : text.substr(at + 1));
+    } catch (const util::Error&) {
+      continue;  // not a requirement a specifier can spell: nothing will ask for it
     }
     auto id = name + "@" + value;
     if (out.packages.count(id) != 0) {

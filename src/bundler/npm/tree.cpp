@@ -43,8 +43,9 @@ struct Instance {
 
 class TreeResolver {
  public:
-  TreeResolver(NpmRegistry& registry, VersionChooser& chooser, NpmSnapshot& snapshot)
-      : m_registry(registry), m_chooser(chooser), m_snapshot(snapshot) {
+  TreeResolver(NpmRegistry& registry, VersionChooser& chooser, NpmSnapshot& snapshot,
+               PeerRules rules)
+      : m_registry(registry), m_chooser(chooser), m_snapshot(snapshot), m_rules(rules) {
     for (const auto& [id, package] : snapshot.packages) {
       remember_version(package.name, package.version);
     }
@@ -64,6 +65,7 @@ class TreeResolver {
   void expand(std::vector<std::string> frontier);
   void prefetch_tarballs();
   void mark_peers();
+  const Packument& peer_packument(const std::string& name);
   int new_instance(const std::string& nv, int parent);
   int child_instance(const std::string& nv, int parent, std::deque<int>& queue);
   void process(int index, std::deque<int>& queue);
@@ -75,6 +77,7 @@ class TreeResolver {
   NpmRegistry& m_registry;
   VersionChooser& m_chooser;
   NpmSnapshot& m_snapshot;
+  PeerRules m_rules;
   std::map<std::string, Node> m_nodes;                         // nv -> node
   std::map<std::string, std::vector<std::string>> m_versions;  // versions in the graph
   std::vector<Instance> m_instances;
@@ -188,6 +191,19 @@ void TreeResolver::expand(std::vector<std::string> frontier) {
   mark_peers();
 }
 
+// The packument a peer's range is checked against (it matters only for a dist-tag).
+const Packument& TreeResolver::peer_packument(const std::string& name) {
+  try {
+    if (const auto* found = m_registry.find(name)) {
+      return *found;
+    }
+  } catch (const util::Error&) {
+    // the range is then checked without the package's dist-tags
+  }
+  static const Packument none;
+  return none;
+}
+
 void TreeResolver::mark_peers() {
   for (auto& [nv, node] : m_nodes) {
     for (const auto& dep : node.info->dependencies) {
@@ -267,33 +283,43 @@ void TreeResolver::resolve_peer(int index, const NpmDependency& dep, std::deque<
   if (name_of(me.nv) == dep.name) {
     return;  // a peer on itself
   }
+  // Deno 2.9 takes the first package of the name; Deno 2.1 only one in the peer's range.
+  auto fits = [&](int candidate) {
+    const auto& nv = m_instances[static_cast<std::size_t>(candidate)].nv;
+    if (name_of(nv) != dep.name) {
+      return false;
+    }
+    return m_rules == PeerRules::deno_2_9 ||
+           m_chooser.satisfies(peer_packument(dep.name), nv.substr(dep.name.size() + 1), dep.req);
+  };
   auto find_child = [&](const Instance& holder, const std::string* skip) -> int {
     for (const auto& [key, slot] : holder.children) {
-      if ((skip == nullptr || key != *skip) &&
-          name_of(m_instances[static_cast<std::size_t>(slot.instance)].nv) == dep.name) {
+      if ((skip == nullptr || key != *skip) && fits(slot.instance)) {
         return slot.instance;
       }
     }
     return -1;
   };
+  // Whether the package holding the peer gets it too (Deno 2.1) or only those below it.
+  int holder_offset = m_rules == PeerRules::deno_2_1 ? 0 : 1;
   if (auto found = find_child(me, &dep.specifier); found >= 0) {
     add_peer(index, dep.specifier, found, me.level, optional);
     return;
   }
   for (int a = me.parent; a >= 0; a = m_instances[static_cast<std::size_t>(a)].parent) {
     const auto& ancestor = m_instances[static_cast<std::size_t>(a)];
-    if (name_of(ancestor.nv) == dep.name) {
+    if (fits(a)) {
       add_peer(index, dep.specifier, a, ancestor.level + 1, optional);
       return;
     }
     if (auto found = find_child(ancestor, nullptr); found >= 0) {
-      add_peer(index, dep.specifier, found, ancestor.level, optional);
+      add_peer(index, dep.specifier, found, ancestor.level + holder_offset, optional);
       return;
     }
   }
   for (int root : m_root_frame) {
-    if (name_of(m_instances[static_cast<std::size_t>(root)].nv) == dep.name) {
-      add_peer(index, dep.specifier, root, 0, optional);
+    if (fits(root)) {
+      add_peer(index, dep.specifier, root, holder_offset, optional);
       return;
     }
   }
@@ -485,8 +511,8 @@ void TreeResolver::resolve(std::vector<NpmSpecifier> roots) {
 }  // namespace
 
 void resolve_npm_tree(const std::vector<NpmSpecifier>& roots, NpmRegistry& registry,
-                      VersionChooser& chooser, NpmSnapshot& snapshot) {
-  TreeResolver(registry, chooser, snapshot).resolve(roots);
+                      VersionChooser& chooser, NpmSnapshot& snapshot, PeerRules rules) {
+  TreeResolver(registry, chooser, snapshot, rules).resolve(roots);
 }
 
 }  // namespace bundler
