@@ -66,6 +66,11 @@ void publish_all(test_support::NpmRegistryFixture& registry) {
   publish(registry, "deep-mid", "1.0.0", {{"dependencies", {{"plugin", "1"}}}});
   publish(registry, "deep", "1.0.0", {{"dependencies", {{"deep-mid", "1"}, {"react", "18"}}}});
   publish(registry, "middle", "1.0.0", {{"dependencies", {{"lonely-dom", "1"}}}});
+  for (const char* version : {"1.2.0", "1.2.9", "1.5.0"}) {
+    publish(registry, "dedupe", version);
+  }
+  publish(registry, "wants-caret", "1.0.0", {{"dependencies", {{"dedupe", "^1.0.0"}}}});
+  publish(registry, "wants-tilde", "1.0.0", {{"dependencies", {{"dedupe", "~1.2.0"}}}});
   publish(registry, "real", "1.0.0");
   publish(registry, "real", "2.0.0");
   publish(registry, "uses-alias", "1.0.0",
