@@ -11,6 +11,7 @@
 #include "bundler/http_client.hpp"
 #include "bundler/jsr/jsr_resolver.hpp"
 #include "bundler/lock.hpp"
+#include "bundler/npm/npm.hpp"
 #include "bundler/remote/remote_modules.hpp"
 #include "runtime/runtime.hpp"
 
@@ -79,7 +80,7 @@ class FunctionModules : public runtime::ModuleResolver, public runtime::ModuleSo
                                runtime::ResolutionKind kind = runtime::ResolutionKind::import);
   // A specifier the import map left as it was (or mapped) to a module URL, by scheme.
   std::string resolve_scheme(const std::string& target, const std::string& specifier,
-                             const std::string& referrer);
+                             const std::string& referrer, runtime::ResolutionKind kind);
   runtime::ModuleSource load_unlocked(const std::string& url, std::size_t max_bytes);
   // Downloads the remote modules of a walk's frontier in parallel, before each is scanned.
   void prefetch(const std::vector<std::string>& urls);
@@ -102,6 +103,7 @@ class FunctionModules : public runtime::ModuleResolver, public runtime::ModuleSo
   Lock m_lock;
   std::unique_ptr<RemoteModules> m_remote;
   std::unique_ptr<JsrResolver> m_jsr;
+  std::unique_ptr<NpmResolver> m_npm;
 
   mutable std::recursive_mutex m_mutex;  // workers of one function resolve at once
   bool m_prepared = false;

@@ -31,7 +31,13 @@ bool is_bare(const std::string& specifier) {
 
 std::string FunctionModules::resolve_unlocked(const std::string& specifier,
                                               const std::string& referrer,
-                                              runtime::ResolutionKind /*kind*/) {
+                                              runtime::ResolutionKind kind) {
+  // Inside an npm package, Node's rules and the package's own dependencies apply.
+  if (referrer.starts_with("file:") && m_npm) {
+    if (auto path = m_npm->resolve_from(specifier, runtime::file_url_to_path(referrer), kind)) {
+      return path->starts_with("node:") ? *path : runtime::path_to_file_url(*path);
+    }
+  }
   auto mapped = m_config.import_map.resolve(specifier, referrer);
   if (!mapped) {
     if (is_bare(specifier)) {
@@ -42,11 +48,12 @@ std::string FunctionModules::resolve_unlocked(const std::string& specifier,
     }
     mapped = runtime::resolve_specifier(specifier, referrer);
   }
-  return resolve_scheme(*mapped, specifier, referrer);
+  return resolve_scheme(*mapped, specifier, referrer, kind);
 }
 
 std::string FunctionModules::resolve_scheme(const std::string& target, const std::string& specifier,
-                                            const std::string& referrer) {
+                                            const std::string& referrer,
+                                            runtime::ResolutionKind kind) {
   // Types only (`import "jsr:@supabase/functions-js/edge-runtime.d.ts"`): an empty module
   // for the loader, and no registry is asked anything.
   if (runtime::media_type_of(target) == runtime::MediaType::declaration) {
@@ -66,8 +73,9 @@ std::string FunctionModules::resolve_scheme(const std::string& target, const std
     if (m_jsr->owns(referrer)) {
       m_jsr->record_dependency(referrer, target);
     }
-    throw util::Error("Import \"" + specifier +
-                      "\": npm: packages are not supported by this build of sbfn yet");
+    auto npm = parse_npm_specifier(target);
+    m_npm->install({npm});
+    return runtime::path_to_file_url(m_npm->resolve(npm, kind));
   }
   if (target.starts_with("https:") || target.starts_with("http:")) {
     if (m_jsr->owns(target)) {

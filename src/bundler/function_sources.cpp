@@ -7,6 +7,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 
+#include <cstdlib>
 #include <set>
 
 namespace bundler {
@@ -65,6 +66,13 @@ void FunctionModules::load_config() {
   jsr.cached_only = m_options.cached_only;
   jsr.frozen = frozen;
   m_jsr = std::make_unique<JsrResolver>(m_cache, *m_http, m_lock, jsr);
+  NpmOptions npm;
+  npm.cached_only = m_options.cached_only;
+  npm.frozen = frozen;
+  const char* home = std::getenv("HOME");
+  m_npm = std::make_unique<NpmResolver>(
+      m_cache, *m_http, Npmrc::load(m_function.folder, m_function.project_root, home ? home : ""),
+      m_lock, npm);
 }
 
 void FunctionModules::save_lock(const Lock& before) {
@@ -125,7 +133,14 @@ runtime::ModuleSource FunctionModules::load_unlocked(const std::string& url,
     }
     return {url, std::move(code), runtime_media_type(type, url), {}};
   }
-  return m_files->load(url, max_bytes);
+  auto source = m_files->load(url, max_bytes);
+  // A .js file of a CommonJS package (or in a node_modules folder) is CommonJS.
+  if (source.media_type == runtime::MediaType::javascript && m_npm &&
+      m_npm->package_of(runtime::file_url_to_path(url)) &&
+      m_npm->is_commonjs(runtime::file_url_to_path(url), source.code)) {
+    source.media_type = runtime::MediaType::commonjs;
+  }
+  return source;
 }
 
 }  // namespace bundler

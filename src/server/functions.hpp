@@ -46,7 +46,7 @@ struct WorkerSettings {
   std::size_t oneshot_background_ms = 10'000;
   // Where every function may import local modules from (each also from its own folder).
   std::vector<std::filesystem::path> import_roots;
-  std::filesystem::path project_root;  // .npmrc, deno.json, the lockfile are looked for here
+  std::filesystem::path project_root;   // .npmrc, deno.json, the lockfile are looked for here
   std::filesystem::path functions_dir;  // absolute: its import_map.json is the fallback
   std::optional<std::filesystem::path> import_map;  // --import-map: for every function
   bundler::ResolveOptions resolve;

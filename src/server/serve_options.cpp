@@ -70,6 +70,11 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
   options.request_read_timeout_ms = args.request_read_timeout_ms;
   options.keep_alive_timeout_ms = args.keep_alive_timeout_ms;
   options.watch = !args.no_watch;
+  if (!args.import_map.empty()) {
+    options.import_map = std::filesystem::absolute(args.import_map).lexically_normal();
+  }
+  options.resolve.cached_only = args.cached_only;
+  options.resolve.frozen = args.frozen;
   options.io_threads = args.io_threads;
   return options;
 }

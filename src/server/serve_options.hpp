@@ -34,6 +34,9 @@ struct ServeArguments {
   std::size_t request_read_timeout_ms = 30'000;
   std::size_t keep_alive_timeout_ms = 15'000;
   bool no_watch = false;
+  std::string import_map;  // --import-map: for every function
+  bool cached_only = false;
+  bool frozen = false;
   unsigned io_threads = 0;
   project::EnvSources env;
 };

@@ -267,6 +267,8 @@ int serve(const ServeOptions& options) {
   // The project: the functions folder (so `../_shared/` works) and the module cache.
   settings.import_roots = {functions_root, util::cache_dir()};
   settings.functions_dir = functions_root;
+  settings.import_map = options.import_map;
+  settings.resolve = options.resolve;
   settings.project_root =
       options.config_toml
           ? std::filesystem::absolute(*options.config_toml).parent_path().parent_path()

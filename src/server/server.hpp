@@ -2,6 +2,7 @@
 
 // The HTTP front of `sbfn serve`: listener, router, worker table, logs.
 
+#include "bundler/function_modules.hpp"
 #include "project/environment.hpp"
 
 #include "runtime/runtime.hpp"
@@ -39,7 +40,9 @@ struct ServeOptions {
   std::size_t max_connections = 0;               // 0: sized from the open-file limit
   std::size_t request_read_timeout_ms = 30'000;
   std::size_t keep_alive_timeout_ms = 15'000;
-  bool watch = true;  // hot reload
+  bool watch = true;                                // hot reload
+  std::optional<std::filesystem::path> import_map;  // --import-map, absolute
+  bundler::ResolveOptions resolve;                  // --cached-only, --frozen
 };
 
 // Serves until SIGINT/SIGTERM, then drains for up to 10 s. Returns the exit code;

@@ -13,6 +13,7 @@
 // node_modules folders): it passes a PackageLocator.
 
 #include "bundler/npm/package_json.hpp"
+#include "runtime/modules/module_source.hpp"
 
 #include <functional>
 #include <optional>
@@ -20,8 +21,8 @@
 
 namespace bundler {
 
-// How a module is asked for; the runtime's module seam has the same two kinds.
-enum class ResolutionKind { import, require };
+// How a module is asked for: the runtime's module seam's two kinds.
+using ResolutionKind = runtime::ResolutionKind;
 
 // The folder of package `name` as seen from the file `referrer`, or nullopt when it is
 // not there. May throw util::Error to say why (a dependency the tree does not hold).

@@ -154,6 +154,16 @@ void NpmRegistry::prefetch(const std::vector<std::string>& names) {
     const auto& url = requests[i].url;
     auto what = "npm package '" + name + "'";
     if (auto* error = std::get_if<std::string>(&results[i])) {
+      // The registry cannot be reached: what the cache holds is better than nothing (the
+      // lock, when there is one, decides versions anyway).
+      if (cached[i]) {
+        try {
+          auto body = std::string_view(*cached[i]).substr(cached[i]->find('\n') + 1);
+          entry.packument = std::make_unique<Packument>(parse_packument(body, name));
+          continue;
+        } catch (const util::Error&) {
+        }
+      }
       entry.error = transport_failure(what, m_npmrc.registry_for(name), *error);
       continue;
     }

@@ -97,6 +97,13 @@ Command serve_command() {
         app.add_option("--db-url", args->env.db_url, "SUPABASE_DB_URL given to functions")
             ->capture_default_str();
         app.add_flag("--no-watch", args->no_watch, "Turn hot reload off");
+        app.add_option("--import-map", args->import_map,
+                       "Import map for every function (over config.toml and deno.json)")
+            ->check(CLI::ExistingFile);
+        app.add_flag("--cached-only", args->cached_only,
+                     "Never touch the network: remote modules must be in the cache");
+        app.add_flag("--frozen", args->frozen,
+                     "Fail instead of writing deno.lock when it would change");
         app.add_option("--io-threads", args->io_threads,
                        "Threads that parse HTTP (default: one per core; workers have their own)")
             ->check(CLI::Range(1, 256));
