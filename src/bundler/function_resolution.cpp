@@ -74,8 +74,12 @@ std::string FunctionModules::resolve_scheme(const std::string& target, const std
       m_jsr->record_dependency(referrer, target);
     }
     auto npm = parse_npm_specifier(target);
-    m_npm->install({npm});
-    return runtime::path_to_file_url(m_npm->resolve(npm, kind));
+    try {
+      m_npm->install({npm});
+      return runtime::path_to_file_url(m_npm->resolve(npm, kind));
+    } catch (const util::Error& error) {
+      throw util::Error("Import \"" + target + "\" failed: " + error.what());
+    }
   }
   if (target.starts_with("https:") || target.starts_with("http:")) {
     if (m_jsr->owns(target)) {
