@@ -17,6 +17,8 @@ namespace bundler {
 struct LockedJsrPackage {
   std::string integrity;                  // sha256 hex of <version>_meta.json
   std::vector<std::string> dependencies;  // "jsr:@std/path@^1", "npm:zod@3"
+
+  bool operator==(const LockedJsrPackage&) const = default;
 };
 
 struct LockedNpmPackage {
@@ -30,6 +32,8 @@ struct LockedNpmPackage {
   bool deprecated = false;
   bool scripts = false;
   bool bin = false;
+
+  bool operator==(const LockedNpmPackage&) const = default;
 };
 
 struct Lock {
