@@ -1,0 +1,104 @@
+// Serving a worker's modules and Deno.readFile from an artifact in memory: nothing is
+// read from disk and nothing is fetched. Files follow the same rules as on disk: the
+// function's folder only (here the entrypoint's folder below /sbfn/), the memory budget
+// respected.
+#include "bundler/artifact/artifact.hpp"
+#include "bundler/artifact/media_type_names.hpp"
+#include "bundler/artifact/redirects.hpp"
+#include "runtime/runtime.hpp"
+#include "util/files.hpp"
+
+#include <cstring>
+
+namespace bundler {
+namespace {
+
+// Long URLs and paths are cut in messages, as the runtime's own providers do.
+std::string clip(const std::string& text) {
+  constexpr std::size_t k_max = 256;
+  return text.size() <= k_max ? text : text.substr(0, k_max) + "...";
+}
+
+// The folder Deno.readFile may read: the entrypoint's. A remote entrypoint has none.
+std::filesystem::path function_folder(const Artifact& artifact) {
+  const auto& entrypoint = artifact.metadata.entrypoint;
+  if (entrypoint.rfind(k_artifact_root_url, 0) != 0) {
+    return {};
+  }
+  return std::filesystem::path(runtime::file_url_to_path(entrypoint)).parent_path();
+}
+
+class ArtifactSourceProvider : public runtime::ModuleSourceProvider {
+ public:
+  explicit ArtifactSourceProvider(std::shared_ptr<const Artifact> artifact)
+      : m_artifact(std::move(artifact)),
+        m_folder(function_folder(*m_artifact)),
+        m_serve_code_caches(m_artifact->metadata.code_cache_key == current_code_cache_key()) {}
+
+  runtime::ModuleSource load(const std::string& requested, std::size_t max_bytes) override {
+    auto url = follow_redirects(*m_artifact, requested);
+    auto it = m_artifact->modules.find(url);
+    if (it == m_artifact->modules.end()) {
+      throw util::Error("Module not found \"" + clip(url) + "\": the artifact of \"" +
+                        m_artifact->metadata.slug +
+                        "\" does not hold it (it was not imported when the artifact was built; "
+                        "run `sbfn bundle` again)");
+    }
+    const auto& module = it->second;
+    if (module.code.size() > max_bytes) {
+      throw util::Error("Module \"" + clip(url) + "\" (" + std::to_string(module.code.size()) +
+                        " bytes) is larger than the worker's remaining memory");
+    }
+    // The stored code is already transpiled: it is served as what it now is, so the
+    // loader does not transpile it again (and the code cache stays paired with it).
+    return {url, module.code, compiled_media_type(module.media_type),
+            m_serve_code_caches ? module.code_cache : std::string()};
+  }
+
+  std::optional<std::size_t> read_file(const std::string& name,
+                                       const BufferFor& buffer_for) override {
+    std::filesystem::path path = name;
+    if (path.is_relative()) {
+      path = m_folder / path;
+    }
+    path = path.lexically_normal();
+    if (m_folder.empty() || !util::is_under(m_folder, path)) {
+      throw runtime::FileReadError("PermissionDenied",
+                                   "Requires read access to \"" + clip(path.string()) +
+                                       "\", which is outside the function's folder");
+    }
+    auto it = m_artifact->files.find(path.string());
+    if (it == m_artifact->files.end()) {
+      throw runtime::FileReadError(
+          "NotFound",
+          "No such file or directory (os error 2): readfile '" + clip(path.string()) + "'");
+    }
+    auto* buffer = buffer_for(it->second.size());
+    if (buffer == nullptr) {
+      return std::nullopt;
+    }
+    std::memcpy(buffer, it->second.data(), it->second.size());
+    return it->second.size();
+  }
+
+ private:
+  std::shared_ptr<const Artifact> m_artifact;
+  std::filesystem::path m_folder;
+  bool m_serve_code_caches;
+};
+
+}  // namespace
+
+std::string current_code_cache_key() {
+  // TODO(cleanup): the runtime exposes V8's version but not the flags it set in
+  // runtime::init; V8 checks both in the cache's own header and rejects a mismatch, so
+  // for now a cache made by another flag set costs a wasted read, never behaviour.
+  return std::string("V8 ") + runtime::v8_version();
+}
+
+std::shared_ptr<runtime::ModuleSourceProvider> make_artifact_source_provider(
+    std::shared_ptr<const Artifact> artifact) {
+  return std::make_shared<ArtifactSourceProvider>(std::move(artifact));
+}
+
+}  // namespace bundler
