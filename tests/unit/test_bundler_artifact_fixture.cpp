@@ -6,10 +6,16 @@
 #include "test_bundler_artifact_sample.hpp"
 
 #include "bundler/artifact/artifact.hpp"
+#include "bundler/artifact/media_type_names.hpp"
+#include "bundler/artifact/metadata_json.hpp"
 #include "util/files.hpp"
+#include "util/hash.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -20,6 +26,43 @@ using artifact_test::k_fn_path;
 
 const std::filesystem::path k_fixture =
     std::filesystem::path(SBFN_SOURCE_DIR) / "tests/fixtures/artifact/hello-v1.sbfn";
+
+// What tests/fixtures/artifact/read_sbfn.py (written from docs/artifact.md alone) prints
+// for `file`: its stdout, or "" when it refused the file.
+std::string python_reader(const std::filesystem::path& file) {
+  auto script = std::filesystem::path(SBFN_SOURCE_DIR) / "tests/fixtures/artifact/read_sbfn.py";
+  auto command = "python3 '" + script.string() + "' '" + file.string() + "' 2>/dev/null";
+  std::string out;
+  auto* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (auto n = std::fread(buffer, 1, sizeof buffer, pipe)) {
+    out.append(buffer, n);
+  }
+  return ::pclose(pipe) == 0 ? out : "";
+}
+
+// The same view of an artifact the Python reader prints: every blob as its sha256.
+nlohmann::json as_reader_json(const bundler::Artifact& artifact) {
+  nlohmann::json modules = nlohmann::json::object();
+  for (const auto& [url, module] : artifact.modules) {
+    modules[url] = {{"media_type", bundler::media_type_name(module.media_type)},
+                    {"code", util::sha256_hex(module.code)},
+                    {"source_map", util::sha256_hex(module.source_map)},
+                    {"original_source", util::sha256_hex(module.original_source)},
+                    {"dependencies", module.dependencies},
+                    {"code_cache", util::sha256_hex(module.code_cache)}};
+  }
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& [path, bytes] : artifact.files) {
+    files[path] = util::sha256_hex(bytes);
+  }
+  return {{"format", artifact.format},
+          {"metadata", nlohmann::json::parse(bundler::metadata_to_json(artifact.metadata))},
+          {"modules", modules},
+          {"redirects", artifact.redirects},
+          {"files", files}};
+}
 
 }  // namespace
 
@@ -81,6 +124,21 @@ TEST_CASE("bundler artifact fixture: hello-v1.sbfn reads field by field and writ
   // Everything, and the bytes: a writer change that alters them needs a format bump.
   CHECK(artifact == artifact_test::sample_artifact());
   CHECK(bundler::write_artifact(artifact_test::sample_artifact()) == bytes);
+}
+
+TEST_CASE("bundler artifact fixture: a reader written from docs/artifact.md agrees with sbfn's") {
+  auto printed = python_reader(k_fixture);
+  REQUIRE(!printed.empty());
+  auto artifact = bundler::read_artifact(util::read_file(k_fixture), k_fixture.string());
+  CHECK(nlohmann::json::parse(printed) == as_reader_json(artifact));
+
+  // It refuses what sbfn refuses: a truncated copy.
+  auto truncated = std::filesystem::temp_directory_path() /
+                   ("sbfn-truncated-artifact-" + std::to_string(::getpid()) + ".sbfn");
+  auto bytes = util::read_file(k_fixture);
+  util::write_file_atomic(truncated, bytes.substr(0, bytes.size() - 1));
+  CHECK(python_reader(truncated).empty());
+  std::filesystem::remove(truncated);
 }
 
 TEST_SUITE_END();
