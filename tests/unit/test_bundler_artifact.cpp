@@ -8,6 +8,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <string>
 
 namespace {
@@ -235,3 +238,53 @@ TEST_CASE("bundler::write_artifact refuses an artifact that breaks the rules") {
 }
 
 TEST_SUITE_END();
+
+// Not a timed test: prints write/read times and size for ~5 MB of modules when asked.
+//   SBFN_ARTIFACT_BENCH=1 build/tests/sbfn_unit -tc='*artifact bench*'
+TEST_CASE("bundler artifact bench: ~5 MB of modules") {
+  if (std::getenv("SBFN_ARTIFACT_BENCH") == nullptr) {
+    return;
+  }
+  bundler::Artifact artifact;
+  artifact.metadata.slug = "bench";
+  std::string line = "export const value_0 = compute(\"some text\", 42) + other.call(x, y);\n";
+  std::string code;
+  while (code.size() < 12 * 1024) {
+    code += line;
+  }
+  for (int i = 0; i < 400; ++i) {
+    auto url = "file:///sbfn/src/fn/module_" + std::to_string(i) + ".ts";
+    auto& module = artifact.modules[url];
+    module.media_type = runtime::MediaType::typescript;
+    module.code = code + "// " + std::to_string(i) + "\n";
+    module.original_source = module.code;
+    module.source_map = std::string(4 * 1024, 'A');
+    for (int d = 1; d <= 4; ++d) {
+      module.dependencies["./module_" + std::to_string((i + d) % 400) + ".ts"] =
+          "file:///sbfn/src/fn/module_" + std::to_string((i + d) % 400) + ".ts";
+    }
+  }
+  artifact.metadata.entrypoint = artifact.modules.begin()->first;
+  std::size_t code_bytes = 0;
+  for (const auto& [url, module] : artifact.modules) {
+    code_bytes += module.code.size();
+  }
+  using clock = std::chrono::steady_clock;
+  auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  std::string bytes;
+  auto best_write = 1e9;
+  auto best_read = 1e9;
+  for (int run = 0; run < 5; ++run) {
+    auto t0 = clock::now();
+    bytes = bundler::write_artifact(artifact);
+    auto t1 = clock::now();
+    auto read = bundler::read_artifact(bytes, "bench.sbfn");
+    auto t2 = clock::now();
+    best_write = std::min(best_write, ms(t1 - t0));
+    best_read = std::min(best_read, ms(t2 - t1));
+    CHECK(read.modules.size() == 400);
+  }
+  MESSAGE("400 modules, ", code_bytes, " bytes of code (+ as much original source, 1.6 MB of ",
+          "maps): artifact ", bytes.size(), " bytes; write ", best_write, " ms, read ", best_read,
+          " ms (best of 5)");
+}

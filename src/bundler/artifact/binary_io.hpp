@@ -33,6 +33,7 @@ class ByteWriter {
   // u32 length, then the bytes.
   void bytes(std::string_view data, std::string_view what);
   void raw(std::string_view data) { m_out.append(data); }
+  void reserve(std::size_t size) { m_out.reserve(size); }
   // Overwrites the u32 at `offset` (a length known only once its body is written).
   void patch_u32(std::size_t offset, std::size_t value, std::string_view what);
   std::size_t size() const { return m_out.size(); }
