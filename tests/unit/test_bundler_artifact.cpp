@@ -54,6 +54,27 @@ void put_u32(std::string& bytes, std::size_t offset, std::uint32_t value) {
   }
 }
 
+std::uint32_t get_u32(const std::string& bytes, std::size_t offset) {
+  std::uint32_t value = 0;
+  for (int i = 3; i >= 0; --i) {
+    value = value << 8 | static_cast<unsigned char>(bytes[offset + static_cast<std::size_t>(i)]);
+  }
+  return value;
+}
+
+// Replaces `old_text` in the META section with `new_text`, then fixes the section and total
+// lengths and the checksum, so only the metadata's content is wrong.
+std::string with_metadata_edit(std::string bytes, const std::string& old_text,
+                               const std::string& new_text) {
+  auto at = bytes.find(old_text);
+  REQUIRE(at != std::string::npos);
+  bytes.replace(at, old_text.size(), new_text);
+  auto grown = static_cast<std::uint32_t>(new_text.size() - old_text.size());
+  put_u32(bytes, 12, get_u32(bytes, 12) + grown);
+  put_u32(bytes, 20, get_u32(bytes, 20) + grown);
+  return resealed(bytes);
+}
+
 }  // namespace
 
 TEST_SUITE_BEGIN("bundler");
@@ -69,8 +90,7 @@ TEST_CASE("bundler::write_artifact is deterministic and read_artifact gives the 
   // The header as docs/artifact.md describes it.
   CHECK(bytes.substr(0, 8) == std::string("SBFNART\0", 8));
   CHECK(bytes.substr(8, 4) == std::string("\x01\0\0\0", 4));
-  auto total = static_cast<unsigned char>(bytes[12]) | static_cast<unsigned char>(bytes[13]) << 8;
-  CHECK(total == bytes.size());
+  CHECK(get_u32(bytes, 12) == bytes.size());
   CHECK(bytes.substr(16, 4) == "META");
   CHECK(util::sha256_hex(resealed(bytes)) == util::sha256_hex(bytes));
 
@@ -123,9 +143,7 @@ TEST_CASE("bundler::read_artifact refuses a length running past its section") {
         k_name + ": corrupt: the META section at byte 20 (2147483647 bytes) runs past the end " +
             "of the artifact");
   // The first module URL's length, past the end of the MODS section.
-  auto meta_length = static_cast<std::size_t>(static_cast<unsigned char>(bytes[20])) |
-                     static_cast<std::size_t>(static_cast<unsigned char>(bytes[21])) << 8;
-  auto mods_body = 16 + 8 + meta_length + 8;
+  auto mods_body = 16 + 8 + get_u32(bytes, 20) + 8;
   CHECK(bytes.substr(mods_body - 8, 4) == "MODS");
   auto url = bytes;
   put_u32(url, mods_body + 4, 0xfffffff0);
@@ -160,6 +178,12 @@ TEST_CASE("bundler::read_artifact refuses keys out of order, bad metadata and es
   CHECK(read_error(resealed(escape)) ==
         k_name + ": invalid: the file path \"/sbfn/src/../\" is not a normalised path below " +
             "/sbfn/");
+
+  // Metadata nested deep enough to overflow a recursive copy.
+  auto deep =
+      with_metadata_edit(bytes, "\"workspace\":{}",
+                         "\"workspace\":" + std::string(100000, '[') + std::string(100000, ']'));
+  CHECK(read_error(deep) == k_name + ": corrupt: the metadata nests deeper than 64 levels");
 
   // Metadata that is not JSON.
   auto meta = bytes;

@@ -75,6 +75,34 @@ Lock lock_from_json(const json& value) {
   return lock;
 }
 
+// nlohmann parses and destroys deep nesting without recursion but copies and prints it
+// recursively: a hand-made file nesting `workspace` a million levels deep would overflow
+// the stack. Real metadata nests five levels.
+void check_depth(std::string_view text) {
+  constexpr int k_max_depth = 64;
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > k_max_depth) {
+        throw util::Error("the metadata nests deeper than " + std::to_string(k_max_depth) +
+                          " levels");
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
 }  // namespace
 
 std::string metadata_to_json(const ArtifactMetadata& metadata) {
@@ -94,6 +122,7 @@ std::string metadata_to_json(const ArtifactMetadata& metadata) {
 }
 
 ArtifactMetadata metadata_from_json(std::string_view text) {
+  check_depth(text);
   auto value = json::parse(text);
   if (!value.is_object()) {
     throw util::Error("the metadata is not a JSON object");
