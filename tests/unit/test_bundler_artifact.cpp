@@ -21,21 +21,11 @@ const std::string k_name = "dist/hello.sbfn";
 
 // The message read_artifact throws for `bytes`, or "" when it reads them.
 std::string read_error(const std::string& bytes) {
-  try {
-    bundler::read_artifact(bytes, k_name);
-    return "";
-  } catch (const util::Error& error) {
-    return error.what();
-  }
+  return artifact_test::error_of([&] { bundler::read_artifact(bytes, k_name); });
 }
 
 std::string write_error(const bundler::Artifact& artifact) {
-  try {
-    bundler::write_artifact(artifact);
-    return "";
-  } catch (const util::Error& error) {
-    return error.what();
-  }
+  return artifact_test::error_of([&] { bundler::write_artifact(artifact); });
 }
 
 // Recomputes the trailing checksum after a test edited the bytes, so the edit reaches

@@ -27,12 +27,7 @@ struct TempDir {
 };
 
 std::string extract_error(const bundler::Artifact& artifact, const fs::path& dir) {
-  try {
-    bundler::extract_artifact(artifact, dir);
-    return "";
-  } catch (const util::Error& error) {
-    return error.what();
-  }
+  return artifact_test::error_of([&] { bundler::extract_artifact(artifact, dir); });
 }
 
 bundler::Artifact one_module(const std::string& url) {

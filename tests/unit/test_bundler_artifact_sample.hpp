@@ -6,6 +6,7 @@
 // tests/fixtures/artifact/hello-v1.sbfn is written from it.
 
 #include "bundler/artifact/artifact.hpp"
+#include "util/error.hpp"
 
 #include <string>
 
@@ -13,6 +14,17 @@ namespace artifact_test {
 
 inline const std::string k_fn = "file:///sbfn/src/supabase/functions/hello/";
 inline const std::string k_fn_path = "/sbfn/src/supabase/functions/hello/";
+
+// The util::Error message `run` throws, or "" when it returns.
+template <typename Run>
+std::string error_of(Run&& run) {
+  try {
+    run();
+    return "";
+  } catch (const util::Error& error) {
+    return error.what();
+  }
+}
 
 inline std::string all_byte_values() {
   std::string bytes;

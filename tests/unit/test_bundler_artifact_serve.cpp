@@ -124,12 +124,7 @@ ResponseCollector::Response request(runtime::Worker& worker, const std::string& 
 
 std::string resolve_error(runtime::ModuleResolver& resolver, const std::string& specifier,
                           const std::string& referrer) {
-  try {
-    resolver.resolve(specifier, referrer);
-    return "";
-  } catch (const util::Error& error) {
-    return error.what();
-  }
+  return artifact_test::error_of([&] { resolver.resolve(specifier, referrer); });
 }
 
 }  // namespace

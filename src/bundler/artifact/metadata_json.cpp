@@ -4,39 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <concepts>
+#include <map>
+#include <string>
+#include <type_traits>
+
 namespace bundler {
 namespace {
 
 using nlohmann::json;
-
-// Keys as deno.lock v5 spells them (../shared/reference/deno.md §5), so the lock reads
-// like the lockfile it came from; unlike deno.lock, empty fields are written too.
-json lock_to_json(const Lock& lock) {
-  json jsr = json::object();
-  for (const auto& [key, package] : lock.jsr) {
-    jsr[key] = {{"integrity", package.integrity}, {"dependencies", package.dependencies}};
-  }
-  json npm = json::object();
-  for (const auto& [key, package] : lock.npm) {
-    npm[key] = {{"integrity", package.integrity},
-                {"dependencies", package.dependencies},
-                {"optionalDependencies", package.optional_dependencies},
-                {"optionalPeers", package.optional_peers},
-                {"os", package.os},
-                {"cpu", package.cpu},
-                {"tarball", package.tarball},
-                {"deprecated", package.deprecated},
-                {"scripts", package.scripts},
-                {"bin", package.bin}};
-  }
-  return {{"version", lock.version},
-          {"specifiers", lock.specifiers},
-          {"jsr", jsr},
-          {"npm", npm},
-          {"redirects", lock.redirects},
-          {"remote", lock.remote},
-          {"workspace", lock.workspace}};
-}
 
 // The field `key` of `object`; a missing one is corruption, not a default.
 const json& field(const json& object, const char* key) {
@@ -47,32 +23,95 @@ const json& field(const json& object, const char* key) {
   return *it;
 }
 
-Lock lock_from_json(const json& value) {
-  Lock lock;
-  field(value, "version").get_to(lock.version);
-  field(value, "specifiers").get_to(lock.specifiers);
-  for (const auto& [key, entry] : field(value, "jsr").items()) {
-    auto& package = lock.jsr[key];
-    field(entry, "integrity").get_to(package.integrity);
-    field(entry, "dependencies").get_to(package.dependencies);
+template <typename T, typename U>
+concept Is = std::same_as<std::remove_const_t<T>, U>;
+
+// Each record's fields, listed once for both directions: `visit(key, member)`. The lock's
+// keys are spelled as in deno.lock v5 (../shared/reference/deno.md §5), so it reads like
+// the lockfile it came from; unlike deno.lock, empty fields are written too.
+template <Is<LockedJsrPackage> Package, typename Visit>
+void visit_fields(Package& package, Visit&& visit) {
+  visit("integrity", package.integrity);
+  visit("dependencies", package.dependencies);
+}
+
+template <Is<LockedNpmPackage> Package, typename Visit>
+void visit_fields(Package& package, Visit&& visit) {
+  visit("integrity", package.integrity);
+  visit("dependencies", package.dependencies);
+  visit("optionalDependencies", package.optional_dependencies);
+  visit("optionalPeers", package.optional_peers);
+  visit("os", package.os);
+  visit("cpu", package.cpu);
+  visit("tarball", package.tarball);
+  visit("deprecated", package.deprecated);
+  visit("scripts", package.scripts);
+  visit("bin", package.bin);
+}
+
+template <Is<Lock> L, typename Visit>
+void visit_fields(L& lock, Visit&& visit) {
+  visit("version", lock.version);
+  visit("specifiers", lock.specifiers);
+  visit("jsr", lock.jsr);
+  visit("npm", lock.npm);
+  visit("redirects", lock.redirects);
+  visit("remote", lock.remote);
+  visit("workspace", lock.workspace);
+}
+
+template <Is<ArtifactMetadata> Metadata, typename Visit>
+void visit_fields(Metadata& metadata, Visit&& visit) {
+  visit("slug", metadata.slug);
+  visit("entrypoint", metadata.entrypoint);
+  visit("verify_jwt", metadata.verify_jwt);
+  visit("import_map", metadata.import_map);
+  visit("static_files", metadata.static_files);
+  visit("lock", metadata.lock);
+  visit("code_cache_key", metadata.code_cache_key);
+}
+
+template <typename T>
+concept Record = requires(T& value) {
+  visit_fields(value, [](const char*, auto&) {});
+};
+
+template <typename T>
+struct RecordMap : std::false_type {};
+template <Record Value>
+struct RecordMap<std::map<std::string, Value>> : std::true_type {};
+
+template <typename T>
+json encode(const T& value) {
+  if constexpr (Record<T>) {
+    json out = json::object();
+    visit_fields(value, [&](const char* key, const auto& member) { out[key] = encode(member); });
+    return out;
+  } else if constexpr (RecordMap<T>::value) {
+    json out = json::object();
+    for (const auto& [key, member] : value) {
+      out[key] = encode(member);
+    }
+    return out;
+  } else {
+    return json(value);
   }
-  for (const auto& [key, entry] : field(value, "npm").items()) {
-    auto& package = lock.npm[key];
-    field(entry, "integrity").get_to(package.integrity);
-    field(entry, "dependencies").get_to(package.dependencies);
-    field(entry, "optionalDependencies").get_to(package.optional_dependencies);
-    field(entry, "optionalPeers").get_to(package.optional_peers);
-    field(entry, "os").get_to(package.os);
-    field(entry, "cpu").get_to(package.cpu);
-    field(entry, "tarball").get_to(package.tarball);
-    field(entry, "deprecated").get_to(package.deprecated);
-    field(entry, "scripts").get_to(package.scripts);
-    field(entry, "bin").get_to(package.bin);
+}
+
+// Throws nlohmann's type_error for a value of the wrong JSON type.
+template <typename T>
+void decode(const json& in, T& out) {
+  if constexpr (Record<T>) {
+    visit_fields(out, [&](const char* key, auto& member) { decode(field(in, key), member); });
+  } else if constexpr (RecordMap<T>::value) {
+    for (const auto& [key, member] : in.get_ref<const json::object_t&>()) {
+      decode(member, out[key]);
+    }
+  } else if constexpr (std::is_same_v<T, json>) {
+    out = in;
+  } else {
+    in.get_to(out);
   }
-  field(value, "redirects").get_to(lock.redirects);
-  field(value, "remote").get_to(lock.remote);
-  lock.workspace = field(value, "workspace");
-  return lock;
 }
 
 // nlohmann parses and destroys deep nesting without recursion but copies and prints it
@@ -106,16 +145,9 @@ void check_depth(std::string_view text) {
 }  // namespace
 
 std::string metadata_to_json(const ArtifactMetadata& metadata) {
-  json value = {{"slug", metadata.slug},
-                {"entrypoint", metadata.entrypoint},
-                {"verify_jwt", metadata.verify_jwt},
-                {"import_map", metadata.import_map},
-                {"static_files", metadata.static_files},
-                {"lock", lock_to_json(metadata.lock)},
-                {"code_cache_key", metadata.code_cache_key}};
   try {
     // nlohmann's objects are std::maps: keys come out sorted, so the text is canonical.
-    return value.dump();
+    return encode(metadata).dump();
   } catch (const json::exception&) {
     throw util::Error("its metadata holds a string that is not valid UTF-8");
   }
@@ -128,13 +160,7 @@ ArtifactMetadata metadata_from_json(std::string_view text) {
     throw util::Error("the metadata is not a JSON object");
   }
   ArtifactMetadata metadata;
-  field(value, "slug").get_to(metadata.slug);
-  field(value, "entrypoint").get_to(metadata.entrypoint);
-  field(value, "verify_jwt").get_to(metadata.verify_jwt);
-  field(value, "import_map").get_to(metadata.import_map);
-  field(value, "static_files").get_to(metadata.static_files);
-  metadata.lock = lock_from_json(field(value, "lock"));
-  field(value, "code_cache_key").get_to(metadata.code_cache_key);
+  decode(value, metadata);
   return metadata;
 }
 

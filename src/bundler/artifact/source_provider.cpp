@@ -1,14 +1,14 @@
 // Serving a worker's modules and Deno.readFile from an artifact in memory: nothing is
-// read from disk and nothing is fetched. Files follow the same rules as on disk: the
-// function's folder only (here the entrypoint's folder below /sbfn/), the memory budget
-// respected.
+// read from disk and nothing is fetched. Deno.readFile goes through the runtime's own
+// in-memory provider, so its rules and messages are the runtime's: the function's folder
+// only (here the entrypoint's folder below /sbfn/), the memory budget respected.
 #include "bundler/artifact/artifact.hpp"
 #include "bundler/artifact/media_type_names.hpp"
 #include "bundler/artifact/redirects.hpp"
 #include "runtime/runtime.hpp"
 #include "util/files.hpp"
 
-#include <cstring>
+#include <map>
 
 namespace bundler {
 namespace {
@@ -28,11 +28,26 @@ std::filesystem::path function_folder(const Artifact& artifact) {
   return std::filesystem::path(runtime::file_url_to_path(entrypoint)).parent_path();
 }
 
+// The files Deno.readFile may read, by file: URL as the memory provider keys them: only
+// those below `folder` (the rest could never be read, so they are not copied).
+std::shared_ptr<runtime::ModuleSourceProvider> readable_files(const Artifact& artifact,
+                                                              const std::filesystem::path& folder) {
+  std::map<std::string, std::string> files;
+  if (!folder.empty()) {
+    for (const auto& [path, bytes] : artifact.files) {
+      if (util::is_under(folder, path)) {
+        files.emplace(runtime::path_to_file_url(path), bytes);
+      }
+    }
+  }
+  return runtime::make_memory_source_provider(std::move(files), folder);
+}
+
 class ArtifactSourceProvider : public runtime::ModuleSourceProvider {
  public:
   explicit ArtifactSourceProvider(std::shared_ptr<const Artifact> artifact)
       : m_artifact(std::move(artifact)),
-        m_folder(function_folder(*m_artifact)),
+        m_files(readable_files(*m_artifact, function_folder(*m_artifact))),
         m_serve_code_caches(m_artifact->metadata.code_cache_key == current_code_cache_key()) {}
 
   runtime::ModuleSource load(const std::string& requested, std::size_t max_bytes) override {
@@ -57,33 +72,12 @@ class ArtifactSourceProvider : public runtime::ModuleSourceProvider {
 
   std::optional<std::size_t> read_file(const std::string& name,
                                        const BufferFor& buffer_for) override {
-    std::filesystem::path path = name;
-    if (path.is_relative()) {
-      path = m_folder / path;
-    }
-    path = path.lexically_normal();
-    if (m_folder.empty() || !util::is_under(m_folder, path)) {
-      throw runtime::FileReadError("PermissionDenied",
-                                   "Requires read access to \"" + clip(path.string()) +
-                                       "\", which is outside the function's folder");
-    }
-    auto it = m_artifact->files.find(path.string());
-    if (it == m_artifact->files.end()) {
-      throw runtime::FileReadError(
-          "NotFound",
-          "No such file or directory (os error 2): readfile '" + clip(path.string()) + "'");
-    }
-    auto* buffer = buffer_for(it->second.size());
-    if (buffer == nullptr) {
-      return std::nullopt;
-    }
-    std::memcpy(buffer, it->second.data(), it->second.size());
-    return it->second.size();
+    return m_files->read_file(name, buffer_for);
   }
 
  private:
   std::shared_ptr<const Artifact> m_artifact;
-  std::filesystem::path m_folder;
+  std::shared_ptr<runtime::ModuleSourceProvider> m_files;
   bool m_serve_code_caches;
 };
 
