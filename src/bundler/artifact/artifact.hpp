@@ -68,8 +68,8 @@ struct ArtifactMetadata {
   // The paths (keys of Artifact::files) matched by `[functions.<slug>] static_files`.
   std::set<std::string> static_files;
   Lock lock;  // the resolved deno.lock, so the function resolves exactly as it was built
-  // The V8 version and flags the code caches were made for (current_code_cache_key() of
-  // the building sbfn). Empty: no module carries a code cache.
+  // The V8 the code caches were made for (current_code_cache_key() of the building
+  // sbfn). Empty: no module carries a code cache.
   std::string code_cache_key;
 
   bool operator==(const ArtifactMetadata&) const = default;
@@ -100,8 +100,10 @@ std::string write_artifact(const Artifact& artifact);
 // checksum mismatch, a length running past its section); never reads out of bounds.
 Artifact read_artifact(std::string_view bytes, const std::string& file_name);
 
-// The V8 version and flags of this process: code caches are served only to the V8 they
-// were made for (V8 would reject the others anyway, after reading them).
+// Which V8 this process is, as a code cache key: "V8 10.2.154.26-node.37". Code caches are
+// served only to the V8 they were made for. The flags runtime::init sets are not in it
+// yet (the runtime does not expose them); V8 checks them inside each cache and compiles
+// from source when they differ, so a mismatch costs time, never behaviour.
 std::string current_code_cache_key();
 
 // --- For `sbfn bundle --list` and `--extract` ---

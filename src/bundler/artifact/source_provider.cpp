@@ -84,9 +84,8 @@ class ArtifactSourceProvider : public runtime::ModuleSourceProvider {
 }  // namespace
 
 std::string current_code_cache_key() {
-  // TODO(cleanup): the runtime exposes V8's version but not the flags it set in
-  // runtime::init; V8 checks both in the cache's own header and rejects a mismatch, so
-  // for now a cache made by another flag set costs a wasted read, never behaviour.
+  // TODO(cleanup): add the flags once the runtime exposes them (or V8's
+  // ScriptCompiler::CachedDataVersionTag, which hashes version and flags).
   return std::string("V8 ") + runtime::v8_version();
 }
 
