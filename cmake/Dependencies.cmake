@@ -8,6 +8,7 @@ find_package(nlohmann_json REQUIRED)
 find_package(doctest REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBCURL REQUIRED IMPORTED_TARGET libcurl>=7.88)
+pkg_check_modules(LIBCARES REQUIRED IMPORTED_TARGET libcares>=1.18)
 include(FindV8)
 
 add_library(dep_boost INTERFACE)
@@ -42,3 +43,7 @@ target_link_libraries(dep_archive INTERFACE PkgConfig::LIBARCHIVE)
 pkg_check_modules(CPPHTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 add_library(dep_httplib INTERFACE)
 target_link_libraries(dep_httplib INTERFACE PkgConfig::CPPHTTPLIB)
+
+# Deno.resolveDns (src/runtime/dns): c-ares, its sockets watched by the worker's loop.
+add_library(dep_cares INTERFACE)
+target_link_libraries(dep_cares INTERFACE PkgConfig::LIBCARES)

@@ -13,11 +13,11 @@ fi
 
 packages=(
   g++ cmake make clang-format pkg-config
-  libboost1.81-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libarchive-dev
+  libboost1.81-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libarchive-dev libc-ares-dev
   libcli11-dev libtoml11-dev nlohmann-json3-dev doctest-dev libcpp-httplib-dev
   libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1
   nodejs npm wrk
-  python3-jsonschema
+  python3-jsonschema python3-h2
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -30,25 +30,27 @@ struct HttpResponse {
   std::string body;
 };
 
-// Bytes received so far for one URL; called on the calling thread.
-using DownloadProgress = std::function<void(const std::string& url, std::size_t bytes)>;
+// Told when a download starts and when it ends (`bytes` so far; `done`), from the
+// thread that called get/get_all: how `serve` and `bundle` show what they fetch.
+using DownloadReporter = std::function<void(const std::string& url, std::size_t bytes, bool done)>;
 
 class HttpClient {
  public:
-  explicit HttpClient(std::size_t max_parallel = 16);
+  explicit HttpClient(std::size_t max_parallel = 16, DownloadReporter reporter = {});
 
   // Performs every request, at most `max_parallel` in flight. Each result is the
   // response (any status) or a message naming the URL and what went wrong: DNS, refused,
   // TLS, a connection cut off half-way, a body larger than max_bytes. When another thread
   // of this process is already downloading the same request, its result is shared.
   std::vector<std::variant<HttpResponse, std::string>> get_all(
-      const std::vector<HttpRequest>& requests, const DownloadProgress& progress = {});
+      const std::vector<HttpRequest>& requests);
 
   // One request; throws util::Error with the message.
-  HttpResponse get(const HttpRequest& request, const DownloadProgress& progress = {});
+  HttpResponse get(const HttpRequest& request);
 
  private:
   std::size_t m_max_parallel;
+  DownloadReporter m_reporter;
 };
 
 }  // namespace bundler

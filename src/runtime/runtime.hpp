@@ -22,6 +22,7 @@ struct Assets {
   std::string_view worker_snapshot;    // V8 startup snapshot holding src/runtime/js
   std::string_view compiler_snapshot;  // snapshot holding sucrase (the compiler isolate)
   std::string_view typescript_js;      // TypeScript's compiler, loaded on first need
+  std::string_view node_js;            // the node: layer (src/runtime/js/node), idem
 };
 
 // Initialises V8 once per process. `assets` must outlive the process's workers.

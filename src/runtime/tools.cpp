@@ -22,6 +22,18 @@ std::vector<ModuleImport> module_imports(const std::string& code) {
   return out;
 }
 
+std::string transpile_module(const std::string& url, const std::string& code, MediaType type) {
+  return Transpiler::instance().transpile(url, code, type).code;
+}
+
+std::string transpiled_source_map(const std::string& url, const std::string& code, MediaType type) {
+  return Transpiler::instance().transpile(url, code, type).source_map;
+}
+
+std::string module_code_cache(const std::string& url, const std::string& code) {
+  return Transpiler::instance().module_code_cache(url, code);
+}
+
 CjsExports cjs_exports(const std::string& code) {
   auto result =
       nlohmann::json::parse(compiler_tool("cjsExports", nlohmann::json::array({code}).dump()));

@@ -5,6 +5,8 @@
 // these reference implementations instead of rewrites. Every call may block while the
 // compiler thread finishes other work; none touches a worker's isolate.
 
+#include "runtime/modules/module_source.hpp"
+
 #include <string>
 #include <vector>
 
@@ -29,6 +31,19 @@ struct CjsExports {
   std::vector<std::string> names;      // exports.x = ..., Object.defineProperty(exports, "x")
   std::vector<std::string> reexports;  // module.exports = require("./x"): its specifiers
 };
+
+// `code` of `type` as the JavaScript V8 runs (TypeScript and JSX lowered, as the module
+// loader does it, from the same on-disk cache). Throws util::Error with the place of a
+// syntax error.
+std::string transpile_module(const std::string& url, const std::string& code, MediaType type);
+
+// The source map (JSON) of transpile_module's result; empty when the code is unchanged.
+std::string transpiled_source_map(const std::string& url, const std::string& code, MediaType type);
+
+// A V8 code cache for the ES module `code` (already JavaScript), made by this process's V8
+// with its flags: a worker compiling exactly `code` from the same URL skips parsing.
+// Throws util::Error when the code does not compile.
+std::string module_code_cache(const std::string& url, const std::string& code);
 
 // What a CommonJS module exports, found statically the way Node finds it.
 CjsExports cjs_exports(const std::string& code);

@@ -83,6 +83,23 @@ std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
 }
 
+std::vector<std::string> to_utf8_list(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  std::vector<std::string> out;
+  if (!value->IsArray()) {
+    return out;
+  }
+  auto context = isolate->GetCurrentContext();
+  auto array = value.As<v8::Array>();
+  for (std::uint32_t i = 0; i < array->Length(); ++i) {
+    v8::Local<v8::Value> item;
+    if (!array->Get(context, i).ToLocal(&item)) {
+      break;
+    }
+    out.push_back(to_utf8(isolate, item));
+  }
+  return out;
+}
+
 void throw_type_error(v8::Isolate* isolate, std::string_view message) {
   isolate->ThrowException(v8::Exception::TypeError(v8_str(isolate, clip(message))));
 }

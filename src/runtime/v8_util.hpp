@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 namespace runtime {
 
@@ -55,6 +56,9 @@ std::uint32_t uint32_arg(const v8::FunctionCallbackInfo<v8::Value>& info, int in
 
 // UTF-8 copy of any value (after ToString); empty on failure.
 std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
+
+// UTF-8 copies of an array's items (protocol lists, CA files); empty for a non-array.
+std::vector<std::string> to_utf8_list(v8::Isolate* isolate, v8::Local<v8::Value> value);
 
 // Throws a JS `TypeError` (or `Error`, `RangeError`) in the current context.
 void throw_type_error(v8::Isolate* isolate, std::string_view message);

@@ -382,6 +382,8 @@ void WorkerImpl::create_isolate() {
   get("wsEvent", m_hooks.ws_event);
   get("uncaught", m_hooks.uncaught);
   get("fetchEvent", m_hooks.fetch_event);
+  get("nodeBuiltin", m_hooks.node_builtin);
+  get("requireUrl", m_hooks.require_url);
 }
 
 void WorkerImpl::start_runtime() {
@@ -410,6 +412,7 @@ void WorkerImpl::start_runtime() {
   v8::HandleScope handle_scope(isolate);
   auto context = m_context.Get(isolate);
   v8::Context::Scope context_scope(context);
+  m_loader->set_node_hooks(m_hooks.node_builtin.Get(isolate), m_hooks.require_url.Get(isolate));
   auto global = context->Global();
   auto env = v8::Object::New(isolate);
   for (const auto& [name, value] : m_options.env) {
@@ -574,7 +577,8 @@ api::TmpFs& WorkerImpl::tmp_fs() {
     // The quota is the worker's memory limit: what Supabase's tmpfs allows by default is
     // unset, and a worker's files should not outgrow what it may hold in memory.
     m_tmp_fs = std::make_unique<api::TmpFs>(m_options.root,
-                                            std::uint64_t{m_options.limits.memory_limit_mb} << 20);
+                                            std::uint64_t{m_options.limits.memory_limit_mb} << 20,
+                                            m_options.extra_files);
   }
   return *m_tmp_fs;
 }

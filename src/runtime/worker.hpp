@@ -46,6 +46,9 @@ struct WorkerOptions {
   // How specifiers become module URLs. Null: relative and absolute URLs, as Deno does.
   std::shared_ptr<ModuleResolver> resolver;
   std::filesystem::path root;  // the function's folder: Deno.readFile's sandbox on disk
+  // Files outside `root` that `sources` serves to Deno.readFile (static_files): never
+  // taken for the worker's private /tmp, even when they lie below the real one.
+  std::vector<std::filesystem::path> extra_files;
   // Local modules may be imported only from below these folders (symlinks resolved), so
   // that an import is no way around the read sandbox. Empty: `root` alone.
   std::vector<std::filesystem::path> import_roots;

@@ -117,6 +117,8 @@ class WorkerImpl final : public api::OpHost {
     v8::Global<v8::Function> ws_event;
     v8::Global<v8::Function> uncaught;
     v8::Global<v8::Function> fetch_event;
+    v8::Global<v8::Function> node_builtin;  // name -> a node: built-in's exports
+    v8::Global<v8::Function> require_url;   // url -> module.exports of a CommonJS module
   };
   struct PendingRequest {
     HttpRequest request;

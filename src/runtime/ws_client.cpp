@@ -1,5 +1,7 @@
 #include "runtime/ws_client.hpp"
 
+#include "runtime/tls_errors.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -88,13 +90,17 @@ class Client : public WebSocketConnection, public std::enable_shared_from_this<C
       auto& tls = m_ws.next_layer();
       SSL_set_tlsext_host_name(tls.native_handle(), m_target.host.c_str());
       tls.set_verify_callback(asio::ssl::host_name_verification(m_target.host));
-      tls.async_handshake(asio::ssl::stream_base::client,
-                          [self = this->shared_from_this()](const error_code& ec) {
-                            if (ec) {
-                              return self->fail("invalid peer certificate: " + ec.message());
-                            }
-                            self->handshake();
-                          });
+      tls.async_handshake(
+          asio::ssl::stream_base::client, [self = this->shared_from_this()](const error_code& ec) {
+            if (ec) {
+              auto* ssl = self->m_ws.next_layer().native_handle();
+              return self->fail(ec.category() == asio::error::get_ssl_category() &&
+                                        certificate_refused(ec.value())
+                                    ? "invalid peer certificate: " + certificate_error(ssl)
+                                    : ec.message());
+            }
+            self->handshake();
+          });
     }
   }
 
@@ -176,7 +182,7 @@ class Client : public WebSocketConnection, public std::enable_shared_from_this<C
     // The pending read ends (cancelled) while the close handshake runs; its end is told
     // here, with what the server's close frame said.
     m_ws.async_close(m_close_reason, [self = this->shared_from_this()](const error_code& ec) {
-      if (ec) {
+      if (ec && !self->close_frame_received()) {
         return self->finish(1006, ec.message());
       }
       self->closed_cleanly();
@@ -189,12 +195,21 @@ class Client : public WebSocketConnection, public std::enable_shared_from_this<C
     finish(code, std::string(reason.reason.c_str()));
   }
 
+  // Whether the server's close frame (with a code) arrived. A transport error after it —
+  // a TLS peer that drops the TCP connection without a close_notify, or resets it on the
+  // close_notify Beast sends, as many servers do — does not undo the close handshake:
+  // Deno reports a clean close then, and so do we.
+  bool close_frame_received() const { return m_ws.reason().code != websocket::close_code::none; }
+
   void ended(const error_code& ec) {
     if (ec == websocket::error::closed) {
       return closed_cleanly();
     }
     if (m_close_sent && ec == asio::error::operation_aborted) {
       return;  // our close handshake: send_close's handler finishes
+    }
+    if (close_frame_received()) {
+      return closed_cleanly();
     }
     finish(1006, ec.message());
   }
@@ -238,6 +253,9 @@ std::shared_ptr<WebSocketConnection> connect_websocket(asio::io_context& io, Web
     auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
     error_code ec;
     context->set_default_verify_paths(ec);
+    for (const auto& file : target.ca_files) {
+      context->load_verify_file(file, ec);  // as fetch: an unreadable file adds nothing
+    }
     context->set_verify_mode(asio::ssl::verify_peer);
     using Tls = beast::ssl_stream<beast::tcp_stream>;
     // The context must outlive the stream: the event callback keeps it.

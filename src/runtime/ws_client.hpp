@@ -18,8 +18,9 @@ struct WebSocketTarget {
   std::string host;
   std::string port;
   std::string resource;  // path and query
-  bool secure = false;   // wss: TLS with the system CA store (SSL_CERT_FILE honoured)
+  bool secure = false;   // wss: TLS with the system CA store and `ca_files`
   std::vector<std::string> protocols;
+  std::vector<std::string> ca_files;  // PEM files trusted besides the system store
 };
 
 // What the client tells the function: "open" (data: the protocol the server chose),

@@ -1,5 +1,7 @@
 #include "server/functions.hpp"
 
+#include "project/static_files.hpp"
+
 #include "runtime/runtime.hpp"
 #include "util/files.hpp"
 
@@ -199,6 +201,11 @@ CatalogChange FunctionTable::update(std::vector<FunctionSpec> specs) {
       m_dependencies.erase(slug);
     }
   }
+  for (const auto* list : {&change.removed, &change.changed}) {
+    for (const auto& slug : *list) {
+      forget_modules(slug);
+    }
+  }
   for (auto& worker : retired) {
     m_reaper.retire(std::move(worker));
   }
@@ -211,8 +218,10 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
   auto entry = std::filesystem::absolute(spec.config.entrypoint).lexically_normal();
   options.main_module = runtime::path_to_file_url(entry.string());
   options.root = spec.folder;
-  options.import_roots = m_settings.import_roots;
-  options.import_roots.push_back(spec.folder);
+  auto modules = modules_for(spec);
+  options.resolver = modules;
+  options.sources = modules;
+  options.extra_files = modules->function().static_files;
   options.env = m_hooks.make_env(spec);
   options.limits = m_settings.limits;
   options.log = m_hooks.make_log(spec.config.slug);
@@ -322,7 +331,35 @@ std::shared_ptr<runtime::Worker> FunctionTable::worker_for(std::string_view slug
   return slot ? current_worker(*slot) : nullptr;
 }
 
+std::shared_ptr<bundler::FunctionModules> FunctionTable::modules_for(const FunctionSpec& spec) {
+  std::lock_guard lock(m_modules_mutex);
+  auto& modules = m_modules[spec.config.slug];
+  if (!modules) {
+    bundler::FunctionSource source;
+    source.slug = spec.config.slug;
+    source.entrypoint = std::filesystem::absolute(spec.config.entrypoint).lexically_normal();
+    source.folder = spec.folder;
+    source.project_root = m_settings.project_root;
+    source.functions_dir = m_settings.functions_dir;
+    source.import_roots = m_settings.import_roots;
+    source.import_map = m_settings.import_map ? m_settings.import_map : spec.config.import_map;
+    if (source.import_map) {
+      source.import_map = std::filesystem::absolute(*source.import_map).lexically_normal();
+    }
+    source.static_files = project::expand_static_files(spec.config.static_files).files;
+    modules = std::make_shared<bundler::FunctionModules>(
+        std::move(source), m_settings.resolve, bundler::Cache::from_environment(), m_http);
+  }
+  return modules;
+}
+
+void FunctionTable::forget_modules(const std::string& slug) {
+  std::lock_guard lock(m_modules_mutex);
+  m_modules.erase(slug);
+}
+
 void FunctionTable::retire(const std::string& slug) {
+  forget_modules(slug);
   std::shared_lock catalog(m_catalog_mutex);
   auto* slot = live_slot(slug);
   if (slot == nullptr) {

@@ -3,6 +3,7 @@
 #include "project/config.hpp"
 #include "server/worker_slots.hpp"
 
+#include "bundler/function_modules.hpp"
 #include "runtime/runtime.hpp"
 
 #include <condition_variable>
@@ -45,6 +46,10 @@ struct WorkerSettings {
   std::size_t oneshot_background_ms = 10'000;
   // Where every function may import local modules from (each also from its own folder).
   std::vector<std::filesystem::path> import_roots;
+  std::filesystem::path project_root;  // .npmrc, deno.json, the lockfile are looked for here
+  std::filesystem::path functions_dir;  // absolute: its import_map.json is the fallback
+  std::optional<std::filesystem::path> import_map;  // --import-map: for every function
+  bundler::ResolveOptions resolve;
 };
 
 // How a retired worker may end.
@@ -133,6 +138,9 @@ class FunctionTable {
   };
 
   std::shared_ptr<runtime::Worker> boot(const FunctionSpec& spec);
+  // The function's module graph, kept across boots until its code changes (retire()).
+  std::shared_ptr<bundler::FunctionModules> modules_for(const FunctionSpec& spec);
+  void forget_modules(const std::string& slug);
   void dispatch_oneshot(std::shared_ptr<const FunctionSpec> spec, runtime::HttpRequest request,
                         std::shared_ptr<runtime::ResponseSink> sink);
   // Both with m_catalog_mutex held (shared at least).
@@ -148,6 +156,9 @@ class FunctionTable {
   std::map<std::string, std::unique_ptr<Slot>, std::less<>> m_slots;
   WorkerSlots m_oneshot_slots;  // before m_reaper: its workers release slots as they end
   WorkerReaper m_reaper;
+  std::mutex m_modules_mutex;
+  std::map<std::string, std::shared_ptr<bundler::FunctionModules>> m_modules;  // by slug
+  std::shared_ptr<bundler::HttpClient> m_http = std::make_shared<bundler::HttpClient>();
   std::mutex m_spare_mutex;
   std::shared_ptr<runtime::Worker> m_spare;  // made by the first boot, replaced at each
 };

@@ -1,6 +1,7 @@
 #include "server/server.hpp"
 
 #include "project/local_stack.hpp"
+#include "project/static_files.hpp"
 #include "server/functions.hpp"
 #include "server/jwt.hpp"
 #include "server/net.hpp"
@@ -265,20 +266,19 @@ int serve(const ServeOptions& options) {
   settings.request_wait_ms = options.request_wait_timeout_ms;
   // The project: the functions folder (so `../_shared/` works) and the module cache.
   settings.import_roots = {functions_root, util::cache_dir()};
+  settings.functions_dir = functions_root;
+  settings.project_root =
+      options.config_toml
+          ? std::filesystem::absolute(*options.config_toml).parent_path().parent_path()
+          : functions_root.parent_path();
   FunctionTable functions(std::move(specs), settings, std::move(hooks));
   for (const auto& spec : functions.specs()) {
     // Warn about SUPABASE_ names in the function's own .env once, at start-up.
     project::function_environment(shared_env, env_sources, spec.folder, warn);
     // Parsed, but not used by the runtime yet: say so rather than ignore them silently.
     const auto& slug = spec.config.slug;
-    if (spec.config.import_map) {
-      warn("[functions." + slug + "] import_map is not supported yet; " +
-           spec.config.import_map->string() + " is ignored");
-    }
-    if (!spec.config.static_files.empty()) {
-      warn("[functions." + slug +
-           "] static_files is not supported yet; the function reads only files in its own "
-           "folder");
+    for (const auto& pattern : project::expand_static_files(spec.config.static_files).unmatched) {
+      warn("[functions." + slug + "] static_files: \"" + pattern + "\" matches no file");
     }
   }
   ServerState state(functions, log, jwt.get(), options.max_body_bytes,

@@ -1,7 +1,8 @@
 // ECDSA and ECDH on P-256, P-384 and P-521: RFC 6979's P-256 key and "sample" signature,
-// NIST CAVP-style verification, and round trips in every format.
+// NIST CAVP SigVer known answers (crypto_ecdsa_sigver.js), and round trips in every format.
 import { assertEquals, assertStrictEquals } from "./assert.js";
 import { b64url, hex, rejectsWith, subtle, unhex, utf8 } from "./crypto_util.js";
+import { SIGVER } from "./crypto_ecdsa_sigver.js";
 
 // RFC 6979 A.2.5: the P-256 key and its SHA-256 signature of "sample" (ECDSA verification
 // does not depend on how k was chosen).
@@ -117,4 +118,19 @@ Deno.test("ECDSA/ECDH: bad input rejects like Deno", async () => {
   const b = await subtle.generateKey({ name: "ECDH", namedCurve: "P-384" }, true, ["deriveBits"]);
   await rejectsWith(subtle.deriveBits({ name: "ECDH", public: b.publicKey }, a.privateKey, 256), "InvalidAccessError");
   await rejectsWith(subtle.deriveBits({ name: "ECDH", public: a.publicKey }, a.privateKey, 512), "OperationError");
+});
+
+// The field size of each curve in bytes: raw points and r||s signatures use it per value.
+const SIZE = { "P-256": 32, "P-384": 48, "P-521": 66 };
+
+Deno.test("ECDSA: NIST CAVP SigVer vectors verify true when valid, false when changed", async () => {
+  for (const [curve, hash, vectors] of SIGVER) {
+    const pad = (value) => value.padStart(SIZE[curve] * 2, "0");
+    for (const [msg, qx, qy, r, s, valid] of vectors) {
+      const key = await subtle.importKey("raw", unhex("04" + pad(qx) + pad(qy)), { name: "ECDSA", namedCurve: curve },
+        false, ["verify"]);
+      const verified = await subtle.verify({ name: "ECDSA", hash }, key, unhex(pad(r) + pad(s)), unhex(msg));
+      assertStrictEquals(verified, valid, `${curve}/${hash} Qx=${qx.slice(0, 16)}...`);
+    }
+  }
 });

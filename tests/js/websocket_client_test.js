@@ -1,5 +1,6 @@
-// The WebSocket client against servers/net_fixture.py's echo (ws_echo): open, text and
-// binary echo, binaryType, subprotocols, close codes, and the URL checks.
+// The WebSocket client against servers/net_fixture.py's echo (ws_echo, and wss_echo over
+// TLS): open, text and binary echo, binaryType, subprotocols, close codes, certificate
+// checks, and the URL checks.
 import { assert, assertEquals, assertThrows } from "./assert.js";
 
 function echoUrl() {
@@ -74,4 +75,37 @@ Deno.test("WebSocket: bad URLs and protocols are SyntaxErrors", () => {
   assertThrows(() => new WebSocket("ws://x/", ["a", "a"]), DOMException, "Cannot supply the same protocol multiple times");
   assertThrows(() => new WebSocket("ws://x/", ["a b"]), DOMException, "Invalid protocol value");
   assertThrows(() => new WebSocket(), TypeError);
+});
+
+// wss: servers/net_fixture.py's echo over TLS, its certificate from a CA that the harness
+// names in DENO_CERT, which Deno reads at start for WebSocket as for fetch (sbfn reads the
+// worker's DENO_CERT and SSL_CERT_FILE).
+Deno.test("WebSocket: wss with a CA trusted through DENO_CERT", async () => {
+  const url = Deno.env.get("SBFN_TEST_WSS_ECHO");
+  if (!url) throw new Error("SBFN_TEST_WSS_ECHO is not set: start tests/js/servers/net_fixture.py");
+  assert(Deno.env.get("DENO_CERT"), "DENO_CERT is not set: run under servers/with_fixtures.py");
+  const socket = new WebSocket(url, "chat");
+  await next(socket, "open");
+  assertEquals(socket.protocol, "chat");
+  socket.send("over tls");
+  assertEquals((await next(socket, "message")).data, "over tls");
+  socket.binaryType = "arraybuffer";
+  socket.send(new Uint8Array(70000).fill(9));
+  const big = new Uint8Array((await next(socket, "message")).data);
+  assertEquals([big.length, big[0], big[69999]], [70000, 9, 9]);
+  const closed = next(socket, "close");
+  socket.close(1000, "bye");
+  const event = await closed;
+  assertEquals([event.code, event.reason, event.wasClean], [1000, "bye", true]);
+});
+
+Deno.test("WebSocket: wss to a server whose CA nobody trusts fails the handshake", async () => {
+  // The TLS echo's certificate comes from the other CA, which DENO_CERT does not name.
+  const socket = new WebSocket(`wss://localhost:${Deno.env.get("SBFN_TEST_TLS_ECHO").split(":")[1]}/`);
+  const error = next(socket, "error");
+  const close = next(socket, "close");
+  assertEquals((await error).message,
+    "NetworkError: failed to connect to WebSocket: invalid peer certificate: UnknownIssuer");
+  const event = await close;
+  assertEquals([event.code, event.wasClean], [0, false]);
 });

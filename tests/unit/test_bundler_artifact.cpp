@@ -84,6 +84,17 @@ TEST_CASE("bundler::write_artifact is deterministic and read_artifact gives the 
   CHECK(bytes.substr(16, 4) == "META");
   CHECK(util::sha256_hex(resealed(bytes)) == util::sha256_hex(bytes));
 
+  // Every media type keeps its name through the bytes.
+  auto kinds = sample_artifact();
+  for (auto type :
+       {runtime::MediaType::javascript, runtime::MediaType::jsx, runtime::MediaType::typescript,
+        runtime::MediaType::tsx, runtime::MediaType::json, runtime::MediaType::declaration,
+        runtime::MediaType::commonjs, runtime::MediaType::commonjs_typescript}) {
+    kinds.modules["file:///sbfn/src/kind" + std::to_string(static_cast<int>(type))].media_type =
+        type;
+  }
+  CHECK(bundler::read_artifact(bundler::write_artifact(kinds), k_name) == kinds);
+
   // An empty artifact (one module, nothing else) round-trips too.
   bundler::Artifact small;
   small.metadata.entrypoint = "file:///sbfn/src/a.js";

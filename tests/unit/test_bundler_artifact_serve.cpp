@@ -15,6 +15,7 @@
 namespace {
 
 using runtime::MediaType;
+constexpr auto k_import = runtime::ResolutionKind::import;
 
 const std::string k_fn = "file:///sbfn/src/supabase/functions/hello/";
 const std::string k_shared = "file:///sbfn/src/supabase/functions/_shared/";
@@ -26,7 +27,7 @@ void add_module(bundler::Artifact& artifact, const std::string& url, const std::
   auto& module = artifact.modules[url];
   module.media_type = runtime::media_type_of(url);
   module.original_source = source;
-  if (module.media_type == MediaType::json) {
+  if (module.media_type == MediaType::json || module.media_type == MediaType::commonjs) {
     module.code = source;
   } else {
     auto transpiled = runtime::Transpiler::instance().transpile(url, source, module.media_type);
@@ -47,12 +48,20 @@ std::shared_ptr<const bundler::Artifact> function_artifact() {
              "import { greet } from 'greet';\n"
              "import config from './config.json' with { type: 'json' };\n"
              "import { shout } from 'https://deno.land/x/shout/mod.js';\n"
+             "import legacy from './legacy.cjs';\n"
              "Deno.serve(async (req: Request): Promise<Response> => {\n"
              "  const message: string = await Deno.readTextFile('static/message.txt');\n"
              "  return Response.json({ text: shout(greet(config.name)), message,\n"
-             "    path: new URL(req.url).pathname, url: import.meta.url });\n"
+             "    path: new URL(req.url).pathname, url: import.meta.url, cjs: legacy.answer });\n"
              "});\n",
-             {{"greet", k_shared + "greet.ts"}, {"./config.json", k_fn + "config.json"}});
+             {{"greet", k_shared + "greet.ts"},
+              {"./config.json", k_fn + "config.json"},
+              {"./legacy.cjs", k_fn + "legacy.cjs"}});
+  // CommonJS, whose require() goes through the same resolver (kind `require`).
+  add_module(artifact, k_fn + "legacy.cjs",
+             "const { Buffer } = require('node:buffer');\n"
+             "module.exports = { answer: Buffer.from(require('./config.json').name).length };\n",
+             {{"node:buffer", "node:buffer"}, {"./config.json", k_fn + "config.json"}});
   add_module(artifact, k_shared + "greet.ts",
              "export const greet = (who: string): string => `hello ${who}`;\n");
   add_module(artifact, k_fn + "config.json", "{\"name\": \"artifact\"}\n");
@@ -61,7 +70,9 @@ std::shared_ptr<const bundler::Artifact> function_artifact() {
   artifact.redirects["https://deno.land/x/shout/mod.js"] = "https://deno.land/x/shout@1.0.0/mod.js";
   artifact.files["/sbfn/src/supabase/functions/hello/static/message.txt"] = "from a static file";
   artifact.files["/sbfn/src/supabase/functions/secret.txt"] = "outside the function's folder";
-  artifact.metadata.static_files = {"/sbfn/src/supabase/functions/hello/static/message.txt"};
+  artifact.files["/sbfn/src/supabase/functions/_data/greeting.json"] = "{\"hi\":1}";
+  artifact.metadata.static_files = {"/sbfn/src/supabase/functions/hello/static/message.txt",
+                                    "/sbfn/src/supabase/functions/_data/greeting.json"};
   // Through the bytes and back, as `serve --bundle` gets it.
   return std::make_shared<const bundler::Artifact>(
       bundler::read_artifact(bundler::write_artifact(artifact), "hello.sbfn"));
@@ -74,6 +85,9 @@ runtime::WorkerOptions artifact_options(std::shared_ptr<const bundler::Artifact>
   options.sources = bundler::make_artifact_source_provider(artifact);
   options.resolver = bundler::make_artifact_resolver(artifact);
   options.root = "/nonexistent/sbfn-artifact";  // nothing may be read from disk
+  for (const auto& path : artifact->metadata.static_files) {
+    options.extra_files.emplace_back(path);
+  }
   return options;
 }
 
@@ -124,7 +138,7 @@ ResponseCollector::Response request(runtime::Worker& worker, const std::string& 
 
 std::string resolve_error(runtime::ModuleResolver& resolver, const std::string& specifier,
                           const std::string& referrer) {
-  return artifact_test::error_of([&] { resolver.resolve(specifier, referrer); });
+  return artifact_test::error_of([&] { resolver.resolve(specifier, referrer, k_import); });
 }
 
 }  // namespace
@@ -137,7 +151,7 @@ TEST_CASE("a worker boots from an artifact and answers from its modules and file
   CHECK(response.status == 200);
   CHECK(response.body ==
         "{\"text\":\"HELLO ARTIFACT\",\"message\":\"from a static file\",\"path\":\"/hello/x\","
-        "\"url\":\"file:///sbfn/src/supabase/functions/hello/index.ts\"}");
+        "\"url\":\"file:///sbfn/src/supabase/functions/hello/index.ts\",\"cjs\":8}");
 
   // Deno.readFile: relative to the entrypoint's folder, confined to it.
   CHECK(worker.eval("Deno.readTextFile('/sbfn/src/supabase/functions/hello/static/message.txt')")
@@ -155,6 +169,15 @@ TEST_CASE("a worker boots from an artifact and answers from its modules and file
             .value ==
         "true No such file or directory (os error 2): readfile "
         "'/sbfn/src/supabase/functions/hello/static/nope.txt'");
+  // A static file outside the function's folder is readable (as `serve` allows), by path
+  // or file: URL; the files next to it are not.
+  CHECK(worker.eval("Deno.readTextFile('../_data/greeting.json')").value == "{\"hi\":1}");
+  CHECK(worker
+            .eval("Deno.readTextFile(new URL('../_data/greeting.json', "
+                  "'file:///sbfn/src/supabase/functions/hello/index.ts'))")
+            .value == "{\"hi\":1}");
+  CHECK(worker.eval("Deno.readTextFile('../_data/other.json').catch((e) => e.name)").value ==
+        "PermissionDenied");
   // A module's source is not a file: only the artifact's files are readable.
   CHECK(worker.eval("Deno.readTextFile('index.ts').catch((e) => e.name)").value == "NotFound");
 
@@ -171,28 +194,38 @@ TEST_CASE("bundler::make_artifact_resolver: the dependency table, then redirects
   auto artifact = function_artifact();
   auto resolver = bundler::make_artifact_resolver(artifact);
   auto index = k_fn + "index.ts";
-  CHECK(resolver->resolve("greet", index) == k_shared + "greet.ts");
+  CHECK(resolver->resolve("greet", index, k_import) == k_shared + "greet.ts");
   // The table is per module: another module importing "greet" gets no mapping.
   CHECK(resolve_error(*resolver, "greet", k_shared + "greet.ts") ==
         "Import \"greet\" from \"file:///sbfn/src/supabase/functions/_shared/greet.ts\" is not in "
         "the artifact of \"hello\": an artifact holds only the imports seen when it was built. "
         "Import it statically (or map it in deno.json) and run `sbfn bundle` again.");
-  CHECK(resolver->resolve("https://deno.land/x/shout/mod.js", index) ==
+  CHECK(resolver->resolve("https://deno.land/x/shout/mod.js", index, k_import) ==
         "https://deno.land/x/shout@1.0.0/mod.js");
-  CHECK(resolver->resolve("./static/../config.json", index) == k_fn + "config.json");
-  CHECK(resolver->resolve("./lib.js", "https://deno.land/x/shout@1.0.0/mod.js") ==
+  CHECK(resolver->resolve("./static/../config.json", index, k_import) == k_fn + "config.json");
+  // A bare Node built-in name the table does not hold is the runtime's, as by default.
+  CHECK(resolver->resolve("events", index, runtime::ResolutionKind::require) == "node:events");
+  CHECK(resolver->resolve("./lib.js", "https://deno.land/x/shout@1.0.0/mod.js", k_import) ==
         "https://deno.land/x/shout@1.0.0/lib.js");
 
   // A fallback answers what the tables do not know; its answer follows redirects too.
+  // It is told how the specifier is used.
   class Fallback : public runtime::ModuleResolver {
    public:
-    std::string resolve(const std::string& specifier, const std::string&) override {
+    std::string resolve(const std::string& specifier, const std::string&,
+                        runtime::ResolutionKind kind) override {
+      if (kind == runtime::ResolutionKind::require) {
+        return "file:///sbfn/npm/registry.npmjs.org/x@1.0.0/index.cjs";
+      }
       return specifier == "shout" ? "https://deno.land/x/shout/mod.js" : "node:" + specifier;
     }
   };
   auto with_fallback = bundler::make_artifact_resolver(artifact, std::make_shared<Fallback>());
-  CHECK(with_fallback->resolve("shout", index) == "https://deno.land/x/shout@1.0.0/mod.js");
-  CHECK(with_fallback->resolve("greet", index) == k_shared + "greet.ts");
+  CHECK(with_fallback->resolve("shout", index, k_import) ==
+        "https://deno.land/x/shout@1.0.0/mod.js");
+  CHECK(with_fallback->resolve("shout", index, runtime::ResolutionKind::require) ==
+        "file:///sbfn/npm/registry.npmjs.org/x@1.0.0/index.cjs");
+  CHECK(with_fallback->resolve("greet", index, k_import) == k_shared + "greet.ts");
 
   // A redirect loop is an error, not a hang.
   bundler::Artifact looping = *artifact;
@@ -225,12 +258,20 @@ TEST_CASE("bundler::make_artifact_source_provider serves transpiled code and mat
   CHECK(load(artifact, index_url).code_cache == artifact_test::all_byte_values());
 
   CHECK(load(artifact, artifact_test::k_fn + "config.json").media_type == MediaType::json);
+  // Transpiled CommonJS TypeScript is CommonJS.
+  auto& cts = artifact.modules[artifact_test::k_fn + "legacy.cts"];
+  cts.media_type = MediaType::commonjs_typescript;
+  cts.code = "module.exports = 1;\n";
+  CHECK(load(artifact, artifact_test::k_fn + "legacy.cts").media_type == MediaType::commonjs);
   // A redirect's source gives the module it redirected to, under its final URL.
   CHECK(load(artifact, "https://deno.land/x/hi/mod.js").url ==
         "https://deno.land/x/hi@1.0.0/mod.js");
 
   auto provider =
       bundler::make_artifact_source_provider(std::make_shared<const bundler::Artifact>(artifact));
+  // ModuleNotFound: `require` turns it into Node's MODULE_NOT_FOUND.
+  CHECK_THROWS_AS(provider->load(artifact_test::k_fn + "nope.ts", 1 << 20),
+                  runtime::ModuleNotFound);
   CHECK_THROWS_WITH_AS(provider->load(artifact_test::k_fn + "nope.ts", 1 << 20),
                        "Module not found \"file:///sbfn/src/supabase/functions/hello/nope.ts\": "
                        "the artifact of \"hello\" does not hold it (it was not imported when the "

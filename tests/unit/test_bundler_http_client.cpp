@@ -83,6 +83,20 @@ TEST_CASE("bundler::HttpClient downloads with headers, and reports status and he
   CHECK(client.get(request(server.url("/nope"))).status == 404);
 }
 
+TEST_CASE("bundler::HttpClient tells its reporter each download's start and end") {
+  LocalServer server;
+  std::vector<std::string> events;
+  bundler::HttpClient client(4, [&](const std::string& url, std::size_t bytes, bool done) {
+    events.push_back((done ? "done " : "at ") + url + " " + std::to_string(bytes));
+  });
+  client.get(request(server.url("/big")));
+  REQUIRE(events.size() >= 2);
+  CHECK(events.front() == "at " + server.url("/big") + " 0");
+  CHECK(events.back() == "done " + server.url("/big") + " 10000");
+  CHECK(std::count_if(events.begin(), events.end(),
+                      [](const std::string& e) { return e.starts_with("done"); }) == 1);
+}
+
 TEST_CASE("bundler::HttpClient follows redirects only when asked") {
   LocalServer server;
   bundler::HttpClient client;

@@ -1,5 +1,6 @@
 // The module seam: a worker whose modules, files and resolution all come from objects the
 // caller passes in (no folder on disk), as artifacts and inline code will.
+#include "support/forwarding_provider.hpp"
 #include "support/worker_fixture.hpp"
 
 #include "runtime/runtime.hpp"
@@ -17,7 +18,8 @@ using Files = std::map<std::string, std::string>;
 class MappingResolver : public runtime::ModuleResolver {
  public:
   explicit MappingResolver(std::map<std::string, std::string> map) : m_map(std::move(map)) {}
-  std::string resolve(const std::string& specifier, const std::string& referrer) override {
+  std::string resolve(const std::string& specifier, const std::string& referrer,
+                      runtime::ResolutionKind /*kind*/) override {
     ++calls;
     if (auto it = m_map.find(specifier); it != m_map.end()) {
       return it->second;
@@ -116,22 +118,14 @@ TEST_CASE("a module the provider does not hold fails the boot with its URL") {
 
 // A provider whose every module carries a code cache that belongs to no code: V8 rejects
 // it and compiles from source, so a stale cache can cost time but never behaviour.
-class StaleCacheProvider : public runtime::ModuleSourceProvider {
+class StaleCacheProvider : public test_support::ForwardingProvider {
  public:
-  explicit StaleCacheProvider(std::shared_ptr<runtime::ModuleSourceProvider> inner)
-      : m_inner(std::move(inner)) {}
+  using ForwardingProvider::ForwardingProvider;
   runtime::ModuleSource load(const std::string& url, std::size_t max_bytes) override {
-    auto source = m_inner->load(url, max_bytes);
+    auto source = ForwardingProvider::load(url, max_bytes);
     source.code_cache = std::string(256, '\x5a');
     return source;
   }
-  std::optional<std::size_t> read_file(const std::string& path,
-                                       const BufferFor& buffer_for) override {
-    return m_inner->read_file(path, buffer_for);
-  }
-
- private:
-  std::shared_ptr<runtime::ModuleSourceProvider> m_inner;
 };
 
 TEST_CASE("a code cache that does not match its module is ignored") {

@@ -66,3 +66,16 @@ TEST_CASE("runtime::compiler_tool runs npm's semver") {
                        "semver: semver has no function nope", util::Error);
   CHECK_THROWS_AS(compiler_tool("missing", "[]"), util::Error);
 }
+
+TEST_CASE(
+    "runtime::module_code_cache makes a V8 code cache, and refuses code that does not compile") {
+  auto cache = runtime::module_code_cache(
+      "file:///sbfn/src/a.js", "export const f = (x) => x * 2;\nexport default f(21);\n");
+  CHECK(cache.size() > 16);
+  // Same code, same V8 and flags: the same bytes, so artifacts stay reproducible.
+  CHECK(runtime::module_code_cache("file:///sbfn/src/a.js",
+                                   "export const f = (x) => x * 2;\nexport default f(21);\n") ==
+        cache);
+  CHECK_THROWS_AS(runtime::module_code_cache("file:///sbfn/src/b.js", "export const = ;"),
+                  util::Error);
+}

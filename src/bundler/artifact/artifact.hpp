@@ -124,9 +124,11 @@ std::vector<std::filesystem::path> extract_artifact(const Artifact& artifact,
 // --- Serving from an artifact (the runtime's module seam) ---
 
 // Modules from the module table (the transpiled code, with its code cache when it was
-// made for this process's V8); Deno.readFile over Artifact::files, relative paths against
-// the entrypoint's folder, confined to that folder ("PermissionDenied" outside it,
-// "NotFound" for a path the artifact does not hold).
+// made for this process's V8; runtime::ModuleNotFound for a URL it does not hold);
+// Deno.readFile over Artifact::files, relative paths against the entrypoint's folder:
+// files below that folder and static files anywhere, as `serve` allows from sources
+// ("PermissionDenied" for the rest, "NotFound" for a path the artifact does not hold).
+// Pass the static files as WorkerOptions::extra_files too.
 std::shared_ptr<runtime::ModuleSourceProvider> make_artifact_source_provider(
     std::shared_ptr<const Artifact> artifact);
 

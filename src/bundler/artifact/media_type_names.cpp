@@ -13,13 +13,15 @@ using runtime::MediaType;
 
 // One row per MediaType; a new enum value needs a row here and a line in docs/artifact.md
 // (compiled_media_type's switch below stops compiling until it is looked at).
-constexpr std::array<std::pair<MediaType, std::string_view>, 6> k_names = {{
+constexpr std::array<std::pair<MediaType, std::string_view>, 8> k_names = {{
     {MediaType::javascript, "javascript"},
     {MediaType::jsx, "jsx"},
     {MediaType::typescript, "typescript"},
     {MediaType::tsx, "tsx"},
     {MediaType::json, "json"},
     {MediaType::declaration, "declaration"},
+    {MediaType::commonjs, "commonjs"},
+    {MediaType::commonjs_typescript, "commonjs_typescript"},
 }};
 
 }  // namespace
@@ -49,9 +51,12 @@ MediaType compiled_media_type(MediaType type) {
     case MediaType::tsx:
     case MediaType::jsx:
       return MediaType::javascript;
+    case MediaType::commonjs_typescript:
+      return MediaType::commonjs;
     case MediaType::javascript:
     case MediaType::json:
     case MediaType::declaration:
+    case MediaType::commonjs:
       return type;
   }
   return type;

@@ -13,8 +13,8 @@ namespace bundler {
 std::string_view media_type_name(runtime::MediaType type);
 std::optional<runtime::MediaType> media_type_from_name(std::string_view name);
 
-// What a module's stored code is once transpiled: JavaScript for TypeScript, TSX and JSX;
-// the media type itself for the rest.
+// What a module's stored code is once transpiled: JavaScript for TypeScript, TSX and JSX,
+// CommonJS for CommonJS TypeScript (.cts); the media type itself for the rest.
 runtime::MediaType compiled_media_type(runtime::MediaType type);
 
 }  // namespace bundler

@@ -8,10 +8,12 @@
 namespace bundler {
 namespace {
 
-// The resolver's logic, apart from the runtime's interface: when ModuleResolver::resolve
-// gains a parameter, only ArtifactResolver::resolve's signature changes.
+// The resolver's logic, apart from the runtime's interface. `kind` only reaches the
+// fallback: the dependency tables record what each specifier resolved to for the way its
+// module used it.
 std::string resolve_in_artifact(const Artifact& artifact, const std::string& specifier,
-                                const std::string& referrer, runtime::ModuleResolver* fallback) {
+                                const std::string& referrer, runtime::ResolutionKind kind,
+                                runtime::ModuleResolver* fallback) {
   if (auto module = artifact.modules.find(referrer); module != artifact.modules.end()) {
     const auto& table = module->second.dependencies;
     if (auto it = table.find(specifier); it != table.end()) {
@@ -19,7 +21,10 @@ std::string resolve_in_artifact(const Artifact& artifact, const std::string& spe
     }
   }
   if (fallback != nullptr) {
-    return follow_redirects(artifact, fallback->resolve(specifier, referrer));
+    return follow_redirects(artifact, fallback->resolve(specifier, referrer, kind));
+  }
+  if (runtime::is_node_builtin(specifier)) {
+    return "node:" + specifier;  // as the runtime's own resolver does: the runtime serves it
   }
   std::string url;
   try {
@@ -41,8 +46,9 @@ class ArtifactResolver : public runtime::ModuleResolver {
                    std::shared_ptr<runtime::ModuleResolver> fallback)
       : m_artifact(std::move(artifact)), m_fallback(std::move(fallback)) {}
 
-  std::string resolve(const std::string& specifier, const std::string& referrer) override {
-    return resolve_in_artifact(*m_artifact, specifier, referrer, m_fallback.get());
+  std::string resolve(const std::string& specifier, const std::string& referrer,
+                      runtime::ResolutionKind kind) override {
+    return resolve_in_artifact(*m_artifact, specifier, referrer, kind, m_fallback.get());
   }
 
  private:

@@ -25,8 +25,7 @@ void free_key(void* /*data*/, std::size_t /*length*/, void* owner) {
 }
 
 v8::Local<v8::Value> wrap(v8::Isolate* isolate, Key* key) {
-  auto store = v8::ArrayBuffer::NewBackingStore(&key->anchor, 1, free_key, key);
-  return v8::ArrayBuffer::New(isolate, std::move(store));
+  return new_handle(isolate, &key->anchor, 1, free_key, key);
 }
 
 }  // namespace
@@ -61,20 +60,30 @@ v8::Local<v8::Value> new_pkey_handle(v8::Isolate* isolate, EVP_PKEY* pkey, bool 
   return wrap(isolate, key);
 }
 
+v8::Local<v8::Value> new_handle(v8::Isolate* isolate, void* anchor, std::size_t size,
+                                v8::BackingStore::DeleterCallback free, void* owner) {
+  auto store = v8::ArrayBuffer::NewBackingStore(anchor, size, free, owner);
+  return v8::ArrayBuffer::New(isolate, std::move(store));
+}
+
+void* handle_anchor(v8::Isolate* isolate, v8::Local<v8::Value> handle, std::size_t size,
+                    std::string_view what) {
+  // SAFETY: handles only ever come from the runtime's own objects (private fields user
+  // code cannot reach), so a buffer of this size here is one that new_handle made.
+  std::shared_ptr<v8::BackingStore> store;
+  if (handle->IsArrayBuffer()) {
+    store = handle.As<v8::ArrayBuffer>()->GetBackingStore();
+  }
+  if (!store || store->ByteLength() != size || store->Data() == nullptr) {
+    throw_type_error(isolate, std::string("not a ") + std::string(what) + " handle");
+    return nullptr;
+  }
+  return store->Data();
+}
+
 Key* key_of(v8::Isolate* isolate, v8::Local<v8::Value> handle) {
-  // SAFETY: handles only ever come from the runtime's own CryptoKey (a private field user
-  // code cannot reach), so a one-byte buffer here is one that `wrap` made.
-  if (!handle->IsArrayBuffer()) {
-    throw_type_error(isolate, "not a CryptoKey handle");
-    return nullptr;
-  }
-  auto store = handle.As<v8::ArrayBuffer>()->GetBackingStore();
-  if (store->ByteLength() != 1 || store->Data() == nullptr) {
-    throw_type_error(isolate, "not a CryptoKey handle");
-    return nullptr;
-  }
   static_assert(offsetof(Key, anchor) == 0);
-  return reinterpret_cast<Key*>(store->Data());
+  return static_cast<Key*>(handle_anchor(isolate, handle, 1, "CryptoKey"));
 }
 
 v8::MaybeLocal<v8::ArrayBuffer> bytes_to_buffer(v8::Isolate* isolate, const unsigned char* bytes,

@@ -45,6 +45,17 @@ v8::MaybeLocal<v8::ArrayBuffer> bytes_to_buffer(v8::Isolate* isolate, const unsi
 // half turns it into the DOMException the spec asks for).
 void throw_openssl_error(v8::Isolate* isolate, std::string_view what);
 
+// Opaque handles for native state JavaScript holds (keys here, node:crypto's hashes): an
+// ArrayBuffer of `size` bytes over `anchor` (the first bytes of the state) whose backing-
+// store deleter `free` releases `owner` when the handle is collected or the isolate goes.
+// Kinds of state differ in `size`, so one is never taken for another.
+v8::Local<v8::Value> new_handle(v8::Isolate* isolate, void* anchor, std::size_t size,
+                                v8::BackingStore::DeleterCallback free, void* owner);
+// The anchor behind a handle new_handle made with `size`; null (with a TypeError naming
+// `what` thrown) for any other value.
+void* handle_anchor(v8::Isolate* isolate, v8::Local<v8::Value> handle, std::size_t size,
+                    std::string_view what);
+
 // The message digest for a WebCrypto hash name ("SHA-256"...); null for any other name.
 const EVP_MD* digest_named(std::string_view name);
 

@@ -1,5 +1,7 @@
 #include "runtime/api/net_sockets.hpp"
 
+#include "runtime/api/dns_values.hpp"
+#include "runtime/tls_errors.hpp"
 #include "runtime/v8_util.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -36,7 +38,8 @@ struct NetSockets::Impl : std::enable_shared_from_this<Impl> {
   RunJs run_js;
   std::unordered_map<std::uint32_t, std::shared_ptr<Conn>> conns;
   std::unordered_map<std::uint32_t, v8::Global<v8::Promise::Resolver>> pending;
-  std::uint32_t next_rid = 1u << 20;  // apart from file rids, which start at 3
+  std::unique_ptr<dns::DnsResolver> dns;  // made on the first look-up
+  std::uint32_t next_rid = 1u << 20;      // apart from file rids, which start at 3
   std::uint32_t next_pending = 1;
 
   // A new pending promise: its id, and the promise to return to JavaScript.
@@ -166,11 +169,9 @@ void NetSockets::Impl::handshake(std::uint32_t id, std::uint32_t rid,
     if (error) {
       self->conns.erase(rid);
       std::string reason = error.message();
-      if (error.category() == asio::error::get_ssl_category()) {
-        auto verify = SSL_get_verify_result(conn->tls->native_handle());
-        if (verify != X509_V_OK) {
-          reason = X509_verify_cert_error_string(verify);
-        }
+      if (error.category() == asio::error::get_ssl_category() &&
+          certificate_refused(error.value())) {
+        reason = certificate_error(conn->tls->native_handle());
       }
       self->reject(id, "InvalidData", "invalid peer certificate: " + reason);
       return;
@@ -205,6 +206,7 @@ NetSockets::~NetSockets() {
     }
   }
   m_impl->conns.clear();
+  m_impl->dns.reset();  // calls nothing back
   m_impl->pending.clear();
   // Handlers still queued hold the Impl; they find no pending promise to settle.
   m_impl->run_js = [](const auto&) {};
@@ -366,44 +368,54 @@ bool NetSockets::close_write(std::uint32_t rid) {
   return true;
 }
 
-v8::Local<v8::Promise> NetSockets::resolve(const std::string& name, const std::string& type) {
-  auto [id, promise] = m_impl->make_pending();
-  if (id == 0) {
+v8::Local<v8::Promise> NetSockets::resolve(dns::DnsQuery query, const std::string& type_name,
+                                           std::uint32_t& id) {
+  auto [pending, promise] = m_impl->make_pending();
+  id = 0;
+  if (pending == 0) {
     return promise;
   }
-  auto resolver = std::make_shared<tcp::resolver>(m_impl->io);
-  auto protocol = type == "AAAA" ? tcp::v6() : tcp::v4();
-  resolver->async_resolve(
-      protocol, name, "",
-      [self = m_impl, id = id, resolver, name, type](const error_code& ec,
-                                                     tcp::resolver::results_type results) {
-        std::vector<std::string> found;
-        if (!ec) {
-          for (const auto& entry : results) {
-            auto address = entry.endpoint().address().to_string();
-            if (std::find(found.begin(), found.end(), address) == found.end()) {
-              found.push_back(address);
-            }
-          }
+  if (!m_impl->dns) {
+    m_impl->dns = std::make_unique<dns::DnsResolver>(m_impl->io);
+  }
+  // Deno's NotFound names the query as its resolver printed it: fully qualified.
+  auto fqdn = query.name.ends_with('.') ? query.name : query.name + ".";
+  id = m_impl->dns->resolve(
+      std::move(query), [self = m_impl, pending = pending, fqdn, type_name](dns::DnsAnswer answer) {
+        switch (answer.status) {
+          case dns::DnsStatus::ok:
+            self->settle(pending, [&](v8::Local<v8::Context> context,
+                                      v8::Local<v8::Promise::Resolver> resolver) {
+              std::ignore =
+                  resolver->Resolve(context, dns_records_value(self->isolate, answer.records));
+            });
+            return;
+          case dns::DnsStatus::not_found:
+            self->reject(pending, "NotFound",
+                         "proto error: no records found for Query { name: Name(\"" + fqdn +
+                             "\"), query_type: " + type_name + ", query_class: IN }");
+            return;
+          case dns::DnsStatus::timed_out:
+            self->reject(pending, "TimedOut", "proto error: request timed out");
+            return;
+          case dns::DnsStatus::not_supported:
+            self->reject(pending, "NotSupported", "Provided record type is not supported");
+            return;
+          case dns::DnsStatus::cancelled:
+            self->reject(pending, "Interrupted", "operation canceled");
+            return;
+          case dns::DnsStatus::failed:
+            self->reject(pending, "Error", answer.detail);
+            return;
         }
-        if (found.empty()) {
-          auto fqdn = name.ends_with('.') ? name : name + ".";
-          self->reject(id, "NotFound",
-                       "proto error: no records found for Query { name: Name(\"" + fqdn +
-                           "\"), query_type: " + type + ", query_class: IN }");
-          return;
-        }
-        self->settle(id, [&](v8::Local<v8::Context> context,
-                             v8::Local<v8::Promise::Resolver> resolver_js) {
-          auto* iso = self->isolate;
-          auto out = v8::Array::New(iso, static_cast<int>(found.size()));
-          for (std::size_t i = 0; i < found.size(); ++i) {
-            std::ignore = out->Set(context, static_cast<std::uint32_t>(i), v8_str(iso, found[i]));
-          }
-          std::ignore = resolver_js->Resolve(context, out);
-        });
       });
   return promise;
+}
+
+void NetSockets::cancel_resolve(std::uint32_t id) {
+  if (m_impl->dns) {
+    m_impl->dns->cancel(id);
+  }
 }
 
 }  // namespace runtime::api

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "runtime/dns/dns_resolver.hpp"
+
 #include <v8.h>
 
 #include <cstdint>
@@ -15,9 +17,9 @@ class io_context;
 namespace runtime::api {
 
 // A worker's outbound TCP and TLS connections (Deno.connect, connectTls, startTls) and
-// its DNS look-ups, on the worker's own event loop: every call answers with a promise
-// that the loop settles. Connections are kept by resource id; the worker's end closes
-// them. Worker thread only.
+// its DNS look-ups (Deno.resolveDns, through dns::DnsResolver), on the worker's own event
+// loop: every call answers with a promise that the loop settles. Connections are kept by
+// resource id; the worker's end closes them. Worker thread only.
 class NetSockets {
  public:
   // Runs `body` with the context entered, then drains microtasks (WorkerImpl::run_js).
@@ -43,8 +45,13 @@ class NetSockets {
   v8::Local<v8::Promise> write(std::uint32_t rid, std::string bytes);
   bool close(std::uint32_t rid);
   bool close_write(std::uint32_t rid);
-  // A and AAAA records (strings); rejects with NotFound when there are none.
-  v8::Local<v8::Promise> resolve(const std::string& name, const std::string& type);
+  // Deno.resolveDns: resolves with the records in Deno's shapes, or rejects with the
+  // class and message Deno gives (NotFound, TimedOut, NotSupported, Interrupted when
+  // cancelled). `type_name` ("MX") words the errors; `id` receives the look-up's id.
+  v8::Local<v8::Promise> resolve(dns::DnsQuery query, const std::string& type_name,
+                                 std::uint32_t& id);
+  // Ends look-up `id` early; its promise rejects with Interrupted.
+  void cancel_resolve(std::uint32_t id);
 
   struct Impl;
 

@@ -53,14 +53,8 @@ void fetch_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
       request.decode = !decode->IsFalse();
     }
     v8::Local<v8::Value> files;
-    if (options->Get(context, v8_str(isolate, "caFiles")).ToLocal(&files) && files->IsArray()) {
-      auto list = files.As<v8::Array>();
-      for (std::uint32_t i = 0; i < list->Length(); ++i) {
-        v8::Local<v8::Value> file;
-        if (list->Get(context, i).ToLocal(&file)) {
-          request.ca_files.push_back(to_utf8(isolate, file));
-        }
-      }
+    if (options->Get(context, v8_str(isolate, "caFiles")).ToLocal(&files)) {
+      request.ca_files = to_utf8_list(isolate, files);
     }
   }
   auto id = OpHost::of(isolate).fetch_engine().start(std::move(request));

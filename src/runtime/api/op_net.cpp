@@ -6,6 +6,8 @@
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 
+#include <arpa/inet.h>
+
 namespace runtime::api {
 namespace {
 
@@ -27,16 +29,7 @@ NetSockets::TlsOptions tls_options(v8::Isolate* isolate, v8::Local<v8::Value> na
                                    v8::Local<v8::Value> certs) {
   NetSockets::TlsOptions options;
   options.server_name = to_utf8(isolate, name);
-  if (certs->IsArray()) {
-    auto array = certs.As<v8::Array>();
-    auto context = isolate->GetCurrentContext();
-    for (std::uint32_t i = 0; i < array->Length(); ++i) {
-      v8::Local<v8::Value> item;
-      if (array->Get(context, i).ToLocal(&item)) {
-        options.ca_certs.push_back(to_utf8(isolate, item));
-      }
-    }
-  }
+  options.ca_certs = to_utf8_list(isolate, certs);
   return options;
 }
 
@@ -115,14 +108,35 @@ void net_close_write(const Info& info) {
   }
 }
 
-// net_resolve_dns(name, type) -> Promise<string[]>
+// net_resolve_dns(name, typeNumber, typeName, serverIp, serverPort) -> [id, Promise]; an
+// empty serverIp asks the system's name servers. The id is for net_cancel_dns.
 void net_resolve_dns(const Info& info) {
   auto* isolate = info.GetIsolate();
-  if (!valid_host(isolate, info[0])) {
-    return;
+  dns::DnsQuery query;
+  query.name = to_utf8(isolate, info[0]);
+  query.type = static_cast<int>(uint32_arg(info, 1));
+  query.server_ip = to_utf8(isolate, info[3]);
+  query.server_port = static_cast<std::uint16_t>(uint32_arg(info, 4));
+  if (!query.server_ip.empty()) {
+    unsigned char address[16];
+    if (inet_pton(AF_INET, query.server_ip.c_str(), address) != 1 &&
+        inet_pton(AF_INET6, query.server_ip.c_str(), address) != 1) {
+      // Rust's std::net::AddrParseError, a plain Error in Deno.
+      isolate->ThrowException(v8::Exception::Error(v8_str(isolate, "invalid IP address syntax")));
+      return;
+    }
   }
-  auto type = to_utf8(isolate, info[1]);
-  info.GetReturnValue().Set(OpHost::of(isolate).net().resolve(to_utf8(isolate, info[0]), type));
+  std::uint32_t id = 0;
+  auto promise = OpHost::of(isolate).net().resolve(std::move(query), to_utf8(isolate, info[2]), id);
+  if (promise.IsEmpty()) {
+    return;  // terminating
+  }
+  v8::Local<v8::Value> items[] = {v8::Integer::NewFromUnsigned(isolate, id), promise};
+  info.GetReturnValue().Set(v8::Array::New(isolate, items, std::size(items)));
+}
+
+void net_cancel_dns(const Info& info) {
+  OpHost::of(info.GetIsolate()).net().cancel_resolve(uint32_arg(info, 0));
 }
 
 }  // namespace
@@ -134,7 +148,8 @@ std::vector<Op> net_ops() {
           {"net_write", net_write},
           {"net_close", net_close},
           {"net_close_write", net_close_write},
-          {"net_resolve_dns", net_resolve_dns}};
+          {"net_resolve_dns", net_resolve_dns},
+          {"net_cancel_dns", net_cancel_dns}};
 }
 
 }  // namespace runtime::api

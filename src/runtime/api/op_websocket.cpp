@@ -38,8 +38,9 @@ void ws_close(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
 }
 
-// ws_connect(socket_id, host, port, resource, secure, protocols[]): a client socket (the
-// URL and protocols checked by websocket.js).
+// ws_connect(socket_id, host, port, resource, secure, protocols[], caFiles[]): a client
+// socket (the URL and protocols checked by websocket.js; the CA files from the worker's
+// DENO_CERT and SSL_CERT_FILE).
 void ws_connect(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   WebSocketTarget target;
@@ -47,16 +48,8 @@ void ws_connect(const v8::FunctionCallbackInfo<v8::Value>& info) {
   target.port = to_utf8(isolate, info[2]);
   target.resource = to_utf8(isolate, info[3]);
   target.secure = info[4]->BooleanValue(isolate);
-  if (info[5]->IsArray()) {
-    auto context = isolate->GetCurrentContext();
-    auto list = info[5].As<v8::Array>();
-    for (std::uint32_t i = 0; i < list->Length(); ++i) {
-      v8::Local<v8::Value> item;
-      if (list->Get(context, i).ToLocal(&item)) {
-        target.protocols.push_back(to_utf8(isolate, item));
-      }
-    }
-  }
+  target.protocols = to_utf8_list(isolate, info[5]);
+  target.ca_files = to_utf8_list(isolate, info[6]);
   OpHost::of(isolate).connect_socket(uint32_arg(info, 0), std::move(target));
 }
 

@@ -27,6 +27,8 @@ std::vector<Op> fetch_ops();        // fetch's transfers (fetch/fetch_engine.hpp
 std::vector<Op> tmpfs_ops();        // /tmp and file metadata (tmp_fs.hpp)
 std::vector<Op> net_ops();          // Deno.connect/connectTls/startTls/resolveDns
 std::vector<Op> process_ops();      // Deno.memoryUsage, Deno.exit
+std::vector<Op> node_ops();         // CommonJS require, Node built-in names, util.types
+std::vector<Op> node_crypto_ops();  // node:crypto's incremental hashes and HMACs
 
 // WebCrypto (crypto_key.hpp): keys, then the operations on them.
 std::vector<Op> crypto_key_ops();

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <system_error>
@@ -31,7 +32,12 @@ fs::path real_path(const fs::path& path, bool follow_last) {
 
 }  // namespace
 
-TmpFs::TmpFs(fs::path function_root, std::uint64_t quota) : m_quota(quota) {
+TmpFs::TmpFs(fs::path function_root, std::uint64_t quota, std::vector<fs::path> extra_files)
+    : m_quota(quota), m_extra_files(std::move(extra_files)) {
+  for (auto& file : m_extra_files) {
+    file = file.lexically_normal();
+  }
+  std::sort(m_extra_files.begin(), m_extra_files.end());
   std::error_code ec;
   if (!function_root.empty()) {
     auto canonical = fs::canonical(function_root, ec);
@@ -78,6 +84,9 @@ TmpFs::Resolved TmpFs::resolve(const std::string& path, bool follow_last) {
     return within(checked, m_root) ? Resolved{Place::function, checked} : Resolved{};
   }
   static const fs::path tmp("/tmp");
+  if (std::binary_search(m_extra_files.begin(), m_extra_files.end(), normal)) {
+    return {};  // the source provider's (static_files)
+  }
   if (!relative && within(normal, tmp)) {
     auto rest = normal.lexically_relative(tmp);
     auto real = rest == "." ? dir() : (dir() / rest).lexically_normal();

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace runtime::api {
 
@@ -16,8 +17,10 @@ namespace runtime::api {
 class TmpFs {
  public:
   // `function_root`: the function's folder (empty when it has none on disk); `quota`:
-  // the most bytes the files under /tmp may hold together.
-  TmpFs(std::filesystem::path function_root, std::uint64_t quota);
+  // the most bytes the files under /tmp may hold together; `extra_files`: absolute paths
+  // the source provider serves (static files), `outside` here even below the real /tmp.
+  TmpFs(std::filesystem::path function_root, std::uint64_t quota,
+        std::vector<std::filesystem::path> extra_files = {});
   ~TmpFs();
   TmpFs(const TmpFs&) = delete;
   TmpFs& operator=(const TmpFs&) = delete;
@@ -50,7 +53,8 @@ class TmpFs {
  private:
   std::filesystem::path m_root;
   std::uint64_t m_quota;
-  std::filesystem::path m_dir;  // empty until made
+  std::vector<std::filesystem::path> m_extra_files;  // sorted
+  std::filesystem::path m_dir;                       // empty until made
   std::unordered_map<std::uint32_t, int> m_files;
   std::uint32_t m_next_rid = 3;  // 0-2 are stdio in Deno
 };

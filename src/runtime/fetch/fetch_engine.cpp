@@ -4,8 +4,9 @@
 // callbacks only record what happened; events reach JavaScript from a posted task.
 #include "runtime/fetch/fetch_engine.hpp"
 
+#include "runtime/fd_watcher.hpp"
+
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <curl/curl.h>
@@ -54,15 +55,6 @@ struct CurlGlobal {
 }  // namespace
 
 struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
-  struct Socket {
-    explicit Socket(boost::asio::io_context& io, int fd) : descriptor(io, fd) {}
-    boost::asio::posix::stream_descriptor descriptor;
-    int what = 0;
-    bool reading = false;
-    bool writing = false;
-    bool closed = false;
-  };
-
   struct Transfer {
     std::uint32_t id = 0;
     Impl* impl = nullptr;
@@ -86,7 +78,13 @@ struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
   };
 
   Impl(boost::asio::io_context& io_context, Deliver deliver_fn, void* deliver_context)
-      : io(io_context), timer(io_context), deliver(deliver_fn), context(deliver_context) {
+      : io(io_context),
+        timer(io_context),
+        deliver(deliver_fn),
+        context(deliver_context),
+        watcher(io_context, [this](int fd, bool readable, bool) {
+          action(fd, readable ? CURL_CSELECT_IN : CURL_CSELECT_OUT);
+        }) {
     static CurlGlobal global;
     multi = curl_multi_init();
     curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
@@ -103,14 +101,7 @@ struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
       release(*transfer);
     }
     transfers.clear();
-    for (auto& [fd, socket] : sockets) {
-      socket->closed = true;
-      boost::system::error_code ignored;
-      socket->descriptor.cancel(ignored);
-      socket->descriptor.release();
-    }
-    sockets.clear();
-    curl_multi_cleanup(multi);
+    curl_multi_cleanup(multi);  // what it still closes leaves the watcher through on_socket
   }
 
   void release(Transfer& transfer) {
@@ -154,58 +145,10 @@ struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
 
   static int on_socket(CURL*, curl_socket_t fd, int what, void* userp, void*) {
     auto* self = static_cast<Impl*>(userp);
-    if (what == CURL_POLL_REMOVE) {
-      auto it = self->sockets.find(fd);
-      if (it != self->sockets.end()) {
-        it->second->closed = true;
-        boost::system::error_code ignored;
-        it->second->descriptor.cancel(ignored);
-        it->second->descriptor.release();  // libcurl closes the descriptor, not asio
-        self->sockets.erase(it);
-      }
-      return 0;
-    }
-    auto& socket = self->sockets[fd];
-    if (!socket) {
-      socket = std::make_shared<Socket>(self->io, fd);
-    }
-    socket->what = what;
-    self->arm(socket, fd);
+    // CURL_POLL_REMOVE asks for neither: the watcher forgets the descriptor.
+    self->watcher.watch(fd, what == CURL_POLL_IN || what == CURL_POLL_INOUT,
+                        what == CURL_POLL_OUT || what == CURL_POLL_INOUT);
     return 0;
-  }
-
-  void arm(const std::shared_ptr<Socket>& socket, int fd) {
-    using Wait = boost::asio::posix::stream_descriptor::wait_type;
-    if ((socket->what & CURL_POLL_IN) != 0 && !socket->reading) {
-      socket->reading = true;
-      socket->descriptor.async_wait(
-          Wait::wait_read, [weak = weak_from_this(), socket, fd](boost::system::error_code ec) {
-            socket->reading = false;
-            auto self = weak.lock();
-            if (!self || ec || socket->closed) {
-              return;
-            }
-            self->action(fd, CURL_CSELECT_IN);
-            if (!socket->closed) {
-              self->arm(socket, fd);
-            }
-          });
-    }
-    if ((socket->what & CURL_POLL_OUT) != 0 && !socket->writing) {
-      socket->writing = true;
-      socket->descriptor.async_wait(
-          Wait::wait_write, [weak = weak_from_this(), socket, fd](boost::system::error_code ec) {
-            socket->writing = false;
-            auto self = weak.lock();
-            if (!self || ec || socket->closed) {
-              return;
-            }
-            self->action(fd, CURL_CSELECT_OUT);
-            if (!socket->closed) {
-              self->arm(socket, fd);
-            }
-          });
-    }
   }
 
   // libcurl moves its deadline on nearly every call; re-arming the steady_timer each time
@@ -594,7 +537,7 @@ struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
   Deliver deliver;
   void* context;
   CURLM* multi = nullptr;
-  std::unordered_map<curl_socket_t, std::shared_ptr<Socket>> sockets;
+  FdWatcher watcher;  // the sockets libcurl asks to be watched
   std::unordered_map<std::uint32_t, std::unique_ptr<Transfer>> transfers;
   std::deque<FetchEvent> queue;
   bool flush_posted = false;

@@ -29,7 +29,7 @@ function checkKey(key) {
   return key;
 }
 
-const envApi = {
+export const envApi = {
   get(key) {
     return env.get(checkKey(key));
   },
@@ -54,14 +54,14 @@ class Command {
   }
 }
 
-function memoryUsage() {
+export function memoryUsage() {
   const [rss, heapTotal, heapUsed, external] = ops.memory_usage();
   return { rss, heapTotal, heapUsed, external };
 }
 
 // Deno.exit ends this worker only: its open requests fail with 500 as a crashed
 // function's do, and the next request boots a new worker.
-function exit(code = 0) {
+export function exit(code = 0) {
   ops.exit_worker(Number(code) | 0);
   // Termination is pending; nothing after exit() may run.
   for (;;) {}

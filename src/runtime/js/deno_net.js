@@ -2,6 +2,7 @@
 // The sockets live on the worker's loop (api/net_sockets.hpp); a Conn is a resource id.
 import { ops } from "./web/ops.js";
 import { call, callAsync, errors } from "./deno_errors.js";
+import { addAlgorithm } from "./web/abort.js";
 
 function addr(hostname, port) {
   return { __proto__: null, transport: "tcp", hostname, port };
@@ -136,12 +137,106 @@ async function startTls(conn, options = {}) {
   return Conn._make(info, TlsConn);
 }
 
-async function resolveDns(query, recordType, options = {}) {
-  options.signal?.throwIfAborted();
-  if (recordType !== "A" && recordType !== "AAAA") {
-    throw new errors.NotSupported(`Deno.resolveDns: record type ${recordType} is not supported yet (A and AAAA are)`);
+// The record types Deno's resolver knows (hickory's RecordType), by number. Deno shapes
+// twelve of them; the others are queried, and come back NotSupported when they have
+// records.
+const recordTypes = {
+  __proto__: null, A: 1, AAAA: 28, ANAME: 65305, ANY: 255, AXFR: 252, CAA: 257, CDS: 59,
+  CDNSKEY: 60, CERT: 37, CNAME: 5, CSYNC: 62, DNSKEY: 48, DS: 43, HINFO: 13, HTTPS: 65,
+  IXFR: 251, KEY: 25, MX: 15, NAPTR: 35, NS: 2, NSEC: 47, NSEC3: 50, NSEC3PARAM: 51, NULL: 10,
+  OPENPGPKEY: 61, OPT: 41, PTR: 12, RRSIG: 46, SIG: 24, SOA: 6, SRV: 33, SSHFP: 44, SVCB: 64,
+  TLSA: 52, TSIG: 250, TXT: 16, ZERO: 0,
+};
+
+// The record type's number, or Deno's TypeError (serde_v8's wording) for what it cannot read.
+function recordTypeNumber(type) {
+  if (typeof type === "string") {
+    if (type === "Unknown") throw new TypeError("serde_v8 error: invalid type; expected: integer, got: undefined");
+    const number = recordTypes[type];
+    if (number === undefined) {
+      const known = [...Object.keys(recordTypes).slice(0, -1), "Unknown", "ZERO"];
+      throw new TypeError(`unknown variant \`${type}\`, expected one of ${known.map((k) => `\`${k}\``).join(", ")}`);
+    }
+    return number;
   }
-  return await callAsync(ops.net_resolve_dns, String(query), recordType);
+  if (type !== null && typeof type === "object") {
+    throw new TypeError(`serde_v8 error: length mismatch, got: ${Object.keys(type).length}, expected: 1`);
+  }
+  const got = type === undefined || type === null ? String(type) : typeof type === "number" ? "Number" : typeof type;
+  throw new TypeError(`serde_v8 error: invalid type; expected: enum, got: ${got}`);
+}
+
+// The name checks Deno's resolver makes before it asks anyone, with its messages.
+function checkName(name) {
+  if (name === "" || name === ".") return;
+  let length = 1; // the root's byte
+  for (const label of (name.endsWith(".") ? name.slice(0, -1) : name).split(".")) {
+    const bytes = new TextEncoder().encode(label).length;
+    if (bytes === 0) throw new Error("proto error: Malformed label: ");
+    if (bytes > 63) throw new Error(`proto error: label bytes exceed 63: ${bytes}`);
+    length += bytes + 1;
+    if (length > 255) throw new Error(`proto error: name label data exceed 255: ${length}`);
+  }
+}
+
+// A CAA record's value as Deno prints it: an issuer name and "; key=value" pairs (";"
+// alone when neither is there), a URL for iodef, the raw text for other tags.
+function caaRecord(record) {
+  const tag = record.tag.toLowerCase();
+  if (tag === "issue" || tag === "issuewild") {
+    const [name, ...pairs] = record.value.split(";").map((part) => part.trim());
+    const values = pairs.filter((pair) => pair !== "").map((pair) => {
+      const equals = pair.indexOf("=");
+      return `${pair.slice(0, equals).trim()}=${pair.slice(equals + 1).trim()}`;
+    });
+    let value = name !== "" ? name : values.length === 0 ? ";" : "";
+    for (const pair of values) value += `; ${pair}`;
+    return { __proto__: null, critical: record.critical, tag, value };
+  }
+  if (tag === "iodef") {
+    try {
+      return { __proto__: null, critical: record.critical, tag, value: new URL(record.value).href };
+    } catch {
+      return record;
+    }
+  }
+  return record;
+}
+
+async function resolveDns(query, recordType, options) {
+  const signal = options?.signal;
+  signal?.throwIfAborted();
+  let id = 0;
+  let settled = false;
+  if (signal) {
+    addAlgorithm(signal, () => {
+      if (!settled) ops.net_cancel_dns(id);
+    });
+  }
+  try {
+    const name = String(query);
+    const type = recordTypeNumber(recordType);
+    checkName(name);
+    const server = options?.nameServer;
+    let ip = "";
+    let port = 53;
+    if (server !== undefined && server !== null) {
+      ip = server.ipAddr === undefined ? "" : String(server.ipAddr);
+      if (ip === "") throw new Error("invalid IP address syntax");
+      if (server.port !== undefined) {
+        if (typeof server.port !== "number") throw new TypeError("expected type `v8::data::Number`, got `v8::data::Value`");
+        port = server.port & 0xffff;
+      }
+    }
+    const [lookup, promise] = call(ops.net_resolve_dns, name, type, recordType, ip, port);
+    id = lookup;
+    const records = await callAsync(() => promise);
+    return recordType === "CAA" ? records.map(caaRecord) : records;
+  } finally {
+    settled = true;
+    // Aborted: the signal's reason, whatever the look-up did meanwhile (as Deno).
+    signal?.throwIfAborted();
+  }
 }
 
 export const netApi = { connect, connectTls, startTls, resolveDns, Conn, TcpConn, TlsConn };

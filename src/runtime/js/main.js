@@ -11,6 +11,9 @@ import { EdgeRuntime } from "./edge_runtime.js";
 import * as testing from "./testing.js";
 import { CloseEvent, WebSocket, socketEvent } from "./websocket.js";
 import { SafeError, thenOf } from "./primordials.js";
+import { loadBuiltin, requireUrl } from "./node/glue.js";
+import { installNodeGlobals } from "./node/globals.js";
+import { workerInfo } from "./node/worker_info.js";
 
 const global = globalThis;
 const ops = global.__ops;
@@ -29,6 +32,7 @@ define("WebSocket", WebSocket);
 define("CloseEvent", CloseEvent);
 define("Deno", makeDeno(inspect, ops.v8_version()));
 Object.assign(global.Deno, { createHttpClient, HttpClient });
+installNodeGlobals(global);
 setFetchEnv(envValue);
 
 let requireHandler = true;
@@ -43,6 +47,7 @@ define("__sbfn", {
     installWasmStreaming(global);
     setEnv(env);
     requireHandler = info.requireHandler;
+    workerInfo.mainModule = info.mainModule;
     global.Deno.version.v8 = info.v8Version ?? global.Deno.version.v8;
   },
   dispatch,
@@ -61,6 +66,8 @@ define("__sbfn", {
       (error) => done(error ?? new SafeError("module evaluation failed")),
     );
   },
+  nodeBuiltin: loadBuiltin,
+  requireUrl,
   thenNamespace(evaluation, namespace) {
     return thenOf(evaluation, () => namespace);
   },

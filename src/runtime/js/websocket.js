@@ -5,6 +5,7 @@ import { ops } from "./web/ops.js";
 import { ErrorEvent, Event, EventTarget, defineEventHandler } from "./web/event.js";
 import { Blob, blobBytes } from "./web/blob.js";
 import { MessageEvent } from "./web/messaging.js";
+import { extraCaFiles } from "./web/fetch.js";
 import {
   MapPrototypeDelete,
   MapPrototypeGet,
@@ -101,7 +102,8 @@ export class WebSocket extends EventTarget {
     this.#client = true;
     MapPrototypeSet(sockets, this.#id, this);
     const host = parsed.hostname.startsWith("[") ? parsed.hostname.slice(1, -1) : parsed.hostname;
-    ops.ws_connect(this.#id, host, port, (parsed.pathname || "/") + parsed.search, parsed.protocol === "wss:", list);
+    ops.ws_connect(this.#id, host, port, (parsed.pathname || "/") + parsed.search, parsed.protocol === "wss:", list,
+      extraCaFiles());
   }
 
   get readyState() {

@@ -72,7 +72,7 @@ class FileSourceProvider : public ModuleSourceProvider {
     std::error_code ec;
     auto real = fs::canonical(path, ec);
     if (ec) {
-      throw util::Error("Module not found \"" + url + "\"");
+      throw ModuleNotFound("Module not found \"" + url + "\"");
     }
     if (!allowed(real)) {
       deny(path, "leads outside the project (the functions folder) through a symlink");
@@ -88,7 +88,7 @@ class FileSourceProvider : public ModuleSourceProvider {
     }
     auto code = file.read_all(max);
     if (!code) {
-      throw util::Error("Module not found \"" + clip(url) + "\"");
+      throw ModuleNotFound("Module not found \"" + clip(url) + "\"");
     }
     return {url, std::move(*code), media_type_of(url), {}};
   }

@@ -18,7 +18,7 @@ class MemorySourceProvider : public ModuleSourceProvider {
   ModuleSource load(const std::string& url, std::size_t max_bytes) override {
     auto it = m_files.find(url);
     if (it == m_files.end()) {
-      throw util::Error("Module not found \"" + clip(url) + "\"");
+      throw ModuleNotFound("Module not found \"" + clip(url) + "\"");
     }
     if (it->second.size() > max_bytes) {
       throw util::Error("Module \"" + clip(url) + "\" (" + std::to_string(it->second.size()) +

@@ -9,14 +9,6 @@
 namespace runtime {
 namespace {
 
-// Unwinds the C++ stack while a JavaScript exception is pending.
-struct PendingJsException {};
-
-// A module whose source does not parse; `load` throws it as a SyntaxError.
-struct ParseError {
-  std::string message;
-};
-
 std::string parse_failure(const std::string& reason) {
   return "The module's source code could not be parsed: " + reason;
 }
@@ -88,8 +80,9 @@ v8::MaybeLocal<v8::Module> ModuleLoader::load(v8::Local<v8::Context> context,
   return scope.Escape(module);
 }
 
-std::string ModuleLoader::resolve(const std::string& specifier, const std::string& referrer) const {
-  return m_resolver.resolve(specifier, referrer);
+std::string ModuleLoader::resolve(const std::string& specifier, const std::string& referrer,
+                                  ResolutionKind kind) const {
+  return m_resolver.resolve(specifier, referrer, kind);
 }
 
 v8::Local<v8::Module> ModuleLoader::compile_graph(v8::Local<v8::Context> context,
@@ -134,7 +127,9 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
   Record record;
   record.url = url;
   v8::Local<v8::Module> module;
-  if (type == MediaType::declaration) {
+  if (url.rfind("node:", 0) == 0) {
+    module = compile_builtin(context, url, record);
+  } else if (type == MediaType::declaration) {
     // Types only (`import "jsr:@supabase/functions-js/edge-runtime.d.ts"`): an empty
     // module, and no fetch at all.
     v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false, false,
@@ -143,7 +138,11 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
     module = v8::ScriptCompiler::CompileModule(m_isolate, &source).ToLocalChecked();
   } else {
     auto loaded = m_provider.load(url, m_max_bytes());
-    if (type == MediaType::json) {
+    // The provider knows better than the extension: a `.js` file of a CommonJS package.
+    type = loaded.media_type;
+    if (type == MediaType::commonjs || type == MediaType::commonjs_typescript) {
+      module = compile_commonjs(context, url, std::move(loaded), record);
+    } else if (type == MediaType::json) {
       std::vector<v8::Local<v8::String>> exports = {v8_str(m_isolate, "default")};
       module = v8::Module::CreateSyntheticModule(m_isolate, v8_str(m_isolate, url), exports,
                                                  evaluate_json);

@@ -3,7 +3,9 @@
 #include "runtime/v8_util.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <vector>
 
 namespace runtime {
@@ -82,8 +84,14 @@ MediaType media_type_of(const std::string& url) {
   if (ends_with(path, ".d.ts") || ends_with(path, ".d.mts") || ends_with(path, ".d.cts")) {
     return MediaType::declaration;
   }
-  if (ends_with(path, ".ts") || ends_with(path, ".mts") || ends_with(path, ".cts")) {
+  if (ends_with(path, ".cts")) {
+    return MediaType::commonjs_typescript;
+  }
+  if (ends_with(path, ".ts") || ends_with(path, ".mts")) {
     return MediaType::typescript;
+  }
+  if (ends_with(path, ".cjs")) {
+    return MediaType::commonjs;
   }
   if (ends_with(path, ".tsx")) {
     return MediaType::tsx;
@@ -166,12 +174,101 @@ namespace {
 
 class UrlResolver : public ModuleResolver {
  public:
-  std::string resolve(const std::string& specifier, const std::string& referrer) override {
+  std::string resolve(const std::string& specifier, const std::string& referrer,
+                      ResolutionKind /*kind*/) override {
+    if (is_node_builtin(specifier)) {
+      return "node:" + specifier;
+    }
     return resolve_specifier(specifier, referrer);
   }
 };
 
 }  // namespace
+
+namespace {
+
+// Node 22's `require("module").builtinModules`, sorted for the binary search.
+constexpr std::string_view k_builtins[] = {
+    "_http_agent",
+    "_http_client",
+    "_http_common",
+    "_http_incoming",
+    "_http_outgoing",
+    "_http_server",
+    "_stream_duplex",
+    "_stream_passthrough",
+    "_stream_readable",
+    "_stream_transform",
+    "_stream_wrap",
+    "_stream_writable",
+    "_tls_common",
+    "_tls_wrap",
+    "assert",
+    "assert/strict",
+    "async_hooks",
+    "buffer",
+    "child_process",
+    "cluster",
+    "console",
+    "constants",
+    "crypto",
+    "dgram",
+    "diagnostics_channel",
+    "dns",
+    "dns/promises",
+    "domain",
+    "events",
+    "fs",
+    "fs/promises",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "inspector/promises",
+    "module",
+    "net",
+    "os",
+    "path",
+    "path/posix",
+    "path/win32",
+    "perf_hooks",
+    "process",
+    "punycode",
+    "querystring",
+    "readline",
+    "readline/promises",
+    "repl",
+    "stream",
+    "stream/consumers",
+    "stream/promises",
+    "stream/web",
+    "string_decoder",
+    "sys",
+    "timers",
+    "timers/promises",
+    "tls",
+    "trace_events",
+    "tty",
+    "url",
+    "util",
+    "util/types",
+    "v8",
+    "vm",
+    "wasi",
+    "worker_threads",
+    "zlib",
+};
+static_assert(std::is_sorted(std::begin(k_builtins), std::end(k_builtins)));
+
+}  // namespace
+
+bool is_node_builtin(std::string_view name) {
+  return std::binary_search(std::begin(k_builtins), std::end(k_builtins), name);
+}
+
+std::span<const std::string_view> node_builtin_names() {
+  return k_builtins;
+}
 
 std::shared_ptr<ModuleResolver> make_url_resolver() {
   return std::make_shared<UrlResolver>();

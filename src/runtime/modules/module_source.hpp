@@ -12,16 +12,39 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace runtime {
 
-// The kinds of module source the loader understands.
-enum class MediaType { javascript, jsx, typescript, tsx, json, declaration };
+// The kinds of module source the loader understands. `javascript` and `typescript` are ES
+// modules when imported; `commonjs` (a `.cjs` file, or a `.js` file a provider knows to be
+// CommonJS, e.g. from its package.json "type") and `commonjs_typescript` (`.cts`) run through
+// the runtime's `require` and reach importers as a module whose default export is
+// `module.exports`. `require()` of a `javascript`/`typescript` source loads it as CommonJS
+// unless it uses ES module syntax (Node's detection), of `.mjs`/`.mts` always as ESM.
+enum class MediaType {
+  javascript,
+  jsx,
+  typescript,
+  tsx,
+  json,
+  declaration,
+  commonjs,
+  commonjs_typescript,
+};
 
-// MediaType from a URL's path extension (.ts .mts .tsx .js .mjs .jsx .json .d.ts).
+// MediaType from a URL's path extension, as Deno maps them: .ts .mts -> typescript,
+// .cts -> commonjs_typescript, .tsx, .js .mjs -> javascript, .cjs -> commonjs, .jsx,
+// .json, .d.ts .d.mts .d.cts -> declaration.
 MediaType media_type_of(const std::string& url);
+
+// Whether a module is being resolved for an `import` (static, dynamic, import.meta.resolve)
+// or for CommonJS `require()`/`require.resolve()`: Node resolution differs (package.json
+// "exports" conditions `import` vs `require`, extension and index probing for require).
+enum class ResolutionKind { import, require };
 
 struct ModuleSource {
   std::string url;  // the module's identity: its final URL, after redirects
@@ -34,11 +57,15 @@ struct ModuleSource {
 };
 
 // Specifier + referrer URL -> the URL that identifies the module. Throws util::Error with
-// a message for the user when the specifier cannot be resolved.
+// a message for the user when the specifier cannot be resolved (for `require`, JavaScript
+// sees it as Node's MODULE_NOT_FOUND error). A Node built-in resolves to "node:<name>"
+// (the runtime serves those; see is_node_builtin); `require` of a bare built-in name never
+// reaches the resolver, as in Node, where built-ins win over node_modules.
 class ModuleResolver {
  public:
   virtual ~ModuleResolver() = default;
-  virtual std::string resolve(const std::string& specifier, const std::string& referrer) = 0;
+  virtual std::string resolve(const std::string& specifier, const std::string& referrer,
+                              ResolutionKind kind) = 0;
 };
 
 // Why Deno.readFile failed. `code` names the Deno.errors class JavaScript throws
@@ -68,6 +95,13 @@ class ModuleSourceProvider {
                                                const BufferFor& buffer_for) = 0;
 };
 
+// No module at a resolved URL (a file that does not exist, a registry's 404). `require`
+// turns it into Node's MODULE_NOT_FOUND error; imports report its message.
+class ModuleNotFound : public util::Error {
+ public:
+  using util::Error::Error;
+};
+
 // A module the function may not read: outside every import root, or not a regular file.
 // JavaScript sees it as Deno.errors.PermissionDenied. Its message names the path only.
 class ModuleAccessDenied : public util::Error {
@@ -75,8 +109,18 @@ class ModuleAccessDenied : public util::Error {
   using util::Error::Error;
 };
 
-// Relative and absolute specifiers resolved the way Deno does (resolve_specifier).
+// Relative and absolute specifiers resolved the way Deno does (resolve_specifier); a bare
+// Node built-in name ("events", "fs/promises") resolves to "node:<name>", as in Deno 2.9.
+// Both kinds resolve alike: no extension or index probing (the bundler's resolver does
+// Node resolution).
 std::shared_ptr<ModuleResolver> make_url_resolver();
+
+// Whether `name` ("events", "fs/promises"; no "node:" prefix) is one of Node's built-in
+// modules (Node's `module.builtinModules`). True also for built-ins this runtime does not
+// provide: importing those fails with an error naming them, never falls through to npm.
+bool is_node_builtin(std::string_view name);
+// Every name is_node_builtin accepts, sorted (Node's `module.builtinModules`).
+std::span<const std::string_view> node_builtin_names();
 
 // file: URLs from the local disk, confined to the folders in `import_roots` (after
 // symlinks are resolved); every other scheme fails with a clear message. Deno.readFile

@@ -3,6 +3,7 @@
 #include "versions.hpp"
 
 #include "runtime/assets.hpp"
+#include "runtime/static_string.hpp"
 #include "runtime/v8_util.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -73,7 +74,35 @@ class TranspilerImpl {
     return on_compiler_thread<std::string>([&] { return run_tool(name, args_json); });
   }
 
+  std::string module_code_cache(const std::string& url, const std::string& code) {
+    return on_compiler_thread<std::string>([&] { return make_code_cache(url, code); });
+  }
+
  private:
+  // Runs on the compiler thread only. Flags are process-wide, so a cache made here is
+  // one the workers' isolates accept.
+  std::string make_code_cache(const std::string& url, const std::string& code) {
+    ensure_isolate();
+    v8::Isolate::Scope isolate_scope(m_isolate);
+    v8::HandleScope handle_scope(m_isolate);
+    auto context = m_context.Get(m_isolate);
+    v8::Context::Scope context_scope(context);
+    v8::TryCatch try_catch(m_isolate);
+    v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false, false,
+                            true);
+    v8::ScriptCompiler::Source source(v8_str(m_isolate, code), origin);
+    v8::Local<v8::Module> module;
+    if (!v8::ScriptCompiler::CompileModule(m_isolate, &source).ToLocal(&module)) {
+      throw util::Error("cannot compile " + url + ": " +
+                        exception_message(context, try_catch.Exception()));
+    }
+    std::unique_ptr<v8::ScriptCompiler::CachedData> cache(
+        v8::ScriptCompiler::CreateCodeCache(module->GetUnboundModuleScript()));
+    return cache ? std::string(reinterpret_cast<const char*>(cache->data),
+                               static_cast<std::size_t>(cache->length))
+                 : std::string();
+  }
+
   // Runs `job` on the compiler thread, waits, and returns its result or rethrows.
   template <typename T>
   T on_compiler_thread(const std::function<T()>& job) {
@@ -230,24 +259,12 @@ class TranspilerImpl {
     if (m_typescript_loaded) {
       return;
     }
-    auto source =
-        v8::String::NewExternalOneByte(m_isolate, new ExternalSource(assets().typescript_js))
-            .ToLocalChecked();
+    auto source = new_static_string(m_isolate, assets().typescript_js);
     v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, "sbfn:typescript.js"));
     auto script = v8::Script::Compile(context, source, &origin).ToLocalChecked();
     std::ignore = script->Run(context).ToLocalChecked();
     m_typescript_loaded = true;
   }
-
-  class ExternalSource : public v8::String::ExternalOneByteStringResource {
-   public:
-    explicit ExternalSource(std::string_view text) : m_text(text) {}
-    const char* data() const override { return m_text.data(); }
-    size_t length() const override { return m_text.size(); }
-
-   private:
-    std::string_view m_text;
-  };
 
   std::mutex m_mutex;
   std::condition_variable m_wake;
@@ -273,6 +290,10 @@ Transpiler::~Transpiler() = default;
 
 Transpiled Transpiler::transpile(const std::string& url, const std::string& code, MediaType type) {
   return m_impl->transpile(url, code, type);
+}
+
+std::string Transpiler::module_code_cache(const std::string& url, const std::string& code) {
+  return m_impl->module_code_cache(url, code);
 }
 
 std::string Transpiler::call_tool(const std::string& name, const std::string& args_json) {

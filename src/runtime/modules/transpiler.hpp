@@ -24,6 +24,8 @@ class Transpiler {
   Transpiled transpile(const std::string& url, const std::string& code, MediaType type);
   // Calls one of the compiler isolate's tools (runtime/tools.hpp) with JSON arguments.
   std::string call_tool(const std::string& name, const std::string& args_json);
+  // A V8 code cache for the ES module `code` (runtime/tools.hpp).
+  std::string module_code_cache(const std::string& url, const std::string& code);
   ~Transpiler();
 
  private:

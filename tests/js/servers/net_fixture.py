@@ -11,23 +11,27 @@ variable of the tests (the harness prefixes SBFN_TEST_ and upper-cases it):
   ws_echo      ws://host:port/ of a WebSocket (RFC 6455) server that echoes text and
                binary messages and answers a close with the same code and reason; it
                accepts the first subprotocol offered
-Nothing secret is committed: the keys live in a temporary folder removed at exit. Stops
-on SIGTERM or when stdin closes.
+  wss_echo     wss://localhost:port/ of the same over TLS, with a certificate from a
+               second CA, which the tests trust through DENO_CERT (as Deno reads it)
+  env          DENO_CERT: the file holding that second CA, set for the tests as it is
+               (the harness exports the "env" object's entries unprefixed)
+Nothing secret is committed: the keys live in temporary folders removed at exit (the
+second CA's certificate, which is not secret, until then). Stops on SIGTERM or when
+stdin closes.
 """
 import base64
 import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import ssl
 import struct
 import subprocess
-import sys
 import tempfile
 import threading
 
+from lifetime import run_until_stopped  # noqa: E402 (a sibling module)
 from test_ca import make_certs  # noqa: E402 (a sibling module)
 
 
@@ -143,32 +147,44 @@ def listen():
     return listener
 
 
+def tls_context(folder, ca_name):
+    """A server context with a certificate from a new CA, and that CA's certificate file."""
+    ca, cert, key = make_certs(folder, ca_name)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context, ca
+
+
 def main():
     folder = tempfile.mkdtemp(prefix="sbfn-net-fixture-")
+    trusted = tempfile.mkdtemp(prefix="sbfn-net-fixture-ca-")  # DENO_CERT's, kept until exit
     try:
-        ca, cert, key = make_certs(folder)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
+        context, ca = tls_context(folder, "sbfn test CA")
         with open(ca) as f:
             ca_pem = f.read()
-        tcp, tls, ws = listen(), listen(), listen()
+        wss_context, wss_ca = tls_context(folder, "sbfn wss test CA")
+        deno_cert = os.path.join(trusted, "ca.pem")
+        shutil.copy(wss_ca, deno_cert)
+        tcp, tls, ws, wss = listen(), listen(), listen(), listen()
         threading.Thread(target=serve_forever, args=(tcp, echo), daemon=True).start()
         threading.Thread(target=serve_forever,
                          args=(tls, echo, lambda c: context.wrap_socket(c, server_side=True)),
                          daemon=True).start()
         threading.Thread(target=serve_forever, args=(ws, websocket_echo), daemon=True).start()
+        threading.Thread(target=serve_forever,
+                         args=(wss, websocket_echo,
+                               lambda c: wss_context.wrap_socket(c, server_side=True)),
+                         daemon=True).start()
         address = lambda s: "127.0.0.1:%d" % s.getsockname()[1]
         print(json.dumps({"tcp_echo": address(tcp), "tls_echo": address(tls),
-                          "tls_ca_pem": ca_pem, "ws_echo": "ws://%s/" % address(ws)}),
+                          "tls_ca_pem": ca_pem, "ws_echo": "ws://%s/" % address(ws),
+                          "wss_echo": "wss://localhost:%d/" % wss.getsockname()[1],
+                          "env": {"DENO_CERT": deno_cert}}),
               flush=True)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)  # the context holds the key in memory
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    try:
-        sys.stdin.read()  # the harness closes stdin (or exits) when it is done
-    except KeyboardInterrupt:
-        pass
-    os._exit(0)
+        shutil.rmtree(folder, ignore_errors=True)  # the contexts hold the keys in memory
+
+    run_until_stopped(lambda: shutil.rmtree(trusted, ignore_errors=True))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs a command with the servers of tests/js/servers/*_fixture.py started, each
 fixture's JSON keys exported as SBFN_TEST_<KEY> (as tests/unit/support/fixture_servers.cpp
-does for the runtime's own run), and stops them when the command ends."""
+does for the runtime's own run), and stops them when the command ends. A fixture's "env"
+object holds variables exported as they are (DENO_CERT, which Deno reads at start)."""
 import glob
 import json
 import os
@@ -18,6 +19,9 @@ for script in sorted(glob.glob(os.path.join(here, "*_fixture.py"))):
     line = proc.stdout.readline()
     try:
         for key, value in json.loads(line).items():
+            if key == "env" and isinstance(value, dict):
+                env.update(value)
+                continue
             env["SBFN_TEST_" + key.upper()] = value if isinstance(value, str) else json.dumps(value)
     except ValueError:
         print("fixture %s did not start" % script, file=sys.stderr)

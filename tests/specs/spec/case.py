@@ -8,6 +8,7 @@ import time
 
 from .errors import CaseError, StepFailure
 from .loading import load_case
+from .registry import Registry
 from .server import LOG_TAIL, STOP_GRACE_S, describe_exit, scrubbed_env
 from .steps import STEPS
 from .steps.http_steps import await_background
@@ -38,6 +39,7 @@ class Case:
         self.failures = []
         self.root = None
         self.work = None
+        self.registry = None       # the fixture registry of a case with "registry"
 
     # -- what steps use -----------------------------------------------------------
 
@@ -46,7 +48,8 @@ class Case:
             print("  " + text, flush=True)
 
     def make_env(self, extra=None):
-        return scrubbed_env(self.root, self.spec.get("env"), extra)
+        registry = self.registry.env() if self.registry else None
+        return scrubbed_env(self.root, registry, self.spec.get("env"), extra)
 
     def path_in_case(self, relative):
         path = os.path.normpath(os.path.join(self.work, relative))
@@ -99,6 +102,7 @@ class Case:
         self.work = os.path.join(self.root, "case")
         shutil.copytree(self.source, self.work, symlinks=True)
         self.copy_from_repo()
+        self.start_registry()
         os.makedirs(os.path.join(self.root, "home"))
         os.makedirs(os.path.join(self.root, "cache"))
         steps = list(self.spec.get("steps") or [])
@@ -148,6 +152,29 @@ class Case:
                 os.makedirs(os.path.dirname(destination), exist_ok=True)
                 shutil.copy2(source, destination)
 
+    def start_registry(self):
+        """"registry": "<folder>": a fixture npm/jsr/module registry served from that
+        folder (spec/registry.py). Every text file of the case saying __REGISTRY__ gets its
+        base URL."""
+        folder = self.spec.get("registry")
+        if not folder:
+            return
+        self.registry = Registry(self.path_in_case(folder))
+        self.registry.bind()
+        for base, _dirs, files in os.walk(self.work):
+            for name in files:
+                path = os.path.join(base, name)
+                try:
+                    with open(path, encoding="utf-8") as handle:
+                        text = handle.read()
+                except (UnicodeDecodeError, OSError):
+                    continue
+                if "__REGISTRY__" in text:
+                    with open(path, "w", encoding="utf-8") as handle:
+                        handle.write(text.replace("__REGISTRY__", self.registry.base))
+        self.registry.build()
+        self.registry.serve()
+
     def run_step(self, step):
         if not isinstance(step, dict):
             raise CaseError("a step must be an object, got %r" % (step,))
@@ -180,6 +207,8 @@ class Case:
                             failure)
 
     def cleanup(self):
+        if self.registry is not None:
+            self.registry.stop()
         for conn in self.connections.values():
             conn.close()
         for server in self.servers:

@@ -78,6 +78,13 @@ class Fixtures {
       return;
     }
     for (const auto& [key, value] : parsed.items()) {
+      if (key == "env" && value.is_object()) {  // variables the runtime itself reads, as they are
+        for (const auto& [variable, setting] : value.items()) {
+          m_env.emplace_back(variable,
+                             setting.is_string() ? setting.get<std::string>() : setting.dump());
+        }
+        continue;
+      }
       std::string name = "SBFN_TEST_";
       for (char ch : key) {
         name += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

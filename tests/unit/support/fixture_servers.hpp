@@ -3,7 +3,8 @@
 // The servers tests/js talks to (tests/js/servers/*_fixture.py), started once per test
 // process on 127.0.0.1 and stopped at its end. Each fixture prints one JSON object of
 // addresses; every key `k` becomes the environment variable SBFN_TEST_<K> the tests
-// read (tests/js/run_under_deno.sh does the same for Deno).
+// read, except "env", an object of variables set as they are (DENO_CERT, which the
+// runtime reads itself). tests/js/run_under_deno.sh does the same for Deno.
 
 #include <filesystem>
 #include <string>

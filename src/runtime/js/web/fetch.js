@@ -39,6 +39,12 @@ export function setFetchEnv(get) {
   readEnv = get;
 }
 
+// CA files trusted besides the system store, from the worker's environment: DENO_CERT as
+// Deno reads it, and OpenSSL's SSL_CERT_FILE for bundles set up for other tools.
+export function extraCaFiles() {
+  return [readEnv("DENO_CERT"), readEnv("SSL_CERT_FILE")].filter((f) => f);
+}
+
 // --- Deno.createHttpClient ------------------------------------------------------------
 
 const clientOptions = new WeakMap();
@@ -118,7 +124,7 @@ function connectError(cause) {
 function transmit(method, url, headerList, body, client, signal) {
   const options = {
     caPem: client?.caPem ?? "",
-    caFiles: [readEnv("DENO_CERT"), readEnv("SSL_CERT_FILE")].filter((f) => f),
+    caFiles: extraCaFiles(),
     proxy: proxyFor(new URL(url), client),
     decode: !headerList.some((v, i) => i % 2 === 0 && v === "accept-encoding"),
   };

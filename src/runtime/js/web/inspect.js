@@ -121,6 +121,16 @@ function formatValue(ctx, value, level, typedArray) {
     const inspectFn = (v, o) => inspect(v, { ...o, depth: o?.depth ?? ctx.depth - level });
     const r = custom.call(value, inspectFn, { depth: ctx.depth - level, indentationLvl: ctx.indentationLvl });
     if (r !== value) return typeof r === "string" ? r : formatValue(ctx, r, level, false);
+  } else if (!isProxy(value)) {
+    // Node's protocol, which Deno honours too (Buffer's `<Buffer 68 69>` comes this way):
+    // [util.inspect.custom](depth, options, inspect).
+    const nodeCustom = safeGet(value, nodeCustomInspect);
+    if (typeof nodeCustom === "function") {
+      const inspectFn = (v, o) => inspect(v, { ...o, depth: o?.depth ?? ctx.depth - level });
+      const options = { depth: ctx.depth - level, indentationLvl: ctx.indentationLvl, stylize: (text) => text };
+      const r = nodeCustom.call(value, ctx.depth - level, options, inspectFn);
+      if (r !== value) return typeof r === "string" ? r : formatValue(ctx, r, level, false);
+    }
   }
 
   if (ctx.seen.includes(value)) {

@@ -38,3 +38,12 @@ export function structuredClone(value, options = undefined) {
     throw e;
   }
 }
+
+// A platform object that structuredClone and postMessage copy (CryptoKey): a host object
+// for V8's serializer, with `prototype`. Its copy starts as a shallow one (same prototype
+// and private fields) and is handed to `finish(copy)` to stop sharing what it must not.
+let hostConstructor;
+export function cloneableObject(prototype, finish) {
+  hostConstructor ??= ops.cloneable_constructor();
+  return ops.cloneable_object(hostConstructor, prototype, finish);
+}

@@ -56,10 +56,23 @@ def expect_file(case, step):
         return
     with open(path, "rb") as f:
         text = f.read().decode("utf-8", "replace")
-    if "content" in spec and text != text_value(spec["content"]):
+
+    def expected(value):  # a file sbfn wrote may name the case's registry (its port)
+        value = text_value(value)
+        return value.replace("__REGISTRY__", case.registry.base) if case.registry else value
+
+    if "content_file" in spec:  # byte for byte: artifacts are binary
+        with open(case.path_in_case(spec["content_file"]), "rb") as f:
+            want = f.read()
+        with open(path, "rb") as f:
+            got = f.read()
+        if got != want:
+            raise StepFailure("file %s: differs from %s" % (spec["path"], spec["content_file"]),
+                              expected=shorten(want), got=shorten(got))
+    if "content" in spec and text != expected(spec["content"]):
         raise StepFailure("file %s: content" % spec["path"],
-                          expected=shorten(text_value(spec["content"])), got=shorten(text))
-    for needle in as_list(spec.get("contains")):
+                          expected=shorten(expected(spec["content"])), got=shorten(text))
+    for needle in map(expected, as_list(spec.get("contains"))):
         if needle not in text:
             raise StepFailure("file %s: content" % spec["path"],
                               expected="contains %r" % needle, got=shorten(text))

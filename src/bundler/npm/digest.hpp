@@ -1,0 +1,24 @@
+#pragma once
+
+// The hashes and the base64 alphabet npm uses: Subresource-Integrity strings are
+// `sha512-<standard base64>`, legacy `shasum`s are hex SHA-1, and `.npmrc` passwords are
+// standard base64 (util/base64.hpp has only JOSE's base64url).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bundler::npm_digest {
+
+enum class Algorithm { sha1, sha512 };
+
+// The raw digest of `bytes`.
+std::string digest(Algorithm algorithm, std::string_view bytes);
+
+std::string hex(std::string_view raw);
+// Standard base64 with padding (RFC 4648 §4).
+std::string base64_encode(std::string_view bytes);
+// Decodes standard base64 (padding optional); nullopt on anything else.
+std::optional<std::string> base64_decode(std::string_view text);
+
+}  // namespace bundler::npm_digest

@@ -1,0 +1,2 @@
+// The bundle's `process` (esbuild alias, src/runtime/CMakeLists.txt): node:process.
+module.exports = require("./bridge.cjs").load("process");

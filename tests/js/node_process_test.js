@@ -1,0 +1,74 @@
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "./assert.js";
+import process, { env, hrtime, nextTick } from "node:process";
+import EventEmitter from "node:events";
+
+Deno.test("node:process: the global process, an EventEmitter", () => {
+  assertStrictEquals(process, globalThis.process);
+  assert(process instanceof EventEmitter);
+  assertStrictEquals(process.platform, "linux");
+  assertStrictEquals(process.arch, "x64");
+  assert(/^v\d+\.\d+\.\d+$/.test(process.version));
+  assertStrictEquals(process.versions.node, process.version.slice(1));
+  assertStrictEquals(typeof process.versions.v8, "string");
+  assertStrictEquals(process.release.name, "node");
+  assertStrictEquals(typeof process.pid, "number");
+  assert(Array.isArray(process.argv));
+  assert(process.argv[1].endsWith("node_process_test.js"));
+  assertEquals(process.execArgv, []);
+  assertStrictEquals(process.cwd(), Deno.cwd());
+  assertStrictEquals(typeof process.uptime(), "number");
+  assertStrictEquals(typeof process.stdout.write, "function");
+  assertStrictEquals(typeof process.stderr.write, "function");
+});
+
+Deno.test("node:process: env is the worker's environment", () => {
+  assertStrictEquals(env, process.env);
+  process.env.SBFN_NODE_TEST = 42;
+  assertStrictEquals(Deno.env.get("SBFN_NODE_TEST"), "42");
+  assertStrictEquals(process.env.SBFN_NODE_TEST, "42");
+  assert("SBFN_NODE_TEST" in process.env);
+  assert(Object.keys(process.env).includes("SBFN_NODE_TEST"));
+  delete process.env.SBFN_NODE_TEST;
+  assertStrictEquals(Deno.env.get("SBFN_NODE_TEST"), undefined);
+  assertStrictEquals(process.env.SBFN_NODE_TEST, undefined);
+});
+
+Deno.test("node:process: nextTick runs callbacks in order, with arguments", async () => {
+  const order = [];
+  nextTick((a, b) => order.push(`tick ${a}${b}`), 1, 2);
+  nextTick(() => order.push("second tick"));
+  assertEquals(order, []);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assertEquals(order, ["tick 12", "second tick"]);
+  assertThrows(() => nextTick("not a function"), TypeError);
+});
+
+Deno.test("node:process: hrtime and hrtime.bigint", () => {
+  const start = hrtime();
+  assertStrictEquals(start.length, 2);
+  const [seconds, nanos] = hrtime(start);
+  assert(seconds >= 0 && nanos >= 0 && nanos < 1e9);
+  const a = hrtime.bigint();
+  const b = hrtime.bigint();
+  assertStrictEquals(typeof a, "bigint");
+  assert(b >= a);
+});
+
+Deno.test("node:process: memoryUsage", () => {
+  const usage = process.memoryUsage();
+  for (const key of ["rss", "heapTotal", "heapUsed", "external"]) {
+    assertStrictEquals(typeof usage[key], "number");
+  }
+  assert(usage.heapUsed > 0);
+  assertStrictEquals(typeof process.memoryUsage.rss(), "number");
+});
+
+Deno.test("node:process: 'unhandledRejection' listeners handle rejections", async () => {
+  const seen = [];
+  const listener = (reason, promise) => seen.push([reason.message, promise instanceof Promise]);
+  process.on("unhandledRejection", listener);
+  Promise.reject(new Error("nobody catches me"));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  process.off("unhandledRejection", listener);
+  assertEquals(seen, [["nobody catches me", true]]);
+});

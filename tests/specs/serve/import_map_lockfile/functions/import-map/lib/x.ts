@@ -1,0 +1,1 @@
+export const x: string = "x from lib";

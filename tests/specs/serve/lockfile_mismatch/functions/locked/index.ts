@@ -1,0 +1,2 @@
+import { greet } from "cjs-demo";
+Deno.serve(() => new Response(greet("z")));
