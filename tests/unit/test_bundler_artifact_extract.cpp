@@ -1,5 +1,6 @@
 // `sbfn bundle --list` and `--extract`: the listing is plain aligned text, and extraction
 // writes sources and files back out below the output folder and nowhere else.
+#include "support/temp_dir.hpp"
 #include "test_bundler_artifact_sample.hpp"
 
 #include "bundler/artifact/artifact.hpp"
@@ -7,7 +8,6 @@
 #include "util/files.hpp"
 
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
@@ -15,16 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("sbfn-artifact-test-" + std::to_string(::getpid()) +
-                                               "-" + std::to_string(n()++));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-  static int& n() {
-    static int count = 0;
-    return count;
-  }
-};
+using TempDir = test_support::TempDir;
 
 std::string extract_error(const bundler::Artifact& artifact, const fs::path& dir) {
   return artifact_test::error_of([&] { bundler::extract_artifact(artifact, dir); });

@@ -3,6 +3,7 @@
 // bundler::k_artifact_format and regenerate the fixture (docs/artifact.md, "Versions"):
 //
 //   SBFN_WRITE_ARTIFACT_FIXTURE=1 build/tests/sbfn_unit -tc='*fixture*'
+#include "support/temp_dir.hpp"
 #include "test_bundler_artifact_sample.hpp"
 
 #include "bundler/artifact/artifact.hpp"
@@ -13,7 +14,6 @@
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -133,12 +133,11 @@ TEST_CASE("bundler artifact fixture: a reader written from docs/artifact.md agre
   CHECK(nlohmann::json::parse(printed) == as_reader_json(artifact));
 
   // It refuses what sbfn refuses: a truncated copy.
-  auto truncated = std::filesystem::temp_directory_path() /
-                   ("sbfn-truncated-artifact-" + std::to_string(::getpid()) + ".sbfn");
+  test_support::TempDir dir("sbfn-artifact-fixture");
+  auto truncated = dir.path / "truncated.sbfn";
   auto bytes = util::read_file(k_fixture);
   util::write_file_atomic(truncated, bytes.substr(0, bytes.size() - 1));
   CHECK(python_reader(truncated).empty());
-  std::filesystem::remove(truncated);
 }
 
 TEST_SUITE_END();
