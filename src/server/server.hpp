@@ -2,9 +2,9 @@
 
 // The HTTP front of `sbfn serve`: listener, router, worker table, logs.
 
-#include "bundler/function_modules.hpp"
 #include "project/environment.hpp"
 
+#include "bundler/function_modules.hpp"
 #include "runtime/runtime.hpp"
 
 #include <cstdint>

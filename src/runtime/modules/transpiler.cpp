@@ -63,30 +63,29 @@ class TranspilerImpl {
     if (auto cached = lookup(key)) {
       return *cached;
     }
-    auto out = on_compiler_thread<Transpiled>(
-        [&] { return compile(url, code, type, use_typescript); });  // rethrows a compile error
+    auto out = in_compiler<Transpiled>([&](v8::Local<v8::Context> context) {
+      return compile(context, url, code, type, use_typescript);
+    });  // rethrows a compile error
     out.code = rewrite_import_attributes(std::move(out.code));
     store(key, out);
     return out;
   }
 
   std::string call_tool(const std::string& name, const std::string& args_json) {
-    return on_compiler_thread<std::string>([&] { return run_tool(name, args_json); });
+    return in_compiler<std::string>(
+        [&](v8::Local<v8::Context> context) { return run_tool(context, name, args_json); });
   }
 
   std::string module_code_cache(const std::string& url, const std::string& code) {
-    return on_compiler_thread<std::string>([&] { return make_code_cache(url, code); });
+    return in_compiler<std::string>(
+        [&](v8::Local<v8::Context> context) { return make_code_cache(context, url, code); });
   }
 
  private:
   // Runs on the compiler thread only. Flags are process-wide, so a cache made here is
   // one the workers' isolates accept.
-  std::string make_code_cache(const std::string& url, const std::string& code) {
-    ensure_isolate();
-    v8::Isolate::Scope isolate_scope(m_isolate);
-    v8::HandleScope handle_scope(m_isolate);
-    auto context = m_context.Get(m_isolate);
-    v8::Context::Scope context_scope(context);
+  std::string make_code_cache(v8::Local<v8::Context> context, const std::string& url,
+                              const std::string& code) {
     v8::TryCatch try_catch(m_isolate);
     v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false, false,
                             true);
@@ -103,10 +102,18 @@ class TranspilerImpl {
                  : std::string();
   }
 
-  // Runs `job` on the compiler thread, waits, and returns its result or rethrows.
+  // Runs `job` on the compiler thread inside the compiler isolate's context, waits, and
+  // returns its result or rethrows.
   template <typename T>
-  T on_compiler_thread(const std::function<T()>& job) {
-    std::packaged_task<T()> task(job);
+  T in_compiler(const std::function<T(v8::Local<v8::Context>)>& job) {
+    std::packaged_task<T()> task([&] {
+      ensure_isolate();
+      v8::Isolate::Scope isolate_scope(m_isolate);
+      v8::HandleScope handle_scope(m_isolate);
+      auto context = m_context.Get(m_isolate);
+      v8::Context::Scope context_scope(context);
+      return job(context);
+    });
     auto result = task.get_future();
     {
       std::lock_guard lock(m_mutex);
@@ -117,12 +124,8 @@ class TranspilerImpl {
   }
 
   // Runs on the compiler thread only.
-  std::string run_tool(const std::string& name, const std::string& args_json) {
-    ensure_isolate();
-    v8::Isolate::Scope isolate_scope(m_isolate);
-    v8::HandleScope handle_scope(m_isolate);
-    auto context = m_context.Get(m_isolate);
-    v8::Context::Scope context_scope(context);
+  std::string run_tool(v8::Local<v8::Context> context, const std::string& name,
+                       const std::string& args_json) {
     v8::TryCatch try_catch(m_isolate);
     auto global = context->Global();
     auto fn = global->Get(context, v8_str(m_isolate, "sbfnTool")).ToLocalChecked();
@@ -198,13 +201,8 @@ class TranspilerImpl {
   }
 
   // Runs on the compiler thread only.
-  Transpiled compile(const std::string& url, const std::string& code, MediaType type,
-                     bool use_typescript) {
-    ensure_isolate();
-    v8::Isolate::Scope isolate_scope(m_isolate);
-    v8::HandleScope handle_scope(m_isolate);
-    auto context = m_context.Get(m_isolate);
-    v8::Context::Scope context_scope(context);
+  Transpiled compile(v8::Local<v8::Context> context, const std::string& url,
+                     const std::string& code, MediaType type, bool use_typescript) {
     v8::TryCatch try_catch(m_isolate);
     if (use_typescript) {
       ensure_typescript(context);
