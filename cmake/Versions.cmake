@@ -18,6 +18,7 @@ endfunction()
 
 sbfn_package_version(SBFN_TYPESCRIPT_VERSION typescript)
 sbfn_package_version(SBFN_SUCRASE_VERSION sucrase)
+sbfn_package_version(SBFN_ES_MODULE_LEXER_VERSION es-module-lexer)
 
 set(SBFN_GEN_DIR "${CMAKE_BINARY_DIR}/gen")
 configure_file("${CMAKE_SOURCE_DIR}/cmake/versions.js.in" "${SBFN_GEN_DIR}/versions.js" @ONLY)
