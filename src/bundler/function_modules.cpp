@@ -76,6 +76,11 @@ Lock FunctionModules::lock() const {
   return m_lock;
 }
 
+std::vector<InstalledNpmPackage> FunctionModules::npm_packages() const {
+  std::lock_guard lock(m_mutex);
+  return m_npm ? m_npm->packages() : std::vector<InstalledNpmPackage>{};
+}
+
 GraphModule FunctionModules::walk_one(
     const std::string& url, bool dynamic,
     const std::function<void(const std::string&, bool dynamic)>& reached) {

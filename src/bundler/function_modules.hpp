@@ -6,6 +6,8 @@
 // downloads what it lacks, in parallel, before the function's code runs; afterwards
 // resolution and loading need no network.
 
+#include "project/config.hpp"
+
 #include "bundler/cache.hpp"
 #include "bundler/config/function_config.hpp"
 #include "bundler/http_client.hpp"
@@ -39,6 +41,26 @@ struct FunctionSource {
   std::vector<std::filesystem::path> static_files;
 };
 
+// Where a project's functions live, as serve, test and bundle find them.
+struct ProjectLayout {
+  std::filesystem::path functions_dir;  // absolute: its import_map.json is the fallback
+  std::filesystem::path project_root;   // .npmrc, deno.json, the lockfile are looked for here
+  // Where every function may import local modules from (each also from its own folder):
+  // the functions folder (so `../_shared/` works) and the module cache.
+  std::vector<std::filesystem::path> import_roots;
+  std::optional<std::filesystem::path> import_map;  // --import-map: for every function
+};
+
+// The layout of the project whose functions are in `functions_dir` and whose
+// supabase/config.toml (if any) is `config_toml`.
+ProjectLayout project_layout(const std::filesystem::path& functions_dir,
+                             const std::optional<std::filesystem::path>& config_toml,
+                             const std::optional<std::filesystem::path>& import_map);
+
+// One discovered function in that layout: its import map (--import-map over
+// config.toml's) and its static_files globs expanded.
+FunctionSource function_source(const project::FunctionConfig& config, const ProjectLayout& layout);
+
 struct ResolveOptions {
   bool cached_only = false;  // never touch the network
   bool frozen = false;       // a lockfile that would change is an error
@@ -68,6 +90,8 @@ class FunctionModules : public runtime::ModuleResolver, public runtime::ModuleSo
   // lock as the last prepare() left it.
   const FunctionConfig& config() const { return m_config; }
   Lock lock() const;
+  // The npm packages the last prepare() installed (with their folders in the cache).
+  std::vector<InstalledNpmPackage> npm_packages() const;
 
   std::string resolve(const std::string& specifier, const std::string& referrer,
                       runtime::ResolutionKind kind) override;

@@ -13,6 +13,7 @@
 #include "runtime/tools.hpp"
 #include "runtime/worker.hpp"
 
+#include <cstddef>
 #include <string_view>
 
 namespace runtime {
@@ -30,5 +31,13 @@ void init(const Assets& assets);
 
 // "10.2.154.26-node.37"
 const char* v8_version();
+
+// How many code caches served with modules (ModuleSource::code_cache) V8 has used, and
+// how many it refused (made by another V8 or flags, or for other code), in this process.
+struct CodeCacheCounts {
+  std::size_t accepted = 0;
+  std::size_t rejected = 0;
+};
+CodeCacheCounts code_cache_counts();
 
 }  // namespace runtime

@@ -43,7 +43,14 @@ std::string transpile_module(const std::string& url, const std::string& code, Me
 }
 
 std::string transpiled_source_map(const std::string& url, const std::string& code, MediaType type) {
-  return Transpiler::instance().transpile(url, code, type).source_map;
+  auto map = Transpiler::instance().transpile(url, code, type).source_map;
+  if (map.empty()) {
+    return map;
+  }
+  // The transpile cache is keyed by content: the map may name the first file that had it.
+  auto json = nlohmann::json::parse(map);
+  json["sources"] = nlohmann::json::array({url});
+  return json.dump();
 }
 
 std::string module_code_cache(const std::string& url, const std::string& code) {

@@ -4,6 +4,7 @@
 
 #include "runtime/api/ops.hpp"
 #include "runtime/assets.hpp"
+#include "runtime/isolates.hpp"
 #include "runtime/fatal_errors.hpp"
 #include "runtime/platform.hpp"
 #include "runtime/v8_util.hpp"
@@ -336,7 +337,7 @@ void WorkerImpl::create_isolate() {
   params.external_references = api::external_references();
   params.array_buffer_allocator = m_allocator.get();
   params.constraints.ConfigureDefaultsFromHeapSize(0, m_options.limits.memory_limit_mb << 20);
-  auto* isolate = v8::Isolate::New(params);
+  auto* isolate = new_worker_isolate(params);
   {
     std::lock_guard lock(m_isolate_mutex);
     m_isolate = isolate;

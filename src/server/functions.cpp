@@ -158,8 +158,9 @@ std::vector<FunctionSpec> FunctionTable::specs() const {
 namespace {
 
 bool same_function(const FunctionSpec& a, const FunctionSpec& b) {
-  return a.folder == b.folder && a.config.entrypoint == b.config.entrypoint &&
-         a.config.verify_jwt == b.config.verify_jwt && a.config.import_map == b.config.import_map &&
+  return a.folder == b.folder && a.artifact == b.artifact &&
+         a.config.entrypoint == b.config.entrypoint && a.config.verify_jwt == b.config.verify_jwt &&
+         a.config.import_map == b.config.import_map &&
          a.config.static_files == b.config.static_files;
 }
 
@@ -215,13 +216,21 @@ CatalogChange FunctionTable::update(std::vector<FunctionSpec> specs) {
 std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
   runtime::WorkerOptions options;
   options.name = spec.config.slug;
-  auto entry = std::filesystem::absolute(spec.config.entrypoint).lexically_normal();
-  options.main_module = runtime::path_to_file_url(entry.string());
   options.root = spec.folder;
-  auto modules = modules_for(spec);
-  options.resolver = modules;
-  options.sources = modules;
-  options.extra_files = modules->function().static_files;
+  if (spec.artifact) {
+    const auto& meta = spec.artifact->artifact().metadata;
+    options.main_module = meta.entrypoint;
+    options.resolver = spec.artifact;
+    options.sources = spec.artifact;
+    options.extra_files.assign(meta.static_files.begin(), meta.static_files.end());
+  } else {
+    auto entry = std::filesystem::absolute(spec.config.entrypoint).lexically_normal();
+    options.main_module = runtime::path_to_file_url(entry.string());
+    auto modules = modules_for(spec);
+    options.resolver = modules;
+    options.sources = modules;
+    options.extra_files = modules->function().static_files;
+  }
   options.env = m_hooks.make_env(spec);
   options.limits = m_settings.limits;
   options.log = m_hooks.make_log(spec.config.slug);
@@ -335,20 +344,9 @@ std::shared_ptr<bundler::FunctionModules> FunctionTable::modules_for(const Funct
   std::lock_guard lock(m_modules_mutex);
   auto& modules = m_modules[spec.config.slug];
   if (!modules) {
-    bundler::FunctionSource source;
-    source.slug = spec.config.slug;
-    source.entrypoint = std::filesystem::absolute(spec.config.entrypoint).lexically_normal();
-    source.folder = spec.folder;
-    source.project_root = m_settings.project_root;
-    source.functions_dir = m_settings.functions_dir;
-    source.import_roots = m_settings.import_roots;
-    source.import_map = m_settings.import_map ? m_settings.import_map : spec.config.import_map;
-    if (source.import_map) {
-      source.import_map = std::filesystem::absolute(*source.import_map).lexically_normal();
-    }
-    source.static_files = project::expand_static_files(spec.config.static_files).files;
     modules = std::make_shared<bundler::FunctionModules>(
-        std::move(source), m_settings.resolve, bundler::Cache::from_environment(), m_http);
+        bundler::function_source(spec.config, m_settings.project), m_settings.resolve,
+        bundler::Cache::from_environment(), m_http);
   }
   return modules;
 }

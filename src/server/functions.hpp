@@ -3,6 +3,8 @@
 #include "project/config.hpp"
 #include "server/worker_slots.hpp"
 
+#include "bundler/download_progress.hpp"
+#include "bundler/function_artifact.hpp"
 #include "bundler/function_modules.hpp"
 #include "runtime/runtime.hpp"
 
@@ -22,8 +24,10 @@ namespace server {
 
 // One servable function: where its code is.
 struct FunctionSpec {
-  project::FunctionConfig config;
-  std::filesystem::path folder;  // the entrypoint's folder, absolute
+  project::FunctionConfig config;  // from an artifact: entrypoint is the .sbfn file
+  std::filesystem::path folder;    // the entrypoint's folder, absolute
+  // Served from this artifact (`serve --bundle`) instead of its sources.
+  std::shared_ptr<bundler::ArtifactModules> artifact;
 };
 
 // What the table asks of the server for each worker it boots.
@@ -44,11 +48,7 @@ struct WorkerSettings {
   std::size_t oneshot_max_workers = 32;
   std::size_t request_wait_ms = 10'000;
   std::size_t oneshot_background_ms = 10'000;
-  // Where every function may import local modules from (each also from its own folder).
-  std::vector<std::filesystem::path> import_roots;
-  std::filesystem::path project_root;   // .npmrc, deno.json, the lockfile are looked for here
-  std::filesystem::path functions_dir;  // absolute: its import_map.json is the fallback
-  std::optional<std::filesystem::path> import_map;  // --import-map: for every function
+  bundler::ProjectLayout project;
   bundler::ResolveOptions resolve;
 };
 
@@ -158,7 +158,8 @@ class FunctionTable {
   WorkerReaper m_reaper;
   std::mutex m_modules_mutex;
   std::map<std::string, std::shared_ptr<bundler::FunctionModules>> m_modules;  // by slug
-  std::shared_ptr<bundler::HttpClient> m_http = std::make_shared<bundler::HttpClient>();
+  std::shared_ptr<bundler::HttpClient> m_http =
+      std::make_shared<bundler::HttpClient>(16, bundler::terminal_download_progress(2));
   std::mutex m_spare_mutex;
   std::shared_ptr<runtime::Worker> m_spare;  // made by the first boot, replaced at each
 };

@@ -37,6 +37,7 @@ struct ServeArguments {
   std::string import_map;  // --import-map: for every function
   bool cached_only = false;
   bool frozen = false;
+  std::vector<std::string> bundles;  // --bundle
   unsigned io_threads = 0;
   project::EnvSources env;
 };

@@ -2,6 +2,7 @@
 
 #include "project/local_stack.hpp"
 #include "project/static_files.hpp"
+#include "server/bundled_functions.hpp"
 #include "server/functions.hpp"
 #include "server/jwt.hpp"
 #include "server/net.hpp"
@@ -72,28 +73,48 @@ void send_busy(int fd) {
 }
 
 // `strict`: a name given on the command line must exist (at start-up; later, while
-// serving, its folder may come and go like any other).
-std::vector<FunctionSpec> select_functions(const ServeOptions& options, bool strict) {
+// serving, its folder may come and go like any other). A function served from an
+// artifact (`bundled`) takes the place of a folder of the same name.
+std::vector<FunctionSpec> select_functions(const ServeOptions& options,
+                                           const std::vector<FunctionSpec>& bundled, bool strict) {
   auto configs = project::discover_functions(options.functions_dir, options.config_toml);
+  auto is_bundled = [&](const std::string& slug) {
+    return std::any_of(bundled.begin(), bundled.end(),
+                       [&](const FunctionSpec& spec) { return spec.config.slug == slug; });
+  };
   for (const auto& name : options.only) {
-    bool known = std::any_of(configs.begin(), configs.end(),
+    bool known = is_bundled(name) ||
+                 std::any_of(configs.begin(), configs.end(),
                              [&](const project::FunctionConfig& c) { return c.slug == name; });
     if (!known && strict) {
-      throw util::Error("no function named \"" + name + "\" in " + options.functions_dir.string());
+      throw util::Error("no function named \"" + name + "\" in " + options.functions_dir.string() +
+                        (options.bundles.empty() ? "" : " or the --bundle artifacts"));
     }
   }
+  auto wanted = [&](const std::string& slug) {
+    return options.only.empty() ||
+           std::find(options.only.begin(), options.only.end(), slug) != options.only.end();
+  };
   std::vector<FunctionSpec> specs;
   for (auto& config : configs) {
-    bool wanted = options.only.empty() || std::find(options.only.begin(), options.only.end(),
-                                                    config.slug) != options.only.end();
-    if (!options.verify_jwt) {
-      config.verify_jwt = false;
-    }
-    if (wanted) {
+    if (wanted(config.slug) && !is_bundled(config.slug)) {
       auto folder = std::filesystem::absolute(config.entrypoint).lexically_normal().parent_path();
-      specs.push_back({std::move(config), std::move(folder)});
+      specs.push_back({std::move(config), std::move(folder), nullptr});
     }
   }
+  for (const auto& spec : bundled) {
+    if (wanted(spec.config.slug)) {
+      specs.push_back(spec);
+    }
+  }
+  for (auto& spec : specs) {
+    if (!options.verify_jwt) {
+      spec.config.verify_jwt = false;
+    }
+  }
+  std::sort(specs.begin(), specs.end(), [](const FunctionSpec& a, const FunctionSpec& b) {
+    return a.config.slug < b.config.slug;
+  });
   return specs;
 }
 
@@ -220,8 +241,10 @@ class Listener {
 int serve(const ServeOptions& options) {
   auto open_files = raise_open_file_limit();
   Logger log(options.json_logs ? Logger::Format::json : Logger::Format::text);
-  auto specs = select_functions(options, true);
   auto warn = [&log](const std::string& message) { log.event("warn", message); };
+  auto bundled = load_bundled_functions(
+      options.bundles, [&log](const std::string& message) { log.event("error", message); });
+  auto specs = select_functions(options, bundled, true);
   project::EnvSources env_sources = options.env;
   env_sources.functions_dir = options.functions_dir;
   const auto jwt_secret = options.jwt_secret.empty() ? default_jwt_secret() : options.jwt_secret;
@@ -264,15 +287,9 @@ int serve(const ServeOptions& options) {
   settings.limits = options.limits;
   settings.oneshot_max_workers = options.oneshot_max_workers;
   settings.request_wait_ms = options.request_wait_timeout_ms;
-  // The project: the functions folder (so `../_shared/` works) and the module cache.
-  settings.import_roots = {functions_root, util::cache_dir()};
-  settings.functions_dir = functions_root;
-  settings.import_map = options.import_map;
+  settings.project =
+      bundler::project_layout(options.functions_dir, options.config_toml, options.import_map);
   settings.resolve = options.resolve;
-  settings.project_root =
-      options.config_toml
-          ? std::filesystem::absolute(*options.config_toml).parent_path().parent_path()
-          : functions_root.parent_path();
   FunctionTable functions(std::move(specs), settings, std::move(hooks));
   for (const auto& spec : functions.specs()) {
     // Warn about SUPABASE_ names in the function's own .env once, at start-up.
@@ -302,7 +319,7 @@ int serve(const ServeOptions& options) {
   auto rescan = [&]() -> CatalogChange {
     std::vector<FunctionSpec> specs;
     try {
-      specs = select_functions(options, false);
+      specs = select_functions(options, bundled, false);
     } catch (const std::exception& error) {
       log.event("error", std::string(error.what()) + " (serving the functions found before)");
       return {};
@@ -360,7 +377,9 @@ int serve(const ServeOptions& options) {
       watcher->watch_folder(functions_root.parent_path());
     }
     for (const auto& spec : functions.specs()) {
-      watcher->watch_tree(spec.folder);  // entrypoints set in config.toml may live elsewhere
+      if (!spec.artifact) {
+        watcher->watch_tree(spec.folder);  // entrypoints set in config.toml may live elsewhere
+      }
     }
     for (const auto& file : options.env.env_files) {
       watcher->watch_folder(std::filesystem::absolute(file).parent_path());
@@ -396,7 +415,8 @@ int serve(const ServeOptions& options) {
   for (const auto& spec : functions.specs()) {
     log.event("info",
               " - " + base + "/functions/v1/" + spec.config.slug +
-                  (spec.config.verify_jwt ? "  (JWT verified)" : "  (no JWT verification)"));
+                  (spec.config.verify_jwt ? "  (JWT verified)" : "  (no JWT verification)") +
+                  (spec.artifact ? "  from " + spec.config.entrypoint.string() : std::string()));
   }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -43,6 +43,8 @@ struct ServeOptions {
   bool watch = true;                                // hot reload
   std::optional<std::filesystem::path> import_map;  // --import-map, absolute
   bundler::ResolveOptions resolve;                  // --cached-only, --frozen
+  // --bundle: .sbfn files, or folders of them, served beside the functions folder.
+  std::vector<std::filesystem::path> bundles;
 };
 
 // Serves until SIGINT/SIGTERM, then drains for up to 10 s. Returns the exit code;

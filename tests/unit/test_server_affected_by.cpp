@@ -48,7 +48,7 @@ struct Project {
 TEST_CASE("server::FunctionTable::affected_by maps changed paths to functions") {
   Project project;
   server::WorkerSettings settings;
-  settings.import_roots = {project.root / "functions"};
+  settings.project.import_roots = {project.root / "functions"};
   std::vector<std::string> dependencies;
   server::FunctionHooks hooks;
   hooks.make_log = [](const std::string&) { return [](int, std::string_view) {}; };

@@ -16,7 +16,7 @@
 // Every module URL and file path inside is already rebased onto the virtual root
 // `file:///sbfn/` by whoever builds the Artifact, so no path of the building machine ends
 // up in the file: local modules are `file:///sbfn/src/<path from the project root>`, npm
-// packages `file:///sbfn/npm/<registry host>/<name>@<version>/...`, remote modules keep
+// packages `file:///sbfn/npm/<name>@<version>/...`, remote modules keep
 // their `https:` (or `http:`) URL.
 
 #include "bundler/lock.hpp"
@@ -81,7 +81,7 @@ struct Artifact {
   std::map<std::string, ArtifactModule> modules;  // module URL -> module
   std::map<std::string, std::string> redirects;   // URL -> the URL it redirected to
   // npm package files and static files: absolute path below /sbfn/ -> bytes
-  // ("/sbfn/src/supabase/functions/hello/data.txt", "/sbfn/npm/registry.npmjs.org/...").
+  // ("/sbfn/src/supabase/functions/hello/data.txt", "/sbfn/npm/zod@3.23.8/...").
   std::map<std::string, std::string> files;
 
   bool operator==(const Artifact&) const = default;

@@ -31,11 +31,6 @@ Command test_command() {
   return pending("test", "Run Deno.test suites in the sbfn runtime");
 }
 
-Command bundle_command() {
-  return pending("bundle",
-                 "Resolve jsr:, npm: and https: imports into one self-contained artifact");
-}
-
 Command deploy_command() {
   return pending("deploy",
                  "Ship a function as an OCI image (ECR or any registry) or to a remote sbfn serve");

@@ -104,6 +104,9 @@ Command serve_command() {
                      "Never touch the network: remote modules must be in the cache");
         app.add_flag("--frozen", args->frozen,
                      "Fail instead of writing deno.lock when it would change");
+        app.add_option("--bundle", args->bundles,
+                       "Serve functions from these .sbfn artifacts (files, or folders of them) "
+                       "as well; one takes the place of a folder of the same name");
         app.add_option("--io-threads", args->io_threads,
                        "Threads that parse HTTP (default: one per core; workers have their own)")
             ->check(CLI::Range(1, 256));

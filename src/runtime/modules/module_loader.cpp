@@ -1,13 +1,23 @@
 #include "runtime/modules/module_loader.hpp"
 
 #include "runtime/modules/transpiler.hpp"
+#include "runtime/runtime.hpp"
 #include "runtime/v8_util.hpp"
 #include "util/error.hpp"
 
+#include <atomic>
 #include <climits>
 
 namespace runtime {
 namespace {
+
+std::atomic<std::size_t> g_code_caches_accepted{0};
+std::atomic<std::size_t> g_code_caches_rejected{0};
+
+void count_code_cache(bool accepted) {
+  (accepted ? g_code_caches_accepted : g_code_caches_rejected)
+      .fetch_add(1, std::memory_order_relaxed);
+}
 
 std::string parse_failure(const std::string& reason) {
   return "The module's source code could not be parsed: " + reason;
@@ -41,6 +51,10 @@ v8::Local<v8::Value> permission_denied(v8::Local<v8::Context> context, const std
 }
 
 }  // namespace
+
+CodeCacheCounts code_cache_counts() {
+  return {g_code_caches_accepted.load(), g_code_caches_rejected.load()};
+}
 
 ModuleLoader::ModuleLoader(v8::Isolate* isolate, ModuleResolver& resolver,
                            ModuleSourceProvider& provider, std::function<std::size_t()> max_bytes)
@@ -175,6 +189,9 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
           cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions;
       if (!v8::ScriptCompiler::CompileModule(m_isolate, &source, options).ToLocal(&module)) {
         throw ParseError{parse_failure(describe_syntax_error(context, url, try_catch))};
+      }
+      if (cache) {
+        count_code_cache(!source.GetCachedData()->rejected);
       }
     }
   }

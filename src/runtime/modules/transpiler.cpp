@@ -3,6 +3,7 @@
 #include "versions.hpp"
 
 #include "runtime/assets.hpp"
+#include "runtime/isolates.hpp"
 #include "runtime/static_string.hpp"
 #include "runtime/v8_util.hpp"
 #include "util/error.hpp"
@@ -246,7 +247,7 @@ class TranspilerImpl {
     v8::Isolate::CreateParams params;
     params.snapshot_blob = &m_blob;
     params.array_buffer_allocator = m_allocator;
-    m_isolate = v8::Isolate::New(params);
+    m_isolate = new_compiler_isolate(params);
     v8::Isolate::Scope isolate_scope(m_isolate);
     v8::HandleScope handle_scope(m_isolate);
     m_context.Reset(m_isolate, v8::Context::New(m_isolate));
