@@ -11,23 +11,14 @@ namespace {
 const std::string k_npm_root = std::string(k_artifact_root_path) + "npm";
 const std::string k_npm_url = runtime::path_to_file_url(k_npm_root + "/");
 
-std::map<std::string, std::string> npm_files(const Artifact& artifact) {
-  std::map<std::string, std::string> files;
-  for (const auto& [path, bytes] : artifact.files) {
-    if (path.starts_with(k_npm_root + "/")) {
-      files.emplace(path, bytes);
-    }
-  }
-  return files;
-}
-
 }  // namespace
 
 class ArtifactModules::NpmFallback {
  public:
-  explicit NpmFallback(const Artifact& artifact)
-      : m_files(memory_file_view(npm_files(artifact))),
-        m_resolver(NpmResolver::from_lock(artifact.metadata.lock, k_npm_root, m_files)) {}
+  explicit NpmFallback(const std::shared_ptr<const Artifact>& artifact)
+      : m_files(memory_file_view(
+            std::shared_ptr<const std::map<std::string, std::string>>(artifact, &artifact->files))),
+        m_resolver(NpmResolver::from_lock(artifact->metadata.lock, k_npm_root, m_files)) {}
 
   std::optional<std::string> resolve(const std::string& specifier, const std::string& referrer,
                                      runtime::ResolutionKind kind) const {
@@ -59,7 +50,7 @@ class ArtifactModules::NpmFallback {
 
 ArtifactModules::ArtifactModules(std::shared_ptr<const Artifact> artifact)
     : m_artifact(std::move(artifact)),
-      m_npm(std::make_shared<NpmFallback>(*m_artifact)),
+      m_npm(std::make_shared<NpmFallback>(m_artifact)),
       m_resolver(make_artifact_resolver(m_artifact)),
       m_sources(make_artifact_source_provider(m_artifact)) {}
 

@@ -42,14 +42,19 @@ std::vector<project::FunctionConfig> chosen_functions(const BundleRequest& reque
   return configs;
 }
 
+// Package folders below /sbfn/npm/: "zod@3.23.8", "@supabase/auth-js@2.1.0".
 std::size_t npm_package_count(const Artifact& artifact) {
   std::set<std::string> packages;
   const std::string root = std::string(k_artifact_root_path) + "npm/";
   for (const auto& [path, bytes] : artifact.files) {
-    if (path.starts_with(root)) {
-      auto end = path.find('/', root.size());
-      packages.insert(path.substr(0, end));
+    if (!path.starts_with(root)) {
+      continue;
     }
+    auto end = path.find('/', root.size());
+    if (end != std::string::npos && path[root.size()] == '@') {
+      end = path.find('/', end + 1);
+    }
+    packages.insert(path.substr(0, end));
   }
   return packages.size();
 }

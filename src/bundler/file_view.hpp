@@ -25,5 +25,8 @@ std::shared_ptr<FileView> disk_file_view();
 
 // Files held in memory; every parent folder of a file is a directory.
 std::shared_ptr<FileView> memory_file_view(std::map<std::string, std::string> files);
+// The same over a map someone else holds (an artifact's files), without a copy.
+std::shared_ptr<FileView> memory_file_view(
+    std::shared_ptr<const std::map<std::string, std::string>> files);
 
 }  // namespace bundler

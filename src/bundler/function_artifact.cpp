@@ -88,11 +88,23 @@ ArtifactModule artifact_module(FunctionModules& modules, const GraphModule& grap
   return module;
 }
 
-// Every file of a package folder, by its path below the virtual root.
-void add_folder(const fs::path& folder, const Rebase& rebase,
-                std::map<std::string, std::string>& files) {
+// Files of a package nothing loads at run time: type declarations, source maps,
+// TypeScript build state, documentation. Often more than half of a package's bytes.
+bool never_loaded(const fs::path& path) {
+  auto name = path.filename().string();
+  for (std::string_view suffix : {".d.ts", ".d.mts", ".d.cts", ".map", ".tsbuildinfo", ".md"}) {
+    if (name.ends_with(suffix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The files of a package folder a function may load, by their paths below the virtual root.
+void add_package(const fs::path& folder, const Rebase& rebase,
+                 std::map<std::string, std::string>& files) {
   for (const auto& entry : fs::recursive_directory_iterator(folder)) {
-    if (entry.is_regular_file()) {
+    if (entry.is_regular_file() && !never_loaded(entry.path())) {
       files.emplace(rebase.path(entry.path()), util::read_file(entry.path()));
     }
   }
@@ -130,7 +142,7 @@ Artifact build_artifact(FunctionModules& modules, const BundleOptions& options) 
   artifact.redirects = meta.lock.redirects;
   for (const auto& package : packages) {
     if (package.installed && !package.folder.empty()) {
-      add_folder(package.folder, rebase, artifact.files);
+      add_package(package.folder, rebase, artifact.files);
     }
   }
   for (const auto& file : function.static_files) {

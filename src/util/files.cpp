@@ -2,9 +2,12 @@
 
 #include "util/error.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -21,16 +24,38 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 std::optional<std::string> try_read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // One allocation of the file's size and straight reads into it: artifacts and npm
+  // packages are megabytes, and a stream would copy them several times over.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     return std::nullopt;
   }
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) {
-    return std::nullopt;
+  struct stat info {};
+  std::size_t expected =
+      ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) ? static_cast<std::size_t>(info.st_size) : 0;
+  std::string content(expected + 1, '\0');  // one spare byte sees EOF in the same read
+  std::size_t size = 0;
+  for (;;) {
+    if (size == content.size()) {
+      content.resize(content.size() * 2);
+    }
+    auto got = ::read(fd, content.data() + size, content.size() - size);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      int error = errno;
+      ::close(fd);
+      if (got < 0) {
+        errno = error;
+        return std::nullopt;
+      }
+      break;
+    }
+    size += static_cast<std::size_t>(got);
   }
-  return std::move(out).str();
+  content.resize(size);
+  return content;
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
