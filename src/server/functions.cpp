@@ -351,6 +351,30 @@ std::shared_ptr<bundler::FunctionModules> FunctionTable::modules_for(const Funct
   return modules;
 }
 
+std::vector<std::string> FunctionTable::preload() {
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::vector<std::string> failures;
+  for (const auto& spec : specs()) {
+    if (spec.artifact) {
+      continue;  // nothing to fetch
+    }
+    threads.emplace_back([this, spec, &mutex, &failures] {
+      try {
+        modules_for(spec)->prepare();
+      } catch (const std::exception& error) {
+        std::lock_guard lock(mutex);
+        failures.push_back(spec.config.slug + ": " + error.what());
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  std::sort(failures.begin(), failures.end());
+  return failures;
+}
+
 void FunctionTable::forget_modules(const std::string& slug) {
   std::lock_guard lock(m_modules_mutex);
   m_modules.erase(slug);

@@ -123,6 +123,10 @@ class FunctionTable {
   // file one of its workers loaded.
   std::vector<std::string> affected_by(const std::vector<std::filesystem::path>& paths) const;
 
+  // Resolves and downloads every function's imports now (`serve --preload`), in parallel;
+  // returns "<slug>: <message>" for each that failed (its requests will get 503).
+  std::vector<std::string> preload();
+
   // Stops every worker (open requests fail) and waits until they have ended.
   void shutdown();
 

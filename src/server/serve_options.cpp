@@ -76,6 +76,7 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
   options.resolve.cached_only = args.cached_only;
   options.resolve.frozen = args.frozen;
   options.bundles.assign(args.bundles.begin(), args.bundles.end());
+  options.preload = args.preload;
   options.io_threads = args.io_threads;
   return options;
 }

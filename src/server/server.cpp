@@ -300,6 +300,13 @@ int serve(const ServeOptions& options) {
       warn("[functions." + slug + "] static_files: \"" + pattern + "\" matches no file");
     }
   }
+  if (options.preload) {
+    // A function that fails here still gets its 503 BOOT_ERROR (and the same message) at
+    // its first request: the others must not wait on it.
+    for (const auto& failure : functions.preload()) {
+      log.event("error", "preload: " + failure);
+    }
+  }
   ServerState state(functions, log, jwt.get(), options.max_body_bytes,
                     options.request_idle_timeout_ms);
   state.api_keys = ApiKeys{

@@ -43,6 +43,7 @@ struct ServeOptions {
   bool watch = true;                                // hot reload
   std::optional<std::filesystem::path> import_map;  // --import-map, absolute
   bundler::ResolveOptions resolve;                  // --cached-only, --frozen
+  bool preload = false;  // download every function's imports before listening
   // --bundle: .sbfn files, or folders of them, served beside the functions folder.
   std::vector<std::filesystem::path> bundles;
 };

@@ -104,6 +104,9 @@ Command serve_command() {
                      "Never touch the network: remote modules must be in the cache");
         app.add_flag("--frozen", args->frozen,
                      "Fail instead of writing deno.lock when it would change");
+        app.add_flag("--preload", args->preload,
+                     "Resolve and download every function's imports before listening, "
+                     "instead of at its first request");
         app.add_option("--bundle", args->bundles,
                        "Serve functions from these .sbfn artifacts (files, or folders of them) "
                        "as well; one takes the place of a folder of the same name");
