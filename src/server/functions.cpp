@@ -5,6 +5,10 @@
 #include "runtime/runtime.hpp"
 #include "util/files.hpp"
 
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
 namespace server {
 namespace {
 
