@@ -9,9 +9,11 @@
 #include <cctype>
 #include <condition_variable>
 #include <cstdlib>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <set>
 
 namespace bundler {
 namespace {
@@ -214,13 +216,25 @@ std::vector<Result> HttpClient::get_all(const std::vector<HttpRequest>& requests
       running.emplace(transfer->easy, std::move(transfer));
     }
   };
+  std::set<std::size_t> unsettled(mine.begin(), mine.end());
   auto settle = [&](std::size_t index, Result result) {
     results[index] = result;
     promises[index].set_value(std::move(result));
+    unsettled.erase(index);
     auto& table = in_flight();
     std::lock_guard lock(table.mutex);
     table.by_key.erase(key_of(requests[index]));
   };
+  // Whatever ends this call early (an exception from a reporter, no memory), the threads
+  // sharing its downloads get an answer, and the next request for them starts afresh.
+  struct SettleRest {
+    std::function<void()> run;
+    ~SettleRest() { run(); }
+  } settle_rest{[&] {
+    for (auto index : std::set<std::size_t>(unsettled)) {
+      settle(index, "cannot download " + requests[index].url + ": the download was abandoned");
+    }
+  }};
 
   fill();
   while (!running.empty()) {

@@ -97,6 +97,19 @@ TEST_CASE("bundler::HttpClient tells its reporter each download's start and end"
                       [](const std::string& e) { return e.starts_with("done"); }) == 1);
 }
 
+TEST_CASE("bundler::HttpClient: a call that ends early leaves no download stuck for others") {
+  LocalServer server;
+  bundler::HttpClient failing(4, [](const std::string&, std::size_t, bool done) {
+    if (done) {
+      throw std::runtime_error("the terminal went away");
+    }
+  });
+  CHECK_THROWS_AS(failing.get(request(server.url("/hello"))), std::runtime_error);
+  // The same request again, from a client that works: a fresh download, not a broken one.
+  bundler::HttpClient client;
+  CHECK(client.get(request(server.url("/hello"))).status == 200);
+}
+
 TEST_CASE("bundler::HttpClient follows redirects only when asked") {
   LocalServer server;
   bundler::HttpClient client;
