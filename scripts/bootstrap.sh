@@ -18,6 +18,7 @@ packages=(
   libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1
   nodejs npm wrk
   python3-jsonschema python3-h2
+  zsh fish  # tests/completions: the generated scripts loaded in each shell
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -17,8 +17,9 @@ int main(int argc, char** argv) {
   // reported by name instead of as a missing subcommand.
   app.require_subcommand(0, 1);
 
-  const cli::Command commands[] = {cli::new_command(), cli::serve_command(), cli::test_command(),
-                                   cli::bundle_command(), cli::deploy_command()};
+  const cli::Command commands[] = {cli::new_command(),    cli::serve_command(),
+                                   cli::test_command(),   cli::bundle_command(),
+                                   cli::deploy_command(), cli::completions_command()};
   std::function<int()> chosen;
   for (const auto& command : commands) {
     auto* sub = app.add_subcommand(command.name, command.description);

@@ -22,6 +22,7 @@ Command serve_command();
 Command test_command();
 Command bundle_command();
 Command deploy_command();
+Command completions_command();
 
 // The one line printed by a command that a later version of sbfn will provide; exit 2.
 int not_available_yet(const std::string& command);
