@@ -94,8 +94,7 @@ class Upstream:
             self.server = None
 
     def handle(self, handler):
-        length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length) if length else b""
+        body = read_body(handler)
         request = Request(handler.command, handler.path, list(handler.headers.items()), body)
         with self.lock:
             self.requests.append(request)
@@ -124,3 +123,19 @@ class Upstream:
         handler.end_headers()
         if handler.command != "HEAD":
             handler.wfile.write(body)
+
+
+def read_body(handler):
+    """The request body, by Content-Length or chunked (a fetch with a stream body)."""
+    if "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower():
+        body = b""
+        while True:
+            size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return body
+            body += handler.rfile.read(size)
+            handler.rfile.readline()  # the CRLF after the chunk
+    length = int(handler.headers.get("Content-Length") or 0)
+    return handler.rfile.read(length) if length else b""
