@@ -233,6 +233,8 @@ std::vector<Result> HttpClient::get_all(const std::vector<HttpRequest>& requests
     }
   }
 
+  // Declared before `running`: transfers left over when the call ends early are cleaned
+  // up, which takes them out of the multi, before it goes back to the pool.
   std::unique_ptr<CURLM, decltype(&give_back_multi)> multi(take_multi(), &give_back_multi);
   std::map<CURL*, std::unique_ptr<Transfer>> running;
   std::size_t next = 0;
