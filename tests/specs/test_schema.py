@@ -63,6 +63,31 @@ class SchemaTest(unittest.TestCase):
             {"send_txt": "hi"}]}}]}, "$.steps[0].websocket.exchange[0]",
             "'send_txt' was unexpected")
 
+    def test_needs_public_npm_is_a_boolean(self):
+        self.assertEqual(schema_errors({"needs_public_npm": True, "steps": []}), [])
+        self.assertRejected({"needs_public_npm": "yes", "steps": []}, "$.needs_public_npm",
+                            "is not of type 'boolean'")
+
+    def test_misspelled_upstream_route_field(self):
+        self.assertEqual(schema_errors({"upstreams": {"pg": {"routes": [
+            {"method": "GET", "path": "/rest/v1/t", "json": []}]}}, "steps": []}), [])
+        self.assertRejected({"upstreams": {"pg": {"routes": [{"path": "/", "stauts": 200}]}},
+                             "steps": []}, "$.upstreams.pg.routes[0]",
+                            "'stauts' was unexpected")
+
+    def test_upstream_route_path_has_no_query(self):
+        self.assertRejected({"upstreams": {"pg": {"routes": [{"path": "/t?a=1"}]}},
+                             "steps": []}, "$.upstreams.pg.routes[0].path", "does not match")
+
+    def test_upstream_log_names_its_upstream(self):
+        self.assertRejected({"steps": [{"upstream_log": {"count": 1}}]},
+                            "$.steps[0].upstream_log", "'upstream' is a required property")
+
+    def test_misspelled_upstream_request_expectation(self):
+        self.assertRejected({"steps": [{"upstream_log": {"upstream": "pg", "requests": [
+            {"methd": "GET"}]}}]}, "$.steps[0].upstream_log.requests[0]",
+            "'methd' was unexpected")
+
     def test_request_shorthand(self):
         self.assertEqual(schema_errors({"steps": [{"request": "POST /functions/v1/x"}]}), [])
         self.assertRejected({"steps": [{"request": "POST functions/v1/x"}]},

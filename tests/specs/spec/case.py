@@ -7,11 +7,13 @@ import tempfile
 import time
 
 from .errors import CaseError, StepFailure
+from . import public_npm
 from .loading import load_case
 from .registry import Registry
 from .server import LOG_TAIL, STOP_GRACE_S, describe_exit, scrubbed_env
 from .steps import STEPS
 from .steps.http_steps import await_background
+from .upstream import Upstream
 from .values import shorten
 
 # The repository this runner belongs to (tests/specs/spec/case.py -> the root).
@@ -40,6 +42,8 @@ class Case:
         self.root = None
         self.work = None
         self.registry = None       # the fixture registry of a case with "registry"
+        self.upstreams = {}        # name -> Upstream of a case with "upstreams"
+        self.public_npm = None     # the registry URL of a case with "needs_public_npm"
 
     # -- what steps use -----------------------------------------------------------
 
@@ -49,7 +53,8 @@ class Case:
 
     def make_env(self, extra=None):
         registry = self.registry.env() if self.registry else None
-        return scrubbed_env(self.root, registry, self.spec.get("env"), extra)
+        public = {"NPM_CONFIG_REGISTRY": self.public_npm} if self.public_npm else None
+        return scrubbed_env(self.root, registry, public, self.spec.get("env"), extra)
 
     def path_in_case(self, relative):
         path = os.path.normpath(os.path.join(self.work, relative))
@@ -98,11 +103,23 @@ class Case:
             print("SKIP %s: pending: %s" % (self.name, self.spec["pending"]), flush=True)
             return "skipped"
         started = time.monotonic()
+        if self.spec.get("needs_public_npm"):
+            self.public_npm = public_npm.registry_url()
+            reason = public_npm.unreachable(self.public_npm)
+            if reason:
+                print("FAIL %s: %s" % (self.name, public_npm.failure_message(
+                    self.public_npm, reason)), flush=True)
+                return "failed"
         self.root = tempfile.mkdtemp(prefix="sbfn-spec-%s-" % self.name.replace("/", "-"))
         self.work = os.path.join(self.root, "case")
         shutil.copytree(self.source, self.work, symlinks=True)
         self.copy_from_repo()
-        self.start_registry()
+        try:
+            self.start_upstreams()
+            self.start_registry()
+        except BaseException:
+            self.cleanup()
+            raise
         os.makedirs(os.path.join(self.root, "home"))
         os.makedirs(os.path.join(self.root, "cache"))
         steps = list(self.spec.get("steps") or [])
@@ -161,6 +178,25 @@ class Case:
             return
         self.registry = Registry(self.path_in_case(folder))
         self.registry.bind()
+        self.replace_placeholders({"__REGISTRY__": self.registry.base})
+        self.registry.build()
+        self.registry.serve()
+
+    def start_upstreams(self):
+        """"upstreams": {"<name>": {"routes": [...]}}: HTTP servers answering from routes
+        and recording requests (spec/upstream.py). Every text file of the case saying
+        __UPSTREAM_<name>__ gets that server's base URL."""
+        for name, spec in (self.spec.get("upstreams") or {}).items():
+            upstream = Upstream(name, spec)
+            upstream.start()
+            self.upstreams[name] = upstream
+        if self.upstreams:
+            values = {u.placeholder: u.base for u in self.upstreams.values()}
+            self.replace_placeholders(values)
+            self.spec = replace_in_strings(self.spec, values)
+
+    def replace_placeholders(self, values):
+        """Rewrites every text file of the case copy holding one of the keys of `values`."""
         for base, _dirs, files in os.walk(self.work):
             for name in files:
                 path = os.path.join(base, name)
@@ -169,11 +205,12 @@ class Case:
                         text = handle.read()
                 except (UnicodeDecodeError, OSError):
                     continue
-                if "__REGISTRY__" in text:
+                replaced = text
+                for placeholder, value in values.items():
+                    replaced = replaced.replace(placeholder, value)
+                if replaced != text:
                     with open(path, "w", encoding="utf-8") as handle:
-                        handle.write(text.replace("__REGISTRY__", self.registry.base))
-        self.registry.build()
-        self.registry.serve()
+                        handle.write(replaced)
 
     def run_step(self, step):
         if not isinstance(step, dict):
@@ -209,6 +246,8 @@ class Case:
     def cleanup(self):
         if self.registry is not None:
             self.registry.stop()
+        for upstream in self.upstreams.values():
+            upstream.stop()
         for conn in self.connections.values():
             conn.close()
         for server in self.servers:
@@ -235,6 +274,19 @@ class Case:
             lines.append("  " + tail.replace("\n", "\n  ") if tail else "  (none)")
         print("\n".join(lines), flush=True)
         self.failures.append(failure.message)
+
+
+def replace_in_strings(value, values):
+    """`value` (parsed JSON) with each key of `values` replaced in every string in it."""
+    if isinstance(value, str):
+        for placeholder, replacement in values.items():
+            value = value.replace(placeholder, replacement)
+        return value
+    if isinstance(value, list):
+        return [replace_in_strings(v, values) for v in value]
+    if isinstance(value, dict):
+        return {k: replace_in_strings(v, values) for k, v in value.items()}
+    return value
 
 
 def case_name(case_dir):

@@ -57,6 +57,29 @@ def match_string(spec, got, what):
     raise CaseError("%s: expected a string or a matcher object, got %r" % (what, spec))
 
 
+def header_problems(expected, header_values):
+    """Problems of headers (`header_values(name)` -> the values sent under that name, any
+    case) against {name: expected}: a string (the values joined with ", " equal it), a
+    list (exactly these values, in order), None (absent) or a string matcher object."""
+    problems = []
+    for name, want in (expected or {}).items():
+        values = header_values(name)
+        if want is None:
+            if values:
+                problems.append("header %s: expected none, got %r" % (name, values))
+        elif isinstance(want, list):
+            if values != want:
+                problems.append("header %s: expected the values %r, got %r"
+                                % (name, want, values))
+        elif not values:
+            problems.append("header %s: missing (expected %r)" % (name, want))
+        else:
+            problem = match_string(want, ", ".join(values), "header " + name)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
 def describe_expect(expect):
     """An expectation as printed under "expected:" (nested responses left out)."""
     text = json.dumps({k: v for k, v in (expect or {}).items() if k != "responses"},
@@ -127,21 +150,7 @@ def check_response(where, expect, response):
     for pattern in as_list(expect.get("body_matches")):
         if not re.search(pattern, text):
             problems.append("body: expected it to match /%s/, got %s" % (pattern, shorten(text)))
-    for name, want in (expect.get("headers") or {}).items():
-        values = response.header_values(name)
-        if want is None:
-            if values:
-                problems.append("header %s: expected none, got %r" % (name, values))
-        elif isinstance(want, list):
-            if values != want:
-                problems.append("header %s: expected the values %r, got %r"
-                                % (name, want, values))
-        elif not values:
-            problems.append("header %s: missing (expected %r)" % (name, want))
-        else:
-            problem = match_string(want, ", ".join(values), "header " + name)
-            if problem:
-                problems.append(problem)
+    problems += header_problems(expect.get("headers"), response.header_values)
     if "chunks_at_least" in expect:
         reads = response.read_count()
         if reads < expect["chunks_at_least"]:

@@ -26,4 +26,4 @@ def step_kind(kind, takes_expect=False, may_background=False):
 
 # Importing the modules fills STEPS.
 from . import connection_steps, file_steps, http_steps, process_steps  # noqa: E402,F401
-from . import registry_steps, server_steps, websocket_steps  # noqa: E402,F401
+from . import registry_steps, server_steps, upstream_steps, websocket_steps  # noqa: E402,F401

@@ -1,0 +1,115 @@
+// A stand-in for `sbfn serve` made of real Deno, so that a spec case can be run against
+// Deno, the oracle of what a function does (see tests/specs/README.md, "Deno as the
+// oracle"). It takes the `serve` arguments cases use, prints sbfn's banner, and serves
+// /functions/v1/<slug>/... and /<slug>/... by importing DIR/<slug>/index.ts on its first
+// request with Deno.serve captured, the function seeing the path from /<slug> on as in
+// Supabase. No JWT check, no workers, no limits: it answers only what a function answers.
+
+type Handler = (request: Request, info?: unknown) => Response | Promise<Response>;
+
+const usage = "usage: front.ts serve --port N [--functions-dir DIR] [--env-file F]... " +
+  "[--supabase-url URL] [--anon-key KEY] [--no-verify-jwt] [--no-watch] [NAME...]";
+// What sbfn (and Supabase's local stack) gives functions as SUPABASE_ANON_KEY by default.
+const demoAnonKey = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6" +
+  "ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0";
+
+function parse(args: string[]) {
+  if (args[0] !== "serve") throw new Error(usage);
+  const options = {
+    port: 0,
+    dir: "",
+    envFiles: [] as string[],
+    names: [] as string[],
+    supabaseUrl: "http://127.0.0.1:54321",
+    anonKey: demoAnonKey,
+  };
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--port") options.port = Number(args[++i]);
+    else if (arg === "--functions-dir") options.dir = args[++i];
+    else if (arg === "--env-file") options.envFiles.push(args[++i]);
+    else if (arg === "--supabase-url") options.supabaseUrl = args[++i];
+    else if (arg === "--anon-key") options.anonKey = args[++i];
+    else if (arg === "--no-verify-jwt" || arg === "--no-watch") continue;
+    else if (arg.startsWith("-")) throw new Error(`front.ts: ${arg} is not supported\n${usage}`);
+    else options.names.push(arg);
+  }
+  return options;
+}
+
+function exists(path: string) {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// KEY=VALUE lines, # comments, optional quotes: what the cases' env files hold.
+function loadEnvFile(path: string) {
+  for (const line of Deno.readTextFileSync(path).split(/\r?\n/)) {
+    const match = line.match(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/);
+    if (!match) continue;
+    Deno.env.set(match[1], match[2].replace(/^(["'])(.*)\1$/, "$2"));
+  }
+}
+
+const options = parse(Deno.args);
+const dir = options.dir ||
+  (exists("supabase/functions") ? "supabase/functions" : "functions");
+const envFiles = options.envFiles.length ? options.envFiles : [`${dir}/.env`].filter(exists);
+envFiles.forEach(loadEnvFile);
+Deno.env.set("SUPABASE_URL", options.supabaseUrl);
+Deno.env.set("SUPABASE_ANON_KEY", options.anonKey);
+
+const realServe = Deno.serve.bind(Deno);
+let captured: Handler | undefined;
+// deno-lint-ignore no-explicit-any
+(Deno as any).serve = (...args: any[]) => {
+  const handler = args.find((a) => typeof a === "function") ?? args[0]?.handler;
+  captured = handler;
+  return { finished: new Promise(() => {}), shutdown: async () => {}, ref() {}, unref() {} };
+};
+
+const handlers = new Map<string, Promise<Handler>>();
+function load(slug: string): Promise<Handler> {
+  let handler = handlers.get(slug);
+  if (!handler) {
+    const entry = ["index.ts", "index.js", "index.mjs", "index.tsx", "index.jsx"]
+      .map((name) => `${Deno.cwd()}/${dir}/${slug}/${name}`).find(exists);
+    handler = (async () => {
+      if (!entry) throw new Error(`no entrypoint for ${slug}`);
+      captured = undefined;
+      await import(`file://${entry}`);
+      if (!captured) throw new Error(`${slug} did not call Deno.serve`);
+      return captured;
+    })();
+    handlers.set(slug, handler);
+  }
+  return handler;
+}
+
+Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
+realServe({
+  port: options.port,
+  hostname: "127.0.0.1",
+  onListen: ({ port }) => {
+    console.log(`Serving functions on http://127.0.0.1:${port}/functions/v1/<function-name>`);
+  },
+}, async (request) => {
+  const url = new URL(request.url);
+  const path = url.pathname.replace(/^\/functions\/v1(?=\/)/, "");
+  const slug = path.split("/")[1] ?? "";
+  const known = exists(`${dir}/${slug}`) && (!options.names.length || options.names.includes(slug));
+  if (!slug || !known) return new Response("Function not found", { status: 404 });
+  let handler: Handler;
+  try {
+    handler = await load(slug);
+  } catch (error) {
+    console.error(error);
+    return Response.json({ code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" },
+      { status: 503 });
+  }
+  return handler(new Request(new URL(path + url.search, url.origin), request));
+});
