@@ -22,17 +22,22 @@ export default {
     }
 
     const baseUrl = Deno.env.get("OPENAI_BASE_URL") ?? "https://api.openai.com/v1";
-    const upstream = await fetch(`${baseUrl}/chat/completions`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
-      body: JSON.stringify({
-        model: Deno.env.get("OPENAI_MODEL") ?? "gpt-4o-mini",
-        stream: true,
-        messages: [{ role: "user", content: prompt }],
-      }),
-      // The caller hanging up stops the upstream request as well.
-      signal: req.signal,
-    });
+    let upstream: Response;
+    try {
+      upstream = await fetch(`${baseUrl}/chat/completions`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          model: Deno.env.get("OPENAI_MODEL") ?? "gpt-4o-mini",
+          stream: true,
+          messages: [{ role: "user", content: prompt }],
+        }),
+        // The caller hanging up stops the upstream request as well.
+        signal: req.signal,
+      });
+    } catch (error) {
+      return Response.json({ error: `Could not reach OpenAI: ${error}` }, { status: 502 });
+    }
     if (!upstream.ok || !upstream.body) {
       return Response.json(
         { error: `OpenAI answered ${upstream.status}`, details: await upstream.text() },

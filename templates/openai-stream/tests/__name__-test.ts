@@ -97,6 +97,19 @@ Deno.test("__name__ reports an upstream error as 502", async () => {
   });
 });
 
+Deno.test("__name__ reports an unreachable upstream as 502", async () => {
+  // A port that was just free: nothing listens there any more.
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response());
+  const port = server.addr.port;
+  await server.shutdown();
+  Deno.env.set("OPENAI_BASE_URL", `http://127.0.0.1:${port}/v1`);
+  Deno.env.set("OPENAI_API_KEY", API_KEY);
+  const response = await handler.fetch(ask("Say hello"));
+  assertEquals(response.status, 502);
+  const body = await response.json();
+  assertEquals(body.error.startsWith("Could not reach OpenAI: "), true, body.error);
+});
+
 Deno.test("__name__ wants a prompt", async () => {
   await withFakeOpenAI(API_KEY, async (requests) => {
     const response = await handler.fetch(ask(""));
