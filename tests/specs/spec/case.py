@@ -22,6 +22,17 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
 STEP_MODIFIERS = ("expect", "note", "background")
 
 
+def replace_in_strings(value, token, replacement):
+    """`value` (parsed JSON) with `token` replaced in every string it holds."""
+    if isinstance(value, str):
+        return value.replace(token, replacement)
+    if isinstance(value, list):
+        return [replace_in_strings(item, token, replacement) for item in value]
+    if isinstance(value, dict):
+        return {key: replace_in_strings(item, token, replacement) for key, item in value.items()}
+    return value
+
+
 class Case:
     def __init__(self, binary, case_dir, verbose=False, keep=False):
         self.binary = os.path.abspath(binary)
@@ -172,6 +183,9 @@ class Case:
                 if "__REGISTRY__" in text:
                     with open(path, "w", encoding="utf-8") as handle:
                         handle.write(text.replace("__REGISTRY__", self.registry.base))
+        # case.json itself was read before the port was known: its strings (serve and run
+        # arguments, env values) get the base URL the same way.
+        self.spec = replace_in_strings(self.spec, "__REGISTRY__", self.registry.base)
         self.registry.build()
         self.registry.serve()
 
