@@ -123,6 +123,33 @@ fs::path new_functions_dir(const fs::path& root) {
   return fs::path("supabase") / "functions";
 }
 
+// `to` as config.toml writes paths: relative to `from` (its folder), starting "./" or "../".
+std::string path_from(const fs::path& from, const fs::path& to) {
+  const std::string relative = fs::absolute(to)
+                                   .lexically_normal()
+                                   .lexically_relative(fs::absolute(from).lexically_normal())
+                                   .generic_string();
+  return relative.starts_with("..") ? relative : "./" + relative;
+}
+
+// Appends `block` (which starts with a blank line) to config.toml without touching a byte of
+// what is there: a last line without a newline gets one first, and a new or empty file starts
+// with the block itself.
+void append_config_block(const fs::path& config_toml, const fs::path& shown, std::string block) {
+  const std::string before = fs::exists(config_toml) ? util::read_file(config_toml) : std::string();
+  if (before.empty()) {
+    block.erase(0, 1);
+  } else if (before.back() != '\n') {
+    block.insert(0, "\n");
+  }
+  std::ofstream out(config_toml, std::ios::binary | std::ios::app);
+  out << block;
+  out.close();
+  if (!out) {
+    throw util::Error("cannot write " + shown.string());
+  }
+}
+
 std::vector<PlannedFile> plan_files(const TemplateVariant& variant, const std::string& name,
                                     const fs::path& functions_dir) {
   std::vector<PlannedFile> planned;
@@ -190,25 +217,22 @@ const TemplateVariant& choose_template(const std::vector<Template>& templates,
 
 std::string config_block(const std::string& name, bool verify_jwt,
                          const std::string& function_dir_from_supabase) {
-  const std::string& dir = function_dir_from_supabase;
-  return "\n[functions." + name +
-         "]\n"
-         "enabled = true\n"
-         "verify_jwt = " +
-         (verify_jwt ? "true" : "false") +
-         "\n"
-         "import_map = \"" +
-         dir +
-         "/deno.json\"\n"
-         "# Uncomment to specify a custom file path to the entrypoint.\n"
-         "# Supported file extensions are: .ts, .js, .mjs, .jsx, .tsx\n"
-         "entrypoint = \"" +
-         dir +
-         "/index.ts\"\n"
-         "# Specifies static files to be bundled with the function. Supports glob patterns.\n"
-         "# For example, if you want to serve static HTML pages in your function:\n"
-         "# static_files = [ \"" +
-         dir + "/*.html\" ]\n";
+  // Supabase's own block (apps/cli-go/internal/functions/new/templates/config.toml).
+  constexpr std::string_view k_block = R"(
+[functions.__name__]
+enabled = true
+verify_jwt = __verify_jwt__
+import_map = "__dir__/deno.json"
+# Uncomment to specify a custom file path to the entrypoint.
+# Supported file extensions are: .ts, .js, .mjs, .jsx, .tsx
+entrypoint = "__dir__/index.ts"
+# Specifies static files to be bundled with the function. Supports glob patterns.
+# For example, if you want to serve static HTML pages in your function:
+# static_files = [ "__dir__/*.html" ]
+)";
+  std::string block = replace_all(std::string(k_block), k_name_token, name);
+  block = replace_all(std::move(block), "__verify_jwt__", verify_jwt ? "true" : "false");
+  return replace_all(std::move(block), "__dir__", function_dir_from_supabase);
 }
 
 CreatedFunction create_function(const NewFunctionOptions& options,
@@ -242,9 +266,8 @@ CreatedFunction create_function(const NewFunctionOptions& options,
   const bool supabase_project = fs::is_directory(on_disk(supabase_dir)) ||
                                 inside(on_disk(supabase_dir), on_disk(created.functions_dir));
   created.config_toml = supabase_dir / "config.toml";
-  bool config_exists = false;
   if (supabase_project) {
-    config_exists = fs::exists(on_disk(created.config_toml));
+    const bool config_exists = fs::exists(on_disk(created.config_toml));
     created.config = config_exists && declares_function(on_disk(created.config_toml),
                                                         created.config_toml, options.name)
                          ? CreatedFunction::Config::already_declared
@@ -268,28 +291,10 @@ CreatedFunction create_function(const NewFunctionOptions& options,
 
   if (created.config == CreatedFunction::Config::created ||
       created.config == CreatedFunction::Config::appended) {
-    // Paths in config.toml are relative to its folder.
-    std::string from_supabase = fs::absolute(on_disk(created.function_dir))
-                                    .lexically_normal()
-                                    .lexically_relative(fs::absolute(on_disk(supabase_dir)))
-                                    .generic_string();
-    if (!from_supabase.starts_with("..")) {
-      from_supabase = "./" + from_supabase;
-    }
-    std::string block = config_block(options.name, variant.verify_jwt, from_supabase);
-    const std::string before =
-        config_exists ? util::read_file(on_disk(created.config_toml)) : std::string();
-    if (before.empty()) {
-      block.erase(0, 1);  // a new file starts with the block, not a blank line
-    } else if (before.back() != '\n') {
-      block.insert(0, "\n");  // the last line stays whole
-    }
-    std::ofstream out(on_disk(created.config_toml), std::ios::binary | std::ios::app);
-    out << block;
-    out.close();
-    if (!out) {
-      throw util::Error("cannot write " + created.config_toml.string());
-    }
+    append_config_block(
+        on_disk(created.config_toml), created.config_toml,
+        config_block(options.name, variant.verify_jwt,
+                     path_from(on_disk(supabase_dir), on_disk(created.function_dir))));
   }
 
   if (created.config == CreatedFunction::Config::already_declared) {
