@@ -23,10 +23,6 @@ Command pending(const char* name, const char* description) {
 
 }  // namespace
 
-Command new_command() {
-  return pending("new", "Create a new function from a template (supabase/functions/<name>)");
-}
-
 Command test_command() {
   return pending("test", "Run Deno.test suites in the sbfn runtime");
 }

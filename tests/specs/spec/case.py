@@ -179,6 +179,9 @@ class Case:
         self.registry = Registry(self.path_in_case(folder))
         self.registry.bind()
         self.replace_placeholders({"__REGISTRY__": self.registry.base})
+        # case.json itself was read before the port was known: its strings (serve and run
+        # arguments, env values) get the base URL the same way.
+        self.spec = replace_in_strings(self.spec, {"__REGISTRY__": self.registry.base})
         self.registry.build()
         self.registry.serve()
 

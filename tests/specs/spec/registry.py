@@ -204,6 +204,12 @@ class Registry:
             def do_GET(self):  # noqa: N802 - the http.server name
                 registry.handle(self)
 
+            def do_POST(self):  # noqa: N802 - the http.server name
+                # A stand-in upstream (an API a function calls): the body is read and
+                # dropped, and the file under remote/ answers as it does a GET.
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                registry.handle(self)
+
         self.server = RegistryServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
@@ -226,7 +232,7 @@ class Registry:
     def handle(self, request):
         path = request.path.split("?", 1)[0]
         with self.lock:
-            self.requests.append("GET " + request.path)
+            self.requests.append(request.command + " " + request.path)
         token = self.options.get("npm_token")
         if path.startswith("/npm/") and token and \
                 request.headers.get("Authorization") != "Bearer " + token:
@@ -247,6 +253,8 @@ class Registry:
         if path in self.jsr:
             data, kind = self.jsr[path]
             return self.send(request, 200, data, kind)
+        if request.command != "GET" and not path.startswith("/remote/"):
+            return self.send(request, 405, b"Method Not Allowed", "text/plain")
         if path.startswith("/remote/"):
             file_path = os.path.normpath(os.path.join(self.folder, path.lstrip("/")))
             if file_path.startswith(os.path.join(self.folder, "remote")) and \

@@ -1,0 +1,2 @@
+// my own function
+Deno.serve(() => new Response("mine"));
