@@ -14,6 +14,13 @@ TEST_CASE("runtime::needs_typescript_compiler finds namespaces, decorators and u
   CHECK(runtime::needs_typescript_compiler("await using conn = await connect();"));
 }
 
+TEST_CASE("runtime::javascript_needs_typescript_compiler: JSDoc tags are not decorators") {
+  CHECK_FALSE(runtime::javascript_needs_typescript_compiler(
+      "/**\n * @param {string} name\n * @returns {string}\n */\nexport function f(name) {}"));
+  CHECK_FALSE(runtime::javascript_needs_typescript_compiler("namespace A { }"));
+  CHECK(runtime::javascript_needs_typescript_compiler("{ using handle = open(); }"));
+}
+
 TEST_CASE("runtime::needs_typescript_compiler leaves ordinary code to sucrase") {
   CHECK_FALSE(runtime::needs_typescript_compiler("const namespace = 1; namespace += 2;"));
   CHECK_FALSE(runtime::needs_typescript_compiler("const using = 3; if (using == 3) {}"));

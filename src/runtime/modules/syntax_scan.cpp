@@ -110,6 +110,10 @@ bool needs_typescript_compiler(const std::string& code) {
   return has_namespace(code) || has_decorator(code) || has_using(code);
 }
 
+bool javascript_needs_typescript_compiler(const std::string& code) {
+  return has_using(code);
+}
+
 std::string rewrite_import_attributes(std::string code) {
   // Walks string literals; after one that follows `from`/`import`, a `with {` becomes
   // `assert {`. Comments are skipped so that quotes inside them do not confuse the walk.

@@ -55,7 +55,8 @@ class TranspilerImpl {
   }
 
   Transpiled transpile(const std::string& url, const std::string& code, MediaType type) {
-    bool use_typescript = needs_typescript_compiler(code);
+    bool use_typescript = type == MediaType::javascript ? javascript_needs_typescript_compiler(code)
+                                                        : needs_typescript_compiler(code);
     if (type == MediaType::javascript && !use_typescript) {
       return {rewrite_import_attributes(code), ""};
     }

@@ -40,5 +40,9 @@ std::string rewrite_import_attributes(std::string code);
 // Whether `code` uses syntax only TypeScript's compiler lowers (namespaces, decorators,
 // `using`). Plain JavaScript without any of it runs on V8 10.2 untouched.
 bool needs_typescript_compiler(const std::string& code);
+// The same for a JavaScript file: only `using`. Namespaces are TypeScript, and Deno runs
+// JavaScript as written (no decorators), so the `@param` of every JSDoc comment in an npm
+// package must not send it through TypeScript's compiler.
+bool javascript_needs_typescript_compiler(const std::string& code);
 
 }  // namespace runtime
