@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 namespace runtime {
 namespace {
@@ -287,6 +288,11 @@ std::string wasm_module_wrapper(const WasmInterface& wasm) {
   // ReferenceError quotes them; x<module>, e<n>) cannot clash with the Wasm names, which
   // appear only as string literals.
   auto modules = wasm_import_modules(wasm);
+  // Each module's imports, in order, in one pass (a module may have thousands).
+  std::map<std::string_view, std::vector<const WasmImport*>> by_module;
+  for (const auto& import : wasm.imports) {
+    by_module[import.module].push_back(&import);
+  }
   std::string code;
   std::string linked;  // `const x<m> = ...` for modules that globals are imported from
   std::string imports_object = "{\n";
@@ -294,22 +300,18 @@ std::string wasm_module_wrapper(const WasmInterface& wasm) {
     auto module = js_string(modules[m]);
     auto exports = "x" + std::to_string(m);
     std::string names;
-    std::size_t n = 0;
+    bool has_global = false;
     imports_object += "  " + module + ": {\n";
-    for (const auto& import : wasm.imports) {
-      if (import.module != modules[m]) {
-        continue;
-      }
-      auto local = "import_" + std::to_string(m) + "_" + std::to_string(n++);
-      auto name = js_string(import.name);
+    const auto& imports = by_module[modules[m]];
+    for (std::size_t n = 0; n < imports.size(); ++n) {
+      auto local = "import_" + std::to_string(m) + "_" + std::to_string(n);
+      auto name = js_string(imports[n]->name);
       names += (names.empty() ? "" : ", ") + name + " as " + local;
       imports_object += "    " + name + ": ";
-      if (import.kind == WasmExternKind::global) {
+      if (imports[n]->kind == WasmExternKind::global) {
         // The exporting Wasm module's own WebAssembly.Global when it has been instantiated
         // (a mutable global cannot be linked from a plain number); else the JS value.
-        if (linked.find("const " + exports + " ") == std::string::npos) {
-          linked += "const " + exports + " = import.meta.wasmExportsOf(" + module + ");\n";
-        }
+        has_global = true;
         imports_object +=
             exports + " === undefined ? " + local + " : " + exports + "[" + name + "]";
       } else {
@@ -319,6 +321,9 @@ std::string wasm_module_wrapper(const WasmInterface& wasm) {
     }
     imports_object += "  },\n";
     code += "import { " + names + " } from " + module + ";\n";
+    if (has_global) {
+      linked += "const " + exports + " = import.meta.wasmExportsOf(" + module + ");\n";
+    }
   }
   imports_object += "}";
   code += linked + "const instance = import.meta.wasmInstantiate(" + imports_object + ");\n";
