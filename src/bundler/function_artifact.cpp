@@ -75,6 +75,11 @@ ArtifactModule artifact_module(FunctionModules& modules, const GraphModule& grap
   for (const auto& [specifier, target] : graph.dependencies) {
     module.dependencies.emplace(specifier, rebase.url(target));
   }
+  if (graph.media_type == runtime::MediaType::wasm) {
+    // The bytes run as they are (the runtime compiles them); stored once, as `code`.
+    module.code = modules.load(graph.url, std::size_t{1} << 31).code;
+    return module;
+  }
   module.original_source = modules.load(graph.url, std::size_t{1} << 31).code;
   if (!is_es_module(graph.media_type)) {
     module.code = module.original_source;  // JSON and CommonJS run as they are

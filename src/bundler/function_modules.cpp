@@ -98,6 +98,25 @@ GraphModule FunctionModules::walk_one(
       source.media_type == runtime::MediaType::commonjs_typescript) {
     return module;
   }
+  // A Wasm module's dependencies are the modules its imports name (Deno resolves them
+  // against the .wasm's URL, as any import).
+  if (source.media_type == runtime::MediaType::wasm) {
+    auto wasm = runtime::read_wasm_interface(source.code, url);
+    for (const auto& specifier : runtime::wasm_import_modules(wasm)) {
+      std::string target;
+      try {
+        target = resolve_unlocked(specifier, url);
+      } catch (const util::Error& error) {
+        if (dynamic) {
+          continue;
+        }
+        throw util::Error(std::string(error.what()) + "\n    at " + url);
+      }
+      module.dependencies[specifier] = target;
+      reached(target, dynamic);
+    }
+    return module;
+  }
   auto code = runtime::transpile_module(url, source.code, source.media_type);
   for (const auto& import : runtime::module_imports(code)) {
     if (import.type_only) {

@@ -33,6 +33,8 @@ runtime::MediaType runtime_media_type(MediaType type, const std::string& url) {
       return runtime::MediaType::declaration;
     case MediaType::json:
       return runtime::MediaType::json;
+    case MediaType::wasm:
+      return runtime::MediaType::wasm;
     default:
       throw util::Error("Expected a JavaScript or TypeScript module, but identified a " +
                         std::string(media_type_name(type)) +

@@ -7,9 +7,12 @@
 //   ModuleResolver, ModuleSourceProvider  where a worker's modules and files come from
 //                                         (modules/module_source.hpp)
 //   compiler_tool, module_imports, cjs_exports   semver and the module lexers (tools.hpp)
+//   read_wasm_interface, wasm_import_modules     a Wasm module's imports and exports
+//                                                (modules/wasm_module.hpp)
 
 #include "runtime/http.hpp"
 #include "runtime/modules/module_source.hpp"
+#include "runtime/modules/wasm_module.hpp"
 #include "runtime/tools.hpp"
 #include "runtime/worker.hpp"
 

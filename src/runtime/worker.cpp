@@ -4,8 +4,8 @@
 
 #include "runtime/api/ops.hpp"
 #include "runtime/assets.hpp"
-#include "runtime/isolates.hpp"
 #include "runtime/fatal_errors.hpp"
+#include "runtime/isolates.hpp"
 #include "runtime/platform.hpp"
 #include "runtime/v8_util.hpp"
 #include "runtime/watchdog.hpp"
@@ -414,6 +414,7 @@ void WorkerImpl::start_runtime() {
   auto context = m_context.Get(isolate);
   v8::Context::Scope context_scope(context);
   m_loader->set_node_hooks(m_hooks.node_builtin.Get(isolate), m_hooks.require_url.Get(isolate));
+  m_loader->capture_wasm(context);
   auto global = context->Global();
   auto env = v8::Object::New(isolate);
   for (const auto& [name, value] : m_options.env) {

@@ -124,6 +124,7 @@ void WorkerImpl::init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::
   std::ignore = meta->CreateDataProperty(
       context, v8_str(isolate, "resolve"),
       v8::Function::New(context, resolve, v8_str(isolate, url)).ToLocalChecked());
+  self.m_loader->init_wasm_import_meta(context, module, meta);
 }
 
 }  // namespace runtime

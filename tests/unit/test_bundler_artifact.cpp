@@ -79,7 +79,7 @@ TEST_CASE("bundler::write_artifact is deterministic and read_artifact gives the 
 
   // The header as docs/artifact.md describes it.
   CHECK(bytes.substr(0, 8) == std::string("SBFNART\0", 8));
-  CHECK(bytes.substr(8, 4) == std::string("\x01\0\0\0", 4));
+  CHECK(bytes.substr(8, 4) == std::string("\x02\0\0\0", 4));
   CHECK(get_u32(bytes, 12) == bytes.size());
   CHECK(bytes.substr(16, 4) == "META");
   CHECK(util::sha256_hex(resealed(bytes)) == util::sha256_hex(bytes));
@@ -113,14 +113,14 @@ TEST_CASE("bundler::read_artifact names the file and the problem") {
         k_name + ": truncated: it is 5 bytes, shorter than an artifact's header");
 
   auto newer = bytes;
-  put_u32(newer, 8, 2);
+  put_u32(newer, 8, 3);
   CHECK(read_error(newer) == k_name +
-                                 ": made by a newer sbfn: format 2, this sbfn reads 1 (update "
+                                 ": made by a newer sbfn: format 3, this sbfn reads 2 (update "
                                  "sbfn to serve it)");
   auto older = bytes;
-  put_u32(older, 8, 0);
+  put_u32(older, 8, 1);
   CHECK(read_error(older) == k_name +
-                                 ": made by an older sbfn: format 0, this sbfn reads 1 (run "
+                                 ": made by an older sbfn: format 1, this sbfn reads 2 (run "
                                  "`sbfn bundle` again to rebuild it)");
 
   CHECK(read_error(bytes.substr(0, bytes.size() - 1)) ==
@@ -190,7 +190,7 @@ TEST_CASE("bundler::read_artifact refuses keys out of order, bad metadata and es
   auto meta = bytes;
   meta[24] = '[';
   CHECK(read_error(resealed(meta))
-            .rfind(k_name + ": corrupt: its metadata is not what format 1 holds (", 0) == 0);
+            .rfind(k_name + ": corrupt: its metadata is not what format 2 holds (", 0) == 0);
 }
 
 TEST_CASE("bundler::read_artifact: every truncation and every flipped byte is a clean error") {
@@ -256,9 +256,9 @@ TEST_CASE("bundler::write_artifact refuses an artifact that breaks the rules") {
         "UTF-8");
 
   artifact = sample_artifact();
-  artifact.format = 2;
+  artifact.format = 3;
   CHECK(write_error(artifact) ==
-        "cannot write the artifact of \"hello\": it is format 2, this sbfn handles format 1 "
+        "cannot write the artifact of \"hello\": it is format 3, this sbfn handles format 2 "
         "only");
 }
 

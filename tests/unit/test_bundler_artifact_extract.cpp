@@ -35,7 +35,7 @@ TEST_SUITE_BEGIN("bundler");
 TEST_CASE("bundler::list_artifact prints the metadata and the tables, aligned") {
   auto text = bundler::list_artifact(artifact_test::sample_artifact());
   CHECK(text ==
-        "format:           1\n"
+        "format:           2\n"
         "slug:             hello\n"
         "entrypoint:       file:///sbfn/src/supabase/functions/hello/index.ts\n"
         "verify_jwt:       false\n"
@@ -44,11 +44,13 @@ TEST_CASE("bundler::list_artifact prints the metadata and the tables, aligned") 
         "lock:             1 specifier, 1 jsr package, 1 npm package, 1 remote module\n"
         "code caches for:  V8 10.2.154.26-node.37\n"
         "\n"
-        "modules (4):\n"
+        "modules (5):\n"
         "  URL                                                    TYPE        SOURCE  CODE  MAP  "
         "DEPS  CACHE\n"
         "  file:///sbfn/src/supabase/functions/_shared/greet.ts   typescript      54    46    0  "
         "   1  no\n"
+        "  file:///sbfn/src/supabase/functions/hello/add.wasm     wasm             0    41    0  "
+        "   0  no\n"
         "  file:///sbfn/src/supabase/functions/hello/config.json  json            20    20    0  "
         "   0  no\n"
         "  file:///sbfn/src/supabase/functions/hello/index.ts     typescript     166   160   31  "
@@ -70,13 +72,10 @@ TEST_CASE("bundler::extract_artifact writes sources and files back out below the
   TempDir dir;
   auto written = bundler::extract_artifact(artifact_test::sample_artifact(), dir.path);
   std::vector<fs::path> expected = {
-      "npm/registry.npmjs.org/tiny@1.0.0/bin.dat",
-      "npm/registry.npmjs.org/tiny@1.0.0/package.json",
-      "remote/https/deno.land/x/hi@1.0.0/mod.js",
-      "supabase/functions/_shared/greet.ts",
-      "supabase/functions/hello/config.json",
-      "supabase/functions/hello/index.ts",
-      "supabase/functions/hello/static/message.txt",
+      "npm/registry.npmjs.org/tiny@1.0.0/bin.dat", "npm/registry.npmjs.org/tiny@1.0.0/package.json",
+      "remote/https/deno.land/x/hi@1.0.0/mod.js",  "supabase/functions/_shared/greet.ts",
+      "supabase/functions/hello/add.wasm",         "supabase/functions/hello/config.json",
+      "supabase/functions/hello/index.ts",         "supabase/functions/hello/static/message.txt",
   };
   CHECK(written == expected);
   // The original TypeScript, not the transpiled code.
@@ -84,6 +83,9 @@ TEST_CASE("bundler::extract_artifact writes sources and files back out below the
         artifact_test::sample_artifact()
             .modules.at(artifact_test::k_fn + "index.ts")
             .original_source);
+  // A Wasm module's bytes are its code (no original source is stored beside them).
+  CHECK(util::read_file(dir.path / "supabase/functions/hello/add.wasm") ==
+        artifact_test::k_add_wasm);
   CHECK(util::read_file(dir.path / "npm/registry.npmjs.org/tiny@1.0.0/bin.dat") ==
         artifact_test::all_byte_values());
   CHECK(util::read_file(dir.path / "supabase/functions/hello/static/message.txt") ==

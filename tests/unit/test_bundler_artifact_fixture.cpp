@@ -1,4 +1,4 @@
-// The committed artifact keeps format 1 stable: this sbfn must read it field by field and
+// The committed artifact keeps format 2 stable: this sbfn must read it field by field and
 // write the same bytes from the same Artifact. When the format changes on purpose, bump
 // bundler::k_artifact_format and regenerate the fixture (docs/artifact.md, "Versions"):
 //
@@ -25,7 +25,7 @@ using artifact_test::k_fn;
 using artifact_test::k_fn_path;
 
 const std::filesystem::path k_fixture =
-    std::filesystem::path(SBFN_SOURCE_DIR) / "tests/fixtures/artifact/hello-v1.sbfn";
+    std::filesystem::path(SBFN_SOURCE_DIR) / "tests/fixtures/artifact/hello-v2.sbfn";
 
 // What tests/fixtures/artifact/read_sbfn.py (written from docs/artifact.md alone) prints
 // for `file`: its stdout, or "" when it refused the file.
@@ -68,7 +68,7 @@ nlohmann::json as_reader_json(const bundler::Artifact& artifact) {
 
 TEST_SUITE_BEGIN("bundler");
 
-TEST_CASE("bundler artifact fixture: hello-v1.sbfn reads field by field and writes back the same") {
+TEST_CASE("bundler artifact fixture: hello-v2.sbfn reads field by field and writes back the same") {
   if (std::getenv("SBFN_WRITE_ARTIFACT_FIXTURE") != nullptr) {
     std::filesystem::create_directories(k_fixture.parent_path());
     util::write_file_atomic(k_fixture, bundler::write_artifact(artifact_test::sample_artifact()));
@@ -77,7 +77,7 @@ TEST_CASE("bundler artifact fixture: hello-v1.sbfn reads field by field and writ
   auto bytes = util::read_file(k_fixture);
   auto artifact = bundler::read_artifact(bytes, k_fixture.string());
 
-  CHECK(artifact.format == 1);
+  CHECK(artifact.format == 2);
   const auto& meta = artifact.metadata;
   CHECK(meta.slug == "hello");
   CHECK(meta.entrypoint == "file:///sbfn/src/supabase/functions/hello/index.ts");
@@ -98,7 +98,7 @@ TEST_CASE("bundler artifact fixture: hello-v1.sbfn reads field by field and writ
   CHECK(meta.lock.remote.at("https://deno.land/x/hi@1.0.0/mod.js") == "ffee");
   CHECK(meta.lock.workspace == nlohmann::json::object());
 
-  REQUIRE(artifact.modules.size() == 4);
+  REQUIRE(artifact.modules.size() == 5);
   const auto& index = artifact.modules.at(k_fn + "index.ts");
   CHECK(index.media_type == runtime::MediaType::typescript);
   CHECK(index.original_source.find("const who: string = config.name;") != std::string::npos);
@@ -111,6 +111,10 @@ TEST_CASE("bundler artifact fixture: hello-v1.sbfn reads field by field and writ
   CHECK(config.media_type == runtime::MediaType::json);
   CHECK(config.code == "{\"name\":\"artifact\"}\n");
   CHECK(config.code_cache.empty());
+  const auto& wasm = artifact.modules.at(k_fn + "add.wasm");
+  CHECK(wasm.media_type == runtime::MediaType::wasm);
+  CHECK(wasm.code == artifact_test::k_add_wasm);
+  CHECK(wasm.original_source.empty());
   CHECK(artifact.modules.at("https://deno.land/x/hi@1.0.0/mod.js").media_type ==
         runtime::MediaType::javascript);
 

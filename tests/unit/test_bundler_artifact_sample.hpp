@@ -1,9 +1,9 @@
 #pragma once
 
 // The artifact the artifact tests share: a small function with every kind of content the
-// format holds (TypeScript, JSON, a remote module, an npm package file, a static file, a
-// redirect, a lock, a code cache with bytes of every value). The committed fixture
-// tests/fixtures/artifact/hello-v1.sbfn is written from it.
+// format holds (TypeScript, JSON, Wasm, a remote module, an npm package file, a static
+// file, a redirect, a lock, a code cache with bytes of every value). The committed fixture
+// tests/fixtures/artifact/hello-v2.sbfn is written from it.
 
 #include "bundler/artifact/artifact.hpp"
 #include "util/error.hpp"
@@ -25,6 +25,12 @@ std::string error_of(Run&& run) {
     return error.what();
   }
 }
+
+// A Wasm module exporting add(a, b): its bytes, NULs and all.
+inline const std::string k_add_wasm(
+    "\x00\x61\x73\x6d\x01\x00\x00\x00\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\x00"
+    "\x07\x07\x01\x03\x61\x64\x64\x00\x00\x0a\x09\x01\x07\x00\x20\x00\x20\x01\x6a\x0b",
+    41);
 
 inline std::string all_byte_values() {
   std::string bytes;
@@ -77,6 +83,11 @@ inline bundler::Artifact sample_artifact() {
   auto& config = artifact.modules[k_fn + "config.json"];
   config.media_type = MediaType::json;
   config.original_source = config.code = "{\"name\":\"artifact\"}\n";
+
+  // (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+  auto& wasm = artifact.modules[k_fn + "add.wasm"];
+  wasm.media_type = MediaType::wasm;
+  wasm.code = k_add_wasm;
 
   auto& remote = artifact.modules["https://deno.land/x/hi@1.0.0/mod.js"];
   remote.media_type = MediaType::javascript;

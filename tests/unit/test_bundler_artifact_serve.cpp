@@ -258,6 +258,11 @@ TEST_CASE("bundler::make_artifact_source_provider serves transpiled code and mat
   CHECK(load(artifact, index_url).code_cache == artifact_test::all_byte_values());
 
   CHECK(load(artifact, artifact_test::k_fn + "config.json").media_type == MediaType::json);
+  // A Wasm module is its bytes, served as Wasm.
+  auto wasm = load(artifact, artifact_test::k_fn + "add.wasm");
+  CHECK(wasm.media_type == MediaType::wasm);
+  CHECK(wasm.code == artifact_test::k_add_wasm);
+  CHECK(wasm.code_cache.empty());
   // Transpiled CommonJS TypeScript is CommonJS.
   auto& cts = artifact.modules[artifact_test::k_fn + "legacy.cts"];
   cts.media_type = MediaType::commonjs_typescript;

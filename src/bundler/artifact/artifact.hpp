@@ -35,7 +35,7 @@ namespace bundler {
 
 // The format this sbfn writes and the only one it reads. Bump it whenever the bytes
 // change in any way, and regenerate tests/fixtures/artifact/ (docs/artifact.md).
-inline constexpr std::uint32_t k_artifact_format = 1;
+inline constexpr std::uint32_t k_artifact_format = 2;
 
 // The virtual root every local module URL and file path lives below.
 inline constexpr std::string_view k_artifact_root_url = "file:///sbfn/";
@@ -46,10 +46,13 @@ struct ArtifactModule {
   // what `code` was transpiled from.
   runtime::MediaType media_type = runtime::MediaType::javascript;
   // JavaScript V8 runs as it is (transpiled, import attributes rewritten); for a JSON
-  // module the JSON text; empty for a declaration (types-only) module.
+  // module the JSON text; for a Wasm module its bytes; empty for a declaration (types-only)
+  // module.
   std::string code;
-  std::string source_map;       // JSON; empty when `code` is the original source
-  std::string original_source;  // what the author wrote; `extract` writes it back out
+  std::string source_map;  // JSON; empty when `code` is the original source
+  // What the author wrote; `extract` writes it back out (`code` when this is empty: a Wasm
+  // module's bytes are stored once).
+  std::string original_source;
   // How each specifier this module imports resolved when the artifact was built:
   // "./util.ts" -> "file:///sbfn/src/fn/util.ts", "zod" -> "file:///sbfn/npm/...".
   std::map<std::string, std::string> dependencies;

@@ -13,7 +13,7 @@ using runtime::MediaType;
 
 // One row per MediaType; a new enum value needs a row here and a line in docs/artifact.md
 // (compiled_media_type's switch below stops compiling until it is looked at).
-constexpr std::array<std::pair<MediaType, std::string_view>, 8> k_names = {{
+constexpr std::array<std::pair<MediaType, std::string_view>, 9> k_names = {{
     {MediaType::javascript, "javascript"},
     {MediaType::jsx, "jsx"},
     {MediaType::typescript, "typescript"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<MediaType, std::string_view>, 8> k_names = {{
     {MediaType::declaration, "declaration"},
     {MediaType::commonjs, "commonjs"},
     {MediaType::commonjs_typescript, "commonjs_typescript"},
+    {MediaType::wasm, "wasm"},
 }};
 
 }  // namespace
@@ -57,6 +58,7 @@ MediaType compiled_media_type(MediaType type) {
     case MediaType::json:
     case MediaType::declaration:
     case MediaType::commonjs:
+    case MediaType::wasm:
       return type;
   }
   return type;

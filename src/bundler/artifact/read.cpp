@@ -140,7 +140,8 @@ Artifact read_artifact(std::string_view bytes, const std::string& file_name) {
   try {
     artifact.metadata = metadata_from_json(meta_text);
   } catch (const nlohmann::json::exception& error) {
-    meta.fail(std::string("its metadata is not what format 1 holds (") + error.what() + ")");
+    meta.fail("its metadata is not what format " + std::to_string(k_artifact_format) + " holds (" +
+              error.what() + ")");
   } catch (const util::Error& error) {
     meta.fail(error.what());
   }

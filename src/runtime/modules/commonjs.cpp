@@ -280,7 +280,9 @@ v8::MaybeLocal<v8::Object> ModuleLoader::load_for_require(v8::Local<v8::Context>
         return scope.Escape(result);
       }
       auto path = path_of(url);
-      if (type == MediaType::declaration || ends_with(path, ".mjs") || ends_with(path, ".mts")) {
+      // A Wasm module is an ES module to `require`, as in Deno.
+      if (type == MediaType::declaration || type == MediaType::wasm || ends_with(path, ".mjs") ||
+          ends_with(path, ".mts")) {
         set("format", v8_str(m_isolate, "esm"));
         return scope.Escape(result);
       }

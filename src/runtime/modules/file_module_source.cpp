@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 // before it is read, as Deno does: compiled as JavaScript, `KEY=secret` would come back
 // as "secret is not defined".
 bool is_module_file(const fs::path& path) {
-  static const std::set<std::string> k_extensions = {".ts",  ".mts", ".cts", ".tsx", ".js",
-                                                     ".mjs", ".cjs", ".jsx", ".json"};
+  static const std::set<std::string> k_extensions = {".ts",  ".mts", ".cts", ".tsx",  ".js",
+                                                     ".mjs", ".cjs", ".jsx", ".json", ".wasm"};
   return k_extensions.count(path.extension().string()) > 0;
 }
 

@@ -156,6 +156,8 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
     type = loaded.media_type;
     if (type == MediaType::commonjs || type == MediaType::commonjs_typescript) {
       module = compile_commonjs(context, url, std::move(loaded), record);
+    } else if (type == MediaType::wasm) {
+      module = compile_wasm(context, url, loaded, record);
     } else if (type == MediaType::json) {
       std::vector<v8::Local<v8::String>> exports = {v8_str(m_isolate, "default")};
       module = v8::Module::CreateSyntheticModule(m_isolate, v8_str(m_isolate, url), exports,

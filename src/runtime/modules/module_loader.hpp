@@ -55,6 +55,18 @@ class ModuleLoader {
   v8::MaybeLocal<v8::Value> require_esm(v8::Local<v8::Context> context, const std::string& url,
                                         const std::string& parent_path);
 
+  // --- Wasm modules (wasm_modules.cpp) ---
+
+  // Keeps `WebAssembly.Instance` as the context has it before any function code runs, so
+  // that a function replacing the global cannot change how its Wasm imports instantiate.
+  void capture_wasm(v8::Local<v8::Context> context);
+
+  // Gives the generated module of a Wasm module (wasm_module.hpp) what it needs on its
+  // `import.meta`: `wasmInstantiate(imports)` and `wasmExportsOf(specifier)`. Nothing for
+  // any other module.
+  void init_wasm_import_meta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
+                             v8::Local<v8::Object> meta);
+
   // The URL a compiled module was loaded from ("" when unknown).
   std::string url_of(v8::Local<v8::Module> module) const;
 
@@ -82,6 +94,10 @@ class ModuleLoader {
     // A CommonJS module or node: built-in: its export names besides "default".
     std::vector<std::string> names;
     bool builtin = false;
+    // A Wasm module: the compiled WebAssembly.Module, and its instance's exports once the
+    // module has been evaluated.
+    v8::Global<v8::Object> wasm_module;
+    v8::Global<v8::Object> wasm_exports;
   };
   // A CommonJS source loaded (and transpiled) for an importer, kept for `require` to run.
   struct CommonJsSource {
@@ -116,6 +132,13 @@ class ModuleLoader {
   static v8::MaybeLocal<v8::Value> evaluate_synthetic(v8::Local<v8::Context> context,
                                                       v8::Local<v8::Module> module);
 
+  // wasm_modules.cpp: the module that stands in for the Wasm module `loaded`; throws
+  // util::Error in Deno's words when the bytes do not parse or compile.
+  v8::Local<v8::Module> compile_wasm(v8::Local<v8::Context> context, const std::string& url,
+                                     const ModuleSource& loaded, Record& record);
+  static void wasm_instantiate(const v8::FunctionCallbackInfo<v8::Value>& info);
+  static void wasm_exports_of(const v8::FunctionCallbackInfo<v8::Value>& info);
+
   v8::Isolate* m_isolate;
   ModuleResolver& m_resolver;
   ModuleSourceProvider& m_provider;
@@ -126,6 +149,7 @@ class ModuleLoader {
   std::unordered_map<std::string, CommonJsSource> m_commonjs_sources;  // url -> for require
   v8::Global<v8::Function> m_builtin_hook;
   v8::Global<v8::Function> m_require_hook;
+  v8::Global<v8::Function> m_wasm_instance;  // WebAssembly.Instance, as the context began
 };
 
 // The loader serving `isolate`, found through the isolate's embedder data.

@@ -102,6 +102,9 @@ MediaType media_type_of(const std::string& url) {
   if (ends_with(path, ".json")) {
     return MediaType::json;
   }
+  if (ends_with(path, ".wasm")) {
+    return MediaType::wasm;
+  }
   return MediaType::javascript;
 }
 

@@ -25,6 +25,8 @@ namespace runtime {
 // the runtime's `require` and reach importers as a module whose default export is
 // `module.exports`. `require()` of a `javascript`/`typescript` source loads it as CommonJS
 // unless it uses ES module syntax (Node's detection), of `.mjs`/`.mts` always as ESM.
+// `wasm` (`.wasm`, application/wasm): a WebAssembly module's bytes, which importers see as
+// an ES module whose exports are the instance's (as in Deno 2; wasm_module.hpp).
 enum class MediaType {
   javascript,
   jsx,
@@ -34,11 +36,12 @@ enum class MediaType {
   declaration,
   commonjs,
   commonjs_typescript,
+  wasm,
 };
 
 // MediaType from a URL's path extension, as Deno maps them: .ts .mts -> typescript,
 // .cts -> commonjs_typescript, .tsx, .js .mjs -> javascript, .cjs -> commonjs, .jsx,
-// .json, .d.ts .d.mts .d.cts -> declaration.
+// .json, .d.ts .d.mts .d.cts -> declaration, .wasm.
 MediaType media_type_of(const std::string& url);
 
 // Whether a module is being resolved for an `import` (static, dynamic, import.meta.resolve)
@@ -47,8 +50,8 @@ MediaType media_type_of(const std::string& url);
 enum class ResolutionKind { import, require };
 
 struct ModuleSource {
-  std::string url;  // the module's identity: its final URL, after redirects
-  std::string code;
+  std::string url;   // the module's identity: its final URL, after redirects
+  std::string code;  // the source text; a Wasm module's bytes
   MediaType media_type = MediaType::javascript;
   // A V8 code cache made for exactly this code as compiled (after transpiling). V8 rejects
   // one from another V8 version or flag set, but checks only the length of the source:
