@@ -7,9 +7,11 @@
 //   ModuleResolver, ModuleSourceProvider  where a worker's modules and files come from
 //                                         (modules/module_source.hpp)
 //   compiler_tool, module_imports, cjs_exports   semver and the module lexers (tools.hpp)
+//   TestMode, TestListener                a worker that runs a Deno.test module (test_run.hpp)
 
 #include "runtime/http.hpp"
 #include "runtime/modules/module_source.hpp"
+#include "runtime/test_run.hpp"
 #include "runtime/tools.hpp"
 #include "runtime/worker.hpp"
 
@@ -24,6 +26,7 @@ struct Assets {
   std::string_view compiler_snapshot;  // snapshot holding sucrase (the compiler isolate)
   std::string_view typescript_js;      // TypeScript's compiler, loaded on first need
   std::string_view node_js;            // the node: layer (src/runtime/js/node), idem
+  std::string_view testing_js;         // `sbfn test`'s runner (src/runtime/js/testing), idem
 };
 
 // Initialises V8 once per process. `assets` must outlive the process's workers.

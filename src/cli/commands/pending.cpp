@@ -27,10 +27,6 @@ Command new_command() {
   return pending("new", "Create a new function from a template (supabase/functions/<name>)");
 }
 
-Command test_command() {
-  return pending("test", "Run Deno.test suites in the sbfn runtime");
-}
-
 Command deploy_command() {
   return pending("deploy",
                  "Ship a function as an OCI image (ECR or any registry) or to a remote sbfn serve");

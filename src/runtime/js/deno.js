@@ -5,7 +5,7 @@ import { call, errors, notSupported } from "./deno_errors.js";
 import { fsApi } from "./deno_fs.js";
 import { netApi } from "./deno_net.js";
 import { serve } from "./serve.js";
-import { test } from "./testing.js";
+import { exitCalled, test } from "./testing.js";
 import { upgradeWebSocket } from "./websocket.js";
 
 const env = new Map();
@@ -62,7 +62,10 @@ export function memoryUsage() {
 // Deno.exit ends this worker only: its open requests fail with 500 as a crashed
 // function's do, and the next request boots a new worker.
 export function exit(code = 0) {
-  ops.exit_worker(Number(code) | 0);
+  code = Number(code) | 0;
+  // Under `sbfn test`, a test with the exit sanitizer on throws here instead (Deno's error).
+  exitCalled(code);
+  ops.exit_worker(code);
   // Termination is pending; nothing after exit() may run.
   for (;;) {}
 }
