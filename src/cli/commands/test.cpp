@@ -34,8 +34,9 @@ Command test_command() {
                            "Also write a JUnit XML report to this file (- for stdout)");
             app.add_option("--env-file", args->env_files,
                            "Env file(s) whose variables the tests see besides the environment's "
-                           "(variables already set win)")
-                ->check(CLI::ExistingFile);
+                           "(variables already set win); repeat the flag for several")
+                ->check(CLI::ExistingFile)
+                ->allow_extra_args(false);  // one file per flag: what follows are tests
             app.add_option("--timeout", args->timeout_ms,
                            "Fail a test that runs longer than this many ms (default: no limit; a "
                            "test's own `timeout` option wins)");

@@ -6,6 +6,7 @@ import { inspect } from "./web/inspect.js";
 import * as activity from "./activity.js";
 import { internalTimeout } from "./timers.js";
 import { callerLocation, frameLocation, framesOf, isInternalFrame } from "./stack.js";
+import { getExitCode, setExitCode } from "./deno.js";
 
 let runner = null;
 
@@ -19,6 +20,7 @@ export function enableTesting(mainModule, settings) {
     framesOf,
     frameLocation,
     isInternalFrame,
+    exitCode: { get: getExitCode, set: setExitCode },
   });
   runner.enableTesting(mainModule, settings);
 }

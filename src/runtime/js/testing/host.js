@@ -10,4 +10,5 @@ export const host = {
   framesOf: undefined,
   frameLocation: undefined,
   isInternalFrame: undefined,
+  exitCode: undefined, // deno.js: Deno.exitCode's { get, set }
 };

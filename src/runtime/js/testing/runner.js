@@ -716,6 +716,13 @@ async function runTestFunction(desc) {
     try {
       const fn = desc.fn; // called as a function, not a method: its frames read as in Deno
       await fn(state.context);
+      const exitCode = host.exitCode.get();
+      if (desc.sanitizeExit && exitCode !== 0) {
+        // Deno.exitCode left set (by the test, or by a Deno.exit the sanitizer stopped):
+        // reset for the tests after it, and this one fails, as in Deno.
+        host.exitCode.set(0);
+        throw new SafeError(`Test case finished with exit code set to ${exitCode}`);
+      }
     } finally {
       if (desc.sanitizeExit) exitHandler = previous;
     }
