@@ -17,7 +17,7 @@ packages=(
   libcli11-dev libtoml11-dev nlohmann-json3-dev doctest-dev libcpp-httplib-dev
   libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1
   nodejs npm wrk
-  python3-jsonschema python3-h2
+  python3-jsonschema python3-h2 libxml2-utils
   zsh fish  # tests/completions: the generated scripts loaded in each shell
 )
 missing=()

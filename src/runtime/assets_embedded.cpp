@@ -8,6 +8,8 @@ extern const char sbfn_compiler_snapshot[];
 extern const unsigned long sbfn_compiler_snapshot_size;
 extern const char sbfn_node_js[];
 extern const unsigned long sbfn_node_js_size;
+extern const char sbfn_testing_js[];
+extern const unsigned long sbfn_testing_js_size;
 extern const char sbfn_typescript_js[];
 extern const unsigned long sbfn_typescript_js_size;
 }
@@ -18,7 +20,8 @@ Assets embedded_assets() {
   return {{sbfn_worker_snapshot, sbfn_worker_snapshot_size},
           {sbfn_compiler_snapshot, sbfn_compiler_snapshot_size},
           {sbfn_typescript_js, sbfn_typescript_js_size},
-          {sbfn_node_js, sbfn_node_js_size}};
+          {sbfn_node_js, sbfn_node_js_size},
+          {sbfn_testing_js, sbfn_testing_js_size}};
 }
 
 }  // namespace runtime

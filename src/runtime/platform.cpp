@@ -2,6 +2,7 @@
 
 #include <libplatform/libplatform.h>
 
+#include <atomic>
 #include <mutex>
 #include <unordered_map>
 
@@ -11,6 +12,26 @@ namespace {
 std::mutex g_wakers_mutex;
 std::unordered_map<v8::Isolate*, std::function<void(double)>> g_wakers;
 v8::Platform* g_inner = nullptr;
+// Tasks given to V8's worker threads (jobs' included) that have not finished yet.
+std::atomic<std::size_t> g_background_tasks{0};
+
+// Counts a worker-thread task from the moment it is posted until it has run (or was
+// dropped unrun when the platform shut down).
+class CountedTask : public v8::Task {
+ public:
+  explicit CountedTask(std::unique_ptr<v8::Task> inner) : m_inner(std::move(inner)) {
+    g_background_tasks.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~CountedTask() override { g_background_tasks.fetch_sub(1, std::memory_order_release); }
+  void Run() override { m_inner->Run(); }
+
+ private:
+  std::unique_ptr<v8::Task> m_inner;
+};
+
+std::unique_ptr<v8::Task> counted(std::unique_ptr<v8::Task> task) {
+  return std::make_unique<CountedTask>(std::move(task));
+}
 
 void wake(v8::Isolate* isolate, double delay_s) {
   std::lock_guard lock(g_wakers_mutex);
@@ -69,23 +90,26 @@ class Platform : public v8::Platform {
     return std::make_shared<WakingTaskRunner>(m_inner->GetForegroundTaskRunner(isolate), isolate);
   }
   void CallOnWorkerThread(std::unique_ptr<v8::Task> task) override {
-    m_inner->CallOnWorkerThread(std::move(task));
+    m_inner->CallOnWorkerThread(counted(std::move(task)));
   }
   void CallBlockingTaskOnWorkerThread(std::unique_ptr<v8::Task> task) override {
-    m_inner->CallBlockingTaskOnWorkerThread(std::move(task));
+    m_inner->CallBlockingTaskOnWorkerThread(counted(std::move(task)));
   }
   void CallLowPriorityTaskOnWorkerThread(std::unique_ptr<v8::Task> task) override {
-    m_inner->CallLowPriorityTaskOnWorkerThread(std::move(task));
+    m_inner->CallLowPriorityTaskOnWorkerThread(counted(std::move(task)));
   }
   void CallDelayedOnWorkerThread(std::unique_ptr<v8::Task> task, double delay_s) override {
-    m_inner->CallDelayedOnWorkerThread(std::move(task), delay_s);
+    m_inner->CallDelayedOnWorkerThread(counted(std::move(task)), delay_s);
   }
   bool IdleTasksEnabled(v8::Isolate* isolate) override {
     return m_inner->IdleTasksEnabled(isolate);
   }
+  // V8's own job implementation, as the default platform uses it, but posting its worker
+  // tasks through this platform, so that they are counted too.
   std::unique_ptr<v8::JobHandle> PostJob(v8::TaskPriority priority,
                                          std::unique_ptr<v8::JobTask> job) override {
-    return m_inner->PostJob(priority, std::move(job));
+    return v8::platform::NewDefaultJobHandle(this, priority, std::move(job),
+                                             NumberOfWorkerThreads());
   }
   double MonotonicallyIncreasingTime() override { return m_inner->MonotonicallyIncreasingTime(); }
   double CurrentClockTimeMillis() override { return m_inner->CurrentClockTimeMillis(); }
@@ -112,6 +136,10 @@ void set_platform_waker(v8::Isolate* isolate, std::function<void(double delay_s)
 void clear_platform_waker(v8::Isolate* isolate) {
   std::lock_guard lock(g_wakers_mutex);
   g_wakers.erase(isolate);
+}
+
+bool platform_background_busy() {
+  return g_background_tasks.load(std::memory_order_acquire) > 0;
 }
 
 void pump_platform_tasks(v8::Isolate* isolate) {

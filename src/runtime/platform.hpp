@@ -17,6 +17,11 @@ std::unique_ptr<v8::Platform> make_platform();
 void set_platform_waker(v8::Isolate* isolate, std::function<void(double delay_s)> wake);
 void clear_platform_waker(v8::Isolate* isolate);
 
+// Whether V8's worker threads have tasks posted but not finished (of any isolate): such a
+// task may still post a foreground task (async WebAssembly compilation finishing), so an
+// event loop with nothing to do is not idle for good while this is true.
+bool platform_background_busy();
+
 // Runs the foreground tasks of `isolate` that are due; on the isolate's thread.
 void pump_platform_tasks(v8::Isolate* isolate);
 

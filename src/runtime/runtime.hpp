@@ -10,9 +10,12 @@
 //   read_wasm_interface, wasm_import_modules     a Wasm module's imports and exports
 //                                                (modules/wasm_module.hpp)
 
+//   TestMode, TestListener                a worker that runs a Deno.test module (test_run.hpp)
+
 #include "runtime/http.hpp"
 #include "runtime/modules/module_source.hpp"
 #include "runtime/modules/wasm_module.hpp"
+#include "runtime/test_run.hpp"
 #include "runtime/tools.hpp"
 #include "runtime/worker.hpp"
 
@@ -27,6 +30,7 @@ struct Assets {
   std::string_view compiler_snapshot;  // snapshot holding sucrase (the compiler isolate)
   std::string_view typescript_js;      // TypeScript's compiler, loaded on first need
   std::string_view node_js;            // the node: layer (src/runtime/js/node), idem
+  std::string_view testing_js;         // `sbfn test`'s runner (src/runtime/js/testing), idem
 };
 
 // Initialises V8 once per process. `assets` must outlive the process's workers.

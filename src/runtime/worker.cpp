@@ -275,7 +275,11 @@ void WorkerImpl::thread_main() {
       boot_module();
     }
     if (m_state != WorkerState::terminated) {
-      m_io.run();
+      if (m_options.test && assigned) {
+        run_test_loop();
+      } else {
+        m_io.run();
+      }
     }
     {
       std::lock_guard lock(m_mailbox->mutex);
@@ -320,6 +324,10 @@ void WorkerImpl::thread_main() {
     m_hooks = {};
     m_context.Reset();
     m_loader.reset();
+  }
+  m_test_deadline.reset();
+  if (m_options.test && assigned) {
+    m_options.test->listener->on_end();
   }
   Watchdog::instance().unwatch(ticket);
   clear_platform_waker(m_isolate);
@@ -385,6 +393,10 @@ void WorkerImpl::create_isolate() {
   get("fetchEvent", m_hooks.fetch_event);
   get("nodeBuiltin", m_hooks.node_builtin);
   get("requireUrl", m_hooks.require_url);
+  get("testRun", m_hooks.test_run);
+  get("testUncaught", m_hooks.test_uncaught);
+  get("testIdle", m_hooks.test_idle);
+  get("testTimedOut", m_hooks.test_timed_out);
 }
 
 void WorkerImpl::start_runtime() {
@@ -426,7 +438,19 @@ void WorkerImpl::start_runtime() {
   std::ignore =
       info->Set(context, v8_str(isolate, "root"), v8_str(isolate, m_options.root.string()));
   std::ignore = info->Set(context, v8_str(isolate, "requireHandler"),
-                          v8::Boolean::New(isolate, m_options.require_handler));
+                          v8::Boolean::New(isolate, m_options.require_handler && !m_options.test));
+  if (m_options.test) {
+    // What Deno.test needs before the module is evaluated (the rest comes with run()).
+    const auto& run = m_options.test->options;
+    auto test = v8::Object::New(isolate);
+    std::ignore =
+        test->Set(context, v8_str(isolate, "colour"), v8::Boolean::New(isolate, run.colour));
+    std::ignore = test->Set(context, v8_str(isolate, "sanitizeOps"),
+                            v8::Boolean::New(isolate, run.sanitize_ops));
+    std::ignore = test->Set(context, v8_str(isolate, "sanitizeResources"),
+                            v8::Boolean::New(isolate, run.sanitize_resources));
+    std::ignore = info->Set(context, v8_str(isolate, "test"), test);
+  }
   v8::Local<v8::Value> args[] = {env, info};
   v8::TryCatch try_catch(isolate);
   if (m_hooks.boot.Get(isolate)->Call(context, global, 2, args).IsEmpty()) {
@@ -439,7 +463,10 @@ void WorkerImpl::boot_module() {
     v8::TryCatch try_catch(m_isolate);
     auto boot_failed = [&] {
       if (!try_catch.HasTerminated()) {
-        print(2, "worker boot error: " + describe_exception(m_isolate, try_catch.Exception()));
+        auto exception = try_catch.Exception();
+        if (!(m_options.test && test_uncaught(context, exception, false))) {
+          print(2, "worker boot error: " + describe_exception(m_isolate, exception));
+        }
       }
       on_booted(false);
     };
@@ -453,7 +480,11 @@ void WorkerImpl::boot_module() {
     auto done =
         v8::Function::New(context, [](const v8::FunctionCallbackInfo<v8::Value>& info) {
           auto& self = WorkerImpl::from(info.GetIsolate());
-          if (!info[0]->IsNullOrUndefined()) {
+          // A test module's top-level error reaches its report as Deno shows it: uncaught,
+          // "(in promise)" (module evaluation is a promise).
+          if (!info[0]->IsNullOrUndefined() &&
+              !(self.m_options.test &&
+                self.test_uncaught(info.GetIsolate()->GetCurrentContext(), info[0], true))) {
             self.print(2, "worker boot error: " + describe_exception(info.GetIsolate(), info[0]));
           }
           self.on_booted(info[0]->IsNullOrUndefined());
@@ -477,6 +508,13 @@ void WorkerImpl::on_booted(bool ok) {
   m_waiting_for_boot.clear();
   for (auto& task : waiting) {
     boost::asio::post(m_io, [task = std::move(task), ok] { task(ok); });
+  }
+  if (m_options.test) {
+    if (ok) {
+      boost::asio::post(m_io, [this] { start_test_run(); });
+    } else {
+      end_test_run();
+    }
   }
 }
 
@@ -502,6 +540,9 @@ bool WorkerImpl::dispatch_uncaught(v8::Local<v8::Context> context, v8::Local<v8:
 void WorkerImpl::report_fatal(v8::Local<v8::Value> exception) {
   if (m_fatal_reported) {
     return;
+  }
+  if (m_options.test && test_uncaught(m_isolate->GetCurrentContext(), exception, false)) {
+    return;  // the test runner reports it for the module and carries on
   }
   m_fatal_reported = true;
   fail(Failure::worker_error);  // first: once logged, no request reaches this worker
@@ -595,7 +636,9 @@ api::NetSockets& WorkerImpl::net() {
 }
 
 void WorkerImpl::exit_worker(int code) {
-  print(2, "Deno.exit(" + std::to_string(code) + ") ended the worker");
+  if (!m_options.test) {  // a test run reports it itself (js/testing.js)
+    print(2, "Deno.exit(" + std::to_string(code) + ") ended the worker");
+  }
   terminate(Failure::worker_error);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "runtime/http.hpp"
+#include "runtime/test_run.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -12,6 +13,7 @@ class io_context;
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,6 +59,9 @@ struct WorkerOptions {
   // A server's worker must register a request handler while it boots; a test file or
   // script need not.
   bool require_handler = true;
+  // Set: the main module is a test module whose Deno.test definitions the worker runs,
+  // reporting to the listener (test_run.hpp); it needs no request handler.
+  std::optional<TestMode> test;
   LogFn log;
   // Told the URL of every module source the worker loads (hot reload watches them).
   std::function<void(const std::string& url)> on_module;

@@ -60,6 +60,16 @@ class WorkerImpl final : public api::OpHost {
                                                        int column) const override {
     return m_loader->original_position(url, line, column);
   }
+  std::optional<std::string> source_line(const std::string& url, int line) override {
+    return m_loader->source_line(url, line);
+  }
+
+  // `sbfn test` (worker_testing.cpp, test_run.hpp).
+  void test_event(std::string_view json) override;
+  bool test_should_stop() override;
+  void test_deadline(double test_id, double ms) override;
+  // The deadline of test `test_id` passed; `terminated`: V8 stopped its busy code.
+  void test_timed_out(double test_id, bool terminated);
   void print(int fd, std::string_view text) override;
   void report_fatal(v8::Local<v8::Value> exception) override;
   double now_ms() const override;
@@ -119,6 +129,16 @@ class WorkerImpl final : public api::OpHost {
     v8::Global<v8::Function> fetch_event;
     v8::Global<v8::Function> node_builtin;  // name -> a node: built-in's exports
     v8::Global<v8::Function> require_url;   // url -> module.exports of a CommonJS module
+    // `sbfn test`'s runner (js/testing.js): run(settings) -> promise, uncaught(error,
+    // inPromise), idle() -> bool, timedOut(id, terminated).
+    v8::Global<v8::Function> test_run;
+    v8::Global<v8::Function> test_uncaught;
+    v8::Global<v8::Function> test_idle;
+    v8::Global<v8::Function> test_timed_out;
+  };
+  class TestDeadline;
+  struct TestDeadlineDeleter {
+    void operator()(TestDeadline* deadline) const;
   };
   struct PendingRequest {
     HttpRequest request;
@@ -147,6 +167,19 @@ class WorkerImpl final : public api::OpHost {
                          v8::Local<v8::Value> promise);
   void fail(Failure reason);
   void fail_open_requests(Failure reason);
+
+  // `sbfn test` (worker_testing.cpp): the run once the module booted, the loop that notices
+  // when it has nothing left to do, errors nobody caught, and a deadline's termination.
+  void start_test_run();
+  void run_test_loop();
+  // Hands an error nobody caught to the runner; false when it could not take it.
+  bool test_uncaught(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
+                     bool in_promise);
+  // After a termination: when it was a test's deadline, the isolate goes on with the runner.
+  void recover_test_timeout(v8::Local<v8::Context> context);
+  // Takes back a termination a deadline asked for; the test's id, or 0 when there was none.
+  double cancel_test_termination();
+  void end_test_run();
 
   static void on_promise_reject(v8::PromiseRejectMessage message);
   static v8::MaybeLocal<v8::Value> prepare_stack_trace(v8::Local<v8::Context> context,
@@ -219,6 +252,11 @@ class WorkerImpl final : public api::OpHost {
   std::unordered_map<std::uint32_t, std::shared_ptr<std::promise<EvalResult>>> m_pending_evals;
   std::uint32_t m_next_eval_id = 1;
 
+  // `sbfn test` only.
+  std::unique_ptr<TestDeadline, TestDeadlineDeleter> m_test_deadline;  // made on first use
+  std::atomic<double> m_test_interrupt{0};  // the test whose deadline terminated the isolate
+  bool m_test_finished = false;             // the runner's run settled
+
   std::thread m_thread;  // last: starts once everything above exists
 };
 
@@ -237,11 +275,14 @@ void WorkerImpl::run_js(Body&& body) {
     if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
       auto exception = try_catch.Exception();
       try_catch.Reset();
-      if (!dispatch_uncaught(context, exception, {})) {
+      if (!dispatch_uncaught(context, exception, {}) &&
+          !(m_options.test && test_uncaught(context, exception, false))) {
         fail(Failure::worker_error);  // first: once logged, no request reaches it
         report_uncaught(exception, "error: Uncaught");
         return;
       }
+    } else if (try_catch.HasTerminated() && m_options.test) {
+      recover_test_timeout(context);
     }
   }
   if (m_fatal_reported) {
@@ -256,7 +297,8 @@ void WorkerImpl::run_js(Body&& body) {
     m_unhandled.clear();
     for (auto& [promise, reason] : unhandled) {
       auto value = reason.Get(m_isolate);
-      if (!dispatch_uncaught(context, value, promise.Get(m_isolate))) {
+      if (!dispatch_uncaught(context, value, promise.Get(m_isolate)) &&
+          !(m_options.test && test_uncaught(context, value, true))) {
         fail(Failure::worker_error);
         report_uncaught(value, "error: Uncaught (in promise)");
         return;

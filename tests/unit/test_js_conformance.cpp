@@ -1,12 +1,11 @@
 // The Web API conformance suite (tests/js/*_test.js, written against Deno, which is its
 // oracle) run inside our runtime: one worker per file, every Deno.test must pass.
 #include "support/fixture_servers.hpp"
-#include "support/worker_fixture.hpp"
+#include "support/test_module_fixture.hpp"
 
 #include "runtime/modules/module_source.hpp"
 
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,18 +34,6 @@ std::vector<fs::path> suite_files() {
   return files;
 }
 
-void check_steps(const nlohmann::json& steps, const std::string& parent) {
-  for (const auto& step : steps) {
-    auto name = parent + " > " + step.value("name", std::string("?"));
-    INFO("step: " << name);
-    INFO("error: " << (step.contains("error") ? step["error"].dump() : std::string("-")));
-    CHECK(step.value("ok", false));
-    if (step.contains("steps")) {
-      check_steps(step["steps"], name);
-    }
-  }
-}
-
 }  // namespace
 
 TEST_SUITE_BEGIN("runtime");
@@ -58,36 +45,31 @@ TEST_CASE("runtime::tests/js conformance suite passes in the runtime") {
                   "the fixture servers in tests/js/servers/ did not start");
   for (const auto& file : files) {
     SUBCASE(file.filename().string().c_str()) {
+      // As `sbfn test` runs a module: a worker in test mode (runtime/test_run.hpp).
       runtime::WorkerOptions options;
       options.main_module = runtime::path_to_file_url(file.string());
       options.root = suite_dir();
       // The servers the network tests talk to, as Deno.env sees them (run_under_deno.sh does
       // the same for Deno).
       options.env = test_support::fixture_env(suite_dir() / "servers");
-      test_support::ScriptWorker worker(options);
-      auto result = worker.eval(
-          "globalThis[Symbol.for('sbfn.testing')].run().then((r) => JSON.stringify(r))");
+      auto run = test_support::run_test_module(options);
       std::string log;
-      for (const auto& line : worker.output()) {
+      for (const auto& line : run.output) {
         log += line + "\n";
       }
       INFO("file: " << file.string());
       INFO("console:\n" << log);
-      REQUIRE(result.type == "string");
-      auto results = nlohmann::json::parse(result.value);
-      REQUIRE(results.is_array());
+      REQUIRE(run.ended);
+      CHECK(run.uncaught().empty());
+      auto results = run.results();
       CHECK(results.size() > 0);
-      for (const auto& test : results) {
-        auto name = test.value("name", std::string("?"));
-        bool ok = test.value("ok", false);
+      for (const auto& [name, result] : results) {
         INFO("test: " << name);
-        INFO("error: " << (test.contains("error") && test["error"].is_string()
-                               ? test["error"].get<std::string>()
-                               : std::string("-")));
-        CHECK(ok);
-        if (test.contains("steps")) {
-          check_steps(test["steps"], name);
-        }
+        CHECK(result == "ok");
+      }
+      for (const auto& [name, result] : run.step_results()) {
+        INFO("step: " << name);
+        CHECK(result == "ok");
       }
     }
   }
@@ -107,14 +89,18 @@ TEST_CASE("runtime::tests/js conformance runner reports a failing test") {
   runtime::WorkerOptions options;
   options.main_module = runtime::path_to_file_url(file.string());
   options.root = dir;
-  test_support::ScriptWorker worker(options);
-  auto result = worker.eval(
-      "globalThis[Symbol.for('sbfn.testing')].run().then((r) => JSON.stringify(r.map((t) => "
-      "[t.name, t.ok, String(t.error).split('\\n')[0]])))");
+  auto run = test_support::run_test_module(options);
   fs::remove_all(dir);
-  CHECK(result.value ==
-        R"([["passes",true,"undefined"],["fails",false,"RangeError: expected failure"],)"
-        R"(["steps",false,"bad step failed"]])");
+  REQUIRE(run.ended);
+  auto results = run.results();
+  REQUIRE(results.size() == 3);
+  CHECK(results[0] == std::pair<std::string, std::string>("passes", "ok"));
+  CHECK(results[1].first == "fails");
+  CHECK(results[1].second.starts_with("RangeError: expected failure\n"));
+  CHECK(results[2] == std::pair<std::string, std::string>("steps", "1 test step failed."));
+  auto steps = run.step_results();
+  REQUIRE(steps.size() == 1);
+  CHECK(steps[0] == std::pair<std::string, std::string>("steps ... bad step", "1"));
 }
 
 TEST_SUITE_END();

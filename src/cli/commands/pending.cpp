@@ -23,10 +23,6 @@ Command pending(const char* name, const char* description) {
 
 }  // namespace
 
-Command test_command() {
-  return pending("test", "Run Deno.test suites in the sbfn runtime");
-}
-
 Command deploy_command() {
   return pending("deploy",
                  "Ship a function as an OCI image (ECR or any registry) or to a remote sbfn serve");

@@ -73,6 +73,16 @@ class OpHost {
   // Deno.exit: the worker ends (its open requests fail as a crashed function's do); the
   // process goes on.
   virtual void exit_worker(int code) = 0;
+  // Line `line` (1-based) of the module at `url` as its source has it (before any
+  // transpiling), for error reports; nullopt when the worker has no such module.
+  virtual std::optional<std::string> source_line(const std::string& url, int line) = 0;
+
+  // `sbfn test` (test_run.hpp): the runner's events, whether to leave the remaining tests
+  // unrun, and the deadline of the running test (`test_id` 0: none any more).
+  virtual void test_event(std::string_view json) = 0;
+  virtual bool test_should_stop() = 0;
+  virtual void test_deadline(double test_id, double ms) = 0;
+
   // A transpiled module's generated position mapped back to its source.
   virtual std::optional<SourceMap::Position> original_position(const std::string& url, int line,
                                                                int column) const = 0;

@@ -1,6 +1,7 @@
 // Ops behind the node: layer (js/node/): CommonJS `require` through the worker's module
 // seam (module_loader.hpp, commonjs.cpp), Node's built-in names, and the V8 type checks of
 // util.types that JavaScript cannot make itself (Proxy, arguments objects, boxed primitives).
+#include "runtime/api/embedded_layer.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/assets.hpp"
 #include "runtime/modules/module_loader.hpp"
@@ -119,39 +120,13 @@ void node_types(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // code cache the others compile from.
 void node_layer(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  auto context = isolate->GetCurrentContext();
-  static std::mutex cache_mutex;
-  static std::string code_cache;
-  std::string cache;
-  {
-    std::lock_guard lock(cache_mutex);
-    cache = code_cache;
-  }
-  auto* cached = cache.empty() || cache.size() > INT_MAX
-                     ? nullptr
-                     : new v8::ScriptCompiler::CachedData(
-                           reinterpret_cast<const uint8_t*>(cache.data()),
-                           static_cast<int>(cache.size()));  // Source owns it, not the bytes
-  v8::ScriptOrigin origin(isolate, v8_str(isolate, "sbfn:node"));
-  v8::ScriptCompiler::Source source(new_static_string(isolate, assets().node_js), origin, cached);
-  v8::Local<v8::Function> fn;
+  static LayerCodeCache cache;
   v8::Local<v8::Value> layer;
-  if (!v8::ScriptCompiler::CompileFunction(
-           context, &source, 0, nullptr, 0, nullptr,
-           cached ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
-           .ToLocal(&fn) ||
-      !fn->Call(context, context->Global(), 0, nullptr).ToLocal(&layer)) {
-    return;
+  if (run_embedded_layer(isolate, isolate->GetCurrentContext(), assets().node_js, "sbfn:node",
+                         cache)
+          .ToLocal(&layer)) {
+    info.GetReturnValue().Set(layer);
   }
-  if (cached == nullptr || cached->rejected) {
-    std::unique_ptr<v8::ScriptCompiler::CachedData> made(
-        v8::ScriptCompiler::CreateCodeCacheForFunction(fn));
-    if (made) {
-      std::lock_guard lock(cache_mutex);
-      code_cache.assign(reinterpret_cast<const char*>(made->data), made->length);
-    }
-  }
-  info.GetReturnValue().Set(layer);
 }
 
 // node_pid() / node_ppid(): process.pid and process.ppid (the sbfn process's, as Deno's

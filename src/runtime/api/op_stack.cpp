@@ -21,10 +21,25 @@ void map_position(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(v8::Array::New(isolate, pair, 2));
 }
 
+// source_line(url, line) -> that line of the module's source (as written, not transpiled),
+// or undefined: what error reports show under the message.
+void source_line(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto text = OpHost::of(isolate).source_line(to_utf8(isolate, info[0]),
+                                              info[1]->Int32Value(context).FromMaybe(0));
+  if (text) {
+    v8::Local<v8::String> value;
+    if (new_string(isolate, *text).ToLocal(&value)) {
+      info.GetReturnValue().Set(value);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Op> stack_ops() {
-  return {{"map_position", map_position}};
+  return {{"map_position", map_position}, {"source_line", source_line}};
 }
 
 }  // namespace runtime::api

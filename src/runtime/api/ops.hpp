@@ -21,7 +21,7 @@ std::vector<Op> timer_ops();        // setTimeout/setInterval backing
 std::vector<Op> http_ops();         // responses back to the server
 std::vector<Op> websocket_ops();    // Deno.upgradeWebSocket, WebSocket clients
 std::vector<Op> fs_ops();           // sandboxed Deno.readFile
-std::vector<Op> stack_ops();        // source-mapped stack traces
+std::vector<Op> stack_ops();        // source-mapped stack traces and source lines
 std::vector<Op> compression_ops();  // CompressionStream/DecompressionStream (zlib)
 std::vector<Op> fetch_ops();        // fetch's transfers (fetch/fetch_engine.hpp)
 std::vector<Op> tmpfs_ops();        // /tmp and file metadata (tmp_fs.hpp)
@@ -29,6 +29,7 @@ std::vector<Op> net_ops();          // Deno.connect/connectTls/startTls/resolveD
 std::vector<Op> process_ops();      // Deno.memoryUsage, Deno.exit
 std::vector<Op> node_ops();         // CommonJS require, Node built-in names, util.types
 std::vector<Op> node_crypto_ops();  // node:crypto's incremental hashes and HMACs
+std::vector<Op> testing_ops();      // `sbfn test`'s runner (runtime/test_run.hpp)
 
 // WebCrypto (crypto_key.hpp): keys, then the operations on them.
 std::vector<Op> crypto_key_ops();

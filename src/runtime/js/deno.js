@@ -5,7 +5,7 @@ import { call, errors, notSupported } from "./deno_errors.js";
 import { fsApi } from "./deno_fs.js";
 import { netApi } from "./deno_net.js";
 import { serve } from "./serve.js";
-import { test } from "./testing.js";
+import { exitCalled, test } from "./testing.js";
 import { upgradeWebSocket } from "./websocket.js";
 
 const env = new Map();
@@ -59,10 +59,27 @@ export function memoryUsage() {
   return { rss, heapTotal, heapUsed, external };
 }
 
+// Deno.exitCode: what Deno.exit() without an argument exits with.
+let exitCodeValue = 0;
+export function getExitCode() {
+  return exitCodeValue;
+}
+export function setExitCode(value) {
+  if (typeof value !== "number") {
+    throw new TypeError(`Exit code must be a number, got: ${value} (${typeof value})`);
+  }
+  exitCodeValue = value;
+}
+
 // Deno.exit ends this worker only: its open requests fail with 500 as a crashed
 // function's do, and the next request boots a new worker.
-export function exit(code = 0) {
-  ops.exit_worker(Number(code) | 0);
+export function exit(code = undefined) {
+  // As Deno: the code is recorded first (Deno.exitCode), then acted on.
+  if (typeof code === "number") exitCodeValue = code;
+  code = Number(exitCodeValue) | 0;
+  // Under `sbfn test`, a test with the exit sanitizer on throws here instead (Deno's error).
+  exitCalled(code);
+  ops.exit_worker(code);
   // Termination is pending; nothing after exit() may run.
   for (;;) {}
 }
@@ -80,6 +97,12 @@ export function makeDeno(inspect, v8Version) {
     cwd: () => call(ops.cwd),
     memoryUsage,
     exit,
+    get exitCode() {
+      return exitCodeValue;
+    },
+    set exitCode(value) {
+      setExitCode(value);
+    },
     Command,
     run: notSupported("Deno.run"),
     dlopen: notSupported("Deno.dlopen"),

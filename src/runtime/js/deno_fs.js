@@ -3,6 +3,7 @@
 // The ops are synchronous (local files); the async forms wrap them.
 import { ops } from "./web/ops.js";
 import { call, errors, fromOpError } from "./deno_errors.js";
+import { begin, end } from "./activity.js";
 
 export function pathOf(path) {
   if (path instanceof URL) {
@@ -120,9 +121,11 @@ export class FsFile {
   #rid;
   #readable;
   #writable;
+  #activity;
   constructor(rid, key) {
     if (key !== FsFile.#key) throw new TypeError("`Deno.FsFile` cannot be constructed, use `Deno.open()` or `Deno.openSync()` instead.");
     this.#rid = rid;
+    this.#activity = begin("resource", "fsFile"); // `sbfn test`'s resource sanitizer
   }
   static #key = Symbol("FsFile");
   static _open(rid) {
@@ -155,6 +158,7 @@ export class FsFile {
   }
   close() {
     call(ops.fs_fd_close, this.#rid);
+    end(this.#activity);
   }
   get readable() {
     this.#readable ??= new ReadableStream({

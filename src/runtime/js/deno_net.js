@@ -3,6 +3,7 @@
 import { ops } from "./web/ops.js";
 import { call, callAsync, errors } from "./deno_errors.js";
 import { addAlgorithm } from "./web/abort.js";
+import { begin, end } from "./activity.js";
 
 function addr(hostname, port) {
   return { __proto__: null, transport: "tcp", hostname, port };
@@ -15,9 +16,12 @@ export class Conn {
   #writable;
   #local;
   #remote;
+  #activity;
   constructor(info, key) {
     if (key !== Conn.#key) throw new TypeError("Illegal constructor");
     this.#rid = info[0];
+    // `sbfn test`'s resource sanitizer: open until close().
+    this.#activity = begin("resource", new.target === TlsConn ? "tlsStream" : "tcpStream");
     this.#local = addr(info[1], info[2]);
     this.#remote = addr(info[3], info[4]);
   }
@@ -27,6 +31,11 @@ export class Conn {
   }
   static _rid(conn) {
     return conn.#rid;
+  }
+  // startTls took the connection over: it is the TLS connection's now (Deno moves the
+  // resource), so the sanitizer no longer counts this one.
+  static _handedOver(conn) {
+    end(conn.#activity);
   }
   get localAddr() {
     return this.#local;
@@ -48,6 +57,7 @@ export class Conn {
   close() {
     if (this.#closed) throw new errors.BadResource("Bad resource ID");
     this.#closed = true;
+    end(this.#activity);
     call(ops.net_close, this.#rid);
   }
   async closeWrite() {
@@ -134,6 +144,7 @@ async function connectTls(options) {
 async function startTls(conn, options = {}) {
   const hostname = options.hostname ?? "127.0.0.1";
   const info = await callAsync(ops.net_start_tls, Conn._rid(conn), String(hostname), caCertsOf(options));
+  Conn._handedOver(conn);
   return Conn._make(info, TlsConn);
 }
 

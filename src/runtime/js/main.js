@@ -8,7 +8,7 @@ import { envValue, makeDeno, setEnv } from "./deno.js";
 import { createHttpClient, fetchEvent, HttpClient, setFetchEnv } from "./web/fetch.js";
 import { adoptDefaultExport, dispatch, hasHandler } from "./serve.js";
 import { EdgeRuntime } from "./edge_runtime.js";
-import * as testing from "./testing.js";
+import { enableTesting, testingHooks } from "./testing.js";
 import { CloseEvent, WebSocket, socketEvent } from "./websocket.js";
 import { SafeError, thenOf } from "./primordials.js";
 import { loadBuiltin, requireUrl } from "./node/glue.js";
@@ -37,10 +37,6 @@ setFetchEnv(envValue);
 
 let requireHandler = true;
 
-// What the C++ side of `sbfn test` (and the unit tests) call, by symbol: not a global
-// name a function could collide with.
-Object.defineProperty(global, Symbol.for("sbfn.testing"), { value: { run: testing.run } });
-
 // Hooks the C++ side takes (and deletes from the global) when a worker starts.
 define("__sbfn", {
   boot(env, info) {
@@ -48,6 +44,11 @@ define("__sbfn", {
     setEnv(env);
     requireHandler = info.requireHandler;
     workerInfo.mainModule = info.mainModule;
+    if (info.test !== undefined) {
+      // A `sbfn test` module: Deno.test registers, colours follow the terminal.
+      enableTesting(info.mainModule, info.test);
+      global.Deno.noColor = !info.test.colour;
+    }
     global.Deno.version.v8 = info.v8Version ?? global.Deno.version.v8;
   },
   dispatch,
@@ -68,6 +69,10 @@ define("__sbfn", {
   },
   nodeBuiltin: loadBuiltin,
   requireUrl,
+  testRun: testingHooks.run,
+  testUncaught: testingHooks.uncaught,
+  testIdle: testingHooks.idle,
+  testTimedOut: testingHooks.timedOut,
   thenNamespace(evaluation, namespace) {
     return thenOf(evaluation, () => namespace);
   },

@@ -1,6 +1,11 @@
 // Error.stack formatting, V8's format with positions mapped back through the source
-// maps of transpiled modules, so a TypeScript error names its own line and column.
+// maps of transpiled modules, so a TypeScript error names its own line and column. The
+// frames are also kept in structured form (framesOf), for `sbfn test`'s reports.
 import { ops } from "./web/ops.js";
+import { SafeWeakMap, WeakMapPrototypeGet, WeakMapPrototypeSet } from "./primordials.js";
+
+// error object -> its frames, as formatStack saw them.
+const structured = new SafeWeakMap();
 
 function header(error) {
   try {
@@ -17,49 +22,103 @@ function header(error) {
   }
 }
 
-function location(site) {
-  if (site.isNative()) return "native";
-  const file = site.getScriptNameOrSourceURL() || site.getFileName();
-  let line = site.getLineNumber();
-  let column = site.getColumnNumber();
-  if (!file) {
-    return site.isEval() ? `eval at ${site.getEvalOrigin()}` : "<anonymous>";
+// One call site as Deno's JsStackFrame has it: `name` is the function part ("Type.fn [as
+// m]", null at the top level), then where (file, line, column: 1-based, mapped), or
+// `where` for what has no file ("native", "<anonymous>", "eval at ...").
+function frameOf(site) {
+  const frame = { async: site.isAsync(), name: null, file: null, line: null, column: null, where: null };
+  if (site.isPromiseAll()) {
+    frame.name = `Promise.all (index ${site.getPromiseIndex()})`;
+    frame.promiseAll = true;
+    return frame;
   }
-  if (line !== null && column !== null) {
-    const mapped = ops.map_position(file, line, column);
-    if (mapped !== undefined) [line, column] = mapped;
-    return `${file}:${line}:${column}`;
+  if (site.isNative()) {
+    frame.where = "native";
+  } else {
+    const file = site.getScriptNameOrSourceURL() || site.getFileName();
+    let line = site.getLineNumber();
+    let column = site.getColumnNumber();
+    if (!file) {
+      frame.where = site.isEval() ? `eval at ${site.getEvalOrigin()}` : "<anonymous>";
+    } else {
+      frame.file = file;
+      if (line !== null && column !== null) {
+        const mapped = ops.map_position(file, line, column);
+        if (mapped !== undefined) [line, column] = mapped;
+        frame.line = line;
+        frame.column = column;
+      }
+    }
   }
-  return file;
-}
-
-function describe(site) {
-  if (site.isPromiseAll()) return `Promise.all (index ${site.getPromiseIndex()})`;
-  const where = location(site);
   const fn = site.getFunctionName();
-  let name;
   if (site.isConstructor()) {
-    name = `new ${fn || "<anonymous>"}`;
+    frame.name = `new ${fn || "<anonymous>"}`;
   } else if (!site.isToplevel()) {
     const type = site.getTypeName();
     const method = site.getMethodName();
     if (fn) {
-      name = type && !fn.startsWith(type) ? `${type}.${fn}` : fn;
+      let name = type && !fn.startsWith(type) ? `${type}.${fn}` : fn;
       if (method && !fn.endsWith(method)) name += ` [as ${method}]`;
+      frame.name = name;
     } else {
-      name = `${type || "<anonymous>"}.${method || "<anonymous>"}`;
+      frame.name = `${type || "<anonymous>"}.${method || "<anonymous>"}`;
     }
-  } else {
-    name = fn;
+  } else if (fn) {
+    frame.name = fn;
   }
-  const text = name ? `${name} (${where})` : where;
-  return site.isAsync() ? `async ${text}` : text;
+  return frame;
+}
+
+// "file:line:column", or what stands for it.
+export function frameLocation(frame) {
+  if (frame.where !== null) return frame.where;
+  return frame.line === null ? frame.file : `${frame.file}:${frame.line}:${frame.column}`;
+}
+
+function describe(frame) {
+  let text;
+  if (frame.promiseAll) text = frame.name;
+  else text = frame.name === null ? frameLocation(frame) : `${frame.name} (${frameLocation(frame)})`;
+  return frame.async ? `async ${text}` : text;
 }
 
 export function formatStack(error, sites) {
+  const frames = [];
+  for (const site of sites) frames.push(frameOf(site));
+  if (error !== null && typeof error === "object") WeakMapPrototypeSet(structured, error, frames);
   let out = header(error);
-  for (const site of sites) {
-    out += `\n    at ${describe(site)}`;
+  for (const frame of frames) {
+    out += `\n    at ${describe(frame)}`;
   }
   return out;
+}
+
+// The structured frames of `error` (its stack formatted here), or undefined.
+export function framesOf(error) {
+  if (error === null || typeof error !== "object") return undefined;
+  try {
+    void error.stack; // V8 formats it on first access
+  } catch {
+    return undefined;
+  }
+  return WeakMapPrototypeGet(structured, error);
+}
+
+// The runtime's own code (the snapshot's bundles, node: built-ins): what Deno calls
+// "ext:" frames, left out of user-facing locations.
+export function isInternalFrame(frame) {
+  const file = frame.file;
+  return file === null || file.startsWith("sbfn:") || file.startsWith("node:");
+}
+
+// Where the code that called into the runtime is: the first frame outside it (Deno's
+// core.currentUserCallSite), as { fileName, lineNumber, columnNumber }.
+export function callerLocation() {
+  const frames = framesOf(new Error()) ?? [];
+  for (const frame of frames) {
+    if (!isInternalFrame(frame) && frame.line !== null) {
+      return { fileName: frame.file, lineNumber: frame.line, columnNumber: frame.column };
+    }
+  }
+  return { fileName: "", lineNumber: 0, columnNumber: 0 };
 }

@@ -1,72 +1,46 @@
-// Deno.test registration and a plain runner. `sbfn test` formats what run() returns;
-// the registration API follows Deno's (name/fn, options object, ignore, only, steps).
-const tests = [];
+// Deno.test as every worker has it: nothing, as in Deno outside `deno test`. A `sbfn test`
+// worker loads the runner (js/testing/, compiled only there through ops.testing_layer) when
+// it boots, and these forward to it.
+import { ops } from "./web/ops.js";
+import { inspect } from "./web/inspect.js";
+import * as activity from "./activity.js";
+import { internalTimeout } from "./timers.js";
+import { callerLocation, frameLocation, framesOf, isInternalFrame } from "./stack.js";
+import { getExitCode, setExitCode } from "./deno.js";
 
-function normalise(a, b, c) {
-  if (typeof a === "function") return { name: a.name, fn: a };
-  if (typeof a === "string") {
-    if (typeof b === "function") return { name: a, fn: b };
-    if (b && typeof b === "object" && typeof c === "function") return { ...b, name: a, fn: c };
-  }
-  if (a && typeof a === "object") {
-    if (typeof b === "function") return { ...a, fn: b, name: a.name ?? b.name };
-    if (typeof a.fn === "function") return { ...a };
-  }
-  throw new TypeError("Invalid arguments passed to Deno.test: expected a test function");
+let runner = null;
+
+export function enableTesting(mainModule, settings) {
+  runner = ops.testing_layer().init({
+    ops,
+    inspect,
+    activity,
+    internalTimeout,
+    callerLocation,
+    framesOf,
+    frameLocation,
+    isInternalFrame,
+    exitCode: { get: getExitCode, set: setExitCode },
+  });
+  runner.enableTesting(mainModule, settings);
 }
 
 export function test(a, b, c) {
-  const definition = normalise(a, b, c);
-  if (!definition.name) throw new TypeError("The test function must have a name");
-  tests.push(definition);
+  return runner?.test(a, b, c);
 }
-test.ignore = (a, b, c) => test({ ...normalise(a, b, c), ignore: true });
-test.only = (a, b, c) => test({ ...normalise(a, b, c), only: true });
-
-class TestContext {
-  constructor(name, parent) {
-    this.name = name;
-    this.parent = parent;
-    this.steps = [];
-  }
-  async step(a, b) {
-    const definition = typeof a === "function" ? { name: a.name, fn: a } : typeof a === "string" ? { name: a, fn: b } : a;
-    const result = await runOne(definition, this);
-    this.steps.push(result);
-    return result.ok;
-  }
+for (const name of ["ignore", "only", "beforeAll", "beforeEach", "afterEach", "afterAll", "sanitizer"]) {
+  test[name] = (...args) => runner?.test[name](...args);
 }
 
-async function runOne(definition, parent) {
-  const started = performance.now();
-  if (definition.ignore) return { name: definition.name, ok: true, ignored: true, ms: 0, steps: [] };
-  const context = new TestContext(definition.name, parent);
-  try {
-    await definition.fn(context);
-    const failedStep = context.steps.find((step) => !step.ok);
-    return {
-      name: definition.name,
-      ok: failedStep === undefined,
-      error: failedStep ? `${failedStep.name} failed` : undefined,
-      ms: performance.now() - started,
-      steps: context.steps,
-    };
-  } catch (error) {
-    return {
-      name: definition.name,
-      ok: false,
-      error: error instanceof Error ? error.stack : String(error),
-      ms: performance.now() - started,
-      steps: context.steps,
-    };
-  }
+// Deno.exit() under `sbfn test` (deno.js).
+export function exitCalled(code) {
+  runner?.exitCalled(code);
 }
 
-// Runs every registered test in order (only the `only` ones when any is marked).
-export async function run() {
-  const focused = tests.filter((t) => t.only);
-  const chosen = focused.length > 0 ? focused : tests;
-  const results = [];
-  for (const definition of chosen) results.push(await runOne(definition, null));
-  return results;
-}
+// The worker's hooks (runtime/worker_testing.cpp), called in test workers only.
+export const testingHooks = {
+  run: (settings) => runner.testingHooks.run(settings),
+  uncaught: (error, inPromise) => runner?.testingHooks.uncaught(error, inPromise),
+  idle: () => runner?.testingHooks.idle() ?? false,
+  timedOut: (id, terminated) => runner?.testingHooks.timedOut(id, terminated),
+};

@@ -256,6 +256,33 @@ std::optional<SourceMap::Position> ModuleLoader::original_position(const std::st
   return it->second.original(line, column);
 }
 
+std::optional<std::string> ModuleLoader::source_line(const std::string& url, int line) const {
+  // Only modules this worker loaded: error reports point at them, nothing else is read.
+  if (line < 1 || (!m_by_url.count(url) && !m_commonjs_sources.count(url))) {
+    return std::nullopt;
+  }
+  std::string code;
+  try {
+    code = m_provider.load(url, m_max_bytes()).code;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  std::size_t start = 0;
+  for (int i = 1; i < line; ++i) {
+    start = code.find('\n', start);
+    if (start == std::string::npos) {
+      return std::nullopt;
+    }
+    ++start;
+  }
+  auto stop = code.find('\n', start);
+  auto text = code.substr(start, stop == std::string::npos ? std::string::npos : stop - start);
+  if (!text.empty() && text.back() == '\r') {
+    text.pop_back();
+  }
+  return text;
+}
+
 v8::MaybeLocal<v8::Module> ModuleLoader::resolve_callback(v8::Local<v8::Context> context,
                                                           v8::Local<v8::String> specifier,
                                                           v8::Local<v8::FixedArray> assertions,

@@ -74,6 +74,10 @@ class ModuleLoader {
   std::optional<SourceMap::Position> original_position(const std::string& url, int line,
                                                        int column) const;
 
+  // Line `line` (1-based) of the source of a module this loader loaded, as its provider
+  // serves it (before transpiling): what error reports quote. nullopt for other URLs.
+  std::optional<std::string> source_line(const std::string& url, int line) const;
+
   static v8::MaybeLocal<v8::Module> resolve_callback(v8::Local<v8::Context> context,
                                                      v8::Local<v8::String> specifier,
                                                      v8::Local<v8::FixedArray> assertions,

@@ -23,7 +23,7 @@ namespace {
 
 // Bump the number when the compilers' options change; a new compiler version changes the key
 // by itself. Either way old cache entries stop matching.
-const std::string k_cache_version = std::string("sbfn-transpile-2;sucrase-") + versions::sucrase +
+const std::string k_cache_version = std::string("sbfn-transpile-3;sucrase-") + versions::sucrase +
                                     ";typescript-" + versions::typescript;
 
 const char* kind_name(MediaType type) {

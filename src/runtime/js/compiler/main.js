@@ -1,7 +1,7 @@
 // The compiler isolate's script: sucrase (in its snapshot) and, once loaded on demand
 // as the global `ts`, TypeScript's transpileModule for what sucrase cannot lower; and
 // the tools below (semver, the module lexers).
-import { transform } from "sucrase";
+import { transform } from "./sucrase_transform.js";
 import { init as initEsLexer, parse as parseEsModule } from "es-module-lexer/js";
 import cjsLexer from "cjs-module-lexer";
 import semver from "semver";

@@ -9,9 +9,10 @@ import { blobFromUrl } from "./blob_url.js";
 import { InnerBody } from "./body.js";
 import { headersInternals } from "./headers.js";
 import { ops } from "./ops.js";
+import { begin, end } from "../activity.js";
 import { Request, requestInternals } from "./request.js";
 import { responseInternals } from "./response.js";
-import { ReadableStream } from "./streams.js";
+import { isStillReadable, ReadableStream } from "./streams.js";
 import { URL } from "./url.js";
 import { setToStringTag } from "./util.js";
 import { versions } from "sbfn:versions";
@@ -129,7 +130,19 @@ function transmit(method, url, headerList, body, client, signal) {
     decode: !headerList.some((v, i) => i % 2 === 0 && v === "accept-encoding"),
   };
   const streamed = body instanceof ReadableStream;
-  return new Promise((resolve, reject) => {
+  return new Promise((settle, fail) => {
+    // What `sbfn test`'s sanitizers see: the request until its head (or failure) arrives,
+    // then its body until the consumer has read it to the end or cancelled it.
+    const sending = begin("op", "op_fetch_send");
+    const resolve = (value) => {
+      end(sending);
+      begin("resource", "fetchResponse", () => isStillReadable(stream));
+      settle(value);
+    };
+    const reject = (error) => {
+      end(sending);
+      fail(error);
+    };
     const id = ops.fetch_start(method, url, headerList, streamed ? true : body ?? undefined, options);
     let controller = null;
     let paused = false;

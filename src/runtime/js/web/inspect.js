@@ -34,6 +34,7 @@ export function inspect(value, options = undefined) {
     showHidden: !!options?.showHidden,
     sorted: !!options?.sorted,
     getters: !!options?.getters,
+    trailingComma: !!options?.trailingComma,
     indentationLvl: 0,
     currentDepth: 0,
     seen: [],
@@ -647,5 +648,6 @@ function reduceToSingleString(ctx, output, base, braces, extrasType, level, valu
     }
   }
   const indent = `\n${" ".repeat(ctx.indentationLvl)}`;
-  return `${base ? `${base} ` : ""}${braces[0]}${indent}  ${output.join(`,${indent}  `)}${indent}${braces[1]}`;
+  const trailing = ctx.trailingComma ? "," : "";
+  return `${base ? `${base} ` : ""}${braces[0]}${indent}  ${output.join(`,${indent}  `)}${trailing}${indent}${braces[1]}`;
 }

@@ -16,6 +16,12 @@ export function isDisturbed(stream) {
   return stream._disturbed === true;
 }
 
+// Still open for its consumer: not closed (read to the end or cancelled) nor errored. The
+// polyfill keeps [[state]] in `_state`.
+export function isStillReadable(stream) {
+  return stream._state === "readable";
+}
+
 // A byte stream that yields `bytes` (owned by the stream) once, then closes.
 export function byteStreamFrom(bytes) {
   return new ReadableStream({

@@ -2,6 +2,8 @@
 
 import base64
 import os
+import re
+import subprocess
 import shutil
 import time
 
@@ -76,6 +78,25 @@ def expect_file(case, step):
         if needle not in text:
             raise StepFailure("file %s: content" % spec["path"],
                               expected="contains %r" % needle, got=shorten(text))
+    for pattern in as_list(spec.get("matches")):
+        if not re.search(pattern, text, re.MULTILINE):
+            raise StepFailure("file %s: content" % spec["path"],
+                              expected="matches /%s/" % pattern, got=shorten(text))
+    if "xml_schema" in spec:
+        xml_schema_check(case, spec["path"], path, spec["xml_schema"])
+
+
+def xml_schema_check(case, name, path, schema):
+    """The file is valid XML for the XML Schema `schema` (a file of the case), as xmllint
+    (Debian's libxml2-utils) validates it."""
+    try:
+        result = subprocess.run(["xmllint", "--noout", "--schema", case.path_in_case(schema), path],
+                                capture_output=True, text=True, timeout=60)
+    except FileNotFoundError:
+        raise StepFailure("file %s: xmllint (Debian: libxml2-utils) is needed to validate it" % name)
+    if result.returncode != 0:
+        raise StepFailure("file %s: not valid for %s" % (name, schema), expected="valid",
+                          got=shorten(result.stderr))
 
 
 @step_kind("sleep_ms")

@@ -1,0 +1,4 @@
+Deno.test("calls Deno.exit", () => {
+  Deno.exit(3);
+});
+Deno.test("runs after it", () => {});

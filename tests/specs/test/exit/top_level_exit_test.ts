@@ -1,0 +1,2 @@
+Deno.test("never registered", () => {});
+Deno.exit(2);

@@ -1,0 +1,3 @@
+Deno.test("b1 fails", () => {
+  throw new Error("b1");
+});

@@ -1,0 +1,1 @@
+Deno.test("nothing to do with users", () => {});

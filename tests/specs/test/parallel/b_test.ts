@@ -1,0 +1,4 @@
+Deno.test("b waits", async (t) => {
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await t.step("b step", () => {});
+});

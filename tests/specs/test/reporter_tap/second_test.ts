@@ -1,0 +1,3 @@
+Deno.test("second module", () => {
+  console.log("output the dot, tap and junit reporters leave out");
+});
