@@ -47,9 +47,13 @@ std::string transpiled_source_map(const std::string& url, const std::string& cod
   if (map.empty()) {
     return map;
   }
-  // The transpile cache is keyed by content: the map may name the first file that had it.
+  // The transpile cache is keyed by content: the map may name the first file that had it
+  // (in "sources" and "file").
   auto json = nlohmann::json::parse(map);
   json["sources"] = nlohmann::json::array({url});
+  if (json.contains("file")) {
+    json["file"] = url;
+  }
   return json.dump();
 }
 
