@@ -18,6 +18,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -482,7 +483,12 @@ int run_tests(const TestArguments& args) {
     if (running.empty()) {
       break;
     }
-    run.wake().wait(lock);
+    // A module may have ended while the lock was released to start the ones above.
+    run.wake().wait(lock, [&] {
+      return run.aborted() ||
+             std::any_of(running.begin(), running.end(),
+                         [](const Running& module) { return module.listener->ended(); });
+    });
   }
   lock.unlock();
   spare.reset();
