@@ -398,8 +398,6 @@ int run_tests(const TestArguments& args) {
   run_options.filter = args.filter;
   run_options.shuffle_seed = seed;
   run_options.timeout_ms = args.timeout_ms;
-  run_options.sanitize_ops = !args.no_sanitize;
-  run_options.sanitize_resources = !args.no_sanitize;
   run_options.colour = options.colour;
   auto env = test_environment(args.env_files);
 
