@@ -18,6 +18,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -397,8 +398,6 @@ int run_tests(const TestArguments& args) {
   run_options.filter = args.filter;
   run_options.shuffle_seed = seed;
   run_options.timeout_ms = args.timeout_ms;
-  run_options.sanitize_ops = !args.no_sanitize;
-  run_options.sanitize_resources = !args.no_sanitize;
   run_options.colour = options.colour;
   auto env = test_environment(args.env_files);
 
@@ -482,7 +481,12 @@ int run_tests(const TestArguments& args) {
     if (running.empty()) {
       break;
     }
-    run.wake().wait(lock);
+    // A module may have ended while the lock was released to start the ones above.
+    run.wake().wait(lock, [&] {
+      return run.aborted() ||
+             std::any_of(running.begin(), running.end(),
+                         [](const Running& module) { return module.listener->ended(); });
+    });
   }
   lock.unlock();
   spare.reset();

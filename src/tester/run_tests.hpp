@@ -34,7 +34,7 @@ struct TestArguments {
   std::string import_map;     // --import-map for every module
   bool cached_only = false;
   bool frozen = false;
-  std::size_t memory_limit_mb = 4096;
+  std::size_t memory_limit_mb = 4096;  // a test worker's heap and buffers (no CPU limit)
 };
 
 // Runs the tests and returns the process's exit code: 0 all passed, 1 a failure (or

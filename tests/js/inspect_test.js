@@ -72,3 +72,10 @@ Deno.test("inspect: errors print their stack and cause", () => {
   p.code = "E_X";
   assertStrictEquals(Deno.inspect(p).includes('code: "E_X"'), true);
 });
+
+Deno.test("inspect: @std/assert's options (sorted, one entry per line, trailing commas)", () => {
+  const options = { depth: Infinity, sorted: true, trailingComma: true, compact: false, iterableLimit: Infinity, getters: true };
+  assertStrictEquals(Deno.inspect({ b: [1, 2], a: "x" }, options), '{\n  a: "x",\n  b: [\n    1,\n    2,\n  ],\n}');
+  assertStrictEquals(Deno.inspect(new Map([[1, 2]]), options), "Map(1) {\n  1 => 2,\n}");
+  assertStrictEquals(Deno.inspect({ a: 1 }, { trailingComma: true }), "{ a: 1 }");
+});
