@@ -438,15 +438,55 @@ TEST_CASE("bundler::NpmResolver with cached_only never touches the network") {
         "offline@1.0.0");
 }
 
-TEST_CASE("bundler::NpmResolver revalidates cached packuments with their etag") {
+TEST_CASE("bundler::NpmResolver takes cached packuments without asking the registry") {
   Setup s;
-  s.publish("etagged", "1.0.0");
-  s.resolver().install(specs({"npm:etagged@1"}));
+  s.publish("cached", "1.0.0");
+  s.resolver().install(specs({"npm:cached@1"}));
+  s.publish("cached", "1.1.0");  // newer, but the cached packument still meets ^1
+  auto hits = s.registry.hits("/cached");
   bundler::Lock other_lock;
   NpmResolver again(s.cache, s.http, s.npmrc(), other_lock);
-  again.install(specs({"npm:etagged@1"}));
+  again.install(specs({"npm:cached@1"}));
+  CHECK(s.registry.hits("/cached") == hits);  // as Deno: no request at all
+  CHECK(other_lock.specifiers.at("npm:cached@1") == "1.0.0");
+}
+
+TEST_CASE("bundler::NpmResolver fetches a cached packument again when it lacks a version") {
+  Setup s;
+  s.publish("growing", "1.0.0");
+  s.resolver().install(specs({"npm:growing@1"}));
+  s.publish("growing", "2.0.0");
+  bundler::Lock second_lock;
+  NpmResolver second(s.cache, s.http, s.npmrc(), second_lock);
+  second.install(specs({"npm:growing@2"}));
+  CHECK(second_lock.specifiers.at("npm:growing@2") == "2.0.0");
+  CHECK(exported(second.resolve(parse_npm_specifier("npm:growing@2"), ResolutionKind::import)) ==
+        "growing@2.0.0");
+
+  // A version nobody published: revalidated once with the etag (304), then the message.
+  auto hits = s.registry.hits("/growing");
+  bundler::Lock third_lock;
+  NpmResolver third(s.cache, s.http, s.npmrc(), third_lock);
+  CHECK_THROWS_WITH_AS(third.install(specs({"npm:growing@3"})),
+                       "Could not find npm package 'growing' matching '3'. Available versions: "
+                       "2.0.0, 1.0.0.",
+                       util::Error);
   CHECK(s.registry.not_modified() == 1);
-  CHECK(other_lock.specifiers.at("npm:etagged@1") == "1.0.0");
+  CHECK(s.registry.hits("/growing") == hits + 1);
+}
+
+TEST_CASE("bundler::NpmResolver refreshes a cached packument for a dependency's range") {
+  Setup s;
+  s.publish("leaf", "1.0.0");
+  s.publish("branch", "1.0.0", {{"dependencies", {{"leaf", "^1.0.0"}}}});
+  s.resolver().install(specs({"npm:branch@1"}));
+  s.publish("leaf", "1.5.0");
+  s.publish("branch", "2.0.0", {{"dependencies", {{"leaf", "^1.5.0"}}}});
+  bundler::Lock other_lock;
+  NpmResolver again(s.cache, s.http, s.npmrc(), other_lock);
+  again.install(specs({"npm:branch@2"}));
+  CHECK(other_lock.npm.count("leaf@1.5.0") == 1);
+  CHECK(other_lock.npm.count("leaf@1.0.0") == 0);
 }
 
 TEST_CASE("bundler::NpmResolver leaves nothing behind when a download is cut off, and retries") {

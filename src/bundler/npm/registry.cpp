@@ -101,39 +101,67 @@ std::string NpmRegistry::failure(const std::string& what, const std::string& url
 }
 
 void NpmRegistry::prefetch(const std::vector<std::string>& names) {
+  // Offline first, as Deno resolves: a packument in the cache is used as it is, and
+  // fetched again only when it lacks a version a requirement asks for (refresh()).
+  std::vector<std::string> uncached;
+  for (const auto& name : names) {
+    if (m_entries.count(name) != 0 ||
+        std::find(uncached.begin(), uncached.end(), name) != uncached.end()) {
+      continue;
+    }
+    auto record = m_cache.record(k_cache_area, packument_url(name));
+    if (record) {
+      try {
+        auto& entry = m_entries[name];
+        entry.packument = std::make_unique<Packument>(
+            parse_packument(std::string_view(*record).substr(record->find('\n') + 1), name));
+        entry.from_cache = true;
+        continue;
+      } catch (const util::Error& error) {
+        m_entries.erase(name);  // a damaged record is fetched again
+        if (m_cached_only) {
+          m_entries[name].error = error.what();
+          continue;
+        }
+      }
+    } else if (m_cached_only) {
+      m_entries[name].error = "npm package '" + name +
+                              "' is not in the cache, and --cached-only forbids downloading it. "
+                              "Run once without --cached-only to fill the cache.";
+      continue;
+    }
+    uncached.push_back(name);
+  }
+  fetch(uncached);
+}
+
+bool NpmRegistry::refresh(const std::string& name) {
+  auto it = m_entries.find(name);
+  if (m_cached_only || it == m_entries.end() || !it->second.from_cache) {
+    return false;  // nothing newer can be had this run
+  }
+  it->second.from_cache = false;
+  const auto* before = it->second.packument.get();
+  fetch({name});
+  return m_entries.at(name).packument.get() != before;
+}
+
+void NpmRegistry::fetch(const std::vector<std::string>& names) {
   std::vector<std::string> wanted;
   std::vector<HttpRequest> requests;
   std::vector<std::optional<std::string>> cached;
   for (const auto& name : names) {
-    if (m_entries.count(name) != 0 ||
-        std::find(wanted.begin(), wanted.end(), name) != wanted.end()) {
-      continue;
-    }
     auto url = packument_url(name);
-    auto record = m_cache.record(k_cache_area, url);
-    if (m_cached_only) {
-      auto& entry = m_entries[name];
-      if (!record) {
-        entry.error = "npm package '" + name +
-                      "' is not in the cache, and --cached-only forbids downloading it. Run "
-                      "once without --cached-only to fill the cache.";
-      } else {
-        try {
-          entry.packument = std::make_unique<Packument>(
-              parse_packument(std::string_view(*record).substr(record->find('\n') + 1), name));
-        } catch (const util::Error& error) {
-          entry.error = error.what();
-        }
-      }
-      continue;
-    }
     HttpRequest request;
     try {
       request = request_for(url, k_packument_accept);
     } catch (const util::Error& error) {
-      m_entries[name].error = error.what();
+      if (!m_entries[name].packument) {
+        m_entries[name].error = error.what();
+      }
       continue;
     }
+    auto record = m_cache.record(k_cache_area, url);
     if (record) {
       auto etag = record->substr(0, record->find('\n'));
       if (!etag.empty()) {
@@ -156,24 +184,24 @@ void NpmRegistry::prefetch(const std::vector<std::string>& names) {
     if (auto* error = std::get_if<std::string>(&results[i])) {
       // The registry cannot be reached: what the cache holds is better than nothing (the
       // lock, when there is one, decides versions anyway).
-      if (cached[i]) {
-        try {
-          auto body = std::string_view(*cached[i]).substr(cached[i]->find('\n') + 1);
-          entry.packument = std::make_unique<Packument>(parse_packument(body, name));
-          continue;
-        } catch (const util::Error&) {
-        }
+      if (!entry.packument) {
+        entry.error = transport_failure(what, m_npmrc.registry_for(name), *error);
       }
-      entry.error = transport_failure(what, m_npmrc.registry_for(name), *error);
       continue;
     }
     auto& response = std::get<HttpResponse>(results[i]);
     try {
       if (response.status == 304 && cached[i]) {
-        auto body = std::string_view(*cached[i]).substr(cached[i]->find('\n') + 1);
-        entry.packument = std::make_unique<Packument>(parse_packument(body, name));
+        if (!entry.packument) {
+          auto body = std::string_view(*cached[i]).substr(cached[i]->find('\n') + 1);
+          entry.packument = std::make_unique<Packument>(parse_packument(body, name));
+        }
       } else if (response.status == 200) {
-        entry.packument = std::make_unique<Packument>(parse_packument(response.body, name));
+        auto fresh = std::make_unique<Packument>(parse_packument(response.body, name));
+        if (entry.packument) {
+          m_superseded.push_back(std::move(entry.packument));  // the graph may point into it
+        }
+        entry.packument = std::move(fresh);
         auto etag = response.headers.count("etag") ? response.headers.at("etag") : "";
         if (etag.find('\n') != std::string::npos) {
           etag.clear();
@@ -187,11 +215,13 @@ void NpmRegistry::prefetch(const std::vector<std::string>& names) {
                          Npmrc::token_key_for(m_npmrc.registry_for(name)) +
                          "=<token>` in an .npmrc.";
         }
-      } else {
+      } else if (!entry.packument) {
         entry.error = failure(what, url, response, requests[i].headers.size() > 1);
       }
     } catch (const util::Error& error) {
-      entry.error = error.what();
+      if (!entry.packument) {
+        entry.error = error.what();
+      }
     }
   }
 }

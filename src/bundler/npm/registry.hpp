@@ -1,8 +1,9 @@
 #pragma once
 
-// Talking to npm registries: packuments (abbreviated metadata, revalidated against the
-// cache with their etag) and tarballs, many at once, with the .npmrc credentials, and
-// with messages a person can act on when a registry is missing, down, or wants a token.
+// Talking to npm registries: packuments (abbreviated metadata, taken from the cache when
+// it holds them and revalidated with their etag when a version is missing) and tarballs, many at
+// once, with the .npmrc credentials, and with messages a person can act on when a registry is
+// missing, down, or wants a token.
 
 #include "bundler/cache.hpp"
 #include "bundler/http_client.hpp"
@@ -24,9 +25,14 @@ class NpmRegistry {
   // With `cached_only`, nothing is downloaded: packuments come from the cache as they are.
   NpmRegistry(const Cache& cache, HttpClient& http, const Npmrc& npmrc, bool cached_only);
 
-  // Fetches, in parallel, the packuments of `names` this registry has not fetched yet.
-  // Failures are kept and reported by packument()/find() for the name that needs them.
+  // Reads from the cache, or fetches in parallel, the packuments of `names` this registry
+  // does not hold yet. Failures are kept and reported by packument()/find() for the name
+  // that needs them.
   void prefetch(const std::vector<std::string>& names);
+  // Revalidates a packument that was taken from the cache, for a requirement it cannot
+  // meet; true when a newer one arrived (packument() then returns it). Packuments handed
+  // out before stay valid.
+  bool refresh(const std::string& name);
   // The packument of `name`, or nullptr when the registry says it does not exist (404).
   // Throws util::Error for anything else that went wrong.
   const Packument* find(const std::string& name);
@@ -59,8 +65,11 @@ class NpmRegistry {
   struct Entry {
     std::unique_ptr<Packument> packument;
     bool missing = false;
+    bool from_cache = false;  // not revalidated this run
     std::string error;
   };
+  // Fetches the packuments of `names`, revalidating what the cache holds.
+  void fetch(const std::vector<std::string>& names);
   HttpRequest request_for(const std::string& url, const std::string& accept) const;
   std::string packument_url(const std::string& name) const;
   // The message for a response that is not a 2xx/304 one.
@@ -72,6 +81,7 @@ class NpmRegistry {
   const Npmrc& m_npmrc;
   bool m_cached_only;
   std::map<std::string, Entry> m_entries;
+  std::vector<std::unique_ptr<Packument>> m_superseded;
   using Result = std::variant<HttpResponse, std::string>;
   std::map<std::string, std::shared_future<Result>> m_prefetched;  // tarball URL -> download
 };

@@ -62,6 +62,7 @@ class TreeResolver {
   }
   std::string add_node(const Packument& packument, const std::string& version);
   std::string choose(const NpmDependency& dep, const std::string& req, const std::string& parent);
+  std::string add_choice(const Packument& packument, const std::string& req, bool optional);
   void expand(std::vector<std::string> frontier);
   void prefetch_tarballs();
   void mark_peers();
@@ -138,17 +139,35 @@ std::string TreeResolver::choose(const NpmDependency& dep, const std::string& re
       }
       m_registry.packument(dep.name);  // throws the registry's message
     }
-    if (dep.optional) {
-      auto version = m_chooser.try_choose(*packument, req, m_versions[dep.name]);
-      return version ? add_node(*packument, *version) : "";
-    }
-    return add_node(*packument, m_chooser.choose(*packument, req, m_versions[dep.name]));
+    return add_choice(*packument, req, dep.optional);
   } catch (const util::Error& error) {
     if (dep.optional) {
       return "";  // npm skips an optional dependency it cannot install
     }
     throw util::Error(with_requirer(error.what(), parent));
   }
+}
+
+// The node of the version of `packument`'s package that `req` picks; "" when none fits and
+// it is `optional`. A packument taken from the cache may predate the version asked for: it
+// is fetched again before giving up, as Deno does.
+std::string TreeResolver::add_choice(const Packument& packument, const std::string& req,
+                                     bool optional) {
+  const auto* current = &packument;
+  const auto& name = packument.name;
+  auto version = m_chooser.try_choose(*current, req, m_versions[name]);
+  if (!version && m_registry.refresh(name)) {
+    m_chooser.forget(name);
+    current = &m_registry.packument(name);
+    version = m_chooser.try_choose(*current, req, m_versions[name]);
+  }
+  if (version) {
+    return add_node(*current, *version);
+  }
+  if (optional) {
+    return "";
+  }
+  throw util::Error(m_chooser.not_found(*current, req));
 }
 
 // Breadth-first, as Deno walks: every packument a level needs is fetched at once.
@@ -477,7 +496,7 @@ void TreeResolver::resolve(std::vector<NpmSpecifier> roots) {
       }
     }
     if (nv.empty()) {
-      nv = add_node(packument, m_chooser.choose(packument, root.range(), m_versions[root.name]));
+      nv = add_choice(packument, root.range(), false);
       if (by_nv.count(nv) == 0) {
         by_nv[nv] = -1;  // made below, once its subtree is known
         frontier.push_back(nv);

@@ -117,6 +117,14 @@ std::string VersionChooser::choose(const Packument& packument, const std::string
   throw util::Error(not_found(packument, req));
 }
 
+void VersionChooser::forget(const std::string& name) {
+  auto prefix = name + "\n";
+  for (auto it = m_max_satisfying.lower_bound(prefix);
+       it != m_max_satisfying.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
+    it = m_max_satisfying.erase(it);
+  }
+}
+
 std::string VersionChooser::not_found(const Packument& packument, const std::string& req) {
   const auto& name = packument.name;
   if (is_tag(req)) {

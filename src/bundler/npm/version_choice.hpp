@@ -31,12 +31,15 @@ class VersionChooser {
   bool satisfies(const Packument& packument, const std::string& version, const std::string& req);
   // Whether `req` is a dist-tag rather than a range.
   bool is_tag(const std::string& req);
+  // What choose() says when no version of `packument` fits `req`.
+  std::string not_found(const Packument& packument, const std::string& req);
+  // Drops the answers about `name`'s versions (its packument was fetched again).
+  void forget(const std::string& name);
 
  private:
   std::optional<std::string> max_satisfying(const std::string& cache_key,
                                             const std::vector<std::string>& versions,
                                             const std::string& req);
-  std::string not_found(const Packument& packument, const std::string& req);
 
   std::map<std::string, std::optional<std::string>> m_valid_ranges;
   std::map<std::string, std::optional<std::string>> m_max_satisfying;
