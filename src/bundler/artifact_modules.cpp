@@ -1,6 +1,7 @@
 // Serving a function from its artifact: the artifact's own resolver and provider, plus
-// what only Node's rules can answer at run time — a `require` inside an npm package the
-// graph walk did not follow — answered over the package files the artifact carries.
+// what only Node's rules can answer at run time — a `require` inside an npm package or a
+// node_modules folder of the function's own, which the graph walk did not follow —
+// answered over the package files the artifact carries.
 #include "bundler/file_view.hpp"
 #include "bundler/function_artifact.hpp"
 #include "bundler/npm/npm.hpp"
@@ -11,6 +12,11 @@ namespace {
 const std::string k_npm_root = std::string(k_artifact_root_path) + "npm";
 const std::string k_npm_url = runtime::path_to_file_url(k_npm_root + "/");
 
+bool is_bare(const std::string& specifier) {
+  return !specifier.empty() && specifier.front() != '.' && specifier.front() != '/' &&
+         specifier.find(':') == std::string::npos;
+}
+
 }  // namespace
 
 class ArtifactModules::NpmFallback {
@@ -18,11 +24,15 @@ class ArtifactModules::NpmFallback {
   explicit NpmFallback(const std::shared_ptr<const Artifact>& artifact)
       : m_files(memory_file_view(
             std::shared_ptr<const std::map<std::string, std::string>>(artifact, &artifact->files))),
-        m_resolver(NpmResolver::from_lock(artifact->metadata.lock, k_npm_root, m_files)) {}
+        m_resolver(NpmResolver::from_lock(artifact->metadata.lock, k_npm_root, m_files)),
+        m_node_modules(m_files) {}
 
   std::optional<std::string> resolve(const std::string& specifier, const std::string& referrer,
                                      runtime::ResolutionKind kind) const {
-    auto path = m_resolver.resolve_from(specifier, runtime::file_url_to_path(referrer), kind);
+    auto from = runtime::file_url_to_path(referrer);
+    auto path = referrer.starts_with(k_npm_url)
+                    ? m_resolver.resolve_from(specifier, from, kind)
+                    : resolve_in_node_modules(specifier, from, kind, m_node_modules);
     if (!path) {
       return std::nullopt;
     }
@@ -46,6 +56,7 @@ class ArtifactModules::NpmFallback {
  private:
   std::shared_ptr<FileView> m_files;
   NpmResolver m_resolver;
+  NodeResolver m_node_modules;  // the function's own node_modules, carried as files
 };
 
 ArtifactModules::ArtifactModules(std::shared_ptr<const Artifact> artifact)
@@ -67,10 +78,16 @@ std::string ArtifactModules::folder() const {
 std::string ArtifactModules::resolve(const std::string& specifier, const std::string& referrer,
                                      runtime::ResolutionKind kind) {
   bool recorded = false;
-  if (auto module = m_artifact->modules.find(referrer); module != m_artifact->modules.end()) {
+  // Recorded are what imports resolved to; a require() may pick other "exports" conditions.
+  if (auto module = m_artifact->modules.find(referrer);
+      module != m_artifact->modules.end() && kind == runtime::ResolutionKind::import) {
     recorded = module->second.dependencies.contains(specifier);
   }
-  if (!recorded && referrer.starts_with(k_npm_url)) {
+  // What the bundler could not see: a require() inside a package, or of a package in the
+  // function's own node_modules.
+  if (!recorded && referrer.starts_with("file:") &&
+      (referrer.starts_with(k_npm_url) || referrer.find("/node_modules/") != std::string::npos ||
+       is_bare(specifier))) {
     if (auto url = m_npm->resolve(specifier, referrer, kind)) {
       return *url;
     }
@@ -82,7 +99,7 @@ runtime::ModuleSource ArtifactModules::load(const std::string& url, std::size_t 
   try {
     return m_sources->load(url, max_bytes);
   } catch (const runtime::ModuleNotFound&) {
-    if (!url.starts_with(k_npm_url)) {
+    if (!url.starts_with(k_npm_url) && url.find("/node_modules/") == std::string::npos) {
       throw;
     }
     auto source = m_npm->load(url);

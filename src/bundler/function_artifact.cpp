@@ -2,12 +2,14 @@
 // them, with every path of this machine replaced by the artifact's virtual root.
 #include "bundler/function_artifact.hpp"
 
+#include "bundler/npm/npm.hpp"
 #include "runtime/tools.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -115,6 +117,65 @@ void add_package(const fs::path& folder, const Rebase& rebase,
   }
 }
 
+// The folder of the package a file below a node_modules folder belongs to
+// (".../node_modules/@scope/name" or ".../node_modules/name").
+std::optional<std::string> own_package_folder(const std::string& path) {
+  auto at = path.rfind("/node_modules/");
+  if (at == std::string::npos) {
+    return std::nullopt;
+  }
+  auto start = at + 14;
+  auto end = path.find('/', start);
+  if (end != std::string::npos && path[start] == '@') {
+    end = path.find('/', end + 1);
+  }
+  if (end == std::string::npos) {
+    return std::nullopt;
+  }
+  return path.substr(0, end);
+}
+
+// The packages of a node_modules folder of the function's own that `modules` reach, and
+// the packages those depend on, as Node finds them: a `require()` inside one runs only
+// when the function does, so each travels whole.
+std::set<std::string> own_node_modules(const std::map<std::string, GraphModule>& modules) {
+  auto files = disk_file_view();
+  PackageJsons package_jsons(files);
+  std::set<std::string> found;
+  std::vector<std::string> queue;
+  for (const auto& [url, _] : modules) {
+    if (url.starts_with("file:")) {
+      if (auto folder = own_package_folder(runtime::file_url_to_path(url))) {
+        queue.push_back(*folder);
+      }
+    }
+  }
+  while (!queue.empty()) {
+    auto folder = std::move(queue.back());
+    queue.pop_back();
+    if (!found.insert(folder).second) {
+      continue;
+    }
+    auto manifest = util::try_read_file(folder + "/package.json");
+    if (!manifest) {
+      continue;
+    }
+    auto parsed = nlohmann::json::parse(*manifest, nullptr, false);
+    for (const char* key : {"dependencies", "optionalDependencies", "peerDependencies"}) {
+      auto it = parsed.is_object() ? parsed.find(key) : parsed.end();
+      if (it == parsed.end() || !it->is_object()) {
+        continue;
+      }
+      for (const auto& [name, _] : it->items()) {
+        if (auto dependency = find_in_node_modules(name, folder + "/package.json", *files)) {
+          queue.push_back(*dependency);
+        }
+      }
+    }
+  }
+  return found;
+}
+
 }  // namespace
 
 Artifact build_artifact(FunctionModules& modules, const BundleOptions& options) {
@@ -149,6 +210,9 @@ Artifact build_artifact(FunctionModules& modules, const BundleOptions& options) 
     if (package.installed && !package.folder.empty()) {
       add_package(package.folder, rebase, artifact.files);
     }
+  }
+  for (const auto& folder : own_node_modules(modules.modules())) {
+    add_package(folder, rebase, artifact.files);
   }
   for (const auto& file : function.static_files) {
     auto path = rebase.path(file);

@@ -147,7 +147,10 @@ void FunctionModules::ensure_prepared() {
 std::string FunctionModules::resolve(const std::string& specifier, const std::string& referrer,
                                      runtime::ResolutionKind kind) {
   std::lock_guard lock(m_mutex);
-  if (auto it = m_modules.find(referrer); it != m_modules.end()) {
+  // The walk recorded what imports resolve to; a require() may pick other "exports"
+  // conditions, so it asks again.
+  if (auto it = m_modules.find(referrer);
+      it != m_modules.end() && kind == runtime::ResolutionKind::import) {
     if (auto dep = it->second.dependencies.find(specifier); dep != it->second.dependencies.end()) {
       return dep->second;
     }

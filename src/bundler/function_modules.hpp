@@ -102,6 +102,10 @@ class FunctionModules : public runtime::ModuleResolver, public runtime::ModuleSo
  private:
   std::string resolve_unlocked(const std::string& specifier, const std::string& referrer,
                                runtime::ResolutionKind kind = runtime::ResolutionKind::import);
+  // A bare specifier no import map maps: a built-in, a package in node_modules, a
+  // package.json dependency; else the message saying what to map.
+  std::string resolve_bare(const std::string& specifier, const std::string& referrer,
+                           runtime::ResolutionKind kind);
   // A specifier the import map left as it was (or mapped) to a module URL, by scheme.
   std::string resolve_scheme(const std::string& target, const std::string& specifier,
                              const std::string& referrer, runtime::ResolutionKind kind);
@@ -128,6 +132,7 @@ class FunctionModules : public runtime::ModuleResolver, public runtime::ModuleSo
   std::unique_ptr<RemoteModules> m_remote;
   std::unique_ptr<JsrResolver> m_jsr;
   std::unique_ptr<NpmResolver> m_npm;
+  std::unique_ptr<NodeResolver> m_node_modules;  // bring your own node_modules, when used
 
   mutable std::recursive_mutex m_mutex;  // workers of one function resolve at once
   bool m_prepared = false;

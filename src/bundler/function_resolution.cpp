@@ -24,7 +24,29 @@ bool is_bare(const std::string& specifier) {
                     "\" not a dependency and not in import map\n"
                     "  hint: map it in " +
                     where + ", e.g. \"imports\": { \"" + specifier + "\": \"npm:" + specifier +
-                    "\" }, or import \"npm:" + specifier + "\" (or \"jsr:...\") directly");
+                    "\" }, or import \"npm:" + specifier + "\" (or \"jsr:...\") directly" +
+                    (config.package_json ? ", or add it to " + config.package_json->string() +
+                                               " and run `npm install`"
+                                         : std::string()));
+}
+
+std::string as_url(const std::string& path) {
+  return path.starts_with("node:") ? path : runtime::path_to_file_url(path);
+}
+
+// "@scope/name" or "name": the package a bare specifier ("name/sub/path") names.
+std::string package_name_of(const std::string& specifier) {
+  auto slash = specifier.find('/');
+  if (specifier.starts_with("@") && slash != std::string::npos) {
+    slash = specifier.find('/', slash + 1);
+  }
+  return specifier.substr(0, slash);
+}
+
+// Whether a package.json requirement is a registry range ("^1.2", "latest"), not a
+// "file:", "git+", "workspace:" or URL one that only a package manager can install.
+bool is_npm_requirement(const std::string& req) {
+  return req.find(':') == std::string::npos && req.find('/') == std::string::npos;
 }
 
 }  // namespace
@@ -35,20 +57,65 @@ std::string FunctionModules::resolve_unlocked(const std::string& specifier,
   // Inside an npm package, Node's rules and the package's own dependencies apply.
   if (referrer.starts_with("file:") && m_npm) {
     if (auto path = m_npm->resolve_from(specifier, runtime::file_url_to_path(referrer), kind)) {
-      return path->starts_with("node:") ? *path : runtime::path_to_file_url(*path);
+      return as_url(*path);
+    }
+  }
+  // So they do inside a node_modules folder of the function's own.
+  if (m_node_modules && referrer.starts_with("file:") &&
+      referrer.find("/node_modules/") != std::string::npos) {
+    if (auto path = resolve_in_node_modules(specifier, runtime::file_url_to_path(referrer), kind,
+                                            *m_node_modules)) {
+      return as_url(*path);
     }
   }
   auto mapped = m_config.import_map.resolve(specifier, referrer);
   if (!mapped) {
     if (is_bare(specifier)) {
-      if (runtime::is_node_builtin(specifier)) {
-        return "node:" + specifier;  // as Deno 2.9 does
-      }
-      unmapped_bare(specifier, m_config);
+      return resolve_bare(specifier, referrer, kind);
     }
     mapped = runtime::resolve_specifier(specifier, referrer);
   }
   return resolve_scheme(*mapped, specifier, referrer, kind);
+}
+
+std::string FunctionModules::resolve_bare(const std::string& specifier, const std::string& referrer,
+                                          runtime::ResolutionKind kind) {
+  if (runtime::is_node_builtin(specifier)) {
+    return "node:" + specifier;  // as Deno 2.9 does
+  }
+  auto name = package_name_of(specifier);
+  auto declared = m_config.package_dependencies.find(name);
+  if (m_node_modules) {
+    if (referrer.starts_with("file:")) {
+      if (auto path = resolve_in_node_modules(specifier, runtime::file_url_to_path(referrer), kind,
+                                              *m_node_modules)) {
+        return as_url(*path);
+      }
+    }
+    if (declared != m_config.package_dependencies.end()) {
+      auto folder = m_config.package_json->parent_path().string();
+      throw util::Error("Could not resolve \"" + specifier +
+                        "\", but found it in a package.json. sbfn expects the node_modules/ "
+                        "directory to be up to date: run `npm install` in " +
+                        folder +
+                        " (or set \"nodeModulesDir\": \"auto\" in deno.json to have "
+                        "sbfn install package.json dependencies itself).");
+    }
+  } else if (declared != m_config.package_dependencies.end()) {
+    // Without node_modules, a package.json dependency is an npm: requirement.
+    if (declared->second.starts_with("file:")) {
+      throw util::Error(
+          "Importing npm packages via a file: specifier is only supported with "
+          "--node-modules-dir=manual (\"" +
+          specifier + "\" is \"" + declared->second + "\" in " + m_config.package_json->string() +
+          ")");
+    }
+    if (is_npm_requirement(declared->second)) {
+      auto target = "npm:" + name + "@" + declared->second + specifier.substr(name.size());
+      return resolve_scheme(target, specifier, referrer, kind);
+    }
+  }
+  unmapped_bare(specifier, m_config);
 }
 
 std::string FunctionModules::resolve_scheme(const std::string& target, const std::string& specifier,

@@ -75,6 +75,10 @@ void FunctionModules::load_config() {
   m_npm = std::make_unique<NpmResolver>(
       m_cache, *m_http, Npmrc::load(m_function.folder, m_function.project_root, home ? home : ""),
       m_lock, npm);
+  m_node_modules.reset();
+  if (m_config.own_node_modules()) {
+    m_node_modules = std::make_unique<NodeResolver>(disk_file_view());
+  }
 }
 
 void FunctionModules::save_lock(const Lock& before) {
@@ -137,9 +141,10 @@ runtime::ModuleSource FunctionModules::load_unlocked(const std::string& url,
   }
   auto source = m_files->load(url, max_bytes);
   // A .js file of a CommonJS package (or in a node_modules folder) is CommonJS.
+  auto path = runtime::file_url_to_path(url);
   if (source.media_type == runtime::MediaType::javascript && m_npm &&
-      m_npm->package_of(runtime::file_url_to_path(url)) &&
-      m_npm->is_commonjs(runtime::file_url_to_path(url), source.code)) {
+      (m_npm->package_of(path) || path.find("/node_modules/") != std::string::npos) &&
+      m_npm->is_commonjs(path, source.code)) {
     source.media_type = runtime::MediaType::commonjs;
   }
   return source;

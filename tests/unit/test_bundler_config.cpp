@@ -231,3 +231,37 @@ TEST_CASE(
           bundler::parse_package_req_reference("jsr:@app/shared/nope", "jsr")),
       "Unknown export './nope' for '@app/shared'.\n  Package exports:\n * .\n * ./db", util::Error);
 }
+
+TEST_CASE("bundler::load_function_config: a package.json beside the entrypoint") {
+  Project project;
+  project.write("supabase/functions/byo/index.ts", "");
+  project.write("supabase/functions/byo/package.json",
+                R"({"dependencies": {"ms": "~2.1.0", "local": "file:../local"},
+                    "devDependencies": {"ms": "^1", "chai": "5"}})");
+  auto byo = bundler::load_function_config(project.request("byo"));
+  CHECK(byo.package_json == project.path("supabase/functions/byo/package.json"));
+  CHECK(byo.package_dependencies == std::map<std::string, std::string>{{"chai", "5"},
+                                                                       {"local", "file:../local"},
+                                                                       {"ms", "~2.1.0"}});
+  CHECK(byo.own_node_modules());  // Deno's default with a package.json: "manual"
+  CHECK_FALSE(byo.lock_workspace.contains("packageJson"));
+
+  project.write("supabase/functions/byo/deno.json", R"({"nodeModulesDir": "none"})");
+  auto npm = bundler::load_function_config(project.request("byo"));
+  CHECK_FALSE(npm.own_node_modules());
+  CHECK(npm.lock_workspace["packageJson"]["dependencies"] ==
+        nlohmann::json::array({"npm:chai@5", "npm:ms@2.1"}));
+
+  SUBCASE("an import map chosen by flag or config.toml leaves package.json out, as Supabase") {
+    auto request = project.request("byo");
+    request.import_map_flag = project.write("import_map.json", "{}");
+    CHECK_FALSE(bundler::load_function_config(request).package_json);
+  }
+  SUBCASE("a package.json that is not JSON is named") {
+    project.write("supabase/functions/byo/package.json", "{");
+    auto message =
+        "Unable to parse \"" + project.path("supabase/functions/byo/package.json").string() + "\"";
+    CHECK_THROWS_WITH_AS(bundler::load_function_config(project.request("byo")),
+                         doctest::Contains(message.c_str()), util::Error);
+  }
+}

@@ -234,6 +234,49 @@ void apply_config(const DenoJson& config, FunctionConfig& out) {
   }
 }
 
+// The dependencies a package.json declares, which bare specifiers may name.
+void load_package_json(const fs::path& path, FunctionConfig& out) {
+  auto text = util::try_read_file(path);
+  if (!text) {
+    return;
+  }
+  json parsed;
+  try {
+    parsed = json::parse(*text);
+  } catch (const json::parse_error& error) {
+    throw util::Error("Unable to parse \"" + path.string() + "\": " + error.what());
+  }
+  out.package_json = path;
+  for (const char* key : {"devDependencies", "dependencies"}) {  // the latter wins
+    auto it = parsed.find(key);
+    if (it == parsed.end() || !it->is_object()) {
+      continue;
+    }
+    for (const auto& [name, req] : it->items()) {
+      if (req.is_string()) {
+        out.package_dependencies[name] = req.get<std::string>();
+      }
+    }
+  }
+  if (out.own_node_modules()) {
+    return;
+  }
+  // Deno pins the npm requirements among them in deno.lock's workspace section.
+  std::set<std::string> pinned;
+  for (const auto& [name, req] : out.package_dependencies) {
+    try {
+      auto text = "npm:" + name + "@" + req;
+      pinned.insert(lock_specifier_key("npm", parse_package_req_reference(text, "npm").req));
+    } catch (const util::Error&) {
+      // "file:", "git+...", "workspace:": not registry requirements.
+    }
+  }
+  if (!pinned.empty()) {
+    out.lock_workspace["packageJson"]["dependencies"] =
+        json(std::vector<std::string>(pinned.begin(), pinned.end()));
+  }
+}
+
 // A member's own compilerOptions override the root's, key by key.
 void overlay(CompilerOptions& base, const CompilerOptions& member) {
   auto take = [](auto& to, const auto& from) {
@@ -336,6 +379,9 @@ FunctionConfig load_function_config(const FunctionConfigRequest& request) {
     if (auto deno_json = find_deno_json(fn_dir)) {
       load_config(read_deno_json(*deno_json), false, out);
     }
+  }
+  if (out.source == ImportMapSource::none || out.source == ImportMapSource::deno_json) {
+    load_package_json(fn_dir / "package.json", out);
   }
   for (const auto& warning : out.import_map.warnings()) {
     out.warnings.push_back("Import map diagnostic: " + warning);

@@ -50,6 +50,11 @@ struct FunctionConfig {
   std::optional<std::filesystem::path> lockfile;
   bool frozen_lockfile = false;
   std::optional<std::string> node_modules_dir;
+  // A package.json beside the entrypoint, which Supabase's CLI hands to the runtime only
+  // when no import map file was chosen (a deno.json beside it is fine), and its
+  // dependencies and devDependencies: name -> requirement.
+  std::optional<std::filesystem::path> package_json;
+  std::map<std::string, std::string> package_dependencies;
   std::optional<std::filesystem::path> workspace_root;  // the deno.json listing the members
   std::vector<WorkspaceMember> workspace_members;
   // deno.lock's `workspace` section for this config, as Deno writes it: the jsr:/npm:
@@ -63,6 +68,12 @@ struct FunctionConfig {
   // ("jsr:@scope/member@^1/sub" whose version, if it has one, satisfies the requirement).
   // Throws util::Error listing the member's exports when the sub path is not one of them.
   std::optional<std::string> resolve_workspace_package(const PackageReqReference& reference) const;
+  // Deno's "manual" node_modules mode (bring your own node_modules): a package.json and no
+  // other nodeModulesDir setting. Bare specifiers resolve in node_modules folders as Node
+  // resolves them; without it, package.json dependencies are `npm:` requirements.
+  bool own_node_modules() const {
+    return package_json && (!node_modules_dir || *node_modules_dir == "manual");
+  }
 };
 
 struct FunctionConfigRequest {
