@@ -12,11 +12,6 @@ namespace {
 const std::string k_npm_root = std::string(k_artifact_root_path) + "npm";
 const std::string k_npm_url = runtime::path_to_file_url(k_npm_root + "/");
 
-bool is_bare(const std::string& specifier) {
-  return !specifier.empty() && specifier.front() != '.' && specifier.front() != '/' &&
-         specifier.find(':') == std::string::npos;
-}
-
 }  // namespace
 
 class ArtifactModules::NpmFallback {
@@ -87,7 +82,7 @@ std::string ArtifactModules::resolve(const std::string& specifier, const std::st
   // function's own node_modules.
   if (!recorded && referrer.starts_with("file:") &&
       (referrer.starts_with(k_npm_url) || referrer.find("/node_modules/") != std::string::npos ||
-       is_bare(specifier))) {
+       is_bare_specifier(specifier))) {
     if (auto url = m_npm->resolve(specifier, referrer, kind)) {
       return *url;
     }

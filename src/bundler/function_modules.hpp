@@ -66,6 +66,10 @@ struct ResolveOptions {
   bool frozen = false;       // a lockfile that would change is an error
 };
 
+// A specifier that names a package (or a built-in) rather than a path or a URL: what an
+// import map, package.json or node_modules has to answer.
+bool is_bare_specifier(const std::string& specifier);
+
 // One module of a prepared graph.
 struct GraphModule {
   std::string url;

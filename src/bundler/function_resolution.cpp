@@ -7,15 +7,6 @@
 namespace bundler {
 namespace {
 
-bool is_bare(const std::string& specifier) {
-  if (specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with("/")) {
-    return false;
-  }
-  auto colon = specifier.find(':');
-  auto slash = specifier.find('/');
-  return colon == std::string::npos || colon < 2 || (slash != std::string::npos && slash < colon);
-}
-
 // Deno's words, and what to add where.
 [[noreturn]] void unmapped_bare(const std::string& specifier, const FunctionConfig& config) {
   std::string where = config.import_map_path ? config.import_map_path->string()
@@ -51,6 +42,15 @@ bool is_npm_requirement(const std::string& req) {
 
 }  // namespace
 
+bool is_bare_specifier(const std::string& specifier) {
+  if (specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with("/")) {
+    return false;
+  }
+  auto colon = specifier.find(':');
+  auto slash = specifier.find('/');
+  return colon == std::string::npos || colon < 2 || (slash != std::string::npos && slash < colon);
+}
+
 std::string FunctionModules::resolve_unlocked(const std::string& specifier,
                                               const std::string& referrer,
                                               runtime::ResolutionKind kind) {
@@ -70,7 +70,7 @@ std::string FunctionModules::resolve_unlocked(const std::string& specifier,
   }
   auto mapped = m_config.import_map.resolve(specifier, referrer);
   if (!mapped) {
-    if (is_bare(specifier)) {
+    if (is_bare_specifier(specifier)) {
       return resolve_bare(specifier, referrer, kind);
     }
     mapped = runtime::resolve_specifier(specifier, referrer);
