@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -36,6 +37,9 @@ struct HttpRequest {
   std::shared_ptr<RequestBodySource> body_source;  // else: the body, as it arrives
   std::string remote_address;  // the client's IP address, for Deno.serve's info.remoteAddr
   unsigned remote_port = 0;
+  // Which of the worker's own listeners (Deno.serve with a port, in a test module) took
+  // the request; 0: the server's, for the function's handler.
+  std::uint32_t listener = 0;
 };
 
 // Why a worker could not produce a response; each maps to one status and body.
@@ -90,5 +94,19 @@ class ResponseSink {
   virtual std::shared_ptr<WebSocketConnection> upgrade(std::string protocol,
                                                        std::shared_ptr<WebSocketPeer> peer) = 0;
 };
+
+// A listening socket a worker opened for Deno.serve({ hostname, port }) where requests do
+// not come from `sbfn serve` (a test module serving a stand-in upstream to its own tests).
+// Destroying it closes the socket and every connection it accepted.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  virtual std::uint16_t port() const = 0;
+  // Takes no new connections; those open finish what they are doing.
+  virtual void stop_accepting() = 0;
+};
+
+// Where such a listener hands each request it reads; called on the listener's threads.
+using RequestHandler = std::function<void(HttpRequest, std::shared_ptr<ResponseSink>)>;
 
 }  // namespace runtime

@@ -285,6 +285,7 @@ void WorkerImpl::thread_main() {
       std::lock_guard lock(m_mailbox->mutex);
       m_mailbox->worker = nullptr;
     }
+    refuse_listener_requests();
     m_timers.clear();
     close_sockets();
     m_fetch.reset();  // transfers in flight end with the worker
@@ -320,6 +321,7 @@ void WorkerImpl::thread_main() {
       m_io.run_for(std::chrono::milliseconds(50));
       m_io.restart();
     }
+    close_listeners();  // every request they brought has been answered above
     m_unhandled.clear();
     m_hooks = {};
     m_context.Reset();

@@ -65,6 +65,12 @@ struct WorkerOptions {
   LogFn log;
   // Told the URL of every module source the worker loads (hot reload watches them).
   std::function<void(const std::string& url)> on_module;
+  // Set: Deno.serve with a hostname or port opens a real listener through it, as in Deno
+  // (a test module's servers); throws std::system_error when it cannot bind. Null:
+  // Deno.serve only registers the handler the server's requests go to.
+  std::function<std::unique_ptr<Listener>(const std::string& hostname, std::uint16_t port,
+                                          RequestHandler handler)>
+      listen;
 };
 
 // What an evaluated snippet produced: `type` is its typeof (or "throws"), `value` its

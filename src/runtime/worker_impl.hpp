@@ -93,6 +93,13 @@ class WorkerImpl final : public api::OpHost {
   using SettleFn = std::function<void(v8::Local<v8::Context>, v8::Local<v8::Promise::Resolver>)>;
   void settle_pending(std::uint32_t id, const SettleFn& settle);
   void set_background_tasks(std::size_t count) override { m_background_tasks = count; }
+  std::optional<std::pair<std::uint32_t, std::uint16_t>> listen(const std::string& hostname,
+                                                                std::uint16_t port) override;
+  void close_listener(std::uint32_t id) override;
+  // At the worker's end: first no more requests from its listeners, then (once every
+  // request they brought is answered) the listeners themselves.
+  void refuse_listener_requests();
+  void close_listeners();
 
   // WebSockets (worker_sockets.cpp): the handler accepted request `id`'s upgrade.
   bool accept_socket(std::uint32_t request_id, std::uint32_t socket_id,
@@ -245,6 +252,11 @@ class WorkerImpl final : public api::OpHost {
   std::unique_ptr<api::TmpFs> m_tmp_fs;    // made on first use, removed with the worker
   std::unique_ptr<api::NetSockets> m_net;  // made on first use, closed with the worker
   std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;
+  std::map<std::uint32_t, std::unique_ptr<Listener>> m_listeners;  // Deno.serve's own sockets
+  std::uint32_t m_next_listener_id = 1;
+  // Guards the hand-over of a listener's request to this worker's loop against the end.
+  std::shared_ptr<std::pair<std::mutex, bool>> m_listener_gate =
+      std::make_shared<std::pair<std::mutex, bool>>();
   std::unique_ptr<fetch::FetchEngine> m_fetch;  // null until the first fetch
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> m_unhandled;
   // eval() results still waiting for their promise; the worker's end settles what is left,

@@ -49,9 +49,49 @@ void WorkerImpl::run_request(PendingRequest pending) {
                                    v8::Array::New(m_isolate, flat.data(), flat.size()),
                                    body,
                                    v8_str(m_isolate, request.remote_address),
-                                   v8::Integer::NewFromUnsigned(m_isolate, request.remote_port)};
-    std::ignore = m_hooks.dispatch.Get(m_isolate)->Call(context, context->Global(), 7, args);
+                                   v8::Integer::NewFromUnsigned(m_isolate, request.remote_port),
+                                   v8::Integer::NewFromUnsigned(m_isolate, request.listener)};
+    std::ignore = m_hooks.dispatch.Get(m_isolate)->Call(context, context->Global(), 8, args);
   });
+}
+
+std::optional<std::pair<std::uint32_t, std::uint16_t>> WorkerImpl::listen(
+    const std::string& hostname, std::uint16_t port) {
+  if (!m_options.listen) {
+    return std::nullopt;
+  }
+  auto id = m_next_listener_id++;
+  // Called on the listener's thread; the gate closes before the worker's last requests are
+  // failed, so that none arrives after them.
+  auto handler = [this, id, gate = m_listener_gate](HttpRequest request,
+                                                    std::shared_ptr<ResponseSink> sink) {
+    std::lock_guard lock(gate->first);
+    if (gate->second) {
+      sink->fail(Failure::worker_error);
+      return;
+    }
+    request.listener = id;
+    dispatch(std::move(request), std::move(sink));
+  };
+  auto listener = m_options.listen(hostname, port, std::move(handler));
+  auto bound = listener->port();
+  m_listeners.emplace(id, std::move(listener));
+  return std::pair{id, bound};
+}
+
+void WorkerImpl::close_listener(std::uint32_t id) {
+  if (auto it = m_listeners.find(id); it != m_listeners.end()) {
+    it->second->stop_accepting();
+  }
+}
+
+void WorkerImpl::refuse_listener_requests() {
+  std::lock_guard lock(m_listener_gate->first);
+  m_listener_gate->second = true;
+}
+
+void WorkerImpl::close_listeners() {
+  m_listeners.clear();
 }
 
 std::shared_ptr<ResponseSink> WorkerImpl::sink(std::uint32_t id) {

@@ -12,6 +12,28 @@
 
 namespace server {
 
+runtime::HttpRequest function_request(http::request<http::string_body>& message,
+                                      std::string_view target, std::string_view remote_address,
+                                      unsigned remote_port,
+                                      std::shared_ptr<runtime::RequestBodySource> body_source) {
+  runtime::HttpRequest request;
+  request.method = std::string(message.method_string());
+  request.remote_address = std::string(remote_address);
+  request.remote_port = remote_port;
+  auto host = message[http::field::host];
+  request.url = "http://" + std::string(host.empty() ? "localhost" : host) + std::string(target);
+  request.headers.reserve(std::distance(message.begin(), message.end()));
+  for (const auto& field : message) {
+    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  if (body_source) {
+    request.body_source = std::move(body_source);
+  } else {
+    request.body = std::move(message.body());
+  }
+  return request;
+}
+
 Admission Gateway::admit(http::request<http::string_body>& message, std::string_view remote_address,
                          unsigned remote_port,
                          std::shared_ptr<runtime::RequestBodySource> body_source) const {
@@ -58,21 +80,8 @@ Admission Gateway::admit(http::request<http::string_body>& message, std::string_
       return admission;
     }
   }
-  auto& request = admission.request;
-  request.method = std::string(message.method_string());
-  request.remote_address = std::string(remote_address);
-  request.remote_port = remote_port;
-  auto host = message[http::field::host];
-  request.url = "http://" + std::string(host.empty() ? "localhost" : host) + where.function_target;
-  request.headers.reserve(std::distance(message.begin(), message.end()));
-  for (const auto& field : message) {
-    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
-  if (body_source) {
-    request.body_source = std::move(body_source);
-  } else {
-    request.body = std::move(message.body());
-  }
+  admission.request = function_request(message, where.function_target, remote_address, remote_port,
+                                       std::move(body_source));
   return admission;
 }
 

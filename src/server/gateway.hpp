@@ -35,6 +35,14 @@ struct Admission {
   runtime::HttpRequest request;
 };
 
+// The request a function gets for `message`: its URL `http://<Host><target>`, its
+// headers, the client's address, and the body (moved out of `message`) unless it still
+// arrives through `body_source`.
+runtime::HttpRequest function_request(
+    boost::beast::http::request<boost::beast::http::string_body>& message, std::string_view target,
+    std::string_view remote_address, unsigned remote_port,
+    std::shared_ptr<runtime::RequestBodySource> body_source);
+
 // The pieces of the server's state the gateway reads; cheap to make per request.
 struct Gateway {
   const FunctionTable& functions;

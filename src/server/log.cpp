@@ -66,6 +66,13 @@ Logger::Logger(Format format)
   }
 }
 
+Logger::Logger(Format format, LineSink sink)
+    : m_format(format),
+      m_sink(std::move(sink)),
+      m_color_out(false),
+      m_color_err(false),
+      m_batch_out(false) {}
+
 Logger::~Logger() {
   {
     std::lock_guard lock(m_mutex);
@@ -134,6 +141,10 @@ void Logger::event(std::string_view level, std::string_view message) {
 
 void Logger::write(int fd, const std::string& line) {
   std::lock_guard lock(m_mutex);
+  if (m_sink) {
+    m_sink(fd, line);
+    return;
+  }
   if (fd == 1 && m_batch_out && !m_stopping) {
     m_pending_out += line;
     m_pending_out += '\n';

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -13,6 +14,10 @@ class Logger {
  public:
   enum class Format { text, json };
   explicit Logger(Format format);
+  // Lines go to `sink` instead of stdout/stderr (uncoloured): a server inside another
+  // command (`sbfn test`) whose log is shown only where it helps.
+  using LineSink = std::function<void(int fd, const std::string& line)>;
+  Logger(Format format, LineSink sink);
   ~Logger();  // writes out what is still buffered
 
   // A line of a function's console output.
@@ -27,6 +32,7 @@ class Logger {
   void write(int fd, const std::string& line);
   void flush_locked();
   Format m_format;
+  LineSink m_sink;
   bool m_color_out;
   bool m_color_err;
   // stdout lines to a pipe or file are written in batches (a write per request line

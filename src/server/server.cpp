@@ -307,7 +307,7 @@ int serve(const ServeOptions& options) {
       log.event("error", "preload: " + failure);
     }
   }
-  ServerState state(functions, log, jwt.get(), options.max_body_bytes,
+  ServerState state(&functions, log, jwt.get(), options.max_body_bytes,
                     options.request_idle_timeout_ms);
   state.api_keys = ApiKeys{
       env_sources.publishable_key.empty() ? project::default_publishable_key()

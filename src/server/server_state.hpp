@@ -4,6 +4,8 @@
 #include "server/functions.hpp"
 #include "server/log.hpp"
 
+#include "runtime/http.hpp"
+
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
@@ -16,7 +18,7 @@ class JwtVerifier;
 
 class ServerState {
  public:
-  ServerState(FunctionTable& functions, Logger& log, const JwtVerifier* jwt,
+  ServerState(FunctionTable* functions, Logger& log, const JwtVerifier* jwt,
               std::size_t max_body_bytes, std::size_t request_idle_timeout_ms)
       : functions(functions),
         log(log),
@@ -24,7 +26,10 @@ class ServerState {
         max_body_bytes(max_body_bytes),
         request_idle_timeout_ms(request_idle_timeout_ms) {}
 
-  FunctionTable& functions;
+  FunctionTable* functions;  // null for a direct listener
+  // Set (a direct listener, direct_listener.hpp): every request goes here as the client
+  // sent it, past the router, the API keys and the JWT gate.
+  runtime::RequestHandler direct;
   Logger& log;
   const JwtVerifier* jwt;  // null: --no-verify-jwt
   ApiKeys api_keys;        // swapped for JWTs whether or not the JWT is then checked

@@ -21,6 +21,8 @@ namespace server {
 namespace {
 
 constexpr std::size_t k_header_limit = 16 * 1024;
+// How much of a streamed request body one read takes at most.
+constexpr std::size_t k_body_read_size = 64 * 1024;
 // Bodies up to this size (with a Content-Length) are read whole before dispatch.
 constexpr std::size_t k_whole_body_limit = 1 << 20;
 // A body the function left unread is read and dropped up to this size so that the
@@ -141,6 +143,9 @@ void Session::pull_body(std::uint64_t body_id, runtime::RequestBodySource::Deliv
   }
   send_continue();
   m_body_reading = true;
+  // Beast reads as much as the buffer has room for, and a buffer sized for request heads
+  // would stream an upload 512 bytes at a time: one worker round trip per 512 bytes.
+  m_buffer.reserve(k_body_read_size);
   m_stream.expires_after(read_timeout());
   http::async_read_some(m_stream, m_buffer, parser,
                         [self = shared_from_this(), body_id, deliver = std::move(deliver)](
@@ -429,10 +434,11 @@ void Session::on_read(beast::error_code error) {
 std::shared_ptr<runtime::Worker> Session::hand_off_target(
     const http::request<http::string_body>& message) {
   auto where = route(message.target());
-  if (where.kind != Route::Kind::function || websocket::is_upgrade(message) || m_state.draining) {
+  if (m_state.direct || where.kind != Route::Kind::function || websocket::is_upgrade(message) ||
+      m_state.draining) {
     return nullptr;
   }
-  return m_state.functions.worker_for(where.slug);
+  return m_state.functions->worker_for(where.slug);
 }
 
 bool Session::hand_over(const std::shared_ptr<runtime::Worker>& worker) {
@@ -495,8 +501,14 @@ void Session::handle(http::request<http::string_body>& message,
       m_remote_port = peer.port();
     }
   }
-  Gateway gateway{m_state.functions, m_state.api_keys, m_state.jwt, m_state.log};
-  auto admission = gateway.admit(message, m_remote_address, m_remote_port, std::move(body_source));
+  Admission admission;
+  if (m_state.direct) {
+    admission.request = function_request(message, message.target(), m_remote_address, m_remote_port,
+                                         std::move(body_source));
+  } else {
+    Gateway gateway{*m_state.functions, m_state.api_keys, m_state.jwt, m_state.log};
+    admission = gateway.admit(message, m_remote_address, m_remote_port, std::move(body_source));
+  }
   m_slug = std::move(admission.slug);
   if (admission.answer) {
     send_canned(*admission.answer);
@@ -512,8 +524,12 @@ void Session::handle(http::request<http::string_body>& message,
   arm_idle_timer();
   auto sink = std::make_shared<SessionSink>(shared_from_this(), m_request);
   m_sink = sink;
-  m_state.functions.dispatch(m_slug, std::move(admission.request), std::move(sink),
-                             std::exchange(m_handed_to, nullptr));
+  if (m_state.direct) {
+    m_state.direct(std::move(admission.request), std::move(sink));
+  } else {
+    m_state.functions->dispatch(m_slug, std::move(admission.request), std::move(sink),
+                                std::exchange(m_handed_to, nullptr));
+  }
 }
 
 void Session::send_canned(const CannedResponse& response) {

@@ -4,6 +4,7 @@
 #include "tester/run_tests.hpp"
 
 #include "project/config.hpp"
+#include "server/direct_listener.hpp"
 #include "tester/discovery.hpp"
 #include "tester/module_order.hpp"
 #include "tester/reporter.hpp"
@@ -464,6 +465,7 @@ int run_tests(const TestArguments& args) {
         listener->output(text);
       };
       worker.test = runtime::TestMode{run_options, listener};
+      worker.listen = server::listen_direct;
       lock.unlock();
       std::unique_ptr<runtime::Worker> started;
       if (spare && spare->start(worker)) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace runtime {
 class ModuleSourceProvider;
@@ -49,6 +50,11 @@ class OpHost {
   virtual v8::Local<v8::Promise> pull_body(std::uint32_t id) = 0;
   // Settles with true once `sink` has room again, false if its client left.
   virtual v8::Local<v8::Promise> when_drained(const std::shared_ptr<ResponseSink>& sink) = 0;
+  // Deno.serve's own socket (WorkerOptions::listen): the listener's id and bound port;
+  // nullopt when this worker's requests come from the server. Throws std::system_error.
+  virtual std::optional<std::pair<std::uint32_t, std::uint16_t>> listen(const std::string& hostname,
+                                                                        std::uint16_t port) = 0;
+  virtual void close_listener(std::uint32_t id) = 0;
   // EdgeRuntime.waitUntil promises still pending.
   virtual void set_background_tasks(std::size_t count) = 0;
 

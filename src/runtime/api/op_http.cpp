@@ -1,7 +1,10 @@
 // Responses travel back from JavaScript to the server through these ops.
+#include "runtime/api/op_errors.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
+
+#include <system_error>
 
 namespace runtime::api {
 namespace {
@@ -117,6 +120,35 @@ void body_pull(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(OpHost::of(info.GetIsolate()).pull_body(request_id(info)));
 }
 
+// serve_listen(hostname, port) -> [listener id, port] | null: Deno.serve's socket, where
+// this worker opens its own (a test module); null where the server feeds it.
+void serve_listen(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  auto hostname = to_utf8(isolate, info[0]);
+  auto port = uint32_arg(info, 1);
+  if (port > 65535) {
+    throw_coded(isolate, "TypeError", "Invalid port: " + std::to_string(port));
+    return;
+  }
+  try {
+    auto opened = OpHost::of(isolate).listen(hostname, static_cast<std::uint16_t>(port));
+    if (!opened) {
+      info.GetReturnValue().SetNull();
+      return;
+    }
+    v8::Local<v8::Value> pair[] = {v8::Integer::NewFromUnsigned(isolate, opened->first),
+                                   v8::Integer::NewFromUnsigned(isolate, opened->second)};
+    info.GetReturnValue().Set(v8::Array::New(isolate, pair, 2));
+  } catch (const std::system_error& error) {
+    throw_os_error(isolate, error.code().value(), "");
+  }
+}
+
+// serve_close(listener id): the listener takes no new connections.
+void serve_close(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  OpHost::of(info.GetIsolate()).close_listener(uint32_arg(info, 0));
+}
+
 }  // namespace
 
 std::vector<Op> http_ops() {
@@ -125,7 +157,9 @@ std::vector<Op> http_ops() {
           {"respond_chunk", respond_chunk},
           {"respond_end", respond_end},
           {"respond_error", respond_error},
-          {"body_pull", body_pull}};
+          {"body_pull", body_pull},
+          {"serve_listen", serve_listen},
+          {"serve_close", serve_close}};
 }
 
 }  // namespace runtime::api

@@ -3,17 +3,40 @@
 import { ops } from "./web/ops.js";
 import { createRequestFromNative, readResponseForNative } from "./web/fetch_internals.js";
 import { acceptUpgrade } from "./websocket.js";
-import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, SafeMap, SafePromise, SafeTypeError, thenOf } from "./primordials.js";
+import { begin, end } from "./activity.js";
+import { call } from "./deno_errors.js";
+import {
+  MapPrototypeDelete,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  SafeMap,
+  SafePromise,
+  SafeTypeError,
+  thenOf,
+} from "./primordials.js";
 
+// The server `sbfn serve` feeds (listener 0); the worker's own listeners by id.
 const state = { handler: null, onError: null };
+const listeners = new SafeMap();
 // Resolves each request's info.completed once its response has been handed over.
 const finishers = new SafeMap();
+// The listener of each open request that came through one (serving pays nothing for it).
+const servers = new SafeMap();
+let listenerRequests = 0;
 
 function completed(id) {
   const finish = MapPrototypeGet(finishers, id);
   if (finish !== undefined) {
     MapPrototypeDelete(finishers, id);
     finish();
+  }
+  if (listenerRequests !== 0) {
+    const server = MapPrototypeGet(servers, id);
+    if (server !== undefined) {
+      MapPrototypeDelete(servers, id);
+      listenerRequests--;
+      if (--server.open === 0 && server.drained !== null) server.drained();
+    }
   }
 }
 
@@ -22,6 +45,8 @@ export function hasHandler() {
 }
 
 // Deno.serve(handler), Deno.serve(options, handler), Deno.serve({ handler, ...options }).
+// Served by `sbfn serve`, it registers the handler its requests go to; in a test module,
+// it listens on a socket of its own as Deno does (the server's `addr` is then real).
 export function serve(optionsOrHandler, maybeHandler) {
   let options = {};
   let handler = maybeHandler;
@@ -34,11 +59,15 @@ export function serve(optionsOrHandler, maybeHandler) {
   if (typeof handler !== "function") {
     throw new TypeError("A handler function must be provided.");
   }
+  const onError = typeof options.onError === "function" ? options.onError : null;
+  const hostname = options.hostname ?? "0.0.0.0";
+  const opened = call(ops.serve_listen, hostname, options.port ?? 8000);
+  if (opened !== null) return listen(opened, hostname, handler, onError, options);
   state.handler = handler;
-  state.onError = typeof options.onError === "function" ? options.onError : null;
+  state.onError = onError;
   let finish;
   const finished = new Promise((resolve) => (finish = resolve));
-  const addr = { transport: "tcp", hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 8000 };
+  const addr = { transport: "tcp", hostname, port: options.port ?? 8000 };
   if (typeof options.onListen === "function") options.onListen(addr);
   return {
     finished,
@@ -48,6 +77,51 @@ export function serve(optionsOrHandler, maybeHandler) {
       finish();
       return Promise.resolve();
     },
+    ref() {},
+    unref() {},
+  };
+}
+
+// A server on a socket of this worker's own: its requests carry its listener id.
+function listen([listener, port], hostname, handler, onError, options) {
+  const server = { handler, onError, open: 0, drained: null };
+  MapPrototypeSet(listeners, listener, server);
+  // What Deno's sanitizers see of a server left running past the end of its test.
+  const resource = begin("resource", "http");
+  const op = begin("op", "op_http_wait");
+  let finish;
+  const finished = new SafePromise((resolve) => (finish = resolve));
+  let closing = null;
+  const shutdown = () => {
+    if (closing === null) {
+      ops.serve_close(listener);
+      closing = new SafePromise((resolve) => {
+        server.drained = resolve;
+        if (server.open === 0) resolve();
+      });
+      closing = thenOf(closing, () => {
+        MapPrototypeDelete(listeners, listener);
+        end(resource);
+        end(op);
+        finish();
+      });
+    }
+    return closing;
+  };
+  const addr = { __proto__: null, hostname, port, transport: "tcp" };
+  if (typeof options.onListen === "function") {
+    options.onListen(addr);
+  } else {
+    console.log(`Listening on http://${hostname}:${port}/`);
+  }
+  if (options.signal) {
+    if (options.signal.aborted) shutdown();
+    else options.signal.addEventListener("abort", shutdown, { once: true });
+  }
+  return {
+    finished,
+    addr,
+    shutdown,
     ref() {},
     unref() {},
   };
@@ -77,7 +151,18 @@ function streamedBody(id) {
   });
 }
 
-export function dispatch(id, method, url, headers, body, remoteHost, remotePort) {
+export function dispatch(id, method, url, headers, body, remoteHost, remotePort, listener) {
+  let server = state;
+  if (listener !== 0) {
+    server = MapPrototypeGet(listeners, listener);
+    if (server === undefined) {
+      ops.respond_error(id);
+      return;
+    }
+    server.open++;
+    listenerRequests++;
+    MapPrototypeSet(servers, id, server);
+  }
   let result;
   try {
     const request = createRequestFromNative(method, url, headers, body === true ? streamedBody(id) : body, null);
@@ -85,7 +170,7 @@ export function dispatch(id, method, url, headers, body, remoteHost, remotePort)
     let finish;
     const completed = new SafePromise((resolve) => (finish = resolve));
     MapPrototypeSet(finishers, id, finish);
-    result = state.handler(request, { remoteAddr, completed });
+    result = server.handler(request, { remoteAddr, completed });
   } catch (error) {
     fail(id, error);
     return;
@@ -148,19 +233,21 @@ async function stream(id, status, statusText, headers, body) {
 }
 
 function fail(id, error) {
-  console.error(error);
-  if (state.onError !== null) {
+  const server = MapPrototypeGet(servers, id) ?? state;
+  // A server of the worker's own logs only what no onError takes, as Deno's does.
+  if (server === state || server.onError === null) console.error(error);
+  if (server.onError !== null) {
     try {
-      const onError = state.onError;
-      state.onError = null; // an onError that throws must not recurse
+      const onError = server.onError;
+      server.onError = null; // an onError that throws must not recurse
       thenOf(
         onError(error),
         (response) => {
-          state.onError = onError;
+          server.onError = onError;
           send(id, response);
         },
         (again) => {
-          state.onError = onError;
+          server.onError = onError;
           console.error(again);
           ops.respond_error(id);
           completed(id);

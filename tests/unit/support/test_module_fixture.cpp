@@ -1,5 +1,6 @@
 #include "support/test_module_fixture.hpp"
 
+#include "server/direct_listener.hpp"
 #include "tester/reporter.hpp"
 
 #include <chrono>
@@ -88,6 +89,9 @@ TestModuleRun run_test_module(runtime::WorkerOptions options, runtime::TestRunOp
     options.name = "unit";
   }
   options.test = runtime::TestMode{std::move(run), collector};
+  if (!options.listen) {
+    options.listen = server::listen_direct;  // as sbfn test gives its workers
+  }
   options.log = [collector](int fd, std::string_view line) {
     std::lock_guard lock(collector->mutex);
     collector->run.output.push_back(std::to_string(fd) + ":" + std::string(line));
