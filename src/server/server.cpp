@@ -15,6 +15,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 #include <thread>
 
 namespace server {
@@ -238,9 +240,16 @@ class Listener {
 
 }  // namespace
 
-int serve(const ServeOptions& options) {
+int serve(const ServeOptions& options, const Embedding* embedding) {
   auto open_files = raise_open_file_limit();
-  Logger log(options.json_logs ? Logger::Format::json : Logger::Format::text);
+  auto format = options.json_logs ? Logger::Format::json : Logger::Format::text;
+  std::optional<Logger> log_storage;
+  if (embedding != nullptr && embedding->log) {
+    log_storage.emplace(format, embedding->log);
+  } else {
+    log_storage.emplace(format);
+  }
+  Logger& log = *log_storage;
   auto warn = [&log](const std::string& message) { log.event("warn", message); };
   auto bundled = load_bundled_functions(
       options.bundles, [&log](const std::string& message) { log.event("error", message); });
@@ -426,7 +435,6 @@ int serve(const ServeOptions& options) {
                   (spec.artifact ? "  from " + spec.config.entrypoint.string() : std::string()));
   }
 
-  asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain_timer(io);
   auto deadline = std::chrono::steady_clock::now();
   std::function<void()> poll_drained = [&] {
@@ -441,14 +449,24 @@ int serve(const ServeOptions& options) {
     drain_timer.expires_after(std::chrono::milliseconds(20));
     drain_timer.async_wait([&](boost::system::error_code) { poll_drained(); });
   };
-  signals.async_wait([&](boost::system::error_code, int signal) {
-    log.event("info", std::string("Received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
-                          ", shutting down (waiting up to 10 s for open requests)");
+  auto begin_drain = [&] {
     state.draining = true;
     listener.close();
     deadline = std::chrono::steady_clock::now() + k_shutdown_drain_limit;
     poll_drained();
-  });
+  };
+  asio::signal_set signals(io);
+  if (embedding == nullptr) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([&](boost::system::error_code, int signal) {
+      log.event("info", std::string("Received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                            ", shutting down (waiting up to 10 s for open requests)");
+      begin_drain();
+    });
+  } else if (embedding->listening) {
+    embedding->listening(listener.port(), [&io, begin_drain] { asio::post(io, begin_drain); });
+  }
 
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,8 +49,17 @@ struct ServeOptions {
   std::vector<std::filesystem::path> bundles;
 };
 
-// Serves until SIGINT/SIGTERM, then drains for up to 10 s. Returns the exit code;
-// throws util::Error for a configuration a person must fix.
-int serve(const ServeOptions& options);
+// A server inside another command (`sbfn test --serve`) rather than a process of its own.
+struct Embedding {
+  // Every log line, instead of stdout/stderr.
+  std::function<void(int fd, const std::string& line)> log;
+  // Called once listening, with the bound port and a function that stops the server (open
+  // requests finish first). No signal handlers are installed.
+  std::function<void(std::uint16_t port, std::function<void()> stop)> listening;
+};
+
+// Serves until SIGINT/SIGTERM (or, embedded, until stopped), then drains for up to 10 s.
+// Returns the exit code; throws util::Error for a configuration a person must fix.
+int serve(const ServeOptions& options, const Embedding* embedding = nullptr);
 
 }  // namespace server

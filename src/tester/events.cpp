@@ -187,7 +187,12 @@ TestEvent parse_event(std::string_view text, std::uint64_t id_base) {
   return event;
 }
 
-std::string Failure::format(bool colour) const {
+namespace {
+
+// Deno's TestFailure::format() proper.
+std::string format_reason(const Failure& failure, bool colour) {
+  using Kind = Failure::Kind;
+  const auto& [kind, error, count, ms, details, trailers, server_log] = failure;
   switch (kind) {
     case Kind::js_error:
       return error ? format_test_error(*error, Colours{colour}) : std::string();
@@ -226,6 +231,20 @@ std::string Failure::format(bool colour) const {
     }
   }
   return "";
+}
+
+}  // namespace
+
+std::string Failure::format(bool colour) const {
+  auto text = format_reason(*this, colour);
+  if (!server_log.empty()) {
+    text += "\n------- server log -------";
+    for (const auto& line : server_log) {
+      text += "\n" + line;
+    }
+    text += "\n----- server log end -----";
+  }
+  return text;
 }
 
 std::string Failure::overview() const {

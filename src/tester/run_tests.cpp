@@ -5,9 +5,11 @@
 
 #include "project/config.hpp"
 #include "server/direct_listener.hpp"
+#include "server/serve_options.hpp"
 #include "tester/discovery.hpp"
 #include "tester/module_order.hpp"
 #include "tester/reporter.hpp"
+#include "tester/test_server.hpp"
 
 #include "bundler/config/deno_json.hpp"
 #include "bundler/download_progress.hpp"
@@ -61,11 +63,13 @@ class RunState {
         break;
       case TestEvent::Kind::wait:
         if (m_started.insert(event.id).second) {
+          m_server_log_from[event.id] = m_server_log.size();
           m_reporter->report_wait(m_registry.tests.at(event.id));
         }
         break;
       case TestEvent::Kind::result:
         if (m_with_result.insert(event.id).second) {
+          auto server_log = server_log_since(event.id);
           if (event.result.kind == TestResult::Kind::failed ||
               event.result.kind == TestResult::Kind::cancelled) {
             m_failed = true;
@@ -73,7 +77,14 @@ class RunState {
               ++m_failures;
             }
           }
-          m_reporter->report_result(m_registry.tests.at(event.id), event.result, event.elapsed_ms);
+          const auto& test = m_registry.tests.at(event.id);
+          if (event.result.kind == TestResult::Kind::failed && !server_log.empty()) {
+            auto result = event.result;
+            result.failure.server_log = std::move(server_log);
+            m_reporter->report_result(test, result, event.elapsed_ms);
+          } else {
+            m_reporter->report_result(test, event.result, event.elapsed_ms);
+          }
         }
         break;
       case TestEvent::Kind::uncaught:
@@ -113,6 +124,13 @@ class RunState {
         }
         break;
     }
+  }
+
+  // A line the functions server (--serve) logged: shown with the tests that fail while
+  // it was written, and nowhere else.
+  void on_server_line(const std::string& line) {
+    std::lock_guard lock(m_mutex);
+    m_server_log.push_back(line);
   }
 
   void on_output(std::string_view text) {
@@ -185,8 +203,21 @@ class RunState {
     return {out.begin(), out.end()};
   }
 
+  std::vector<std::string> server_log_since(std::uint64_t test) {
+    auto from = m_server_log_from.find(test);
+    if (from == m_server_log_from.end()) {
+      return {};
+    }
+    std::vector<std::string> lines(m_server_log.begin() + static_cast<long>(from->second),
+                                   m_server_log.end());
+    m_server_log_from.erase(from);
+    return lines;
+  }
+
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
+  std::vector<std::string> m_server_log;
+  std::map<std::uint64_t, std::size_t> m_server_log_from;  // test -> first line while it ran
   std::unique_ptr<Reporter> m_reporter;
   std::string m_cwd_url;
   std::size_t m_fail_fast;
@@ -401,6 +432,23 @@ int run_tests(const TestArguments& args) {
   run_options.timeout_ms = args.timeout_ms;
   run_options.colour = options.colour;
   auto env = test_environment(args.env_files);
+  std::optional<TestServer> functions_server;
+  if (args.serve) {
+    server::ServeArguments serve_args;
+    serve_args.functions_dir = args.functions_dir;
+    serve_args.env_files = args.env_files;
+    serve_args.no_verify_jwt = args.no_verify_jwt;
+    serve_args.jwt_secret = args.jwt_secret;
+    serve_args.import_map = args.import_map;
+    serve_args.cached_only = args.cached_only;
+    serve_args.frozen = args.frozen;
+    functions_server.emplace(server::resolve_serve_options(serve_args),
+                             [&run](int, const std::string& line) { run.on_server_line(line); });
+    for (auto& [name, value] : functions_server->environment()) {
+      std::erase_if(env, [&](const auto& entry) { return entry.first == name; });
+      env.emplace_back(name, value);
+    }
+  }
 
   // Each module in a worker of its own; the next worker's isolate is made while the
   // current one runs (a spare, as serve keeps one).

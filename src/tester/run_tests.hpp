@@ -35,6 +35,11 @@ struct TestArguments {
   bool cached_only = false;
   bool frozen = false;
   std::size_t memory_limit_mb = 4096;  // a test worker's heap and buffers (no CPU limit)
+  // --serve: the functions served in this process while the tests run (test_server.hpp),
+  // with serve's --no-verify-jwt and --jwt-secret.
+  bool serve = false;
+  bool no_verify_jwt = false;
+  std::string jwt_secret;
 };
 
 // Runs the tests and returns the process's exit code: 0 all passed, 1 a failure (or

@@ -54,6 +54,15 @@ Command test_command() {
                          "Never touch the network: remote modules must be in the cache");
             app.add_flag("--frozen", args->frozen,
                          "Fail instead of writing deno.lock when it would change");
+            app.add_flag("--serve", args->serve,
+                         "Serve the project's functions on a free port while the tests run, and "
+                         "point SUPABASE_URL and the API keys at it (its log is shown for failing "
+                         "tests)");
+            app.add_flag("--no-verify-jwt", args->no_verify_jwt,
+                         "--serve: do not check the Authorization header of any function");
+            app.add_option("--jwt-secret", args->jwt_secret,
+                           "--serve: HS256 secret (default: $SUPABASE_AUTH_JWT_SECRET, "
+                           "$JWT_SECRET, else the local-development secret)");
             return [args, parallel, shuffle] {
               // A flag given without a value reads "true" (CLI11), with one, that value.
               if (*parallel == "true") {
