@@ -18,6 +18,7 @@
 #include "util/dotenv.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/watcher.hpp"
 
 #include <unistd.h>
 
@@ -364,20 +365,21 @@ struct PreparedModule {
   std::shared_ptr<bundler::FunctionModules> modules;
 };
 
-}  // namespace
+// Where a run happens: the working folder and the functions folder.
+struct Place {
+  fs::path cwd;
+  std::string cwd_url;
+  fs::path functions_dir;
+};
 
-int run_tests(const TestArguments& args) {
-  auto cwd = fs::current_path();
-  auto cwd_url = runtime::path_to_file_url(cwd.string());
-  auto functions_dir = fs::absolute(args.functions_dir.empty() ? project::default_functions_dir()
-                                                               : fs::path(args.functions_dir))
-                           .lexically_normal();
-  auto files = find_test_modules({args.paths, cwd, functions_dir});
-  if (files.empty()) {
-    if (!args.permit_no_files) {
-      throw util::Error("No test modules found");
-    }
-  }
+// The local files each module's graph reached, by test module: what --watch re-runs a
+// module for.
+using Graphs = std::map<fs::path, std::set<fs::path>>;
+
+// One run of `files`, from their graphs to the exit code; fills `graphs` when given.
+int run_modules(const TestArguments& args, const Place& place, const std::vector<fs::path>& files,
+                Graphs* graphs) {
+  const auto& [cwd, cwd_url, functions_dir] = place;
 
   // Every module's graph first, as Deno loads them before running anything: a module that
   // cannot be resolved stops the run before any test runs.
@@ -405,7 +407,17 @@ int run_tests(const TestArguments& args) {
     auto graph = std::make_shared<bundler::FunctionModules>(
         std::move(source), bundler::ResolveOptions{args.cached_only, args.frozen},
         bundler::Cache::from_environment(), http);
+    if (graphs != nullptr) {
+      (*graphs)[file] = {file};  // a module that cannot be resolved re-runs when it changes
+    }
     graph->prepare();
+    if (graphs != nullptr) {
+      for (const auto& [url, module] : graph->modules()) {
+        if (url.starts_with("file://")) {
+          (*graphs)[file].insert(runtime::file_url_to_path(url));
+        }
+      }
+    }
     modules.push_back({file, runtime::path_to_file_url(file.string()), std::move(graph)});
   }
   std::optional<std::uint64_t> seed;
@@ -550,6 +562,94 @@ int run_tests(const TestArguments& args) {
     return 1;
   }
   return 0;
+}
+
+// --watch, as deno test --watch: a first run of everything, then on every change the
+// modules whose graph holds a changed file, and test modules that appeared. Ends with the
+// process (Ctrl-C).
+[[noreturn]] void watch_tests(const TestArguments& args, const Place& place) {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::vector<fs::path> changed;
+  util::FileWatcher watcher([&](const std::vector<fs::path>& paths) {
+    std::lock_guard lock(mutex);
+    changed.insert(changed.end(), paths.begin(), paths.end());
+    wake.notify_all();
+  });
+  watcher.watch_tree(place.cwd);
+  if (!util::is_under(place.cwd, place.functions_dir) && fs::is_directory(place.functions_dir)) {
+    watcher.watch_tree(place.functions_dir);
+  }
+  std::fprintf(stderr, "Watcher Test started.\n");
+  Graphs graphs;
+  auto files = find_test_modules({args.paths, place.cwd, place.functions_dir});
+  for (;;) {
+    int code = 1;
+    try {
+      code = run_modules(args, place, files, &graphs);
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "error: %s\n", error.what());
+    }
+    std::fprintf(stderr, "Watcher Test %s. Restarting on file change...\n",
+                 code == 0 ? "finished" : "failed");
+    std::fflush(stderr);
+    // Hidden folders, node_modules and the module cache (sbfn's own writes land there
+    // when it lies inside the project) are no reason to run again, as for Deno.
+    auto relevant = [&](const fs::path& path) {
+      if (util::is_under(util::cache_dir(), path)) {
+        return false;
+      }
+      auto relative = path.lexically_relative(place.cwd);
+      return std::none_of(relative.begin(), relative.end(), [](const fs::path& part) {
+        auto name = part.string();
+        return name == "node_modules" || (name.size() > 1 && name[0] == '.' && name != "..");
+      });
+    };
+    std::vector<fs::path> batch;
+    while (batch.empty()) {
+      std::unique_lock lock(mutex);
+      wake.wait(lock, [&] { return !changed.empty(); });
+      std::copy_if(changed.begin(), changed.end(), std::back_inserter(batch), relevant);
+      changed.clear();
+    }
+    std::set<fs::path> touched;
+    for (const auto& path : batch) {
+      touched.insert(fs::absolute(path).lexically_normal());
+    }
+    files.clear();
+    for (const auto& file : find_test_modules({args.paths, place.cwd, place.functions_dir})) {
+      auto graph = graphs.find(file);
+      bool affected = graph == graphs.end()
+                          ? touched.count(file) > 0
+                          : std::any_of(graph->second.begin(), graph->second.end(),
+                                        [&](const fs::path& path) { return touched.count(path); });
+      if (affected) {
+        files.push_back(file);
+      }
+    }
+    std::fprintf(stderr, "Watcher Restarting! File change detected: \"%s\"\n",
+                 batch.front().string().c_str());
+    std::fflush(stderr);
+  }
+}
+
+}  // namespace
+
+int run_tests(const TestArguments& args) {
+  Place place;
+  place.cwd = fs::current_path();
+  place.cwd_url = runtime::path_to_file_url(place.cwd.string());
+  place.functions_dir = fs::absolute(args.functions_dir.empty() ? project::default_functions_dir()
+                                                                : fs::path(args.functions_dir))
+                            .lexically_normal();
+  if (args.watch) {
+    watch_tests(args, place);
+  }
+  auto files = find_test_modules({args.paths, place.cwd, place.functions_dir});
+  if (files.empty() && !args.permit_no_files) {
+    throw util::Error("No test modules found");
+  }
+  return run_modules(args, place, files, nullptr);
 }
 
 }  // namespace tester

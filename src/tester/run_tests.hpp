@@ -38,6 +38,7 @@ struct TestArguments {
   // --serve: the functions served in this process while the tests run (test_server.hpp),
   // with serve's --no-verify-jwt and --jwt-secret.
   bool serve = false;
+  bool watch = false;  // --watch: run again what a change affects, until interrupted
   bool no_verify_jwt = false;
   std::string jwt_secret;
 };

@@ -100,6 +100,8 @@ def spec_suites(deno, sbfn, scratch):
                 args = step.get("run", {}).get("args")
                 if not args or args[0] != "test":
                     continue
+                if "--serve" in args:
+                    continue  # ours: deno test has nothing like it
                 if name == "supabase_project" and not any(a.endswith("-test.ts") for a in args):
                     continue  # found by Supabase's convention: Deno has none
                 ok = compare(f"tests/specs/test/{name}", deno, sbfn, work, env, args[1:]) and ok

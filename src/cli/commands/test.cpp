@@ -54,6 +54,9 @@ Command test_command() {
                          "Never touch the network: remote modules must be in the cache");
             app.add_flag("--frozen", args->frozen,
                          "Fail instead of writing deno.lock when it would change");
+            app.add_flag("--watch", args->watch,
+                         "Run again, on every change, the test files whose imports hold a "
+                         "changed file (and new test files), until interrupted");
             app.add_flag("--serve", args->serve,
                          "Serve the project's functions on a free port while the tests run, and "
                          "point SUPABASE_URL and the API keys at it (its log is shown for failing "
