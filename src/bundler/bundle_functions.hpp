@@ -3,6 +3,7 @@
 // `sbfn bundle`: each function of the project as `<output>/<name>.sbfn`, and the
 // artifact's contents listed or written back out.
 
+#include "bundler/artifact/artifact.hpp"
 #include "bundler/function_modules.hpp"
 
 #include <filesystem>
