@@ -17,6 +17,7 @@ for tool in skopeo umoci chroot python3; do
   command -v $tool >/dev/null || { echo "FAIL: $tool is not installed (scripts/bootstrap.sh installs it)"; exit 1; }
 done
 
+chroot=$(command -v chroot)  # env -i below clears PATH
 scratch=$(mktemp -d)
 server_pid=""
 cleanup() {
@@ -63,7 +64,7 @@ check "skopeo: verify_jwt label (--no-verify-jwt)" "false" \
   "$(json "$scratch/inspect.json" 'd["Labels"]["dev.sbfn.function.hello-world.verify_jwt"]')"
 skopeo inspect --raw "oci:$scratch/layout:v1" > "$scratch/manifest.json"
 check "skopeo: the manifest's digest" "$manifest" "sha256:$(sha256sum < "$scratch/manifest.json" | cut -d' ' -f1)"
-skopeo inspect --config "oci:$scratch/layout:v1" > "$scratch/config.json"
+skopeo inspect --raw --config "oci:$scratch/layout:v1" > "$scratch/config.json"
 check "skopeo: config digest" "$(json "$scratch/first.json" 'd["config"]["digest"]')" \
   "sha256:$(sha256sum < "$scratch/config.json" | cut -d' ' -f1)"
 check "skopeo: entrypoint" "['/usr/local/bin/sbfn', 'serve', '--bundle', '/functions', '--host', '0.0.0.0', '--port', '8000']" \
@@ -81,7 +82,7 @@ check "umoci: /tmp is 1777" "1777" "$(stat -c %a "$rootfs/tmp")"
 
 # The entrypoint, inside the unpacked root file system only.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-env -i PATH=/usr/local/bin:/usr/bin:/bin chroot "$rootfs" \
+env -i PATH=/usr/local/bin:/usr/bin:/bin "$chroot" "$rootfs" \
   /usr/local/bin/sbfn serve --bundle /functions --host 127.0.0.1 --port "$port" > "$scratch/serve.log" 2>&1 &
 server_pid=$!
 answer=""
@@ -99,12 +100,12 @@ PY
 done
 check "chroot: hello-world answers from the image" '{"message":"Hello Functions!"}' "$answer"
 if [[ -z $answer ]]; then echo "--- serve output ---"; cat "$scratch/serve.log"; fi
-health=$(env -i chroot "$rootfs" /usr/local/bin/sbfn healthcheck "http://127.0.0.1:$port/health" 2>&1 && echo healthy || echo unhealthy)
+health=$(env -i "$chroot" "$rootfs" /usr/local/bin/sbfn healthcheck "http://127.0.0.1:$port/health" 2>&1 && echo healthy || echo unhealthy)
 check "chroot: the image's healthcheck passes" "healthy" "$health"
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=""
-unhealthy=$(env -i chroot "$rootfs" /usr/local/bin/sbfn healthcheck "http://127.0.0.1:$port/health" >/dev/null 2>&1 && echo healthy || echo unhealthy)
+unhealthy=$(env -i "$chroot" "$rootfs" /usr/local/bin/sbfn healthcheck "http://127.0.0.1:$port/health" >/dev/null 2>&1 && echo healthy || echo unhealthy)
 check "chroot: the healthcheck fails once the server is gone" "unhealthy" "$unhealthy"
 
 if ((failures)); then echo "$failures check(s) failed"; exit 1; fi
