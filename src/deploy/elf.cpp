@@ -90,11 +90,11 @@ bool is_x86_64_elf(const fs::path& file) {
 }
 
 ElfDynamic read_elf_dynamic(const fs::path& path) {
-  ElfFile file(path);
-  auto header = file.read_struct<Elf64_Ehdr>(0);
-  if (!header_is_x86_64(header)) {
+  if (!is_x86_64_elf(path)) {  // also what is too short to hold an ELF header
     throw util::Error(path.string() + " is not a 64-bit x86-64 ELF file");
   }
+  ElfFile file(path);
+  auto header = file.read_struct<Elf64_Ehdr>(0);
   if (header.e_phentsize != sizeof(Elf64_Phdr)) {
     throw util::Error(path.string() + " has program headers of an unexpected size");
   }

@@ -166,8 +166,9 @@ TEST_CASE("deploy::image_manifest_json describes the config and the layers, base
 }
 
 TEST_CASE("deploy::functions_layer_entries puts each artifact at /functions/<name>.sbfn") {
-  auto entries = deploy::functions_layer_entries(sample_inputs().functions);
-  auto paths = by_path(deploy::normalize_entries(entries));
+  auto entries =
+      deploy::normalize_entries(deploy::functions_layer_entries(sample_inputs().functions));
+  auto paths = by_path(entries);
   CHECK(paths.size() == 3);
   CHECK(paths.at("functions")->kind == LayerEntry::Kind::directory);
   CHECK(paths.at("functions/hello-world.sbfn")->content == "artifact bytes of hello-world");

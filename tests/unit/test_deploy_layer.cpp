@@ -157,11 +157,12 @@ TEST_CASE("deploy::build_layer sorts entries, adds parents and fixes owners, tim
     CHECK(e.uname.empty());
     CHECK(e.gname.empty());
   }
-  // Bytewise by path, each parent before its children, folders with a trailing slash.
+  // Bytewise by path (so "doc-b" sorts between "doc" and "doc/readme.txt": '-' < '/'), each
+  // parent before its children, folders with a trailing slash.
   CHECK(paths == std::vector<std::string>{"lib64/", "lib64/ld-linux-x86-64.so.2", "tmp/", "usr/",
                                           "usr/local/", "usr/local/bin/", "usr/local/bin/tool",
-                                          "usr/share/", "usr/share/doc/",
-                                          "usr/share/doc/readme.txt", "usr/share/doc-b"});
+                                          "usr/share/", "usr/share/doc/", "usr/share/doc-b",
+                                          "usr/share/doc/readme.txt"});
   auto find = [&](const std::string& path) {
     return *std::find_if(entries.begin(), entries.end(),
                          [&](const TarEntry& e) { return e.path == path; });
