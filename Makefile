@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 ASAN_OPTIONS ?= detect_leaks=0:abort_on_error=1
 PORT ?= 54321
 
-.PHONY: all bootstrap build serve test unit specs test-asan format bench clean
+.PHONY: all bootstrap build serve test unit specs install test-asan format bench clean
 
 all: build
 
@@ -29,6 +29,10 @@ unit: build  # the doctest binary only
 
 specs: build  # the end-to-end cases only (tests/specs/)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L specs
+
+PREFIX ?= /usr/local
+install: build  # PREFIX/bin/sbfn and its non-system libraries under PREFIX/lib/sbfn
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # The unit tests and spec cases under AddressSanitizer + UndefinedBehaviorSanitizer, in a
 # build folder of their own. V8 itself is not instrumented.

@@ -19,6 +19,8 @@ packages=(
   nodejs npm wrk
   python3-jsonschema python3-h2 libxml2-utils
   zsh fish  # tests/completions: the generated scripts loaded in each shell
+  ca-certificates tzdata  # what sbfn deploy copies into the image beside the binary
+  skopeo umoci  # tests/deploy: the OCI image layout read and unpacked by independent tools
 )
 missing=()
 for p in "${packages[@]}"; do

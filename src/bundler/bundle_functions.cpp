@@ -61,7 +61,8 @@ std::size_t npm_package_count(const Artifact& artifact) {
 
 }  // namespace
 
-int bundle_functions(const BundleRequest& request) {
+int build_artifacts(const BundleRequest& request,
+                    const std::function<void(BuiltArtifact&& artifact)>& built) {
   auto functions_dir =
       request.functions_dir.empty() ? project::default_functions_dir() : request.functions_dir;
   if (!request.functions_dir.empty() && !fs::is_directory(functions_dir)) {
@@ -74,32 +75,40 @@ int bundle_functions(const BundleRequest& request) {
   int status = 0;
   for (const auto& config : configs) {
     auto started = std::chrono::steady_clock::now();
-    auto output = request.output_dir / (config.slug + ".sbfn");
     try {
       FunctionModules modules(function_source(config, layout), request.resolve,
                               Cache::from_environment(), http);
       BundleOptions options;
       options.verify_jwt = config.verify_jwt && !request.no_verify_jwt;
       options.code_cache = request.code_cache;
-      auto artifact = build_artifact(modules, options);
-      auto bytes = write_artifact(artifact);
-      fs::create_directories(request.output_dir);
-      util::write_file_atomic(output, bytes);
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::steady_clock::now() - started)
-                    .count();
-      std::printf(
-          "Bundled %s -> %s (%zu modules, %zu npm packages, %zu static files, %s) in %lld ms\n",
-          config.slug.c_str(), output.string().c_str(), artifact.modules.size(),
-          npm_package_count(artifact), artifact.metadata.static_files.size(),
-          util::human_size(bytes.size()).c_str(), static_cast<long long>(ms));
-      std::fflush(stdout);
+      BuiltArtifact result;
+      result.slug = config.slug;
+      result.artifact = build_artifact(modules, options);
+      result.bytes = write_artifact(result.artifact);
+      result.build_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+      built(std::move(result));
     } catch (const std::exception& error) {
       std::fprintf(stderr, "error: %s: %s\n", config.slug.c_str(), error.what());
       status = 1;
     }
   }
   return status;
+}
+
+int bundle_functions(const BundleRequest& request) {
+  return build_artifacts(request, [&](BuiltArtifact&& built) {
+    auto output = request.output_dir / (built.slug + ".sbfn");
+    fs::create_directories(request.output_dir);
+    util::write_file_atomic(output, built.bytes);
+    std::printf(
+        "Bundled %s -> %s (%zu modules, %zu npm packages, %zu static files, %s) in %lld ms\n",
+        built.slug.c_str(), output.string().c_str(), built.artifact.modules.size(),
+        npm_package_count(built.artifact), built.artifact.metadata.static_files.size(),
+        util::human_size(built.bytes.size()).c_str(), built.build_ms);
+    std::fflush(stdout);
+  });
 }
 
 void print_artifact_listing(const fs::path& file) {

@@ -3,9 +3,11 @@
 // `sbfn bundle`: each function of the project as `<output>/<name>.sbfn`, and the
 // artifact's contents listed or written back out.
 
+#include "bundler/artifact/artifact.hpp"
 #include "bundler/function_modules.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +23,22 @@ struct BundleRequest {
   bool no_verify_jwt = false;
   bool code_cache = true;
 };
+
+// One function's artifact, built in memory.
+struct BuiltArtifact {
+  std::string slug;
+  Artifact artifact;
+  std::string bytes;  // write_artifact(artifact)
+  long long build_ms = 0;
+};
+
+// Builds every requested function's artifact in memory and hands each to `built`; a
+// function that fails has its error printed on stderr (`error: <slug>: ...`) and the others
+// are still built. Returns 0, or 1 when a function failed. Throws util::Error for a
+// request that cannot start (no such folder or function, no function at all). What both
+// `sbfn bundle` and `sbfn deploy` build.
+int build_artifacts(const BundleRequest& request,
+                    const std::function<void(BuiltArtifact&& artifact)>& built);
 
 // Builds and writes every requested function's artifact, printing one line per function
 // (or its error, after which the others are still built). Returns the exit code: 0, or

@@ -2,12 +2,12 @@
 
 #include <openssl/evp.h>
 
-namespace util {
+#include <stdexcept>
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+namespace util {
+namespace {
+
+std::string to_hex(const unsigned char* digest, unsigned int length) {
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(length * 2);
@@ -16,6 +16,39 @@ std::string sha256_hex(std::string_view data) {
     out += k_hex[digest[i] & 15];
   }
   return out;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return to_hex(digest, length);
+}
+
+struct Sha256::Context {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~Context() { EVP_MD_CTX_free(ctx); }
+};
+
+Sha256::Sha256() : m_context(std::make_unique<Context>()) {
+  if (m_context->ctx == nullptr || EVP_DigestInit_ex(m_context->ctx, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("OpenSSL could not start a SHA-256 digest");
+  }
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::update(std::string_view data) {
+  EVP_DigestUpdate(m_context->ctx, data.data(), data.size());
+}
+
+std::string Sha256::hex_digest() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(m_context->ctx, digest, &length);
+  return to_hex(digest, length);
 }
 
 }  // namespace util

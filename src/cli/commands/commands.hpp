@@ -15,6 +15,8 @@ struct Command {
   const char* description;
   // Declares the options on `app`; returns the function that runs the command.
   std::function<std::function<int()>(CLI::App& app)> setup;
+  // Left out of --help and the completions: a command for machines, not people.
+  bool hidden = false;
 };
 
 Command new_command();
@@ -23,6 +25,7 @@ Command test_command();
 Command bundle_command();
 Command deploy_command();
 Command completions_command();
+Command healthcheck_command();
 
 // The one line printed by a command that a later version of sbfn will provide; exit 2.
 int not_available_yet(const std::string& command);

@@ -70,6 +70,9 @@ Command command_of(const CLI::App& app, std::string name) {
 std::vector<Command> describe(const CLI::App& root) {
   std::vector<Command> commands{command_of(root, "")};
   for (const auto* sub : root.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_group().empty()) {
+      continue;  // a hidden command (healthcheck)
+    }
     commands.push_back(command_of(*sub, sub->get_name()));
   }
   return commands;
