@@ -19,6 +19,7 @@ packages=(
   nodejs npm wrk
   python3-jsonschema python3-h2 libxml2-utils
   zsh fish  # tests/completions: the generated scripts loaded in each shell
+  docker-registry skopeo apache2-utils  # tests/registry: a real registry, an independent client, htpasswd
 )
 missing=()
 for p in "${packages[@]}"; do
