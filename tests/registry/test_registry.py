@@ -258,6 +258,27 @@ def case_anonymous_push(scratch):
         err = push(bad_layout, "%s/fns/app:v1" % registry.host, expect_ok=False)
         check("cannot read" in err and descriptors[0]["digest"][7:] in err,
               "a missing manifest blob is named: " + err)
+        # A manifest the registry refuses: its error codes are in the message.
+        with open(os.path.join(layout, "blobs", "sha256", descriptors[0]["digest"][7:])) as f:
+            manifest = json.load(f)
+        unknown = "sha256:" + "1" * 64
+        manifest["layers"].append({
+            "mediaType": "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+            "digest": unknown, "size": 5, "urls": ["https://example.com/layer"]})
+        refused = os.path.join(scratch, "refused")
+        shutil.copytree(layout, refused)
+        data = json.dumps(manifest).encode()
+        with open(os.path.join(refused, "blobs", "sha256", sha256(data)[7:]), "wb") as f:
+            f.write(data)
+        with open(os.path.join(refused, "index.json"), "w") as f:
+            json.dump({"schemaVersion": 2, "manifests": [dict(descriptors[0], digest=sha256(data),
+                                                               size=len(data))]}, f)
+        err = push(refused, "%s/fns/app:v2" % registry.host, expect_ok=False)
+        for part in ["registry " + registry.host, "storing manifest " + sha256(data),
+                     "MANIFEST_BLOB_UNKNOWN", unknown]:
+            check(part in err, "refused manifest: %r lacks %r" % (err, part))
+        err = push(layout, "registry.invalid/fns/app:v1", expect_ok=False)
+        check("cannot find registry registry.invalid" in err, "unknown host: " + err)
         registry.stop()
         err = push(layout, "%s/fns/app:v1" % registry.host, expect_ok=False)
         check("cannot connect to registry %s" % registry.host in err, "connection refused: " + err)

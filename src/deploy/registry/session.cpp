@@ -169,6 +169,10 @@ HttpResponse Session::send(HttpRequest request, bool may_repeat) {
                                                error.what() +
                                                "): is it running, and is the address right?");
       }
+      if (error.kind() == TransportError::Kind::Unresolved) {
+        throw TransportError(error.kind(), "cannot find registry " + m_ref.registry + " (" +
+                                               error.what() + "): check the host name");
+      }
       if (!may_repeat || attempt >= m_options.max_attempts) {
         throw TransportError(
             error.kind(),

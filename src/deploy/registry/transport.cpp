@@ -157,6 +157,8 @@ HttpResponse Transport::perform(const HttpRequest& request) {
     auto kind = TransportError::Kind::Other;
     if (code == CURLE_COULDNT_CONNECT) {
       kind = TransportError::Kind::Refused;
+    } else if (code == CURLE_COULDNT_RESOLVE_HOST) {
+      kind = TransportError::Kind::Unresolved;
     } else if (code == CURLE_SSL_CONNECT_ERROR || code == CURLE_PEER_FAILED_VERIFICATION) {
       kind = TransportError::Kind::Tls;
     }

@@ -39,7 +39,7 @@ struct HttpResponse {
 // The request never got a whole response: refused, reset, timed out, TLS failed.
 class TransportError : public util::Error {
  public:
-  enum class Kind { Refused, Tls, Other };
+  enum class Kind { Refused, Unresolved, Tls, Other };
   TransportError(Kind kind, const std::string& message) : util::Error(message), m_kind(kind) {}
   Kind kind() const { return m_kind; }
 
