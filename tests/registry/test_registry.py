@@ -26,10 +26,12 @@ import tempfile
 import threading
 import time
 import urllib.request
+from urllib.parse import parse_qs, urlparse
 
 DRIVER = sys.argv[1]
 CHUNK = 1 << 20  # the chunk size the driver is given: the 3 MiB layer goes up in 4 PATCHes
 USER, PASSWORD = "alice", "s3cret-pass"
+REFRESH_TOKEN = "sbfn-refresh-token"
 
 
 def free_port():
@@ -487,12 +489,23 @@ class TokenServer:
                 pass
 
             def do_GET(self):
-                from urllib.parse import urlparse, parse_qs
                 query = parse_qs(urlparse(self.path).query)
                 server.requests.append(query)
                 given = self.headers.get("Authorization", "")
                 want = "Basic " + base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
-                if given != want:
+                self.answer(query, "token", given == want)
+
+            def do_POST(self):
+                # OAuth2 refresh: what a Docker `identitytoken` is traded for.
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode())
+                server.requests.append(form)
+                self.answer(form, "access_token",
+                            form.get("grant_type") == ["refresh_token"] and
+                            form.get("refresh_token") == [REFRESH_TOKEN])
+
+            def answer(self, query, token_key, allowed):
+                if not allowed:
                     self.send_response(401)
                     body = b'{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}'
                     self.send_header("Content-Length", str(len(body)))
@@ -514,7 +527,7 @@ class TokenServer:
                 signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", server.key],
                                            input=signing_input.encode(), check=True,
                                            capture_output=True).stdout
-                body = json.dumps({"token": signing_input + "." + b64url(signature),
+                body = json.dumps({token_key: signing_input + "." + b64url(signature),
                                    "expires_in": 300}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -552,6 +565,22 @@ def case_token_auth(scratch):
         err = push(layout, ref, "--user", USER, "--password", "wrong", "--docker-config", empty,
                    expect_ok=False)
         check("registry " + registry.host in err and "user 'alice'" in err and "refused" in err, err)
+        # An identity token from config.json: traded at the realm with a refresh_token POST.
+        docker = os.path.join(scratch, "docker")
+        os.makedirs(docker)
+        with open(os.path.join(docker, "config.json"), "w") as f:
+            json.dump({"auths": {registry.host: {"identitytoken": REFRESH_TOKEN}}}, f)
+        tokens.requests.clear()
+        _, again = push(layout, "%s/fns/app:v2" % registry.host, "--docker-config", docker)
+        check(again["skipped"] == 3, str(again))
+        check(any(q.get("grant_type") == ["refresh_token"] and
+                  q.get("scope") == ["repository:fns/app:pull,push"] for q in tokens.requests),
+              "the identity token was traded: %s" % tokens.requests)
+        with open(os.path.join(docker, "config.json"), "w") as f:
+            json.dump({"auths": {registry.host: {"identitytoken": "revoked"}}}, f)
+        err = push(layout, "%s/fns/app:v2" % registry.host, "--docker-config", docker,
+                   expect_ok=False)
+        check("an identity token from " + docker in err and "refused" in err, err)
         # skopeo gets its own token from the same server.
         verify_with_skopeo(scratch, registry.host, "fns/app:v1", blobs,
                            blobs[descriptors[0]["digest"]], creds="%s:%s" % (USER, PASSWORD))
