@@ -167,9 +167,17 @@ PushResult push_layout(const std::filesystem::path& layout_dir, const Reference&
   if (!options.mount_from.empty()) {
     scopes.push_back("repository:" + options.mount_from + ":pull");
   }
-  Session session(ref, options, scopes);
+  PushOptions effective = options;
+  const std::string host = ref.api_host();
+  if (host.find(".dkr.ecr.") != std::string::npos &&
+      host.find(".amazonaws.com") != std::string::npos) {
+    // ECR answers chunk PATCHes with 201 and has been reported to drop chunks after the
+    // first (aws/containers-roadmap#2831): its blobs go up in one PUT.
+    effective.chunk_size = 0;
+  }
+  Session session(ref, effective, scopes);
   session.connect();
-  LayoutPush push(layout_dir, ref, options, session);
+  LayoutPush push(layout_dir, ref, effective, session);
 
   const std::string target = ref.tag.empty() ? ref.digest : ref.tag;
   std::string digest;

@@ -65,8 +65,8 @@ struct PushOptions {
   // Plain HTTP is used for loopback registries; others need HTTPS unless `insecure`
   // (then TLS is tried without verifying the certificate, and plain HTTP after it).
   bool insecure = false;
-  // Blobs larger than this go up in PATCH chunks of this size (0: every blob in one PUT,
-  // as ECR needs).
+  // Blobs larger than this go up in PATCH chunks of this size (0: every blob in one PUT;
+  // always so for ECR, whose chunked uploads are unreliable).
   std::uint64_t chunk_size = std::uint64_t{32} << 20;
   // Attempts per request on connection errors, 429 and 5xx, the waits doubling from
   // `retry_delay_ms` (a `Retry-After` is honoured up to 30 s).

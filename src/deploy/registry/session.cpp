@@ -152,6 +152,7 @@ void Session::connect() {
 HttpResponse Session::send(HttpRequest request, bool may_repeat) {
   const std::size_t plain_headers = request.headers.size();
   bool answered_challenge = false;
+  int redirects = 0;
   for (int attempt = 1;; ++attempt) {
     request.headers.resize(plain_headers);
     if (!m_authorization.empty() && same_host(request.url)) {
@@ -173,13 +174,24 @@ HttpResponse Session::send(HttpRequest request, bool may_repeat) {
         throw TransportError(error.kind(), "cannot find registry " + m_ref.registry + " (" +
                                                error.what() + "): check the host name");
       }
-      if (!may_repeat || attempt >= m_options.max_attempts) {
+      // A failed TLS handshake does not heal by asking again.
+      if (!may_repeat || attempt >= m_options.max_attempts ||
+          error.kind() == TransportError::Kind::Tls) {
         throw TransportError(
             error.kind(),
             "registry " + m_ref.registry + ": " + error.what() +
                 (attempt > 1 ? " (after " + std::to_string(attempt) + " attempts)" : ""));
       }
       wait_before_retry(attempt, nullptr);
+      continue;
+    }
+    // Redirects of reads are followed here (not by curl), so that Authorization is only
+    // sent to the registry's own host.
+    if ((request.method == "GET" || request.method == "HEAD") && response.status >= 301 &&
+        response.status <= 308 && !response.header("location").empty() && redirects < 5) {
+      ++redirects;
+      request.url = resolve(response.header("location"));
+      --attempt;
       continue;
     }
     if (response.status == 401 && !answered_challenge && same_host(request.url)) {
