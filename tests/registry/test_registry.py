@@ -57,7 +57,7 @@ def check(condition, message):
 class Registry:
     """docker-registry serve with a config of our own; `auth` is None, "htpasswd" or a dict."""
 
-    def __init__(self, scratch, auth=None):
+    def __init__(self, scratch, auth=None, tls=None):
         self.dir = os.path.join(scratch, "registry-%d" % free_port())
         os.makedirs(self.dir)
         self.port = free_port()
@@ -66,7 +66,8 @@ class Registry:
             "version: 0.1",
             "log: {level: info}",
             "storage: {filesystem: {rootdirectory: %s/data}, delete: {enabled: true}}" % self.dir,
-            'http: {addr: "%s", secret: sbfn-test-secret}' % self.host,
+            'http: {addr: "%s", secret: sbfn-test-secret%s}' % (
+                self.host, ", tls: {certificate: %s, key: %s}" % tls if tls else ""),
         ]
         if auth == "htpasswd":
             line = subprocess.run(["htpasswd", "-Bbn", USER, PASSWORD], check=True,
@@ -85,6 +86,10 @@ class Registry:
                                         stdout=self.log, stderr=subprocess.STDOUT)
         for _ in range(200):
             try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    pass
+                if tls:
+                    return
                 urllib.request.urlopen("http://%s/v2/" % self.host, timeout=1)
                 return
             except urllib.error.HTTPError:
@@ -462,6 +467,27 @@ def case_resume(scratch):
                            blobs[descriptors[0]["digest"]])
     finally:
         forwarder.stop()
+        registry.stop()
+
+
+def case_tls_loopback(scratch):
+    """A loopback registry that speaks only TLS (self-signed): pushed to over TLS."""
+    key, cert = os.path.join(scratch, "tls.key"), os.path.join(scratch, "tls.crt")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    registry = Registry(scratch, tls=(cert, key))
+    try:
+        layout = os.path.join(scratch, "layout")
+        blobs, descriptors, _ = write_layout(layout, 8, [1000, CHUNK + 3])
+        _, result = push(layout, "%s/fns/app:v1" % registry.host)
+        check(result["uploaded"] == 3, str(result))
+        plain = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                "http://%s/v2/" % registry.host], capture_output=True, text=True)
+        check(plain.stdout != "200", "the registry must not answer plain HTTP")
+        verify_with_skopeo(scratch, registry.host, "fns/app:v1", blobs,
+                           blobs[descriptors[0]["digest"]])
+    finally:
         registry.stop()
 
 

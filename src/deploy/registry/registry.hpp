@@ -62,8 +62,9 @@ struct PushOptions {
   std::filesystem::path docker_config_dir;
   // A repository on the same registry to mount blobs from (POST ?mount=&from=).
   std::string mount_from;
-  // Plain HTTP is used for loopback registries; others need HTTPS unless `insecure`
-  // (then TLS is tried without verifying the certificate, and plain HTTP after it).
+  // Loopback registries (and all with `insecure`) get TLS without certificate checks when
+  // they speak it, else plain HTTP; every other registry needs verified HTTPS (the system's
+  // CAs plus SSL_CERT_FILE / DENO_CERT).
   bool insecure = false;
   // Blobs larger than this go up in PATCH chunks of this size (0: every blob in one PUT;
   // always so for ECR, whose chunked uploads are unreliable).

@@ -125,16 +125,19 @@ bool Session::same_host(const std::string& url) const {
 
 void Session::connect() {
   const std::string host = m_ref.api_host();
-  const bool loopback = is_loopback(host);
-  // Loopback registries are reached over plain HTTP, as docker treats them; others need
-  // TLS unless the user said the registry is insecure.
-  m_base = (loopback ? "http://" : "https://") + host;
-  m_transport.emplace(!m_options.insecure);
+  // As docker treats them: loopback registries and those the user marked insecure get TLS
+  // without certificate checks when they speak it, plain HTTP when they do not; every
+  // other registry needs verified TLS.
+  const bool relaxed = is_loopback(host) || m_options.insecure;
+  m_base = "https://" + host;
+  m_transport.emplace(!relaxed);
+  // The token realm is another server, checked unless the user said insecure.
+  m_realm_transport.emplace(!m_options.insecure);
   HttpResponse response;
   try {
     response = send({"GET", url(""), {}, {}, {}, 0, 0});
   } catch (const TransportError& error) {
-    if (!(m_options.insecure && !loopback && error.kind() == TransportError::Kind::Tls)) {
+    if (!relaxed || error.kind() != TransportError::Kind::Tls) {
       throw;
     }
     m_base = "http://" + host;
@@ -340,7 +343,7 @@ void Session::fetch_token(const std::map<std::string, std::string>& challenge) {
   HttpResponse response;
   for (int attempt = 1;; ++attempt) {
     try {
-      response = m_transport->perform(request);
+      response = m_realm_transport->perform(request);
     } catch (const TransportError& error) {
       if (attempt >= m_options.max_attempts) {
         throw util::Error("cannot get a token for " + m_ref.registry + " from " + realm + ": " +

@@ -1,9 +1,10 @@
 #pragma once
 
-// A conversation with one registry for one push: the scheme (HTTPS, or plain HTTP for
-// loopback and insecure registries), authentication from the registry's challenges
-// (Basic, or Bearer tokens fetched from the realm and cached per scope set), retries with
-// back-off, and the registry's JSON errors turned into sentences.
+// A conversation with one registry for one push: the scheme (verified HTTPS; for
+// loopback and insecure registries unverified HTTPS, else plain HTTP), authentication
+// from the registry's challenges (Basic, or Bearer tokens fetched from the realm and
+// cached per scope set), retries with back-off, and the registry's JSON errors turned
+// into sentences.
 
 #include "deploy/registry/registry.hpp"
 #include "deploy/registry/transport.hpp"
@@ -56,6 +57,7 @@ class Session {
   std::vector<std::string> m_scopes;
   std::string m_base;  // `https://host[:port]`
   std::optional<Transport> m_transport;
+  std::optional<Transport> m_realm_transport;
 
   bool m_credentials_loaded = false;
   std::optional<Credentials> m_credentials;

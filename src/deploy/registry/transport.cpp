@@ -1,5 +1,7 @@
 #include "deploy/registry/transport.hpp"
 
+#include "util/trusted_roots.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -113,6 +115,11 @@ HttpResponse Transport::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "sbfn");
+  const auto& roots = util::trusted_roots_from_env();
+  if (!roots.empty() && request.url.rfind("https:", 0) == 0) {
+    curl_blob blob{const_cast<char*>(roots.data()), roots.size(), CURL_BLOB_NOCOPY};
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+  }
   if (!m_verify_tls) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
