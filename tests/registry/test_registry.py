@@ -394,14 +394,16 @@ def case_docker_config(scratch):
         registry.stop()
 
 
-class CuttingForwarder:
-    """Forwards HTTP to the registry, and cuts the connection of PATCH number `cut_at`
-    after reading half its body (nothing of it reaches the registry)."""
+class FaultyForwarder:
+    """Forwards HTTP to the real registry, except for the requests named in `faults`:
+    {(METHOD, n): action} for the n-th request of that method, where action is "cut" (read
+    half the body, none of it reaches the registry, then drop the connection) or a status
+    to answer instead (429, 503). `injected` lists what was done."""
 
-    def __init__(self, upstream_port, cut_at):
+    def __init__(self, upstream_port, faults):
         forwarder = self
-        self.patches = 0
-        self.cut = 0
+        self.counts = {}
+        self.injected = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -411,15 +413,22 @@ class CuttingForwarder:
 
             def forward(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                if self.command == "PATCH":
-                    forwarder.patches += 1
-                    if forwarder.patches == cut_at:
-                        self.rfile.read(length // 2)
-                        forwarder.cut += 1
-                        self.connection.shutdown(socket.SHUT_RDWR)
-                        self.close_connection = True
-                        return
+                n = forwarder.counts[self.command] = forwarder.counts.get(self.command, 0) + 1
+                fault = faults.get((self.command, n))
+                if fault == "cut":
+                    self.rfile.read(length // 2)
+                    forwarder.injected.append((self.command, n, fault))
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    self.close_connection = True
+                    return
                 body = self.rfile.read(length) if length else None
+                if fault:
+                    forwarder.injected.append((self.command, n, fault))
+                    self.send_response(fault)
+                    self.send_header("Retry-After", "0")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=60)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
                 upstream.request(self.command, self.path, body=body, headers=headers)
@@ -452,19 +461,47 @@ class CuttingForwarder:
 
 def case_resume(scratch):
     registry = Registry(scratch)
-    forwarder = CuttingForwarder(registry.port, cut_at=2)
+    # The 2nd PATCH is cut mid-body: the upload's status says where to continue.
+    forwarder = FaultyForwarder(registry.port, {("PATCH", 2): "cut"})
     try:
         layout = os.path.join(scratch, "layout")
         blobs, descriptors, _ = write_layout(layout, 6, [3 * CHUNK + 99])
         host = "127.0.0.1:%d" % forwarder.port
         events, result = push(layout, "%s/fns/app:v1" % host)
-        check(forwarder.cut == 1, "the forwarder cut one PATCH (saw %d)" % forwarder.patches)
+        check(forwarder.injected == [("PATCH", 2, "cut")], "one PATCH cut: %s" % forwarder.injected)
         resumed = [e for e in events if e["event"] == "resumed"]
         check(len(resumed) == 1 and resumed[0]["bytes"] == CHUNK,
               "resumed once, after the first chunk the registry holds: %s" % resumed)
         check(result["uploaded"] == 2, str(result))
         verify_with_skopeo(scratch, registry.host, "fns/app:v1", blobs,
                            blobs[descriptors[0]["digest"]])
+    finally:
+        forwarder.stop()
+        registry.stop()
+
+
+def case_retries(scratch):
+    """429 and 503 are retried; a monolithic PUT cut mid-body starts a fresh upload."""
+    registry = Registry(scratch)
+    # PUT 1 is the first blob's monolithic upload; POST 2 opens the second blob's upload.
+    forwarder = FaultyForwarder(registry.port, {("PUT", 1): "cut", ("POST", 2): 429,
+                                                ("HEAD", 1): 503, ("PUT", 4): 503})
+    try:
+        layout = os.path.join(scratch, "layout")
+        blobs, descriptors, _ = write_layout(layout, 9, [1000, 2000])
+        host = "127.0.0.1:%d" % forwarder.port
+        events, result = push(layout, "%s/fns/app:v1" % host)
+        check(len(forwarder.injected) == 4, "every fault was met: %s" % forwarder.injected)
+        check(result["uploaded"] == 3 and result["digest"] == descriptors[0]["digest"], str(result))
+        verify_with_skopeo(scratch, registry.host, "fns/app:v1", blobs,
+                           blobs[descriptors[0]["digest"]])
+        # Faults that do not stop: a bounded number of attempts, then a clear error.
+        always = FaultyForwarder(registry.port, {("HEAD", n): 503 for n in range(1, 50)})
+        try:
+            err = push(layout, "127.0.0.1:%d/fns/app:v2" % always.port, expect_ok=False)
+            check(len(always.injected) == 5 and "503" in err, "%s: %s" % (always.injected, err))
+        finally:
+            always.stop()
     finally:
         forwarder.stop()
         registry.stop()
