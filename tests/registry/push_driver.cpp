@@ -26,6 +26,8 @@ const char* event_name(deploy::registry::BlobProgress::Event event) {
       return "mounted";
     case Event::Started:
       return "started";
+    case Event::Sending:
+      return "sending";
     case Event::Uploading:
       return "uploading";
     case Event::Resumed:

@@ -245,6 +245,10 @@ def case_anonymous_push(scratch):
         big = [e for e in events if e["event"] == "uploading" and e["size"] > 3 * CHUNK]
         check(big and [e["bytes"] for e in big] == [CHUNK, 2 * CHUNK, 3 * CHUNK, big[0]["size"]],
               "the big layer goes up in 4 chunks: %s" % big)
+        # Bytes on their way, for progress bars: within the blob, and growing.
+        sending = [e["bytes"] for e in events if e["event"] == "sending" and e["size"] > 3 * CHUNK]
+        check(sending and sending == sorted(sending) and sending[-1] < big[0]["size"],
+              "sending events for the big layer: %s" % sending)
         verify_with_skopeo(scratch, registry.host, "fns/app:v1", blobs, manifest)
         inspected = json.loads(skopeo("inspect", "--tls-verify=false",
                                       "docker://%s/fns/app:v1" % registry.host))

@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 
 namespace deploy::registry {
@@ -14,6 +15,20 @@ void tell(const PushOptions& options, Event event, const LayoutBlob& blob, std::
   if (options.progress) {
     options.progress({event, blob.digest, bytes, blob.size});
   }
+}
+
+// Sending events for a body that starts at `offset` of the blob, at most one per 256 KiB.
+std::function<void(std::uint64_t)> sending(const PushOptions& options, const LayoutBlob& blob,
+                                           std::uint64_t offset) {
+  if (!options.progress) {
+    return {};
+  }
+  return [&options, &blob, offset, last = std::uint64_t{0}](std::uint64_t sent) mutable {
+    if (sent >= last + (256 << 10) && sent < blob.size - offset) {
+      last = sent;
+      options.progress({Event::Sending, blob.digest, offset + sent, blob.size});
+    }
+  };
 }
 
 // `0-<last>` (distribution) or `bytes=0-<last>` (old Docker docs): the count of bytes held.
@@ -49,7 +64,7 @@ std::string require_location(Session& session, const HttpResponse& response,
 // location. Throws UploadLost when the registry no longer knows the upload.
 std::pair<std::uint64_t, std::string> upload_status(Session& session, const std::string& location,
                                                     std::uint64_t sent_before) {
-  HttpResponse status = session.send({"GET", location, {}, {}, {}, 0, 0});
+  HttpResponse status = session.send(HttpRequest::to("GET", location));
   if (status.status != 204 && status.status != 200) {
     throw UploadLost{"the upload's status answered " + std::to_string(status.status) + " " +
                      registry_error_text(status.body)};
@@ -79,7 +94,8 @@ std::string upload_chunks(Session& session, const PushOptions& options, const La
         {},
         blob.path,
         offset,
-        length};
+        length,
+        sending(options, blob, offset)};
     std::optional<HttpResponse> reply;
     std::string failure;
     try {
@@ -126,7 +142,7 @@ BlobOutcome upload_once(Session& session, const Reference& ref, const PushOption
   if (!options.mount_from.empty()) {
     start = with_query(with_query(start, "mount", blob.digest), "from", options.mount_from);
   }
-  HttpResponse opened = session.send({"POST", start, {}, {}, {}, 0, 0});
+  HttpResponse opened = session.send(HttpRequest::to("POST", start));
   if (opened.status == 201 && !options.mount_from.empty()) {
     tell(options, Event::Mounted, blob, blob.size);
     return BlobOutcome::Mounted;
@@ -146,12 +162,14 @@ BlobOutcome upload_once(Session& session, const Reference& ref, const PushOption
                     {},
                     blob.path,
                     0,
-                    blob.size};
+                    blob.size,
+                    sending(options, blob, 0)};
   if (options.chunk_size > 0 && blob.size > options.chunk_size) {
     location = upload_chunks(session, options, blob, location, min_chunk);
     close.url = with_query(location, "digest", blob.digest);
     close.file.clear();
     close.length = 0;
+    close.on_sent = nullptr;
   }
   HttpResponse closed;
   try {
@@ -174,8 +192,8 @@ BlobOutcome upload_once(Session& session, const Reference& ref, const PushOption
 
 BlobOutcome push_blob(Session& session, const Reference& ref, const PushOptions& options,
                       const LayoutBlob& blob) {
-  HttpResponse head = session.send(
-      {"HEAD", session.url(ref.repository + "/blobs/" + blob.digest), {}, {}, {}, 0, 0});
+  HttpResponse head =
+      session.send(HttpRequest::to("HEAD", session.url(ref.repository + "/blobs/" + blob.digest)));
   if (head.status == 200) {
     tell(options, Event::Exists, blob, blob.size);
     return BlobOutcome::Existed;

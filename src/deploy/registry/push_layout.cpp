@@ -72,13 +72,11 @@ class LayoutPush {
   void put_manifest(const std::string& bytes, const std::string& media_type,
                     const std::string& target) {
     const std::string digest = "sha256:" + util::sha256_hex(bytes);
-    HttpResponse reply = m_session.send({"PUT",
-                                         m_session.url(m_ref.repository + "/manifests/" + target),
-                                         {"Content-Type: " + media_type},
-                                         bytes,
-                                         {},
-                                         0,
-                                         0});
+    HttpRequest put =
+        HttpRequest::to("PUT", m_session.url(m_ref.repository + "/manifests/" + target));
+    put.headers.push_back("Content-Type: " + media_type);
+    put.text = bytes;
+    HttpResponse reply = m_session.send(put);
     if (reply.status != 201 && reply.status != 200) {
       m_session.fail(reply,
                      "storing manifest " + digest + " as " + m_ref.repository + ":" + target);

@@ -45,9 +45,11 @@ struct Credentials {
 };
 
 // What happens to one blob, told to the progress callback. `bytes` is how much of the
-// blob the registry holds so far; Uploading comes once per chunk (or once per upload).
+// blob the registry holds so far: Uploading comes once per chunk the registry accepted,
+// Resumed after a dropped connection, from where the registry's status says; Sending is
+// the bytes on their way (every 256 KiB or so), for progress bars.
 struct BlobProgress {
-  enum class Event { Exists, Mounted, Started, Uploading, Resumed, Uploaded };
+  enum class Event { Exists, Mounted, Started, Sending, Uploading, Resumed, Uploaded };
   Event event;
   std::string digest;
   std::uint64_t bytes = 0;

@@ -135,13 +135,13 @@ void Session::connect() {
   m_realm_transport.emplace(!m_options.insecure);
   HttpResponse response;
   try {
-    response = send({"GET", url(""), {}, {}, {}, 0, 0});
+    response = send(HttpRequest::to("GET", url("")));
   } catch (const TransportError& error) {
     if (!relaxed || error.kind() != TransportError::Kind::Tls) {
       throw;
     }
     m_base = "http://" + host;
-    response = send({"GET", url(""), {}, {}, {}, 0, 0});
+    response = send(HttpRequest::to("GET", url("")));
   }
   if (response.status == 404) {
     throw util::Error(m_base + "/v2/ answered 404: " + m_ref.registry +

@@ -48,6 +48,12 @@ size_t read_body(char* buffer, size_t size, size_t count, void* user) {
   return want;
 }
 
+int report_sent(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t sent) {
+  const auto* request = static_cast<const HttpRequest*>(user);
+  request->on_sent(static_cast<std::uint64_t>(sent));
+  return 0;
+}
+
 size_t write_body(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;
@@ -133,6 +139,11 @@ HttpResponse Transport::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
   curl_easy_setopt(curl, CURLOPT_READDATA, &source);
 
+  if (request.on_sent) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, report_sent);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &request);
+  }
   const auto curl_length = static_cast<curl_off_t>(length);
   if (request.method == "HEAD") {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);

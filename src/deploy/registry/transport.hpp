@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace deploy::registry {
@@ -26,6 +27,16 @@ struct HttpRequest {
   std::filesystem::path file;
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
+  // Told the bytes of the body sent so far while it goes out (from curl's progress).
+  std::function<void(std::uint64_t)> on_sent;
+
+  // A request without a body.
+  static HttpRequest to(std::string method, std::string url) {
+    HttpRequest request;
+    request.method = std::move(method);
+    request.url = std::move(url);
+    return request;
+  }
 };
 
 struct HttpResponse {
