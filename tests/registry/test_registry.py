@@ -368,6 +368,10 @@ def case_docker_config(scratch):
         config({"auths": {registry.host: {"auth": bad}}})
         err = push(layout, ref, env=env, expect_ok=False)
         check(env["DOCKER_CONFIG"] in err and "user 'alice'" in err, err)
+        # DOCKER_AUTH_CONFIG comes before the file (here with a wrong password).
+        env["DOCKER_AUTH_CONFIG"] = json.dumps({"auths": {registry.host: {"auth": auth}}})
+        push(layout, ref, env=env)
+        del env["DOCKER_AUTH_CONFIG"]
         # credHelpers: a docker-credential-<name> program on PATH, given the host on stdin.
         bin_dir = os.path.join(scratch, "bin")
         os.makedirs(bin_dir)

@@ -117,6 +117,47 @@ FoundCredentials from_helper(const std::string& name, const std::string& key) {
   return found;
 }
 
+// The `auths` entry for `key` (exact, else by host for legacy keys); nullopt when none.
+std::optional<FoundCredentials> from_auths(const json& auths, const std::string& key,
+                                           const std::string& where) {
+  const json* entry = nullptr;
+  if (auto exact = auths.find(key); exact != auths.end()) {
+    entry = &*exact;
+  } else {
+    for (auto it = auths.begin(); it != auths.end(); ++it) {
+      if (key_host(it.key()) == key_host(key)) {
+        entry = &it.value();
+        break;
+      }
+    }
+  }
+  const std::string source = where + " (auths \"" + key + "\")";
+  if (!entry || !entry->is_object()) {
+    return std::nullopt;
+  }
+  Credentials credentials;
+  credentials.username = entry->value("username", "");
+  credentials.password = entry->value("password", "");
+  credentials.identity_token = entry->value("identitytoken", "");
+  if (const std::string auth = entry->value("auth", ""); !auth.empty()) {
+    auto decoded = base64_decode(auth);
+    const auto colon = decoded ? decoded->find(':') : std::string::npos;
+    if (colon == std::string::npos || colon == 0) {
+      throw util::Error(source + ": \"auth\" is not base64 of user:password");
+    }
+    credentials.username = decoded->substr(0, colon);
+    std::string password = decoded->substr(colon + 1);
+    while (!password.empty() && password.back() == '\0') {
+      password.pop_back();  // docker trims the NULs some writers leave
+    }
+    credentials.password = password;
+  }
+  if (credentials.username.empty() && credentials.identity_token.empty()) {
+    return FoundCredentials{std::nullopt, source};
+  }
+  return FoundCredentials{credentials, source};
+}
+
 }  // namespace
 
 std::string base64_encode(const std::string& bytes) {
@@ -150,6 +191,19 @@ std::optional<std::string> base64_decode(const std::string& text) {
 
 FoundCredentials find_docker_credentials(const std::string& registry,
                                          std::filesystem::path config_dir) {
+  const std::string key = config_key(registry);
+  // Recent docker CLIs read this variable (config.json's `auths` shape) before the file.
+  if (const char* env = std::getenv("DOCKER_AUTH_CONFIG"); env && *env) {
+    json config = json::parse(env, nullptr, false);
+    if (!config.is_object()) {
+      throw util::Error("DOCKER_AUTH_CONFIG is not valid JSON");
+    }
+    if (auto auths = config.find("auths"); auths != config.end() && auths->is_object()) {
+      if (auto found = from_auths(*auths, key, "$DOCKER_AUTH_CONFIG")) {
+        return *found;
+      }
+    }
+  }
   if (config_dir.empty()) {
     if (const char* env = std::getenv("DOCKER_CONFIG"); env && *env) {
       config_dir = env;
@@ -170,7 +224,6 @@ FoundCredentials find_docker_credentials(const std::string& registry,
   if (!config.is_object()) {
     throw util::Error(path.string() + " is not valid JSON");
   }
-  const std::string key = config_key(registry);
   if (auto helpers = config.find("credHelpers"); helpers != config.end() && helpers->is_object()) {
     if (auto helper = helpers->find(key); helper != helpers->end() && helper->is_string()) {
       return from_helper(helper->get<std::string>(), key);
@@ -181,45 +234,11 @@ FoundCredentials find_docker_credentials(const std::string& registry,
     return from_helper(store->get<std::string>(), key);
   }
   auto auths = config.find("auths");
-  if (auths == config.end() || !auths->is_object()) {
+  if (auths == config.end()) {
     return {std::nullopt, path.string()};
   }
-  const json* entry = nullptr;
-  if (auto exact = auths->find(key); exact != auths->end()) {
-    entry = &*exact;
-  } else {
-    for (auto it = auths->begin(); it != auths->end(); ++it) {
-      if (key_host(it.key()) == key_host(key)) {
-        entry = &it.value();
-        break;
-      }
-    }
-  }
-  const std::string source = path.string() + " (auths \"" + key + "\")";
-  if (!entry || !entry->is_object()) {
-    return {std::nullopt, path.string()};
-  }
-  Credentials credentials;
-  credentials.username = entry->value("username", "");
-  credentials.password = entry->value("password", "");
-  credentials.identity_token = entry->value("identitytoken", "");
-  if (const std::string auth = entry->value("auth", ""); !auth.empty()) {
-    auto decoded = base64_decode(auth);
-    const auto colon = decoded ? decoded->find(':') : std::string::npos;
-    if (colon == std::string::npos || colon == 0) {
-      throw util::Error(source + ": \"auth\" is not base64 of user:password");
-    }
-    credentials.username = decoded->substr(0, colon);
-    std::string password = decoded->substr(colon + 1);
-    while (!password.empty() && password.back() == '\0') {
-      password.pop_back();  // docker trims the NULs some writers leave
-    }
-    credentials.password = password;
-  }
-  if (credentials.username.empty() && credentials.identity_token.empty()) {
-    return {std::nullopt, source};
-  }
-  return {credentials, source};
+  auto found = auths->is_object() ? from_auths(*auths, key, path.string()) : std::nullopt;
+  return found ? *found : FoundCredentials{std::nullopt, path.string()};
 }
 
 }  // namespace deploy::registry

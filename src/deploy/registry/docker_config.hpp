@@ -4,7 +4,8 @@
 // `$DOCKER_CONFIG` or `~/.docker`; a `credHelpers` entry for the registry, else
 // `credsStore`, names a `docker-credential-<name>` program asked with `get`; otherwise the
 // `auths` entry (`auth` = base64 "user:password", or `username`/`password`, and
-// `identitytoken`). Docker Hub's key is `https://index.docker.io/v1/`.
+// `identitytoken`). Docker Hub's key is `https://index.docker.io/v1/`. The variable
+// DOCKER_AUTH_CONFIG (the same `auths` shape) comes before the file, as in recent docker.
 
 #include "deploy/registry/registry.hpp"
 
