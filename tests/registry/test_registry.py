@@ -139,7 +139,8 @@ def write_layout(folder, seed, sizes, manifests=1):
         layers, diff_ids = [], []
         for i, size in enumerate(sizes):
             blob, diff_id = tar_gz_layer("layer-%d-%d.bin" % (m, i), size, rng)
-            layers.append(dict(mediaType="application/vnd.oci.image.layer.v1.tar+gzip", **add(blob)))
+            layers.append(dict(mediaType="application/vnd.oci.image.layer.v1.tar+gzip",
+                               **add(blob)))
             diff_ids.append(diff_id)
         config = json.dumps({"architecture": "amd64" if m == 0 else "arm64", "os": "linux",
                              "rootfs": {"type": "layers", "diff_ids": diff_ids},
@@ -173,7 +174,8 @@ def push(layout, ref, *args, env=None, expect_ok=True):
     if expect_ok:
         check(run.returncode == 0, "push %s failed (%d): %s" % (ref, run.returncode, run.stderr))
         return lines[:-1], lines[-1]
-    check(run.returncode == 1, "push %s should fail, exit %d: %s" % (ref, run.returncode, run.stdout))
+    check(run.returncode == 1,
+          "push %s should fail, exit %d: %s" % (ref, run.returncode, run.stdout))
     return run.stderr
 
 
@@ -198,7 +200,8 @@ def verify_with_skopeo(scratch, host, repo_tag, blobs, top_bytes, creds=None):
     for name in os.listdir(os.path.join(out, "blobs", "sha256")):
         with open(os.path.join(out, "blobs", "sha256", name), "rb") as f:
             data = f.read()
-        check(sha256(data) == "sha256:" + name, "skopeo copied a blob whose content is not its name")
+        check(sha256(data) == "sha256:" + name,
+              "skopeo copied a blob whose content is not its name")
         copied["sha256:" + name] = data
     for digest, data in blobs.items():
         check(copied.get(digest) == data, "blob %s did not come back from the registry" % digest)
@@ -230,7 +233,8 @@ def case_parse(scratch):
     for bad, says in [("127.0.0.1:5000/Fns:1", "lower-case"), ("fns:bad tag", "tag"),
                       ("fns@sha256:abc", "digest"), ("", "empty")]:
         got = parse(bad)
-        check(isinstance(got, str) and says in got, "%r should be refused naming %s: %s" % (bad, says, got))
+        check(isinstance(got, str) and says in got,
+              "%r should be refused naming %s: %s" % (bad, says, got))
 
 
 def case_anonymous_push(scratch):
@@ -331,7 +335,8 @@ def case_basic_auth(scratch):
                            blobs[descriptors[0]["digest"]], creds="%s:%s" % (USER, PASSWORD))
         err = push(layout, ref, "--user", USER, "--password", "wrong", "--docker-config", empty,
                    expect_ok=False)
-        for part in ["registry " + registry.host, "refused", "user 'alice'", "the credentials given",
+        for part in ["registry " + registry.host, "refused", "user 'alice'",
+                     "the credentials given",
                      "UNAUTHORIZED"]:
             check(part in err, "wrong password: %r lacks %r" % (err, part))
         err = push(layout, ref, "--docker-config", empty, expect_ok=False)
@@ -361,7 +366,8 @@ def case_docker_config(scratch):
         config({"auths": {registry.host: {"auth": auth}}})
         push(layout, ref, env=env)
         # auths with username/password, under a legacy key with a scheme and path.
-        config({"auths": {"http://%s/v1/" % registry.host: {"username": USER, "password": PASSWORD}}})
+        legacy_key = "http://%s/v1/" % registry.host
+        config({"auths": {legacy_key: {"username": USER, "password": PASSWORD}}})
         push(layout, ref, env=env)
         # A wrong password in config.json: the error names the file it came from.
         bad = base64.b64encode(("%s:nope" % USER).encode()).decode()
@@ -379,7 +385,8 @@ def case_docker_config(scratch):
         with open(helper, "w") as f:
             f.write("#!/bin/sh\n[ \"$1\" = get ] || exit 2\nread key\n"
                     "if [ \"$key\" = \"%s\" ]; then\n"
-                    "  printf '{\"ServerURL\":\"%%s\",\"Username\":\"%s\",\"Secret\":\"%s\"}' \"$key\"\n"
+                    "  printf '{\"ServerURL\":\"%%s\",\"Username\":\"%s\","
+                    "\"Secret\":\"%s\"}' \"$key\"\n"
                     "else echo 'credentials not found in native keychain'; exit 1; fi\n"
                     % (registry.host, USER, PASSWORD))
         os.chmod(helper, 0o755)
@@ -635,7 +642,8 @@ def case_token_auth(scratch):
         check(result["uploaded"] == 3, str(result))
         err = push(layout, ref, "--user", USER, "--password", "wrong", "--docker-config", empty,
                    expect_ok=False)
-        check("registry " + registry.host in err and "user 'alice'" in err and "refused" in err, err)
+        check("registry " + registry.host in err and "user 'alice'" in err and "refused" in err,
+              err)
         # An identity token from config.json: traded at the realm with a refresh_token POST.
         docker = os.path.join(scratch, "docker")
         os.makedirs(docker)
