@@ -19,7 +19,9 @@ packages=(
   nodejs npm wrk
   python3-jsonschema python3-h2 libxml2-utils
   zsh fish  # tests/completions: the generated scripts loaded in each shell
-  docker-registry skopeo apache2-utils  # tests/registry: a real registry, an independent client, htpasswd
+  # tests/registry: a real registry (installing it may also start Debian's own on :5000;
+  # the tests run theirs on free ports), an independent client, htpasswd
+  docker-registry skopeo apache2-utils
 )
 missing=()
 for p in "${packages[@]}"; do
