@@ -283,6 +283,11 @@ void Session::authenticate(const HttpResponse& challenge_response) {
     return;
   }
   if (scheme == "bearer" && challenge.count("realm")) {
+    if (m_authorization.rfind("Bearer ", 0) == 0) {
+      // The registry refused a token we hold (revoked, or its clock runs ahead of ours):
+      // ask for a fresh one rather than resend it.
+      m_tokens.clear();
+    }
     fetch_token(challenge);
     return;
   }
