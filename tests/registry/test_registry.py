@@ -522,12 +522,18 @@ def case_retries(scratch):
         registry.stop()
 
 
-def case_tls_loopback(scratch):
-    """A loopback registry that speaks only TLS (self-signed): pushed to over TLS."""
+def self_signed(scratch):
     key, cert = os.path.join(scratch, "tls.key"), os.path.join(scratch, "tls.crt")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
                     "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+                    "-addext", "subjectAltName=IP:127.0.0.1,IP:0.0.0.0"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def case_tls_loopback(scratch):
+    """A loopback registry that speaks only TLS (self-signed): pushed to over TLS."""
+    cert, key = self_signed(scratch)
     registry = Registry(scratch, tls=(cert, key))
     try:
         layout = os.path.join(scratch, "layout")
@@ -541,6 +547,34 @@ def case_tls_loopback(scratch):
                            blobs[descriptors[0]["digest"]])
     finally:
         registry.stop()
+
+
+def case_insecure(scratch):
+    """Registries that are not loopback by name need verified TLS, or `insecure`.
+    0.0.0.0 reaches the local registries on Linux without being a loopback name."""
+    cert, key = self_signed(scratch)
+    tls = Registry(scratch, tls=(cert, key))
+    plain = Registry(scratch)
+    try:
+        layout = os.path.join(scratch, "layout")
+        write_layout(layout, 10, [1000])
+        tls_ref = "0.0.0.0:%d/fns/app:v1" % tls.port
+        err = push(layout, tls_ref, expect_ok=False)
+        check("registry 0.0.0.0:%d" % tls.port in err and "certificate" in err,
+              "an unknown certificate is refused: " + err)
+        check("SSL_CERT_FILE" in err and "--insecure-registry" in err, err)
+        push(layout, tls_ref, "--insecure")
+        # The certificate trusted through SSL_CERT_FILE, as for fetch and downloads.
+        push(layout, tls_ref, env=dict(os.environ, SSL_CERT_FILE=cert))
+        plain_ref = "0.0.0.0:%d/fns/app:v1" % plain.port
+        err = push(layout, plain_ref, expect_ok=False)
+        check("registry 0.0.0.0:%d" % plain.port in err and "--insecure-registry" in err,
+              "plain HTTP needs --insecure: " + err)
+        _, result = push(layout, plain_ref, "--insecure")
+        check(result["uploaded"] == 2, str(result))
+    finally:
+        tls.stop()
+        plain.stop()
 
 
 def b64url(data):

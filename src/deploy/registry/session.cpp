@@ -137,6 +137,13 @@ void Session::connect() {
   try {
     response = send(HttpRequest::to("GET", url("")));
   } catch (const TransportError& error) {
+    if (error.kind() == TransportError::Kind::Tls && !relaxed) {
+      throw util::Error(std::string(error.what()) +
+                        ": no TLS the registry could be trusted with. If it uses a private CA, "
+                        "name the CA file in SSL_CERT_FILE; if it is yours and speaks plain HTTP "
+                        "or has a self-signed certificate, mark it insecure "
+                        "(--insecure-registry)");
+    }
     if (!relaxed || error.kind() != TransportError::Kind::Tls) {
       throw;
     }
