@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/trusted_roots.hpp"
 
 #include <curl/curl.h>
 
@@ -19,33 +20,6 @@ namespace bundler {
 namespace {
 
 using Result = std::variant<HttpResponse, std::string>;
-
-// The system's CAs plus DENO_CERT and SSL_CERT_FILE, read once per process; empty when
-// neither variable is set (curl's own CA store then serves, cached across connections:
-// a CA blob set on every handle costs ~20 ms per connection even for plain http).
-const std::string& extra_trusted_roots() {
-  static const std::string roots = [] {
-    std::string extra;
-    for (const char* name : {"DENO_CERT", "SSL_CERT_FILE"}) {
-      if (const char* file = std::getenv(name); file && *file) {
-        if (auto text = util::try_read_file(file)) {
-          extra += *text + "\n";
-        }
-      }
-    }
-    if (extra.empty()) {
-      return extra;
-    }
-    for (const char* file :
-         {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"}) {
-      if (auto text = util::try_read_file(file)) {
-        return *text + "\n" + extra;
-      }
-    }
-    return extra;
-  }();
-  return roots;
-}
 
 struct Transfer {
   const HttpRequest* request = nullptr;
@@ -121,7 +95,7 @@ std::unique_ptr<Transfer> start(const HttpRequest& request, std::size_t index) {
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
-  const auto& roots = extra_trusted_roots();
+  const auto& roots = util::trusted_roots_from_env();
   if (!roots.empty() && request.url.starts_with("https:")) {
     curl_blob blob{const_cast<char*>(roots.data()), roots.size(), CURL_BLOB_NOCOPY};
     curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &blob);

@@ -1,0 +1,200 @@
+// The layout's side of a push: index.json's manifests, the blobs each needs (config and
+// layers, each once), then the manifests themselves, children before the index that names
+// them, because a registry refuses a manifest whose blobs it lacks.
+
+#include "deploy/registry/blob_upload.hpp"
+#include "deploy/registry/registry.hpp"
+#include "deploy/registry/session.hpp"
+#include "util/error.hpp"
+#include "util/hash.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace deploy::registry {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* k_oci_index = "application/vnd.oci.image.index.v1+json";
+constexpr const char* k_docker_list = "application/vnd.docker.distribution.manifest.list.v2+json";
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    throw util::Error("cannot read " + path.string());
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+class LayoutPush {
+ public:
+  LayoutPush(const std::filesystem::path& dir, const Reference& ref, const PushOptions& options,
+             Session& session)
+      : m_dir(dir), m_ref(ref), m_options(options), m_session(session) {}
+
+  // Pushes what `descriptor` names (a manifest or an index) under `target` (tag or digest);
+  // returns the digest of the bytes sent.
+  std::string push_manifest(const json& descriptor, const std::string& target) {
+    const std::string digest = descriptor.value("digest", "");
+    const std::string bytes = read_checked(digest);
+    json manifest = json::parse(bytes, nullptr, false);
+    if (!manifest.is_object()) {
+      throw util::Error(m_dir.string() + ": manifest " + digest + " is not JSON");
+    }
+    std::string media_type = manifest.value("mediaType", descriptor.value("mediaType", ""));
+    if (media_type == k_oci_index || media_type == k_docker_list) {
+      for (const auto& child : manifest.value("manifests", json::array())) {
+        push_manifest(child, child.value("digest", ""));
+      }
+    } else {
+      if (!manifest.contains("config")) {
+        throw util::Error(m_dir.string() + ": manifest " + digest + " has no config");
+      }
+      push_blob_of(manifest["config"], digest);
+      for (const auto& layer : manifest.value("layers", json::array())) {
+        push_blob_of(layer, digest);
+      }
+    }
+    if (media_type.empty()) {
+      media_type = "application/vnd.oci.image.manifest.v1+json";
+    }
+    put_manifest(bytes, media_type, target);
+    return digest;
+  }
+
+  // PUTs `bytes` as it is: the digest is over the exact bytes, so they are never re-serialised.
+  void put_manifest(const std::string& bytes, const std::string& media_type,
+                    const std::string& target) {
+    const std::string digest = "sha256:" + util::sha256_hex(bytes);
+    HttpRequest put =
+        HttpRequest::to("PUT", m_session.url(m_ref.repository + "/manifests/" + target));
+    put.headers.push_back("Content-Type: " + media_type);
+    put.text = bytes;
+    HttpResponse reply = m_session.send(put);
+    if (reply.status != 201 && reply.status != 200) {
+      m_session.fail(reply,
+                     "storing manifest " + digest + " as " + m_ref.repository + ":" + target);
+    }
+    const std::string stored = reply.header("docker-content-digest");
+    if (!stored.empty() && stored != digest) {
+      throw util::Error("registry " + m_ref.registry + " stored manifest " + digest + " as " +
+                        stored + ": it changed the bytes");
+    }
+  }
+
+  std::string read_checked(const std::string& digest) {
+    const std::string bytes = read_file(blob_path(digest));
+    if ("sha256:" + util::sha256_hex(bytes) != digest) {
+      throw util::Error(m_dir.string() + ": blob " + digest + " does not match its digest");
+    }
+    return bytes;
+  }
+
+  std::filesystem::path blob_path(const std::string& digest) const {
+    const auto colon = digest.find(':');
+    if (digest.rfind("sha256:", 0) != 0 || digest.size() != 71) {
+      throw util::Error(m_dir.string() + ": '" + digest + "' is not a sha256 digest");
+    }
+    return m_dir / "blobs" / digest.substr(0, colon) / digest.substr(colon + 1);
+  }
+
+  PushResult result;
+
+ private:
+  void push_blob_of(const json& descriptor, const std::string& manifest_digest) {
+    LayoutBlob blob;
+    blob.digest = descriptor.value("digest", "");
+    if (!m_done.insert(blob.digest).second) {
+      return;
+    }
+    blob.path = blob_path(blob.digest);
+    std::error_code error;
+    blob.size = std::filesystem::file_size(blob.path, error);
+    if (error) {
+      // Non-distributable layers live at their `urls`; the registry does not need them.
+      if (descriptor.contains("urls")) {
+        return;
+      }
+      throw util::Error(m_dir.string() + " lacks blob " + blob.digest + ", which manifest " +
+                        manifest_digest + " needs");
+    }
+    if (descriptor.contains("size") && descriptor["size"] != blob.size) {
+      throw util::Error(m_dir.string() + ": blob " + blob.digest + " has " +
+                        std::to_string(blob.size) + " bytes; manifest " + manifest_digest +
+                        " says " + descriptor["size"].dump());
+    }
+    switch (push_blob(m_session, m_ref, m_options, blob)) {
+      case BlobOutcome::Uploaded:
+        ++result.blobs_uploaded;
+        result.bytes_uploaded += blob.size;
+        break;
+      case BlobOutcome::Existed:
+      case BlobOutcome::Mounted:
+        ++result.blobs_skipped;
+        break;
+    }
+  }
+
+  std::filesystem::path m_dir;
+  const Reference& m_ref;
+  const PushOptions& m_options;
+  Session& m_session;
+  std::set<std::string> m_done;
+};
+
+}  // namespace
+
+PushResult push_layout(const std::filesystem::path& layout_dir, const Reference& ref,
+                       const PushOptions& options) {
+  if (!std::filesystem::exists(layout_dir / "oci-layout")) {
+    throw util::Error(layout_dir.string() + " is not an OCI image layout (no oci-layout file)");
+  }
+  const std::string index_bytes = read_file(layout_dir / "index.json");
+  json index = json::parse(index_bytes, nullptr, false);
+  if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array() ||
+      index["manifests"].empty()) {
+    throw util::Error(layout_dir.string() + "/index.json lists no manifests");
+  }
+  std::vector<std::string> scopes{"repository:" + ref.repository + ":pull,push"};
+  if (!options.mount_from.empty()) {
+    scopes.push_back("repository:" + options.mount_from + ":pull");
+  }
+  PushOptions effective = options;
+  const std::string host = ref.api_host();
+  if (host.find(".dkr.ecr.") != std::string::npos &&
+      host.find(".amazonaws.com") != std::string::npos) {
+    // ECR answers chunk PATCHes with 201 and has been reported to drop chunks after the
+    // first (aws/containers-roadmap#2831): its blobs go up in one PUT.
+    effective.chunk_size = 0;
+  }
+  Session session(ref, effective, scopes);
+  session.connect();
+  LayoutPush push(layout_dir, ref, effective, session);
+
+  const std::string target = ref.tag.empty() ? ref.digest : ref.tag;
+  std::string digest;
+  if (index["manifests"].size() == 1) {
+    digest = push.push_manifest(index["manifests"][0], target);
+  } else {
+    for (const auto& manifest : index["manifests"]) {
+      push.push_manifest(manifest, manifest.value("digest", ""));
+    }
+    push.put_manifest(index_bytes, k_oci_index, target);
+    digest = "sha256:" + util::sha256_hex(index_bytes);
+  }
+  if (!ref.digest.empty() && ref.digest != digest) {
+    throw util::Error("pushed " + digest + ", but the reference " + ref.to_string() +
+                      " names another digest");
+  }
+  push.result.digest = digest;
+  push.result.reference = ref.registry + "/" + ref.repository + "@" + digest;
+  return push.result;
+}
+
+}  // namespace deploy::registry
