@@ -3,9 +3,9 @@
 #include "support/aws_endpoint.hpp"
 
 #include "deploy/aws/client.hpp"
-#include "deploy/aws/config.hpp"
 #include "deploy/aws/ecr.hpp"
 #include "deploy/aws/ecs.hpp"
+#include "deploy/aws/session.hpp"
 
 #include <doctest/doctest.h>
 
@@ -136,7 +136,7 @@ TEST_CASE("deploy::aws errors say what to do: expired, unknown key, bad signatur
   CHECK(aws.log().size() == 3);
 }
 
-TEST_CASE("deploy::aws endpoint_for reads region, endpoint override and credentials") {
+TEST_CASE("deploy::aws::Session reads region, endpoint override and credentials once") {
   test_support::AwsEndpoint aws(aws_state());
   std::map<std::string, std::string> env = {{"HOME", "/nonexistent"},
                                             {"AWS_REGION", k_region},
@@ -144,23 +144,22 @@ TEST_CASE("deploy::aws endpoint_for reads region, endpoint override and credenti
                                             {"AWS_SECRET_ACCESS_KEY", "temp-secret"},
                                             {"AWS_SESSION_TOKEN", "the/session+token="},
                                             {"AWS_ENDPOINT_URL_ECR", aws.url()}};
-  auto config =
-      deploy::aws::Config::load([&](const std::string& name) -> std::optional<std::string> {
-        auto it = env.find(name);
-        return it == env.end() ? std::nullopt : std::optional(it->second);
-      });
-  auto login = deploy::aws::Ecr::for_config(config).login();
+  auto lookup = [&](const std::string& name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    return it == env.end() ? std::nullopt : std::optional(it->second);
+  };
+  auto session = deploy::aws::Session::load(lookup);
+  CHECK(session.endpoint("ecs").url == "https://ecs.eu-west-1.amazonaws.com");
+  CHECK(session.endpoint("ecr").url == aws.url());
+  auto login = session.ecr().login();
   CHECK(login.password == "ecr-password:with-colon");
   CHECK(aws.log()[0]["verdict"] == "ok");
 
+  // Without a region anywhere, the registry host's region serves; with none at all, an error.
   env.erase("AWS_REGION");
-  auto no_region =
-      deploy::aws::Config::load([&](const std::string& name) -> std::optional<std::string> {
-        auto it = env.find(name);
-        return it == env.end() ? std::nullopt : std::optional(it->second);
-      });
+  CHECK(deploy::aws::Session::load(lookup, "eu-west-1").ecr().login().username == "AWS");
   CHECK(error_of([&] {
-          deploy::aws::Ecr::for_config(no_region);
+          deploy::aws::Session::load(lookup);
         }).starts_with("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), or `region` in"));
 }
 

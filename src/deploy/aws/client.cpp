@@ -1,6 +1,5 @@
 #include "deploy/aws/client.hpp"
 
-#include "deploy/aws/config.hpp"
 #include "deploy/aws/http.hpp"
 
 #include <thread>
@@ -27,16 +26,6 @@ bool is_retryable(long status, const std::string& code) {
 constexpr int k_attempts = 4;
 
 }  // namespace
-
-Endpoint endpoint_for(const Config& config, const std::string& service) {
-  auto region = config.region();
-  if (!region) {
-    throw util::Error("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), or `region` in " +
-                      config.config_origin());
-  }
-  return Endpoint{config.endpoint(service, *region), Scope{*region, service},
-                  resolve_credentials(config)};
-}
 
 std::string explain_error(const std::string& code, const std::string& message,
                           const std::string& operation, const Credentials& credentials) {

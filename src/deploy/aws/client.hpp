@@ -17,8 +17,6 @@
 
 namespace deploy::aws {
 
-class Config;
-
 // An error reply from AWS. what() is the message for a person; `code` is AWS's error code
 // without its namespace (`RepositoryNotFoundException`), for callers that handle some.
 class ServiceError : public util::Error {
@@ -39,10 +37,6 @@ struct Endpoint {
   Scope scope;      // region and signing name
   Credentials credentials;
 };
-
-// The endpoint of `service` (signing name) for `config`: its region (an error naming the
-// variables when there is none), endpoint override and credentials.
-Endpoint endpoint_for(const Config& config, const std::string& service);
 
 // Turns an AWS error code and message into a sentence saying what happened and what to do;
 // `operation` is e.g. "ecr:CreateRepository".

@@ -1,7 +1,5 @@
 #include "deploy/aws/cloudformation.hpp"
 
-#include "deploy/aws/config.hpp"
-
 #include <algorithm>
 #include <thread>
 
@@ -48,10 +46,6 @@ std::string format_stack_event(const StackEvent& event) {
   };
   return pad(event.status, 46) + pad(event.resource_type, 44) + pad(event.logical_id, 28) +
          (event.reason.empty() ? "-" : event.reason);
-}
-
-CloudFormation CloudFormation::for_config(const Config& config) {
-  return CloudFormation(Client(endpoint_for(config, "cloudformation"), ""));
 }
 
 std::optional<CloudFormation::Description> CloudFormation::describe(const std::string& name) {

@@ -59,7 +59,6 @@ std::string format_stack_event(const StackEvent& event);
 class CloudFormation {
  public:
   explicit CloudFormation(Client client) : m_client(std::move(client)) {}
-  static CloudFormation for_config(const Config& config);
 
   // Creates the stack when it does not exist, else updates it ("No updates are to be
   // performed." is success, unchanged), then waits for CREATE_COMPLETE / UPDATE_COMPLETE,

@@ -1,7 +1,6 @@
 #include "deploy/aws/ecr.hpp"
 
 #include "bundler/npm/digest.hpp"
-#include "deploy/aws/config.hpp"
 #include "deploy/aws/http.hpp"
 
 #include <regex>
@@ -17,10 +16,6 @@ std::optional<EcrRegistry> parse_ecr_registry(const std::string& host) {
     return std::nullopt;
   }
   return EcrRegistry{match[1], match[2]};
-}
-
-Ecr Ecr::for_config(const Config& config) {
-  return Ecr(Client(endpoint_for(config, "ecr"), "AmazonEC2ContainerRegistry_V20150921"));
 }
 
 RegistryLogin Ecr::login() {

@@ -32,7 +32,6 @@ std::optional<EcrRegistry> parse_ecr_registry(const std::string& host);
 class Ecr {
  public:
   explicit Ecr(Client client) : m_client(std::move(client)) {}
-  static Ecr for_config(const Config& config);
 
   // GetAuthorizationToken, decoded into user and password.
   RegistryLogin login();

@@ -1,7 +1,5 @@
 #include "deploy/aws/ecs.hpp"
 
-#include "deploy/aws/config.hpp"
-
 #include <thread>
 
 namespace deploy::aws {
@@ -32,10 +30,6 @@ long number(const nlohmann::json& object, const char* key) {
 }
 
 }  // namespace
-
-Ecs Ecs::for_config(const Config& config) {
-  return Ecs(Client(endpoint_for(config, "ecs"), "AmazonEC2ContainerServiceV20141113"));
-}
 
 std::string Ecs::force_new_deployment(const std::string& cluster, const std::string& service) {
   nlohmann::json reply;

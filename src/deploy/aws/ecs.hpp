@@ -36,7 +36,6 @@ struct WaitOptions {
 class Ecs {
  public:
   explicit Ecs(Client client) : m_client(std::move(client)) {}
-  static Ecs for_config(const Config& config);
 
   // UpdateService {cluster, service, forceNewDeployment: true}; returns the id of the new
   // PRIMARY deployment. Names the cluster and service when ECS does not know them.
