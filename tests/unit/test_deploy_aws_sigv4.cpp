@@ -124,6 +124,14 @@ TEST_CASE("deploy::aws canonical paths: normalised, then encoded again (non-S3)"
   auto signature = deploy::aws::sign(request, k_example_keys, {"r", "s"}, at(0));
   CHECK(signature.canonical_request.starts_with("GET\n/a%2520b/c/e/\n\n"));
   CHECK(deploy::aws::uri_encode("a b/~é!") == "a%20b%2F~%C3%A9%21");
+
+  // A header sent twice is signed once, its values joined with "," in the order sent.
+  SignableRequest repeated;
+  repeated.headers = {{"Host", "h"}, {"X-Amz-Meta", " 1 "}, {"x-amz-meta", "2\t 3"}};
+  auto joined = deploy::aws::sign(repeated, k_example_keys, {"r", "s"}, at(0));
+  CHECK(joined.canonical_request.find("\nx-amz-meta:1,2 3\n") != std::string::npos);
+  CHECK(joined.authorization.find("SignedHeaders=host;x-amz-date;x-amz-meta,") !=
+        std::string::npos);
   CHECK(deploy::aws::encode_query({{"b", "x y"}, {"a", ""}}) == "b=x%20y&a=");
 }
 
