@@ -173,7 +173,7 @@ Credentials assume_role_with_web_identity(const std::string& endpoint, const std
   return out;
 }
 
-Credentials resolve_credentials(const Config& config) {
+Credentials resolve_credentials(const Config& config, const std::string& region) {
   const auto& env = config.env();
   if (auto found = from_keys(env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"),
                              env("AWS_SESSION_TOKEN"),
@@ -204,8 +204,8 @@ Credentials resolve_credentials(const Config& config) {
       throw util::Error("cannot read the web identity token file " + *token_file + " (" + origin +
                         ")");
     }
-    auto region = config.region().value_or("us-east-1");
-    return assume_role_with_web_identity(config.endpoint("sts", region), *role_arn,
+    const auto sts_region = region.empty() ? config.region().value_or("us-east-1") : region;
+    return assume_role_with_web_identity(config.endpoint("sts", sts_region), *role_arn,
                                          session_name(config), trim_end(*token), origin);
   }
 

@@ -27,8 +27,9 @@ struct Credentials {
 
 // The first credentials the chain finds for `config`'s profile. Throws util::Error saying
 // what was tried when none is found, or what failed (a credential_process that exits
-// non-zero, STS refusing the token, a half-configured profile).
-Credentials resolve_credentials(const Config& config);
+// non-zero, STS refusing the token, a half-configured profile). STS is called in `region`
+// (else the config's, else us-east-1).
+Credentials resolve_credentials(const Config& config, const std::string& region = "");
 
 // Runs `command` (split shell-style, no shell) and reads its JSON (Version 1, AccessKeyId,
 // SecretAccessKey, optional SessionToken and Expiration).
@@ -37,7 +38,7 @@ Credentials run_credential_process(const std::string& command, const std::string
 // Parses credential_process output; `origin` names the command in errors.
 Credentials parse_credential_process_output(std::string_view json, const std::string& origin);
 
-// STS AssumeRoleWithWebIdentity (unsigned) at `endpoint` for `region`: exchanges the
+// STS AssumeRoleWithWebIdentity (unsigned) at `endpoint`: exchanges the
 // token for temporary credentials.
 Credentials assume_role_with_web_identity(const std::string& endpoint, const std::string& role_arn,
                                           const std::string& session_name, const std::string& token,

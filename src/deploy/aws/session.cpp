@@ -11,7 +11,7 @@ Session Session::load(const EnvLookup& env, const std::string& fallback_region) 
                       session.m_config.config_origin());
   }
   session.m_region = region ? *region : fallback_region;
-  session.m_credentials = resolve_credentials(session.m_config);
+  session.m_credentials = resolve_credentials(session.m_config, session.m_region);
   return session;
 }
 
