@@ -196,6 +196,12 @@ TEST_CASE("deploy::aws ECS UpdateService then waits for the new deployment to be
   CHECK(seen[3].desired == 2);
   CHECK(seen[3].rollout_state == "COMPLETED");
   CHECK(seen[3].newest_event == "(service api) has reached a steady state.");
+  CHECK(deploy::aws::format_service_progress("api", seen[1]) ==
+        "api: 2/2 running, 0 pending, 2 deployments, IN_PROGRESS: (service api) has started 2 "
+        "tasks: (task a).");
+  CHECK(deploy::aws::format_service_progress("api", seen[3]) ==
+        "api: 2/2 running, 0 pending, 1 deployment, COMPLETED: (service api) has reached a steady "
+        "state.");
 
   auto log = aws.log();
   REQUIRE(log.size() == 5);

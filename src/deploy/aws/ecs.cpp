@@ -31,6 +31,21 @@ long number(const nlohmann::json& object, const char* key) {
 
 }  // namespace
 
+std::string format_service_progress(const std::string& service, const ServiceProgress& progress) {
+  std::string line = service + ": " + std::to_string(progress.running) + "/" +
+                     std::to_string(progress.desired) + " running, " +
+                     std::to_string(progress.pending) + " pending, " +
+                     std::to_string(progress.deployments) +
+                     (progress.deployments == 1 ? " deployment" : " deployments");
+  if (!progress.rollout_state.empty()) {
+    line += ", " + progress.rollout_state;
+  }
+  if (!progress.newest_event.empty()) {
+    line += ": " + progress.newest_event;
+  }
+  return line;
+}
+
 std::string Ecs::force_new_deployment(const std::string& cluster, const std::string& service) {
   nlohmann::json reply;
   try {

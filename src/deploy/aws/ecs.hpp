@@ -26,6 +26,10 @@ struct ServiceProgress {
 
 using ProgressCallback = std::function<void(const ServiceProgress&)>;
 
+// One line for a terminal or a CI log: `api: 1/2 running, 1 pending, 2 deployments,
+// IN_PROGRESS: (service api) has started 2 tasks: (task a).`
+std::string format_service_progress(const std::string& service, const ServiceProgress& progress);
+
 struct WaitOptions {
   std::chrono::seconds interval{15};  // as the ServicesStable waiter
   int max_attempts = 40;
