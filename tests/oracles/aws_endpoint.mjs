@@ -6,6 +6,7 @@
 // Usage: node aws_endpoint.mjs state.json — prints {"port": N} once listening. State:
 //   region, account, keys: {AKID: {secret, sessionToken?, expired?}},
 //   webIdentity?: {token, roleArn, issue: {AccessKeyId, SecretAccessKey, SessionToken, Expiration}},
+//   container?: {token, issue: {AccessKeyId, SecretAccessKey, Token, Expiration}} (GET /container-credentials),
 //   ecr?: {repositories: [names], password},
 //   ecs?: {cluster, services: {NAME: {desired, fail?}}},
 //   cloudformation?: {stacks: {NAME: {...}}, outcome: {NAME: "CREATE_COMPLETE" | "ROLLBACK_COMPLETE" | ...}}
@@ -254,6 +255,16 @@ const server = createServer(async (req, res) => {
   if (req.method === "GET" && url.pathname === "/_log") {
     res.writeHead(200, { "content-type": "application/json" });
     return res.end(JSON.stringify(log));
+  }
+  // The container credentials endpoint of ECS tasks and CodeBuild (not signed: a token).
+  if (req.method === "GET" && url.pathname === "/container-credentials") {
+    log.push({ service: "container", operation: "GET", body: "", verdict: "ok" });
+    if (!state.container || req.headers.authorization !== state.container.token) {
+      res.writeHead(403, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ code: "AccessDenied", message: "invalid authorization token" }));
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    return res.end(JSON.stringify({ ...state.container.issue, RoleArn: "arn:aws:iam::123456789012:role/task" }));
   }
   const target = req.headers["x-amz-target"];
   let service;

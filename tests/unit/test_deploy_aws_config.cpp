@@ -275,3 +275,47 @@ TEST_CASE("deploy::aws::resolve_credentials web identity through STS, unsigned")
 }
 
 TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("deploy");
+
+TEST_CASE("deploy::aws::resolve_credentials from the container endpoint (ECS, CodeBuild)") {
+  test_support::TempDir dir("sbfn-aws-container");
+  util::write_file_atomic(dir.path / "token", "Bearer-abc\n");
+  nlohmann::json state = {{"region", "eu-west-1"},
+                          {"account", "123456789012"},
+                          {"keys", nlohmann::json::object()},
+                          {"container",
+                           {{"token", "Bearer-abc"},
+                            {"issue",
+                             {{"AccessKeyId", "ASIATASK"},
+                              {"SecretAccessKey", "stask"},
+                              {"Token", "ttask"},
+                              {"Expiration", "2030-01-01T00:00:00Z"}}}}}};
+  test_support::AwsEndpoint endpoint(state);
+  Env env = {{"HOME", "/nonexistent"},
+             {"AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url() + "/container-credentials"},
+             {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", (dir.path / "token").string()}};
+  auto credentials = deploy::aws::resolve_credentials(Config::load(lookup(env)));
+  CHECK(credentials.access_key_id == "ASIATASK");
+  CHECK(credentials.secret_access_key == "stask");
+  CHECK(credentials.session_token == "ttask");
+  CHECK(credentials.expiration == deploy::aws::parse_iso8601("2030-01-01T00:00:00Z"));
+  CHECK(credentials.source == "container credentials: AWS_CONTAINER_CREDENTIALS_FULL_URI");
+
+  env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = (dir.path / "missing").string();
+  CHECK(error_of([&] {
+          deploy::aws::resolve_credentials(Config::load(lookup(env)));
+        }).starts_with("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
+  env.erase("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+  env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "wrong";
+  CHECK(error_of([&] {
+          deploy::aws::resolve_credentials(Config::load(lookup(env)));
+        }).find("answered HTTP 403") != std::string::npos);
+  // The token is never sent to another machine over plain HTTP.
+  env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://credentials.example.com/creds";
+  CHECK(error_of([&] { deploy::aws::resolve_credentials(Config::load(lookup(env))); }) ==
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https or a loopback or ECS address, not "
+        "http://credentials.example.com/creds");
+}
+
+TEST_SUITE_END();

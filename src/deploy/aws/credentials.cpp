@@ -173,6 +173,34 @@ Credentials assume_role_with_web_identity(const std::string& endpoint, const std
   return out;
 }
 
+Credentials container_credentials(const std::string& url, const std::string& authorization,
+                                  const std::string& origin) {
+  HttpExchange request;
+  request.method = "GET";
+  request.url = url;
+  if (!authorization.empty()) {
+    request.headers.emplace_back("Authorization", authorization);
+  }
+  auto reply = send(request);
+  if (reply.status != 200) {
+    throw util::Error("the container credentials endpoint " + url + " (" + origin +
+                      ") answered HTTP " + std::to_string(reply.status) + ": " +
+                      trim_end(reply.body.substr(0, 200)));
+  }
+  auto body = nlohmann::json::parse(reply.body, nullptr, false);
+  auto text = [&](const char* key) {
+    return body.is_object() && body.contains(key) && body[key].is_string()
+               ? body[key].get<std::string>()
+               : std::string();
+  };
+  if (text("AccessKeyId").empty() || text("SecretAccessKey").empty()) {
+    throw util::Error("the container credentials endpoint " + url + " (" + origin +
+                      ") answered without AccessKeyId and SecretAccessKey");
+  }
+  return Credentials{text("AccessKeyId"), text("SecretAccessKey"), text("Token"),
+                     parse_iso8601(text("Expiration")), "container credentials: " + origin};
+}
+
 Credentials resolve_credentials(const Config& config, const std::string& region) {
   const auto& env = config.env();
   if (auto found = from_keys(env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"),
@@ -225,6 +253,36 @@ Credentials resolve_credentials(const Config& config, const std::string& region)
                              config.config_value("aws_secret_access_key"),
                              config.config_value("aws_session_token"), config.config_origin())) {
     return *found;
+  }
+  // ECS tasks and CodeBuild: a link-local endpoint (relative URI), or any URI with a token.
+  if (auto relative = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
+    return container_credentials("http://169.254.170.2" + *relative, "",
+                                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+  }
+  if (auto full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+    std::string token = env("AWS_CONTAINER_AUTHORIZATION_TOKEN").value_or("");
+    if (auto file = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
+      auto text = util::try_read_file(*file);
+      if (!text) {
+        throw util::Error("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + *file);
+      }
+      token = trim_end(*text);
+    }
+    // As the SDKs: the token goes only to https or to a host on this machine or the task's.
+    auto host = host_of(*full);
+    if (auto colon = host.rfind(':'); colon != std::string::npos && host.back() != ']') {
+      host = host.substr(0, colon);
+    }
+    const bool allowed = full->starts_with("https://") || host.starts_with("127.") ||
+                         host == "localhost" || host == "[::1]" || host == "169.254.170.2" ||
+                         host == "169.254.170.23" || host == "[fd00:ec2::23]";
+    if (!allowed) {
+      throw util::Error(
+          "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https or a loopback or ECS "
+          "address, not " +
+          *full);
+    }
+    return container_credentials(*full, token, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
   }
   if (config.config_value("sso_session") || config.config_value("sso_start_url")) {
     throw util::Error(config.config_origin() +

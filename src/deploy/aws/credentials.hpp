@@ -3,7 +3,9 @@
 // AWS credentials and the standard chain that finds them, in botocore's order: environment
 // variables, web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, or the profile's
 // keys) through STS AssumeRoleWithWebIdentity, the credentials file, `credential_process`,
-// then keys in the config file. Facts: /work/shared/reference/deploy.md §5.
+// keys in the config file, then the container endpoint (ECS tasks, CodeBuild:
+// AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI). EC2 instance metadata is not read.
+// Facts: /work/shared/reference/deploy.md §5.
 
 #include <chrono>
 #include <optional>
@@ -43,6 +45,11 @@ Credentials parse_credential_process_output(std::string_view json, const std::st
 Credentials assume_role_with_web_identity(const std::string& endpoint, const std::string& role_arn,
                                           const std::string& session_name, const std::string& token,
                                           const std::string& origin);
+
+// GETs `url` (the container credentials endpoint) with `authorization` (may be empty) and
+// reads its JSON: AccessKeyId, SecretAccessKey, Token, Expiration.
+Credentials container_credentials(const std::string& url, const std::string& authorization,
+                                  const std::string& origin);
 
 // Reads ISO 8601 UTC times as AWS writes them: 2026-12-02T01:00:00Z, with optional
 // fractional seconds and a `+HH:MM`/`-HH:MM` offset instead of Z. nullopt otherwise.
