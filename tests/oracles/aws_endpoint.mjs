@@ -7,7 +7,7 @@
 //   region, account, keys: {AKID: {secret, sessionToken?, expired?}},
 //   webIdentity?: {token, roleArn, issue: {AccessKeyId, SecretAccessKey, SessionToken, Expiration}},
 //   container?: {token, issue: {AccessKeyId, SecretAccessKey, Token, Expiration}} (GET /container-credentials),
-//   ecr?: {repositories: [names], password},
+//   ecr?: {repositories: [names], password, throttle?: N (GetAuthorizationToken throttled N times)},
 //   ecs?: {cluster, services: {NAME: {desired, fail?}}},
 //   cloudformation?: {stacks: {NAME: {...}}, outcome: {NAME: "CREATE_COMPLETE" | "ROLLBACK_COMPLETE" | ...}}
 // GET /_log answers every request seen: [{service, operation, body, verdict}].
@@ -131,6 +131,10 @@ function ecr(res, operation, input) {
   });
   switch (operation) {
     case "GetAuthorizationToken":
+      if ((state.ecr.throttle ?? 0) > 0) {
+        state.ecr.throttle--;
+        return jsonReply(res, 400, { __type: "ThrottlingException", message: "Rate exceeded" });
+      }
       return jsonReply(res, 200, { authorizationData: [{
         authorizationToken: Buffer.from("AWS:" + state.ecr.password).toString("base64"),
         expiresAt: 1700043200.5, proxyEndpoint: `https://${registryId}.dkr.ecr.${state.region}.amazonaws.com`,

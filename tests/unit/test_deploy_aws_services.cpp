@@ -163,6 +163,22 @@ TEST_CASE("deploy::aws::Session reads region, endpoint override and credentials 
         }).starts_with("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), or `region` in"));
 }
 
+TEST_CASE("deploy::aws throttled calls are retried, then reported") {
+  auto state = aws_state();
+  state["ecr"]["throttle"] = 6;
+  test_support::AwsEndpoint aws(state);
+  auto ecr = ecr_at(aws, keys("AKLONG", "long-term-secret"));
+  std::vector<long> waits;
+  ecr.client().sleep = [&](std::chrono::milliseconds delay) { waits.push_back(delay.count()); };
+  CHECK(error_of([&] { ecr.login(); }) ==
+        "ecr:GetAuthorizationToken failed: ThrottlingException: Rate exceeded");
+  CHECK(waits == std::vector<long>{1000, 2000, 4000});  // four attempts, backing off
+  waits.clear();
+  CHECK(ecr.login().username == "AWS");  // two more throttles, then an answer
+  CHECK(waits.size() == 2);
+  CHECK(aws.log().size() == 7);
+}
+
 TEST_CASE("deploy::aws::parse_ecr_registry") {
   auto registry = deploy::aws::parse_ecr_registry("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
   REQUIRE(registry);
