@@ -217,12 +217,9 @@ function ecs(res, operation, input) {
       if (!spec) {
         return jsonReply(res, 400, { __type: "ServiceNotFoundException", message: "Service not found." });
       }
-      rollouts[input.service] = { step: 0 };
-      const service = ecsService(input.service, spec);
-      rollouts[input.service].step = 1;  // the reply shows the new deployment
+      rollouts[input.service] = { step: 1 };  // the reply shows the new deployment
       const reply = ecsService(input.service, spec);
       rollouts[input.service].step = 0;  // the next DescribeServices is stale again
-      void service;
       return jsonReply(res, 200, { service: reply });
     }
     case "DescribeServices": {
