@@ -6,8 +6,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/.deps"
 stamp="$deps/bootstrap.stamp"
-want="$(cat "$0" "$top/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"
-if [[ -f $stamp && "$(cat "$stamp")" == "$want" && -d $top/node_modules ]]; then
+want="$(cat "$0" "$top/package-lock.json" "$top/tests/oracles/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+if [[ -f $stamp && "$(cat "$stamp")" == "$want" && -d $top/node_modules && -d $top/tests/oracles/node_modules ]]; then
   exit 0
 fi
 
@@ -55,4 +55,7 @@ fi
 
 echo "bootstrap: npm ci"
 (cd "$top" && npm ci --no-audit --no-fund --loglevel=error)
+# The tests' independent oracles (AWS's own SigV4 signer, run with Node): tests/oracles.
+echo "bootstrap: npm ci in tests/oracles"
+(cd "$top/tests/oracles" && npm ci --no-audit --no-fund --loglevel=error)
 mkdir -p "$deps" && echo "$want" >"$stamp"
