@@ -2,6 +2,7 @@
 
 #include "deploy/image.hpp"
 #include "deploy/oci_layout.hpp"
+#include "deploy/push_image.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/human_size.hpp"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 namespace deploy {
 namespace {
@@ -26,14 +28,31 @@ long long ms_since(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-json report_json(const DeployRequest& request, const LayoutTarget& target,
+// Where the image goes: a layout on disk, or a registry.
+struct Target {
+  std::optional<LayoutTarget> layout;
+  std::optional<ImagePush> push;
+  std::optional<registry::PushResult> pushed;  // after the push
+};
+
+json report_json(const DeployRequest& request, const Target& target,
                  const std::vector<FunctionArtifact>& functions, const Image& image) {
   json out;
   out["dry_run"] = request.dry_run;
   out["platform"] = k_image_platform;
-  out["target"] = {{"kind", "oci-layout"},
-                   {"dir", fs::absolute(target.dir).lexically_normal().string()},
-                   {"tag", target.tag}};
+  if (target.layout) {
+    out["target"] = {{"kind", "oci-layout"},
+                     {"dir", fs::absolute(target.layout->dir).lexically_normal().string()},
+                     {"tag", target.layout->tag}};
+  } else {
+    out["target"] = {{"kind", "registry"}, {"reference", target.push->reference.to_string()}};
+    if (target.pushed) {
+      out["target"]["pushed"] = target.pushed->reference;
+      out["target"]["blobs_uploaded"] = target.pushed->blobs_uploaded;
+      out["target"]["blobs_skipped"] = target.pushed->blobs_skipped;
+      out["target"]["bytes_uploaded"] = target.pushed->bytes_uploaded;
+    }
+  }
   out["functions"] = json::array();
   for (const auto& function : functions) {
     out["functions"].push_back({{"name", function.slug},
@@ -61,7 +80,7 @@ json report_json(const DeployRequest& request, const LayoutTarget& target,
   return out;
 }
 
-void print_report(const DeployRequest& request, const LayoutTarget& target, const Image& image,
+void print_report(const DeployRequest& request, const Target& target, const Image& image,
                   long long build_ms) {
   std::printf("Image for %s built in %lld ms\n", k_image_platform, build_ms);
   for (std::size_t i = 0; i < image.layers.size(); ++i) {
@@ -73,12 +92,23 @@ void print_report(const DeployRequest& request, const LayoutTarget& target, cons
               util::human_size(image.config.bytes.size()).c_str(), image.config.digest.c_str());
   std::printf("  manifest         %-43s  %10s  %s\n", image.manifest.media_type.c_str(),
               util::human_size(image.manifest.bytes.size()).c_str(), image.manifest.digest.c_str());
+  if (target.push) {
+    if (request.dry_run) {
+      std::printf("Dry run: would push to %s; nothing was sent\n",
+                  target.push->reference.to_string().c_str());
+    } else {
+      std::printf("Pushed %s (%d blobs sent, %d already there)\n", target.pushed->reference.c_str(),
+                  target.pushed->blobs_uploaded, target.pushed->blobs_skipped);
+    }
+    return;
+  }
+  const auto& layout = *target.layout;
   if (request.dry_run) {
     std::printf("Dry run: would write the OCI image layout %s (tag %s); nothing was written\n",
-                target.dir.string().c_str(), target.tag.c_str());
+                layout.dir.string().c_str(), layout.tag.c_str());
   } else {
-    std::printf("Wrote the OCI image layout %s (tag %s): %s\n", target.dir.string().c_str(),
-                target.tag.c_str(), image.manifest.digest.c_str());
+    std::printf("Wrote the OCI image layout %s (tag %s): %s\n", layout.dir.string().c_str(),
+                layout.tag.c_str(), image.manifest.digest.c_str());
   }
 }
 
@@ -89,14 +119,17 @@ int deploy(const DeployRequest& request) {
     throw util::Error("--platform " + request.platform + " is not supported: sbfn builds " +
                       k_image_platform + " images only (it copies its own binary into them)");
   }
-  if (request.oci_layout.empty()) {
-    throw util::Error(
-        "no deploy target: give --oci-layout DIR (--image REF and --to URL are "
-        "not implemented yet)");
+  // Before any work: a target that would be refused anyway.
+  Target target;
+  if (!request.image.empty()) {
+    target.push =
+        parse_image_target(request.image, request.insecure_registry, request.create_repository);
+  } else if (!request.oci_layout.empty()) {
+    target.layout = parse_layout_target(request.oci_layout);
+    check_layout_dir(target.layout->dir);
+  } else {
+    throw util::Error("no deploy target: give --oci-layout DIR or --image REF");
   }
-  auto target = parse_layout_target(request.oci_layout);
-  // Before any work: a folder that would be refused anyway.
-  check_layout_dir(target.dir);
 
   // Progress goes to stderr, so stdout holds only the report (or the JSON).
   std::vector<FunctionArtifact> functions;
@@ -120,8 +153,10 @@ int deploy(const DeployRequest& request) {
   inputs.sbfn_version = SBFN_VERSION;
   auto image = build_image(inputs);
   auto build_ms = ms_since(started);
-  if (!request.dry_run) {
-    write_oci_layout(target, image);
+  if (!request.dry_run && target.layout) {
+    write_oci_layout(*target.layout, image);
+  } else if (!request.dry_run) {
+    target.pushed = push_image(image, *target.push);
   }
   if (request.json) {
     std::printf("%s\n", report_json(request, target, functions, image).dump(2).c_str());

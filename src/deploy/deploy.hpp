@@ -1,14 +1,15 @@
 #pragma once
 
-// `sbfn deploy`: the named functions bundled and shipped to a target. Today the target is
-// an OCI image layout on disk (`--oci-layout DIR[:TAG]`); a registry (`--image`) and a
-// remote `sbfn serve` (`--to`) come later, through the same request.
+// `sbfn deploy`: the named functions bundled and shipped to a target: an OCI image layout
+// on disk (`--oci-layout DIR[:TAG]`) or a registry (`--image REF`); a remote `sbfn serve`
+// (`--to`) comes later, through the same request.
 //
 //   deploy.hpp       this request and the command (deploy.cpp)
 //   image.hpp        the image: runtime and functions layers, config, manifest
 //   layer.hpp        deterministic tar+gzip layers
 //   elf.hpp          the ELF dependency walk that picks the runtime layer's libraries
 //   oci_layout.hpp   the image layout on disk (the hand-off to the registry push)
+//   push_image.hpp   --image: ECR login, then the push (registry/, aws/)
 
 #include "bundler/bundle_functions.hpp"
 
@@ -20,6 +21,9 @@ struct DeployRequest {
   // Which functions and how: names (empty: all), --functions-dir, --no-verify-jwt.
   bundler::BundleRequest bundle;
   std::string oci_layout;                // --oci-layout DIR[:TAG]
+  std::string image;                     // --image REF: a registry (push_image.hpp)
+  bool insecure_registry = false;        // --insecure-registry
+  bool create_repository = false;        // --create-repository (ECR)
   std::string platform = "linux/amd64";  // --platform; the only one built
   bool dry_run = false;                  // print what would be built; write nothing
   bool json = false;                     // --output json: one JSON document on stdout

@@ -705,6 +705,78 @@ def case_token_auth(scratch):
         tokens.stop()
 
 
+def case_sbfn_deploy(scratch):
+    """`sbfn deploy --image` end to end (DRIVER is the sbfn binary here): the image the
+    registry holds is the one --oci-layout writes, digest for digest; a second deploy sends
+    no blob; wrong credentials and a bad reference fail with what to do."""
+    sbfn = DRIVER
+    project = os.path.join(scratch, "project")
+    os.makedirs(os.path.join(project, "functions", "hello"))
+    with open(os.path.join(project, "functions", "hello", "index.ts"), "w") as f:
+        f.write('Deno.serve(() => new Response("hello from the image"));\n')
+    registry = Registry(scratch, auth="htpasswd")
+    docker = os.path.join(scratch, "docker")
+    os.makedirs(docker)
+    def docker_config(password):
+        auth = base64.b64encode(("%s:%s" % (USER, password)).encode()).decode()
+        with open(os.path.join(docker, "config.json"), "w") as f:
+            json.dump({"auths": {registry.host: {"auth": auth}}}, f)
+    env = dict(os.environ, DOCKER_CONFIG=docker, HOME=scratch, NO_COLOR="1",
+               SBFN_CACHE_DIR=os.path.join(scratch, "cache"))
+    def deploy(*args, extra_env=None):
+        return subprocess.run([sbfn, "deploy", *args], cwd=project, capture_output=True,
+                              text=True, timeout=240, env=dict(env, **(extra_env or {})))
+    try:
+        docker_config(PASSWORD)
+        ref = "%s/fns:v1" % registry.host
+        first = deploy("hello", "--image", ref, "--output", "json")
+        check(first.returncode == 0, "sbfn deploy --image failed: %s" % first.stderr)
+        report = json.loads(first.stdout)
+        pushed = report["target"]["pushed"]
+        check(pushed == "%s/fns@%s" % (registry.host, report["manifest"]["digest"]),
+              "the pushed reference names the manifest's digest: %s" % pushed)
+        check(report["target"]["blobs_uploaded"] == 3, "runtime, functions and config sent")
+
+        # The registry, read by skopeo, holds exactly the image --oci-layout writes.
+        layout = os.path.join(scratch, "layout")
+        check(deploy("hello", "--oci-layout", layout + ":v1").returncode == 0, "--oci-layout")
+        with open(os.path.join(layout, "index.json")) as f:
+            manifest_digest = json.load(f)["manifests"][0]["digest"]
+        check(manifest_digest == report["manifest"]["digest"],
+              "the layout's manifest is the pushed one")
+        with open(os.path.join(layout, "blobs", "sha256", manifest_digest[7:]), "rb") as f:
+            manifest_bytes = f.read()
+        blobs = {}
+        for entry in json.loads(manifest_bytes)["layers"] + [json.loads(manifest_bytes)["config"]]:
+            with open(os.path.join(layout, "blobs", "sha256", entry["digest"][7:]), "rb") as f:
+                blobs[entry["digest"]] = f.read()
+        verify_with_skopeo(scratch, registry.host, "fns:v1", blobs, manifest_bytes,
+                           creds="%s:%s" % (USER, PASSWORD))
+
+        # Again, through SBFN_DEPLOY_IMAGE as CI sets it: nothing to send.
+        again = deploy("hello", extra_env={"SBFN_DEPLOY_IMAGE": "%s/fns:v2" % registry.host})
+        check(again.returncode == 0, "second deploy failed: %s" % again.stderr)
+        check("(0 blobs sent, 3 already there)" in again.stdout, again.stdout)
+        check("already in the registry" in again.stderr, again.stderr)
+
+        docker_config("wrong")
+        refused = deploy("hello", "--image", ref)
+        check(refused.returncode == 1, "wrong credentials must fail: %s" % refused.stdout)
+        check(registry.host in refused.stderr and USER in refused.stderr,
+              "the refusal names the registry and the user: %s" % refused.stderr)
+        bad = deploy("hello", "--image", "%s/Fns:v1" % registry.host)
+        check(bad.returncode == 1 and "lower-case" in bad.stderr,
+              "a bad reference is refused before anything is built: %s" % bad.stderr)
+        check("Bundled" not in bad.stderr, "nothing was built for a bad reference")
+        ecr_only = deploy("hello", "--image", ref, "--create-repository")
+        check(ecr_only.returncode == 1 and "ECR" in ecr_only.stderr, ecr_only.stderr)
+    except SystemExit:
+        print(registry.log_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        registry.stop()
+
+
 def main():
     case = sys.argv[2]
     scratch = tempfile.mkdtemp(prefix="sbfn-registry-")

@@ -20,65 +20,69 @@ int target_not_implemented(const char* what) {
 }  // namespace
 
 Command deploy_command() {
-  return {"deploy",
-          "Ship a function as an OCI image (ECR or any registry) or to a remote sbfn serve",
-          [](CLI::App& app) -> std::function<int()> {
-            auto request = std::make_shared<deploy::DeployRequest>();
-            auto image = std::make_shared<std::string>();
-            auto to = std::make_shared<std::string>();
-            auto output = std::make_shared<std::string>("text");
-            app.add_option("names", request->bundle.names,
-                           "Deploy only these functions (default: all that are found)");
-            auto* layout = app.add_option(
-                "--oci-layout", request->oci_layout,
-                "Write the image as an OCI image layout into DIR[:TAG] (tag: latest), for "
-                "skopeo, umoci and other tools");
-            auto* image_option = app.add_option(
-                "--image", *image, "Push the image to a registry as REF (not implemented yet)");
-            auto* to_option = app.add_option(
-                "--to", *to, "Upload to a remote sbfn serve at URL (not implemented yet)");
-            layout->excludes(image_option)->excludes(to_option);
-            image_option->excludes(to_option);
-            app.add_option("--functions-dir", request->bundle.functions_dir,
-                           "Folder holding <name>/index.ts (default: supabase/functions if it "
-                           "exists, else functions)");
-            app.add_flag("--no-verify-jwt", request->bundle.no_verify_jwt,
-                         "Deploy the functions with JWT verification off (default: as "
-                         "config.toml says)");
-            app.add_flag("--dry-run", request->dry_run,
-                         "Build and print the layers, config and target; write nothing");
-            app.add_option("--output", *output, "Print the result as text or json")
-                ->check(CLI::IsMember({"text", "json"}))
-                ->capture_default_str();
-            app.add_option("--platform", request->platform,
-                           "The image's platform (only linux/amd64 is built)")
-                ->capture_default_str();
-            return [=]() -> int {
-              request->json = *output == "json";
-              if (!image->empty()) {
-                return target_not_implemented("a registry (--image)");
-              }
-              if (!to->empty()) {
-                return target_not_implemented("a remote sbfn serve (--to)");
-              }
-              if (request->oci_layout.empty()) {
-                // What CI sets; read here so that it is refused rather than ignored.
-                if (const char* env = std::getenv("SBFN_DEPLOY_IMAGE"); env && *env) {
-                  return target_not_implemented("a registry (SBFN_DEPLOY_IMAGE)");
-                }
-                if (const char* env = std::getenv("SBFN_DEPLOY_TO"); env && *env) {
-                  return target_not_implemented("a remote sbfn serve (SBFN_DEPLOY_TO)");
-                }
-                std::fputs(
-                    "error: no deploy target: give --oci-layout DIR (--image REF, --to URL and "
-                    "their SBFN_DEPLOY_IMAGE / SBFN_DEPLOY_TO variables are not implemented "
-                    "yet)\nRun 'sbfn deploy --help' for the options.\n",
-                    stderr);
-                return 2;
-              }
+  return {
+      "deploy", "Ship a function as an OCI image (ECR or any registry) or to a remote sbfn serve",
+      [](CLI::App& app) -> std::function<int()> {
+        auto request = std::make_shared<deploy::DeployRequest>();
+        auto to = std::make_shared<std::string>();
+        auto output = std::make_shared<std::string>("text");
+        app.add_option("names", request->bundle.names,
+                       "Deploy only these functions (default: all that are found)");
+        auto* layout = app.add_option(
+            "--oci-layout", request->oci_layout,
+            "Write the image as an OCI image layout into DIR[:TAG] (tag: latest), for "
+            "skopeo, umoci and other tools");
+        auto* image_option =
+            app.add_option("--image", request->image,
+                           "Push the image to a registry as REF (an ECR host logs in with the AWS "
+                           "credentials; others use Docker's config.json)");
+        auto* to_option = app.add_option(
+            "--to", *to, "Upload to a remote sbfn serve at URL (not implemented yet)");
+        layout->excludes(image_option)->excludes(to_option);
+        image_option->excludes(to_option);
+        app.add_flag("--insecure-registry", request->insecure_registry,
+                     "--image: plain HTTP or unverified TLS for a registry that is not on "
+                     "this machine");
+        app.add_flag("--create-repository", request->create_repository,
+                     "--image: create the ECR repository when it does not exist");
+        app.add_option("--functions-dir", request->bundle.functions_dir,
+                       "Folder holding <name>/index.ts (default: supabase/functions if it "
+                       "exists, else functions)");
+        app.add_flag("--no-verify-jwt", request->bundle.no_verify_jwt,
+                     "Deploy the functions with JWT verification off (default: as "
+                     "config.toml says)");
+        app.add_flag("--dry-run", request->dry_run,
+                     "Build and print the layers, config and target; write nothing");
+        app.add_option("--output", *output, "Print the result as text or json")
+            ->check(CLI::IsMember({"text", "json"}))
+            ->capture_default_str();
+        app.add_option("--platform", request->platform,
+                       "The image's platform (only linux/amd64 is built)")
+            ->capture_default_str();
+        return [=]() -> int {
+          request->json = *output == "json";
+          if (!to->empty()) {
+            return target_not_implemented("a remote sbfn serve (--to)");
+          }
+          if (request->oci_layout.empty() && request->image.empty()) {
+            // What CI sets.
+            if (const char* env = std::getenv("SBFN_DEPLOY_IMAGE"); env && *env) {
+              request->image = env;
               return deploy::deploy(*request);
-            };
-          }};
+            }
+            if (const char* env = std::getenv("SBFN_DEPLOY_TO"); env && *env) {
+              return target_not_implemented("a remote sbfn serve (SBFN_DEPLOY_TO)");
+            }
+            std::fputs(
+                "error: no deploy target: give --oci-layout DIR, --image REF (or set "
+                "SBFN_DEPLOY_IMAGE); --to URL (SBFN_DEPLOY_TO) is not implemented yet\n"
+                "Run 'sbfn deploy --help' for the options.\n",
+                stderr);
+            return 2;
+          }
+          return deploy::deploy(*request);
+        };
+      }};
 }
 
 }  // namespace cli

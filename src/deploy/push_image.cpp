@@ -1,0 +1,110 @@
+#include "deploy/push_image.hpp"
+
+#include "deploy/aws/session.hpp"
+#include "deploy/oci_layout.hpp"
+#include "util/error.hpp"
+#include "util/human_size.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+namespace deploy {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A folder of our own under $TMPDIR, removed with this object.
+class TemporaryFolder {
+ public:
+  TemporaryFolder() {
+    auto pattern = (fs::temp_directory_path() / "sbfn-deploy-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw util::Error("cannot make a temporary folder for the image in " +
+                        fs::temp_directory_path().string());
+    }
+    m_path = pattern;
+  }
+  ~TemporaryFolder() {
+    std::error_code ignored;
+    fs::remove_all(m_path, ignored);
+  }
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+  const fs::path& path() const { return m_path; }
+
+ private:
+  fs::path m_path;
+};
+
+std::string short_digest(const std::string& digest) {
+  return digest.substr(0, std::min<std::size_t>(digest.size(), 19));
+}
+
+void report_blob(const registry::BlobProgress& progress) {
+  using Event = registry::BlobProgress::Event;
+  const char* what = nullptr;
+  switch (progress.event) {
+    case Event::Exists:
+      what = "already in the registry";
+      break;
+    case Event::Mounted:
+      what = "mounted";
+      break;
+    case Event::Uploaded:
+      what = "pushed";
+      break;
+    case Event::Resumed:
+      std::fprintf(stderr, "  %s  connection dropped; resuming at %s\n",
+                   short_digest(progress.digest).c_str(), util::human_size(progress.bytes).c_str());
+      return;
+    default:
+      return;
+  }
+  std::fprintf(stderr, "  %s  %10s  %s\n", short_digest(progress.digest).c_str(),
+               util::human_size(progress.size).c_str(), what);
+}
+
+}  // namespace
+
+ImagePush parse_image_target(const std::string& reference, bool insecure, bool create_repository) {
+  ImagePush target;
+  target.reference = registry::parse_reference(reference);
+  target.insecure = insecure;
+  target.create_repository = create_repository;
+  if (target.create_repository && !aws::parse_ecr_registry(target.reference.registry)) {
+    throw util::Error(
+        "--create-repository is for Amazon ECR registries (*.dkr.ecr.*.amazonaws.com); " +
+        target.reference.registry + " creates repositories on push, or not at all");
+  }
+  return target;
+}
+
+registry::PushResult push_image(const Image& image, const ImagePush& target) {
+  registry::PushOptions options;
+  options.insecure = target.insecure;
+  options.progress = report_blob;
+  if (auto ecr = aws::parse_ecr_registry(target.reference.registry)) {
+    auto session = aws::Session::load(aws::process_env(), ecr->region);
+    auto client = session.ecr();
+    if (target.create_repository) {
+      if (client.create_repository(target.reference.repository)) {
+        std::fprintf(stderr, "Created the ECR repository %s\n",
+                     target.reference.repository.c_str());
+      }
+    } else {
+      client.require_repository(target.reference.repository);
+    }
+    auto login = client.login();
+    options.credentials = registry::Credentials{login.username, login.password, {}};
+  }
+  TemporaryFolder folder;
+  LayoutTarget layout{folder.path() / "image",
+                      target.reference.tag.empty() ? k_default_tag : target.reference.tag};
+  write_oci_layout(layout, image);
+  std::fprintf(stderr, "Pushing to %s\n", target.reference.to_string().c_str());
+  return registry::push_layout(layout.dir, target.reference, options);
+}
+
+}  // namespace deploy
