@@ -1,5 +1,6 @@
 #include "server/direct_listener.hpp"
 
+#include "server/acceptor.hpp"
 #include "server/log.hpp"
 #include "server/net.hpp"
 #include "server/server_state.hpp"
@@ -50,18 +51,7 @@ class DirectListener final : public runtime::Listener {
     m_state.direct = std::move(handler);
     m_state.io = &m_io;
     auto endpoint = endpoint_of(hostname, port);
-    boost::system::error_code error;
-    m_acceptor.open(endpoint.protocol(), error);
-    if (!error) {
-      m_acceptor.set_option(asio::socket_base::reuse_address(true), error);
-    }
-    if (!error) {
-      m_acceptor.bind(endpoint, error);
-    }
-    if (!error) {
-      m_acceptor.listen(asio::socket_base::max_listen_connections, error);
-    }
-    if (error) {
+    if (auto error = listen_on(m_acceptor, endpoint)) {
       throw std::system_error(error.value(), std::generic_category(), error.message());
     }
     m_port = m_acceptor.local_endpoint().port();

@@ -2,6 +2,7 @@
 
 #include "project/local_stack.hpp"
 #include "project/static_files.hpp"
+#include "server/acceptor.hpp"
 #include "server/bundled_functions.hpp"
 #include "server/functions.hpp"
 #include "server/jwt.hpp"
@@ -137,18 +138,7 @@ class Listener {
         m_acceptor(asio::make_strand(io)),
         m_retry(m_acceptor.get_executor()),
         m_state(state) {
-    boost::system::error_code error;
-    m_acceptor.open(endpoint.protocol(), error);
-    if (!error) {
-      m_acceptor.set_option(asio::socket_base::reuse_address(true), error);
-    }
-    if (!error) {
-      m_acceptor.bind(endpoint, error);
-    }
-    if (!error) {
-      m_acceptor.listen(asio::socket_base::max_listen_connections, error);
-    }
-    if (error) {
+    if (auto error = listen_on(m_acceptor, endpoint)) {
       throw util::Error("cannot listen on " + endpoint.address().to_string() + ":" +
                         std::to_string(endpoint.port()) + ": " + error.message());
     }

@@ -237,9 +237,9 @@ std::string format_reason(const Failure& failure, bool colour) {
 
 std::string Failure::format(bool colour) const {
   auto text = format_reason(*this, colour);
-  if (!server_log.empty()) {
+  if (server_log && !server_log->empty()) {
     text += "\n------- server log -------";
-    for (const auto& line : server_log) {
+    for (const auto& line : *server_log) {
       text += "\n" + line;
     }
     text += "\n----- server log end -----";

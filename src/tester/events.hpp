@@ -77,8 +77,10 @@ struct Failure {
   std::uint64_t ms = 0;
   std::vector<std::string> details;   // leaks, or the names of the overlapping steps
   std::vector<std::string> trailers;  // leak notes
-  // `sbfn test --serve`: what the functions server logged while the test ran.
-  std::vector<std::string> server_log;
+  // `sbfn test --serve`: what the functions server logged from the test's start until the
+  // next test started; shared, since the lines of a request the test already saw answered
+  // may still arrive after the test's result (reports print errors at the end).
+  std::shared_ptr<std::vector<std::string>> server_log;
 
   // Deno's TestFailure::format(): the text after "error: " (colours as `colour` says).
   std::string format(bool colour) const;

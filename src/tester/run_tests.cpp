@@ -65,6 +65,7 @@ class RunState {
       case TestEvent::Kind::wait:
         if (m_started.insert(event.id).second) {
           m_server_log_from[event.id] = m_server_log.size();
+          m_open_logs.clear();  // a failed test's window ends where the next test begins
           m_reporter->report_wait(m_registry.tests.at(event.id));
         }
         break;
@@ -79,7 +80,7 @@ class RunState {
             }
           }
           const auto& test = m_registry.tests.at(event.id);
-          if (event.result.kind == TestResult::Kind::failed && !server_log.empty()) {
+          if (event.result.kind == TestResult::Kind::failed && server_log) {
             auto result = event.result;
             result.failure.server_log = std::move(server_log);
             m_reporter->report_result(test, result, event.elapsed_ms);
@@ -131,7 +132,11 @@ class RunState {
   // it was written, and nowhere else.
   void on_server_line(const std::string& line) {
     std::lock_guard lock(m_mutex);
+    m_serving = true;
     m_server_log.push_back(line);
+    for (auto& open : m_open_logs) {
+      open->push_back(line);
+    }
   }
 
   void on_output(std::string_view text) {
@@ -204,14 +209,16 @@ class RunState {
     return {out.begin(), out.end()};
   }
 
-  std::vector<std::string> server_log_since(std::uint64_t test) {
+  // The server's lines since `test` started, kept open for more (null without --serve).
+  std::shared_ptr<std::vector<std::string>> server_log_since(std::uint64_t test) {
     auto from = m_server_log_from.find(test);
-    if (from == m_server_log_from.end()) {
-      return {};
+    if (!m_serving || from == m_server_log_from.end()) {
+      return nullptr;
     }
-    std::vector<std::string> lines(m_server_log.begin() + static_cast<long>(from->second),
-                                   m_server_log.end());
+    auto lines = std::make_shared<std::vector<std::string>>(
+        m_server_log.begin() + static_cast<long>(from->second), m_server_log.end());
     m_server_log_from.erase(from);
+    m_open_logs.push_back(lines);
     return lines;
   }
 
@@ -219,6 +226,8 @@ class RunState {
   std::condition_variable m_wake;
   std::vector<std::string> m_server_log;
   std::map<std::uint64_t, std::size_t> m_server_log_from;  // test -> first line while it ran
+  std::vector<std::shared_ptr<std::vector<std::string>>> m_open_logs;  // failed, still open
+  bool m_serving = false;  // --serve: the functions server logs here
   std::unique_ptr<Reporter> m_reporter;
   std::string m_cwd_url;
   std::size_t m_fail_fast;

@@ -51,4 +51,15 @@ std::string Sha256::hex_digest() {
   return to_hex(digest, length);
 }
 
+std::string hex(std::string_view raw) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(raw.size() * 2);
+  for (unsigned char c : raw) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
 }  // namespace util

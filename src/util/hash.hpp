@@ -8,6 +8,8 @@ namespace util {
 
 // Lowercase hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
+// Lower-case hex of raw bytes.
+std::string hex(std::string_view raw);
 
 // SHA-256 over data given in pieces (a layer streamed through it while it is written).
 class Sha256 {

@@ -4,6 +4,7 @@
 #include "support/temp_dir.hpp"
 
 #include "deploy/aws/sigv4.hpp"
+#include "util/uri.hpp"
 #include "util/files.hpp"
 
 #include <doctest/doctest.h>
@@ -123,7 +124,8 @@ TEST_CASE("deploy::aws canonical paths: normalised, then encoded again (non-S3)"
   request.headers = {{"Host", "h"}};
   auto signature = deploy::aws::sign(request, k_example_keys, {"r", "s"}, at(0));
   CHECK(signature.canonical_request.starts_with("GET\n/a%2520b/c/e/\n\n"));
-  CHECK(deploy::aws::uri_encode("a b/~é!") == "a%20b%2F~%C3%A9%21");
+  CHECK(util::percent_encode("a b/~é!") == "a%20b%2F~%C3%A9%21");
+  CHECK(util::percent_encode("a b/c", true) == "a%20b/c");
 
   // A header sent twice is signed once, its values joined with "," in the order sent.
   SignableRequest repeated;

@@ -15,10 +15,4 @@ enum class Algorithm { sha1, sha512 };
 // The raw digest of `bytes`.
 std::string digest(Algorithm algorithm, std::string_view bytes);
 
-std::string hex(std::string_view raw);
-// Standard base64 with padding (RFC 4648 §4).
-std::string base64_encode(std::string_view bytes);
-// Decodes standard base64 (padding optional); nullopt on anything else.
-std::optional<std::string> base64_decode(std::string_view text);
-
 }  // namespace bundler::npm_digest

@@ -2,6 +2,7 @@
 
 #include "bundler/npm/digest.hpp"
 #include "bundler/npm/specifier.hpp"
+#include "util/base64.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
@@ -221,12 +222,12 @@ std::optional<std::string> Npmrc::authorization_for(std::string_view url) const 
                       best_key + ":username and //" + best_key + ":_password in .npmrc.");
   }
   if (best->username) {
-    auto password = npm_digest::base64_decode(*best->password);
+    auto password = util::base64_decode(*best->password);
     if (!password) {
       throw util::Error("The password in .npmrc (//" + best_key +
                         ":_password) is not valid base64; npm expects it base64-encoded.");
     }
-    return "Basic " + npm_digest::base64_encode(*best->username + ":" + *password);
+    return "Basic " + util::base64_encode(*best->username + ":" + *password);
   }
   return std::nullopt;
 }

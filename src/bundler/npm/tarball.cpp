@@ -1,7 +1,9 @@
 #include "bundler/npm/tarball.hpp"
 
 #include "bundler/npm/digest.hpp"
+#include "util/base64.hpp"
 #include "util/error.hpp"
+#include "util/hash.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -68,7 +70,7 @@ std::optional<std::string> integrity_mismatch(std::string_view bytes, std::strin
   }
   using npm_digest::Algorithm;
   if (is_hex_sha1(expected)) {
-    auto actual = npm_digest::hex(npm_digest::digest(Algorithm::sha1, bytes));
+    auto actual = util::hex(npm_digest::digest(Algorithm::sha1, bytes));
     return actual == expected ? std::nullopt : std::optional<std::string>(actual);
   }
   auto dash = expected.find('-');
@@ -78,7 +80,7 @@ std::optional<std::string> integrity_mismatch(std::string_view bytes, std::strin
                       std::string(expected) + " (only sha512 and sha1 integrity are supported).");
   }
   auto actual = std::string(algorithm) + "-" +
-                npm_digest::base64_encode(npm_digest::digest(
+                util::base64_encode(npm_digest::digest(
                     algorithm == "sha512" ? Algorithm::sha512 : Algorithm::sha1, bytes));
   return actual == expected ? std::nullopt : std::optional<std::string>(actual);
 }

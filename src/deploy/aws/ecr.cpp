@@ -1,7 +1,7 @@
 #include "deploy/aws/ecr.hpp"
 
-#include "bundler/npm/digest.hpp"
 #include "deploy/aws/http.hpp"
+#include "util/base64.hpp"
 
 #include <regex>
 
@@ -25,7 +25,7 @@ RegistryLogin Ecr::login() {
       !data[0].value("authorizationToken", nlohmann::json()).is_string()) {
     throw util::Error("ECR GetAuthorizationToken answered without an authorizationToken");
   }
-  auto token = bundler::npm_digest::base64_decode(data[0]["authorizationToken"].get<std::string>());
+  auto token = util::base64_decode(data[0]["authorizationToken"].get<std::string>());
   auto colon = token ? token->find(':') : std::string::npos;
   if (colon == std::string::npos) {
     throw util::Error("ECR's authorization token is not base64 of `user:password`");

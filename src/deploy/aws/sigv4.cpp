@@ -2,6 +2,7 @@
 
 #include "util/crypto.hpp"
 #include "util/hash.hpp"
+#include "util/uri.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -47,17 +48,6 @@ std::string fold_whitespace(std::string_view value) {
   return out;
 }
 
-std::string hex(std::string_view raw) {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(raw.size() * 2);
-  for (unsigned char c : raw) {
-    out += k_hex[c >> 4];
-    out += k_hex[c & 15];
-  }
-  return out;
-}
-
 // Non-S3 rule: drop empty, "." and ".." segments, then encode the (already encoded) path
 // again, keeping the slashes and a trailing slash.
 std::string canonical_path(std::string_view path) {
@@ -89,14 +79,14 @@ std::string canonical_path(std::string_view path) {
   if (!segments.empty() && path.back() == '/') {
     normalized += '/';
   }
-  return uri_encode(normalized, true);
+  return util::percent_encode(normalized, true);
 }
 
 std::string canonical_query(const QueryParams& query) {
   std::vector<std::pair<std::string, std::string>> encoded;
   encoded.reserve(query.size());
   for (const auto& [name, value] : query) {
-    encoded.emplace_back(uri_encode(name), uri_encode(value));
+    encoded.emplace_back(util::percent_encode(name), util::percent_encode(value));
   }
   std::sort(encoded.begin(), encoded.end());
   std::string out;
@@ -108,27 +98,11 @@ std::string canonical_query(const QueryParams& query) {
 
 }  // namespace
 
-std::string uri_encode(std::string_view text, bool keep_slash) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string encode_query(const QueryParams& query) {
   std::string out;
   for (const auto& [name, value] : query) {
-    out += (out.empty() ? "" : "&") + uri_encode(name) + "=" + uri_encode(value);
+    out +=
+        (out.empty() ? "" : "&") + util::percent_encode(name) + "=" + util::percent_encode(value);
   }
   return out;
 }
@@ -195,8 +169,8 @@ Signature sign(SignableRequest& request, const Credentials& credentials, const S
   const auto credential_scope = date + "/" + scope.region + "/" + scope.service + "/aws4_request";
   result.string_to_sign = "AWS4-HMAC-SHA256\n" + date_time + "\n" + credential_scope + "\n" +
                           util::sha256_hex(result.canonical_request);
-  result.signature = hex(util::hmac_sha256(signing_key(credentials.secret_access_key, date, scope),
-                                           result.string_to_sign));
+  result.signature = util::hex(util::hmac_sha256(
+      signing_key(credentials.secret_access_key, date, scope), result.string_to_sign));
   result.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" +
                          credential_scope + ", SignedHeaders=" + signed_headers +
                          ", Signature=" + result.signature;

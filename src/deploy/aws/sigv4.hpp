@@ -41,10 +41,6 @@ struct Signature {
   std::string authorization;  // the Authorization header's value
 };
 
-// RFC 3986 percent-encoding of everything but `A-Za-z0-9-_.~` with upper-case hex; `/` is
-// kept when `keep_slash`. Used for query names/values (on the wire and when signing).
-std::string uri_encode(std::string_view text, bool keep_slash = false);
-
 // `name=value&...` with both encoded, in the given order: a query string or a form body.
 std::string encode_query(const QueryParams& query);
 

@@ -1,5 +1,6 @@
 #include "deploy/registry/docker_config.hpp"
 
+#include "util/base64.hpp"
 #include "util/error.hpp"
 
 #include <fcntl.h>
@@ -140,7 +141,7 @@ std::optional<FoundCredentials> from_auths(const json& auths, const std::string&
   credentials.password = entry->value("password", "");
   credentials.identity_token = entry->value("identitytoken", "");
   if (const std::string auth = entry->value("auth", ""); !auth.empty()) {
-    auto decoded = base64_decode(auth);
+    auto decoded = util::base64_decode(auth);
     const auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos || colon == 0) {
       throw util::Error(source + ": \"auth\" is not base64 of user:password");
@@ -159,35 +160,6 @@ std::optional<FoundCredentials> from_auths(const json& auths, const std::string&
 }
 
 }  // namespace
-
-std::string base64_encode(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::optional<std::string> base64_decode(const std::string& text) {
-  if (text.size() % 4 != 0) {
-    return std::nullopt;
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) {
-    return std::nullopt;
-  }
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  std::size_t padding = 0;
-  for (auto it = text.rbegin(); it != text.rend() && *it == '=' && padding < 2; ++it) {
-    ++padding;
-  }
-  out.resize(static_cast<std::size_t>(n) - padding);
-  return out;
-}
 
 FoundCredentials find_docker_credentials(const std::string& registry,
                                          std::filesystem::path config_dir) {

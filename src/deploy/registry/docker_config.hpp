@@ -26,8 +26,4 @@ struct FoundCredentials {
 FoundCredentials find_docker_credentials(const std::string& registry,
                                          std::filesystem::path config_dir);
 
-// Standard base64 (RFC 4648 §4, with padding), for Basic auth and config.json's `auth`.
-std::string base64_encode(const std::string& bytes);
-std::optional<std::string> base64_decode(const std::string& text);
-
 }  // namespace deploy::registry

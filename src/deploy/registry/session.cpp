@@ -1,7 +1,9 @@
 #include "deploy/registry/session.hpp"
 
 #include "deploy/registry/docker_config.hpp"
+#include "util/base64.hpp"
 #include "util/error.hpp"
+#include "util/uri.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -286,7 +288,7 @@ void Session::authenticate(const HttpResponse& challenge_response) {
       fail_auth(challenge_response);
     }
     m_authorization =
-        "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
+        "Basic " + util::base64_encode(m_credentials->username + ":" + m_credentials->password);
     return;
   }
   if (scheme == "bearer" && challenge.count("realm")) {
@@ -331,10 +333,11 @@ void Session::fetch_token(const std::map<std::string, std::string>& challenge) {
     request.method = "POST";
     request.url = realm;
     request.headers.push_back("Content-Type: application/x-www-form-urlencoded");
-    request.text = "grant_type=refresh_token&client_id=sbfn&service=" + url_encode(service) +
-                   "&refresh_token=" + url_encode(m_credentials->identity_token);
+    request.text =
+        "grant_type=refresh_token&client_id=sbfn&service=" + util::percent_encode(service) +
+        "&refresh_token=" + util::percent_encode(m_credentials->identity_token);
     for (const auto& scope : scopes) {
-      request.text += "&scope=" + url_encode(scope);
+      request.text += "&scope=" + util::percent_encode(scope);
     }
   } else {
     request.method = "GET";
@@ -349,7 +352,7 @@ void Session::fetch_token(const std::map<std::string, std::string>& challenge) {
       request.url = with_query(request.url, "account", m_credentials->username);
       request.headers.push_back(
           "Authorization: Basic " +
-          base64_encode(m_credentials->username + ":" + m_credentials->password));
+          util::base64_encode(m_credentials->username + ":" + m_credentials->password));
     }
   }
   HttpResponse response;

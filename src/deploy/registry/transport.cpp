@@ -1,6 +1,7 @@
 #include "deploy/registry/transport.hpp"
 
 #include "util/trusted_roots.hpp"
+#include "util/uri.hpp"
 
 #include <curl/curl.h>
 
@@ -187,24 +188,10 @@ HttpResponse Transport::perform(const HttpRequest& request) {
   return response;
 }
 
-std::string url_encode(const std::string& text) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string with_query(const std::string& url, const std::string& name, const std::string& value) {
   // Upload locations are opaque and may carry their own query (distribution's `_state`).
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + name + "=" + url_encode(value);
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + name + "=" +
+         util::percent_encode(value);
 }
 
 }  // namespace deploy::registry

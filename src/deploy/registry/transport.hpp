@@ -77,6 +77,5 @@ class Transport {
 
 // The URL with `name=value` added to its query (value percent-encoded).
 std::string with_query(const std::string& url, const std::string& name, const std::string& value);
-std::string url_encode(const std::string& text);
 
 }  // namespace deploy::registry
