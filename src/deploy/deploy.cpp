@@ -121,9 +121,15 @@ int deploy(const DeployRequest& request) {
   }
   // Before any work: a target that would be refused anyway.
   Target target;
+  registry::PushOptions registry_options;
   if (!request.image.empty()) {
     target.push =
         parse_image_target(request.image, request.insecure_registry, request.create_repository);
+    if (!request.dry_run) {
+      // Credentials and reachability first: nothing is built for a registry that refuses.
+      registry_options = push_options(*target.push);
+      registry::check_registry(target.push->reference, registry_options);
+    }
   } else if (!request.oci_layout.empty()) {
     target.layout = parse_layout_target(request.oci_layout);
     check_layout_dir(target.layout->dir);
@@ -156,7 +162,7 @@ int deploy(const DeployRequest& request) {
   if (!request.dry_run && target.layout) {
     write_oci_layout(*target.layout, image);
   } else if (!request.dry_run) {
-    target.pushed = push_image(image, *target.push);
+    target.pushed = push_image(image, *target.push, registry_options);
   }
   if (request.json) {
     std::printf("%s\n", report_json(request, target, functions, image).dump(2).c_str());

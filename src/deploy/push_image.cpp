@@ -81,7 +81,7 @@ ImagePush parse_image_target(const std::string& reference, bool insecure, bool c
   return target;
 }
 
-registry::PushResult push_image(const Image& image, const ImagePush& target) {
+registry::PushOptions push_options(const ImagePush& target) {
   registry::PushOptions options;
   options.insecure = target.insecure;
   options.progress = report_blob;
@@ -99,6 +99,11 @@ registry::PushResult push_image(const Image& image, const ImagePush& target) {
     auto login = client.login();
     options.credentials = registry::Credentials{login.username, login.password, {}};
   }
+  return options;
+}
+
+registry::PushResult push_image(const Image& image, const ImagePush& target,
+                                const registry::PushOptions& options) {
   TemporaryFolder folder;
   LayoutTarget layout{folder.path() / "image",
                       target.reference.tag.empty() ? k_default_tag : target.reference.tag};

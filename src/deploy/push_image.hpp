@@ -22,9 +22,13 @@ struct ImagePush {
 // that does not parse.
 ImagePush parse_image_target(const std::string& reference, bool insecure, bool create_repository);
 
+// How to reach the registry: for ECR, the login (and the repository, created or required)
+// through the AWS credential chain. Throws util::Error with AWS's reason.
+registry::PushOptions push_options(const ImagePush& target);
+
 // Pushes `image` (through an OCI image layout in a temporary folder, removed afterwards),
-// telling each blob's fate on stderr. Throws util::Error with the registry's or AWS's
-// reason.
-registry::PushResult push_image(const Image& image, const ImagePush& target);
+// telling each blob's fate on stderr. Throws util::Error with the registry's reason.
+registry::PushResult push_image(const Image& image, const ImagePush& target,
+                                const registry::PushOptions& options);
 
 }  // namespace deploy

@@ -764,6 +764,7 @@ def case_sbfn_deploy(scratch):
         check(refused.returncode == 1, "wrong credentials must fail: %s" % refused.stdout)
         check(registry.host in refused.stderr and USER in refused.stderr,
               "the refusal names the registry and the user: %s" % refused.stderr)
+        check("Bundled" not in refused.stderr, "nothing is built for a registry that refuses")
         bad = deploy("hello", "--image", "%s/Fns:v1" % registry.host)
         check(bad.returncode == 1 and "lower-case" in bad.stderr,
               "a bad reference is refused before anything is built: %s" % bad.stderr)

@@ -1,12 +1,15 @@
 // CloudFormation through our query-protocol client, against tests/oracles/aws_endpoint.mjs
 // (signatures verified with AWS's own signer; replies in CloudFormation's XML shapes).
 #include "support/aws_endpoint.hpp"
+#include "support/error_of.hpp"
 
 #include "deploy/aws/cloudformation.hpp"
 
 #include <doctest/doctest.h>
 
 namespace {
+
+using test_support::error_of;
 
 using deploy::aws::StackEvent;
 
@@ -52,16 +55,6 @@ std::vector<std::string> lines(const std::vector<StackEvent>& events) {
     out.push_back(event.status + " " + event.logical_id);
   }
   return out;
-}
-
-template <typename F>
-std::string error_of(F&& action) {
-  try {
-    action();
-  } catch (const util::Error& error) {
-    return error.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The AWS shared config and credential chain: environment, ~/.aws files, credential_process
 // and web identity (against tests/oracles/aws_endpoint.mjs standing in for STS).
 #include "support/aws_endpoint.hpp"
+#include "support/error_of.hpp"
 #include "support/temp_dir.hpp"
 
 #include "deploy/aws/config.hpp"
@@ -16,6 +17,8 @@
 
 namespace {
 
+using test_support::error_of;
+
 using deploy::aws::Config;
 using Env = std::map<std::string, std::string>;
 
@@ -27,16 +30,6 @@ deploy::aws::EnvLookup lookup(const Env& env) {
     }
     return it->second;
   };
-}
-
-template <typename F>
-std::string error_of(F&& action) {
-  try {
-    action();
-  } catch (const util::Error& error) {
-    return error.what();
-  }
-  return "(no error)";
 }
 
 // A folder standing in for $HOME, with ~/.aws/config and ~/.aws/credentials.

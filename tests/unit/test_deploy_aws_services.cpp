@@ -1,6 +1,7 @@
 // ECR and ECS through our JSON-1.1 client, against tests/oracles/aws_endpoint.mjs: a stand-in
 // for AWS that checks every signature with AWS's own signer and answers in AWS's shapes.
 #include "support/aws_endpoint.hpp"
+#include "support/error_of.hpp"
 
 #include "deploy/aws/client.hpp"
 #include "deploy/aws/ecr.hpp"
@@ -12,6 +13,8 @@
 #include <map>
 
 namespace {
+
+using test_support::error_of;
 
 using deploy::aws::Credentials;
 using deploy::aws::Endpoint;
@@ -49,16 +52,6 @@ deploy::aws::Ecr ecr_at(const test_support::AwsEndpoint& aws, Credentials creden
 deploy::aws::Ecs ecs_at(const test_support::AwsEndpoint& aws) {
   deploy::aws::Client client(at(aws, "ecs"), "AmazonEC2ContainerServiceV20141113");
   return deploy::aws::Ecs(std::move(client));
-}
-
-template <typename F>
-std::string error_of(F&& action) {
-  try {
-    action();
-  } catch (const util::Error& error) {
-    return error.what();
-  }
-  return "(no error)";
 }
 
 deploy::aws::WaitOptions no_wait(int attempts = 40) {

@@ -4,8 +4,8 @@
 #include "support/temp_dir.hpp"
 
 #include "deploy/aws/sigv4.hpp"
-#include "util/uri.hpp"
 #include "util/files.hpp"
+#include "util/uri.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

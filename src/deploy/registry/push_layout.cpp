@@ -148,7 +148,20 @@ class LayoutPush {
   std::set<std::string> m_done;
 };
 
+std::vector<std::string> push_scopes(const Reference& ref, const PushOptions& options) {
+  std::vector<std::string> scopes{"repository:" + ref.repository + ":pull,push"};
+  if (!options.mount_from.empty()) {
+    scopes.push_back("repository:" + options.mount_from + ":pull");
+  }
+  return scopes;
+}
+
 }  // namespace
+
+void check_registry(const Reference& ref, const PushOptions& options) {
+  Session session(ref, options, push_scopes(ref, options));
+  session.connect();
+}
 
 PushResult push_layout(const std::filesystem::path& layout_dir, const Reference& ref,
                        const PushOptions& options) {
@@ -161,10 +174,7 @@ PushResult push_layout(const std::filesystem::path& layout_dir, const Reference&
       index["manifests"].empty()) {
     throw util::Error(layout_dir.string() + "/index.json lists no manifests");
   }
-  std::vector<std::string> scopes{"repository:" + ref.repository + ":pull,push"};
-  if (!options.mount_from.empty()) {
-    scopes.push_back("repository:" + options.mount_from + ":pull");
-  }
+  auto scopes = push_scopes(ref, options);
   PushOptions effective = options;
   const std::string host = ref.api_host();
   if (host.find(".dkr.ecr.") != std::string::npos &&

@@ -86,6 +86,10 @@ struct PushResult {
   std::uint64_t bytes_uploaded = 0;
 };
 
+// `GET /v2/` with the credentials `options` give: throws util::Error, as push_layout would,
+// when the registry cannot be reached or refuses them — before an image is built for it.
+void check_registry(const Reference& ref, const PushOptions& options);
+
 // Pushes the OCI image layout in `layout_dir` (oci-layout, index.json, blobs/) to `ref`:
 // with one manifest in index.json, that manifest goes under the reference's tag; with
 // several, each goes by digest and index.json's content (an image index) goes under the
