@@ -1,5 +1,6 @@
 #include "deploy/deploy.hpp"
 
+#include "deploy/aws/ecr.hpp"
 #include "deploy/image.hpp"
 #include "deploy/oci_layout.hpp"
 #include "deploy/push_image.hpp"
@@ -119,6 +120,11 @@ int deploy(const DeployRequest& request) {
     throw util::Error("--platform " + request.platform + " is not supported: sbfn builds " +
                       k_image_platform + " images only (it copies its own binary into them)");
   }
+  if (request.ecs && request.image.empty()) {
+    throw util::Error(
+        "--ecs-service rolls a service onto the image pushed with --image REF (or "
+        "SBFN_DEPLOY_IMAGE); an --oci-layout is nothing a service can pull");
+  }
   // Before any work: a target that would be refused anyway.
   Target target;
   registry::PushOptions registry_options;
@@ -168,6 +174,11 @@ int deploy(const DeployRequest& request) {
     std::printf("%s\n", report_json(request, target, functions, image).dump(2).c_str());
   } else {
     print_report(request, target, image, build_ms);
+  }
+  std::fflush(stdout);
+  if (request.ecs && target.pushed) {
+    auto ecr = aws::parse_ecr_registry(target.push->reference.registry);
+    roll_ecs_service(*request.ecs, ecr ? ecr->region : std::string());
   }
   return 0;
 }

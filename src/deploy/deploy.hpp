@@ -10,9 +10,12 @@
 //   elf.hpp          the ELF dependency walk that picks the runtime layer's libraries
 //   oci_layout.hpp   the image layout on disk (the hand-off to the registry push)
 //   push_image.hpp   --image: ECR login, then the push (registry/, aws/)
+//   ecs_rollout.hpp  --ecs-service: the service rolled onto the pushed image
 
 #include "bundler/bundle_functions.hpp"
+#include "deploy/ecs_rollout.hpp"
 
+#include <optional>
 #include <string>
 
 namespace deploy {
@@ -24,6 +27,7 @@ struct DeployRequest {
   std::string image;                     // --image REF: a registry (push_image.hpp)
   bool insecure_registry = false;        // --insecure-registry
   bool create_repository = false;        // --create-repository (ECR)
+  std::optional<EcsRollout> ecs;         // --ecs-service: roll it after the push
   std::string platform = "linux/amd64";  // --platform; the only one built
   bool dry_run = false;                  // print what would be built; write nothing
   bool json = false;                     // --output json: one JSON document on stdout

@@ -778,6 +778,86 @@ def case_sbfn_deploy(scratch):
         registry.stop()
 
 
+class AwsStandIn:
+    """tests/oracles/aws_endpoint.mjs: a stand-in for AWS that verifies every request's
+    SigV4 signature with AWS's own JS signer (see its header for `state`)."""
+
+    def __init__(self, scratch, state):
+        oracles = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracles")
+        if not os.path.isdir(os.path.join(oracles, "node_modules", "@smithy", "signature-v4")):
+            run = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                                 cwd=oracles, capture_output=True, text=True)
+            check(run.returncode == 0, "npm ci in tests/oracles failed (is the npm registry "
+                  "reachable?): " + run.stderr)
+        path = os.path.join(scratch, "aws-state-%d.json" % free_port())
+        with open(path, "w") as f:
+            json.dump(state, f)
+        self.process = subprocess.Popen(["node", os.path.join(oracles, "aws_endpoint.mjs"), path],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        check(line.strip().startswith("{"), "aws_endpoint.mjs did not start: %s %s" % (
+            line, self.process.stderr.read() if self.process.poll() is not None else ""))
+        self.url = "http://127.0.0.1:%d" % json.loads(line)["port"]
+
+    def log(self):
+        with urllib.request.urlopen(self.url + "/_log") as reply:
+            return json.load(reply)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def case_sbfn_deploy_ecs(scratch):
+    """`sbfn deploy --image REF --ecs-service S`: after the push the ECS service rolls onto
+    the image (UpdateService forceNewDeployment) and the command waits for the new
+    deployment to be the steady one; a service ECS does not know fails with its name."""
+    sbfn = DRIVER
+    project = os.path.join(scratch, "project")
+    os.makedirs(os.path.join(project, "functions", "hello"))
+    with open(os.path.join(project, "functions", "hello", "index.ts"), "w") as f:
+        f.write('Deno.serve(() => new Response("hello"));\n')
+    registry = Registry(scratch)
+    aws = AwsStandIn(scratch, {
+        "region": "eu-west-1", "account": "123456789012",
+        "keys": {"AKIDEXAMPLE": {"secret": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}},
+        "ecs": {"cluster": "prod", "services": {"api": {"desired": 2}}}})
+    env = dict(os.environ, HOME=scratch, NO_COLOR="1", SBFN_CACHE_DIR=os.path.join(scratch, "cache"),
+               AWS_ACCESS_KEY_ID="AKIDEXAMPLE",
+               AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+               AWS_REGION="eu-west-1", AWS_ENDPOINT_URL_ECS=aws.url,
+               AWS_CONFIG_FILE=os.path.join(scratch, "none"),
+               AWS_SHARED_CREDENTIALS_FILE=os.path.join(scratch, "none"))
+    try:
+        ref = "%s/fns:live" % registry.host
+        run = subprocess.run([sbfn, "deploy", "--image", ref, "--ecs-cluster", "prod",
+                              "--ecs-service", "api", "--ecs-poll-interval", "1"],
+                             cwd=project, capture_output=True, text=True, timeout=240, env=env)
+        check(run.returncode == 0, "deploy with --ecs-service failed: %s" % run.stderr)
+        check("Rolling the ECS service api (cluster prod, eu-west-1)" in run.stderr, run.stderr)
+        check("api: 2/2 running" in run.stderr, "a progress line per look: %s" % run.stderr)
+        check("ECS service api is stable on deployment ecs-svc/0000000000000000002" in run.stdout,
+              run.stdout)
+        operations = [(e["operation"], e["verdict"]) for e in aws.log()]
+        check(operations[0] == ("UpdateService", "ok"), "UpdateService first: %s" % operations)
+        check(all(v == "ok" for _, v in operations), "every signature verified: %s" % operations)
+        check(json.loads(aws.log()[0]["body"]).get("forceNewDeployment") is True,
+              "forceNewDeployment sent")
+
+        missing = subprocess.run([sbfn, "deploy", "--image", ref, "--ecs-cluster", "prod",
+                                  "--ecs-service", "nope", "--ecs-poll-interval", "1"],
+                                 cwd=project, capture_output=True, text=True, timeout=240, env=env)
+        check(missing.returncode == 1 and "nope" in missing.stderr,
+              "an unknown service fails naming it: %s" % missing.stderr)
+        layout = subprocess.run([sbfn, "deploy", "--oci-layout", "out", "--ecs-service", "api"],
+                                cwd=project, capture_output=True, text=True, timeout=60, env=env)
+        check(layout.returncode == 1 and "--ecs-service rolls a service onto the image pushed"
+              in layout.stderr, layout.stderr)
+    finally:
+        registry.stop()
+        aws.stop()
+
+
 def main():
     case = sys.argv[2]
     scratch = tempfile.mkdtemp(prefix="sbfn-registry-")

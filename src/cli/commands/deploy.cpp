@@ -45,6 +45,19 @@ Command deploy_command() {
                      "this machine");
         app.add_flag("--create-repository", request->create_repository,
                      "--image: create the ECR repository when it does not exist");
+        auto ecs = std::make_shared<deploy::EcsRollout>();
+        auto* ecs_service =
+            app.add_option("--ecs-service", ecs->service,
+                           "--image: then roll this ECS service onto the image (UpdateService, "
+                           "forceNewDeployment) and wait until it is stable");
+        app.add_option("--ecs-cluster", ecs->cluster, "--ecs-service: its cluster")
+            ->needs(ecs_service)
+            ->capture_default_str();
+        app.add_option("--ecs-poll-interval", ecs->poll_interval_s,
+                       "--ecs-service: seconds between looks at the rolling service")
+            ->needs(ecs_service)
+            ->check(CLI::Range(1, 600))
+            ->capture_default_str();
         app.add_option("--functions-dir", request->bundle.functions_dir,
                        "Folder holding <name>/index.ts (default: supabase/functions if it "
                        "exists, else functions)");
@@ -61,6 +74,9 @@ Command deploy_command() {
             ->capture_default_str();
         return [=]() -> int {
           request->json = *output == "json";
+          if (!ecs->service.empty()) {
+            request->ecs = *ecs;
+          }
           if (!to->empty()) {
             return target_not_implemented("a remote sbfn serve (--to)");
           }
