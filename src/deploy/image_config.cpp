@@ -1,6 +1,7 @@
 // The image's config and manifest JSON. nlohmann::json keeps object keys sorted and dump()
 // adds no whitespace, so the bytes (and digests) depend on the inputs alone.
 #include "deploy/image.hpp"
+#include "deploy/layer_cache.hpp"
 #include "util/hash.hpp"
 
 #include <nlohmann/json.hpp>
@@ -100,7 +101,7 @@ std::string image_manifest_json(const Blob& config, const std::vector<Layer>& la
 
 Image build_image(const ImageInputs& inputs, const RuntimeSources& sources) {
   Image image;
-  image.layers.push_back(build_layer(runtime_layer_entries(sources)));
+  image.layers.push_back(build_layer_cached(runtime_layer_entries(sources)));
   image.layers.push_back(build_layer(functions_layer_entries(inputs.functions)));
   image.config = make_blob(k_config_media_type, image_config_json(image.layers, inputs));
   image.manifest =

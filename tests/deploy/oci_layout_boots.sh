@@ -42,8 +42,13 @@ unset SBFN_DEPLOY_IMAGE SBFN_DEPLOY_TO
 cd "$scratch/project"
 
 "$sbfn" deploy --oci-layout "$scratch/layout:v1" --no-verify-jwt --output json > "$scratch/first.json"
-"$sbfn" deploy --oci-layout "$scratch/again:v1" --no-verify-jwt --output json > "$scratch/second.json"
+# Built again from nothing (an empty cache), so that equal digests prove determinism...
+SBFN_CACHE_DIR="$scratch/cache-2" "$sbfn" deploy --oci-layout "$scratch/again:v1" --no-verify-jwt \
+  --output json > "$scratch/second.json"
+# ...and once with the runtime layer from the cache the first build left.
 "$sbfn" deploy --dry-run --oci-layout "$scratch/dry:v1" --no-verify-jwt --output json > "$scratch/dry.json"
+check "the first build cached its runtime layer" "1" \
+  "$(ls "$scratch/cache/layers/"*.tar.gz 2>/dev/null | wc -l | tr -d ' ')"
 manifest=$(json "$scratch/first.json" 'd["manifest"]["digest"]')
 check "a second build gives the same manifest digest" "$manifest" "$(json "$scratch/second.json" 'd["manifest"]["digest"]')"
 check "a second build gives the same layer digests" \

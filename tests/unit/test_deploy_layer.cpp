@@ -5,6 +5,7 @@
 
 #include "deploy/gzip_stream.hpp"
 #include "deploy/layer.hpp"
+#include "deploy/layer_cache.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
@@ -224,6 +225,52 @@ TEST_CASE("deploy::build_layer names a host file that cannot be read") {
   CHECK(error_of([] {
           deploy::build_layer({LayerEntry::host_file("x", "/nonexistent/sbfn-test-file")});
         }) == "cannot put /nonexistent/sbfn-test-file in the image: not a readable file");
+}
+
+TEST_CASE("deploy::build_layer_cached reuses an intact layer for the same files only") {
+  test_support::TempDir dir("sbfn-layer-cache");
+  const char* previous = std::getenv("SBFN_CACHE_DIR");
+  std::string saved = previous ? previous : "";
+  ::setenv("SBFN_CACHE_DIR", (dir.path / "cache").c_str(), 1);
+  auto file = dir.path / "lib.so";
+  util::write_file_atomic(file, std::string(100000, 'x'));
+  auto entries = [&] {
+    return std::vector<LayerEntry>{LayerEntry::host_file("usr/lib/lib.so", file),
+                                   LayerEntry::directory("tmp", 01777)};
+  };
+  auto fresh = deploy::build_layer(entries());
+  auto first = deploy::build_layer_cached(entries());
+  CHECK(first.digest == fresh.digest);
+  CHECK(first.diff_id == fresh.diff_id);
+  std::vector<fs::path> blobs;
+  for (const auto& cached : fs::directory_iterator(dir.path / "cache" / "layers")) {
+    if (cached.path().extension() == ".gz") {
+      blobs.push_back(cached.path());
+    }
+  }
+  REQUIRE(blobs.size() == 1);
+
+  auto second = deploy::build_layer_cached(entries());
+  CHECK(second.blob == fresh.blob);
+  CHECK(second.tar_size == fresh.tar_size);
+  CHECK(second.entry_count == fresh.entry_count);
+
+  // A torn or altered cache entry is not trusted: the layer is built again.
+  util::write_file_atomic(blobs[0], "not a layer");
+  auto repaired = deploy::build_layer_cached(entries());
+  CHECK(repaired.blob == fresh.blob);
+
+  // Other content (a rebuilt binary, an upgraded library) is another layer.
+  util::write_file_atomic(file, std::string(100000, 'y'));
+  auto changed = deploy::build_layer_cached(entries());
+  CHECK(changed.digest == deploy::build_layer(entries()).digest);
+  CHECK(changed.digest != fresh.digest);
+
+  if (previous) {
+    ::setenv("SBFN_CACHE_DIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("SBFN_CACHE_DIR");
+  }
 }
 
 TEST_SUITE_END();
