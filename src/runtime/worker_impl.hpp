@@ -255,8 +255,8 @@ class WorkerImpl final : public api::OpHost {
   std::map<std::uint32_t, std::unique_ptr<Listener>> m_listeners;  // Deno.serve's own sockets
   std::uint32_t m_next_listener_id = 1;
   // Guards the hand-over of a listener's request to this worker's loop against the end.
-  std::shared_ptr<std::pair<std::mutex, bool>> m_listener_gate =
-      std::make_shared<std::pair<std::mutex, bool>>();
+  std::mutex m_listener_gate;
+  bool m_listeners_refused = false;             // guarded by m_listener_gate
   std::unique_ptr<fetch::FetchEngine> m_fetch;  // null until the first fetch
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> m_unhandled;
   // eval() results still waiting for their promise; the worker's end settles what is left,

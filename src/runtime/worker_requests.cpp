@@ -63,10 +63,10 @@ std::optional<std::pair<std::uint32_t, std::uint16_t>> WorkerImpl::listen(
   auto id = m_next_listener_id++;
   // Called on the listener's thread; the gate closes before the worker's last requests are
   // failed, so that none arrives after them.
-  auto handler = [this, id, gate = m_listener_gate](HttpRequest request,
-                                                    std::shared_ptr<ResponseSink> sink) {
-    std::lock_guard lock(gate->first);
-    if (gate->second) {
+  // The listeners end before the worker does (close_listeners), so `this` outlives them.
+  auto handler = [this, id](HttpRequest request, std::shared_ptr<ResponseSink> sink) {
+    std::lock_guard lock(m_listener_gate);
+    if (m_listeners_refused) {
       sink->fail(Failure::worker_error);
       return;
     }
@@ -86,8 +86,8 @@ void WorkerImpl::close_listener(std::uint32_t id) {
 }
 
 void WorkerImpl::refuse_listener_requests() {
-  std::lock_guard lock(m_listener_gate->first);
-  m_listener_gate->second = true;
+  std::lock_guard lock(m_listener_gate);
+  m_listeners_refused = true;
 }
 
 void WorkerImpl::close_listeners() {
