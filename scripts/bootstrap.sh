@@ -24,6 +24,8 @@ packages=(
   # tests/registry: a real registry (installing it may also start Debian's own on :5000;
   # the tests run theirs on free ports), an independent client, htpasswd
   docker-registry apache2-utils
+  # tests/remote: serve's /metrics read by an independent parser, certificates for HTTPS
+  python3-prometheus-client openssl
 )
 missing=()
 for p in "${packages[@]}"; do

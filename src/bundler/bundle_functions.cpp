@@ -83,6 +83,7 @@ int build_artifacts(const BundleRequest& request,
       options.code_cache = request.code_cache;
       BuiltArtifact result;
       result.slug = config.slug;
+      result.verify_jwt_chosen = config.verify_jwt_set || request.no_verify_jwt;
       result.artifact = build_artifact(modules, options);
       result.bytes = write_artifact(result.artifact);
       result.build_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

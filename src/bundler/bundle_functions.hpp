@@ -29,6 +29,9 @@ struct BuiltArtifact {
   std::string slug;
   Artifact artifact;
   std::string bytes;  // write_artifact(artifact)
+  // verify_jwt was chosen (--no-verify-jwt, or config.toml), not a default: a remote
+  // deploy keeps what the remote has otherwise.
+  bool verify_jwt_chosen = false;
   long long build_ms = 0;
 };
 

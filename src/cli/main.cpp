@@ -17,10 +17,10 @@ int main(int argc, char** argv) {
   // reported by name instead of as a missing subcommand.
   app.require_subcommand(0, 1);
 
-  const cli::Command commands[] = {cli::new_command(),        cli::serve_command(),
-                                   cli::test_command(),       cli::bundle_command(),
-                                   cli::deploy_command(),     cli::completions_command(),
-                                   cli::healthcheck_command()};
+  const cli::Command commands[] = {cli::new_command(),         cli::serve_command(),
+                                   cli::test_command(),        cli::bundle_command(),
+                                   cli::deploy_command(),      cli::secrets_command(),
+                                   cli::completions_command(), cli::healthcheck_command()};
   std::function<int()> chosen;
   for (const auto& command : commands) {
     auto* sub = app.add_subcommand(command.name, command.description);

@@ -4,6 +4,7 @@
 #include "deploy/image.hpp"
 #include "deploy/oci_layout.hpp"
 #include "deploy/push_image.hpp"
+#include "deploy/remote/deploy_remote.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/human_size.hpp"
@@ -116,6 +117,9 @@ void print_report(const DeployRequest& request, const Target& target, const Imag
 }  // namespace
 
 int deploy(const DeployRequest& request) {
+  if (!request.to.empty() || request.remote_action != RemoteAction::deploy) {
+    return remote::deploy_to_remote(request);
+  }
   if (request.platform != k_image_platform) {
     throw util::Error("--platform " + request.platform + " is not supported: sbfn builds " +
                       k_image_platform + " images only (it copies its own binary into them)");

@@ -1,8 +1,8 @@
 #pragma once
 
 // `sbfn deploy`: the named functions bundled and shipped to a target: an OCI image layout
-// on disk (`--oci-layout DIR[:TAG]`) or a registry (`--image REF`); a remote `sbfn serve`
-// (`--to`) comes later, through the same request.
+// on disk (`--oci-layout DIR[:TAG]`), a registry (`--image REF`) or a remote `sbfn serve`
+// (`--to URL`).
 //
 //   deploy.hpp       this request and the command (deploy.cpp)
 //   image.hpp        the image: runtime and functions layers, config, manifest
@@ -11,14 +11,19 @@
 //   oci_layout.hpp   the image layout on disk (the hand-off to the registry push)
 //   push_image.hpp   --image: ECR login, then the push (registry/, aws/)
 //   ecs_rollout.hpp  --ecs-service: the service rolled onto the pushed image
+//   remote/          --to: the remote sbfn serve's admin API client, and `sbfn secrets`
 
 #include "bundler/bundle_functions.hpp"
 #include "deploy/ecs_rollout.hpp"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace deploy {
+
+// `--to URL`: what is asked of the remote sbfn serve.
+enum class RemoteAction { deploy, list, rollback, remove };
 
 struct DeployRequest {
   // Which functions and how: names (empty: all), --functions-dir, --no-verify-jwt.
@@ -31,6 +36,13 @@ struct DeployRequest {
   std::string platform = "linux/amd64";  // --platform; the only one built
   bool dry_run = false;                  // print what would be built; write nothing
   bool json = false;                     // --output json: one JSON document on stdout
+  // --to URL: a remote sbfn serve's admin API (remote/deploy_remote.hpp).
+  std::string to;
+  std::string token_file;       // --token-file
+  bool admin_insecure = false;  // --admin-insecure: plain HTTP off loopback
+  RemoteAction remote_action = RemoteAction::deploy;
+  std::string remote_slug;                    // --rollback NAME, --delete NAME
+  std::vector<std::string> secret_env_files;  // --env-file: set as secrets first
 };
 
 // Bundles the functions, builds the image and writes it to the target, printing the

@@ -165,6 +165,7 @@ class ConfigReader {
         config.enabled = get_bool(field, value);
       } else if (key == "verify_jwt") {
         config.verify_jwt = get_bool(field, value);
+        config.verify_jwt_set = true;
       } else if (key == "import_map") {
         // The CLI reads an empty string as "not set" (Go's zero value); so do we.
         const std::string path = get_string(field, value);

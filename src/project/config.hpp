@@ -14,6 +14,7 @@ struct FunctionConfig {
   std::filesystem::path entrypoint;
   bool enabled = true;
   bool verify_jwt = true;
+  bool verify_jwt_set = false;  // config.toml says verify_jwt (else the default)
   std::optional<std::filesystem::path> import_map;
   // Glob patterns, already resolved against config.toml's folder.
   std::vector<std::string> static_files;

@@ -506,6 +506,9 @@ void WorkerImpl::on_booted(bool ok) {
   if (!ok) {
     m_terminate_reason = Failure::boot_error;
   }
+  if (m_options.on_booted) {
+    m_options.on_booted(ok, now_ms());
+  }
   auto waiting = std::move(m_waiting_for_boot);
   m_waiting_for_boot.clear();
   for (auto& task : waiting) {

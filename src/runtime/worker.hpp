@@ -63,6 +63,12 @@ struct WorkerOptions {
   // reporting to the listener (test_run.hpp); it needs no request handler.
   std::optional<TestMode> test;
   LogFn log;
+  // Told once the main module has booted (or failed to), with the time from the start of
+  // the function's boot; and each limit that retires or ends the worker: "memory",
+  // "cpu_soft", "cpu_hard", "wall_clock_half", "wall_clock". What `serve --metrics` counts; any
+  // thread.
+  std::function<void(bool ok, double boot_ms)> on_booted;
+  std::function<void(std::string_view limit)> on_limit;
   // Told the URL of every module source the worker loads (hot reload watches them).
   std::function<void(const std::string& url)> on_module;
   // Set: Deno.serve with a hostname or port opens a real listener through it, as in Deno

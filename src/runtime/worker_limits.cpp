@@ -15,6 +15,13 @@ constexpr std::size_t k_unwind_ceiling = std::size_t{3} << 30;
 }  // namespace
 
 void WorkerImpl::on_limit(int event) {
+  if (m_options.on_limit) {
+    auto kind = static_cast<Watchdog::Event>(event);
+    m_options.on_limit(kind == Watchdog::Event::cpu_soft    ? "cpu_soft"
+                       : kind == Watchdog::Event::cpu_hard  ? "cpu_hard"
+                       : kind == Watchdog::Event::wall_half ? "wall_clock_half"
+                                                            : "wall_clock");
+  }
   switch (static_cast<Watchdog::Event>(event)) {
     case Watchdog::Event::cpu_soft:
       print(2, "CPU time soft limit reached (" +
@@ -74,6 +81,9 @@ void WorkerImpl::memory_limit_reached() {
   }
   m_terminate_reason = Failure::limit;
   m_isolate->TerminateExecution();
+  if (m_options.on_limit) {
+    m_options.on_limit("memory");
+  }
   print(2, "memory limit reached (" + std::to_string(m_options.limits.memory_limit_mb) +
                " MB of heap and buffers): worker terminated");
 }

@@ -32,7 +32,9 @@ std::vector<fs::path> artifact_files(const fs::path& path) {
   return {path};
 }
 
-FunctionSpec bundled_function(const fs::path& file) {
+}  // namespace
+
+FunctionSpec artifact_function(const fs::path& file) {
   auto artifact = std::make_shared<const bundler::Artifact>(
       bundler::read_artifact(util::read_file(file), file.string()));
   FunctionSpec spec;
@@ -44,8 +46,6 @@ FunctionSpec bundled_function(const fs::path& file) {
   spec.folder = spec.artifact->folder();
   return spec;
 }
-
-}  // namespace
 
 std::vector<FunctionSpec> load_bundled_functions(
     const std::vector<fs::path>& paths,
@@ -59,7 +59,7 @@ std::vector<FunctionSpec> load_bundled_functions(
   std::set<std::string> slugs;
   for (const auto& file : files) {
     try {
-      auto spec = bundled_function(file);
+      auto spec = artifact_function(file);
       if (!slugs.insert(spec.config.slug).second) {
         throw util::Error(file.string() + ": function \"" + spec.config.slug +
                           "\" is already served from an earlier artifact");

@@ -11,6 +11,10 @@
 
 namespace server {
 
+// The function in one artifact file; throws util::Error naming the file when it cannot be
+// read.
+FunctionSpec artifact_function(const std::filesystem::path& file);
+
 // The functions in `paths` (artifact files, or folders whose *.sbfn files are taken in
 // name order). An artifact that cannot be read (corrupt, truncated, another format
 // version, a slug already taken by an earlier one) is passed to `refuse` with the

@@ -6,6 +6,7 @@
 #include "util/files.hpp"
 
 #include <algorithm>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -170,7 +171,8 @@ bool same_function(const FunctionSpec& a, const FunctionSpec& b) {
 
 }  // namespace
 
-CatalogChange FunctionTable::update(std::vector<FunctionSpec> specs) {
+CatalogChange FunctionTable::update(std::vector<FunctionSpec> specs,
+                                    std::map<std::string, std::shared_ptr<runtime::Worker>> warm) {
   CatalogChange change;
   std::vector<std::shared_ptr<runtime::Worker>> retired;
   {
@@ -190,6 +192,10 @@ CatalogChange FunctionTable::update(std::vector<FunctionSpec> specs) {
       slot->spec = std::make_shared<const FunctionSpec>(std::move(spec));
       std::lock_guard worker_lock(slot->mutex);
       retired.push_back(std::move(slot->worker));
+      if (auto it = warm.find(slug); it != warm.end() && !m_settings.oneshot) {
+        slot->worker = std::move(it->second);
+        warm.erase(it);
+      }
     }
     for (auto& [slug, slot] : m_slots) {
       if (slot->spec && !wanted.count(slug)) {
@@ -214,10 +220,51 @@ CatalogChange FunctionTable::update(std::vector<FunctionSpec> specs) {
   for (auto& worker : retired) {
     m_reaper.retire(std::move(worker));
   }
+  for (auto& [slug, worker] : warm) {  // not needed after all
+    m_reaper.retire(std::move(worker));
+  }
   return change;
 }
 
-std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
+FunctionTable::Booted FunctionTable::boot_checked(const FunctionSpec& spec,
+                                                  std::chrono::milliseconds limit) {
+  struct Capture {
+    std::mutex mutex;
+    std::string errors;
+    bool open = true;
+  };
+  auto capture = std::make_shared<Capture>();
+  auto worker = boot(spec, [capture](int fd, std::string_view line) {
+    std::lock_guard lock(capture->mutex);
+    if (fd == 2 && capture->open && capture->errors.size() < 16 * 1024) {
+      capture->errors.append(line).append(line.ends_with('\n') ? "" : "\n");
+    }
+  });
+  auto booted = worker->eval("0");
+  bool ready = booted.wait_for(limit) == std::future_status::ready &&
+               worker->state() == runtime::WorkerState::ready;
+  std::string error;
+  {
+    std::lock_guard lock(capture->mutex);
+    capture->open = false;
+    error = std::move(capture->errors);
+  }
+  if (ready) {
+    return {std::move(worker), {}};
+  }
+  if (worker->state() == runtime::WorkerState::booting) {
+    error +=
+        "the function did not finish booting within " + std::to_string(limit.count()) + " ms\n";
+  }
+  if (error.empty()) {
+    error = "the function failed to boot\n";
+  }
+  worker->terminate(runtime::Failure::boot_error);
+  m_reaper.retire(std::move(worker));
+  return {nullptr, std::move(error)};
+}
+
+std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec, runtime::LogFn tee) {
   runtime::WorkerOptions options;
   options.name = spec.config.slug;
   options.root = spec.folder;
@@ -238,6 +285,23 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec) {
   options.env = m_hooks.make_env(spec);
   options.limits = m_settings.limits;
   options.log = m_hooks.make_log(spec.config.slug);
+  if (tee) {
+    options.log = [log = std::move(options.log), tee = std::move(tee)](int fd,
+                                                                       std::string_view line) {
+      tee(fd, line);
+      log(fd, line);
+    };
+  }
+  if (m_hooks.on_booted) {
+    options.on_booted = [hook = m_hooks.on_booted, slug = spec.config.slug](bool ok, double ms) {
+      hook(slug, ok, ms);
+    };
+  }
+  if (m_hooks.on_limit) {
+    options.on_limit = [hook = m_hooks.on_limit, slug = spec.config.slug](std::string_view kind) {
+      hook(slug, kind);
+    };
+  }
   options.on_module = [this, slug = spec.config.slug](const std::string& url) {
     if (!url.starts_with("file://")) {
       return;
@@ -412,6 +476,23 @@ std::vector<std::string> FunctionTable::affected_by(
     }
   }
   return slugs;
+}
+
+std::size_t WorkerReaper::pending() const {
+  std::lock_guard lock(m_mutex);
+  return m_queue.size() + m_draining + m_joining;
+}
+
+std::size_t FunctionTable::live_workers() const {
+  std::size_t live = m_reaper.pending();
+  std::shared_lock catalog(m_catalog_mutex);
+  for (const auto& [slug, slot] : m_slots) {
+    std::lock_guard lock(slot->mutex);
+    if (slot->worker && slot->worker->state() != runtime::WorkerState::terminated) {
+      ++live;
+    }
+  }
+  return live;
 }
 
 void WorkerReaper::wait_until_empty() {

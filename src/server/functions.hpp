@@ -37,6 +37,9 @@ struct FunctionHooks {
   std::function<std::vector<std::pair<std::string, std::string>>(const FunctionSpec&)> make_env;
   // A worker of `slug` loaded the local file `path`.
   std::function<void(const std::string& slug, const std::filesystem::path& path)> on_dependency;
+  // Optional: a worker of `slug` booted (runtime::WorkerOptions::on_booted), or hit a limit.
+  std::function<void(const std::string& slug, bool ok, double boot_ms)> on_booted;
+  std::function<void(const std::string& slug, std::string_view limit)> on_limit;
 };
 
 struct WorkerSettings {
@@ -70,9 +73,11 @@ class WorkerReaper {
   void retire(std::shared_ptr<runtime::Worker> worker, Retirement how = {});
   // Blocks until every retired worker has ended.
   void wait_until_empty();
+  // Retired workers not ended yet.
+  std::size_t pending() const;
 
  private:
-  std::mutex m_mutex;
+  mutable std::mutex m_mutex;
   std::condition_variable m_wake;
   std::condition_variable m_emptied;
   std::size_t m_draining = 0;
@@ -117,7 +122,19 @@ class FunctionTable {
   // Makes `specs` the served set: new slugs are served from now on, missing ones answer
   // 404 and their workers are retired, and changed ones are retired so that the next
   // request boots the new code.
-  CatalogChange update(std::vector<FunctionSpec> specs);
+  // `warm`: workers booted with boot_checked() for some of the new specs; a changed or
+  // added function takes its worker at once (its old one finishes what it has).
+  CatalogChange update(std::vector<FunctionSpec> specs,
+                       std::map<std::string, std::shared_ptr<runtime::Worker>> warm = {});
+
+  // Boots a worker for `spec`, which need not be served yet, and waits up to `limit` for
+  // its main module to evaluate: the worker, or the boot error as the function logged it
+  // (and null). For a deploy that must not replace working code with broken code.
+  struct Booted {
+    std::shared_ptr<runtime::Worker> worker;
+    std::string error;
+  };
+  Booted boot_checked(const FunctionSpec& spec, std::chrono::milliseconds limit);
 
   // The functions a change to `paths` concerns: a path inside a function's folder, or a
   // file one of its workers loaded.
@@ -133,6 +150,9 @@ class FunctionTable {
   // The functions served now, by slug.
   std::vector<FunctionSpec> specs() const;
 
+  // Workers alive: serving, or retired and finishing what they have.
+  std::size_t live_workers() const;
+
  private:
   // Never freed while the table lives: a removed function's slot just loses its spec.
   struct Slot {
@@ -141,7 +161,8 @@ class FunctionTable {
     std::shared_ptr<runtime::Worker> worker;
   };
 
-  std::shared_ptr<runtime::Worker> boot(const FunctionSpec& spec);
+  // `tee`: also told every line the worker logs.
+  std::shared_ptr<runtime::Worker> boot(const FunctionSpec& spec, runtime::LogFn tee = nullptr);
   // The function's module graph, kept across boots until its code changes (retire()).
   std::shared_ptr<bundler::FunctionModules> modules_for(const FunctionSpec& spec);
   void forget_modules(const std::string& slug);

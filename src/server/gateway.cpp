@@ -45,7 +45,7 @@ Admission Gateway::admit(http::request<http::string_body>& message, std::string_
     admission.answer = health_response();
     return admission;
   }
-  if (where.kind == Route::Kind::not_found) {
+  if (where.kind == Route::Kind::not_found || where.kind == Route::Kind::admin) {
     admission.answer = not_found_response();
     return admission;
   }

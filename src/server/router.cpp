@@ -11,6 +11,10 @@ Route route(std::string_view target) {
     result.kind = Route::Kind::health;
     return result;
   }
+  if (path.starts_with("/_admin/") || path == "/_admin") {
+    result.kind = Route::Kind::admin;
+    return result;
+  }
   constexpr std::string_view prefix = "/functions/v1";
   if (path.starts_with(prefix) && (path.size() == prefix.size() || path[prefix.size()] == '/')) {
     path.remove_prefix(prefix.size());

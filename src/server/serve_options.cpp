@@ -78,6 +78,22 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
   options.bundles.assign(args.bundles.begin(), args.bundles.end());
   options.preload = args.preload;
   options.io_threads = args.io_threads;
+  if (!args.admin_token_file.empty()) {
+    options.admin_token_file = args.admin_token_file;
+  }
+  options.state_dir = args.state_dir;
+  options.admin_insecure = args.admin_insecure;
+  options.metrics = args.metrics;
+  if (args.tls_cert.empty() != args.tls_key.empty()) {
+    throw util::Error(args.tls_cert.empty() ? "--tls-key needs --tls-cert (the certificate chain)"
+                                            : "--tls-cert needs --tls-key (its private key)");
+  }
+  if (!args.tls_cert.empty()) {
+    options.tls_cert = args.tls_cert;
+    options.tls_key = args.tls_key;
+  }
+  options.graceful_exit_timeout =
+      std::chrono::milliseconds(static_cast<long long>(args.graceful_exit_timeout_s * 1000));
   return options;
 }
 

@@ -41,6 +41,13 @@ struct ServeArguments {
   bool preload = false;
   unsigned io_threads = 0;
   project::EnvSources env;
+  std::string admin_token_file;  // --admin-token-file: the admin API
+  std::string state_dir;         // --state-dir
+  bool admin_insecure = false;
+  bool metrics = false;  // --metrics
+  std::string tls_cert;  // --tls-cert, --tls-key: HTTPS
+  std::string tls_key;
+  double graceful_exit_timeout_s = 10;
 };
 
 // Fills in what was not given: the functions folder (default_functions_dir()), the

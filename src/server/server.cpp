@@ -3,12 +3,15 @@
 #include "project/local_stack.hpp"
 #include "project/static_files.hpp"
 #include "server/acceptor.hpp"
+#include "server/admin/admin_api.hpp"
 #include "server/bundled_functions.hpp"
 #include "server/functions.hpp"
 #include "server/jwt.hpp"
+#include "server/metrics.hpp"
 #include "server/net.hpp"
 #include "server/server_state.hpp"
 #include "server/session.hpp"
+#include "server/tls_front.hpp"
 
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -26,6 +29,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -35,7 +41,6 @@ namespace {
 using tcp = asio::ip::tcp;
 using util::FileWatcher;
 
-constexpr auto k_shutdown_drain_limit = std::chrono::seconds(10);
 constexpr auto k_accept_pause = std::chrono::milliseconds(100);
 constexpr std::string_view k_busy =
     "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain;charset=UTF-8\r\n"
@@ -129,6 +134,43 @@ bool is_shared_env_file(const std::filesystem::path& path, const ServeOptions& o
   }
   return std::any_of(options.env.env_files.begin(), options.env.env_files.end(),
                      [&](const auto& file) { return std::filesystem::absolute(file) == path; });
+}
+
+bool is_loopback(const std::string& host) {
+  boost::system::error_code error;
+  auto address = asio::ip::make_address(host, error);
+  return !error && address.is_loopback();
+}
+
+// The admin API's token: the file's first line. Refused off loopback over plain HTTP, where
+// anyone on the path could read it.
+std::string read_admin_token(const ServeOptions& options) {
+  const auto& file = *options.admin_token_file;
+  auto text = util::try_read_file(file);
+  if (!text) {
+    throw util::Error("--admin-token-file " + file.string() + ": " + std::strerror(errno));
+  }
+  auto token = text->substr(0, text->find_first_of("\r\n"));
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) {
+    token.pop_back();
+  }
+  if (token.size() < 16) {
+    throw util::Error("--admin-token-file " + file.string() +
+                      ": the token must be at least 16 characters (try: openssl rand -hex 32 > " +
+                      file.string() + ")");
+  }
+  if (!is_loopback(options.host) && !options.admin_insecure && !options.tls_cert) {
+    throw util::Error("refusing to serve the admin API over plain HTTP on " + options.host +
+                      ": its token would cross the network in the clear. Serve HTTPS "
+                      "(--tls-cert/--tls-key), bind --host to 127.0.0.1, or pass "
+                      "--admin-insecure when a TLS proxy is in front");
+  }
+  return token;
+}
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+  auto ms = duration.count();
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
 }
 
 class Listener {
@@ -230,6 +272,14 @@ class Listener {
 
 }  // namespace
 
+std::filesystem::path default_state_dir() {
+  if (const char* dir = std::getenv("XDG_STATE_HOME"); dir && *dir) {
+    return std::filesystem::path(dir) / "sbfn";
+  }
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home && *home ? home : ".") / ".local" / "state" / "sbfn";
+}
+
 int serve(const ServeOptions& options, const Embedding* embedding) {
   auto open_files = raise_open_file_limit();
   auto format = options.json_logs ? Logger::Format::json : Logger::Format::text;
@@ -243,7 +293,43 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
   auto warn = [&log](const std::string& message) { log.event("warn", message); };
   auto bundled = load_bundled_functions(
       options.bundles, [&log](const std::string& message) { log.event("error", message); });
-  auto specs = select_functions(options, bundled, true);
+  std::unique_ptr<Metrics> metrics;
+  if (options.metrics || options.admin_token_file) {
+    metrics = std::make_unique<Metrics>();
+  }
+  std::function<std::string()> metrics_page;
+  // Set up before the functions are chosen: deployed functions are among them.
+  std::unique_ptr<admin::AdminApi> admin;
+  std::function<CatalogChange(std::map<std::string, std::shared_ptr<runtime::Worker>>)> rescan;
+  std::function<void()> retire_all;
+  if (options.admin_token_file) {
+    auto token = read_admin_token(options);
+    auto state_dir = options.state_dir.empty() ? default_state_dir() : options.state_dir;
+    admin::AdminHooks admin_hooks;
+    admin_hooks.publish = [&](std::map<std::string, std::shared_ptr<runtime::Worker>> warm) {
+      rescan(std::move(warm));
+    };
+    admin_hooks.secrets_changed = [&] { retire_all(); };
+    admin_hooks.metrics_page = [&] { return metrics_page(); };
+    admin = std::make_unique<admin::AdminApi>(
+        std::move(token), std::filesystem::absolute(state_dir), log, std::move(admin_hooks));
+  }
+  // Deployed functions take the place of artifacts and folders of the same name.
+  auto served_artifacts = [&] {
+    if (!admin) {
+      return bundled;
+    }
+    auto specs = admin->deployed();
+    for (const auto& spec : bundled) {
+      if (std::none_of(specs.begin(), specs.end(), [&](const FunctionSpec& deployed) {
+            return deployed.config.slug == spec.config.slug;
+          })) {
+        specs.push_back(spec);
+      }
+    }
+    return specs;
+  };
+  auto specs = select_functions(options, served_artifacts(), true);
   project::EnvSources env_sources = options.env;
   env_sources.functions_dir = options.functions_dir;
   const auto jwt_secret = options.jwt_secret.empty() ? default_jwt_secret() : options.jwt_secret;
@@ -268,8 +354,15 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
     std::lock_guard lock(env_mutex);
     try {
       shared_env = project::shared_environment(env_sources, [](const std::string&) {});
-      return project::function_environment(shared_env, env_sources, spec.folder,
-                                           [](const std::string&) {});
+      auto env = project::function_environment(shared_env, env_sources, spec.folder,
+                                               [](const std::string&) {});
+      if (admin) {  // secrets set through the admin API win over the env files
+        for (auto& [name, value] : admin->secrets()) {
+          std::erase_if(env, [&](const auto& entry) { return entry.first == name; });
+          env.emplace_back(name, value);
+        }
+      }
+      return env;
     } catch (const std::exception& error) {
       log.event("error", std::string(error.what()) + " (keeping the previous environment)");
       return shared_env;
@@ -281,6 +374,14 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
       watcher->watch_folder(path.parent_path());
     }
   };
+  if (metrics) {
+    hooks.on_booted = [&metrics](const std::string& slug, bool ok, double ms) {
+      metrics->boot(slug, ok, ms);
+    };
+    hooks.on_limit = [&metrics](const std::string& slug, std::string_view kind) {
+      metrics->limit(slug, kind);
+    };
+  }
   WorkerSettings settings;
   settings.oneshot = options.policy == ServeOptions::Policy::oneshot;
   settings.limits = options.limits;
@@ -290,6 +391,11 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
       bundler::project_layout(options.functions_dir, options.config_toml, options.import_map);
   settings.resolve = options.resolve;
   FunctionTable functions(std::move(specs), settings, std::move(hooks));
+  retire_all = [&] {
+    for (const auto& spec : functions.specs()) {
+      functions.retire(spec.config.slug);
+    }
+  };
   for (const auto& spec : functions.specs()) {
     // Warn about SUPABASE_ names in the function's own .env once, at start-up.
     project::function_environment(shared_env, env_sources, spec.folder, warn);
@@ -319,22 +425,44 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
       options.max_connections > 0 ? options.max_connections : default_max_connections(open_files);
   state.request_read_timeout_ms = options.request_read_timeout_ms;
   state.keep_alive_timeout_ms = options.keep_alive_timeout_ms;
+  if (metrics) {
+    metrics_page = [&] {
+      return metrics->render(
+          {functions.live_workers(), state.active_requests.load(), state.connections.load()});
+    };
+    state.metrics = metrics.get();
+    state.metrics_page = metrics_page;
+    state.metrics_public = options.metrics;
+  }
+  if (admin) {
+    admin->attach(functions);
+    state.admin = [&admin](runtime::HttpRequest request,
+                           std::shared_ptr<runtime::ResponseSink> sink) {
+      admin->handle(std::move(request), std::move(sink));
+    };
+    state.admin_body_limit = admin::k_max_artifact_bytes;
+  }
 
   // Function folders added or removed while serving (and config.toml edits): every batch
   // of changes scans again, which costs a directory listing.
-  auto rescan = [&]() -> CatalogChange {
+  // The watcher's thread and the admin API's both change the served set: one at a time.
+  std::mutex catalog_mutex;
+  rescan = [&](std::map<std::string, std::shared_ptr<runtime::Worker>> warm) -> CatalogChange {
+    std::lock_guard catalog_lock(catalog_mutex);
     std::vector<FunctionSpec> specs;
     try {
-      specs = select_functions(options, bundled, false);
+      specs = select_functions(options, served_artifacts(), false);
     } catch (const std::exception& error) {
       log.event("error", std::string(error.what()) + " (serving the functions found before)");
       return {};
     }
-    auto change = functions.update(std::move(specs));
+    auto change = functions.update(std::move(specs), std::move(warm));
     for (const auto& slug : change.added) {
       log.event("info", "New function detected: " + slug + ", serving /functions/v1/" + slug);
-      if (auto spec = functions.find(slug)) {
-        watcher->watch_tree(spec->folder);
+      if (auto spec = functions.find(slug); spec && !spec->artifact) {
+        if (watcher) {
+          watcher->watch_tree(spec->folder);
+        }
         try {
           std::lock_guard lock(env_mutex);
           project::function_environment(shared_env, env_sources, spec->folder, warn);
@@ -358,7 +486,7 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
         return is_shared_env_file(path, options);
       });
       watcher->watch_tree(functions_root);  // it may have been created just now
-      auto change = rescan();
+      auto change = rescan({});
       auto slugs = functions.affected_by(paths);
       std::erase_if(slugs, [&](const std::string& slug) {
         return std::count(change.added.begin(), change.added.end(), slug) ||
@@ -404,17 +532,39 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
   if (error) {
     throw util::Error("invalid --host \"" + options.host + "\": " + error.message());
   }
-  Listener listener(io, {address, options.port}, state);
+  // With TLS the plain listener is the TLS front's alone, on a loopback port.
+  ProxiedPeers proxied;
+  std::optional<TlsFront> tls;
+  Listener listener(io,
+                    options.tls_cert ? tcp::endpoint(asio::ip::address_v4::loopback(), 0)
+                                     : tcp::endpoint(address, options.port),
+                    state);
   listener.accept();
+  if (options.tls_cert) {
+    tls.emplace(io, tcp::endpoint(address, options.port),
+                tcp::endpoint(asio::ip::address_v4::loopback(), listener.port()), *options.tls_cert,
+                *options.tls_key, log, proxied);
+    state.proxied = &proxied;
+    tls->accept();
+  }
+  auto port = tls ? tls->port() : listener.port();
 
-  auto base = "http://" + (options.host == "0.0.0.0" ? std::string("127.0.0.1") : options.host) +
-              ":" + std::to_string(listener.port());
+  auto base = std::string(tls ? "https://" : "http://") +
+              (options.host == "0.0.0.0" ? std::string("127.0.0.1") : options.host) + ":" +
+              std::to_string(port);
   log.event("info", "Serving functions on " + base + "/functions/v1/<function-name>");
   log.event("info", std::string("Policy: ") +
                         (options.policy == ServeOptions::Policy::oneshot
                              ? "oneshot (a fresh worker for every request, at most " +
                                    std::to_string(options.oneshot_max_workers) + " alive)"
                              : "per_worker (one worker per function serves many requests)"));
+  if (admin) {
+    log.event("info", "Admin API on " + base + "/_admin/v1/ (state in " +
+                          std::filesystem::absolute(options.state_dir.empty() ? default_state_dir()
+                                                                              : options.state_dir)
+                              .string() +
+                          ")");
+  }
   if (functions.specs().empty()) {
     log.event("warn", "no functions found in " + options.functions_dir.string());
   }
@@ -431,7 +581,8 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
     if (state.active_requests == 0 || std::chrono::steady_clock::now() >= deadline) {
       if (state.active_requests != 0) {
         log.event("warn", std::to_string(state.active_requests.load()) +
-                              " request(s) still running after 10 s; stopping anyway");
+                              " request(s) still running after " +
+                              seconds_text(options.graceful_exit_timeout) + "; stopping anyway");
       }
       io.stop();
       return;
@@ -442,7 +593,10 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
   auto begin_drain = [&] {
     state.draining = true;
     listener.close();
-    deadline = std::chrono::steady_clock::now() + k_shutdown_drain_limit;
+    if (tls) {
+      tls->close();
+    }
+    deadline = std::chrono::steady_clock::now() + options.graceful_exit_timeout;
     poll_drained();
   };
   asio::signal_set signals(io);
@@ -451,11 +605,25 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
     signals.add(SIGTERM);
     signals.async_wait([&](boost::system::error_code, int signal) {
       log.event("info", std::string("Received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
-                            ", shutting down (waiting up to 10 s for open requests)");
+                            ", shutting down (waiting up to " +
+                            seconds_text(options.graceful_exit_timeout) + " for open requests)");
       begin_drain();
     });
   } else if (embedding->listening) {
-    embedding->listening(listener.port(), [&io, begin_drain] { asio::post(io, begin_drain); });
+    embedding->listening(port, [&io, begin_drain] { asio::post(io, begin_drain); });
+  }
+  asio::signal_set hangup(io);
+  std::function<void()> on_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code error, int) {
+      if (!error) {
+        tls->reload();
+        on_hangup();
+      }
+    });
+  };
+  if (tls && embedding == nullptr) {
+    hangup.add(SIGHUP);
+    on_hangup();
   }
 
   std::vector<std::thread> pool;
@@ -467,6 +635,7 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
     thread.join();
   }
   watcher.reset();
+  admin.reset();  // a deploy still booting finishes first
   functions.shutdown();
   log.event("info", "Stopped serving " + options.functions_dir.string());
   return 0;

@@ -7,6 +7,7 @@
 #include "bundler/function_modules.hpp"
 #include "runtime/runtime.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -47,7 +48,22 @@ struct ServeOptions {
   bool preload = false;  // download every function's imports before listening
   // --bundle: .sbfn files, or folders of them, served beside the functions folder.
   std::vector<std::filesystem::path> bundles;
+
+  // --admin-token-file: the admin API under /_admin/v1/ (admin/admin_api.hpp), deployed
+  // functions and secrets kept in state_dir (empty: default_state_dir()).
+  std::optional<std::filesystem::path> admin_token_file;
+  std::filesystem::path state_dir;
+  bool admin_insecure = false;  // allow the admin API over plain HTTP off loopback
+  // --tls-cert/--tls-key: HTTPS on the port (tls_front.hpp); SIGHUP reloads them.
+  std::optional<std::filesystem::path> tls_cert;
+  std::optional<std::filesystem::path> tls_key;
+  bool metrics = false;  // GET /metrics (metrics.hpp); the admin API has it regardless
+  // SIGTERM/SIGINT: how long open requests may run before the server stops anyway.
+  std::chrono::milliseconds graceful_exit_timeout{10'000};
 };
+
+// `$XDG_STATE_HOME/sbfn`, else `~/.local/state/sbfn`.
+std::filesystem::path default_state_dir();
 
 // A server inside another command (`sbfn test --serve`) rather than a process of its own.
 struct Embedding {
@@ -58,7 +74,8 @@ struct Embedding {
   std::function<void(std::uint16_t port, std::function<void()> stop)> listening;
 };
 
-// Serves until SIGINT/SIGTERM (or, embedded, until stopped), then drains for up to 10 s.
+// Serves until SIGINT/SIGTERM (or, embedded, until stopped), then drains for up to
+// graceful_exit_timeout.
 // Returns the exit code; throws util::Error for a configuration a person must fix.
 int serve(const ServeOptions& options, const Embedding* embedding = nullptr);
 

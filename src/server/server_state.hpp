@@ -10,11 +10,15 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
+#include <string>
 
 namespace server {
 
 // What every connection of one server shares.
 class JwtVerifier;
+class ProxiedPeers;
+class Metrics;
 
 class ServerState {
  public:
@@ -30,6 +34,17 @@ class ServerState {
   // Set (a direct listener, direct_listener.hpp): every request goes here as the client
   // sent it, past the router, the API keys and the JWT gate.
   runtime::RequestHandler direct;
+  // Set (`--admin-token-file`): requests to /_admin/... go here, past the gateway, with
+  // bodies up to admin_body_limit.
+  runtime::RequestHandler admin;
+  std::size_t admin_body_limit = 0;
+  // Set (`--tls-cert`): connections come from the TLS front, which knows the real clients.
+  const ProxiedPeers* proxied = nullptr;
+  // Set (`--metrics`, or the admin API): every response is counted; `metrics_page` renders
+  // them, and GET /metrics answers with it when `metrics_public`.
+  Metrics* metrics = nullptr;
+  std::function<std::string()> metrics_page;
+  bool metrics_public = false;
   Logger& log;
   const JwtVerifier* jwt;  // null: --no-verify-jwt
   ApiKeys api_keys;        // swapped for JWTs whether or not the JWT is then checked

@@ -2,10 +2,12 @@
 
 #include "server/gateway.hpp"
 #include "server/http_rules.hpp"
+#include "server/metrics.hpp"
 #include "server/response_head.hpp"
 #include "server/router.hpp"
 #include "server/server_state.hpp"
 #include "server/session_impl.hpp"
+#include "server/tls_front.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -82,7 +84,9 @@ void Session::read() {
   m_reading = true;
   m_parser.emplace();
   m_parser->header_limit(k_header_limit);
-  m_parser->body_limit(m_state.max_body_bytes);
+  // An admin upload may be larger than any function's request: the function's own limit
+  // is applied once the head shows where the request goes (on_header).
+  m_parser->body_limit(std::max(m_state.max_body_bytes, m_state.admin_body_limit));
   if (m_buffer.size() > 0) {  // pipelined: the next request is already here
     parse_head();
     return;
@@ -276,6 +280,13 @@ void Session::on_header(beast::error_code error) {
     refuse(refusal, parser.get());
     return;
   }
+  if (m_state.admin_body_limit > m_state.max_body_bytes && !is_admin_target(parser.get())) {
+    if (parser.content_length().value_or(0) > m_state.max_body_bytes) {
+      on_read(http::error::body_limit);
+      return;
+    }
+    parser.body_limit(m_state.max_body_bytes);
+  }
   m_http10 = parser.get().version() < 11;
   m_expect_continue = false;
   m_continue_sent = false;
@@ -431,6 +442,10 @@ void Session::on_read(beast::error_code error) {
   handle(m_parser->get(), nullptr);
 }
 
+bool Session::is_admin_target(const http::request_header<>& head) const {
+  return m_state.admin && route(head.target()).kind == Route::Kind::admin;
+}
+
 std::shared_ptr<runtime::Worker> Session::hand_off_target(
     const http::request<http::string_body>& message) {
   auto where = route(message.target());
@@ -499,10 +514,25 @@ void Session::handle(http::request<http::string_body>& message,
     if (!peer_error) {
       m_remote_address = peer.address().to_string();
       m_remote_port = peer.port();
+      if (m_state.proxied) {
+        if (auto client = m_state.proxied->find(peer.port())) {
+          std::tie(m_remote_address, m_remote_port) = *client;
+        }
+      }
     }
   }
   Admission admission;
+  bool admin = false;
   if (m_state.direct) {
+    admission.request = function_request(message, message.target(), m_remote_address, m_remote_port,
+                                         std::move(body_source));
+  } else if (m_state.metrics_public && message.target() == "/metrics" &&
+             message.method() == http::verb::get) {
+    m_slug.clear();
+    send_canned({200, "text/plain; version=0.0.4; charset=utf-8", m_state.metrics_page()});
+    return;
+  } else if (m_state.admin && is_admin_target(message)) {
+    admin = true;
     admission.request = function_request(message, message.target(), m_remote_address, m_remote_port,
                                          std::move(body_source));
   } else {
@@ -526,6 +556,8 @@ void Session::handle(http::request<http::string_body>& message,
   m_sink = sink;
   if (m_state.direct) {
     m_state.direct(std::move(admission.request), std::move(sink));
+  } else if (admin) {
+    m_state.admin(std::move(admission.request), std::move(sink));
   } else {
     m_state.functions->dispatch(m_slug, std::move(admission.request), std::move(sink),
                                 std::exchange(m_handed_to, nullptr));
@@ -548,6 +580,9 @@ void Session::finish_response() {
   auto elapsed =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started);
   m_state.log.request(m_slug, m_method, m_path, m_status, elapsed.count());
+  if (m_state.metrics) {
+    m_state.metrics->request(m_slug, m_status, elapsed.count());
+  }
   if (m_counted) {
     --m_state.active_requests;
     m_counted = false;

@@ -73,6 +73,54 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   std::filesystem::rename(tmp, path);
 }
 
+namespace {
+
+[[noreturn]] void fail_write(const std::filesystem::path& path, int fd) {
+  int error = errno;
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  throw Error("cannot write " + path.string() + ": " + std::strerror(error));
+}
+
+}  // namespace
+
+void write_file_durable(const std::filesystem::path& path, std::string_view content,
+                        unsigned mode) {
+  static std::atomic<unsigned> counter{0};
+  auto tmp = path;
+  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) {
+    fail_write(tmp, -1);
+  }
+  for (std::size_t written = 0; written < content.size();) {
+    auto n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      fail_write(tmp, fd);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    fail_write(tmp, fd);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    fail_write(tmp, -1);
+  }
+  // The rename itself is durable once the folder is.
+  int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
 bool is_under(const std::filesystem::path& root, const std::filesystem::path& path) {
   auto [root_end, _] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
   return root_end == root.end();

@@ -16,6 +16,12 @@ std::optional<std::string> try_read_file(const std::filesystem::path& path);
 // Writes through a temporary file and a rename, so readers never see half a file.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+// write_file_atomic for state that must survive a crash: the file is created with `mode`,
+// and its data and the rename are on the disk when this returns. Throws util::Error with
+// the system's reason ("No space left on device"); the old file is then untouched.
+void write_file_durable(const std::filesystem::path& path, std::string_view content,
+                        unsigned mode = 0600);
+
 // True when `path` lies inside `root` (or is it), comparing the paths as written.
 bool is_under(const std::filesystem::path& root, const std::filesystem::path& path);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The generated completion scripts, loaded in the real shells (bash, zsh, fish from
-# Debian): `sbfn se<TAB>` completes to `serve`, flags and their values complete too.
+# Debian): `sbfn se<TAB>` offers `serve` (and `secrets`), `sbfn ser<TAB>` completes to
+# `serve`, flags and their values complete too, and `sbfn secrets <TAB>` offers its actions.
 #   check_shells.sh <folder with sbfn.bash, _sbfn, sbfn.fish>
 set -uo pipefail
 dir=$(cd "$1" && pwd)
@@ -20,10 +21,13 @@ check "bash: sbfn se<TAB>" "serve" "$(bash_complete sbfn se)"
 check "bash: sbfn serve --pol<TAB>" "--policy" "$(bash_complete sbfn serve --pol)"
 check "bash: sbfn serve --policy <TAB>" "per_worker oneshot" "$(bash_complete sbfn serve --policy '')"
 check "bash: sbfn bundle --l<TAB>" "--list" "$(bash_complete sbfn bundle --l)"
+check "bash: sbfn secrets <TAB>" "set list unset" "$(bash_complete sbfn secrets '')"
+check "bash: sbfn secrets set --to<TAB>" "--token-file" "$(bash_complete sbfn secrets set --to)"
 
 check "fish: sbfn se<TAB>" "serve" "$(fish --no-config -c "source $dir/sbfn.fish; complete -C'sbfn se'")"
 check "fish: sbfn serve --pol<TAB>" "--policy" "$(fish --no-config -c "source $dir/sbfn.fish; complete -C'sbfn serve --pol'")"
 check "fish: sbfn serve --policy <TAB>" "oneshot" "$(fish --no-config -c "source $dir/sbfn.fish; complete -C'sbfn serve --policy '")"
+check "fish: sbfn secrets <TAB>" "unset" "$(fish --no-config -c "source $dir/sbfn.fish; complete -C'sbfn secrets '")"
 
 # zsh completes only in an interactive line editor: drive one through a pseudo-terminal.
 zsh_driver=$(mktemp)
@@ -48,7 +52,7 @@ print -r -- "$out"
 zpty -d shell
 ZSH
 zsh_complete() { zsh -f "$zsh_driver" "$dir" "$1"; }
-check "zsh: sbfn se<TAB>" "sbfn serve" "$(zsh_complete 'sbfn se')"
+check "zsh: sbfn ser<TAB>" "sbfn serve" "$(zsh_complete 'sbfn ser')"
 check "zsh: sbfn serve --pol<TAB>" "--policy" "$(zsh_complete 'sbfn serve --pol')"
 
 [[ $failures == 0 ]] && echo "all completions work" || { echo "$failures failed"; exit 1; }

@@ -24,6 +24,7 @@ Command serve_command();
 Command test_command();
 Command bundle_command();
 Command deploy_command();
+Command secrets_command();
 Command completions_command();
 Command healthcheck_command();
 

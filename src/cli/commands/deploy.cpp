@@ -6,25 +6,13 @@
 #include <cstdlib>
 
 namespace cli {
-namespace {
-
-// A target this version parses but cannot ship to yet: said plainly, exit 1.
-int target_not_implemented(const char* what) {
-  std::fprintf(stderr,
-               "error: deploying to %s is not implemented yet in this version of sbfn; "
-               "--oci-layout DIR writes the image to disk\n",
-               what);
-  return 1;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Command deploy_command() {
   return {
       "deploy", "Ship a function as an OCI image (ECR or any registry) or to a remote sbfn serve",
       [](CLI::App& app) -> std::function<int()> {
         auto request = std::make_shared<deploy::DeployRequest>();
-        auto to = std::make_shared<std::string>();
         auto output = std::make_shared<std::string>("text");
         app.add_option("names", request->bundle.names,
                        "Deploy only these functions (default: all that are found)");
@@ -36,8 +24,25 @@ Command deploy_command() {
             app.add_option("--image", request->image,
                            "Push the image to a registry as REF (an ECR host logs in with the AWS "
                            "credentials; others use Docker's config.json)");
-        auto* to_option = app.add_option(
-            "--to", *to, "Upload to a remote sbfn serve at URL (not implemented yet)");
+        auto* to_option =
+            app.add_option("--to", request->to,
+                           "Upload to a remote sbfn serve's admin API at URL (sbfn serve "
+                           "--admin-token-file)");
+        app.add_option("--token-file", request->token_file,
+                       "--to: the file holding the admin token (else $SBFN_DEPLOY_TOKEN)");
+        app.add_flag("--admin-insecure", request->admin_insecure,
+                     "--to: allow plain HTTP to a host that is not this machine");
+        auto listing = std::make_shared<bool>(false);
+        auto* list =
+            app.add_flag("--list", *listing, "--to: list the remote's functions and versions");
+        auto* rollback = app.add_option("--rollback", request->remote_slug,
+                                        "--to: serve the previous version of NAME again");
+        auto* remove = app.add_option("--delete", request->remote_slug,
+                                      "--to: stop serving NAME and forget its versions");
+        list->excludes(rollback)->excludes(remove);
+        rollback->excludes(remove);
+        app.add_option("--env-file", request->secret_env_files,
+                       "--to: set these env files' variables as the remote's secrets first");
         layout->excludes(image_option)->excludes(to_option);
         image_option->excludes(to_option);
         app.add_flag("--insecure-registry", request->insecure_registry,
@@ -77,8 +82,15 @@ Command deploy_command() {
           if (!ecs->service.empty()) {
             request->ecs = *ecs;
           }
-          if (!to->empty()) {
-            return target_not_implemented("a remote sbfn serve (--to)");
+          if (list->count() > 0) {
+            request->remote_action = deploy::RemoteAction::list;
+          } else if (rollback->count() > 0) {
+            request->remote_action = deploy::RemoteAction::rollback;
+          } else if (remove->count() > 0) {
+            request->remote_action = deploy::RemoteAction::remove;
+          }
+          if (!request->to.empty() || request->remote_action != deploy::RemoteAction::deploy) {
+            return deploy::deploy(*request);
           }
           if (request->oci_layout.empty() && request->image.empty()) {
             // What CI sets.
@@ -87,11 +99,12 @@ Command deploy_command() {
               return deploy::deploy(*request);
             }
             if (const char* env = std::getenv("SBFN_DEPLOY_TO"); env && *env) {
-              return target_not_implemented("a remote sbfn serve (SBFN_DEPLOY_TO)");
+              request->to = env;
+              return deploy::deploy(*request);
             }
             std::fputs(
-                "error: no deploy target: give --oci-layout DIR, --image REF (or set "
-                "SBFN_DEPLOY_IMAGE); --to URL (SBFN_DEPLOY_TO) is not implemented yet\n"
+                "error: no deploy target: give --oci-layout DIR, --image REF or --to URL (or "
+                "set SBFN_DEPLOY_IMAGE or SBFN_DEPLOY_TO)\n"
                 "Run 'sbfn deploy --help' for the options.\n",
                 stderr);
             return 2;

@@ -113,6 +113,28 @@ Command serve_command() {
         app.add_option("--io-threads", args->io_threads,
                        "Threads that parse HTTP (default: one per core; workers have their own)")
             ->check(CLI::Range(1, 256));
+        app.add_option("--admin-token-file", args->admin_token_file,
+                       "Expose the admin API under /_admin/v1/ (sbfn deploy --to, sbfn secrets) "
+                       "to clients sending the token in this file")
+            ->check(CLI::ExistingFile);
+        app.add_option("--state-dir", args->state_dir,
+                       "Where deployed functions and secrets are kept (default: "
+                       "$XDG_STATE_HOME/sbfn or ~/.local/state/sbfn)");
+        app.add_flag("--admin-insecure", args->admin_insecure,
+                     "Allow the admin API over plain HTTP on a non-loopback address (a TLS "
+                     "proxy in front)");
+        app.add_flag("--metrics", args->metrics,
+                     "Answer GET /metrics in Prometheus' text format (the admin API has it at "
+                     "/_admin/v1/metrics regardless)");
+        app.add_option("--tls-cert", args->tls_cert,
+                       "Serve HTTPS with this PEM certificate chain (reloaded on SIGHUP)")
+            ->check(CLI::ExistingFile);
+        app.add_option("--tls-key", args->tls_key, "The PEM private key of --tls-cert")
+            ->check(CLI::ExistingFile);
+        app.add_option("--graceful-exit-timeout", args->graceful_exit_timeout_s,
+                       "Seconds open requests may run after SIGTERM/SIGINT")
+            ->check(CLI::Range(0.0, 3600.0))
+            ->capture_default_str();
         app.add_option("--log-format", args->log_format, "Log lines as text or json")
             ->check(CLI::IsMember({"text", "json"}))
             ->capture_default_str();

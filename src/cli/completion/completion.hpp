@@ -25,6 +25,9 @@ struct Command {
   std::string description;
   std::vector<Flag> flags;
   bool takes_files = false;  // positional arguments that are paths
+  // Words it takes after its name: its own subcommands (`sbfn secrets set`), whose flags are
+  // among `flags`.
+  std::vector<std::string> words;
 };
 
 // sbfn itself first, then each subcommand, as `root` declares them.

@@ -1,6 +1,8 @@
 // The command tree as the completion scripts see it.
 #include "cli/completion/completion.hpp"
 
+#include <algorithm>
+
 namespace cli::completion {
 namespace {
 
@@ -50,16 +52,31 @@ Flag flag_of(const CLI::Option& option) {
   return flag;
 }
 
+void add_options(const CLI::App& app, Command& command) {
+  for (const auto* option : app.get_options()) {
+    if (option->nonpositional()) {
+      auto flag = flag_of(*option);
+      bool known = std::any_of(command.flags.begin(), command.flags.end(),
+                               [&](const Flag& other) { return other.names == flag.names; });
+      if (!known) {
+        command.flags.push_back(std::move(flag));
+      }
+    } else if (option->get_type_name().find("FILE") != std::string::npos ||
+               option->get_name() == "paths") {
+      command.takes_files = true;
+    }
+  }
+}
+
 Command command_of(const CLI::App& app, std::string name) {
   Command command;
   command.name = std::move(name);
   command.description = app.get_description();
-  for (const auto* option : app.get_options()) {
-    if (option->nonpositional()) {
-      command.flags.push_back(flag_of(*option));
-    } else if (option->get_type_name().find("FILE") != std::string::npos ||
-               option->get_name() == "paths") {
-      command.takes_files = true;
+  add_options(app, command);
+  if (!command.name.empty()) {
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      command.words.push_back(sub->get_name());
+      add_options(*sub, command);
     }
   }
   return command;

@@ -90,6 +90,7 @@ std::string bash_script(const std::vector<Command>& commands) {
       << "  case $command in\n";
   for (const auto& command : commands) {
     auto words = flag_words(command);
+    words.insert(words.begin(), command.words.begin(), command.words.end());
     if (command.name.empty()) {
       auto names = subcommand_names(commands);
       words.insert(words.begin(), names.begin(), names.end());
@@ -166,7 +167,11 @@ std::string zsh_script(const std::vector<Command>& commands) {
     for (const auto& flag : commands[i].flags) {
       out << "            " << spec_of(flag) << " \\\n";
     }
-    out << "            " << (commands[i].takes_files ? "'*:file:_files'" : "'*: :'") << " ;;\n";
+    out << "            "
+        << (commands[i].takes_files     ? "'*:file:_files'"
+            : commands[i].words.empty() ? "'*: :'"
+                                        : "'*: :(" + joined(commands[i].words) + ")'")
+        << " ;;\n";
   }
   out << "      esac ;;\n"
       << "  esac\n"
@@ -219,6 +224,9 @@ std::string fish_script(const std::vector<Command>& commands) {
     }
     if (command.takes_files) {
       out << "complete -c sbfn -n " << condition << " -F\n";
+    }
+    if (!command.words.empty()) {
+      out << "complete -c sbfn -n " << condition << " -a " << quoted(joined(command.words)) << "\n";
     }
   }
   return out.str();

@@ -158,6 +158,10 @@ HttpResponse Transport::perform(const HttpRequest& request) {
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PATCH");
     }
   } else if (request.method != "GET") {
+    if (length > 0) {  // a DELETE with a body (the admin API's secrets unset)
+      curl_easy_setopt(curl, CURLOPT_POST, 1L);
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_length);
+    }
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 

@@ -1,0 +1,269 @@
+#include "server/admin/deployments.hpp"
+
+#include "server/log.hpp"
+
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/hash.hpp"
+
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <regex>
+
+namespace server::admin {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void make_private_folder(const fs::path& dir) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) {
+    throw util::Error("--state-dir " + dir.string() + ": " + error.message());
+  }
+  ::chmod(dir.c_str(), 0700);
+}
+
+std::optional<json> read_state(const fs::path& file) {
+  auto text = util::try_read_file(file);
+  if (!text) {
+    return std::nullopt;
+  }
+  try {
+    return json::parse(*text);
+  } catch (const json::exception& error) {
+    throw util::Error(file.string() + " is not valid JSON (" + error.what() +
+                      "); restore it or remove it to start without that state");
+  }
+}
+
+}  // namespace
+
+Deployments::Deployments(fs::path dir) : m_dir(std::move(dir)) {
+  make_private_folder(m_dir);
+  auto state = read_state(m_dir / "deployments.json");
+  if (!state) {
+    return;
+  }
+  try {
+    for (const auto& [slug, entry] : state->at("functions").items()) {
+      DeployedFunction function;
+      function.slug = slug;
+      function.current = entry.at("current").get<int>();
+      for (const auto& v : entry.at("versions")) {
+        function.versions.push_back({v.at("version").get<int>(), v.at("digest").get<std::string>(),
+                                     v.at("deployed_at").get<std::string>(),
+                                     v.at("verify_jwt").get<bool>(),
+                                     v.at("size").get<std::uint64_t>()});
+      }
+      m_functions.emplace(slug, std::move(function));
+    }
+  } catch (const json::exception& error) {
+    throw util::Error((m_dir / "deployments.json").string() + " is not sbfn's state (" +
+                      error.what() + ")");
+  }
+}
+
+void Deployments::save() const {
+  json functions = json::object();
+  for (const auto& [slug, function] : m_functions) {
+    json versions = json::array();
+    for (const auto& v : function.versions) {
+      versions.push_back({{"version", v.version},
+                          {"digest", v.digest},
+                          {"deployed_at", v.deployed_at},
+                          {"verify_jwt", v.verify_jwt},
+                          {"size", v.size}});
+    }
+    functions[slug] = {{"current", function.current}, {"versions", std::move(versions)}};
+  }
+  util::write_file_durable(m_dir / "deployments.json",
+                           json{{"functions", std::move(functions)}}.dump(2) + "\n");
+}
+
+std::vector<DeployedFunction> Deployments::list() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<DeployedFunction> out;
+  for (const auto& [slug, function] : m_functions) {
+    out.push_back(function);
+  }
+  return out;
+}
+
+std::optional<DeployedFunction> Deployments::find(std::string_view slug) const {
+  std::lock_guard lock(m_mutex);
+  auto it = m_functions.find(slug);
+  if (it == m_functions.end()) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+fs::path Deployments::artifact_path(std::string_view slug, int version) const {
+  return m_dir / "functions" / std::string(slug) / (std::to_string(version) + ".sbfn");
+}
+
+DeployedVersion Deployments::stage(const std::string& slug, std::string_view artifact,
+                                   bool verify_jwt) {
+  std::lock_guard lock(m_mutex);
+  int next = 1;
+  if (auto it = m_functions.find(slug); it != m_functions.end() && !it->second.versions.empty()) {
+    next = std::max(it->second.versions.back().version, it->second.current) + 1;
+  }
+  // A version staged before a crash, never committed, is overwritten.
+  auto path = artifact_path(slug, next);
+  make_private_folder(path.parent_path());
+  util::write_file_durable(path, artifact);
+  return {next, "sha256:" + util::sha256_hex(artifact), log_timestamp(), verify_jwt,
+          artifact.size()};
+}
+
+void Deployments::discard(const std::string& slug, int version) {
+  std::error_code ignored;
+  fs::remove(artifact_path(slug, version), ignored);
+  std::lock_guard lock(m_mutex);
+  if (!m_functions.count(slug)) {
+    fs::remove(artifact_path(slug, version).parent_path(), ignored);  // only if empty
+  }
+}
+
+void Deployments::commit(const std::string& slug, const DeployedVersion& version) {
+  std::lock_guard lock(m_mutex);
+  auto& function = m_functions[slug];
+  function.slug = slug;
+  function.versions.push_back(version);
+  function.current = version.version;
+  std::vector<int> dropped;
+  while (function.versions.size() > k_versions_kept) {
+    dropped.push_back(function.versions.front().version);
+    function.versions.erase(function.versions.begin());
+  }
+  save();
+  for (int old : dropped) {
+    std::error_code ignored;
+    fs::remove(artifact_path(slug, old), ignored);
+  }
+}
+
+void Deployments::make_current(const std::string& slug, int version) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_functions.find(slug);
+  if (it == m_functions.end()) {
+    throw util::Error("no deployed function \"" + slug + "\"");
+  }
+  auto previous = it->second.current;
+  it->second.current = version;
+  try {
+    save();
+  } catch (...) {
+    it->second.current = previous;
+    throw;
+  }
+}
+
+void Deployments::remove(const std::string& slug) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_functions.find(slug);
+  if (it == m_functions.end()) {
+    return;
+  }
+  auto kept = std::move(it->second);
+  m_functions.erase(it);
+  try {
+    save();
+  } catch (...) {
+    m_functions.emplace(slug, std::move(kept));
+    throw;
+  }
+  std::error_code ignored;
+  fs::remove_all(m_dir / "functions" / slug, ignored);
+}
+
+Secrets::Secrets(fs::path file) : m_file(std::move(file)) {
+  auto state = read_state(m_file);
+  if (!state) {
+    return;
+  }
+  try {
+    for (const auto& [name, entry] : state->items()) {
+      m_entries[name] = {entry.at("value").get<std::string>(),
+                         entry.at("updated_at").get<std::string>()};
+    }
+  } catch (const json::exception& error) {
+    throw util::Error(m_file.string() + " is not sbfn's state (" + error.what() + ")");
+  }
+}
+
+void Secrets::save() const {
+  json state = json::object();
+  for (const auto& [name, entry] : m_entries) {
+    state[name] = {{"value", entry.value}, {"updated_at", entry.updated_at}};
+  }
+  util::write_file_durable(m_file, state.dump(2) + "\n");
+}
+
+void Secrets::set(const std::vector<std::pair<std::string, std::string>>& entries) {
+  static const std::regex name_pattern("[A-Za-z_][A-Za-z0-9_]*");
+  for (const auto& [name, value] : entries) {
+    if (!std::regex_match(name, name_pattern)) {
+      throw util::Error("invalid secret name \"" + name +
+                        "\": letters, digits and underscores, not starting with a digit");
+    }
+    if (name.starts_with("SUPABASE_")) {
+      throw util::Error("Env name cannot start with SUPABASE_: " + name);
+    }
+  }
+  std::lock_guard lock(m_mutex);
+  auto before = m_entries;
+  auto now = log_timestamp();
+  for (const auto& [name, value] : entries) {
+    m_entries[name] = {value, now};
+  }
+  try {
+    save();
+  } catch (...) {
+    m_entries = std::move(before);
+    throw;
+  }
+}
+
+std::vector<std::string> Secrets::unset(const std::vector<std::string>& names) {
+  std::lock_guard lock(m_mutex);
+  auto before = m_entries;
+  std::vector<std::string> unknown;
+  for (const auto& name : names) {
+    if (m_entries.erase(name) == 0) {
+      unknown.push_back(name);
+    }
+  }
+  try {
+    save();
+  } catch (...) {
+    m_entries = std::move(before);
+    throw;
+  }
+  return unknown;
+}
+
+std::vector<SecretDigest> Secrets::list() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<SecretDigest> out;
+  for (const auto& [name, entry] : m_entries) {
+    out.push_back({name, util::sha256_hex(entry.value), entry.updated_at});
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Secrets::values() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, entry] : m_entries) {
+    out.emplace_back(name, entry.value);
+  }
+  return out;
+}
+
+}  // namespace server::admin
