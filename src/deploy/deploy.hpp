@@ -25,6 +25,9 @@ struct DeployRequest {
   bundler::BundleRequest bundle;
   std::string oci_layout;                // --oci-layout DIR[:TAG]
   std::string image;                     // --image REF: a registry (push_image.hpp)
+  std::string to;                        // --to URL: a remote sbfn serve
+  std::string token_file;                // --to: the admin token's file
+  std::string base_image;                // --base-image REF: stack the layers on it
   bool insecure_registry = false;        // --insecure-registry
   bool create_repository = false;        // --create-repository (ECR)
   std::optional<EcsRollout> ecs;         // --ecs-service: roll it after the push

@@ -1,6 +1,9 @@
 #include "deploy/deploy.hpp"
 
+#include "project/sbfn_toml.hpp"
+
 #include "cli/commands/commands.hpp"
+#include "deploy/deploy_target.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -24,7 +27,6 @@ Command deploy_command() {
       "deploy", "Ship a function as an OCI image (ECR or any registry) or to a remote sbfn serve",
       [](CLI::App& app) -> std::function<int()> {
         auto request = std::make_shared<deploy::DeployRequest>();
-        auto to = std::make_shared<std::string>();
         auto output = std::make_shared<std::string>("text");
         app.add_option("names", request->bundle.names,
                        "Deploy only these functions (default: all that are found)");
@@ -37,9 +39,12 @@ Command deploy_command() {
                            "Push the image to a registry as REF (an ECR host logs in with the AWS "
                            "credentials; others use Docker's config.json)");
         auto* to_option = app.add_option(
-            "--to", *to, "Upload to a remote sbfn serve at URL (not implemented yet)");
+            "--to", request->to, "Upload to a remote sbfn serve at URL (not implemented yet)");
         layout->excludes(image_option)->excludes(to_option);
         image_option->excludes(to_option);
+        app.add_option("--base-image", request->base_image,
+                       "Stack the image's layers on this image's linux/amd64 variant, pulled "
+                       "from its registry (default: none, FROM scratch)");
         app.add_flag("--insecure-registry", request->insecure_registry,
                      "--image: plain HTTP or unverified TLS for a registry that is not on "
                      "this machine");
@@ -77,24 +82,20 @@ Command deploy_command() {
           if (!ecs->service.empty()) {
             request->ecs = *ecs;
           }
-          if (!to->empty()) {
-            return target_not_implemented("a remote sbfn serve (--to)");
-          }
-          if (request->oci_layout.empty() && request->image.empty()) {
-            // What CI sets.
-            if (const char* env = std::getenv("SBFN_DEPLOY_IMAGE"); env && *env) {
-              request->image = env;
-              return deploy::deploy(*request);
+          try {
+            // With no target flag: SBFN_DEPLOY_IMAGE / SBFN_DEPLOY_TO, else sbfn.toml.
+            auto source = deploy::resolve_target(*request, std::getenv, project::find_sbfn_toml());
+            if (source) {
+              std::fprintf(stderr, "Deploy target from %s: %s\n", source->c_str(),
+                           request->image.empty() ? request->to.c_str() : request->image.c_str());
             }
-            if (const char* env = std::getenv("SBFN_DEPLOY_TO"); env && *env) {
-              return target_not_implemented("a remote sbfn serve (SBFN_DEPLOY_TO)");
-            }
-            std::fputs(
-                "error: no deploy target: give --oci-layout DIR, --image REF (or set "
-                "SBFN_DEPLOY_IMAGE); --to URL (SBFN_DEPLOY_TO) is not implemented yet\n"
-                "Run 'sbfn deploy --help' for the options.\n",
-                stderr);
+          } catch (const deploy::TargetChoiceError& error) {
+            std::fprintf(stderr, "error: %s\nRun 'sbfn deploy --help' for the options.\n",
+                         error.what());
             return 2;
+          }
+          if (!request->to.empty()) {
+            return target_not_implemented("a remote sbfn serve (--to)");
           }
           return deploy::deploy(*request);
         };
