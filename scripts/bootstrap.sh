@@ -24,6 +24,7 @@ packages=(
   # tests/registry: a real registry (installing it may also start Debian's own on :5000;
   # the tests run theirs on free ports), an independent client, htpasswd
   docker-registry apache2-utils
+  dpkg-dev  # make package: dpkg-shlibdeps finds the .deb's dependencies (tests/install)
 )
 missing=()
 for p in "${packages[@]}"; do
