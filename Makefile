@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 ASAN_OPTIONS ?= detect_leaks=0:abort_on_error=1
 PORT ?= 54321
 
-.PHONY: all bootstrap build serve test unit specs install test-asan format bench clean
+.PHONY: all bootstrap build serve test unit specs install package test-asan format bench clean
 
 all: build
 
@@ -33,6 +33,9 @@ specs: build  # the end-to-end cases only (tests/specs/)
 PREFIX ?= /usr/local
 install: build  # PREFIX/bin/sbfn and its non-system libraries under PREFIX/lib/sbfn
 	cmake --install $(BUILD) --prefix $(PREFIX)
+
+package: build  # $(BUILD)/sbfn_<version>_amd64.deb and sbfn-<version>-linux-amd64.tar.gz (CPack)
+	cd $(BUILD) && cpack --config CPackConfig.cmake
 
 # The unit tests and spec cases under AddressSanitizer + UndefinedBehaviorSanitizer, in a
 # build folder of their own. V8 itself is not instrumented.

@@ -26,6 +26,7 @@ packages=(
   docker-registry apache2-utils
   # tests/remote: serve's /metrics read by an independent parser, certificates for HTTPS
   python3-prometheus-client openssl
+  dpkg-dev  # make package: dpkg-shlibdeps finds the .deb's dependencies (tests/install)
 )
 missing=()
 for p in "${packages[@]}"; do

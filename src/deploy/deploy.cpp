@@ -1,6 +1,7 @@
 #include "deploy/deploy.hpp"
 
 #include "deploy/aws/ecr.hpp"
+#include "deploy/base_image.hpp"
 #include "deploy/image.hpp"
 #include "deploy/oci_layout.hpp"
 #include "deploy/push_image.hpp"
@@ -24,6 +25,11 @@ using nlohmann::json;
 
 const char* const k_layer_roles[] = {"runtime", "functions"};
 
+// "base" for the base image's layers, then ours.
+const char* layer_role(const Image& image, std::size_t i) {
+  return i < image.base_layers ? "base" : k_layer_roles[i - image.base_layers];
+}
+
 long long ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                start)
@@ -38,10 +44,14 @@ struct Target {
 };
 
 json report_json(const DeployRequest& request, const Target& target,
-                 const std::vector<FunctionArtifact>& functions, const Image& image) {
+                 const std::vector<FunctionArtifact>& functions, const Image& image,
+                 const BaseImage* base) {
   json out;
   out["dry_run"] = request.dry_run;
   out["platform"] = k_image_platform;
+  if (base) {
+    out["base"] = {{"reference", base->reference.to_string()}, {"manifest", base->manifest_digest}};
+  }
   if (target.layout) {
     out["target"] = {{"kind", "oci-layout"},
                      {"dir", fs::absolute(target.layout->dir).lexically_normal().string()},
@@ -65,7 +75,7 @@ json report_json(const DeployRequest& request, const Target& target,
   out["layers"] = json::array();
   for (std::size_t i = 0; i < image.layers.size(); ++i) {
     const auto& layer = image.layers[i];
-    out["layers"].push_back({{"role", k_layer_roles[i]},
+    out["layers"].push_back({{"role", layer_role(image, i)},
                              {"mediaType", layer.media_type},
                              {"size", layer.blob.size()},
                              {"digest", layer.digest},
@@ -83,11 +93,15 @@ json report_json(const DeployRequest& request, const Target& target,
 }
 
 void print_report(const DeployRequest& request, const Target& target, const Image& image,
-                  long long build_ms) {
+                  long long build_ms, const BaseImage* base) {
   std::printf("Image for %s built in %lld ms\n", k_image_platform, build_ms);
+  if (base) {
+    std::printf("  on the base image %s (%s)\n", base->reference.to_string().c_str(),
+                base->manifest_digest.c_str());
+  }
   for (std::size_t i = 0; i < image.layers.size(); ++i) {
     const auto& layer = image.layers[i];
-    std::printf("  layer %-9s  %s  %10s  %s\n", k_layer_roles[i], layer.media_type.c_str(),
+    std::printf("  layer %-9s  %s  %10s  %s\n", layer_role(image, i), layer.media_type.c_str(),
                 util::human_size(layer.blob.size()).c_str(), layer.digest.c_str());
   }
   std::printf("  config           %-43s  %10s  %s\n", image.config.media_type.c_str(),
@@ -147,6 +161,17 @@ int deploy(const DeployRequest& request) {
     throw util::Error("no deploy target: give --oci-layout DIR or --image REF");
   }
 
+  // The base image before any bundling: a base that does not exist fails fast.
+  std::optional<BaseImage> base;
+  if (!request.base_image.empty()) {
+    base = pull_base_image(request.base_image, request.insecure_registry);
+    if (target.push && base->reference.registry == target.push->reference.registry &&
+        base->reference.repository != target.push->reference.repository) {
+      // Same registry: its layers are mounted into the target repository, not sent again.
+      registry_options.mount_from = base->reference.repository;
+    }
+  }
+
   // Progress goes to stderr, so stdout holds only the report (or the JSON).
   std::vector<FunctionArtifact> functions;
   int status = bundler::build_artifacts(request.bundle, [&](bundler::BuiltArtifact&& built) {
@@ -167,6 +192,7 @@ int deploy(const DeployRequest& request) {
   inputs.functions = functions;
   inputs.revision = git_revision(fs::current_path());
   inputs.sbfn_version = SBFN_VERSION;
+  inputs.base = base ? &*base : nullptr;
   auto image = build_image(inputs);
   auto build_ms = ms_since(started);
   if (!request.dry_run && target.layout) {
@@ -175,9 +201,10 @@ int deploy(const DeployRequest& request) {
     target.pushed = push_image(image, *target.push, registry_options);
   }
   if (request.json) {
-    std::printf("%s\n", report_json(request, target, functions, image).dump(2).c_str());
+    std::printf("%s\n",
+                report_json(request, target, functions, image, inputs.base).dump(2).c_str());
   } else {
-    print_report(request, target, image, build_ms);
+    print_report(request, target, image, build_ms, inputs.base);
   }
   std::fflush(stdout);
   if (request.ecs && target.pushed) {

@@ -30,6 +30,7 @@ struct DeployRequest {
   bundler::BundleRequest bundle;
   std::string oci_layout;                // --oci-layout DIR[:TAG]
   std::string image;                     // --image REF: a registry (push_image.hpp)
+  std::string base_image;                // --base-image REF: stack the layers on it
   bool insecure_registry = false;        // --insecure-registry
   bool create_repository = false;        // --create-repository (ECR)
   std::optional<EcsRollout> ecs;         // --ecs-service: roll it after the push

@@ -13,6 +13,7 @@
 // Same inputs, same digests: the layers are deterministic (layer.hpp) and the JSON has
 // sorted keys, no timestamps (`created` is the epoch) and no host paths.
 
+#include "deploy/base_image.hpp"
 #include "deploy/elf.hpp"
 #include "deploy/layer.hpp"
 
@@ -72,20 +73,25 @@ struct ImageInputs {
   // org.opencontainers.image.revision; none when the project is not a git checkout.
   std::optional<std::string> revision;
   std::string sbfn_version;  // the dev.sbfn.version label
+  // --base-image: the layers go on top of this one's (none: FROM scratch).
+  const BaseImage* base = nullptr;
 };
 
 struct Image {
-  std::vector<Layer> layers;  // runtime, then functions
+  std::vector<Layer> layers;  // the base's (if any), then runtime, then functions
+  std::size_t base_layers = 0;
   Blob config;
   Blob manifest;
 };
 
-// The config JSON for `layers` (in order): amd64/linux, the entrypoint `sbfn serve
+// The config JSON for our `layers` (in order): amd64/linux, the entrypoint `sbfn serve
 // --bundle /functions --host 0.0.0.0 --port 8000`, port 8000/tcp, Docker's Healthcheck on
-// /health, labels naming the functions, their artifact digests and the revision.
+// /health, labels naming the functions, their artifact digests and the revision. On a base
+// image, its config extended: its diff_ids and history first, its Env, User, WorkingDir,
+// volumes and labels kept, its Cmd dropped (it would become arguments of our entrypoint).
 std::string image_config_json(const std::vector<Layer>& layers, const ImageInputs& inputs);
 
-// The OCI image manifest for `config` and `layers`.
+// The OCI image manifest for `config` and `layers` (all of them, the base's included).
 std::string image_manifest_json(const Blob& config, const std::vector<Layer>& layers);
 
 // Builds both layers, the config and the manifest, in memory.

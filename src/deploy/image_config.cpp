@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <iterator>
+
 namespace deploy {
 namespace {
 
@@ -46,26 +49,46 @@ std::string image_config_json(const std::vector<Layer>& layers, const ImageInput
     labels["org.opencontainers.image.revision"] = *inputs.revision;
   }
 
-  json config = {
-      {"Entrypoint",
-       {k_image_binary, "serve", "--bundle", k_image_functions_dir, "--host", "0.0.0.0", "--port",
-        port}},
-      {"Env", {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}},
-      {"ExposedPorts", {{port + "/tcp", json::object()}}},
-      {"Labels", labels},
-      {"WorkingDir", "/"},
-      // Docker's own field (OCI reserves it): Docker runs it inside the container, which
-      // has no curl, so sbfn probes itself. ECS and Kubernetes use their own checks on
-      // the same /health.
-      {"Healthcheck",
-       {{"Test", {"CMD", k_image_binary, "healthcheck", "http://127.0.0.1:" + port + "/health"}},
-        {"Interval", 30 * k_second_ns},
-        {"Timeout", 5 * k_second_ns},
-        {"StartPeriod", 5 * k_second_ns},
-        {"Retries", 3}}},
-  };
-  json diff_ids = json::array();
-  json history = json::array();
+  // On a base image, its settings are the starting point; ours replace what sbfn owns.
+  json base = inputs.base ? json::parse(inputs.base->config) : json::object();
+  json config = base.value("config", json::object());
+  if (!config.is_object()) {
+    config = json::object();
+  }
+  config["Entrypoint"] = {k_image_binary, "serve",   "--bundle", k_image_functions_dir,
+                          "--host",       "0.0.0.0", "--port",   port};
+  config.erase("Cmd");
+  json env = config.value("Env", json::array());
+  const bool has_path = std::any_of(env.begin(), env.end(), [](const json& entry) {
+    return entry.is_string() && entry.get<std::string>().rfind("PATH=", 0) == 0;
+  });
+  if (!has_path) {
+    env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  }
+  config["Env"] = env;
+  json exposed = config.value("ExposedPorts", json::object());
+  exposed[port + "/tcp"] = json::object();
+  config["ExposedPorts"] = exposed;
+  json all_labels = config.value("Labels", json::object());
+  if (!all_labels.is_object()) {
+    all_labels = json::object();
+  }
+  all_labels.update(labels);
+  config["Labels"] = all_labels;
+  if (config.value("WorkingDir", "").empty()) {
+    config["WorkingDir"] = "/";
+  }
+  // Docker's own field (OCI reserves it): Docker runs it inside the container, which
+  // has no curl, so sbfn probes itself. ECS and Kubernetes use their own checks on
+  // the same /health.
+  config["Healthcheck"] = {
+      {"Test", {"CMD", k_image_binary, "healthcheck", "http://127.0.0.1:" + port + "/health"}},
+      {"Interval", 30 * k_second_ns},
+      {"Timeout", 5 * k_second_ns},
+      {"StartPeriod", 5 * k_second_ns},
+      {"Retries", 3}};
+  json diff_ids = base.value("rootfs", json::object()).value("diff_ids", json::array());
+  json history = base.value("history", json::array());
   static const char* const k_layer_roles[] = {"the sbfn runtime: the binary and its libraries",
                                               "the functions: sbfn bundle artifacts"};
   for (std::size_t i = 0; i < layers.size(); ++i) {
@@ -101,9 +124,15 @@ std::string image_manifest_json(const Blob& config, const std::vector<Layer>& la
 
 Image build_image(const ImageInputs& inputs, const RuntimeSources& sources) {
   Image image;
-  image.layers.push_back(build_layer_cached(runtime_layer_entries(sources)));
-  image.layers.push_back(build_layer(functions_layer_entries(inputs.functions)));
-  image.config = make_blob(k_config_media_type, image_config_json(image.layers, inputs));
+  std::vector<Layer> ours;
+  ours.push_back(build_layer_cached(runtime_layer_entries(sources)));
+  ours.push_back(build_layer(functions_layer_entries(inputs.functions)));
+  image.config = make_blob(k_config_media_type, image_config_json(ours, inputs));
+  if (inputs.base) {
+    image.layers = inputs.base->layers;
+    image.base_layers = image.layers.size();
+  }
+  std::move(ours.begin(), ours.end(), std::back_inserter(image.layers));
   image.manifest =
       make_blob(k_manifest_media_type, image_manifest_json(image.config, image.layers));
   return image;

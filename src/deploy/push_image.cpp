@@ -2,8 +2,10 @@
 
 #include "deploy/aws/session.hpp"
 #include "deploy/oci_layout.hpp"
+#include "deploy/push_progress.hpp"
 #include "util/error.hpp"
-#include "util/human_size.hpp"
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -38,34 +40,6 @@ class TemporaryFolder {
   fs::path m_path;
 };
 
-std::string short_digest(const std::string& digest) {
-  return digest.substr(0, std::min<std::size_t>(digest.size(), 19));
-}
-
-void report_blob(const registry::BlobProgress& progress) {
-  using Event = registry::BlobProgress::Event;
-  const char* what = nullptr;
-  switch (progress.event) {
-    case Event::Exists:
-      what = "already in the registry";
-      break;
-    case Event::Mounted:
-      what = "mounted";
-      break;
-    case Event::Uploaded:
-      what = "pushed";
-      break;
-    case Event::Resumed:
-      std::fprintf(stderr, "  %s  connection dropped; resuming at %s\n",
-                   short_digest(progress.digest).c_str(), util::human_size(progress.bytes).c_str());
-      return;
-    default:
-      return;
-  }
-  std::fprintf(stderr, "  %s  %10s  %s\n", short_digest(progress.digest).c_str(),
-               util::human_size(progress.size).c_str(), what);
-}
-
 }  // namespace
 
 ImagePush parse_image_target(const std::string& reference, bool insecure, bool create_repository) {
@@ -84,7 +58,7 @@ ImagePush parse_image_target(const std::string& reference, bool insecure, bool c
 registry::PushOptions push_options(const ImagePush& target) {
   registry::PushOptions options;
   options.insecure = target.insecure;
-  options.progress = report_blob;
+  options.progress = push_progress(STDERR_FILENO);
   if (auto ecr = aws::parse_ecr_registry(target.reference.registry)) {
     auto session = aws::Session::load(aws::process_env(), ecr->region);
     auto client = session.ecr();

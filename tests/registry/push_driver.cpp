@@ -3,6 +3,7 @@
 //   push_driver parse REF
 //   push_driver push LAYOUT REF [--user U --password P] [--docker-config DIR]
 //                               [--chunk-size N] [--mount-from REPO] [--insecure]
+//                               [--parallel N]   (default 1: the fault tests count requests)
 // Each progress event is {"event":..,"digest":..,"bytes":..,"size":..}; the last line is
 // {"digest":..,"reference":..,"uploaded":..,"skipped":..}. Errors go to stderr, exit 1.
 
@@ -13,6 +14,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <mutex>
 #include <string>
 
 namespace {
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
     }
     registry::PushOptions options;
     options.retry_delay_ms = 50;  // the tests' servers recover at once
+    options.parallel_uploads = 1;
     for (int i = 4; i < argc; ++i) {
       const std::string arg = argv[i];
       auto value = [&]() -> std::string {
@@ -88,11 +91,15 @@ int main(int argc, char** argv) {
         options.mount_from = value();
       } else if (arg == "--insecure") {
         options.insecure = true;
+      } else if (arg == "--parallel") {
+        options.parallel_uploads = std::stoi(value());
       } else {
         throw util::Error("unknown option " + arg);
       }
     }
     options.progress = [](const registry::BlobProgress& progress) {
+      static std::mutex mutex;  // called from the upload threads
+      std::lock_guard lock(mutex);
       std::cout << json{{"event", event_name(progress.event)},
                         {"digest", progress.digest},
                         {"bytes", progress.bytes},

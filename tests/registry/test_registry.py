@@ -16,7 +16,9 @@ import http.server
 import io
 import json
 import os
+import pty
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -413,12 +415,16 @@ class FaultyForwarder:
     """Forwards HTTP to the real registry, except for the requests named in `faults`:
     {(METHOD, n): action} for the n-th request of that method, where action is "cut" (read
     half the body, none of it reaches the registry, then drop the connection) or a status
-    to answer instead (429, 503). `injected` lists what was done."""
+    to answer instead (429, 503). `injected` lists what was done. With `meet`, the first
+    `meet` PUTs are held until all of them have arrived (at most 20 s): `met` tells whether
+    they were ever in flight together."""
 
-    def __init__(self, upstream_port, faults):
+    def __init__(self, upstream_port, faults, meet=0):
         forwarder = self
         self.counts = {}
         self.injected = []
+        self.met = None
+        barrier = threading.Barrier(meet, timeout=20) if meet else None
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -437,6 +443,12 @@ class FaultyForwarder:
                     self.close_connection = True
                     return
                 body = self.rfile.read(length) if length else None
+                if barrier and self.command == "PUT" and n <= barrier.parties:
+                    try:
+                        barrier.wait()
+                        forwarder.met = forwarder.met is not False
+                    except threading.BrokenBarrierError:
+                        forwarder.met = False
                 if fault:
                     forwarder.injected.append((self.command, n, fault))
                     self.send_response(fault)
@@ -517,6 +529,35 @@ def case_retries(scratch):
             check(len(always.injected) == 5 and "503" in err, "%s: %s" % (always.injected, err))
         finally:
             always.stop()
+    finally:
+        forwarder.stop()
+        registry.stop()
+
+
+def case_parallel(scratch):
+    """--parallel 3: three blobs are in flight at once (a forwarder holds the first three
+    PUTs until all three have arrived; one at a time they never would), each blob still
+    verifies, and a failure in one stops the push with its error."""
+    registry = Registry(scratch)
+    forwarder = FaultyForwarder(registry.port, {}, meet=3)
+    try:
+        layout = os.path.join(scratch, "layout")
+        blobs, descriptors, _ = write_layout(layout, 11, [1000, 2000, 3000])
+        host = "127.0.0.1:%d" % forwarder.port
+        events, result = push(layout, "%s/fns/app:v1" % host, "--parallel", "3")
+        check(forwarder.met is True, "three uploads were in flight together")
+        check(result["uploaded"] == 4, str(result))
+        check(len([e for e in events if e["event"] == "uploaded"]) == 4, "an event per blob")
+        verify_with_skopeo(scratch, registry.host, "fns/app:v1", blobs,
+                           blobs[descriptors[0]["digest"]])
+        # One blob's upload fails for good: the push fails with that blob's error.
+        failing = FaultyForwarder(registry.port, {("PUT", n): 400 for n in range(1, 50)})
+        try:
+            err = push(layout, "127.0.0.1:%d/fns/fresh:v1" % failing.port, "--parallel", "3",
+                       expect_ok=False)
+            check("answered 400" in err, err)
+        finally:
+            failing.stop()
     finally:
         forwarder.stop()
         registry.stop()
@@ -736,6 +777,36 @@ def case_sbfn_deploy(scratch):
         check(pushed == "%s/fns@%s" % (registry.host, report["manifest"]["digest"]),
               "the pushed reference names the manifest's digest: %s" % pushed)
         check(report["target"]["blobs_uploaded"] == 3, "runtime, functions and config sent")
+        # Not a terminal: plain lines, one as each upload starts and one as it ends.
+        lines = [l for l in first.stderr.splitlines() if l.startswith("  sha256:")]
+        for what in ("uploading", "pushed"):
+            matching = [l for l in lines if re.fullmatch(
+                r"  sha256:[0-9a-f]{12}  +[0-9.]+ (B|KiB|MiB)  " + what, l)]
+            check(len(matching) == 3, "a %r line per blob: %s" % (what, first.stderr))
+        check("\r" not in first.stderr and "\x1b" not in first.stderr,
+              "no bars when stderr is not a terminal: %r" % first.stderr)
+
+        # A terminal: a bar per upload in flight, redrawn in place, then the same lines.
+        master, slave = pty.openpty()
+        tty_run = subprocess.Popen([sbfn, "deploy", "hello", "--image", "%s/tty/fns:v1" % registry.host],
+                                   cwd=project, stdout=subprocess.PIPE, stderr=slave,
+                                   env=dict(env, TERM="xterm"))
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break  # EIO: the last writer closed the terminal
+            if not data:
+                break
+            shown += data
+        os.close(master)
+        check(tty_run.wait(240) == 0, "deploy on a terminal failed: %r" % shown[-2000:])
+        check(re.search(rb"  sha256:[0-9a-f]{12}  \[[#.]{30}\]  ", shown) is not None,
+              "a progress bar on a terminal: %r" % shown[-2000:])
+        check(b"\x1b[" in shown, "the bars are redrawn in place")
+        check(shown.count(b"  pushed") == 3, "a line per blob pushed: %r" % shown[-2000:])
 
         # The registry, read by skopeo, holds exactly the image --oci-layout writes.
         layout = os.path.join(scratch, "layout")
@@ -776,6 +847,209 @@ def case_sbfn_deploy(scratch):
         raise
     finally:
         registry.stop()
+
+
+def write_base_layout(folder, architecture="amd64", index=False):
+    """A small base image as an OCI layout (tag v1): one layer with /etc/base-release and
+    /srv, a config with Env, WorkingDir, Cmd and a label. With `index`, the tag names an
+    image index holding that one image (as multi-platform images are published)."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name in ["etc/", "srv/"]:
+            info = tarfile.TarInfo(name.rstrip("/"))
+            info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o755, 0
+            tar.addfile(info)
+        data = b"sbfn test base 1\n"
+        info = tarfile.TarInfo("etc/base-release")
+        info.size, info.mtime = len(data), 0
+        tar.addfile(info, io.BytesIO(data))
+    layer = gzip.compress(raw.getvalue(), mtime=0)
+    config = json.dumps({
+        "architecture": architecture, "os": "linux",
+        "config": {"Env": ["PATH=/usr/bin:/bin", "BASE_MARK=1"], "WorkingDir": "/srv",
+                   "Cmd": ["/bin/sh"], "Labels": {"org.example.base": "yes"}},
+        "rootfs": {"type": "layers", "diff_ids": [sha256(raw.getvalue())]},
+        "history": [{"created_by": "the test's base layer"}]}).encode()
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": sha256(config), "size": len(config)},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                    "digest": sha256(layer), "size": len(layer)}]}).encode()
+    blobs = {sha256(b): b for b in (layer, config, manifest)}
+    top = {"mediaType": "application/vnd.oci.image.manifest.v1+json",
+           "digest": sha256(manifest), "size": len(manifest)}
+    if index:
+        nested = json.dumps({"schemaVersion": 2,
+                             "mediaType": "application/vnd.oci.image.index.v1+json",
+                             "manifests": [dict(top, platform={"architecture": architecture,
+                                                               "os": "linux"})]}).encode()
+        blobs[sha256(nested)] = nested
+        top = {"mediaType": "application/vnd.oci.image.index.v1+json",
+               "digest": sha256(nested), "size": len(nested)}
+    os.makedirs(os.path.join(folder, "blobs", "sha256"))
+    for digest, data in blobs.items():
+        with open(os.path.join(folder, "blobs", "sha256", digest[7:]), "wb") as f:
+            f.write(data)
+    with open(os.path.join(folder, "oci-layout"), "w") as f:
+        f.write('{"imageLayoutVersion":"1.0.0"}')
+    top["annotations"] = {"org.opencontainers.image.ref.name": "v1"}
+    with open(os.path.join(folder, "index.json"), "w") as f:
+        json.dump({"schemaVersion": 2, "manifests": [top]}, f)
+    return sha256(layer), sha256(raw.getvalue())
+
+
+def boots_with_chroot(scratch, layout_ref, expect_file):
+    """umoci unpacks the layout; its entrypoint serves hello under chroot. Needs root."""
+    bundle = os.path.join(scratch, "bundle-%d" % free_port())
+    run = subprocess.run(["umoci", "unpack", "--image", layout_ref, bundle],
+                         capture_output=True, text=True)
+    check(run.returncode == 0, "umoci unpack %s: %s" % (layout_ref, run.stderr))
+    rootfs = os.path.join(bundle, "rootfs")
+    check(os.path.isfile(os.path.join(rootfs, expect_file)), "the base's %s is in the image"
+          % expect_file)
+    port = free_port()
+    server = subprocess.Popen([shutil.which("chroot"), rootfs, "/usr/local/bin/sbfn", "serve", "--bundle",
+                               "/functions", "--host", "127.0.0.1", "--port", str(port)],
+                              env={"PATH": "/usr/local/bin:/usr/bin:/bin"},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/functions/v1/hello" % port,
+                                            timeout=5) as reply:
+                    return reply.read().decode()
+            except OSError:
+                if server.poll() is not None:
+                    fail("the image's sbfn exited: %s" % server.stdout.read().decode())
+                time.sleep(0.1)
+        fail("the image's sbfn did not answer")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def case_sbfn_deploy_base_image(scratch):
+    """`sbfn deploy --base-image REF`: the base (pushed by skopeo, as OCI and as Docker v2s2)
+    is pulled, its layers go first, its config is kept where sbfn does not own it; on the
+    same registry its layers are mounted, on another they are copied; --oci-layout gets
+    its blobs too and boots. A base that is missing, or has no linux/amd64 image, fails
+    before anything is built."""
+    sbfn = DRIVER
+    project = os.path.join(scratch, "project")
+    os.makedirs(os.path.join(project, "functions", "hello"))
+    with open(os.path.join(project, "functions", "hello", "index.ts"), "w") as f:
+        f.write('Deno.serve(() => new Response("hello on a base"));\n')
+    registry = Registry(scratch)
+    other = Registry(scratch)
+    env = dict(os.environ, HOME=scratch, NO_COLOR="1", SBFN_CACHE_DIR=os.path.join(scratch, "cache"),
+               DOCKER_CONFIG=os.path.join(scratch, "no-docker"))
+    env.pop("SBFN_DEPLOY_IMAGE", None)
+    env.pop("SBFN_DEPLOY_TO", None)
+    def deploy(*args):
+        return subprocess.run([sbfn, "deploy", "hello", *args], cwd=project, capture_output=True,
+                              text=True, timeout=240, env=env)
+    try:
+        base_layout = os.path.join(scratch, "base")
+        base_layer, base_diff_id = write_base_layout(base_layout, index=True)
+        host = registry.host
+        skopeo("copy", "--all", "--dest-tls-verify=false", "oci:%s:v1" % base_layout,
+               "docker://%s/base/os:v1" % host)
+        # The same image as Docker's schema 2 (skopeo converts): other media types.
+        single = os.path.join(scratch, "base-single")
+        write_base_layout(single)
+        skopeo("copy", "--format", "v2s2", "--dest-tls-verify=false", "oci:%s:v1" % single,
+               "docker://%s/base/docker:v1" % host)
+        arm = os.path.join(scratch, "base-arm")
+        write_base_layout(arm, architecture="arm64", index=True)
+        skopeo("copy", "--all", "--dest-tls-verify=false", "oci:%s:v1" % arm,
+               "docker://%s/base/arm:v1" % host)
+        arm_single = os.path.join(scratch, "base-arm-single")
+        write_base_layout(arm_single, architecture="arm64")
+        skopeo("copy", "--dest-tls-verify=false", "oci:%s:v1" % arm_single,
+               "docker://%s/base/arm-single:v1" % host)
+
+        # Same registry: the base layer is mounted, ours are sent.
+        run = deploy("--base-image", "%s/base/os:v1" % host, "--image", "%s/fns:v1" % host,
+                     "--output", "json")
+        check(run.returncode == 0, "deploy on a base failed: %s" % run.stderr)
+        report = json.loads(run.stdout)
+        check([l["role"] for l in report["layers"]] == ["base", "runtime", "functions"],
+              "layers: %s" % report["layers"])
+        check(report["layers"][0]["digest"] == base_layer, "the base layer comes first, as is")
+        check(report["layers"][0]["diff_id"] == base_diff_id, "with the base's diff_id")
+        check(report["base"]["reference"] == "%s/base/os:v1" % host, report.get("base"))
+        check(report["target"]["blobs_skipped"] == 1 and report["target"]["blobs_uploaded"] == 3,
+              "the base layer mounted, runtime, functions and config sent: %s" % report["target"])
+        check("mounted" in run.stderr, "the mount is reported: %s" % run.stderr)
+        check("Pulling the base image %s/base/os:v1" % host in run.stderr, run.stderr)
+        raw = skopeo("inspect", "--tls-verify=false", "--raw", "docker://%s/fns:v1" % host)
+        check(sha256(raw) == report["manifest"]["digest"], "skopeo reads the manifest pushed")
+        manifest = json.loads(raw)
+        check([l["digest"] for l in manifest["layers"]] == [l["digest"] for l in report["layers"]],
+              "the manifest's layers are the base's, then ours")
+        config = json.loads(skopeo("inspect", "--tls-verify=false", "--raw", "--config",
+                                   "docker://%s/fns:v1" % host))
+        check(config["rootfs"]["diff_ids"][0] == base_diff_id, "diff_ids start with the base's")
+        check(config["config"]["Env"] == ["PATH=/usr/bin:/bin", "BASE_MARK=1"],
+              "the base's Env is kept: %s" % config["config"]["Env"])
+        check(config["config"]["WorkingDir"] == "/srv", "the base's WorkingDir is kept")
+        check("Cmd" not in config["config"], "the base's Cmd is dropped")
+        check(config["config"]["Entrypoint"][0] == "/usr/local/bin/sbfn", "our entrypoint")
+        check(config["config"]["Labels"]["org.example.base"] == "yes", "the base's labels kept")
+        check(config["config"]["Labels"]["dev.sbfn.functions"] == "hello", "ours added")
+        check(config["history"][0]["created_by"] == "the test's base layer", "history extended")
+        # skopeo copies every blob out, checking each digest (the mounted one included).
+        copied = os.path.join(scratch, "copied")
+        skopeo("copy", "--src-tls-verify=false", "docker://%s/fns:v1" % host, "oci:%s:x" % copied)
+
+        # The layers are cached: a second deploy pulls only the manifest and config.
+        again = deploy("--base-image", "%s/base/os:v1" % host, "--image", "%s/fns:v2" % host)
+        check(again.returncode == 0 and " pulling" not in again.stderr,
+              "the base layer comes from the cache: %s" % again.stderr)
+
+        # Another registry: the base layer is copied there.
+        run = deploy("--base-image", "%s/base/docker:v1" % host, "--image",
+                     "%s/fns:v1" % other.host, "--output", "json")
+        check(run.returncode == 0, "deploy to another registry failed: %s" % run.stderr)
+        report = json.loads(run.stdout)
+        check(report["target"]["blobs_uploaded"] == 4, "all four blobs sent: %s" % report["target"])
+        check(report["layers"][0]["mediaType"] == "application/vnd.oci.image.layer.v1.tar+gzip",
+              "Docker's layer type written as OCI's: %s" % report["layers"][0])
+        skopeo("copy", "--src-tls-verify=false", "docker://%s/fns:v1" % other.host,
+               "oci:%s:y" % copied)
+
+        # An OCI layout gets the base's blobs, and the image boots.
+        layout = os.path.join(scratch, "layout")
+        run = deploy("--base-image", "%s/base/os:v1" % host, "--oci-layout", layout + ":v1",
+                     "--no-verify-jwt")
+        check(run.returncode == 0, "deploy to a layout on a base failed: %s" % run.stderr)
+        check(os.path.isfile(os.path.join(layout, "blobs", "sha256", base_layer[7:])),
+              "the layout holds the base's layer")
+        if os.getuid() == 0 and shutil.which("umoci") and shutil.which("chroot"):
+            answer = boots_with_chroot(scratch, layout + ":v1", "etc/base-release")
+            check(answer == "hello on a base", "the image on a base boots: %r" % answer)
+
+        # Bad bases: nothing is built.
+        missing = deploy("--base-image", "%s/base/nope:v1" % host, "--oci-layout", layout)
+        check(missing.returncode == 1 and "not found" in missing.stderr
+              and "base/nope" in missing.stderr, "a missing base: %s" % missing.stderr)
+        check("Bundled" not in missing.stderr, "nothing is built on a missing base")
+        arm_only = deploy("--base-image", "%s/base/arm:v1" % host, "--oci-layout", layout)
+        check(arm_only.returncode == 1 and "has no linux/amd64 image (it has linux/arm64)"
+              in arm_only.stderr, "an arm64-only base: %s" % arm_only.stderr)
+        arm_one = deploy("--base-image", "%s/base/arm-single:v1" % host, "--oci-layout", layout)
+        check(arm_one.returncode == 1 and "is a linux/arm64 image" in arm_one.stderr,
+              "an arm64 base: %s" % arm_one.stderr)
+        nowhere = deploy("--base-image", "127.0.0.1:9/base:v1", "--oci-layout", layout)
+        check(nowhere.returncode == 1 and "cannot connect to registry 127.0.0.1:9"
+              in nowhere.stderr, nowhere.stderr)
+    except SystemExit:
+        print(registry.log_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        registry.stop()
+        other.stop()
 
 
 class AwsStandIn:

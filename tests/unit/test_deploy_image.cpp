@@ -144,6 +144,51 @@ TEST_CASE("deploy::image_config_json: platform, entrypoint, port, healthcheck, l
   CHECK_FALSE(without["config"]["Labels"].contains("org.opencontainers.image.revision"));
 }
 
+TEST_CASE("deploy::image_config_json on a base image: its layers first, its settings kept") {
+  deploy::BaseImage base;
+  base.layers.push_back(deploy::build_layer({LayerEntry::file("etc/base-release", "base\n")}));
+  base.config = json({{"architecture", "amd64"},
+                      {"os", "linux"},
+                      {"config",
+                       {{"Env", {"LANG=C.UTF-8", "HOME=/srv"}},
+                        {"User", "1000:1000"},
+                        {"WorkingDir", "/srv"},
+                        {"Cmd", {"/bin/sh"}},
+                        {"Entrypoint", {"/docker-entrypoint.sh"}},
+                        {"ExposedPorts", {{"9000/tcp", json::object()}}},
+                        {"Labels", {{"org.example.base", "yes"}, {"dev.sbfn.functions", "old"}}}}},
+                      {"rootfs", {{"type", "layers"}, {"diff_ids", {base.layers[0].diff_id}}}},
+                      {"history", {{{"created_by", "ADD base"}}}}})
+                    .dump();
+  auto inputs = sample_inputs();
+  inputs.base = &base;
+  auto image = small_image(inputs);
+  auto config = json::parse(image.config.bytes);
+  CHECK(config["rootfs"]["diff_ids"] ==
+        json({base.layers[0].diff_id, image.layers[0].diff_id, image.layers[1].diff_id}));
+  REQUIRE(config["history"].size() == 3);
+  CHECK(config["history"][0]["created_by"] == "ADD base");
+  const auto& settings = config["config"];
+  CHECK(settings["Entrypoint"][0] == "/usr/local/bin/sbfn");
+  CHECK_FALSE(settings.contains("Cmd"));  // it would be passed to sbfn serve as arguments
+  CHECK(settings["User"] == "1000:1000");
+  CHECK(settings["WorkingDir"] == "/srv");
+  CHECK(settings["Env"] ==
+        json({"LANG=C.UTF-8", "HOME=/srv",
+              "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}));
+  CHECK(settings["ExposedPorts"] == json::parse(R"({"8000/tcp":{},"9000/tcp":{}})"));
+  CHECK(settings["Labels"]["org.example.base"] == "yes");
+  CHECK(settings["Labels"]["dev.sbfn.functions"] == "hello-world,stripe-webhook");
+  CHECK(settings["Healthcheck"]["Test"][1] == "/usr/local/bin/sbfn");
+
+  // FROM scratch: the same bytes as ever (no base key leaks into the config).
+  inputs.base = nullptr;
+  auto scratch = json::parse(small_image(inputs).config.bytes);
+  CHECK(scratch["config"]["WorkingDir"] == "/");
+  CHECK(scratch["config"]["Env"].size() == 1);
+  CHECK_FALSE(scratch["config"].contains("User"));
+}
+
 TEST_CASE("deploy::image_manifest_json describes the config and the layers, base first") {
   auto image = small_image(sample_inputs());
   auto manifest = json::parse(image.manifest.bytes);

@@ -1,12 +1,14 @@
 #include "deploy/deploy.hpp"
 
+#include "project/sbfn_toml.hpp"
+
 #include "cli/commands/commands.hpp"
+#include "deploy/deploy_target.hpp"
 
 #include <cstdio>
 #include <cstdlib>
 
 namespace cli {
-namespace {}  // namespace
 
 Command deploy_command() {
   return {
@@ -45,6 +47,9 @@ Command deploy_command() {
                        "--to: set these env files' variables as the remote's secrets first");
         layout->excludes(image_option)->excludes(to_option);
         image_option->excludes(to_option);
+        app.add_option("--base-image", request->base_image,
+                       "Stack the image's layers on this image's linux/amd64 variant, pulled "
+                       "from its registry (default: none, FROM scratch)");
         app.add_flag("--insecure-registry", request->insecure_registry,
                      "--image: plain HTTP or unverified TLS for a registry that is not on "
                      "this machine");
@@ -89,23 +94,26 @@ Command deploy_command() {
           } else if (remove->count() > 0) {
             request->remote_action = deploy::RemoteAction::remove;
           }
-          if (!request->to.empty() || request->remote_action != deploy::RemoteAction::deploy) {
-            return deploy::deploy(*request);
+          bool remote_action = request->remote_action != deploy::RemoteAction::deploy;
+          try {
+            // With no target flag: SBFN_DEPLOY_IMAGE / SBFN_DEPLOY_TO, else sbfn.toml.
+            auto source = deploy::resolve_target(*request, std::getenv, project::find_sbfn_toml());
+            if (source) {
+              std::fprintf(stderr, "Deploy target from %s: %s\n", source->c_str(),
+                           request->image.empty() ? request->to.c_str() : request->image.c_str());
+            }
+          } catch (const deploy::TargetChoiceError& error) {
+            if (!remote_action) {  // else the remote's own error names what is missing
+              std::fprintf(stderr, "error: %s\nRun 'sbfn deploy --help' for the options.\n",
+                           error.what());
+              return 2;
+            }
           }
-          if (request->oci_layout.empty() && request->image.empty()) {
-            // What CI sets.
-            if (const char* env = std::getenv("SBFN_DEPLOY_IMAGE"); env && *env) {
-              request->image = env;
-              return deploy::deploy(*request);
-            }
-            if (const char* env = std::getenv("SBFN_DEPLOY_TO"); env && *env) {
-              request->to = env;
-              return deploy::deploy(*request);
-            }
+          if (remote_action && request->to.empty() &&
+              !(request->image.empty() && request->oci_layout.empty())) {
             std::fputs(
-                "error: no deploy target: give --oci-layout DIR, --image REF or --to URL (or "
-                "set SBFN_DEPLOY_IMAGE or SBFN_DEPLOY_TO)\n"
-                "Run 'sbfn deploy --help' for the options.\n",
+                "error: --list, --rollback and --delete are for a remote sbfn serve (--to URL); "
+                "the target here is an image\nRun 'sbfn deploy --help' for the options.\n",
                 stderr);
             return 2;
           }

@@ -10,9 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <exception>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace deploy::registry {
 namespace {
@@ -56,10 +61,11 @@ class LayoutPush {
       if (!manifest.contains("config")) {
         throw util::Error(m_dir.string() + ": manifest " + digest + " has no config");
       }
-      push_blob_of(manifest["config"], digest);
+      std::vector<json> blobs{manifest["config"]};
       for (const auto& layer : manifest.value("layers", json::array())) {
-        push_blob_of(layer, digest);
+        blobs.push_back(layer);
       }
+      push_blobs(blobs, digest);
     }
     if (media_type.empty()) {
       media_type = "application/vnd.oci.image.manifest.v1+json";
@@ -107,11 +113,14 @@ class LayoutPush {
   PushResult result;
 
  private:
-  void push_blob_of(const json& descriptor, const std::string& manifest_digest) {
+  // The blob a descriptor names, checked against the layout; none when it needs no push
+  // (pushed already in this run, or non-distributable).
+  std::optional<LayoutBlob> layout_blob(const json& descriptor,
+                                        const std::string& manifest_digest) {
     LayoutBlob blob;
     blob.digest = descriptor.value("digest", "");
     if (!m_done.insert(blob.digest).second) {
-      return;
+      return std::nullopt;
     }
     blob.path = blob_path(blob.digest);
     std::error_code error;
@@ -119,7 +128,7 @@ class LayoutPush {
     if (error) {
       // Non-distributable layers live at their `urls`; the registry does not need them.
       if (descriptor.contains("urls")) {
-        return;
+        return std::nullopt;
       }
       throw util::Error(m_dir.string() + " lacks blob " + blob.digest + ", which manifest " +
                         manifest_digest + " needs");
@@ -129,7 +138,78 @@ class LayoutPush {
                         std::to_string(blob.size) + " bytes; manifest " + manifest_digest +
                         " says " + descriptor["size"].dump());
     }
-    switch (push_blob(m_session, m_ref, m_options, blob)) {
+    return blob;
+  }
+
+  // Up to `parallel_uploads` blobs at once, each worker on a session of its own (a Session
+  // and its curl handle belong to one thread); the first failure stops the others taking
+  // new blobs and is thrown once all have stopped.
+  void push_blobs(const std::vector<json>& descriptors, const std::string& manifest_digest) {
+    std::vector<LayoutBlob> blobs;
+    for (const auto& descriptor : descriptors) {
+      if (auto blob = layout_blob(descriptor, manifest_digest)) {
+        blobs.push_back(std::move(*blob));
+      }
+    }
+    const std::size_t workers =
+        std::min<std::size_t>(blobs.size(), std::max(1, m_options.parallel_uploads));
+    if (workers > 1) {
+      // Largest first: the long upload starts at once and the small ones go beside it.
+      std::stable_sort(blobs.begin(), blobs.end(),
+                       [](const LayoutBlob& a, const LayoutBlob& b) { return a.size > b.size; });
+    }
+    std::mutex mutex;
+    std::size_t next = 0;
+    std::exception_ptr failure;
+    auto work = [&](Session& session) {
+      for (;;) {
+        const LayoutBlob* blob = nullptr;
+        {
+          std::lock_guard lock(mutex);
+          if (failure || next == blobs.size()) {
+            return;
+          }
+          blob = &blobs[next++];
+        }
+        try {
+          const BlobOutcome outcome = push_blob(session, m_ref, m_options, *blob);
+          std::lock_guard lock(mutex);
+          count(outcome, *blob);
+        } catch (...) {
+          std::lock_guard lock(mutex);
+          if (!failure) {
+            failure = std::current_exception();
+          }
+          return;
+        }
+      }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < workers; ++i) {
+      threads.emplace_back([&] {
+        try {
+          Session session(m_ref, m_options, m_session.scopes());
+          session.connect();
+          work(session);
+        } catch (...) {
+          std::lock_guard lock(mutex);
+          if (!failure) {
+            failure = std::current_exception();
+          }
+        }
+      });
+    }
+    work(m_session);
+    for (auto& thread : threads) {
+      thread.join();
+    }
+    if (failure) {
+      std::rethrow_exception(failure);
+    }
+  }
+
+  void count(BlobOutcome outcome, const LayoutBlob& blob) {
+    switch (outcome) {
       case BlobOutcome::Uploaded:
         ++result.blobs_uploaded;
         result.bytes_uploaded += blob.size;

@@ -75,6 +75,10 @@ struct PushOptions {
   // `retry_delay_ms` (a `Retry-After` is honoured up to 30 s).
   int max_attempts = 5;
   int retry_delay_ms = 500;
+  // Blobs uploaded at once, each on a connection of its own.
+  int parallel_uploads = 3;
+  // Told each blob's fate; called from the upload threads (one call at a time per blob,
+  // but blobs in parallel), so it must be safe to call from several threads.
   std::function<void(const BlobProgress&)> progress;
 };
 

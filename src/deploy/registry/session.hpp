@@ -43,6 +43,7 @@ class Session {
   const std::string& registry() const { return m_ref.registry; }
   void wait_before_retry(int attempt, const HttpResponse* response) const;
   int max_attempts() const { return m_options.max_attempts; }
+  const std::vector<std::string>& scopes() const { return m_scopes; }
 
  private:
   void authenticate(const HttpResponse& challenge);
