@@ -24,6 +24,7 @@ packages=(
   # tests/registry: a real registry (installing it may also start Debian's own on :5000;
   # the tests run theirs on free ports), an independent client, htpasswd
   docker-registry apache2-utils
+  python3-yaml  # tests/deploy/test_emit.py: a second YAML parser for the Kubernetes manifests
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -55,7 +56,8 @@ fi
 
 echo "bootstrap: npm ci"
 (cd "$top" && npm ci --no-audit --no-fund --loglevel=error)
-# The tests' independent oracles (AWS's own SigV4 signer, run with Node): tests/oracles.
+# The tests' independent oracles (AWS's own SigV4 signer, the Kubernetes schemas, run with
+# Node): tests/oracles.
 echo "bootstrap: npm ci in tests/oracles"
 (cd "$top/tests/oracles" && npm ci --no-audit --no-fund --loglevel=error)
 mkdir -p "$deps" && echo "$want" >"$stamp"

@@ -1,6 +1,7 @@
 #include "deploy/deploy.hpp"
 
 #include "cli/commands/commands.hpp"
+#include "deploy/emit_infrastructure.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,54 @@ int target_not_implemented(const char* what) {
                "--oci-layout DIR writes the image to disk\n",
                what);
   return 1;
+}
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "error: %s\nRun 'sbfn deploy --help' for the options.\n", message.c_str());
+  return 2;
+}
+
+// --emit, --aws-stack and their companions; the run wires them in.
+struct InfrastructureFlags {
+  deploy::EmitRequest emit;
+  deploy::StackDeploy stack;
+};
+
+void add_infrastructure_flags(CLI::App& app, InfrastructureFlags& flags,
+                              const std::vector<CLI::Option*>& not_with_emit) {
+  auto* emit = app.add_option("--emit", flags.emit.format,
+                              "Write infrastructure for the --image instead of deploying: "
+                              "cloudformation (ECS Fargate behind a load balancer) or "
+                              "kubernetes (Deployment, Service, autoscaler)")
+                   ->check(CLI::IsMember({"cloudformation", "kubernetes"}));
+  for (auto* option : not_with_emit) {
+    emit->excludes(option);
+  }
+  app.add_option("-o,--output-file", flags.emit.output_file,
+                 "--emit: write to FILE (default: stdout)")
+      ->needs(emit);
+  app.add_option("--env-file", flags.emit.env_file,
+                 "--emit kubernetes: the functions' variables, kept in a Secret")
+      ->needs(emit)
+      ->check(CLI::ExistingFile);
+  app.add_option("--ingress-host", flags.emit.ingress_host,
+                 "--emit kubernetes: also an Ingress routing HOST to the functions")
+      ->needs(emit);
+  auto* stack = app.add_option("--aws-stack", flags.stack.name,
+                               "--image: then create or update this CloudFormation stack (the "
+                               "--emit cloudformation template) with the pushed image, and "
+                               "print its URL");
+  emit->excludes(stack);
+  app.add_option("--parameters-file", flags.stack.parameters_file,
+                 "--aws-stack: stack parameters as the AWS CLI takes them "
+                 "([{\"ParameterKey\": ..., \"ParameterValue\": ...}])")
+      ->needs(stack)
+      ->check(CLI::ExistingFile);
+  app.add_option("--stack-poll-interval", flags.stack.poll_interval_s,
+                 "--aws-stack: seconds between looks at the stack")
+      ->needs(stack)
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -72,8 +121,31 @@ Command deploy_command() {
         app.add_option("--platform", request->platform,
                        "The image's platform (only linux/amd64 is built)")
             ->capture_default_str();
+        auto infrastructure = std::make_shared<InfrastructureFlags>();
+        add_infrastructure_flags(app, *infrastructure, {layout, to_option, ecs_service});
         return [=]() -> int {
           request->json = *output == "json";
+          const char* env_image = std::getenv("SBFN_DEPLOY_IMAGE");
+          if (!infrastructure->emit.format.empty()) {
+            auto emit = infrastructure->emit;
+            emit.image = !request->image.empty() ? request->image : env_image ? env_image : "";
+            emit.dry_run = request->dry_run;
+            emit.json = request->json;
+            if (emit.format == "kubernetes" && emit.image.empty()) {
+              return usage_error(
+                  "--emit kubernetes needs the image the Deployment runs: give --image REF "
+                  "(or set SBFN_DEPLOY_IMAGE)");
+            }
+            return deploy::emit_infrastructure(emit);
+          }
+          if (!infrastructure->stack.name.empty()) {
+            if (request->image.empty() && !(env_image && *env_image)) {
+              return usage_error(
+                  "--aws-stack deploys the image pushed with --image REF (or "
+                  "SBFN_DEPLOY_IMAGE)");
+            }
+            request->stack = infrastructure->stack;
+          }
           if (!ecs->service.empty()) {
             request->ecs = *ecs;
           }
