@@ -56,7 +56,6 @@ StackOutcome deploy_stack(const StackDeploy& stack, const std::string& image,
   request.name = stack.name;
   request.template_body = template_json.dump();
   request.capabilities = {emit::k_cloudformation_capability};
-  request.tags = {{"sbfn:image", image}};
   if (!stack.parameters_file.empty()) {
     for (auto& parameter : read_parameters_file(stack.parameters_file)) {
       if (parameter.key == emit::k_image_parameter) {

@@ -24,10 +24,13 @@ TEST_CASE("deploy::emit::to_yaml quotes every string a YAML parser would read as
     CHECK(to_yaml(json{{"k", text}}) == "k: " + json(text).dump() + "\n");
   }
   CHECK(to_yaml(json{{"k", "line\nnext \"q\" é"}}) == "k: \"line\\nnext \\\"q\\\" \\u00e9\"\n");
-  CHECK(
-      to_yaml(json{
-          {"n", 8000}, {"b", true}, {"z", nullptr}, {"e", json::array()}, {"o", json::object()}}) ==
-      "n: 8000\nb: true\nz: null\ne: []\no: {}\n");
+  CHECK(to_yaml(json{{"num", 8000},
+                     {"b", true},
+                     {"z", nullptr},
+                     {"e", json::array()},
+                     {"o", json::object()}}) == "num: 8000\nb: true\nz: null\ne: []\no: {}\n");
+  // Keys too: `n` is false to a YAML 1.1 reader.
+  CHECK(to_yaml(json{{"n", 1}}) == "\"n\": 1\n");
   CHECK(to_yaml(json{{".env", 1}}) == "\".env\": 1\n");
 }
 

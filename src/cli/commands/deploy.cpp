@@ -30,7 +30,8 @@ struct InfrastructureFlags {
 };
 
 void add_infrastructure_flags(CLI::App& app, InfrastructureFlags& flags,
-                              const std::vector<CLI::Option*>& not_with_emit) {
+                              const std::vector<CLI::Option*>& not_with_emit,
+                              CLI::Option* ecs_service) {
   auto* emit = app.add_option("--emit", flags.emit.format,
                               "Write infrastructure for the --image instead of deploying: "
                               "cloudformation (ECS Fargate behind a load balancer) or "
@@ -54,6 +55,7 @@ void add_infrastructure_flags(CLI::App& app, InfrastructureFlags& flags,
                                "--emit cloudformation template) with the pushed image, and "
                                "print its URL");
   emit->excludes(stack);
+  stack->excludes(ecs_service);  // the stack rolls its own service
   app.add_option("--parameters-file", flags.stack.parameters_file,
                  "--aws-stack: stack parameters as the AWS CLI takes them "
                  "([{\"ParameterKey\": ..., \"ParameterValue\": ...}])")
@@ -122,7 +124,8 @@ Command deploy_command() {
                        "The image's platform (only linux/amd64 is built)")
             ->capture_default_str();
         auto infrastructure = std::make_shared<InfrastructureFlags>();
-        add_infrastructure_flags(app, *infrastructure, {layout, to_option, ecs_service});
+        add_infrastructure_flags(app, *infrastructure, {layout, to_option, ecs_service},
+                                 ecs_service);
         return [=]() -> int {
           request->json = *output == "json";
           const char* env_image = std::getenv("SBFN_DEPLOY_IMAGE");

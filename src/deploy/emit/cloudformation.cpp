@@ -97,11 +97,12 @@ json parameters(const CloudFormationOptions& options) {
   return out;
 }
 
-json secret(const char* description, const char* parameter, const char* env_name) {
+// No Name: Secrets Manager keeps a deleted secret's name for days, so a fixed one would
+// stop the stack from being created again after a delete.
+json secret(const char* description, const char* parameter) {
   return {{"Type", "AWS::SecretsManager::Secret"},
           {"Properties",
-           {{"Name", sub(std::string(k_prefix) + "/" + env_name)},
-            {"Description", description},
+           {{"Description", sub(std::string(description) + " for " + k_prefix)},
             {"SecretString", ref(parameter)}}}};
 }
 
@@ -207,10 +208,9 @@ json resources() {
       {"Type", "AWS::Logs::LogGroup"},
       {"Properties",
        {{"LogGroupName", sub(std::string("/ecs/") + k_prefix)}, {"RetentionInDays", 30}}}};
-  out["JwtSecret"] = secret("JWT secret of the functions (JWT_SECRET)", "JWTSecret", "JWT_SECRET");
-  out["AnonKeySecret"] = secret("Supabase anon key", "AnonKey", "SUPABASE_ANON_KEY");
-  out["ServiceRoleKeySecret"] =
-      secret("Supabase service role key", "ServiceRoleKey", "SUPABASE_SERVICE_ROLE_KEY");
+  out["JwtSecret"] = secret("JWT_SECRET", "JWTSecret");
+  out["AnonKeySecret"] = secret("SUPABASE_ANON_KEY", "AnonKey");
+  out["ServiceRoleKeySecret"] = secret("SUPABASE_SERVICE_ROLE_KEY", "ServiceRoleKey");
   out["ExecutionRole"] = execution_role();
   out["LoadBalancerSecurityGroup"] = {
       {"Type", "AWS::EC2::SecurityGroup"},

@@ -12,8 +12,8 @@ using json = nlohmann::ordered_json;
 
 // Words YAML 1.1 parsers (PyYAML, older kubectl) read as booleans or null.
 bool is_special_word(std::string_view text) {
-  static constexpr std::array<std::string_view, 13> k_words = {
-      "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "e", "~"};
+  static constexpr std::array<std::string_view, 12> k_words = {
+      "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "~"};
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
