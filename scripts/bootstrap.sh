@@ -27,6 +27,7 @@ packages=(
   # tests/remote: serve's /metrics read by an independent parser, certificates for HTTPS
   python3-prometheus-client openssl
   dpkg-dev  # make package: dpkg-shlibdeps finds the .deb's dependencies (tests/install)
+  python3-yaml  # tests/deploy/test_emit.py: a second YAML parser for the Kubernetes manifests
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -58,7 +59,8 @@ fi
 
 echo "bootstrap: npm ci"
 (cd "$top" && npm ci --no-audit --no-fund --loglevel=error)
-# The tests' independent oracles (AWS's own SigV4 signer, run with Node): tests/oracles.
+# The tests' independent oracles (AWS's own SigV4 signer, the Kubernetes schemas, run with
+# Node): tests/oracles.
 echo "bootstrap: npm ci in tests/oracles"
 (cd "$top/tests/oracles" && npm ci --no-audit --no-fund --loglevel=error)
 mkdir -p "$deps" && echo "$want" >"$stamp"

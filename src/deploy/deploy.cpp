@@ -128,6 +128,41 @@ void print_report(const DeployRequest& request, const Target& target, const Imag
   }
 }
 
+// --aws-stack: the pushed image by digest (a moved tag would leave the task definition
+// unchanged, and the service on the old image). A dry run deploys nothing.
+StackOutcome deploy_pushed_stack(const DeployRequest& request, const Target& target,
+                                 const Image& image) {
+  const auto& reference = target.push->reference;
+  auto by_digest = reference.registry + "/" + reference.repository + "@" + image.manifest.digest;
+  if (request.dry_run) {
+    return {request.stack->name, by_digest, "", false, {}};
+  }
+  auto ecr = aws::parse_ecr_registry(reference.registry);
+  return deploy_stack(*request.stack, by_digest, ecr ? ecr->region : std::string());
+}
+
+json stack_json(const StackOutcome& stack, bool dry_run) {
+  json out = {{"name", stack.name}, {"image", stack.image}};
+  if (!dry_run) {
+    out["status"] = stack.status;
+    out["changed"] = stack.changed;
+    out["outputs"] = stack.outputs;
+  }
+  return out;
+}
+
+void print_stack(const StackOutcome& stack, bool dry_run) {
+  if (dry_run) {
+    std::printf("Dry run: would deploy the CloudFormation stack %s with ImageUri=%s\n",
+                stack.name.c_str(), stack.image.c_str());
+    return;
+  }
+  std::printf("CloudFormation stack %s: %s\n", stack.name.c_str(), stack.status.c_str());
+  for (const auto& [key, value] : stack.outputs) {
+    std::printf("  %-16s %s\n", key.c_str(), value.c_str());
+  }
+}
+
 }  // namespace
 
 int deploy(const DeployRequest& request) {
@@ -142,6 +177,14 @@ int deploy(const DeployRequest& request) {
     throw util::Error(
         "--ecs-service rolls a service onto the image pushed with --image REF (or "
         "SBFN_DEPLOY_IMAGE); an --oci-layout is nothing a service can pull");
+  }
+  if (request.stack && request.image.empty()) {
+    throw util::Error(
+        "--aws-stack deploys the image pushed with --image REF (or SBFN_DEPLOY_IMAGE); an "
+        "--oci-layout is nothing a stack can pull");
+  }
+  if (request.stack && !request.stack->parameters_file.empty()) {
+    read_parameters_file(request.stack->parameters_file);  // a bad file fails before the build
   }
   // Before any work: a target that would be refused anyway.
   Target target;
@@ -199,6 +242,23 @@ int deploy(const DeployRequest& request) {
     write_oci_layout(*target.layout, image);
   } else if (!request.dry_run) {
     target.pushed = push_image(image, *target.push, registry_options);
+  }
+  if (request.stack) {
+    // With --output json the report waits for the stack: one document for CI.
+    if (!request.json) {
+      print_report(request, target, image, build_ms, inputs.base);
+      std::fflush(stdout);
+    }
+    auto stack = deploy_pushed_stack(request, target, image);
+    if (request.json) {
+      auto out = report_json(request, target, functions, image, inputs.base);
+      out["stack"] = stack_json(stack, request.dry_run);
+      std::printf("%s\n", out.dump(2).c_str());
+    } else {
+      print_stack(stack, request.dry_run);
+    }
+    std::fflush(stdout);
+    return 0;
   }
   if (request.json) {
     std::printf("%s\n",

@@ -12,8 +12,11 @@
 //   push_image.hpp   --image: ECR login, then the push (registry/, aws/)
 //   ecs_rollout.hpp  --ecs-service: the service rolled onto the pushed image
 //   remote/          --to: the remote sbfn serve's admin API client, and `sbfn secrets`
+//   aws_stack.hpp    --aws-stack: the CloudFormation stack deployed with the pushed image
+//   emit_infrastructure.hpp  --emit: CloudFormation or Kubernetes for an image (emit/)
 
 #include "bundler/bundle_functions.hpp"
+#include "deploy/aws_stack.hpp"
 #include "deploy/ecs_rollout.hpp"
 
 #include <optional>
@@ -34,6 +37,7 @@ struct DeployRequest {
   bool insecure_registry = false;        // --insecure-registry
   bool create_repository = false;        // --create-repository (ECR)
   std::optional<EcsRollout> ecs;         // --ecs-service: roll it after the push
+  std::optional<StackDeploy> stack;      // --aws-stack: deploy it after the push
   std::string platform = "linux/amd64";  // --platform; the only one built
   bool dry_run = false;                  // print what would be built; write nothing
   bool json = false;                     // --output json: one JSON document on stdout

@@ -3,7 +3,10 @@
 // UpdateStack, DescribeStacks and DescribeStackEvents (newest first, paged three at a time).
 // A stack operation advances one step per DescribeStacks call: the stack starts, each
 // resource of the template starts and completes, the stack completes. A resource named in
-// state.cloudformation.failResource fails instead and the stack rolls back.
+// state.cloudformation.failResource (or failResource[stackName]) fails instead and the stack
+// rolls back. As CloudFormation does, parameters must be declared by the template (and be one
+// of its AllowedValues), NoEcho values read back as ****, and a stack's outputs are those of
+// state.cloudformation.outputs its template declares.
 const NS = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
 const PAGE = 3;
 
@@ -22,6 +25,12 @@ export function handler(state, xmlError, xmlEscape) {
     clock += 1000;
     stack.events.unshift({ EventId: `ev-${++eventCounter}`, StackName: stack.name, LogicalResourceId: logicalId,
       ResourceType: type, Timestamp: new Date(clock).toISOString(), ResourceStatus: status, ResourceStatusReason: reason });
+  }
+
+  // Parameters compare by value, whatever order they were given in.
+  function sameValues(a, b) {
+    const keys = Object.keys(a ?? {});
+    return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
   }
 
   function reply(res, operation, inner) {
@@ -51,7 +60,8 @@ export function handler(state, xmlError, xmlEscape) {
     steps.push(() => { stack.status = `${kind}_IN_PROGRESS`; event(stack, name, stackType, stack.status, "User Initiated"); });
     for (const [logicalId, resource] of resources) {
       steps.push(() => event(stack, logicalId, resource.Type, `${kind}_IN_PROGRESS`, ""));
-      if (logicalId === cfn.failResource) {
+      const failing = typeof cfn.failResource === "object" ? cfn.failResource?.[name] : cfn.failResource;
+      if (logicalId === failing) {
         const rollback = kind === "CREATE" ? "ROLLBACK" : "UPDATE_ROLLBACK";
         steps.push(() => {
           event(stack, logicalId, resource.Type, `${kind}_FAILED`, cfn.failReason ?? "Resource handler returned message: \"Invalid request\"");
@@ -75,7 +85,8 @@ export function handler(state, xmlError, xmlEscape) {
     }
     steps.push(() => {
       stack.status = `${kind}_COMPLETE`;
-      stack.outputs = cfn.outputs ?? {};
+      const declared = JSON.parse(stack.template).Outputs ?? {};
+      stack.outputs = Object.fromEntries(Object.entries(cfn.outputs ?? {}).filter(([k]) => k in declared));
       event(stack, name, stackType, stack.status, "");
     });
     stack.script = steps;
@@ -122,6 +133,16 @@ export function handler(state, xmlError, xmlEscape) {
             parameters[p.ParameterKey] = p.ParameterValue ?? "";
           }
         }
+        const undeclared = Object.keys(parameters).filter((key) => !(key in (template.Parameters ?? {})));
+        if (undeclared.length) {
+          return xmlError(res, 400, "ValidationError", `Parameters: [${undeclared.join(", ")}] do not exist in the template`, NS);
+        }
+        for (const [key, value] of Object.entries(parameters)) {
+          const allowed = template.Parameters[key].AllowedValues;
+          if (allowed && !allowed.includes(value)) {
+            return xmlError(res, 400, "ValidationError", `Parameter '${key}' must be one of AllowedValues`, NS);
+          }
+        }
         for (const key of Object.keys(template.Parameters ?? {})) {
           if (!(key in parameters) && template.Parameters[key].Default === undefined) {
             return xmlError(res, 400, "ValidationError", `Parameters: [${key}] must have values`, NS);
@@ -129,7 +150,7 @@ export function handler(state, xmlError, xmlEscape) {
         }
         const target = stack ?? (stacks[name] = { id: `arn:aws:cloudformation:${state.region}:${state.account}:stack/${name}/${eventCounter + 1}`, events: [], outputs: {} });
         target.name = name;
-        if (!create && target.template === form.get("TemplateBody") && JSON.stringify(target.parameters) === JSON.stringify(parameters)) {
+        if (!create && target.template === form.get("TemplateBody") && sameValues(target.parameters, parameters)) {
           return xmlError(res, 400, "ValidationError", "No updates are to be performed.", NS);
         }
         target.template = form.get("TemplateBody");
@@ -142,12 +163,15 @@ export function handler(state, xmlError, xmlEscape) {
       case "DescribeStacks": {
         if (!stack) return xmlError(res, 400, "ValidationError", `Stack with id ${name} does not exist`, NS);
         if (stack.script.length) stack.script.shift()();
+        const declaredParameters = JSON.parse(stack.template).Parameters ?? {};
+        const parameters = Object.entries(stack.parameters).map(([k, v]) =>
+          `<member><ParameterKey>${k}</ParameterKey><ParameterValue>${declaredParameters[k]?.NoEcho ? "****" : xmlEscape(v)}</ParameterValue></member>`).join("");
         const outputs = Object.entries(stack.outputs).map(([k, v]) =>
           `<member><OutputKey>${k}</OutputKey><OutputValue>${xmlEscape(v)}</OutputValue><Description>${k}</Description></member>`).join("");
         return reply(res, operation, `<Stacks><member><StackName>${name}</StackName><StackId>${stack.id}</StackId>` +
           `<CreationTime>2026-01-01T00:00:00.000Z</CreationTime><StackStatus>${stack.status}</StackStatus>` +
           (stack.reason ? `<StackStatusReason>${xmlEscape(stack.reason)}</StackStatusReason>` : "") +
-          `<Outputs>${outputs}</Outputs></member></Stacks>`);
+          `<Parameters>${parameters}</Parameters><Outputs>${outputs}</Outputs></member></Stacks>`);
       }
       case "DescribeStackEvents": {
         if (!stack) return xmlError(res, 400, "ValidationError", `Stack [${name}] does not exist`, NS);

@@ -1132,6 +1132,132 @@ def case_sbfn_deploy_ecs(scratch):
         aws.stop()
 
 
+def case_sbfn_deploy_stack(scratch):
+    """`sbfn deploy --image REF --aws-stack NAME`: after the push, the stack of the
+    --emit cloudformation template is created with the pushed image by digest and the ECS
+    guide's parameters.json (every request's signature verified), its events printed as they
+    come and the load balancer's URL printed from the outputs; a redeploy of the same image
+    changes nothing, a new image updates the stack keeping the other parameters; a stack
+    that ends in ROLLBACK_COMPLETE fails with the resource's reason; a dry run calls nothing."""
+    sbfn = DRIVER
+    project = os.path.join(scratch, "project")
+    os.makedirs(os.path.join(project, "functions", "hello"))
+    source = os.path.join(project, "functions", "hello", "index.ts")
+    with open(source, "w") as f:
+        f.write('Deno.serve(() => new Response("hello"));\n')
+    url = "http://fns-production-alb-1.eu-west-1.elb.amazonaws.com"
+    registry = Registry(scratch)
+    aws = AwsStandIn(scratch, {
+        "region": "eu-west-1", "account": "123456789012",
+        "keys": {"AKIDEXAMPLE": {"secret": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}},
+        "cloudformation": {"outputs": {"LoadBalancerURL": url, "NotInTheTemplate": "x"},
+                           "failResource": {"fns-broken": "Service"},
+                           "failReason": "Resource handler returned message: \"subnet-0 "
+                                         "does not exist\""}})
+    env = dict(os.environ, HOME=scratch, NO_COLOR="1", SBFN_CACHE_DIR=os.path.join(scratch, "cache"),
+               AWS_ACCESS_KEY_ID="AKIDEXAMPLE",
+               AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+               AWS_REGION="eu-west-1", AWS_ENDPOINT_URL_CLOUDFORMATION=aws.url,
+               AWS_CONFIG_FILE=os.path.join(scratch, "none"),
+               AWS_SHARED_CREDENTIALS_FILE=os.path.join(scratch, "none"))
+    # The ECS guide's parameters.json as self-hosters keep it, plus the network.
+    parameters = os.path.join(scratch, "parameters.json")
+    with open(parameters, "w") as f:
+        json.dump([{"ParameterKey": k, "ParameterValue": v} for k, v in [
+            ("ProjectName", "supabase-edge-runtime"), ("Environment", "production"),
+            ("ContainerPort", "9000"), ("DesiredCount", "2"), ("CPU", "512"), ("Memory", "1024"),
+            ("JWTSecret", "jwt-secret"), ("AnonKey", "anon"), ("ServiceRoleKey", "service"),
+            ("RequireAuth", "true"), ("VpcId", "vpc-0abc"), ("Subnets", "subnet-1,subnet-2")]], f)
+
+    def deploy(*args):
+        return subprocess.run([sbfn, "deploy", *args, "--stack-poll-interval", "1"], cwd=project,
+                              capture_output=True, text=True, timeout=240, env=env)
+
+    def calls(since=0):
+        return aws.log()[since:]
+
+    try:
+        ref = "%s/fns:v1" % registry.host
+        first = deploy("--image", ref, "--aws-stack", "fns-prod", "--parameters-file", parameters)
+        check(first.returncode == 0, "deploy --aws-stack failed: %s" % first.stderr)
+        check("CloudFormation stack fns-prod: CREATE_COMPLETE" in first.stdout, first.stdout)
+        check(url in first.stdout and "NotInTheTemplate" not in first.stdout,
+              "the URL from the template's outputs: %s" % first.stdout)
+        for line in ("CREATE_IN_PROGRESS", "AWS::ECS::Service", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                     "CREATE_COMPLETE"):
+            check(line in first.stderr, "events printed as they come (%s): %s" % (line, first.stderr))
+        log = calls()
+        check(all(e["verdict"] == "ok" for e in log), "every signature verified: %s" % log)
+        create = next(e for e in log if e["operation"] == "CreateStack")
+        form = parse_qs(create["body"])
+        given = {form["Parameters.member.%d.ParameterKey" % n][0]:
+                 form.get("Parameters.member.%d.ParameterValue" % n, [""])[0]
+                 for n in range(1, 20) if "Parameters.member.%d.ParameterKey" % n in form}
+        digest = re.search(r"Pushed \S+@(sha256:[0-9a-f]{64})", first.stdout).group(1)
+        check(given["ImageUri"] == "%s/fns@%s" % (registry.host, digest),
+              "the pushed image by digest: %s" % given)
+        check(given["ContainerPort"] == "9000" and given["JWTSecret"] == "jwt-secret", given)
+        check(form["Capabilities.member.1"] == ["CAPABILITY_IAM"], "CAPABILITY_IAM given")
+        template = json.loads(form["TemplateBody"][0])
+        check(template["Resources"]["Service"]["Type"] == "AWS::ECS::Service", "our template")
+
+        # The same image again: nothing to update, the outputs still printed (JSON for CI).
+        seen = len(aws.log())
+        again = deploy("--image", ref, "--aws-stack", "fns-prod", "--output", "json")
+        check(again.returncode == 0, "a redeploy of the same image failed: %s" % again.stderr)
+        stack = json.loads(again.stdout)["stack"]
+        check(stack["changed"] is False and stack["status"] == "CREATE_COMPLETE"
+              and stack["outputs"] == {"LoadBalancerURL": url}, stack)
+        check("No changes to deploy. Stack fns-prod is up to date" in again.stderr, again.stderr)
+        update = next(e for e in calls(seen) if e["operation"] == "UpdateStack")
+        form = parse_qs(update["body"])
+        kept = [form["Parameters.member.%d.ParameterKey" % n][0] for n in range(1, 20)
+                if form.get("Parameters.member.%d.UsePreviousValue" % n) == ["true"]]
+        check("JWTSecret" in kept and "VpcId" in kept and "ImageUri" not in kept,
+              "the deployed values are kept: %s" % kept)
+
+        # A new image: the stack updates onto it.
+        with open(source, "w") as f:
+            f.write('Deno.serve(() => new Response("hello v2"));\n')
+        second = deploy("--image", "%s/fns:v2" % registry.host, "--aws-stack", "fns-prod",
+                        "--output", "json")
+        check(second.returncode == 0, "the update failed: %s" % second.stderr)
+        report = json.loads(second.stdout)
+        check(report["stack"]["status"] == "UPDATE_COMPLETE" and report["stack"]["changed"],
+              report["stack"])
+        check(report["stack"]["image"] == report["target"]["pushed"], report)
+        check("UPDATE_IN_PROGRESS" in second.stderr, second.stderr)
+
+        # A dry run builds but calls nothing.
+        seen = len(aws.log())
+        dry = deploy("--image", ref, "--aws-stack", "fns-prod", "--dry-run")
+        check(dry.returncode == 0 and "Dry run: would deploy the CloudFormation stack fns-prod"
+              in dry.stdout, dry.stdout + dry.stderr)
+        check(len(aws.log()) == seen, "a dry run sends nothing to AWS")
+
+        # A stack that rolls back: exit 1 with the resource's reason; then it must be deleted.
+        broken = deploy("--image", ref, "--aws-stack", "fns-broken", "--parameters-file",
+                        parameters)
+        check(broken.returncode == 1, "a rolled-back stack must fail: %s" % broken.stdout)
+        check("ROLLBACK_COMPLETE" in broken.stderr and "Service (AWS::ECS::Service)" in broken.stderr
+              and "subnet-0 does not exist" in broken.stderr, broken.stderr)
+        again = deploy("--image", ref, "--aws-stack", "fns-broken", "--parameters-file", parameters)
+        check(again.returncode == 1 and "delete it" in again.stderr, again.stderr)
+
+        # What CloudFormation refuses reaches the user: a stack without its required values.
+        bare = deploy("--image", ref, "--aws-stack", "fns-new")
+        check(bare.returncode == 1 and "must have values" in bare.stderr, bare.stderr)
+        # A parameters file that is not one: refused before anything is built.
+        with open(parameters, "w") as f:
+            f.write('{"ProjectName": "x"}')
+        bad = deploy("--image", ref, "--aws-stack", "fns-prod", "--parameters-file", parameters)
+        check(bad.returncode == 1 and "is not a CloudFormation parameters file" in bad.stderr
+              and "Bundled" not in bad.stderr, bad.stderr)
+    finally:
+        registry.stop()
+        aws.stop()
+
+
 def main():
     case = sys.argv[2]
     scratch = tempfile.mkdtemp(prefix="sbfn-registry-")

@@ -4,11 +4,61 @@
 
 #include "cli/commands/commands.hpp"
 #include "deploy/deploy_target.hpp"
+#include "deploy/emit_infrastructure.hpp"
 
 #include <cstdio>
 #include <cstdlib>
 
 namespace cli {
+namespace {
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "error: %s\nRun 'sbfn deploy --help' for the options.\n", message.c_str());
+  return 2;
+}
+
+// --emit, --aws-stack and their companions; the run wires them in.
+struct InfrastructureFlags {
+  deploy::EmitRequest emit;
+  deploy::StackDeploy stack;
+};
+
+void add_infrastructure_flags(CLI::App& app, InfrastructureFlags& flags,
+                              const std::vector<CLI::Option*>& not_with_emit,
+                              CLI::Option* ecs_service) {
+  auto* emit = app.add_option("--emit", flags.emit.format,
+                              "Write infrastructure for the --image instead of deploying: "
+                              "cloudformation (ECS Fargate behind a load balancer) or "
+                              "kubernetes (Deployment, Service, autoscaler)")
+                   ->check(CLI::IsMember({"cloudformation", "kubernetes"}));
+  for (auto* option : not_with_emit) {
+    emit->excludes(option);
+  }
+  app.add_option("-o,--output-file", flags.emit.output_file,
+                 "--emit: write to FILE (default: stdout)")
+      ->needs(emit);
+  app.add_option("--ingress-host", flags.emit.ingress_host,
+                 "--emit kubernetes: also an Ingress routing HOST to the functions")
+      ->needs(emit);
+  auto* stack = app.add_option("--aws-stack", flags.stack.name,
+                               "--image: then create or update this CloudFormation stack (the "
+                               "--emit cloudformation template) with the pushed image, and "
+                               "print its URL");
+  emit->excludes(stack);
+  stack->excludes(ecs_service);  // the stack rolls its own service
+  app.add_option("--parameters-file", flags.stack.parameters_file,
+                 "--aws-stack: stack parameters as the AWS CLI takes them "
+                 "([{\"ParameterKey\": ..., \"ParameterValue\": ...}])")
+      ->needs(stack)
+      ->check(CLI::ExistingFile);
+  app.add_option("--stack-poll-interval", flags.stack.poll_interval_s,
+                 "--aws-stack: seconds between looks at the stack")
+      ->needs(stack)
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+}
+
+}  // namespace
 
 Command deploy_command() {
   return {
@@ -44,7 +94,9 @@ Command deploy_command() {
         list->excludes(rollback)->excludes(remove);
         rollback->excludes(remove);
         app.add_option("--env-file", request->secret_env_files,
-                       "--to: set these env files' variables as the remote's secrets first");
+                       "--to: set these env files' variables as the remote's secrets first; "
+                       "--emit kubernetes: keep them in a Secret")
+            ->check(CLI::ExistingFile);
         layout->excludes(image_option)->excludes(to_option);
         image_option->excludes(to_option);
         app.add_option("--base-image", request->base_image,
@@ -82,8 +134,40 @@ Command deploy_command() {
         app.add_option("--platform", request->platform,
                        "The image's platform (only linux/amd64 is built)")
             ->capture_default_str();
+        auto infrastructure = std::make_shared<InfrastructureFlags>();
+        add_infrastructure_flags(app, *infrastructure, {layout, to_option, ecs_service},
+                                 ecs_service);
         return [=]() -> int {
           request->json = *output == "json";
+          const char* env_image = std::getenv("SBFN_DEPLOY_IMAGE");
+          const auto& env_files = request->secret_env_files;
+          const std::string env_file_use =
+              "--env-file goes with --to (the remote's secrets) or --emit kubernetes (a "
+              "Secret); an image takes its environment from where it runs";
+          if (!infrastructure->emit.format.empty()) {
+            auto emit = infrastructure->emit;
+            if (env_files.size() > 1) {
+              return usage_error("--emit kubernetes takes one --env-file");
+            }
+            emit.env_file = env_files.empty() ? std::string() : env_files.front();
+            emit.image = !request->image.empty() ? request->image : env_image ? env_image : "";
+            emit.dry_run = request->dry_run;
+            emit.json = request->json;
+            if (emit.format == "kubernetes" && emit.image.empty()) {
+              return usage_error(
+                  "--emit kubernetes needs the image the Deployment runs: give --image REF "
+                  "(or set SBFN_DEPLOY_IMAGE)");
+            }
+            return deploy::emit_infrastructure(emit);
+          }
+          if (!infrastructure->stack.name.empty()) {
+            if (request->image.empty() && !(env_image && *env_image)) {
+              return usage_error(
+                  "--aws-stack deploys the image pushed with --image REF (or "
+                  "SBFN_DEPLOY_IMAGE)");
+            }
+            request->stack = infrastructure->stack;
+          }
           if (!ecs->service.empty()) {
             request->ecs = *ecs;
           }
@@ -108,6 +192,9 @@ Command deploy_command() {
                            error.what());
               return 2;
             }
+          }
+          if (!env_files.empty() && request->to.empty()) {
+            return usage_error(env_file_use);
           }
           if (remote_action && request->to.empty() &&
               !(request->image.empty() && request->oci_layout.empty())) {

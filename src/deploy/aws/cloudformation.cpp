@@ -65,10 +65,15 @@ std::optional<CloudFormation::Description> CloudFormation::describe(const std::s
     return std::nullopt;
   }
   const auto& stack = *stacks->all("member").front();
-  Description out{stack.text_at("StackStatus"), stack.text_at("StackStatusReason"), {}};
+  Description out{stack.text_at("StackStatus"), stack.text_at("StackStatusReason"), {}, {}};
   if (const auto* outputs = stack.child("Outputs")) {
     for (const auto* output : outputs->all("member")) {
       out.outputs[output->text_at("OutputKey")] = output->text_at("OutputValue");
+    }
+  }
+  if (const auto* parameters = stack.child("Parameters")) {
+    for (const auto* parameter : parameters->all("member")) {
+      out.parameters[parameter->text_at("ParameterKey")] = parameter->text_at("ParameterValue");
     }
   }
   return out;

@@ -73,6 +73,7 @@ class CloudFormation {
     std::string status;
     std::string reason;
     std::map<std::string, std::string> outputs;
+    std::map<std::string, std::string> parameters;  // ParameterKey -> value (NoEcho: ****)
   };
   std::optional<Description> describe(const std::string& name);
 
