@@ -272,6 +272,9 @@ void WorkerImpl::thread_main() {
     } else if (m_options.main_module.empty()) {
       m_state = WorkerState::ready;
     } else {
+      if (m_options.test && m_options.test->options.coverage) {
+        start_coverage();
+      }
       boot_module();
     }
     if (m_state != WorkerState::terminated) {
@@ -281,6 +284,7 @@ void WorkerImpl::thread_main() {
         m_io.run();
       }
     }
+    finish_coverage();
     {
       std::lock_guard lock(m_mailbox->mutex);
       m_mailbox->worker = nullptr;
