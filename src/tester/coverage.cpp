@@ -518,7 +518,8 @@ void CoverageCollector::add(std::string_view json) {
     std::fprintf(stderr, "warning: coverage data left out: %s\n", error.what());
     return;
   }
-  auto all = nlohmann::json::parse(json, nullptr, false);
+  // Written back in V8's key order, as Deno writes it.
+  auto all = nlohmann::ordered_json::parse(json, nullptr, false);
   std::lock_guard lock(m_mutex);
   std::size_t index = 0;
   for (const auto& script : scripts) {
