@@ -31,7 +31,7 @@ class WorkerImpl final : public api::OpHost {
  public:
   explicit WorkerImpl(WorkerOptions options);
   // A spare: isolate and context are made now, the function's options come later.
-  explicit WorkerImpl(std::size_t memory_limit_mb);
+  WorkerImpl(std::size_t memory_limit_mb, bool coverage);
   bool assign(WorkerOptions options);
   ~WorkerImpl();
 
@@ -273,6 +273,7 @@ class WorkerImpl final : public api::OpHost {
   std::atomic<double> m_test_interrupt{0};      // the test whose deadline terminated the isolate
   bool m_test_finished = false;                 // the runner's run settled
   std::unique_ptr<CoverageSession> m_coverage;  // --coverage only
+  bool m_spare_coverage = false;  // a spare whose coverage starts before it is assigned
 
   std::thread m_thread;  // last: starts once everything above exists
 };

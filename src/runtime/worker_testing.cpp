@@ -229,6 +229,10 @@ void WorkerImpl::finish_coverage() {
   if (!m_coverage) {
     return;
   }
+  if (!m_options.test) {
+    m_coverage.reset();  // a spare that was never used
+    return;
+  }
   // Not through run_js: a module that called Deno.exit left the isolate terminated, and
   // its coverage still counts. Taking it runs no JavaScript.
   {

@@ -572,7 +572,8 @@ int run_modules(const TestArguments& args, const Place& place, const std::vector
         started = std::make_unique<runtime::Worker>(std::move(worker));
       }
       if (next + 1 < modules.size()) {
-        spare = std::make_unique<runtime::Worker>(runtime::Worker::Spare{}, limits.memory_limit_mb);
+        spare = std::make_unique<runtime::Worker>(runtime::Worker::Spare{coverage.has_value()},
+                                                  limits.memory_limit_mb);
       }
       lock.lock();
       running.push_back({std::move(started), listener});
