@@ -21,6 +21,7 @@ packages=(
   zsh fish  # tests/completions: the generated scripts loaded in each shell
   ca-certificates tzdata  # what sbfn deploy copies into the image beside the binary
   skopeo umoci  # tests/deploy: the OCI image layout read and unpacked by independent tools
+  lcov  # tests/tester/coverage_test.py: sbfn test --coverage's lcov.info read by lcov and genhtml
   # tests/registry: a real registry (installing it may also start Debian's own on :5000;
   # the tests run theirs on free ports), an independent client, htpasswd
   docker-registry apache2-utils

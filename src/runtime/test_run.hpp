@@ -35,6 +35,9 @@ struct TestRunOptions {
   bool sanitize_ops = true;
   bool sanitize_resources = true;
   bool colour = false;  // Deno.noColor is its opposite (@std/fmt/colors reads it)
+  // --coverage: V8's precise coverage from before the module is compiled to after its
+  // tests ran (coverage.hpp), handed to TestListener::on_coverage.
+  bool coverage = false;
 };
 
 // Where a test worker's reports go. Every call comes from the worker's own thread.
@@ -47,6 +50,9 @@ class TestListener {
   // Asked before each test: true leaves the module's remaining tests unrun (--fail-fast
   // reached by another module).
   virtual bool should_stop() = 0;
+  // With TestRunOptions::coverage, once the tests ran: V8's ScriptCoverage array as JSON
+  // (CoverageSession::take), for every script of the isolate. Comes before on_end.
+  virtual void on_coverage(std::string json) { (void)json; }
   // The worker is done with the module: its run completed, or the worker ended otherwise
   // (Deno.exit, a limit, a module that could not boot). Called once, last.
   virtual void on_end() = 0;

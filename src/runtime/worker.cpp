@@ -56,8 +56,8 @@ WorkerOptions spare_options(std::size_t memory_limit_mb) {
 // --- Worker: the public face ------------------------------------------------------
 
 Worker::Worker(WorkerOptions options) : m_impl(std::make_unique<WorkerImpl>(std::move(options))) {}
-Worker::Worker(Spare, std::size_t memory_limit_mb)
-    : m_impl(std::make_unique<WorkerImpl>(memory_limit_mb)) {}
+Worker::Worker(Spare spare, std::size_t memory_limit_mb)
+    : m_impl(std::make_unique<WorkerImpl>(memory_limit_mb, spare.coverage)) {}
 bool Worker::start(WorkerOptions options) {
   return m_impl->assign(std::move(options));
 }
@@ -105,9 +105,10 @@ WorkerImpl::WorkerImpl(WorkerOptions options)
       m_assigned(true),
       m_thread([this] { thread_main(); }) {}
 
-WorkerImpl::WorkerImpl(std::size_t memory_limit_mb)
+WorkerImpl::WorkerImpl(std::size_t memory_limit_mb, bool coverage)
     : m_options(spare_options(memory_limit_mb)),
       m_memory(memory_limit_mb << 20),
+      m_spare_coverage(coverage),
       m_thread([this] { thread_main(); }) {}
 
 bool WorkerImpl::assign(WorkerOptions options) {
@@ -253,6 +254,10 @@ api::OpHost& api::OpHost::of(v8::Isolate* isolate) {
 
 void WorkerImpl::thread_main() {
   create_isolate();
+  if (m_spare_coverage) {
+    v8::Isolate::Scope isolate_scope(m_isolate);
+    start_coverage();
+  }
   bool assigned = wait_for_options();
   if (assigned) {
     set_fatal_error_context(m_options.name);
@@ -272,6 +277,12 @@ void WorkerImpl::thread_main() {
     } else if (m_options.main_module.empty()) {
       m_state = WorkerState::ready;
     } else {
+      bool coverage = m_options.test && m_options.test->options.coverage;
+      if (coverage && !m_coverage) {
+        start_coverage();
+      } else if (!coverage && m_coverage) {
+        m_coverage.reset();  // a spare made for coverage, given a run without it
+      }
       boot_module();
     }
     if (m_state != WorkerState::terminated) {
@@ -281,6 +292,7 @@ void WorkerImpl::thread_main() {
         m_io.run();
       }
     }
+    finish_coverage();
     {
       std::lock_guard lock(m_mailbox->mutex);
       m_mailbox->worker = nullptr;

@@ -109,7 +109,11 @@ class Worker {
   // A spare worker: its thread creates the isolate and context right away (the ~14 ms
   // of a boot that does not depend on the function), then waits for start(). Spares
   // take the cost of a function's first request off its critical path.
-  struct Spare {};
+  struct Spare {
+    // For `sbfn test --coverage`: V8's precise coverage starts while the spare waits (its
+    // heap walk is most of what coverage costs a test file).
+    bool coverage = false;
+  };
   Worker(Spare, std::size_t memory_limit_mb);
   // Gives a spare its function; false if it is not a spare, is already started, was
   // terminated, or was made for another memory limit.

@@ -3,6 +3,7 @@
 #include "runtime/api/net_sockets.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/tmp_fs.hpp"
+#include "runtime/coverage.hpp"
 #include "runtime/fetch/fetch_engine.hpp"
 #include "runtime/memory_budget.hpp"
 #include "runtime/modules/module_loader.hpp"
@@ -30,7 +31,7 @@ class WorkerImpl final : public api::OpHost {
  public:
   explicit WorkerImpl(WorkerOptions options);
   // A spare: isolate and context are made now, the function's options come later.
-  explicit WorkerImpl(std::size_t memory_limit_mb);
+  WorkerImpl(std::size_t memory_limit_mb, bool coverage);
   bool assign(WorkerOptions options);
   ~WorkerImpl();
 
@@ -187,6 +188,9 @@ class WorkerImpl final : public api::OpHost {
   // Takes back a termination a deadline asked for; the test's id, or 0 when there was none.
   double cancel_test_termination();
   void end_test_run();
+  // --coverage: started before the module compiles, taken once the loop is done.
+  void start_coverage();
+  void finish_coverage();
 
   static void on_promise_reject(v8::PromiseRejectMessage message);
   static v8::MaybeLocal<v8::Value> prepare_stack_trace(v8::Local<v8::Context> context,
@@ -266,8 +270,10 @@ class WorkerImpl final : public api::OpHost {
 
   // `sbfn test` only.
   std::unique_ptr<TestDeadline, TestDeadlineDeleter> m_test_deadline;  // made on first use
-  std::atomic<double> m_test_interrupt{0};  // the test whose deadline terminated the isolate
-  bool m_test_finished = false;             // the runner's run settled
+  std::atomic<double> m_test_interrupt{0};      // the test whose deadline terminated the isolate
+  bool m_test_finished = false;                 // the runner's run settled
+  std::unique_ptr<CoverageSession> m_coverage;  // --coverage only
+  bool m_spare_coverage = false;  // a spare whose coverage starts before it is assigned
 
   std::thread m_thread;  // last: starts once everything above exists
 };

@@ -214,6 +214,39 @@ void WorkerImpl::end_test_run() {
   m_io.stop();
 }
 
+void WorkerImpl::start_coverage() {
+  v8::HandleScope handle_scope(m_isolate);
+  auto context = m_context.Get(m_isolate);
+  v8::Context::Scope context_scope(context);
+  try {
+    m_coverage = std::make_unique<CoverageSession>(m_isolate, context);
+  } catch (const std::exception& error) {
+    print(2, std::string("error: coverage: ") + error.what());
+  }
+}
+
+void WorkerImpl::finish_coverage() {
+  if (!m_coverage) {
+    return;
+  }
+  if (!m_options.test) {
+    m_coverage.reset();  // a spare that was never used
+    return;
+  }
+  // Not through run_js: a module that called Deno.exit left the isolate terminated, and
+  // its coverage still counts. Taking it runs no JavaScript.
+  {
+    v8::HandleScope handle_scope(m_isolate);
+    v8::Context::Scope context_scope(m_context.Get(m_isolate));
+    try {
+      m_options.test->listener->on_coverage(m_coverage->take());
+    } catch (const std::exception& error) {
+      print(2, std::string("error: coverage: ") + error.what());
+    }
+  }
+  m_coverage.reset();
+}
+
 void WorkerImpl::run_test_loop() {
   // Nothing holds the loop open but the module's own work (timers, sockets, transfers),
   // so run() returning means the event loop has nothing left to do.

@@ -6,6 +6,7 @@
 #include "project/config.hpp"
 #include "server/direct_listener.hpp"
 #include "server/serve_options.hpp"
+#include "tester/coverage.hpp"
 #include "tester/discovery.hpp"
 #include "tester/module_order.hpp"
 #include "tester/reporter.hpp"
@@ -246,8 +247,9 @@ class RunState {
 // One module's worker reports here, on the worker's thread.
 class ModuleListener : public runtime::TestListener {
  public:
-  ModuleListener(RunState& run, std::string origin, std::uint64_t id_base)
-      : m_run(run), m_origin(std::move(origin)), m_id_base(id_base) {}
+  ModuleListener(RunState& run, std::string origin, std::uint64_t id_base,
+                 CoverageCollector* coverage)
+      : m_run(run), m_origin(std::move(origin)), m_id_base(id_base), m_coverage(coverage) {}
 
   void on_event(std::string_view json) override {
     TestEvent event;
@@ -266,6 +268,11 @@ class ModuleListener : public runtime::TestListener {
     m_run.on_event(event, m_had_plan, m_had_uncaught);
   }
   bool should_stop() override { return m_run.should_stop(); }
+  void on_coverage(std::string json) override {
+    if (m_coverage != nullptr) {
+      m_coverage->add(json);
+    }
+  }
   void on_end() override {
     std::lock_guard lock(m_run.mutex());
     m_ended = true;
@@ -284,6 +291,7 @@ class ModuleListener : public runtime::TestListener {
   RunState& m_run;
   std::string m_origin;
   std::uint64_t m_id_base;
+  CoverageCollector* m_coverage;  // null without --coverage
   bool m_had_plan = false;
   bool m_had_uncaught = false;
   bool m_exited = false;
@@ -368,6 +376,18 @@ std::unique_ptr<Reporter> make_reporter(const TestArguments& args, const Reporte
   return make_compound_reporter(std::move(both));
 }
 
+// After a passing run, as deno test --coverage: lcov.info, and the summary table below the
+// test report. (A failing run keeps only the raw data, as Deno's does.)
+void report_coverage(CoverageCollector& coverage, bool colour) {
+  auto files = coverage.finish();
+  std::fflush(stdout);
+  auto table = coverage_table(files, colour);
+  std::fwrite(table.data(), 1, table.size(), stdout);
+  std::fflush(stdout);
+  std::fprintf(stderr, "Lcov coverage report has been generated at %s\n",
+               runtime::path_to_file_url((coverage.dir() / "lcov.info").string()).c_str());
+}
+
 struct PreparedModule {
   fs::path path;
   std::string url;
@@ -447,7 +467,15 @@ int run_modules(const TestArguments& args, const Place& place, const std::vector
   options.output = stdout_output();
   RunState run(make_reporter(args, options), cwd_url, args.fail_fast);
 
+  std::optional<CoverageCollector> coverage;
+  if (args.coverage_dir) {
+    fs::path dir = fs::absolute(*args.coverage_dir).lexically_normal();
+    prepare_coverage_dir(dir);
+    coverage.emplace(dir, std::set<fs::path>(files.begin(), files.end()), functions_dir);
+  }
+
   runtime::TestRunOptions run_options;
+  run_options.coverage = coverage.has_value();
   run_options.filter = args.filter;
   run_options.shuffle_seed = seed;
   run_options.timeout_ms = args.timeout_ms;
@@ -518,7 +546,8 @@ int run_modules(const TestArguments& args, const Place& place, const std::vector
     while (!stop && next < modules.size() && running.size() < jobs) {
       const auto& module = modules[next];
       auto listener = std::make_shared<ModuleListener>(run, module.url,
-                                                       static_cast<std::uint64_t>(next + 1) << 32);
+                                                       static_cast<std::uint64_t>(next + 1) << 32,
+                                                       coverage ? &*coverage : nullptr);
       runtime::WorkerOptions worker;
       worker.name = relative_url(module.url, cwd_url);
       worker.main_module = module.modules->entry_url();
@@ -543,7 +572,8 @@ int run_modules(const TestArguments& args, const Place& place, const std::vector
         started = std::make_unique<runtime::Worker>(std::move(worker));
       }
       if (next + 1 < modules.size()) {
-        spare = std::make_unique<runtime::Worker>(runtime::Worker::Spare{}, limits.memory_limit_mb);
+        spare = std::make_unique<runtime::Worker>(runtime::Worker::Spare{coverage.has_value()},
+                                                  limits.memory_limit_mb);
       }
       lock.lock();
       running.push_back({std::move(started), listener});
@@ -569,6 +599,9 @@ int run_modules(const TestArguments& args, const Place& place, const std::vector
   if (run.failed()) {
     std::fprintf(stderr, "error: Test failed\n");
     return 1;
+  }
+  if (coverage) {
+    report_coverage(*coverage, options.colour);
   }
   return 0;
 }

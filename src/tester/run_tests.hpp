@@ -41,6 +41,9 @@ struct TestArguments {
   bool watch = false;  // --watch: run again what a change affects, until interrupted
   bool no_verify_jwt = false;
   std::string jwt_secret;
+  // --coverage[=DIR] (or $DENO_COVERAGE_DIR): V8's coverage of the project's modules into
+  // DIR (raw data, and lcov.info with a summary table when the tests pass; coverage.hpp).
+  std::optional<std::string> coverage_dir;
 };
 
 // Runs the tests and returns the process's exit code: 0 all passed, 1 a failure (or

@@ -4,6 +4,7 @@
 #include "util/error.hpp"
 
 #include <charconv>
+#include <cstdlib>
 
 namespace cli {
 
@@ -13,6 +14,7 @@ Command test_command() {
             auto args = std::make_shared<tester::TestArguments>();
             auto parallel = std::make_shared<std::string>();
             auto shuffle = std::make_shared<std::string>();
+            auto coverage = std::make_shared<std::string>();
             app.add_option("files", args->paths,
                            "Test files, folders and globs (default: every *_test, *.test and test "
                            "module below the working folder, and <functions dir>/tests/*-test.ts)");
@@ -57,6 +59,11 @@ Command test_command() {
             app.add_flag("--watch", args->watch,
                          "Run again, on every change, the test files whose imports hold a "
                          "changed file (and new test files), until interrupted");
+            app.add_flag("--coverage", *coverage,
+                         "Collect V8 coverage of the project's modules (test files, npm and "
+                         "remote modules left out) into coverage/; --coverage=DIR: into DIR "
+                         "(default also $DENO_COVERAGE_DIR). A passing run writes DIR/lcov.info "
+                         "and prints a summary table");
             app.add_flag("--serve", args->serve,
                          "Serve the project's functions on a free port while the tests run, and "
                          "point SUPABASE_URL and the API keys at it (its log is shown for failing "
@@ -66,7 +73,7 @@ Command test_command() {
             app.add_option("--jwt-secret", args->jwt_secret,
                            "--serve: HS256 secret (default: $SUPABASE_AUTH_JWT_SECRET, "
                            "$JWT_SECRET, else the local-development secret)");
-            return [args, parallel, shuffle] {
+            return [args, parallel, shuffle, coverage] {
               // A flag given without a value reads "true" (CLI11), with one, that value.
               if (*parallel == "true") {
                 args->parallel = 0;
@@ -98,6 +105,16 @@ Command test_command() {
                   }
                   args->shuffle_seed = seed;
                 }
+              }
+              // Deno's grammar: --coverage alone is coverage/, --coverage=DIR is DIR; without
+              // the flag, $DENO_COVERAGE_DIR turns coverage on. (CLI11 reads an empty
+              // --coverage= as the flag alone, where Deno fails on it.)
+              if (*coverage == "true") {
+                args->coverage_dir = "coverage";
+              } else if (!coverage->empty()) {
+                args->coverage_dir = *coverage;
+              } else if (const char* dir = std::getenv("DENO_COVERAGE_DIR"); dir && *dir) {
+                args->coverage_dir = dir;
               }
               return tester::run_tests(*args);
             };

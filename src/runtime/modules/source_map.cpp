@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace runtime {
 namespace {
 
@@ -109,6 +111,32 @@ std::optional<SourceMap::Position> SourceMap::original(int line, int column) con
     return Position{segments.front().line + 1, segments.front().column + 1};
   }
   return Position{best->line + 1, best->column + 1 + (column - 1 - best->generated_column)};
+}
+
+std::vector<SourceMap::Mapping> SourceMap::mappings_on_line(int line) const {
+  std::vector<Mapping> out;
+  if (line >= 0 && static_cast<size_t>(line) < m_lines.size()) {
+    for (const auto& segment : m_lines[line]) {
+      out.push_back({segment.generated_column, segment.line});
+    }
+  }
+  return out;
+}
+
+std::optional<int> SourceMap::source_line_at(int line, int column) const {
+  if (line < 0) {
+    return std::nullopt;
+  }
+  for (auto l = std::min<std::size_t>(static_cast<std::size_t>(line) + 1, m_lines.size());
+       l-- > 0;) {
+    const auto& segments = m_lines[l];
+    for (auto it = segments.rbegin(); it != segments.rend(); ++it) {
+      if (static_cast<int>(l) < line || it->generated_column <= column) {
+        return it->line;
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace runtime

@@ -19,6 +19,17 @@ class SourceMap {
   };
   std::optional<Position> original(int line, int column) const;
 
+  // For coverage (0-based lines and columns, as the map's own numbers):
+  struct Mapping {
+    int generated_column;
+    int source_line;
+  };
+  // Every mapping that starts on generated `line`, in column order.
+  std::vector<Mapping> mappings_on_line(int line) const;
+  // The source line of the last mapping at or before generated (`line`, `column`), looking
+  // back over earlier lines too (the sourcemap crate's lookup_token); nullopt if none.
+  std::optional<int> source_line_at(int line, int column) const;
+
  private:
   struct Segment {
     int generated_column;  // 0-based
