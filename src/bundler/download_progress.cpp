@@ -1,5 +1,6 @@
 #include "bundler/download_progress.hpp"
 
+#include "util/files.hpp"
 #include "util/human_size.hpp"
 
 #include <unistd.h>
@@ -50,16 +51,7 @@ class TerminalProgress {
           m_active.begin()->first.substr(0, 60));
   }
 
-  void write(const std::string& text) {
-    std::size_t at = 0;
-    while (at < text.size()) {
-      auto n = ::write(m_fd, text.data() + at, text.size() - at);
-      if (n <= 0) {
-        return;  // progress is best effort
-      }
-      at += static_cast<std::size_t>(n);
-    }
-  }
+  void write(const std::string& text) { util::write_all(m_fd, text); }  // best effort
 
   int m_fd;
   std::mutex m_mutex;

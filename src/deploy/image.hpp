@@ -27,6 +27,9 @@ namespace deploy {
 // Where things live inside the image.
 inline constexpr const char* k_image_binary = "/usr/local/bin/sbfn";
 inline constexpr const char* k_image_library_dir = "/usr/lib/x86_64-linux-gnu";
+// Where an installed sbfn keeps its own libraries (V8), beside k_image_binary as
+// `cmake --install` lays them out (run path $ORIGIN/../lib/sbfn).
+inline constexpr const char* k_image_own_library_dir = "/usr/local/lib/sbfn";
 inline constexpr const char* k_image_functions_dir = "/functions";
 inline constexpr int k_image_port = 8000;
 

@@ -1,5 +1,6 @@
 #include "deploy/push_progress.hpp"
 
+#include "util/files.hpp"
 #include "util/human_size.hpp"
 
 #include <unistd.h>
@@ -110,16 +111,7 @@ class ProgressWriter {
     write(out);
   }
 
-  void write(const std::string& text) {
-    std::size_t at = 0;
-    while (at < text.size()) {
-      auto n = ::write(m_fd, text.data() + at, text.size() - at);
-      if (n <= 0) {
-        return;  // progress is best effort
-      }
-      at += static_cast<std::size_t>(n);
-    }
-  }
+  void write(const std::string& text) { util::write_all(m_fd, text); }  // best effort
 
   int m_fd;
   bool m_bars;

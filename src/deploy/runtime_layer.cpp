@@ -1,10 +1,13 @@
 // The runtime layer: sbfn, exactly the shared libraries ld.so loads for it, the loader,
-// CA certificates, timezone data and /tmp. Libraries all go to the multiarch folder, a
-// system folder of ld.so, so the image needs no ld.so.cache and no RUNPATH of the build
-// machine (the binary's RUNPATH still names a folder of the build tree; in the image it does
-// not exist and ld.so falls through to the system folders).
+// CA certificates, timezone data and /tmp. An installed sbfn (`cmake --install`, the
+// packages) goes in as installed: its own libraries (V8) under /usr/local/lib/sbfn, found
+// through its run path $ORIGIN/../lib/sbfn. Every other library goes to the multiarch
+// folder, a system folder of ld.so, so the image needs no ld.so.cache; so do V8's when sbfn
+// runs from a build tree (its RUNPATH names a folder of the build machine, which does not
+// exist in the image, and ld.so falls through to the system folders).
 #include "deploy/image.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 
 #include <filesystem>
 
@@ -13,20 +16,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string in_library_dir(const std::string& name) {
-  return std::string(k_image_library_dir) + "/" + name;
+std::string in_library_dir(const std::string& name, const char* dir = k_image_library_dir) {
+  return std::string(dir) + "/" + name;
 }
 
 // A library under the name ld.so asks for: the file itself when its real name is the
 // soname, else a symlink from the soname to the real file (libicuuc.so.72 ->
 // libicuuc.so.72.1), as Debian installs them.
-void add_library(std::vector<LayerEntry>& entries, const std::string& soname,
-                 const fs::path& found) {
+void add_library(std::vector<LayerEntry>& entries, const std::string& soname, const fs::path& found,
+                 const char* dir) {
   auto real = fs::canonical(found);
   auto real_name = real.filename().string();
-  entries.push_back(LayerEntry::host_file(in_library_dir(real_name), real));
+  entries.push_back(LayerEntry::host_file(in_library_dir(real_name, dir), real));
   if (real_name != soname) {
-    entries.push_back(LayerEntry::symlink(in_library_dir(soname), real_name));
+    entries.push_back(LayerEntry::symlink(in_library_dir(soname, dir), real_name));
   }
 }
 
@@ -76,8 +79,14 @@ std::vector<LayerEntry> runtime_layer_entries(const RuntimeSources& sources) {
     entries.push_back(LayerEntry::symlink(dependencies.interpreter.string(),
                                           in_library_dir(loader_real.filename())));
   }
+  // An installed sbfn's own libraries: <prefix>/lib/sbfn beside <prefix>/bin/sbfn.
+  std::error_code missing;
+  auto own_libraries = fs::canonical(sources.binary).parent_path().parent_path() / "lib" / "sbfn";
+  bool installed = fs::is_directory(own_libraries, missing);
   for (const auto& library : dependencies.libraries) {
-    add_library(entries, library.soname, library.path);
+    bool own = installed && util::is_under(own_libraries, fs::canonical(library.path));
+    add_library(entries, library.soname, library.path,
+                own ? k_image_own_library_dir : k_image_library_dir);
   }
 
   std::error_code error;

@@ -121,6 +121,20 @@ void write_file_durable(const std::filesystem::path& path, std::string_view cont
   }
 }
 
+void write_all(int fd, std::string_view text) {
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto n = ::write(fd, text.data() + at, text.size() - at);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return;
+    }
+    at += static_cast<std::size_t>(n);
+  }
+}
+
 bool is_under(const std::filesystem::path& root, const std::filesystem::path& path) {
   auto [root_end, _] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
   return root_end == root.end();

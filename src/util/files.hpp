@@ -22,6 +22,10 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 void write_file_durable(const std::filesystem::path& path, std::string_view content,
                         unsigned mode = 0600);
 
+// Writes all of `text` to `fd`, retrying short writes; stops quietly at an error (for
+// progress lines and the like, which are best effort).
+void write_all(int fd, std::string_view text);
+
 // True when `path` lies inside `root` (or is it), comparing the paths as written.
 bool is_under(const std::filesystem::path& root, const std::filesystem::path& path);
 
