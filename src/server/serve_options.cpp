@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <tuple>
+#include <utility>
 
 namespace server {
 namespace {
@@ -43,11 +45,24 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
       options.jwt_secret = host_variable(name);
     }
   }
-  if (options.env.publishable_key.empty()) {
-    options.env.publishable_key = host_variable("SUPABASE_PUBLISHABLE_KEY");
+  // What a container is given (the image's entrypoint has no flags for them): the project's
+  // URL and keys, each only when its flag is absent.
+  for (auto [value, name] : {std::pair{&options.env.publishable_key, "SUPABASE_PUBLISHABLE_KEY"},
+                             {&options.env.secret_key, "SUPABASE_SECRET_KEY"},
+                             {&options.env.anon_key, "SUPABASE_ANON_KEY"},
+                             {&options.env.service_role_key, "SUPABASE_SERVICE_ROLE_KEY"}}) {
+    if (value->empty()) {
+      *value = host_variable(name);
+    }
   }
-  if (options.env.secret_key.empty()) {
-    options.env.secret_key = host_variable("SUPABASE_SECRET_KEY");
+  // These two have local defaults: a flag left at its default gives way to the variable.
+  const project::EnvSources defaults;
+  for (auto [value, fallback, name] :
+       {std::tuple{&options.env.supabase_url, defaults.supabase_url, "SUPABASE_URL"},
+        {&options.env.db_url, defaults.db_url, "SUPABASE_DB_URL"}}) {
+    if (*value == fallback && !host_variable(name).empty()) {
+      *value = host_variable(name);
+    }
   }
   if (!args.jwks_file.empty()) {
     options.jwks_json = util::read_file(args.jwks_file);

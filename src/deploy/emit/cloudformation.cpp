@@ -106,11 +106,9 @@ json secret(const char* description, const char* parameter) {
             {"SecretString", ref(parameter)}}}};
 }
 
-// What the container gets from Secrets Manager: env name -> the secret resource.
-// TODO(conform): sbfn serve reads JWT_SECRET from its environment, but the anon and service
-// role keys only from --anon-key/--service-role-key (SUPABASE_PUBLISHABLE_KEY and
-// SUPABASE_SECRET_KEY it does read): until it reads these two as well, functions see the
-// local demo keys. They cannot go on the command line: the task definition shows it.
+// What the container gets from Secrets Manager: env name -> the secret resource. sbfn serve
+// reads these from its environment (they cannot go on the command line: the task
+// definition shows it).
 const std::pair<const char*, const char*> k_secrets[] = {
     {"JWT_SECRET", "JwtSecret"},
     {"SUPABASE_ANON_KEY", "AnonKeySecret"},
