@@ -22,6 +22,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace runtime {
 
@@ -43,7 +44,9 @@ class WorkerImpl final : public api::OpHost {
   std::shared_ptr<boost::asio::io_context> io_owner() const { return m_io_owner; }
   bool host(std::weak_ptr<HostedConnection> connection);
   bool retired() const { return m_retired; }
-  std::size_t busy() const { return m_in_flight + m_background_tasks; }
+  // Open WebSockets the function accepted count too: a retired worker keeps them open
+  // until they close (a deploy or reload must not cut them).
+  std::size_t busy() const { return m_in_flight + m_background_tasks + m_accepted_sockets; }
   std::size_t open_requests() const { return m_in_flight; }
   const WorkerOptions& options() const { return m_options; }
   MemoryBudget& memory() { return m_memory; }
@@ -256,6 +259,8 @@ class WorkerImpl final : public api::OpHost {
   std::unique_ptr<api::TmpFs> m_tmp_fs;    // made on first use, removed with the worker
   std::unique_ptr<api::NetSockets> m_net;  // made on first use, closed with the worker
   std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;
+  std::unordered_set<std::uint32_t> m_accepted;  // of m_sockets, those clients opened
+  std::atomic<std::size_t> m_accepted_sockets{0};
   std::map<std::uint32_t, std::unique_ptr<Listener>> m_listeners;  // Deno.serve's own sockets
   std::uint32_t m_next_listener_id = 1;
   // Guards the hand-over of a listener's request to this worker's loop against the end.

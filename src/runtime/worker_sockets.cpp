@@ -47,6 +47,8 @@ bool WorkerImpl::accept_socket(std::uint32_t request_id, std::uint32_t socket_id
     return false;
   }
   m_sockets.emplace(socket_id, std::move(connection));
+  m_accepted.insert(socket_id);
+  m_accepted_sockets = m_accepted.size();
   return true;
 }
 
@@ -72,6 +74,8 @@ void WorkerImpl::socket_event(std::uint32_t socket_id, const char* kind, std::st
                               bool binary, int code) {
   if (std::string_view(kind) == "close") {
     m_sockets.erase(socket_id);
+    m_accepted.erase(socket_id);
+    m_accepted_sockets = m_accepted.size();
   }
   run_js([&](v8::Local<v8::Context> context) {
     // A message the worker has no room for is a RangeError, uncaught: the worker ends.
@@ -102,6 +106,8 @@ void WorkerImpl::close_sockets() {
     connection->close(1001, "worker stopped");
   }
   m_sockets.clear();
+  m_accepted.clear();
+  m_accepted_sockets = 0;
 }
 
 }  // namespace runtime

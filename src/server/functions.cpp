@@ -43,7 +43,7 @@ WorkerReaper::WorkerReaper()
           }
           m_queue.clear();
           m_draining = draining.size();
-          bool stopping = m_stopping;
+          bool stopping = m_stopping || m_hurry;
           lock.unlock();
           auto now = std::chrono::steady_clock::now();
           std::erase_if(draining, [&](Draining& entry) {
@@ -495,6 +495,14 @@ std::size_t FunctionTable::live_workers() const {
   return live;
 }
 
+void WorkerReaper::hurry() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_hurry = true;
+  }
+  m_wake.notify_all();
+}
+
 void WorkerReaper::wait_until_empty() {
   std::unique_lock lock(m_mutex);
   m_emptied.wait(lock, [&] { return m_queue.empty() && m_draining == 0 && m_joining == 0; });
@@ -519,6 +527,7 @@ void FunctionTable::shutdown() {
       m_reaper.retire(std::move(slot->worker));
     }
   }
+  m_reaper.hurry();  // retired workers still holding WebSockets: the server is going
   m_reaper.wait_until_empty();
 }
 

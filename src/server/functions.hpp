@@ -73,6 +73,8 @@ class WorkerReaper {
   void retire(std::shared_ptr<runtime::Worker> worker, Retirement how = {});
   // Blocks until every retired worker has ended.
   void wait_until_empty();
+  // From now on retired workers end at once, whatever they still have open (shutdown).
+  void hurry();
   // Retired workers not ended yet.
   std::size_t pending() const;
 
@@ -84,6 +86,7 @@ class WorkerReaper {
   std::size_t m_joining = 0;  // workers being destroyed on threads of their own
   std::deque<std::pair<std::shared_ptr<runtime::Worker>, Retirement>> m_queue;
   bool m_stopping = false;
+  bool m_hurry = false;
   std::thread m_thread;
 };
 

@@ -5,6 +5,7 @@ rolled-back version, a wrong token (401, nothing changed), a function that fails
 (refused, the old version stays), JWT settings kept across redeploys, secrets, delete.
 Usage: remote_runtime_test.py <sbfn binary>."""
 
+import base64
 import hashlib
 import http.client
 import json
@@ -152,6 +153,72 @@ class Hammer:
         self.stop_flag = True
         for t in self.threads:
             t.join(WAIT_S)
+
+
+class WebSocket:
+    """A minimal RFC 6455 client: a text frame out (masked), one frame in."""
+
+    def __init__(self, port, path):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                           "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                           "Sec-WebSocket-Version: 13\r\n\r\n" % (path, key)).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += self.exact(1)
+        assert head.startswith(b"HTTP/1.1 101"), head
+
+    def exact(self, count):
+        data = b""
+        while len(data) < count:
+            chunk = self.sock.recv(count - len(data))
+            if not chunk:
+                raise EOFError("the server closed the connection")
+            data += chunk
+        return data
+
+    def send(self, text):
+        data, mask = text.encode(), os.urandom(4)
+        self.sock.sendall(bytes([0x81, 0x80 | len(data)]) + mask +
+                          bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def receive(self):
+        """(opcode, text) of the next frame; a close frame gives its code and reason."""
+        head = self.exact(2)
+        length = head[1] & 0x7F
+        if length == 126:
+            length = int.from_bytes(self.exact(2), "big")
+        payload = self.exact(length)
+        if head[0] & 0x0F == 8:
+            return 8, "%d %s" % (int.from_bytes(payload[:2], "big"), payload[2:].decode())
+        return head[0] & 0x0F, payload.decode()
+
+
+def websocket_stays_open(binary, root, project, token):
+    """A deploy does not cut the WebSockets the old version accepted: they stay on it until
+    they close, while new ones reach the new version."""
+    echo = os.path.join(project, "functions", "echo", "index.ts")
+    source = ('Deno.serve((req) => { const { socket, response } = Deno.upgradeWebSocket(req);'
+              ' socket.onmessage = (e) => socket.send("%s:" + e.data); return response; });\n')
+    write(echo, source % "v1")
+    server = Server(binary, root, os.path.join(root, "ws-state"))
+    try:
+        deploy = ("deploy", "echo", "--to", server.url, *token, "--no-verify-jwt")
+        expect(sbfn(binary, project, *deploy), 0, "Deployed echo v1")
+        old = WebSocket(server.port, "/functions/v1/echo")
+        old.send("a")
+        assert old.receive() == (1, "v1:a")
+        write(echo, source % "v2")
+        expect(sbfn(binary, project, *deploy), 0, "Deployed echo v2")
+        new = WebSocket(server.port, "/functions/v1/echo")
+        new.send("c")
+        assert new.receive() == (1, "v2:c")
+        old.send("b")
+        assert old.receive() == (1, "v1:b"), "the deploy cut the old version's WebSocket"
+    finally:
+        server.stop()
+    os.remove(echo)
 
 
 def full_disk(binary, root, project, token):
@@ -356,6 +423,7 @@ def main():
             assert not os.path.exists(os.path.join(state, "functions", "hello"))
         finally:
             server.stop()
+        websocket_stays_open(binary, root, project, token)
         full_disk(binary, root, project, token)
         # A server without the admin API answers its paths with 404, and the CLI says why.
         plain = subprocess.Popen([binary, "serve", "--port", "0", "--functions-dir",
