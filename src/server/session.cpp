@@ -280,7 +280,9 @@ void Session::on_header(beast::error_code error) {
     refuse(refusal, parser.get());
     return;
   }
-  if (m_state.admin_body_limit > m_state.max_body_bytes && !is_admin_target(parser.get())) {
+  // Routed once here, used again in handle(): only a server with the admin API pays.
+  m_for_admin = m_state.admin && is_admin_target(parser.get());
+  if (m_state.admin_body_limit > m_state.max_body_bytes && !m_for_admin) {
     if (parser.content_length().value_or(0) > m_state.max_body_bytes) {
       on_read(http::error::body_limit);
       return;
@@ -531,7 +533,7 @@ void Session::handle(http::request<http::string_body>& message,
     m_slug.clear();
     send_canned({200, "text/plain; version=0.0.4; charset=utf-8", m_state.metrics_page()});
     return;
-  } else if (m_state.admin && is_admin_target(message)) {
+  } else if (std::exchange(m_for_admin, false)) {
     admin = true;
     admission.request = function_request(message, message.target(), m_remote_address, m_remote_port,
                                          std::move(body_source));

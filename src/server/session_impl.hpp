@@ -165,6 +165,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   // A request for the admin API, when the server has one.
   bool is_admin_target(const http::request_header<>& head) const;
+  bool m_for_admin = false;  // the request on_header read is for the admin API
   // The worker whose thread should run this connection from now on: a request for a
   // per_worker function (not a WebSocket upgrade) moves the connection to that worker's
   // loop, so this and later requests to it cross no thread at all.

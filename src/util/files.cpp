@@ -82,7 +82,7 @@ namespace {
   }
   std::error_code ignored;
   std::filesystem::remove(path, ignored);
-  throw Error("cannot write " + path.string() + ": " + std::strerror(error));
+  throw WriteError("cannot write " + path.string() + ": " + std::strerror(error), error);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/error.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -16,9 +18,17 @@ std::optional<std::string> try_read_file(const std::filesystem::path& path);
 // Writes through a temporary file and a rename, so readers never see half a file.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+// What write_file_durable throws: the message names the file and the system's reason,
+// `code` is its errno (ENOSPC for a full disk).
+class WriteError : public Error {
+ public:
+  WriteError(const std::string& message, int code) : Error(message), code(code) {}
+  int code;
+};
+
 // write_file_atomic for state that must survive a crash: the file is created with `mode`,
-// and its data and the rename are on the disk when this returns. Throws util::Error with
-// the system's reason ("No space left on device"); the old file is then untouched.
+// and its data and the rename are on the disk when this returns. Throws WriteError; the
+// old file is then untouched.
 void write_file_durable(const std::filesystem::path& path, std::string_view content,
                         unsigned mode = 0600);
 

@@ -12,6 +12,8 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <cerrno>
+
 using server::admin::Deployments;
 using server::admin::k_versions_kept;
 using server::admin::Secrets;

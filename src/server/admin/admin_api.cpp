@@ -6,6 +6,7 @@
 #include "bundler/artifact/artifact.hpp"
 #include "util/crypto.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/hash.hpp"
 
 #include <boost/asio/post.hpp>
@@ -88,12 +89,11 @@ bool valid_slug(const std::string& slug) {
   return std::regex_match(slug, pattern);
 }
 
-// A write that failed for want of space is the remote's problem, said as such.
+// A write that failed for want of space is the remote's problem, said as such (507).
 Reply storage_error(const std::exception& error) {
-  std::string message = error.what();
-  bool full = message.find(std::strerror(ENOSPC)) != std::string::npos ||
-              message.find(std::strerror(EDQUOT)) != std::string::npos;
-  return error_reply(full ? 507 : 500, message + " (nothing was changed)");
+  const auto* write = dynamic_cast<const util::WriteError*>(&error);
+  bool full = write && (write->code == ENOSPC || write->code == EDQUOT);
+  return error_reply(full ? 507 : 500, std::string(error.what()) + " (nothing was changed)");
 }
 
 json version_json(const DeployedVersion& v) {
@@ -106,14 +106,14 @@ json version_json(const DeployedVersion& v) {
 
 json function_json(const DeployedFunction& function) {
   json out = {{"slug", function.slug}, {"source", "deployed"}, {"version", function.current}};
+  if (const auto* current = function.current_version()) {
+    out["digest"] = current->digest;
+    out["deployed_at"] = current->deployed_at;
+    out["verify_jwt"] = current->verify_jwt;
+    out["size"] = current->size;
+  }
   json versions = json::array();
   for (const auto& v : function.versions) {
-    if (v.version == function.current) {
-      out["digest"] = v.digest;
-      out["deployed_at"] = v.deployed_at;
-      out["verify_jwt"] = v.verify_jwt;
-      out["size"] = v.size;
-    }
     versions.push_back(version_json(v));
   }
   out["versions"] = std::move(versions);
@@ -156,10 +156,8 @@ AdminApi::AdminApi(std::string token, const std::filesystem::path& state_dir, Lo
     auto file = m_deployments.artifact_path(function.slug, function.current);
     try {
       auto spec = artifact_function(file);
-      for (const auto& version : function.versions) {
-        if (version.version == function.current) {
-          spec.config.verify_jwt = version.verify_jwt;
-        }
+      if (const auto* current = function.current_version()) {
+        spec.config.verify_jwt = current->verify_jwt;
       }
       m_specs.emplace(function.slug, std::move(spec));
     } catch (const std::exception& error) {
@@ -336,23 +334,18 @@ AdminApi::Reply AdminApi::deploy(const std::string& slug, const std::string& art
   // A redeploy never turns JWT verification back on by default (Supabase's CLI does).
   if (verify_jwt_given) {
     verify_jwt = *verify_jwt_given;
-  } else if (auto previous = m_deployments.find(slug)) {
-    for (const auto& v : previous->versions) {
-      if (v.version == previous->current) {
-        verify_jwt = v.verify_jwt;
-      }
-    }
+  } else if (auto previous = m_deployments.find(slug); previous && previous->current_version()) {
+    verify_jwt = previous->current_version()->verify_jwt;
   }
   // The same artifact and setting as served now: nothing to do (and a client that retried
   // an upload whose answer it lost makes no second version).
-  if (auto current = m_deployments.find(slug)) {
-    auto digest = "sha256:" + util::sha256_hex(artifact);
-    for (const auto& v : current->versions) {
-      if (v.version == current->current && v.digest == digest && v.verify_jwt == verify_jwt) {
-        auto out = function_json(*current);
-        out["unchanged"] = true;
-        return {200, out.dump()};
-      }
+  if (auto function = m_deployments.find(slug)) {
+    const auto* current = function->current_version();
+    if (current && current->digest == "sha256:" + util::sha256_hex(artifact) &&
+        current->verify_jwt == verify_jwt) {
+      auto out = function_json(*function);
+      out["unchanged"] = true;
+      return {200, out.dump()};
     }
   }
   DeployedVersion version;
@@ -482,10 +475,14 @@ AdminApi::Reply AdminApi::set_secrets(const std::string& body) {
     return error_reply(400, "expected a JSON array of {\"name\": ..., \"value\": ...}");
   }
   try {
-    m_secrets.set(entries);
+    Secrets::check_names(entries);
   } catch (const util::Error& error) {
-    std::string message = error.what();
-    return message.starts_with("cannot write") ? storage_error(error) : error_reply(400, message);
+    return error_reply(400, error.what());
+  }
+  try {
+    m_secrets.set(entries);
+  } catch (const std::exception& error) {
+    return storage_error(error);
   }
   m_hooks.secrets_changed();
   m_log.event("info", "admin API: " + std::to_string(entries.size()) + " secret(s) set");

@@ -42,6 +42,15 @@ std::optional<json> read_state(const fs::path& file) {
 
 }  // namespace
 
+const DeployedVersion* DeployedFunction::current_version() const {
+  for (const auto& v : versions) {
+    if (v.version == current) {
+      return &v;
+    }
+  }
+  return nullptr;
+}
+
 Deployments::Deployments(fs::path dir) : m_dir(std::move(dir)) {
   make_private_folder(m_dir);
   auto state = read_state(m_dir / "deployments.json");
@@ -109,9 +118,10 @@ fs::path Deployments::artifact_path(std::string_view slug, int version) const {
 DeployedVersion Deployments::stage(const std::string& slug, std::string_view artifact,
                                    bool verify_jwt) {
   std::lock_guard lock(m_mutex);
+  // Versions are kept in order: the last is the highest (the current one may be older).
   int next = 1;
   if (auto it = m_functions.find(slug); it != m_functions.end() && !it->second.versions.empty()) {
-    next = std::max(it->second.versions.back().version, it->second.current) + 1;
+    next = it->second.versions.back().version + 1;
   }
   // A version staged before a crash, never committed, is overwritten.
   auto path = artifact_path(slug, next);
@@ -205,7 +215,7 @@ void Secrets::save() const {
   util::write_file_durable(m_file, state.dump(2) + "\n");
 }
 
-void Secrets::set(const std::vector<std::pair<std::string, std::string>>& entries) {
+void Secrets::check_names(const std::vector<std::pair<std::string, std::string>>& entries) {
   static const std::regex name_pattern("[A-Za-z_][A-Za-z0-9_]*");
   for (const auto& [name, value] : entries) {
     if (!std::regex_match(name, name_pattern)) {
@@ -216,6 +226,10 @@ void Secrets::set(const std::vector<std::pair<std::string, std::string>>& entrie
       throw util::Error("Env name cannot start with SUPABASE_: " + name);
     }
   }
+}
+
+void Secrets::set(const std::vector<std::pair<std::string, std::string>>& entries) {
+  check_names(entries);
   std::lock_guard lock(m_mutex);
   auto before = m_entries;
   auto now = log_timestamp();

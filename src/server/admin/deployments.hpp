@@ -31,6 +31,8 @@ struct DeployedFunction {
   std::string slug;
   int current = 0;                        // the version served
   std::vector<DeployedVersion> versions;  // oldest first; the newest k_versions_kept
+
+  const DeployedVersion* current_version() const;
 };
 
 constexpr std::size_t k_versions_kept = 10;
@@ -75,7 +77,10 @@ class Secrets {
  public:
   explicit Secrets(std::filesystem::path file);  // <state dir>/secrets.json
 
-  // Names starting with SUPABASE_ are refused as Supabase refuses them: util::Error.
+  // Names that are no variable's, and names starting with SUPABASE_ (as Supabase refuses
+  // them): util::Error, before anything is written.
+  static void check_names(const std::vector<std::pair<std::string, std::string>>& entries);
+  // check_names, then the write (util::WriteError).
   void set(const std::vector<std::pair<std::string, std::string>>& entries);
   // Returns the names that were not set.
   std::vector<std::string> unset(const std::vector<std::string>& names);
