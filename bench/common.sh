@@ -1,6 +1,6 @@
 # Set-up shared by the bench scripts (sourced, never run): a work folder removed on exit
-# with every process in `pids`, wrk and Deno present (Deno installed from npm into
-# bench/.deno on first use), the example functions copied with an import map Deno can run
+# with every process in `pids`, wrk and Deno present (tests/deno.sh installs it from npm
+# on first use), the example functions copied with an import map Deno can run
 # them with, the demo anon key, a POST script for wrk, and wait_ok.
 # Expects `top` and `sbfn` to be set.
 work=$(mktemp -d)
@@ -10,14 +10,7 @@ trap cleanup EXIT
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)"; exit 1; }
 [[ -x $sbfn ]] || { echo "bench: build first (make build)"; exit 1; }
-deno_dir="$top/bench/.deno"
-deno="$deno_dir/node_modules/@deno/linux-x64-glibc/deno"
-if [[ ! -x $deno ]]; then
-  echo "bench: installing Deno from npm into bench/.deno"
-  # A package.json of its own, or npm would add Deno to the repository's.
-  mkdir -p "$deno_dir" && echo '{"private":true}' >"$deno_dir/package.json"
-  (cd "$deno_dir" && npm install --no-audit --no-fund --loglevel=error @deno/linux-x64-glibc >/dev/null)
-fi
+deno=$("$top/tests/deno.sh") || exit 1  # the same Deno as the oracles, from npm once
 
 cp -r "$top/functions" "$work/functions"
 # Deno would fetch the types-only jsr: import; an import map points it at an empty file.

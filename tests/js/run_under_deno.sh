@@ -6,16 +6,7 @@
 # folder is reused), and fails saying so when the registry cannot be reached.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-scratch=${DENO_SCRATCH:-${TMPDIR:-/tmp}/sbfn-deno}
-deno="$scratch/node_modules/@deno/linux-x64-glibc/deno"
-if [[ ! -x $deno ]]; then
-  mkdir -p "$scratch" && echo '{"private":true}' >"$scratch/package.json"
-  if ! (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error @deno/linux-x64-glibc >/dev/null); then
-    echo "run_under_deno: could not install Deno (@deno/linux-x64-glibc) from the npm registry" \
-      "(${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org}); the oracle run needs it once" >&2
-    exit 1
-  fi
-fi
+deno=$("$here/../deno.sh")
 cd "$here"
 # The servers the network tests talk to (servers/*_fixture.py) run for the whole suite;
 # the tests may reach them and read their addresses, and write under the temp dir.

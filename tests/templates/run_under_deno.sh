@@ -6,21 +6,12 @@
 # The public jsr registry is out of reach here, so an import map points jsr:@std/assert at
 # the spec fixture registry's stand-in and the types-only edge-runtime.d.ts at an empty file.
 # Usage: run_under_deno.sh path/to/sbfn. CTest runs it as `templates.deno_oracle`; Deno
-# comes from npm (@deno/linux-x64-glibc) into the same scratch folder as js.deno_oracle.
+# comes from tests/deno.sh.
 set -euo pipefail
 sbfn=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-scratch=${DENO_SCRATCH:-${TMPDIR:-/tmp}/sbfn-deno}
-deno="$scratch/node_modules/@deno/linux-x64-glibc/deno"
-if [[ ! -x $deno ]]; then
-  mkdir -p "$scratch" && echo '{"private":true}' >"$scratch/package.json"
-  if ! (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error @deno/linux-x64-glibc >/dev/null); then
-    echo "run_under_deno: could not install Deno (@deno/linux-x64-glibc) from the npm registry" \
-      "(${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org}); the oracle run needs it once" >&2
-    exit 1
-  fi
-fi
+deno=$("$here/../deno.sh")
 work=$(mktemp -d "${TMPDIR:-/tmp}/sbfn-templates-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 echo 'export {};' >"$work/empty.d.ts"
@@ -30,7 +21,7 @@ cat >"$work/import_map.json" <<JSON
   "jsr:@supabase/functions-js/edge-runtime.d.ts": "$work/empty.d.ts"
 }}
 JSON
-export DENO_DIR="$scratch/deno_dir" NO_COLOR=1
+export DENO_DIR="$(dirname "$deno")/deno_dir" NO_COLOR=1
 passed=0 failed=0
 while read -r template auth; do
   name=fn-$template${auth:+-$auth}

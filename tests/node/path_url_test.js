@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals, assertThrows } from "./assert.js";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
 import path from "node:path";
 import posix from "node:path/posix";
 import url, { fileURLToPath, pathToFileURL } from "node:url";

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals, assertThrows } from "./assert.js";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
 import exportsDefault, * as exportsNs from "./fixtures/cjs/exports.cjs";
 import { answer, defined, greet } from "./fixtures/cjs/exports.cjs";
 import double, { triple } from "./fixtures/cjs/function_export.cjs";

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals, assertThrows } from "./assert.js";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
 import timers, { clearTimeout as clearNodeTimeout, setInterval as setNodeInterval, setTimeout as setNodeTimeout } from "node:timers";
 import { setImmediate as immediatePromise, setInterval as intervalIterator, setTimeout as sleep } from "node:timers/promises";
 import assertModule, { AssertionError, deepStrictEqual, strictEqual, throws } from "node:assert";

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals, assertThrows } from "./assert.js";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
 import process, { env, hrtime, nextTick } from "node:process";
 import EventEmitter from "node:events";
 
@@ -13,7 +13,7 @@ Deno.test("node:process: the global process, an EventEmitter", () => {
   assertStrictEquals(process.release.name, "node");
   assertStrictEquals(typeof process.pid, "number");
   assert(Array.isArray(process.argv));
-  assert(process.argv[1].endsWith("node_process_test.js"));
+  assert(process.argv[1].endsWith("process_test.js"));
   assertEquals(process.execArgv, []);
   assertStrictEquals(process.cwd(), Deno.cwd());
   assertStrictEquals(typeof process.uptime(), "number");

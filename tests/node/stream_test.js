@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals } from "./assert.js";
+import { assert, assertEquals, assertStrictEquals } from "../js/assert.js";
 import stream, { Duplex, PassThrough, Readable, Transform, Writable, finished, pipeline } from "node:stream";
 import { pipeline as pipelinePromise, finished as finishedPromise } from "node:stream/promises";
 import EventEmitter from "node:events";

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals, assertThrows } from "./assert.js";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
 import crypto, { createHash, createHmac, getHashes, randomBytes, randomInt, randomUUID, timingSafeEqual, webcrypto } from "node:crypto";
 import { Buffer } from "node:buffer";
 

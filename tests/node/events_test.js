@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals, assertThrows } from "./assert.js";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
 import EventEmitter, { captureRejectionSymbol, errorMonitor, getEventListeners, on, once } from "node:events";
 import * as events from "node:events";
 

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals, assertThrows } from "./assert.js";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
 import { Buffer, constants, isAscii, isUtf8, kMaxLength } from "node:buffer";
 import bufferModule from "node:buffer";
 

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals, assertThrows } from "./assert.js";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
 import util, { deprecate, format, inherits, inspect, isDeepStrictEqual, promisify, types } from "node:util";
 
 Deno.test("node:util: format", () => {
