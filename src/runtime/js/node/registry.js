@@ -8,6 +8,9 @@ import { createAssert } from "./assert.js";
 import { createBuffer } from "./buffer.js";
 import { createCrypto } from "./crypto.js";
 import { createEvents } from "./events.js";
+import { createHttp } from "./http.js";
+import { createHttp2 } from "./http2.js";
+import { createHttps } from "./https.js";
 import { createModule } from "./module.js";
 import { createPath } from "./path.js";
 import { createProcess } from "./process.js";
@@ -27,6 +30,9 @@ const factories = {
   buffer: createBuffer,
   crypto: createCrypto,
   events: createEvents,
+  http: createHttp,
+  http2: createHttp2,
+  https: createHttps,
   module: createModule,
   path: createPath,
   "path/posix": () => loadBuiltin("path").posix,

@@ -1,0 +1,273 @@
+// node:http: the client against the fetch fixture (tests/js/servers/fetch_fixture.py), the
+// server listening on a port of its own (sbfn's and Deno's createServer both listen for
+// real in a test) and talked to with fetch, a WebSocket and node:http's own client.
+import http from "node:http";
+import { createHash } from "node:crypto";
+import { Buffer } from "node:buffer";
+import { assert, assertEquals, assertThrows } from "../js/assert.js";
+
+const HTTP = Deno.env.get("SBFN_TEST_HTTP");
+const CLOSED = Deno.env.get("SBFN_TEST_CLOSED");
+
+// The response of a ClientRequest, with its body as text.
+function send(req) {
+  return new Promise((resolve, reject) => {
+    req.on("error", reject);
+    req.on("response", (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ res, body }));
+      res.on("error", reject);
+    });
+  });
+}
+
+// A server listening on a free port of 127.0.0.1; `use(url)` runs with its base URL.
+async function withServer(handler, use, setup = () => {}) {
+  const server = http.createServer(handler);
+  setup(server);
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await use(`http://127.0.0.1:${server.address().port}`, server);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+Deno.test("http: STATUS_CODES, METHODS and the header checks", () => {
+  assertEquals(http.STATUS_CODES[404], "Not Found");
+  assertEquals(http.STATUS_CODES[418], "I'm a Teapot");
+  assert(http.METHODS.includes("PATCH"));
+  assert(http.METHODS.includes("GET"));
+  http.validateHeaderName("x-ok");
+  const badName = assertThrows(() => http.validateHeaderName("bad name"));
+  assertEquals(badName.code, "ERR_INVALID_HTTP_TOKEN");
+  const badValue = assertThrows(() => http.validateHeaderValue("x", "a\nb"));
+  assertEquals(badValue.code, "ERR_INVALID_CHAR");
+  assert(http.globalAgent instanceof http.Agent);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  assertEquals(agent.keepAlive, true);
+  assertEquals(agent.maxSockets, 4);
+});
+
+Deno.test("http.get: status, lower-cased headers, the body", async () => {
+  const { res, body } = await send(http.get(`${HTTP}/echo?x=1`, { headers: { "X-Custom": "yes" } }));
+  assertEquals(res.statusCode, 200);
+  assertEquals(res.statusMessage, "OK");
+  assertEquals(res.headers["content-type"], "application/json");
+  assert(res.rawHeaders.length % 2 === 0 && res.rawHeaders.length > 0);
+  const echoed = JSON.parse(body);
+  assertEquals(echoed.method, "GET");
+  assertEquals(echoed.url, "/echo?x=1");
+  assertEquals(echoed.headers["x-custom"], "yes");
+});
+
+Deno.test("http.request: options, a method, a body written in pieces", async () => {
+  const url = new URL(HTTP);
+  const req = http.request({
+    hostname: url.hostname,
+    port: url.port,
+    path: "/echo",
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+  });
+  req.setHeader("X-Set", "later");
+  assertEquals(req.getHeader("x-set"), "later");
+  req.write("hello ");
+  req.write(Buffer.from("node "));
+  req.end("http");
+  const { res, body } = await send(req);
+  assertEquals(res.statusCode, 200);
+  const echoed = JSON.parse(body);
+  assertEquals(echoed.method, "POST");
+  assertEquals(echoed.body, "hello node http");
+  assertEquals(echoed.headers["x-set"], "later");
+  assertEquals(echoed.headers["content-type"], "text/plain");
+});
+
+Deno.test("http.request: a URL with a callback, a non-200 status", async () => {
+  const { res, body } = await new Promise((resolve, reject) => {
+    const req = http.request(`${HTTP}/status?code=418&text=teapot`, (res) => {
+      let body = "";
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ res, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+  assertEquals(res.statusCode, 418);
+  assertEquals(body, "teapot");
+});
+
+Deno.test("http.request: a refused connection is ECONNREFUSED", async () => {
+  const error = await new Promise((resolve) => {
+    const req = http.get(`${CLOSED}/`);
+    req.on("error", resolve);
+    req.on("response", () => resolve(new Error("unexpected response")));
+  });
+  assertEquals(error.code, "ECONNREFUSED");
+  assert(/ECONNREFUSED/.test(error.message), error.message);
+});
+
+Deno.test("http.request: an aborted signal ends it with an AbortError", async () => {
+  const controller = new AbortController();
+  const req = http.get(`${HTTP}/echo`, { signal: controller.signal });
+  controller.abort();
+  const error = await new Promise((resolve) => req.on("error", resolve));
+  assertEquals(error.name, "AbortError");
+  await new Promise((resolve) => (req.destroyed ? resolve() : req.on("close", resolve)));
+});
+
+Deno.test("http.createServer: the request, headers, a streamed body in, a streamed answer out", async () => {
+  await withServer(
+    (req, res) => {
+      const chunks = [];
+      req.on("data", (chunk) => chunks.push(chunk));
+      req.on("end", () => {
+        res.setHeader("X-Method", req.method);
+        res.setHeader("Set-Cookie", ["a=1", "b=2"]);
+        assertEquals(res.getHeader("x-method"), req.method);
+        assert(!res.headersSent);
+        res.writeHead(201, { "Content-Type": "text/plain" });
+        res.write(`${req.url} `);
+        assert(res.headersSent);
+        res.write(`${req.headers["x-client"]} `);
+        res.end(Buffer.concat(chunks));
+      });
+    },
+    async (base) => {
+      const response = await fetch(`${base}/path/to?q=1`, {
+        method: "POST",
+        headers: { "X-Client": "fetch" },
+        body: "body-bytes",
+      });
+      assertEquals(response.status, 201);
+      assertEquals(response.headers.get("x-method"), "POST");
+      assertEquals(response.headers.get("content-type"), "text/plain");
+      assertEquals(response.headers.getSetCookie(), ["a=1", "b=2"]);
+      assertEquals(await response.text(), "/path/to?q=1 fetch body-bytes");
+    },
+  );
+});
+
+Deno.test("http.createServer: end() in one go sets Content-Length; 204 has no body; listening and address()", async () => {
+  let listened = false;
+  await withServer(
+    (req, res) => {
+      if (req.url === "/empty") {
+        res.statusCode = 204;
+        res.end();
+        return;
+      }
+      res.statusCode = 200;
+      res.statusMessage = "Fine";
+      res.end(JSON.stringify({ ok: true }));
+    },
+    async (base, server) => {
+      assert(listened);
+      assert(server.listening);
+      assertEquals(typeof server.address().port, "number");
+      const response = await fetch(`${base}/json`);
+      assertEquals(response.headers.get("content-length"), "11");
+      assertEquals(await response.json(), { ok: true });
+      const empty = await fetch(`${base}/empty`);
+      assertEquals(empty.status, 204);
+      assertEquals(await empty.text(), "");
+    },
+    (server) => server.on("listening", () => (listened = true)),
+  );
+});
+
+Deno.test("http: node:http's client against node:http's server", async () => {
+  await withServer(
+    (req, res) => {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        res.writeHead(200, "Alright", { "content-type": "application/json" });
+        res.end(JSON.stringify({ method: req.method, url: req.url, body, agent: req.headers["user-agent"] ?? null }));
+      });
+    },
+    async (base) => {
+      const req = http.request(`${base}/x`, { method: "PUT", headers: { "user-agent": "node-test" } });
+      req.end("payload");
+      const { res, body } = await send(req);
+      assertEquals(res.statusCode, 200);
+      assertEquals(res.statusMessage, "Alright");
+      assertEquals(JSON.parse(body), { method: "PUT", url: "/x", body: "payload", agent: "node-test" });
+    },
+  );
+});
+
+// A minimal WebSocket server on the `upgrade` event, written as for Node's raw socket: the
+// handshake answer, then frames read and written by hand (what the `ws` package does).
+function acceptKey(key) {
+  return createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+}
+
+function readClientFrame(bytes) {
+  const opcode = bytes[0] & 0x0f;
+  const length = bytes[1] & 0x7f; // short frames only
+  const mask = bytes.subarray(2, 6);
+  const payload = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) payload[i] = bytes[6 + i] ^ mask[i & 3];
+  return { opcode, payload };
+}
+
+function serverFrame(opcode, payload) {
+  return Buffer.concat([Buffer.from([0x80 | opcode, payload.length]), payload]);
+}
+
+Deno.test("http.createServer: the upgrade event gives a socket speaking WebSocket frames", async () => {
+  const seen = {};
+  await withServer(
+    (_req, res) => res.end("not an upgrade"),
+    async (base) => {
+      const socket = new WebSocket(base.replace("http:", "ws:") + "/live");
+      const messages = [];
+      const closed = new Promise((resolve) => (socket.onclose = (event) => resolve(event)));
+      await new Promise((resolve, reject) => {
+        socket.onopen = resolve;
+        socket.onerror = reject;
+      });
+      socket.onmessage = (event) => messages.push(event.data);
+      socket.send("hello");
+      await new Promise((resolve) => {
+        const wait = () => (messages.length > 0 ? resolve() : setTimeout(wait, 5));
+        wait();
+      });
+      socket.close(1000, "bye");
+      const event = await closed;
+      assertEquals(messages, ["echo:hello"]);
+      assertEquals(event.code, 1000);
+      assertEquals(seen.url, "/live");
+      assertEquals(seen.upgrade, "websocket");
+    },
+    (server) =>
+      server.on("upgrade", (req, socket) => {
+        seen.url = req.url;
+        seen.upgrade = req.headers.upgrade.toLowerCase();
+        socket.write(
+          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            `Sec-WebSocket-Accept: ${acceptKey(req.headers["sec-websocket-key"])}\r\n\r\n`,
+        );
+        let buffered = Buffer.alloc(0);
+        socket.on("data", (data) => {
+          buffered = Buffer.concat([buffered, data]);
+          while (buffered.length >= 6 && buffered.length >= 6 + (buffered[1] & 0x7f)) {
+            const size = 6 + (buffered[1] & 0x7f);
+            const { opcode, payload } = readClientFrame(buffered.subarray(0, size));
+            buffered = buffered.subarray(size);
+            if (opcode === 1) socket.write(serverFrame(1, Buffer.from(`echo:${payload}`)));
+            if (opcode === 8) {
+              socket.write(serverFrame(8, payload));
+              socket.end();
+            }
+          }
+        });
+        socket.on("error", () => {});
+      }),
+  );
+});
