@@ -209,21 +209,33 @@ v8::MaybeLocal<v8::Value> ModuleLoader::evaluate_synthetic(v8::Local<v8::Context
   auto* record = loader.record_of(module);
   v8::Local<v8::Value> exports;
   if (record->builtin) {
-    v8::TryCatch try_catch(isolate);
-    try {
-      exports = loader.builtin_exports(context, record->url.substr(5));
-    } catch (const PendingJsException&) {
-      try_catch.ReThrow();
-      return {};
-    } catch (const std::exception& error) {
-      isolate->ThrowException(v8::Exception::TypeError(v8_str(isolate, error.what())));
+    // Thrown after the TryCatch is gone: one thrown inside it would be swallowed with it,
+    // and V8 aborts on a module evaluation that fails with no exception pending.
+    std::string failure;
+    {
+      v8::TryCatch try_catch(isolate);
+      try {
+        exports = loader.builtin_exports(context, record->url.substr(5));
+      } catch (const PendingJsException&) {
+        try_catch.ReThrow();
+        return {};
+      } catch (const std::exception& error) {
+        failure = error.what();
+      }
+    }
+    if (!failure.empty()) {
+      isolate->ThrowException(v8::Exception::TypeError(v8_str(isolate, failure)));
       return {};
     }
   } else {
     v8::Local<v8::Value> args[] = {v8_str(isolate, record->url)};
+    v8::TryCatch try_catch(isolate);
     if (!loader.m_require_hook.Get(isolate)
              ->Call(context, context->Global(), 1, args)
              .ToLocal(&exports)) {
+      // Rethrown: the module's evaluation must fail with the exception pending.
+      if (try_catch.HasCaught() && !try_catch.HasTerminated())
+        try_catch.ReThrow();
       return {};
     }
     // Left unread when `require` had already run the module (its cache answered).

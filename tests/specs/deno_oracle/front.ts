@@ -72,6 +72,70 @@ let captured: Handler | undefined;
   return { finished: new Promise(() => {}), shutdown: async () => {}, ref() {}, unref() {} };
 };
 
+// A function that serves with node:http's createServer().listen(anyPort) (express,
+// fastify, ws): Deno's node:http listens for real (not through Deno.serve), so the server
+// is moved to a free port of 127.0.0.1 and the function's handler forwards to it. A
+// WebSocket upgrade is probed with a raw handshake first (so that a refusal's status
+// reaches the client), then relayed message by message.
+const nodeHttp = await import("node:http");
+const realListen = nodeHttp.Server.prototype.listen;
+// deno-lint-ignore no-explicit-any
+nodeHttp.Server.prototype.listen = function (this: any, ...args: any[]) {
+  const callback = typeof args[args.length - 1] === "function" ? args.pop() : undefined;
+  const listening = new Promise<number>((resolve) => {
+    realListen.call(this, 0, "127.0.0.1", () => {
+      resolve(this.address().port);
+      callback?.();
+    });
+  });
+  captured = (request: Request) => listening.then((port) => forward(request, port));
+  return this;
+};
+
+async function upgradeStatus(url: URL, request: Request, port: number): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const head = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: 127.0.0.1:${port}`,
+    "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+    `Sec-WebSocket-Key: ${request.headers.get("sec-websocket-key")}`, "", ""].join("\r\n");
+  await conn.write(new TextEncoder().encode(head));
+  const buffer = new Uint8Array(1024);
+  const n = await conn.read(buffer) ?? 0;
+  conn.close();
+  return Number(new TextDecoder().decode(buffer.subarray(0, n)).split(" ")[1]);
+}
+
+// Sends on `socket` now, or once it opens.
+function relayTo(socket: WebSocket) {
+  const pending: (string | ArrayBuffer)[] = [];
+  socket.addEventListener("open", () => pending.splice(0).forEach((m) => socket.send(m)));
+  return (data: string | ArrayBuffer) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(data);
+    else if (socket.readyState === WebSocket.CONNECTING) pending.push(data);
+  };
+}
+
+async function forward(request: Request, port: number): Promise<Response> {
+  const url = new URL(request.url);
+  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    const target = new URL(url.pathname + url.search, `http://127.0.0.1:${port}`);
+    return fetch(new Request(target, request), { redirect: "manual" });
+  }
+  const status = await upgradeStatus(url, request, port);
+  if (status !== 101) return new Response(null, { status });
+  const backend = new WebSocket(`ws://127.0.0.1:${port}${url.pathname}${url.search}`);
+  backend.binaryType = "arraybuffer";
+  const { socket, response } = Deno.upgradeWebSocket(request);
+  socket.binaryType = "arraybuffer";
+  const toBackend = relayTo(backend);
+  const toClient = relayTo(socket);
+  socket.onmessage = (e) => toBackend(e.data);
+  backend.onmessage = (e) => toClient(e.data);
+  const closeCode = (code: number) => (code === 1005 || code === 1006 ? 1000 : code);
+  backend.onclose = (e) => socket.readyState < 2 && socket.close(closeCode(e.code), e.reason);
+  socket.onclose = (e) => backend.readyState < 2 && backend.close(closeCode(e.code), e.reason);
+  return response;
+}
+
 const handlers = new Map<string, Promise<Handler>>();
 function load(slug: string): Promise<Handler> {
   let handler = handlers.get(slug);
