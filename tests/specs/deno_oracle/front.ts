@@ -175,5 +175,8 @@ realServe({
     return Response.json({ code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" },
       { status: 503 });
   }
+  // A request already at /<slug>/... goes as it came: Deno.upgradeWebSocket accepts only
+  // the request Deno.serve gave, not a copy.
+  if (path === url.pathname) return handler(request);
   return handler(new Request(new URL(path + url.search, url.origin), request));
 });
