@@ -1,6 +1,7 @@
 // node:https's client against the TLS listener of the fetch fixture
 // (tests/js/servers/fetch_fixture.py), whose certificate comes from a CA made at start:
-// trusted through the `ca` option (of the request, or of an Agent), refused without it.
+// trusted through the `ca` option (of the request, or of an Agent), refused without it,
+// accepted unchecked with rejectUnauthorized: false.
 import https from "node:https";
 import { assert, assertEquals } from "../js/assert.js";
 
@@ -50,6 +51,12 @@ Deno.test("https.get: a certificate from an unknown CA is refused", async () => 
   });
   assert(error instanceof Error);
   assert(error.message !== "unexpected response", "the request went through");
+});
+
+Deno.test("https.get: rejectUnauthorized: false skips the certificate check", async () => {
+  const { res, body } = await send(https.get(`${HTTPS}/echo?insecure=1`, { rejectUnauthorized: false }));
+  assertEquals(res.statusCode, 200);
+  assertEquals(JSON.parse(body).url, "/echo?insecure=1");
 });
 
 Deno.test("https: Agent and globalAgent", () => {

@@ -8,6 +8,7 @@ import { makeError } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
 import { STATUS_CODES } from "./http_common.js";
 import { nodeNetworkError } from "./http_client.js";
+import { clientFor } from "./https.js";
 
 const HEADER_NAMES = [
   "status", "method", "authority", "scheme", "path", "protocol", "accept-encoding", "accept-language",
@@ -250,11 +251,7 @@ export function createHttp2() {
       this.remoteSettings = {};
       this.pendingSettingsAck = false;
       this.socket = null;
-      const ca = options?.ca;
-      if (options?.rejectUnauthorized === false) {
-        throw makeError(Error, "ERR_NOT_SUPPORTED", "http2.connect: rejectUnauthorized: false is not supported (pass the server's CA as `ca`, or set DENO_CERT)");
-      }
-      this._client = ca ? Deno.createHttpClient({ caCerts: (Array.isArray(ca) ? ca : [ca]).map(String) }) : null;
+      this._client = clientFor(options ?? {}) ?? null;
       process.nextTick(() => {
         if (this.destroyed) return;
         this.connecting = false;

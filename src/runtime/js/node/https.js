@@ -1,26 +1,20 @@
 // node:https: node:http's client over fetch with TLS options mapped to a Deno.HttpClient
-// (`ca`), and its server, which `sbfn serve` runs behind its own listener.
-import { makeError } from "./errors.js";
+// (`ca`, `rejectUnauthorized: false`), and its server, which `sbfn serve` runs behind its own listener.
 import { loadBuiltin } from "./registry.js";
 import { createHttpClient } from "./http_client.js";
 
-// One HttpClient per distinct `ca`, so the fetch engine keeps reusing its connections.
 const clients = new Map();
 
-function clientFor(tls) {
-  if (tls.rejectUnauthorized === false) {
-    throw makeError(
-      Error,
-      "ERR_NOT_SUPPORTED",
-      "https.request: rejectUnauthorized: false is not supported (the runtime's fetch always verifies certificates; pass the server's CA as `ca`, or set DENO_CERT)",
-    );
-  }
-  if (tls.ca === undefined || tls.ca === null) return undefined;
-  const list = (Array.isArray(tls.ca) ? tls.ca : [tls.ca]).map((pem) => String(pem));
-  const key = list.join("\n");
+// One HttpClient per distinct `ca` and rejectUnauthorized, so the fetch engine keeps
+// reusing its connections.
+export function clientFor(tls) {
+  const insecure = tls.rejectUnauthorized === false;
+  if ((tls.ca === undefined || tls.ca === null) && !insecure) return undefined;
+  const list = tls.ca == null ? [] : (Array.isArray(tls.ca) ? tls.ca : [tls.ca]).map((pem) => String(pem));
+  const key = `${insecure}\n${list.join("\n")}`;
   let client = clients.get(key);
   if (client === undefined) {
-    client = Deno.createHttpClient({ caCerts: list });
+    client = Deno.createHttpClient({ caCerts: list, [Symbol.for("sbfn.httpClient.insecure")]: insecure });
     clients.set(key, client);
   }
   return client;
