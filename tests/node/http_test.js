@@ -271,3 +271,45 @@ Deno.test("http.createServer: the upgrade event gives a socket speaking WebSocke
       }),
   );
 });
+
+Deno.test("http.createServer: a Readable piped into the response", async () => {
+  const { Readable } = await import("node:stream");
+  await withServer(
+    (_req, res) => {
+      res.setHeader("content-type", "text/plain");
+      Readable.from(["one ", "two ", "three"]).pipe(res);
+    },
+    async (base) => {
+      const response = await fetch(`${base}/piped`);
+      assertEquals(await response.text(), "one two three");
+    },
+  );
+});
+
+Deno.test("http.createServer: a client that goes away closes the response", async () => {
+  let closed;
+  const responseClosed = new Promise((resolve) => (closed = resolve));
+  await withServer(
+    (_req, res) => {
+      // An event stream: a chunk now and then, until the client leaves (which sbfn's
+      // server notices when the next chunk cannot be delivered).
+      res.write("first chunk");
+      const ticker = setInterval(() => res.write("."), 10);
+      res.on("close", () => {
+        clearInterval(ticker);
+        closed(res.writableEnded);
+      });
+    },
+    async (base) => {
+      const controller = new AbortController();
+      const response = await fetch(`${base}/endless`, { signal: controller.signal });
+      const reader = response.body.getReader();
+      const { value } = await reader.read();
+      const text = new TextDecoder().decode(value);
+      assert(text.startsWith("first chunk"), text);
+      controller.abort();
+      await reader.cancel().catch(() => {});
+      assertEquals(await responseClosed, false);
+    },
+  );
+});

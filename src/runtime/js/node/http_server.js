@@ -185,7 +185,6 @@ export function createHttpServer() {
     _final(callback) {
       if (this._controller) this._controller.close();
       this._controller = null;
-      this.finished = true;
       callback();
     }
     write(chunk, encoding, callback) {
@@ -193,6 +192,7 @@ export function createHttpServer() {
       return super.write(chunk, encoding, callback);
     }
     end(chunk, encoding, callback) {
+      this.finished = true; // as Node's: from the end() call on, not from 'finish'
       if (typeof chunk === "function") {
         callback = chunk;
         chunk = undefined;
@@ -348,8 +348,8 @@ export function createHttpServer() {
       res.once("finish", () => queueMicrotask(close));
       // The response handed over (or the client gone) before the app ended it.
       info?.completed?.then?.(() => {
-        if (!res.writableEnded && !res.destroyed) {
-          res.destroy();
+        if (!res.writableEnded) {
+          if (!res.destroyed) res.destroy();
           close();
         }
       });
