@@ -313,3 +313,31 @@ Deno.test("http.createServer: a client that goes away closes the response", asyn
     },
   );
 });
+
+Deno.test("http.createServer: an explicit Content-Length with the body written in pieces", async () => {
+  await withServer(
+    (_req, res) => {
+      res.setHeader("Content-Length", "11");
+      res.write("hello ");
+      res.end("world");
+    },
+    async (base) => {
+      // (Deno keeps the Content-Length of a streamed answer; sbfn's server sends it chunked.)
+      const response = await fetch(`${base}/sized`);
+      assertEquals(await response.text(), "hello world");
+    },
+  );
+});
+
+Deno.test("http.get: a redirect is the caller's to follow", async () => {
+  const { res } = await send(http.get(`${HTTP}/redirect/302?to=/echo&n=1`));
+  assertEquals(res.statusCode, 302);
+  assert(res.headers.location.includes("/echo"), res.headers.location);
+});
+
+Deno.test("http.get: the body comes as the server encoded it only when asked (no Accept-Encoding of its own)", async () => {
+  const { res, body } = await send(http.get(`${HTTP}/echo`));
+  assertEquals(res.headers["content-encoding"], undefined);
+  const sent = JSON.parse(body).headers["accept-encoding"];
+  assert(sent === undefined || sent === "identity", String(sent));
+});

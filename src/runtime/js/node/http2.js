@@ -187,6 +187,8 @@ export function createHttp2() {
         else if (Array.isArray(value)) for (const v of value) headers.append(lower, String(v));
         else if (value !== undefined) headers.append(lower, String(value));
       }
+      // No content coding unless asked (fetch would ask for gzip and br and decode them).
+      if (!headers.has("accept-encoding")) headers.set("accept-encoding", "identity");
       const body = this._body.length === 0 ? undefined : Buffer.concat(this._body);
       const init = { method, headers, redirect: "manual", signal: this._controller.signal };
       if (body !== undefined && method !== "GET" && method !== "HEAD") init.body = body;

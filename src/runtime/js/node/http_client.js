@@ -246,6 +246,9 @@ export function createHttpClient(defaults) {
         return;
       }
       const headers = toFetchHeaders(this._headers(), SKIP_ON_REQUEST);
+      // Node asks for no content coding of its own; fetch would ask for gzip and br and
+      // decode them, leaving a Content-Encoding header the body no longer has.
+      if (!headers.has("accept-encoding")) headers.set("accept-encoding", "identity");
       const hostHeader = this.getHeader("host");
       if (hostHeader !== undefined && String(hostHeader) !== url.host) headers.set("host", String(hostHeader));
       const body = this._body.length === 0 ? null : Buffer.concat(this._body);
