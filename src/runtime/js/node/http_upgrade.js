@@ -278,6 +278,13 @@ export function upgradeToNodeSocket(server, request, req, stub) {
     });
   }
 
+  // The runtime's socket speaks no extension with the app (it sends and receives whole
+  // messages), so the app is not offered any: `ws` then never turns on permessage-deflate
+  // for this connection (the runtime negotiates with the client on its own).
+  delete req.headers["sec-websocket-extensions"];
+  for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
+    if (req.rawHeaders[i].toLowerCase() === "sec-websocket-extensions") req.rawHeaders.splice(i, 2);
+  }
   server.emit("upgrade", req, socket, Buffer.alloc(0));
   return answered;
 }
