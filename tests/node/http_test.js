@@ -341,3 +341,29 @@ Deno.test("http.get: the body comes as the server encoded it only when asked (no
   const sent = JSON.parse(body).headers["accept-encoding"];
   assert(sent === undefined || sent === "identity", String(sent));
 });
+
+Deno.test("http.request: the timeout option emits 'timeout'; destroy() then reports the hang-up", async () => {
+  let answer;
+  await withServer(
+    (_req, res) => (answer = res), // answered only after the client gave up
+    async (base) => {
+      const req = http.get(`${base}/stall`, { timeout: 20 });
+      const timedOut = new Promise((resolve) => req.on("timeout", resolve));
+      const failed = new Promise((resolve) => req.on("error", resolve));
+      await timedOut;
+      req.destroy();
+      const error = await failed;
+      assertEquals(error.code, "ECONNRESET");
+      answer?.end();
+    },
+  );
+});
+
+Deno.test("http.get: a server that hangs up without answering is ECONNRESET", async () => {
+  const error = await new Promise((resolve) => {
+    const req = http.get(`${HTTP}/hangup`);
+    req.on("error", resolve);
+    req.on("response", () => resolve(new Error("unexpected response")));
+  });
+  assertEquals(error.code, "ECONNRESET");
+});
