@@ -367,3 +367,34 @@ Deno.test("http.get: a server that hangs up without answering is ECONNRESET", as
   });
   assertEquals(error.code, "ECONNRESET");
 });
+
+Deno.test("http.createServer: a port in use is the server's EADDRINUSE error", async () => {
+  await withServer(
+    () => {},
+    async (base) => {
+      const port = Number(new URL(base).port);
+      const second = http.createServer(() => {});
+      const error = await new Promise((resolve) => {
+        second.on("error", resolve);
+        second.listen(port, "127.0.0.1", () => resolve(new Error("listened twice")));
+      });
+      assertEquals(error.code, "EADDRINUSE");
+      assertEquals(second.listening, false);
+    },
+  );
+});
+
+Deno.test("http.createServer: headersDistinct", async () => {
+  let distinct;
+  await withServer(
+    (req, res) => {
+      distinct = req.headersDistinct;
+      res.end();
+    },
+    async (base) => {
+      const response = await fetch(`${base}/`, { headers: { "X-One": "1" } });
+      await response.arrayBuffer();
+      assertEquals(distinct["x-one"], ["1"]);
+    },
+  );
+});

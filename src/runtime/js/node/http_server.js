@@ -22,6 +22,21 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 // Set by the serving stack itself.
 const SKIP_ON_RESPONSE = new Set(["connection", "transfer-encoding", "keep-alive"]);
 
+// A failed Deno.serve as the error Node's listen() reports.
+function listenError(error, hostname, port) {
+  const inUse = error?.name === "AddrInUse" || /in use/i.test(String(error?.message));
+  const denied = error?.name === "PermissionDenied" || /denied/i.test(String(error?.message));
+  const code = inUse ? "EADDRINUSE" : denied ? "EACCES" : "EADDRNOTAVAIL";
+  const reason = inUse ? "address already in use" : denied ? "permission denied" : "address not available";
+  return Object.assign(makeError(Error, code, `listen ${code}: ${reason} ${hostname}:${port}`), {
+    errno: inUse ? -98 : denied ? -13 : -99,
+    syscall: "listen",
+    address: hostname,
+    port,
+    cause: error,
+  });
+}
+
 export function createHttpServer() {
   const { Readable, Writable } = loadBuiltin("stream");
   const { EventEmitter } = loadBuiltin("events");
@@ -49,6 +64,18 @@ export function createHttpServer() {
     }
     get connection() {
       return this.socket;
+    }
+    // Every header's values as a list (Node 18.3+), from the raw header list.
+    get headersDistinct() {
+      const out = {};
+      for (let i = 0; i + 1 < this.rawHeaders.length; i += 2) {
+        const name = this.rawHeaders[i].toLowerCase();
+        (out[name] ??= []).push(this.rawHeaders[i + 1]);
+      }
+      return out;
+    }
+    get trailersDistinct() {
+      return {};
     }
     // Reads the body from a web ReadableStream (or nothing when null).
     _setBody(stream) {
@@ -269,16 +296,22 @@ export function createHttpServer() {
       }
       if (hostname === "localhost") hostname = "127.0.0.1";
       if (callback) this.once("listening", callback);
-      this._served = Deno.serve(
-        {
-          port,
-          hostname,
-          onListen: (addr) => {
-            this._address = { address: addr.hostname, family: addr.hostname.includes(":") ? "IPv6" : "IPv4", port: addr.port };
+      try {
+        this._served = Deno.serve(
+          {
+            port,
+            hostname,
+            onListen: (addr) => {
+              this._address = { address: addr.hostname, family: addr.hostname.includes(":") ? "IPv6" : "IPv4", port: addr.port };
+            },
           },
-        },
-        (request, info) => this._handle(request, info),
-      );
+          (request, info) => this._handle(request, info),
+        );
+      } catch (error) {
+        // Node reports a failed listen as the server's 'error' event.
+        process.nextTick(() => this.emit("error", listenError(error, hostname, port)));
+        return this;
+      }
       this.listening = true;
       process.nextTick(() => this.emit("listening"));
       return this;
