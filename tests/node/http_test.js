@@ -398,3 +398,43 @@ Deno.test("http.createServer: headersDistinct", async () => {
     },
   );
 });
+
+Deno.test("http.request: an Upgrade: websocket request gets the upgrade event and a socket speaking frames", async () => {
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (request) => {
+    const { socket, response } = Deno.upgradeWebSocket(request, { protocol: "chat" });
+    socket.onmessage = (event) => socket.send(`echo:${event.data}`);
+    return response;
+  });
+  try {
+    const key = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+    const req = http.request(`http://127.0.0.1:${server.addr.port}/live`, {
+      headers: {
+        Connection: "Upgrade",
+        Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": key,
+        "Sec-WebSocket-Protocol": "chat",
+      },
+    });
+    const [res, socket] = await new Promise((resolve, reject) => {
+      req.on("upgrade", (res, socket) => resolve([res, socket]));
+      req.on("error", reject);
+      req.end();
+    });
+    assertEquals(res.statusCode, 101);
+    assertEquals(res.headers["sec-websocket-accept"], acceptKey(key));
+    assertEquals(res.headers["sec-websocket-protocol"], "chat");
+    // A masked text frame, as a client sends it; the answer arrives unmasked.
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const payload = Buffer.from("hi");
+    const masked = Buffer.from(payload.map((b, i) => b ^ mask[i & 3]));
+    socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]));
+    const frame = await new Promise((resolve) => socket.once("data", resolve));
+    assertEquals(frame[0], 0x81);
+    assertEquals(frame.subarray(2, 2 + frame[1]).toString(), "echo:hi");
+    socket.write(Buffer.from([0x88, 0x80 | 2, 0, 0, 0, 0, 0x03, 0xe8])); // close 1000, masked with zeros
+    await new Promise((resolve) => socket.on("close", resolve).on("end", () => socket.end()).resume());
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -6,6 +6,7 @@
 // Agent's options are accepted and kept, and its TLS options (ca) reach the request.
 import { AbortError, invalidArgType, makeError } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
+import { upgradeClientRequest } from "./http_upgrade.js";
 import { addHeaderMethods, chunkBytes, fromFetchHeaders, makeSocket, setHeadersFrom, toFetchHeaders } from "./http_common.js";
 
 // Headers the fetch stack sets itself from the URL and the body.
@@ -125,7 +126,14 @@ export function createHttpClient(defaults) {
       if (opts.socketPath !== undefined) {
         throw makeError(Error, "ERR_NOT_SUPPORTED", `${defaults.module}.request: socketPath (Unix sockets) is not supported`);
       }
-      if (opts.createConnection !== undefined) {
+      const headerList = opts.headers ?? {};
+      const upgrade = Array.isArray(headerList)
+        ? undefined
+        : Object.entries(headerList).find(([name]) => name.toLowerCase() === "upgrade")?.[1];
+      this._webSocket = String(upgrade ?? "").toLowerCase() === "websocket";
+      // A WebSocket upgrade goes through the runtime's WebSocket client, whatever
+      // connection the app would make (ws passes net.connect/tls.connect here).
+      if (opts.createConnection !== undefined && !this._webSocket) {
         throw makeError(Error, "ERR_NOT_SUPPORTED", `${defaults.module}.request: createConnection is not supported`);
       }
       const agent = opts.agent === undefined ? globalAgent : opts.agent;
@@ -243,6 +251,12 @@ export function createHttpClient(defaults) {
         url = new URL(`${this.protocol}//${hostname}:${this.port}${this.path.startsWith("/") ? "" : "/"}${this.path}`);
       } catch {
         process.nextTick(() => this.destroy(makeError(TypeError, "ERR_INVALID_URL", `Invalid URL: ${this.path}`)));
+        return;
+      }
+      if (this._webSocket || String(this.getHeader("upgrade") ?? "").toLowerCase() === "websocket") {
+        upgradeClientRequest(this, url, IncomingMessage, (error) => {
+          if (!this.destroyed) this.destroy(error);
+        });
         return;
       }
       const headers = toFetchHeaders(this._headers(), SKIP_ON_REQUEST);

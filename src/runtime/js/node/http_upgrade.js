@@ -22,27 +22,33 @@ const OP_CLOSE = 8;
 const OP_PING = 9;
 const OP_PONG = 10;
 
-// One frame as a client sends it: FIN set, masked with a random key.
-function encodeClientFrame(Buffer, opcode, payload) {
+// One frame, FIN set; masked with a random key when it stands for a client's.
+function encodeFrame(Buffer, opcode, payload, masked) {
   const length = payload.byteLength;
   let headerLength = 2;
   if (length > 0xffff) headerLength += 8;
   else if (length > 125) headerLength += 2;
-  const frame = Buffer.alloc(headerLength + 4 + length);
+  const maskLength = masked ? 4 : 0;
+  const frame = Buffer.alloc(headerLength + maskLength + length);
   frame[0] = 0x80 | opcode;
+  const maskBit = masked ? 0x80 : 0;
   if (length > 0xffff) {
-    frame[1] = 0x80 | 127;
+    frame[1] = maskBit | 127;
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   } else if (length > 125) {
-    frame[1] = 0x80 | 126;
+    frame[1] = maskBit | 126;
     frame.writeUInt16BE(length, 2);
   } else {
-    frame[1] = 0x80 | length;
+    frame[1] = maskBit | length;
+  }
+  const start = headerLength + maskLength;
+  if (!masked) {
+    frame.set(payload, start);
+    return frame;
   }
   const mask = crypto.getRandomValues(new Uint8Array(4));
   frame.set(mask, headerLength);
-  const start = headerLength + 4;
   for (let i = 0; i < length; i++) frame[start + i] = payload[i] ^ mask[i & 3];
   return frame;
 }
@@ -98,6 +104,163 @@ function parseHead(text) {
   return { status, statusText, headers };
 }
 
+// Ties a Duplex on which the app reads and writes WebSocket frames to the runtime's
+// WebSocket: the app's frames become messages sent (fragments reassembled, pings answered
+// here), the socket's messages and close become frames for the app. `masked`: the frames
+// the app reads stand for a client's (the app is the server).
+class FrameRelay {
+  constructor(Buffer, socket, masked) {
+    this.Buffer = Buffer;
+    this.socket = socket;
+    this.masked = masked;
+    this.webSocket = null;
+    this.pending = Buffer.alloc(0);
+    this.fragments = null;
+    this.fragmentOpcode = 0;
+    this.queued = []; // what the app sent before the runtime's socket opened
+    this.closedByApp = false;
+  }
+
+  frame(opcode, payload) {
+    return encodeFrame(this.Buffer, opcode, payload, this.masked);
+  }
+
+  attach(webSocket) {
+    const { Buffer, socket } = this;
+    this.webSocket = webSocket;
+    webSocket.binaryType = "arraybuffer";
+    const flush = () => {
+      for (const action of this.queued.splice(0)) action();
+    };
+    if (webSocket.readyState === 1) flush();
+    else webSocket.addEventListener("open", flush);
+    webSocket.addEventListener("message", (event) => {
+      const data = event.data;
+      if (typeof data === "string") socket.push(this.frame(OP_TEXT, Buffer.from(data)));
+      else socket.push(this.frame(OP_BINARY, new Uint8Array(data)));
+    });
+    webSocket.addEventListener("close", (event) => {
+      if (socket.destroyed) return;
+      if (!this.closedByApp) {
+        let payload = Buffer.alloc(0);
+        if (event.code && event.code !== 1005 && event.code !== 1006) {
+          const reason = Buffer.from(event.reason ?? "");
+          payload = Buffer.alloc(2 + reason.length);
+          payload.writeUInt16BE(event.code, 0);
+          reason.copy(payload, 2);
+        }
+        socket.push(this.frame(OP_CLOSE, payload));
+      }
+      socket.push(null);
+    });
+    webSocket.addEventListener("error", () => {});
+  }
+
+  sendOrQueue(action) {
+    if (this.webSocket !== null && this.webSocket.readyState === 1) action();
+    else this.queued.push(action);
+  }
+
+  // Bytes the app wrote: whole frames are acted on, a partial one waits for the rest.
+  take(bytes) {
+    const Buffer = this.Buffer;
+    this.pending = this.pending.length === 0 ? bytes : Buffer.concat([this.pending, bytes]);
+    const [frames, rest] = decodeFrames(Buffer, this.pending);
+    this.pending = Buffer.from(rest);
+    for (const frame of frames) this.onAppFrame(frame);
+  }
+
+  onAppFrame({ fin, opcode, payload }) {
+    if (opcode === OP_PING) {
+      this.socket.push(this.frame(OP_PONG, payload));
+      return;
+    }
+    if (opcode === OP_PONG) return;
+    if (opcode === OP_CLOSE) {
+      if (this.closedByApp) return;
+      this.closedByApp = true;
+      const code = payload.length >= 2 ? payload.readUInt16BE(0) : undefined;
+      const reason = payload.length > 2 ? payload.subarray(2).toString() : undefined;
+      this.sendOrQueue(() => {
+        if (this.webSocket.readyState >= 2) return;
+        if (code === undefined) this.webSocket.close();
+        else this.webSocket.close(code, reason);
+      });
+      return;
+    }
+    if (opcode === OP_TEXT || opcode === OP_BINARY) {
+      this.fragmentOpcode = opcode;
+      this.fragments = [payload];
+    } else if (opcode === OP_CONTINUATION && this.fragments !== null) {
+      this.fragments.push(payload);
+    } else {
+      throw makeError(Error, "ERR_INVALID_STATE", `WebSocket bridge: unexpected frame opcode ${opcode}`);
+    }
+    if (!fin) return;
+    const fragments = this.fragments;
+    this.fragments = null;
+    const message = fragments.length === 1 ? fragments[0] : this.Buffer.concat(fragments);
+    const text = this.fragmentOpcode === OP_TEXT;
+    const copy = new Uint8Array(message); // the app may reuse its buffer
+    this.sendOrQueue(() => {
+      if (this.webSocket.readyState !== 1) return;
+      this.webSocket.send(text ? new TextDecoder().decode(copy) : copy);
+    });
+  }
+
+  // The app ended or destroyed its socket without a close frame: close the runtime's.
+  closeFromApp() {
+    if (this.webSocket === null || this.closedByApp) return;
+    this.closedByApp = true;
+    this.sendOrQueue(() => {
+      if (this.webSocket.readyState < 2) this.webSocket.close();
+    });
+  }
+}
+
+// A Duplex with what packages read off a net.Socket; `onWrite(bytes)` gets what the app
+// writes, `onEnd()` runs once when the app ends or destroys it.
+function makeDuplex(Duplex, Buffer, fields, onWrite, onEnd) {
+  let ended = false;
+  const end = () => {
+    if (!ended) {
+      ended = true;
+      onEnd();
+    }
+  };
+  const socket = new Duplex({
+    read() {},
+    write(chunk, encoding, callback) {
+      try {
+        onWrite(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding));
+        callback();
+      } catch (error) {
+        callback(error);
+      }
+    },
+    final(callback) {
+      end();
+      callback();
+      queueMicrotask(() => socket.destroy());
+    },
+    destroy(error, callback) {
+      end();
+      callback(error);
+    },
+  });
+  const chain = function chain() {
+    return this;
+  };
+  Object.assign(socket, fields, {
+    setTimeout: chain,
+    setNoDelay: chain,
+    setKeepAlive: chain,
+    ref: chain,
+    unref: chain,
+  });
+  return socket;
+}
+
 // Handles one upgrade request for `server`: emits `upgrade` and resolves with the Response
 // the runtime answers the client with.
 export function upgradeToNodeSocket(server, request, req, stub) {
@@ -107,44 +270,10 @@ export function upgradeToNodeSocket(server, request, req, stub) {
   const answered = new Promise((resolve) => (settle = resolve));
   let head = null; // the app's handshake answer, until it is complete
   let headDone = false;
-  let pending = Buffer.alloc(0);
-  let webSocket = null;
-  let fragments = null;
-  let fragmentOpcode = 0;
-  const queued = []; // what the app sent before the runtime's socket opened
-  let closedByApp = false;
   let httpAnswer = null; // a non-101 answer: { status, statusText, headers, body: [] }
+  let relay = null;
 
-  const socket = new Duplex({
-    read() {},
-    write(chunk, encoding, callback) {
-      try {
-        take(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding));
-        callback();
-      } catch (error) {
-        callback(error);
-      }
-    },
-    final(callback) {
-      finishHttpAnswer();
-      if (webSocket !== null && !closedByApp) sendOrQueue(() => webSocket.close());
-      callback();
-      queueMicrotask(() => socket.destroy());
-    },
-    destroy(error, callback) {
-      finishHttpAnswer();
-      if (!headDone) {
-        headDone = true;
-        settle(new Response(null, { status: 400 }));
-      }
-      if (webSocket !== null && webSocket.readyState < 2 && !closedByApp) {
-        closedByApp = true;
-        sendOrQueue(() => webSocket.close());
-      }
-      callback(error);
-    },
-  });
-  Object.assign(socket, {
+  const fields = {
     remoteAddress: stub.remoteAddress,
     remotePort: stub.remotePort,
     remoteFamily: stub.remoteFamily,
@@ -152,22 +281,15 @@ export function upgradeToNodeSocket(server, request, req, stub) {
     localPort: stub.localPort,
     encrypted: stub.encrypted,
     server,
-    setTimeout() {
-      return this;
-    },
-    setNoDelay() {
-      return this;
-    },
-    setKeepAlive() {
-      return this;
-    },
-    ref() {
-      return this;
-    },
-    unref() {
-      return this;
-    },
     address: stub.address,
+  };
+  const socket = makeDuplex(Duplex, Buffer, fields, take, () => {
+    finishHttpAnswer();
+    if (!headDone) {
+      headDone = true;
+      settle(new Response(null, { status: 400 }));
+    }
+    relay?.closeFromApp();
   });
   req.socket = socket;
 
@@ -177,11 +299,6 @@ export function upgradeToNodeSocket(server, request, req, stub) {
     httpAnswer = null;
     const nullBody = status === 204 || status === 304 || status < 200;
     settle(new Response(nullBody ? null : Buffer.concat(body), { status: status < 200 ? 400 : status, statusText, headers }));
-  }
-
-  function sendOrQueue(action) {
-    if (webSocket !== null && webSocket.readyState === 1) action();
-    else queued.push(action);
   }
 
   function take(bytes) {
@@ -201,81 +318,14 @@ export function upgradeToNodeSocket(server, request, req, stub) {
         httpAnswer = { ...answer, body: [Buffer.from(rest)] };
         return;
       }
-      accept(answer);
+      const protocol = answer.headers.find(([name]) => name.toLowerCase() === "sec-websocket-protocol")?.[1];
+      const upgraded = Deno.upgradeWebSocket(request, protocol ? { protocol } : {});
+      relay = new FrameRelay(Buffer, socket, true);
+      relay.attach(upgraded.socket);
+      settle(upgraded.response);
       bytes = rest;
     }
-    pending = pending.length === 0 ? bytes : Buffer.concat([pending, bytes]);
-    const [frames, rest] = decodeFrames(Buffer, pending);
-    pending = Buffer.from(rest);
-    for (const frame of frames) onAppFrame(frame);
-  }
-
-  function accept(answer) {
-    const protocol = answer.headers.find(([name]) => name.toLowerCase() === "sec-websocket-protocol")?.[1];
-    const upgraded = Deno.upgradeWebSocket(request, protocol ? { protocol } : {});
-    webSocket = upgraded.socket;
-    webSocket.binaryType = "arraybuffer";
-    webSocket.onopen = () => {
-      for (const action of queued.splice(0)) action();
-    };
-    webSocket.onmessage = (event) => {
-      const data = event.data;
-      if (typeof data === "string") socket.push(encodeClientFrame(Buffer, OP_TEXT, Buffer.from(data)));
-      else socket.push(encodeClientFrame(Buffer, OP_BINARY, new Uint8Array(data)));
-    };
-    webSocket.onclose = (event) => {
-      if (socket.destroyed) return;
-      if (!closedByApp) {
-        let payload = Buffer.alloc(0);
-        if (event.code && event.code !== 1005 && event.code !== 1006) {
-          const reason = Buffer.from(event.reason ?? "");
-          payload = Buffer.alloc(2 + reason.length);
-          payload.writeUInt16BE(event.code, 0);
-          reason.copy(payload, 2);
-        }
-        socket.push(encodeClientFrame(Buffer, OP_CLOSE, payload));
-      }
-      socket.push(null);
-    };
-    webSocket.onerror = () => {};
-    settle(upgraded.response);
-  }
-
-  function onAppFrame({ fin, opcode, payload }) {
-    if (opcode === OP_PING) {
-      socket.push(encodeClientFrame(Buffer, OP_PONG, payload));
-      return;
-    }
-    if (opcode === OP_PONG) return;
-    if (opcode === OP_CLOSE) {
-      if (closedByApp) return;
-      closedByApp = true;
-      const code = payload.length >= 2 ? payload.readUInt16BE(0) : undefined;
-      const reason = payload.length > 2 ? payload.subarray(2).toString() : undefined;
-      sendOrQueue(() => {
-        if (webSocket.readyState >= 2) return;
-        if (code === undefined) webSocket.close();
-        else webSocket.close(code, reason);
-      });
-      return;
-    }
-    if (opcode === OP_TEXT || opcode === OP_BINARY) {
-      fragmentOpcode = opcode;
-      fragments = [payload];
-    } else if (opcode === OP_CONTINUATION && fragments !== null) {
-      fragments.push(payload);
-    } else {
-      throw makeError(Error, "ERR_INVALID_STATE", `WebSocket bridge: unexpected frame opcode ${opcode}`);
-    }
-    if (!fin) return;
-    const message = fragments.length === 1 ? fragments[0] : Buffer.concat(fragments);
-    fragments = null;
-    const text = fragmentOpcode === OP_TEXT;
-    const copy = new Uint8Array(message); // the app may reuse its buffer
-    sendOrQueue(() => {
-      if (webSocket.readyState !== 1) return;
-      webSocket.send(text ? new TextDecoder().decode(copy) : copy);
-    });
+    if (bytes.length > 0) relay.take(bytes);
   }
 
   // The runtime's socket speaks no extension with the app (it sends and receives whole
@@ -287,4 +337,63 @@ export function upgradeToNodeSocket(server, request, req, stub) {
   }
   server.emit("upgrade", req, socket, Buffer.alloc(0));
   return answered;
+}
+
+// The client side: a ClientRequest asking for a WebSocket upgrade (the `ws` package's
+// client) connects with the runtime's WebSocket client instead, and once it is open
+// answers the app's handshake for it (the accept key from the app's own key, the
+// subprotocol the server chose) and emits `upgrade` with a Duplex speaking frames.
+// `fail(error)` when the connection does not open.
+export function upgradeClientRequest(req, url, IncomingMessage, fail) {
+  const { Duplex } = loadBuiltin("stream");
+  const { Buffer } = loadBuiltin("buffer");
+  const { createHash } = loadBuiltin("crypto");
+  const key = String(req.getHeader("sec-websocket-key") ?? "");
+  const offered = String(req.getHeader("sec-websocket-protocol") ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const target = new URL(url);
+  target.protocol = target.protocol === "https:" ? "wss:" : "ws:";
+  let webSocket;
+  try {
+    webSocket = new WebSocket(target.href, offered);
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  let opened = false;
+  webSocket.addEventListener("close", () => {
+    if (!opened) fail(makeError(Error, "ECONNRESET", "socket hang up"));
+  });
+  webSocket.addEventListener("open", () => {
+    opened = true;
+    let relay;
+    const socket = makeDuplex(
+      Duplex,
+      Buffer,
+      { remoteAddress: target.hostname, remotePort: Number(target.port), encrypted: target.protocol === "wss:" },
+      (bytes) => relay.take(bytes),
+      () => relay.closeFromApp(),
+    );
+    relay = new FrameRelay(Buffer, socket, false);
+    relay.attach(webSocket);
+    const res = new IncomingMessage(socket);
+    res.statusCode = 101;
+    res.statusMessage = "Switching Protocols";
+    res.headers = {
+      upgrade: "websocket",
+      connection: "Upgrade",
+      "sec-websocket-accept": createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64"),
+    };
+    if (webSocket.protocol) res.headers["sec-websocket-protocol"] = webSocket.protocol;
+    res.rawHeaders = Object.entries(res.headers).flat();
+    res._setBody(null);
+    req.res = res;
+    if (req.listenerCount("upgrade") === 0) {
+      socket.destroy();
+      return;
+    }
+    req.emit("upgrade", res, socket, Buffer.alloc(0));
+  });
 }
