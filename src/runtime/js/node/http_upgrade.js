@@ -141,9 +141,10 @@ class FrameRelay {
     });
     webSocket.addEventListener("close", (event) => {
       if (socket.destroyed) return;
-      if (!this.closedByApp) {
+      // The peer's close frame (or its answer to the app's), unless the connection dropped.
+      if (event.code !== 1006) {
         let payload = Buffer.alloc(0);
-        if (event.code && event.code !== 1005 && event.code !== 1006) {
+        if (event.code && event.code !== 1005) {
           const reason = Buffer.from(event.reason ?? "");
           payload = Buffer.alloc(2 + reason.length);
           payload.writeUInt16BE(event.code, 0);
