@@ -29,6 +29,7 @@ packages=(
   python3-prometheus-client openssl
   dpkg-dev  # make package: dpkg-shlibdeps finds the .deb's dependencies (tests/install)
   python3-yaml  # tests/deploy/test_emit.py: a second YAML parser for the Kubernetes manifests
+  python3-botocore  # tests/specs aws_sigv4 upstreams: AWS's Python signer checks what the JS SDK signed
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -205,46 +205,61 @@ void ModuleLoader::collect_commonjs_names(v8::Local<v8::Context> context, const 
 v8::MaybeLocal<v8::Value> ModuleLoader::evaluate_synthetic(v8::Local<v8::Context> context,
                                                            v8::Local<v8::Module> module) {
   auto* isolate = context->GetIsolate();
+  // V8 10.2 records a failed synthetic module from the isolate's pending exception. When
+  // the module graph is evaluated straight from C++ (a worker's boot), an exception thrown
+  // by JavaScript called from here would already have been handed to the boot's TryCatch
+  // and cleared (no JavaScript frame lies between), and V8 would abort the process. Caught
+  // here and thrown again, it stays where V8 looks for it. A termination is not thrown
+  // again: the worker is ending, and V8 takes the module as evaluated (as Node does).
+  v8::TryCatch try_catch(isolate);
+  auto failed = [&]() -> v8::MaybeLocal<v8::Value> {
+    if (try_catch.HasTerminated()) {
+      return v8::Undefined(isolate);
+    }
+    if (!try_catch.HasCaught()) {
+      isolate->ThrowException(v8::Exception::Error(v8_str(isolate, "module evaluation failed")));
+    }
+    try_catch.ReThrow();
+    return {};
+  };
   auto& loader = loader_of(isolate);
   auto* record = loader.record_of(module);
   v8::Local<v8::Value> exports;
   if (record->builtin) {
-    v8::TryCatch try_catch(isolate);
     try {
       exports = loader.builtin_exports(context, record->url.substr(5));
     } catch (const PendingJsException&) {
-      try_catch.ReThrow();
-      return {};
+      return failed();
     } catch (const std::exception& error) {
       isolate->ThrowException(v8::Exception::TypeError(v8_str(isolate, error.what())));
-      return {};
+      return failed();
     }
   } else {
     v8::Local<v8::Value> args[] = {v8_str(isolate, record->url)};
     if (!loader.m_require_hook.Get(isolate)
              ->Call(context, context->Global(), 1, args)
              .ToLocal(&exports)) {
-      return {};
+      return failed();
     }
     // Left unread when `require` had already run the module (its cache answered).
     loader.m_commonjs_sources.erase(record->url);
     if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, "module.exports"), exports)
             .IsNothing()) {
-      return {};
+      return failed();
     }
   }
   if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, "default"), exports).IsNothing()) {
-    return {};
+    return failed();
   }
   for (const auto& name : record->names) {
     // Values are copied once, when the module is evaluated (Node and Deno do the same).
     v8::Local<v8::Value> value = v8::Undefined(isolate);
     if (exports->IsObject() &&
         !exports.As<v8::Object>()->Get(context, v8_str(isolate, name)).ToLocal(&value)) {
-      return {};
+      return failed();
     }
     if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, name), value).IsNothing()) {
-      return {};
+      return failed();
     }
   }
   return v8::Undefined(isolate);
