@@ -222,3 +222,21 @@ Deno.test("node:zlib: crc32 and constants", () => {
   assertStrictEquals(typeof zlib.createBrotliCompress, "function");
   assertStrictEquals(typeof zlib.inflateRaw, "function");
 });
+
+Deno.test("node:zlib: a decompression bomb stops at maxOutputLength", async () => {
+  // 48 gzip members of 8 MiB of zeros each: about 400 KiB that would inflate to 384 MiB.
+  const member = gzipSync(Buffer.alloc(8 * 1024 * 1024));
+  const bomb = Buffer.concat(Array.from({ length: 48 }, () => member));
+  assert(bomb.length < 1024 * 1024);
+  const limit = 32 * 1024 * 1024;
+  const sync = assertThrows(() => gunzipSync(bomb, { maxOutputLength: limit }), RangeError);
+  assertStrictEquals(sync.code, "ERR_BUFFER_TOO_LARGE");
+  const async = await assertRejects(() => promisify(gunzip)(bomb, { maxOutputLength: limit }), RangeError);
+  assertStrictEquals(async.code, "ERR_BUFFER_TOO_LARGE");
+  // A stream is not limited (as in Node): its reader sees the output piece by piece.
+  let streamed = 0;
+  for await (const chunk of Readable.from([bomb.subarray(0, member.length * 4)]).pipe(createGunzip({ maxOutputLength: limit }))) {
+    streamed += chunk.length;
+  }
+  assertStrictEquals(streamed, 32 * 1024 * 1024);
+});

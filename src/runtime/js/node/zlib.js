@@ -209,7 +209,6 @@ export function createZlib() {
       this._defaultFullFlushFlag = engine.fullFlush;
       this._chunkSize = engine.chunkSize;
       this._maxOutputLength = engine.maxOutputLength;
-      this._outputLength = 0;
       this.bytesWritten = 0;
     }
 
@@ -228,14 +227,15 @@ export function createZlib() {
         let out;
         let more;
         try {
-          [out, more] = write(this._engine, bytes, flag, this._maxOutputLength - this._outputLength);
+          // maxOutputLength limits the one-shot forms only, as in Node; a stream's output is
+          // bounded by the worker's memory budget (checked natively).
+          [out, more] = write(this._engine, bytes, flag, maxLength);
         } catch (error) {
           this._close();
           callback(error);
           return;
         }
         if (out.byteLength) {
-          this._outputLength += out.byteLength;
           this.push(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
         }
         if (more) setImmediate(step, undefined);
