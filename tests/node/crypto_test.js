@@ -349,3 +349,25 @@ Deno.test("node:crypto: interoperates with crypto.subtle", async () => {
   const secret = crypto.KeyObject.from(aesKey);
   assert(secret.export().equals(raw));
 });
+
+Deno.test("node:crypto: pbkdf2's callback form lets the event loop turn while it works", async () => {
+  let ticks = 0;
+  let done = false;
+  const tick = () => {
+    ticks++;
+    if (!done) setTimeout(tick, 0);
+  };
+  const key = await new Promise((resolve, reject) => {
+    crypto.pbkdf2("password", "salt", 300000, 32, "sha256", (err, out) => (err ? reject(err) : resolve(out)));
+    setTimeout(tick, 0);
+  });
+  done = true;
+  assert(ticks >= 1, `the loop turned ${ticks} times`);
+  assert(key.equals(crypto.pbkdf2Sync("password", "salt", 300000, 32, "sha256")));
+  const [publicKey] = await new Promise((resolve, reject) =>
+    crypto.generateKeyPair("rsa", { modulusLength: 1024 }, (err, pub, priv) => (err ? reject(err) : resolve([pub, priv])))
+  );
+  assertStrictEquals(publicKey.asymmetricKeyDetails.modulusLength, 1024);
+  const scryptError = assertThrows(() => crypto.scrypt("p", "s", 16, { N: 1024, r: 8, maxmem: 1024 }, () => {}), RangeError);
+  assertStrictEquals(scryptError.code, "ERR_CRYPTO_INVALID_SCRYPT_PARAMS");
+});

@@ -3,6 +3,7 @@
 // scrypt, hkdf), over OpenSSL. A cipher in progress lives here behind an opaque handle
 // (crypto_key.hpp's new_handle, four bytes) that js/node/crypto_cipher.js passes back.
 #include "runtime/api/crypto_key.hpp"
+#include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 
@@ -15,6 +16,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -408,6 +411,80 @@ void hkdf(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(out);
 }
 
+// Runs `derive` (which makes no V8 call) on the offload pool into `size` bytes and returns
+// a promise of them as an ArrayBuffer, rejected with an Error when `derive` fails. The
+// size is checked against the memory budget first: the bytes are made outside the heap.
+void offload_derivation(const v8::FunctionCallbackInfo<v8::Value>& info, std::size_t size,
+                        std::function<bool(unsigned char*)> derive) {
+  auto* isolate = info.GetIsolate();
+  auto& host = OpHost::of(isolate);
+  if (size > host.memory_remaining()) {
+    throw_range_error(isolate, "Array buffer allocation failed");
+    return;
+  }
+  auto promise = host.offload([size, derive = std::move(derive)]() -> OpHost::Settle {
+    auto out = std::make_shared<std::vector<unsigned char>>(size);
+    bool ok = derive(out->data());
+    ERR_clear_error();
+    return [out, ok](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
+      auto* isolate = context->GetIsolate();
+      v8::TryCatch try_catch(isolate);
+      v8::Local<v8::ArrayBuffer> buffer;
+      if (!ok) {
+        std::ignore =
+            resolver->Reject(context, v8::Exception::Error(v8_str(isolate, "derivation failed")));
+      } else if (crypto::bytes_to_buffer(isolate, out->data(), out->size()).ToLocal(&buffer)) {
+        std::ignore = resolver->Resolve(context, buffer);
+      } else if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+        auto exception = try_catch.Exception();
+        try_catch.Reset();
+        std::ignore = resolver->Reject(context, exception);
+      }
+      OPENSSL_cleanse(out->data(), out->size());
+    };
+  });
+  if (!promise.IsEmpty()) {
+    info.GetReturnValue().Set(promise);
+  }
+}
+
+// node_pbkdf2_async(password, salt, iterations, keylen, digest) -> promise of an
+// ArrayBuffer (JavaScript has checked the digest).
+void pbkdf2_async(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  const EVP_MD* md = digest_by_name(to_utf8(info.GetIsolate(), info[4]));
+  if (md == nullptr) {
+    throw_type_error(info.GetIsolate(), "Invalid digest");
+    return;
+  }
+  auto size = uint32_arg(info, 3);
+  offload_derivation(info, size,
+                     [password = bytes_of(info[0]), salt = bytes_of(info[1]),
+                      iterations = uint32_arg(info, 2), md, size](unsigned char* out) {
+                       return PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                                                reinterpret_cast<const unsigned char*>(salt.data()),
+                                                static_cast<int>(salt.size()),
+                                                static_cast<int>(iterations), md,
+                                                static_cast<int>(size), out) == 1;
+                     });
+}
+
+// node_scrypt_async(password, salt, keylen, N, r, p, maxmem) -> promise of an ArrayBuffer,
+// rejected when OpenSSL refuses the parameters.
+void scrypt_async(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto context = info.GetIsolate()->GetCurrentContext();
+  auto number = [&](int index) {
+    return static_cast<uint64_t>(info[index]->NumberValue(context).FromMaybe(0));
+  };
+  std::size_t size = uint32_arg(info, 2);
+  offload_derivation(info, size,
+                     [password = bytes_of(info[0]), salt = bytes_of(info[1]), size, n = number(3),
+                      r = number(4), p = number(5), maxmem = number(6)](unsigned char* out) {
+                       return EVP_PBE_scrypt(password.data(), password.size(),
+                                             reinterpret_cast<const unsigned char*>(salt.data()),
+                                             salt.size(), n, r, p, maxmem, out, size) == 1;
+                     });
+}
+
 // node_digest_size(name) -> the digest's size in bytes, or 0 when OpenSSL has no such one.
 void digest_size(const v8::FunctionCallbackInfo<v8::Value>& info) {
   const EVP_MD* md = digest_by_name(to_utf8(info.GetIsolate(), info[0]));
@@ -437,6 +514,8 @@ std::vector<Op> node_cipher_ops() {
           {"node_curve_names", curve_names},
           {"node_pbkdf2", pbkdf2},
           {"node_scrypt", scrypt},
+          {"node_pbkdf2_async", pbkdf2_async},
+          {"node_scrypt_async", scrypt_async},
           {"node_hkdf", hkdf},
           {"node_digest_size", digest_size},
           {"node_timing_safe_equal", timing_safe_equal}};

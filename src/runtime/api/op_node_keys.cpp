@@ -5,6 +5,7 @@
 // (RSA padding and salt length, ECDSA's DER or IEEE P1363 signatures), RSA encryption
 // with Node's paddings, and EC points for createECDH.
 #include "runtime/api/crypto_key.hpp"
+#include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 
@@ -223,37 +224,127 @@ void key_export(const v8::FunctionCallbackInfo<v8::Value>& info) {
   OPENSSL_clear_free(out, size);
 }
 
-// node_key_generate(kind, param) -> [private handle, public handle]. `kind` is "EC"
-// (param: an OpenSSL curve name or its NIST alias) or a type OpenSSL generates without
-// parameters ("ED25519", "X25519", "ED448", "X448").
-void key_generate(const v8::FunctionCallbackInfo<v8::Value>& info) {
+// What a key generation is asked for: `kind` "RSA" (bits, exponent), "EC" (curve: an
+// OpenSSL curve name or its NIST alias) or a type OpenSSL generates without parameters
+// ("ED25519", "X25519", "ED448", "X448").
+struct KeySpec {
+  std::string kind;
+  std::string curve;
+  unsigned bits = 0;
+  std::string exponent;  // big-endian bytes
+};
+
+KeySpec key_spec(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  auto kind = to_utf8(isolate, info[0]);
+  KeySpec spec;
+  spec.kind = to_utf8(isolate, info[0]);
+  if (spec.kind == "RSA") {
+    spec.bits = uint32_arg(info, 1);
+    spec.exponent = bytes_of(info[2]);
+  } else {
+    spec.curve = to_utf8(isolate, info[1]);
+  }
+  return spec;
+}
+
+// The generated key (owned by the caller), or null with OpenSSL's error queue cleared and
+// `error` set. Makes no V8 call: it runs on the offload pool too.
+EVP_PKEY* generate(const KeySpec& spec, std::string& error) {
   EVP_PKEY* pkey = nullptr;
-  if (kind == "EC") {
-    auto curve = to_utf8(isolate, info[1]);
-    int nid = EC_curve_nist2nid(curve.c_str());
+  if (spec.kind == "RSA") {
+    PkeyCtx ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nullptr));
+    BIGNUM* e = BN_bin2bn(u8(spec.exponent), static_cast<int>(spec.exponent.size()), nullptr);
+    if (!ctx || e == nullptr || EVP_PKEY_keygen_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), static_cast<int>(spec.bits)) != 1 ||
+        EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx.get(), e) != 1 ||
+        EVP_PKEY_keygen(ctx.get(), &pkey) != 1) {
+      pkey = nullptr;
+    }
+    BN_free(e);
+  } else if (spec.kind == "EC") {
+    int nid = EC_curve_nist2nid(spec.curve.c_str());
     if (nid == NID_undef) {
-      nid = OBJ_sn2nid(curve.c_str());
+      nid = OBJ_sn2nid(spec.curve.c_str());
     }
     if (nid == NID_undef) {
-      nid = OBJ_ln2nid(curve.c_str());
+      nid = OBJ_ln2nid(spec.curve.c_str());
     }
     if (nid != NID_undef) {
       pkey = EVP_EC_gen(OBJ_nid2sn(nid));
     }
   } else {
-    pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, kind.c_str());
+    pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, spec.kind.c_str());
   }
-  EVP_PKEY* pub = pkey != nullptr ? public_copy(pkey) : nullptr;
+  if (pkey == nullptr) {
+    char reason[256] = "key generation failed";
+    if (auto code = ERR_peek_last_error(); code != 0) {
+      ERR_error_string_n(code, reason, sizeof reason);
+    }
+    error = reason;
+  }
+  ERR_clear_error();
+  return pkey;
+}
+
+// [private handle, public handle] for a generated key (taking ownership of `pkey`); empty
+// with an exception pending when the public half cannot be made.
+v8::MaybeLocal<v8::Array> key_pair(v8::Isolate* isolate, EVP_PKEY* pkey) {
+  EVP_PKEY* pub = public_copy(pkey);
   if (pub == nullptr) {
     EVP_PKEY_free(pkey);
     crypto::throw_openssl_error(isolate, "key generation failed");
-    return;
+    return {};
   }
   v8::Local<v8::Value> pair[] = {crypto::new_pkey_handle(isolate, pkey, true),
                                  crypto::new_pkey_handle(isolate, pub, false)};
-  info.GetReturnValue().Set(v8::Array::New(isolate, pair, 2));
+  return v8::Array::New(isolate, pair, 2);
+}
+
+// node_key_generate(kind, a, b) -> [private handle, public handle]: "RSA" (a: modulus
+// bits, b: public exponent bytes), "EC" (a: curve name), "ED25519", "X25519", ... .
+void key_generate(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  std::string error;
+  EVP_PKEY* pkey = generate(key_spec(info), error);
+  if (pkey == nullptr) {
+    throw_error(isolate, error);
+    return;
+  }
+  v8::Local<v8::Array> pair;
+  if (key_pair(isolate, pkey).ToLocal(&pair)) {
+    info.GetReturnValue().Set(pair);
+  }
+}
+
+// node_key_generate_async(kind, a, b) -> a promise of what node_key_generate returns, the
+// key made on the offload pool (an RSA key takes long enough to hold the loop).
+void key_generate_async(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  auto promise = OpHost::of(isolate).offload([spec = key_spec(info)]() -> OpHost::Settle {
+    std::string error;
+    // Shared so that a result nobody settles (the worker ended) is still freed.
+    std::shared_ptr<EVP_PKEY> key(generate(spec, error), EVP_PKEY_free);
+    return [key, error](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
+      auto* isolate = context->GetIsolate();
+      if (!key) {
+        std::ignore = resolver->Reject(context, v8::Exception::Error(v8_str(isolate, error)));
+        return;
+      }
+      v8::TryCatch try_catch(isolate);
+      EVP_PKEY_up_ref(key.get());
+      v8::Local<v8::Array> pair;
+      if (key_pair(isolate, key.get()).ToLocal(&pair)) {
+        std::ignore = resolver->Resolve(context, pair);
+      } else if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+        auto exception = try_catch.Exception();
+        try_catch.Reset();
+        std::ignore = resolver->Reject(context, exception);
+      }
+    };
+  });
+  if (!promise.IsEmpty()) {
+    info.GetReturnValue().Set(promise);
+  }
 }
 
 // node_key_details(handle) -> { type, private, modulusLength, publicExponent (hex),
@@ -615,6 +706,7 @@ std::vector<Op> node_key_ops() {
   return {{"node_key_parse", key_parse},
           {"node_key_export", key_export},
           {"node_key_generate", key_generate},
+          {"node_key_generate_async", key_generate_async},
           {"node_key_details", key_details},
           {"node_sign", sign},
           {"node_verify", verify},

@@ -15,7 +15,7 @@ export function createCrypto() {
   const { StringDecoder } = loadBuiltin("string_decoder");
   const { nextTick } = loadBuiltin("process");
   const keys = createKeys(Buffer, nextTick);
-  const ciphers = createCiphers({ Buffer, Transform, StringDecoder, keys });
+  const ciphers = createCiphers({ Buffer, Transform, StringDecoder, keys, nextTick });
   const asymmetric = createAsymmetric({ Buffer, Writable, keys, nextTick });
   function toBytes(data, encoding, name) {
     if (typeof data === "string") return Buffer.from(data, encoding ?? "utf8");

@@ -1,11 +1,11 @@
 // node:crypto's ciphers (createCipheriv/createDecipheriv as Transform streams with
 // update/final, AEAD tags and AAD, auto padding) and key derivations (pbkdf2, scrypt,
-// hkdf), over OpenSSL (api/op_node_cipher.cpp). The callback forms run the derivation on
-// the loop in a later turn: the runtime has no thread pool for ops (see README.md).
+// hkdf), over OpenSSL (api/op_node_cipher.cpp). pbkdf2's and scrypt's callback forms run
+// on the runtime's offload threads (OpHost::offload); hkdf's, cheap, in a later turn.
 import { host } from "./runtime.js";
 import { invalidArgType, invalidArgValue, makeError, outOfRange, validateFunction, validateObject, validateString } from "./errors.js";
 
-export function createCiphers({ Buffer, Transform, StringDecoder, keys }) {
+export function createCiphers({ Buffer, Transform, StringDecoder, keys, nextTick }) {
   function bytesOf(data, encoding, name) {
     if (typeof data === "string") return Buffer.from(data, encoding ?? "utf8");
     if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -171,7 +171,7 @@ export function createCiphers({ Buffer, Transform, StringDecoder, keys }) {
     return Buffer.from(out);
   }
 
-  // Runs `derive` in a later turn of the loop and hands its result to `callback`.
+  // Runs `derive` (cheap) in a later turn of the loop and hands its result to `callback`.
   function later(callback, derive) {
     setTimeout(() => {
       let result;
@@ -194,7 +194,11 @@ export function createCiphers({ Buffer, Transform, StringDecoder, keys }) {
     checkInteger(keylen, "keylen");
     validateString(digest, "digest");
     if (host.ops.node_digest_size(digest) === 0) throw makeError(TypeError, "ERR_CRYPTO_INVALID_DIGEST", `Invalid digest: ${digest}`);
-    later(callback, () => pbkdf2Sync(pass, saltBytes, iterations, keylen, digest));
+    // On the runtime's offload threads (OpHost::offload): many iterations do not hold the loop.
+    host.ops.node_pbkdf2_async(pass, saltBytes, iterations, keylen, digest).then(
+      (bytes) => nextTick(callback, null, Buffer.from(bytes)),
+      (error) => nextTick(callback, error),
+    );
   }
 
   const SCRYPT_DEFAULTS = { N: 16384, r: 8, p: 1, maxmem: 32 << 20 };
@@ -220,16 +224,24 @@ export function createCiphers({ Buffer, Transform, StringDecoder, keys }) {
     return params;
   }
 
+  const invalidScrypt = (reason) => makeError(RangeError, "ERR_CRYPTO_INVALID_SCRYPT_PARAMS", `Invalid scrypt params: ${reason}`);
+
+  // What Node checks before it starts: N a power of two, and the memory scrypt needs
+  // (128·N·r bytes for its table) within maxmem.
+  function checkScrypt(N, r, p, maxmem) {
+    if (N < 2 || !Number.isInteger(Math.log2(N))) throw invalidScrypt("N must be > 1 and a power of 2");
+    if (r < 1 || p < 1) throw invalidScrypt("r and p must be >= 1");
+    if (128 * N * r > maxmem) throw invalidScrypt("memory limit exceeded");
+  }
+
   function scryptSync(password, salt, keylen, options = undefined) {
     const pass = bytesOf(password, undefined, "password");
     const saltBytes = bytesOf(salt, undefined, "salt");
     checkInteger(keylen, "keylen");
     const { N, r, p, maxmem } = scryptParams(options);
+    checkScrypt(N, r, p, maxmem);
     const out = host.ops.node_scrypt(pass, saltBytes, keylen, N, r, p, maxmem);
-    if (out === null) {
-      const reason = N < 2 || (N & (N - 1)) !== 0 ? "N must be > 1 and a power of 2" : "memory limit exceeded";
-      throw makeError(RangeError, "ERR_CRYPTO_INVALID_SCRYPT_PARAMS", `Invalid scrypt params: ${reason}`);
-    }
+    if (out === null) throw invalidScrypt("memory limit exceeded");
     return Buffer.from(out);
   }
 
@@ -239,8 +251,12 @@ export function createCiphers({ Buffer, Transform, StringDecoder, keys }) {
     const pass = bytesOf(password, undefined, "password");
     const saltBytes = bytesOf(salt, undefined, "salt");
     checkInteger(keylen, "keylen");
-    const params = scryptParams(options);
-    later(callback, () => scryptSync(pass, saltBytes, keylen, params));
+    const { N, r, p, maxmem } = scryptParams(options);
+    checkScrypt(N, r, p, maxmem);
+    host.ops.node_scrypt_async(pass, saltBytes, keylen, N, r, p, maxmem).then(
+      (bytes) => nextTick(callback, null, Buffer.from(bytes)),
+      (error) => nextTick(callback, error?.message === "derivation failed" ? invalidScrypt("memory limit exceeded") : error),
+    );
   }
 
   function hkdfArgs(digest, ikm, salt, info, keylen) {

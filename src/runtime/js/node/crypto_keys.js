@@ -249,10 +249,10 @@ export function createKeys(Buffer, nextTick) {
     };
   }
 
-  function generateKeyPairSync(type, options = undefined) {
+  // The native generator's arguments for `type` and `options`, checked as Node does.
+  function keySpec(type, options) {
     validateString(type, "type");
     if (options !== undefined) validateObject(options, "options");
-    let pair;
     switch (type) {
       case "rsa": {
         const { modulusLength, publicExponent = 0x10001 } = options ?? {};
@@ -260,46 +260,50 @@ export function createKeys(Buffer, nextTick) {
         if (!Number.isInteger(publicExponent) || publicExponent < 0) throw invalidArgType("options.publicExponent", "number", publicExponent);
         const exponent = [];
         for (let e = publicExponent; e > 0; e = Math.floor(e / 256)) exponent.unshift(e % 256);
-        pair = host.ops.crypto_pkey_generate("RSA", modulusLength, new Uint8Array(exponent));
-        break;
+        return ["RSA", modulusLength, new Uint8Array(exponent)];
       }
       case "ec": {
         const namedCurve = options?.namedCurve;
         validateString(namedCurve, "options.namedCurve");
-        pair = host.ops.node_key_generate("EC", namedCurve);
-        break;
+        return ["EC", namedCurve];
       }
       case "ed25519":
       case "x25519":
       case "ed448":
       case "x448":
-        pair = host.ops.node_key_generate(type.toUpperCase());
-        break;
+        return [type.toUpperCase()];
       default:
         if (["rsa-pss", "dsa", "dh"].includes(type)) {
           throw makeError(Error, "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM", `crypto.generateKeyPair: key type '${type}' is not supported by this runtime`);
         }
         throw invalidArgValue("type", type, "must be a supported key type");
     }
+  }
+
+  function generateKeyPairSync(type, options = undefined) {
+    const pair = host.ops.node_key_generate(...keySpec(type, options));
     return encodePair(pair[0], pair[1], options);
   }
 
-  // The callback form. The runtime has no worker thread pool for ops, so the work runs on
-  // the loop in a later turn; the callback is always asynchronous, as in Node.
+  // The callback form: the key is made on the runtime's offload threads
+  // (OpHost::offload), so an RSA key does not hold the worker's loop.
   function generateKeyPair(type, options, callback) {
     if (typeof options === "function") [options, callback] = [undefined, options];
     validateFunction(callback, "callback");
-    validateString(type, "type");
-    setTimeout(() => {
-      let pair;
-      try {
-        pair = generateKeyPairSync(type, options);
-      } catch (error) {
-        callback(error);
-        return;
-      }
-      callback(null, pair.publicKey, pair.privateKey);
-    }, 0);
+    const spec = keySpec(type, options);
+    host.ops.node_key_generate_async(...spec).then(
+      (pair) => {
+        let encoded;
+        try {
+          encoded = encodePair(pair[0], pair[1], options);
+        } catch (error) {
+          nextTick(callback, error);
+          return;
+        }
+        nextTick(callback, null, encoded.publicKey, encoded.privateKey);
+      },
+      (error) => nextTick(callback, error),
+    );
   }
 
   function generateKeySync(type, options) {
