@@ -371,3 +371,13 @@ Deno.test("node:crypto: pbkdf2's callback form lets the event loop turn while it
   const scryptError = assertThrows(() => crypto.scrypt("p", "s", 16, { N: 1024, r: 8, maxmem: 1024 }, () => {}), RangeError);
   assertStrictEquals(scryptError.code, "ERR_CRYPTO_INVALID_SCRYPT_PARAMS");
 });
+
+Deno.test("node:crypto: what is not provided says so by name", () => {
+  // Both runtimes have these; a missing one would be "is not a function".
+  for (const name of ["createCipheriv", "createDecipheriv", "createSign", "createVerify", "sign", "verify", "generateKeyPair", "generateKeyPairSync", "createPublicKey", "createPrivateKey", "createSecretKey", "pbkdf2", "pbkdf2Sync", "scrypt", "scryptSync", "hkdf", "hkdfSync", "createECDH", "diffieHellman", "publicEncrypt", "privateDecrypt", "privateEncrypt", "publicDecrypt", "getCiphers", "getCurves", "getHashes", "getCipherInfo", "generateKey", "generateKeySync"]) {
+    assertStrictEquals(typeof crypto[name], "function", name);
+  }
+  assertStrictEquals(typeof crypto.KeyObject.from, "function");
+  assertStrictEquals(crypto.constants.RSA_PKCS1_PSS_PADDING, 6);
+  assertStrictEquals(crypto.constants.RSA_PSS_SALTLEN_DIGEST, -1);
+});

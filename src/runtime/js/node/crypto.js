@@ -180,7 +180,17 @@ export function createCrypto() {
     return host.ops.node_timing_safe_equal(x, y);
   }
 
+  // Node's crypto functions this runtime does not provide: a clear error naming each, not
+  // "is not a function".
+  const unsupported = {};
+  for (const name of ["createDiffieHellman", "createDiffieHellmanGroup", "getDiffieHellman", "DiffieHellman", "DiffieHellmanGroup", "X509Certificate", "Certificate", "generatePrime", "generatePrimeSync", "checkPrime", "checkPrimeSync", "secureHeapUsed", "setEngine"]) {
+    unsupported[name] = function () {
+      throw makeError(Error, "ERR_NOT_SUPPORTED", `crypto.${name} is not supported by this runtime`);
+    };
+  }
+
   return {
+    ...unsupported,
     Hash,
     Hmac,
     createHash,

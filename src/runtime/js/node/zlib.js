@@ -384,6 +384,12 @@ export function createZlib() {
     zlib[`${name}Sync`] = syncFunction(mode);
     zlib[`create${className}`] = (options) => new Class(options);
   }
+  // Node 23's zstd: a clear error naming each, not "is not a function".
+  for (const name of ["zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync", "createZstdCompress", "createZstdDecompress", "ZstdCompress", "ZstdDecompress"]) {
+    zlib[name] = function () {
+      throw makeError(Error, "ERR_NOT_SUPPORTED", `zlib.${name} is not supported by this runtime`);
+    };
+  }
   // The legacy top-level copies of the constants (zlib.Z_NO_FLUSH, ...), as Node has them.
   for (const [name, value] of Object.entries(constants)) {
     if (name.startsWith("Z_") && !(name in zlib)) {
