@@ -381,3 +381,25 @@ Deno.test("node:crypto: what is not provided says so by name", () => {
   assertStrictEquals(crypto.constants.RSA_PKCS1_PSS_PADDING, 6);
   assertStrictEquals(crypto.constants.RSA_PSS_SALTLEN_DIGEST, -1);
 });
+
+// A self-signed P-256 certificate (made with `openssl req -x509 -newkey ec`): its public
+// key, as `openssl ec -pubout` prints it for the certificate's private key.
+const CERTIFICATE = [
+  "-----BEGIN CERTIFICATE-----",
+  "MIIBgDCCASWgAwIBAgIUex0j3wenMTw4wcX6f4Tf3Ph3vmYwCgYIKoZIzj0EAwIw",
+  "FDESMBAGA1UEAwwJc2JmbiB0ZXN0MCAXDTI2MTIwMjE0MDUxNloYDzIxMjYxMTA4",
+  "MTQwNTE2WjAUMRIwEAYDVQQDDAlzYmZuIHRlc3QwWTATBgcqhkjOPQIBBggqhkjO",
+  "PQMBBwNCAAQFF2kdg/NIIwzMFtnWKhQbkHe3mzBlsPg349HS6+0iEDwhCU36f2N9",
+  "wSdK9QBus4D71YFZfxXvW8vHdrIDkJtZo1MwUTAdBgNVHQ4EFgQUL1HGkwHPEPbN",
+  "LIIFVMrP4fqJNO8wHwYDVR0jBBgwFoAUL1HGkwHPEPbNLIIFVMrP4fqJNO8wDwYD",
+  "VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAvka9a3aqJUjKKyKk/qpP",
+  "CK2Ixf7u4tml6LEF9IjycPgCIQC2sSDO1M7XtYWa2lNE08dppvJ8Cd2Gt3Gh5Ykl",
+  "KXkDDA==",
+  "-----END CERTIFICATE-----",
+].join("\n");
+
+Deno.test("node:crypto: createPublicKey takes a certificate's key", () => {
+  const key = crypto.createPublicKey(CERTIFICATE);
+  assertStrictEquals(key.asymmetricKeyType, "ec");
+  assertStrictEquals(key.export({ type: "spki", format: "pem" }), "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEBRdpHYPzSCMMzBbZ1ioUG5B3t5sw\nZbD4N+PR0uvtIhA8IQlN+n9jfcEnSvUAbrOA+9WBWX8V71vLx3ayA5CbWQ==\n-----END PUBLIC KEY-----\n");
+});
