@@ -403,3 +403,23 @@ Deno.test("node:crypto: createPublicKey takes a certificate's key", () => {
   assertStrictEquals(key.asymmetricKeyType, "ec");
   assertStrictEquals(key.export({ type: "spki", format: "pem" }), "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEBRdpHYPzSCMMzBbZ1ioUG5B3t5sw\nZbD4N+PR0uvtIhA8IQlN+n9jfcEnSvUAbrOA+9WBWX8V71vLx3ayA5CbWQ==\n-----END PUBLIC KEY-----\n");
 });
+
+Deno.test("node:crypto: KeyObject#toCryptoKey", async () => {
+  const raw = crypto.randomBytes(16);
+  const aes = crypto.createSecretKey(raw).toCryptoKey("AES-GCM", false, ["encrypt"]);
+  assertStrictEquals(aes.type, "secret");
+  assertEquals(aes.algorithm, { name: "AES-GCM", length: 128 });
+  assertEquals(aes.usages, ["encrypt"]);
+  const iv = crypto.randomBytes(12);
+  const sealed = Buffer.from(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, aes, Buffer.from("to node")));
+  const decipher = crypto.createDecipheriv("aes-128-gcm", raw, iv).setAuthTag(sealed.subarray(-16));
+  assertStrictEquals(decipher.update(sealed.subarray(0, -16), undefined, "utf8") + decipher.final("utf8"), "to node");
+
+  const { publicKey, privateKey } = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const signer = privateKey.toCryptoKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+  assertStrictEquals(signer.type, "private");
+  const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, signer, Buffer.from("data"));
+  assert(crypto.verify("sha256", Buffer.from("data"), { key: publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(signature)));
+  const verifier = publicKey.toCryptoKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["verify"]);
+  assert(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, verifier, signature, Buffer.from("data")));
+});

@@ -56,6 +56,18 @@ export function createKeys(Buffer, nextTick) {
       return host.ops.node_key_equals(this[kHandle], otherKeyObject[kHandle]);
     }
 
+    // A CryptoKey with this key's material (a copy) for `algorithm` and `keyUsages`, as
+    // crypto.subtle.importKey would make it, but synchronously.
+    toCryptoKey(algorithm, extractable, keyUsages) {
+      const importKeySync = host.cryptoKeys.importKeySync;
+      if (this.type === "secret") {
+        return importKeySync("raw", host.ops.crypto_secret_export(this[kHandle]), algorithm, extractable, keyUsages);
+      }
+      const format = this.type === "public" ? "spki" : "pkcs8";
+      const der = host.ops.node_key_export(this[kHandle], "der", format);
+      return importKeySync(format, der, algorithm, extractable, keyUsages);
+    }
+
     get [Symbol.toStringTag]() {
       return "KeyObject";
     }
