@@ -48,7 +48,9 @@ target_link_libraries(dep_httplib INTERFACE PkgConfig::CPPHTTPLIB)
 add_library(dep_cares INTERFACE)
 target_link_libraries(dep_cares INTERFACE PkgConfig::LIBCARES)
 
-# node:zlib's brotli (src/runtime/api/op_node_zlib.cpp): Debian's libbrotli-dev.
+# node:zlib's brotli and zstd (src/runtime/api/op_node_zlib.cpp): Debian's libbrotli-dev
+# and libzstd-dev.
 pkg_check_modules(LIBBROTLI REQUIRED IMPORTED_TARGET libbrotlienc libbrotlidec)
+pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd)
 add_library(dep_brotli INTERFACE)
-target_link_libraries(dep_brotli INTERFACE PkgConfig::LIBBROTLI)
+target_link_libraries(dep_brotli INTERFACE PkgConfig::LIBBROTLI PkgConfig::LIBZSTD)

@@ -18,6 +18,8 @@ import zlib, {
   inflateRawSync,
   inflateSync,
   unzipSync,
+  zstdCompressSync,
+  zstdDecompressSync,
 } from "node:zlib";
 import { Buffer } from "node:buffer";
 import { promisify } from "node:util";
@@ -239,4 +241,22 @@ Deno.test("node:zlib: a decompression bomb stops at maxOutputLength", async () =
     streamed += chunk.length;
   }
   assertStrictEquals(streamed, 32 * 1024 * 1024);
+});
+
+// `printf hello | zstd -19 -c` (the reference CLI, with its content checksum).
+Deno.test("node:zlib: zstd", async () => {
+  assertStrictEquals(zstdDecompressSync(Buffer.from("28b52ffd046829000068656c6c6fa36d9f88", "hex")).toString(), "hello");
+  const input = Buffer.from(text);
+  const packed = zstdCompressSync(input);
+  assertStrictEquals(packed.subarray(0, 4).toString("hex"), "28b52ffd");
+  assert(packed.length < input.length / 10);
+  assert(zstdDecompressSync(packed).equals(input));
+  const best = zstdCompressSync(input, { params: { [constants.ZSTD_c_compressionLevel]: 19, [constants.ZSTD_c_checksumFlag]: 1 } });
+  assert(zstdDecompressSync(best).equals(input));
+  const viaCallback = await promisify(zlib.zstdCompress)(input);
+  assert((await promisify(zlib.zstdDecompress)(viaCallback)).equals(input));
+  const streamed = await collect(Readable.from([input.subarray(0, 1000), input.subarray(1000)]).pipe(zlib.createZstdCompress()));
+  assert((await collect(Readable.from([streamed]).pipe(zlib.createZstdDecompress()))).equals(input));
+  assertThrows(() => zstdDecompressSync(Buffer.from("not zstd data at all")));
+  assertEquals([constants.ZSTD_e_end, constants.ZSTD_c_compressionLevel, constants.ZSTD_COMPRESS, constants.ZSTD_DECOMPRESS], [2, 100, 10, 11]);
 });

@@ -1,4 +1,4 @@
-// node:zlib's engines: zlib (deflate, inflate, gzip, gunzip, raw, unzip) and brotli, one
+// node:zlib's engines: zlib (deflate, inflate, gzip, gunzip, raw, unzip), brotli and zstd, one
 // native stream per JavaScript zlib object (js/node/zlib.js). JavaScript holds an opaque
 // handle (crypto_key.hpp's new_handle: a three-byte ArrayBuffer whose backing-store
 // deleter frees the engine) and feeds it input; each call returns at most about
@@ -13,6 +13,8 @@
 #include <brotli/decode.h>
 #include <brotli/encode.h>
 #include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
 
 #include <cstring>
 #include <string>
@@ -32,6 +34,8 @@ enum Mode {
   k_unzip = 7,
   k_brotli_decode = 8,
   k_brotli_encode = 9,
+  k_zstd_compress = 10,
+  k_zstd_decompress = 11,
 };
 
 struct Engine {
@@ -43,6 +47,8 @@ struct Engine {
   bool z_open = false;
   BrotliEncoderState* encoder = nullptr;
   BrotliDecoderState* decoder = nullptr;
+  ZSTD_CCtx* zstd_compressor = nullptr;
+  ZSTD_DCtx* zstd_decompressor = nullptr;
   bool ended = false;        // decompression reached the end of the data
   std::string pending;       // input not consumed yet
   std::size_t consumed = 0;  // of `pending`
@@ -53,9 +59,16 @@ struct Engine {
 
   bool decompress() const {
     return mode == k_inflate || mode == k_gunzip || mode == k_inflate_raw || mode == k_unzip ||
-           mode == k_brotli_decode;
+           mode == k_brotli_decode || mode == k_zstd_decompress;
   }
   bool brotli() const { return mode == k_brotli_decode || mode == k_brotli_encode; }
+  bool zstd() const { return mode == k_zstd_compress || mode == k_zstd_decompress; }
+  // The flush value that ends the data: Z_FINISH, BROTLI_OPERATION_FINISH, ZSTD_e_end.
+  int finish() const { return brotli() ? BROTLI_OPERATION_FINISH : zstd() ? ZSTD_e_end : Z_FINISH; }
+  bool open() const {
+    return z_open || encoder != nullptr || decoder != nullptr || zstd_compressor != nullptr ||
+           zstd_decompressor != nullptr;
+  }
   void close() {
     if (z_open) {
       if (decompress()) {
@@ -73,6 +86,10 @@ struct Engine {
       BrotliDecoderDestroyInstance(decoder);
       decoder = nullptr;
     }
+    ZSTD_freeCCtx(zstd_compressor);  // null is fine
+    zstd_compressor = nullptr;
+    ZSTD_freeDCtx(zstd_decompressor);
+    zstd_decompressor = nullptr;
     pending.clear();
     consumed = 0;
   }
@@ -163,6 +180,11 @@ Failure zlib_failure(const Engine& e, int status, const char* fallback) {
 }
 
 enum class Step { done, more, failed };
+
+// zstd's parameters are signed (negative compression levels are fast modes).
+int value_as_int(v8::Local<v8::Context> context, v8::Local<v8::Value> value) {
+  return value->Int32Value(context).FromMaybe(0);
+}
 
 // One slice of zlib work over the pending input: output appended to `out` until the input
 // is used up (and, for a flush, the flush is complete) or `limit` bytes were made.
@@ -289,6 +311,50 @@ Step run_brotli(Engine& e, int operation, std::size_t limit, std::string& out, F
   }
 }
 
+Step run_zstd(Engine& e, int operation, std::size_t limit, std::string& out, Failure& failure) {
+  std::vector<char> chunk(e.chunk);
+  for (;;) {
+    ZSTD_inBuffer in{e.pending.data() + e.consumed, e.pending.size() - e.consumed, 0};
+    ZSTD_outBuffer output{chunk.data(), chunk.size(), 0};
+    std::size_t status = 0;
+    bool finished_slice = false;
+    if (e.zstd_compressor != nullptr) {
+      status = ZSTD_compressStream2(e.zstd_compressor, &output, &in,
+                                    static_cast<ZSTD_EndDirective>(operation));
+      // A flush or end is complete when zstd has nothing left to write (status 0).
+      finished_slice = !ZSTD_isError(status) && in.pos == in.size && output.pos < output.size &&
+                       (operation == ZSTD_e_continue || status == 0);
+    } else {
+      status = ZSTD_decompressStream(e.zstd_decompressor, &output, &in);
+      // 0: a frame is complete and flushed (more input may start another one). A call
+      // with nothing in and nothing out says nothing new.
+      if (in.size > 0 || output.pos > 0) {
+        e.ended = !ZSTD_isError(status) && status == 0;
+      }
+      finished_slice = in.pos == in.size && output.pos < output.size;
+    }
+    if (ZSTD_isError(status)) {
+      failure = {std::string(e.zstd_compressor != nullptr ? "Zstd compression failed: "
+                                                          : "Zstd decompression failed: ") +
+                     ZSTD_getErrorName(status),
+                 -static_cast<int>(ZSTD_getErrorCode(status)),
+                 e.zstd_compressor != nullptr ? "ERR_ZSTD_COMPRESSION_FAILED"
+                                              : "ERR_ZSTD_DECOMPRESSION_FAILED"};
+      return Step::failed;
+    }
+    e.consumed += in.pos;
+    out.append(chunk.data(), output.pos);
+    if (finished_slice) {
+      e.pending.clear();
+      e.consumed = 0;
+      return Step::done;
+    }
+    if (out.size() >= limit) {
+      return Step::more;
+    }
+  }
+}
+
 void return_failure(const v8::FunctionCallbackInfo<v8::Value>& info, const Failure& failure) {
   auto* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
@@ -301,8 +367,8 @@ void return_failure(const v8::FunctionCallbackInfo<v8::Value>& info, const Failu
 }
 
 // node_zlib_new(mode, level, windowBits, memLevel, strategy, chunkSize, dictionary,
-// brotliParams) -> handle, or { message, errno, code } when the codec refuses the options.
-// `brotliParams` is a flat array [key, value, ...].
+// params) -> handle, or { message, errno, code } when the codec refuses the options.
+// `params` (brotli's and zstd's) is a flat array [key, value, ...].
 void zlib_new(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
@@ -324,10 +390,16 @@ void zlib_new(const v8::FunctionCallbackInfo<v8::Value>& info) {
   } else if (e->mode == k_brotli_decode) {
     e->decoder = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
     ok = e->decoder != nullptr;
+  } else if (e->mode == k_zstd_compress) {
+    e->zstd_compressor = ZSTD_createCCtx();
+    ok = e->zstd_compressor != nullptr;
+  } else if (e->mode == k_zstd_decompress) {
+    e->zstd_decompressor = ZSTD_createDCtx();
+    ok = e->zstd_decompressor != nullptr;
   }
   if (!ok) {
     failure = {"Initialization failed", -1, "ERR_ZLIB_INITIALIZATION_FAILED"};
-  } else if (e->brotli() && info[7]->IsArray()) {
+  } else if ((e->brotli() || e->zstd()) && info[7]->IsArray()) {
     auto params = info[7].As<v8::Array>();
     for (uint32_t i = 0; ok && i + 1 < params->Length(); i += 2) {
       v8::Local<v8::Value> key;
@@ -338,6 +410,15 @@ void zlib_new(const v8::FunctionCallbackInfo<v8::Value>& info) {
       }
       auto k = key->Uint32Value(context).FromMaybe(0);
       auto v = value->Uint32Value(context).FromMaybe(0);
+      if (e->zstd()) {
+        int number = value_as_int(context, value);
+        ok = !ZSTD_isError(e->zstd_compressor != nullptr
+                               ? ZSTD_CCtx_setParameter(e->zstd_compressor,
+                                                        static_cast<ZSTD_cParameter>(k), number)
+                               : ZSTD_DCtx_setParameter(e->zstd_decompressor,
+                                                        static_cast<ZSTD_dParameter>(k), number));
+        continue;
+      }
       ok = e->encoder != nullptr
                ? BrotliEncoderSetParameter(e->encoder, static_cast<BrotliEncoderParameter>(k), v)
                : BrotliDecoderSetParameter(e->decoder, static_cast<BrotliDecoderParameter>(k), v);
@@ -345,7 +426,7 @@ void zlib_new(const v8::FunctionCallbackInfo<v8::Value>& info) {
     if (!ok) {
       failure = {"Initialization failed", -1, "ERR_ZLIB_INITIALIZATION_FAILED"};
     }
-  } else if (!e->brotli()) {
+  } else if (!e->brotli() && !e->zstd()) {
     int status = start(*e);
     if (status != Z_OK) {
       ok = false;
@@ -372,7 +453,7 @@ void zlib_write(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (e == nullptr) {
     return;
   }
-  if (!e->z_open && e->encoder == nullptr && e->decoder == nullptr) {
+  if (!e->open()) {
     return_failure(info, {"zlib binding closed", -1, "ERR_ZLIB_BINDING_CLOSED"});
     return;
   }
@@ -390,6 +471,7 @@ void zlib_write(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string out;
   Failure failure;
   Step step = e->brotli() ? run_brotli(*e, flush, limit, out, failure)
+              : e->zstd() ? run_zstd(*e, flush, limit, out, failure)
                           : run_zlib(*e, flush, limit, out, failure);
   if (step == Step::failed) {
     e->close();
@@ -404,8 +486,7 @@ void zlib_write(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return;
   }
   // The end of the input of a decompression that never reached the end of its data.
-  if (step == Step::done && e->decompress() && !e->ended &&
-      flush == (e->brotli() ? BROTLI_OPERATION_FINISH : Z_FINISH)) {
+  if (step == Step::done && e->decompress() && !e->ended && flush == e->finish()) {
     e->close();
     return_failure(info, {"unexpected end of file", Z_BUF_ERROR, "Z_BUF_ERROR"});
     return;
@@ -435,7 +516,7 @@ void zlib_params(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // node_zlib_reset(handle): back to a fresh stream with the same options (zlib only; a
-// brotli engine is remade by JavaScript).
+// brotli or zstd engine is remade by JavaScript).
 void zlib_reset(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* e = engine_of(info.GetIsolate(), info[0]);
   if (e == nullptr || !e->z_open) {

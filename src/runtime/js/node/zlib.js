@@ -1,4 +1,4 @@
-// node:zlib over native zlib and brotli engines (api/op_node_zlib.cpp, ops.node_zlib_*).
+// node:zlib over native zlib, brotli and zstd engines (api/op_node_zlib.cpp, ops.node_zlib_*).
 // The stream classes are Transforms of this layer's node:stream; the one-shot functions
 // drive an engine directly: the *Sync forms in one go, the callback forms in slices
 // (IN_SLICE bytes of input or OUT_SLICE of output per native call) with the event loop
@@ -17,6 +17,7 @@ const {
   Z_DEFAULT_STRATEGY, DEFLATE, INFLATE, GZIP, GUNZIP, DEFLATERAW, INFLATERAW, UNZIP,
   BROTLI_DECODE, BROTLI_ENCODE, BROTLI_OPERATION_PROCESS, BROTLI_OPERATION_FLUSH,
   BROTLI_OPERATION_FINISH, BROTLI_OPERATION_EMIT_METADATA,
+  ZSTD_COMPRESS, ZSTD_DECOMPRESS, ZSTD_e_continue, ZSTD_e_flush, ZSTD_e_end,
 } = constants;
 
 export function createZlib() {
@@ -55,6 +56,15 @@ export function createZlib() {
   }
 
   const isBrotli = (mode) => mode === BROTLI_DECODE || mode === BROTLI_ENCODE;
+  const isZstd = (mode) => mode === ZSTD_COMPRESS || mode === ZSTD_DECOMPRESS;
+  // Engines configured by a `params` object rather than zlib's options, and their flush
+  // flags: [none, full, finish, highest].
+  const paramFlushes = (mode) =>
+    isBrotli(mode)
+      ? [BROTLI_OPERATION_PROCESS, BROTLI_OPERATION_FLUSH, BROTLI_OPERATION_FINISH, BROTLI_OPERATION_EMIT_METADATA]
+      : isZstd(mode)
+        ? [ZSTD_e_continue, ZSTD_e_flush, ZSTD_e_end, ZSTD_e_end]
+        : null;
   const isInflate = (mode) => mode === INFLATE || mode === GUNZIP || mode === INFLATERAW || mode === UNZIP;
 
   // A native engine for `mode` with `options` checked as Node checks them, and the flush
@@ -64,13 +74,13 @@ export function createZlib() {
       throw invalidArgType("options", "Object", options);
     }
     const opts = options ?? {};
-    const brotli = isBrotli(mode);
-    const [lastFlush, maxFlush] = brotli ? [BROTLI_OPERATION_PROCESS, BROTLI_OPERATION_EMIT_METADATA] : [Z_NO_FLUSH, Z_BLOCK];
+    const brotli = paramFlushes(mode) !== null; // brotli or zstd: a `params` object
+    const [noFlush, fullFlush, finishFlush, maxFlush] = paramFlushes(mode) ?? [Z_NO_FLUSH, Z_FULL_FLUSH, Z_FINISH, Z_BLOCK];
     const engine = {
       mode,
-      flush: checkRange(opts.flush, "options.flush", lastFlush, maxFlush, brotli ? BROTLI_OPERATION_PROCESS : Z_NO_FLUSH),
-      finishFlush: checkRange(opts.finishFlush, "options.finishFlush", lastFlush, maxFlush, brotli ? BROTLI_OPERATION_FINISH : Z_FINISH),
-      fullFlush: brotli ? BROTLI_OPERATION_FLUSH : Z_FULL_FLUSH,
+      flush: checkRange(opts.flush, "options.flush", noFlush, maxFlush, noFlush),
+      finishFlush: checkRange(opts.finishFlush, "options.finishFlush", noFlush, maxFlush, finishFlush),
+      fullFlush,
       chunkSize: checkRange(opts.chunkSize, "options.chunkSize", Z_MIN_CHUNK, Infinity, Z_DEFAULT_CHUNK),
       maxOutputLength: checkRange(opts.maxOutputLength, "options.maxOutputLength", 1, maxLength, maxLength),
       handle: null,
@@ -87,7 +97,10 @@ export function createZlib() {
         for (const key of Object.keys(opts.params)) {
           const id = Number(key);
           const value = opts.params[key];
-          if (!Number.isInteger(id) || id < 0 || id > 8) {
+          if (isZstd(mode) && !Number.isInteger(id)) {
+            throw makeError(RangeError, "ERR_ZSTD_INVALID_PARAM", `${key} is not a valid zstd parameter`);
+          }
+          if (!isZstd(mode) && (!Number.isInteger(id) || id < 0 || id > 8)) {
             throw makeError(RangeError, "ERR_BROTLI_INVALID_PARAM", `${key} is not a valid Brotli parameter`);
           }
           if (typeof value !== "number" && typeof value !== "boolean") throw invalidArgType("options.params[key]", "number", value);
@@ -286,7 +299,7 @@ export function createZlib() {
 
     reset() {
       if (this._handle === null) return;
-      if (isBrotli(this._engine.mode)) {
+      if (paramFlushes(this._engine.mode) !== null) {
         host.ops.node_zlib_close(this._handle);
         this._handle = this._engine.handle = this._engine.remake();
       } else {
@@ -351,6 +364,16 @@ export function createZlib() {
       super(BROTLI_DECODE, options);
     }
   }
+  class ZstdCompress extends ZlibBase {
+    constructor(options) {
+      super(ZSTD_COMPRESS, options);
+    }
+  }
+  class ZstdDecompress extends ZlibBase {
+    constructor(options) {
+      super(ZSTD_DECOMPRESS, options);
+    }
+  }
 
   // crc32(data[, value]): zlib's CRC-32, continued from `value` (Node 22).
   function crc32(data, value = 0) {
@@ -371,24 +394,21 @@ export function createZlib() {
     unzip: [UNZIP, Unzip],
     brotliCompress: [BROTLI_ENCODE, BrotliCompress],
     brotliDecompress: [BROTLI_DECODE, BrotliDecompress],
+    zstdCompress: [ZSTD_COMPRESS, ZstdCompress],
+    zstdDecompress: [ZSTD_DECOMPRESS, ZstdDecompress],
   };
   const zlib = {
     constants,
     codes,
     crc32,
     Deflate, Inflate, Gzip, Gunzip, DeflateRaw, InflateRaw, Unzip, BrotliCompress, BrotliDecompress,
+    ZstdCompress, ZstdDecompress,
   };
   for (const [name, [mode, Class]] of Object.entries(modes)) {
     const className = name[0].toUpperCase() + name.slice(1);
     zlib[name] = callbackFunction(mode);
     zlib[`${name}Sync`] = syncFunction(mode);
     zlib[`create${className}`] = (options) => new Class(options);
-  }
-  // Node 23's zstd: a clear error naming each, not "is not a function".
-  for (const name of ["zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync", "createZstdCompress", "createZstdDecompress", "ZstdCompress", "ZstdDecompress"]) {
-    zlib[name] = function () {
-      throw makeError(Error, "ERR_NOT_SUPPORTED", `zlib.${name} is not supported by this runtime`);
-    };
   }
   // The legacy top-level copies of the constants (zlib.Z_NO_FLUSH, ...), as Node has them.
   for (const [name, value] of Object.entries(constants)) {
