@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
 import crypto, { createHash, createHmac, getHashes, randomBytes, randomInt, randomUUID, timingSafeEqual, webcrypto } from "node:crypto";
 import { Buffer } from "node:buffer";
+import { promisify } from "node:util";
 
 // Published vectors: FIPS 180-2 ("abc"), RFC 1321 (MD5), RFC 4231 test case 2 (HMAC).
 Deno.test("node:crypto: createHash against published vectors", () => {
@@ -368,6 +369,9 @@ Deno.test("node:crypto: pbkdf2's callback form lets the event loop turn while it
     crypto.generateKeyPair("rsa", { modulusLength: 1024 }, (err, pub, priv) => (err ? reject(err) : resolve([pub, priv])))
   );
   assertStrictEquals(publicKey.asymmetricKeyDetails.modulusLength, 1024);
+  const promised = await promisify(crypto.generateKeyPair)("ec", { namedCurve: "P-384" });
+  assertStrictEquals(promised.privateKey.asymmetricKeyDetails.namedCurve, "secp384r1");
+  assertStrictEquals(promised.publicKey.type, "public");
   const scryptError = assertThrows(() => crypto.scrypt("p", "s", 16, { N: 1024, r: 8, maxmem: 1024 }, () => {}), RangeError);
   assertStrictEquals(scryptError.code, "ERR_CRYPTO_INVALID_SCRYPT_PARAMS");
 });

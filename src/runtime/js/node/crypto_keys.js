@@ -318,6 +318,14 @@ export function createKeys(Buffer, nextTick) {
     );
   }
 
+  // util.promisify(generateKeyPair) resolves with { publicKey, privateKey }, as in Node.
+  Object.defineProperty(generateKeyPair, Symbol.for("nodejs.util.promisify.custom"), {
+    value: (type, options) =>
+      new Promise((resolve, reject) =>
+        generateKeyPair(type, options, (error, publicKey, privateKey) => (error ? reject(error) : resolve({ publicKey, privateKey })))
+      ),
+  });
+
   function generateKeySync(type, options) {
     validateString(type, "type");
     validateObject(options, "options");
