@@ -23,6 +23,7 @@ import { createTimers } from "./timers.js";
 import { createTimersPromises } from "./timers_promises.js";
 import { createUrl } from "./url.js";
 import { createUtil } from "./util.js";
+import { createZlib } from "./zlib.js";
 
 const factories = {
   assert: createAssert,
@@ -49,6 +50,7 @@ const factories = {
   url: createUrl,
   util: createUtil,
   "util/types": () => loadBuiltin("util").types,
+  zlib: createZlib,
 };
 
 const made = new Map();
