@@ -438,3 +438,14 @@ Deno.test("http.request: an Upgrade: websocket request gets the upgrade event an
     await server.shutdown();
   }
 });
+
+Deno.test("http.get: a body that arrives in pieces streams through 'data' events", async () => {
+  const chunks = [];
+  const res = await new Promise((resolve, reject) => {
+    http.get(`${HTTP}/slow?n=3&ms=10`, resolve).on("error", reject);
+  });
+  res.on("data", (chunk) => chunks.push(String(chunk)));
+  await new Promise((resolve) => res.on("end", resolve));
+  assertEquals(chunks.join(""), "chunk 0\nchunk 1\nchunk 2\n");
+  assert(res.complete);
+});
