@@ -449,3 +449,11 @@ Deno.test("http.get: a body that arrives in pieces streams through 'data' events
   assertEquals(chunks.join(""), "chunk 0\nchunk 1\nchunk 2\n");
   assert(res.complete);
 });
+
+Deno.test("http.request: Expect: 100-continue lets the body be written on 'continue'", async () => {
+  const req = http.request(`${HTTP}/echo`, { method: "PUT", headers: { Expect: "100-continue" } });
+  req.on("continue", () => req.end("after continue"));
+  const { res, body } = await send(req);
+  assertEquals(res.statusCode, 200);
+  assertEquals(JSON.parse(body).body, "after continue");
+});

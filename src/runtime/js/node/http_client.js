@@ -10,7 +10,8 @@ import { upgradeClientRequest } from "./http_upgrade.js";
 import { addHeaderMethods, chunkBytes, fromFetchHeaders, makeSocket, setHeadersFrom, toFetchHeaders } from "./http_common.js";
 
 // Headers the fetch stack sets itself from the URL and the body.
-const SKIP_ON_REQUEST = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive"]);
+// (`expect`: the body is sent whole, and curl asks for 100-continue itself when it wants.)
+const SKIP_ON_REQUEST = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive", "expect"]);
 
 // A fetch failure as the error Node's socket layer reports (code, errno, syscall).
 export function nodeNetworkError(error, hostname, port) {
@@ -187,7 +188,11 @@ export function createHttpClient(defaults) {
       if (opts.timeout !== undefined) this.setTimeout(opts.timeout);
       if (cb) this.once("response", cb);
       process.nextTick(() => {
-        if (!this.destroyed) this.emit("socket", this.socket);
+        if (this.destroyed) return;
+        this.emit("socket", this.socket);
+        // Expect: 100-continue: the body is collected and sent with the request, so the
+        // writer may go on at once (the AWS SDK waits for this before writing).
+        if (String(this.getHeader("expect") ?? "").toLowerCase() === "100-continue") this.emit("continue");
       });
     }
     get connection() {
