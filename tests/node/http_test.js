@@ -457,3 +457,21 @@ Deno.test("http.request: Expect: 100-continue lets the body be written on 'conti
   assertEquals(res.statusCode, 200);
   assertEquals(JSON.parse(body).body, "after continue");
 });
+
+Deno.test("http.createServer: HEAD gets the head of what GET would get, no body", async () => {
+  let method;
+  await withServer(
+    (req, res) => {
+      method = req.method;
+      res.setHeader("content-type", "text/plain");
+      res.end("hello world");
+    },
+    async (base) => {
+      const response = await fetch(`${base}/`, { method: "HEAD" });
+      assertEquals(response.status, 200);
+      assertEquals(response.headers.get("content-type"), "text/plain");
+      assertEquals(await response.text(), "");
+      assertEquals(method, "HEAD");
+    },
+  );
+});
