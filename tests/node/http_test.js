@@ -475,3 +475,24 @@ Deno.test("http.createServer: HEAD gets the head of what GET would get, no body"
     },
   );
 });
+
+Deno.test("http.createServer: flushHeaders sends the head before any body", async () => {
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await withServer(
+    async (_req, res) => {
+      res.writeHead(202, { "x-early": "yes" });
+      res.flushHeaders();
+      assert(res.headersSent);
+      await released;
+      res.end("later");
+    },
+    async (base) => {
+      const response = await fetch(`${base}/`); // resolves on the head alone
+      assertEquals(response.status, 202);
+      assertEquals(response.headers.get("x-early"), "yes");
+      release();
+      assertEquals(await response.text(), "later");
+    },
+  );
+});
