@@ -136,6 +136,7 @@ export function createHttp2() {
       this._send();
       callback();
     }
+    // Until the response arrives there is nothing to read; its arrival starts the reading.
     _read() {
       if (this._reader === null) return;
       this._reader.read().then(
@@ -225,12 +226,6 @@ export function createHttp2() {
       );
     }
   }
-  // The first _read is started by the response; until then reading waits.
-  ClientHttp2Stream.prototype._read = ((read) =>
-    function _read() {
-      if (this._reader !== null) read.call(this);
-    })(ClientHttp2Stream.prototype._read);
-
   class ClientHttp2Session extends EventEmitter {
     constructor(authority, options) {
       super();

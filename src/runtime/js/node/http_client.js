@@ -146,7 +146,6 @@ export function createHttpClient(defaults) {
       this.protocol = protocol;
       this.method = String(opts.method ?? "GET").toUpperCase();
       this.host = opts.hostname ?? (opts.host ? String(opts.host).replace(/:\d+$/, "") : "localhost");
-      if (this.host === "localhost" && opts.hostname === undefined && opts.host === undefined) this.host = "localhost";
       this.port = opts.port || opts.defaultPort || agent?.defaultPort || defaults.port;
       this.path = opts.path ?? "/";
       if (/[\u0000-\u0020]/.test(this.path)) {

@@ -165,7 +165,7 @@ export function createHttpServer() {
     _sendHead(body) {
       this.headersSent = true;
       const status = this.statusCode;
-      if (!this.hasHeader("date") && this.sendDate) this.setHeaderSent("date", new Date().toUTCString());
+      if (!this.hasHeader("date") && this.sendDate) this._setHeaderRaw("date", new Date().toUTCString());
       const headers = toFetchHeaders(this._headers(), SKIP_ON_RESPONSE);
       const statusText = this.statusMessage ?? STATUS_CODES[status] ?? "unknown";
       this.statusMessage = statusText;
@@ -192,9 +192,11 @@ export function createHttpServer() {
       } else if (body === null) {
         this._controller = false; // nothing to stream; writes are dropped, as Node drops them
       }
-      this._settle(new Response(responseBody, { status: status === 101 ? 200 : status, statusText, headers }));
+      // (A Response cannot carry a 1xx status; an upgrade's 101 is the upgrade path's.)
+      this._settle(new Response(responseBody, { status: status < 200 ? 200 : status, statusText, headers }));
     }
-    setHeaderSent(name, value) {
+    // A header the response itself adds, past the headersSent check.
+    _setHeaderRaw(name, value) {
       this._headers().set(name, [name, value]);
     }
     _write(chunk, encoding, callback) {
@@ -231,7 +233,7 @@ export function createHttpServer() {
         // Ended in one go: the whole body with its length, as Node sends it.
         const bytes = chunk == null ? new Uint8Array(0) : chunkBytes(Buffer, chunk, encoding);
         if (!this.hasHeader("content-length") && !NULL_BODY.has(this.statusCode)) {
-          this.setHeaderSent("content-length", String(bytes.byteLength));
+          this._setHeaderRaw("content-length", String(bytes.byteLength));
         }
         this._sendHead(new Uint8Array(bytes));
         return super.end(callback);
