@@ -2,6 +2,7 @@
 // (tests/js/servers/fetch_fixture.py), whose certificate comes from a CA made at start:
 // trusted through the `ca` option (of the request, or of an Agent), refused without it,
 // accepted unchecked with rejectUnauthorized: false.
+import http from "node:http";
 import https from "node:https";
 import { assert, assertEquals } from "../js/assert.js";
 
@@ -61,6 +62,7 @@ Deno.test("https.get: rejectUnauthorized: false skips the certificate check", as
 
 Deno.test("https: Agent and globalAgent", () => {
   assert(https.globalAgent instanceof https.Agent);
+  assert(new https.Agent() instanceof http.Agent);
   assertEquals(https.globalAgent.defaultPort, 443);
   assertEquals(typeof https.request, "function");
   assertEquals(typeof https.createServer, "function");

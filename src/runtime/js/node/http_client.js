@@ -57,9 +57,10 @@ export function createHttpClient(defaults) {
   const process = loadBuiltin("process");
   const { IncomingMessage } = defaults.server;
 
-  class Agent extends EventEmitter {
+  // https.Agent extends http.Agent, as in Node.
+  class Agent extends (defaults.BaseAgent ?? EventEmitter) {
     constructor(options = {}) {
-      super();
+      super(options);
       this.options = { path: null, ...options };
       this.keepAlive = options.keepAlive ?? false;
       this.keepAliveMsecs = options.keepAliveMsecs ?? 1000;

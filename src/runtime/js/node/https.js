@@ -28,7 +28,7 @@ export function clientFor(tls) {
 
 export function createHttps() {
   const http = loadBuiltin("http");
-  const client = createHttpClient({ module: "https", protocol: "https:", port: 443, server: http, clientFor });
+  const client = createHttpClient({ module: "https", protocol: "https:", port: 443, server: http, clientFor, BaseAgent: http.Agent });
   // TLS is the serving stack's (sbfn serve); in a test, the server listens on plain HTTP.
   function createServer(options, requestListener) {
     const server = http.createServer(options, requestListener);
