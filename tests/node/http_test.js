@@ -207,17 +207,52 @@ function acceptKey(key) {
   return createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
 }
 
+// One whole masked frame at the start of `bytes` (any length form): { opcode, payload,
+// size } or null while it is incomplete.
 function readClientFrame(bytes) {
-  const opcode = bytes[0] & 0x0f;
-  const length = bytes[1] & 0x7f; // short frames only
-  const mask = bytes.subarray(2, 6);
+  if (bytes.length < 2) return null;
+  let length = bytes[1] & 0x7f;
+  let at = 2;
+  if (length === 126) {
+    if (bytes.length < 4) return null;
+    length = bytes.readUInt16BE(2);
+    at = 4;
+  } else if (length === 127) {
+    if (bytes.length < 10) return null;
+    length = Number(bytes.readBigUInt64BE(2));
+    at = 10;
+  }
+  if (bytes.length < at + 4 + length) return null;
+  const mask = bytes.subarray(at, at + 4);
   const payload = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) payload[i] = bytes[6 + i] ^ mask[i & 3];
-  return { opcode, payload };
+  for (let i = 0; i < length; i++) payload[i] = bytes[at + 4 + i] ^ mask[i & 3];
+  return { opcode: bytes[0] & 0x0f, payload, size: at + 4 + length };
 }
 
 function serverFrame(opcode, payload) {
-  return Buffer.concat([Buffer.from([0x80 | opcode, payload.length]), payload]);
+  let head;
+  if (payload.length > 0xffff) {
+    head = Buffer.alloc(10);
+    head[1] = 127;
+    head.writeBigUInt64BE(BigInt(payload.length), 2);
+  } else if (payload.length > 125) {
+    head = Buffer.alloc(4);
+    head[1] = 126;
+    head.writeUInt16BE(payload.length, 2);
+  } else {
+    head = Buffer.alloc(2);
+    head[1] = payload.length;
+  }
+  head[0] = 0x80 | opcode;
+  return Buffer.concat([head, payload]);
+}
+
+// The messages a WebSocket receives, one promise each.
+function inbox(socket) {
+  const waiting = [];
+  const arrived = [];
+  socket.onmessage = (event) => (waiting.length > 0 ? waiting.shift()(event.data) : arrived.push(event.data));
+  return () => (arrived.length > 0 ? Promise.resolve(arrived.shift()) : new Promise((resolve) => waiting.push(resolve)));
 }
 
 Deno.test("http.createServer: the upgrade event gives a socket speaking WebSocket frames", async () => {
@@ -226,21 +261,24 @@ Deno.test("http.createServer: the upgrade event gives a socket speaking WebSocke
     (_req, res) => res.end("not an upgrade"),
     async (base) => {
       const socket = new WebSocket(base.replace("http:", "ws:") + "/live");
-      const messages = [];
+      socket.binaryType = "arraybuffer";
       const closed = new Promise((resolve) => (socket.onclose = (event) => resolve(event)));
       await new Promise((resolve, reject) => {
         socket.onopen = resolve;
         socket.onerror = reject;
       });
-      socket.onmessage = (event) => messages.push(event.data);
+      const next = inbox(socket);
       socket.send("hello");
-      await new Promise((resolve) => {
-        const wait = () => (messages.length > 0 ? resolve() : setTimeout(wait, 5));
-        wait();
-      });
+      assertEquals(await next(), "echo:hello");
+      // 70 000 bytes: the 64-bit length form both ways.
+      const big = new Uint8Array(70000).map((_, i) => i % 251);
+      socket.send(big);
+      assertEquals(new Uint8Array(await next()), big);
+      const medium = "m".repeat(300); // the 16-bit length form
+      socket.send(medium);
+      assertEquals(await next(), `echo:${medium}`);
       socket.close(1000, "bye");
       const event = await closed;
-      assertEquals(messages, ["echo:hello"]);
       assertEquals(event.code, 1000);
       assertEquals(seen.url, "/live");
       assertEquals(seen.upgrade, "websocket");
@@ -256,11 +294,11 @@ Deno.test("http.createServer: the upgrade event gives a socket speaking WebSocke
         let buffered = Buffer.alloc(0);
         socket.on("data", (data) => {
           buffered = Buffer.concat([buffered, data]);
-          while (buffered.length >= 6 && buffered.length >= 6 + (buffered[1] & 0x7f)) {
-            const size = 6 + (buffered[1] & 0x7f);
-            const { opcode, payload } = readClientFrame(buffered.subarray(0, size));
-            buffered = buffered.subarray(size);
+          for (let frame = readClientFrame(buffered); frame !== null; frame = readClientFrame(buffered)) {
+            buffered = buffered.subarray(frame.size);
+            const { opcode, payload } = frame;
             if (opcode === 1) socket.write(serverFrame(1, Buffer.from(`echo:${payload}`)));
+            if (opcode === 2) socket.write(serverFrame(2, payload));
             if (opcode === 8) {
               socket.write(serverFrame(8, payload));
               socket.end();
