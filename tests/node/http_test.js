@@ -534,3 +534,44 @@ Deno.test("http.createServer: flushHeaders sends the head before any body", asyn
     },
   );
 });
+
+Deno.test("http.request: after flushHeaders the body streams, each write as it comes", async () => {
+  const received = [];
+  let gotFirst;
+  const firstArrived = new Promise((resolve) => (gotFirst = resolve));
+  await withServer(
+    (req, res) => {
+      req.on("data", (chunk) => {
+        received.push(String(chunk));
+        gotFirst();
+      });
+      req.on("end", () => res.end(received.join("|")));
+    },
+    async (base) => {
+      const req = http.request(`${base}/upload`, { method: "POST" });
+      req.flushHeaders();
+      req.write("part one");
+      // The server sees the first part before the request ends: the body is not collected.
+      await firstArrived;
+      req.end("part two");
+      const { res, body } = await send(req);
+      assertEquals(res.statusCode, 200);
+      assertEquals(body.replaceAll("|", ""), "part onepart two");
+      assertEquals(received[0], "part one");
+    },
+  );
+});
+
+Deno.test("http.request: Transfer-Encoding: chunked streams too", async () => {
+  const { res, body } = await (async () => {
+    const req = http.request(`${HTTP}/echo`, { method: "POST", headers: { "Transfer-Encoding": "chunked" } });
+    req.write("a");
+    req.write("b");
+    req.end("c");
+    return send(req);
+  })();
+  assertEquals(res.statusCode, 200);
+  const echoed = JSON.parse(body);
+  assertEquals(echoed.body, "abc");
+  assertEquals(echoed.headers["transfer-encoding"], "chunked");
+});

@@ -1,7 +1,8 @@
 // node:http's and node:https's client over the runtime's fetch: one ClientRequest is one
 // fetch (redirects left to the caller, as Node does), so outbound rules, proxies, DENO_CERT
 // and the HTTP/2-capable client are the ones fetch uses. The request body is collected
-// until end() and sent with the request; the response body streams into the
+// until end() and sent with the request (or streamed, when the app asks: see _write); the
+// response body streams into the
 // IncomingMessage with back-pressure. Connection pooling is the fetch engine's own: an
 // Agent's options are accepted and kept, and its TLS options (ca) reach the request.
 import { AbortError, invalidArgType, makeError } from "./errors.js";
@@ -198,17 +199,59 @@ export function createHttpClient(defaults) {
     get connection() {
       return this.socket;
     }
+    // The body is collected and sent whole with a Content-Length, unless the app asks for it
+    // to stream (flushHeaders(), or Transfer-Encoding: chunked): then the request starts at
+    // once and each write goes out as it comes, with back-pressure.
     _write(chunk, encoding, callback) {
-      this._body.push(Buffer.from(chunkBytes(Buffer, chunk, encoding)));
-      callback();
+      const bytes = Buffer.from(chunkBytes(Buffer, chunk, encoding));
+      if (this._stream === undefined && /chunked/i.test(String(this.getHeader("transfer-encoding") ?? ""))) {
+        this._startStreaming();
+      }
+      if (this._stream === undefined) {
+        this._body.push(bytes);
+        callback();
+        return;
+      }
+      const controller = this._stream;
+      if (controller === null) {
+        callback(); // the request is gone; destroy() reports why
+        return;
+      }
+      controller.enqueue(new Uint8Array(bytes));
+      if (controller.desiredSize > 0) callback();
+      else this._pendingWrite = callback;
     }
     _final(callback) {
-      this.headersSent = true;
       this.finished = true;
-      this._send();
+      if (this._stream === undefined) {
+        this.headersSent = true;
+        this._send(null);
+      } else if (this._stream !== null) {
+        this._stream.close();
+      }
       callback();
     }
-    flushHeaders() {}
+    flushHeaders() {
+      if (this._stream === undefined && !this.headersSent) this._startStreaming();
+    }
+    _startStreaming() {
+      this.headersSent = true;
+      const body = new ReadableStream({
+        start: (controller) => {
+          this._stream = controller;
+          for (const bytes of this._body.splice(0)) controller.enqueue(new Uint8Array(bytes));
+        },
+        pull: () => {
+          const pending = this._pendingWrite;
+          this._pendingWrite = null;
+          pending?.();
+        },
+        cancel: () => {
+          this._stream = null;
+        },
+      });
+      this._send(body);
+    }
     setNoDelay() {}
     setSocketKeepAlive() {}
     // Emits `timeout` after `ms` without activity (Node's socket idle timeout).
@@ -237,6 +280,14 @@ export function createHttpClient(defaults) {
     }
     _destroy(error, callback) {
       clearTimeout(this._timer);
+      if (this._stream) {
+        try {
+          this._stream.error(error ?? new Error("request destroyed"));
+        } catch {
+          // already closed
+        }
+      }
+      this._stream = null;
       this._controller.abort();
       this.res?.destroy(error === null ? undefined : error);
       // A request destroyed before its response: Node reports the hang-up.
@@ -249,7 +300,8 @@ export function createHttpClient(defaults) {
       this._closed = true;
       this.emit("close");
     }
-    _send() {
+    // `stream`: the body as a ReadableStream when it streams, else null (the collected one).
+    _send(stream) {
       let url;
       const hostname = this.host.includes(":") ? `[${this.host}]` : this.host;
       try {
@@ -270,9 +322,10 @@ export function createHttpClient(defaults) {
       if (!headers.has("accept-encoding")) headers.set("accept-encoding", "identity");
       const hostHeader = this.getHeader("host");
       if (hostHeader !== undefined && String(hostHeader) !== url.host) headers.set("host", String(hostHeader));
-      const body = this._body.length === 0 ? null : Buffer.concat(this._body);
+      const body = stream ?? (this._body.length === 0 ? null : Buffer.concat(this._body));
       const init = { method: this.method, headers, redirect: "manual", signal: this._controller.signal };
       if (body !== null && this.method !== "GET" && this.method !== "HEAD") init.body = body;
+      if (stream) init.duplex = "half";
       let client;
       try {
         client = defaults.clientFor?.(this.tls);
