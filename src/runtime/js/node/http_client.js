@@ -232,7 +232,11 @@ export function createHttpClient(defaults) {
       callback();
     }
     flushHeaders() {
-      if (this._stream === undefined && !this.headersSent) this._startStreaming();
+      // With a Content-Length of the app's own the body still goes whole, so that it is
+      // framed by its length (fetch would send a stream chunked; S3 refuses that).
+      if (this._stream === undefined && !this.headersSent && !this.hasHeader("content-length")) {
+        this._startStreaming();
+      }
     }
     _startStreaming() {
       this.headersSent = true;
