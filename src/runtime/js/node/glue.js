@@ -17,6 +17,7 @@ import { crypto } from "../web/crypto.js";
 import { streamGlobals } from "../web/streams.js";
 import * as timers from "../timers.js";
 import { workerInfo } from "./worker_info.js";
+import { asyncContextActive, captureAsyncContext, enableAsyncContext, runInAsyncContext } from "../async_context.js";
 
 let layer;
 
@@ -46,6 +47,7 @@ function nodeLayer() {
     streamGlobals,
     timers: { ...timers },
     workerInfo,
+    asyncContext: { enable: enableAsyncContext, active: asyncContextActive, capture: captureAsyncContext, run: runInAsyncContext },
   });
   return layer;
 }

@@ -50,8 +50,10 @@ export function createProcess() {
     draining = true;
     try {
       while (ticks.length > 0) {
-        const [fn, args] = ticks.shift();
-        Reflect.apply(fn, undefined, args);
+        const [fn, args, context] = ticks.shift();
+        // Each tick runs in the AsyncLocalStorage context it was queued in (async_hooks.js).
+        if (host.asyncContext.active()) host.asyncContext.run(context, fn, undefined, args);
+        else Reflect.apply(fn, undefined, args);
       }
     } finally {
       draining = false;
@@ -60,7 +62,7 @@ export function createProcess() {
   }
   function nextTick(callback, ...args) {
     validateFunction(callback, "callback");
-    ticks.push([callback, args]);
+    ticks.push([callback, args, host.asyncContext.capture()]);
     if (!draining && ticks.length === 1) queueMicrotask(drainTicks);
   }
 

@@ -5,6 +5,12 @@
 // and a worker that never imports one pays nothing at boot.
 import bridge from "./shims/bridge.cjs";
 import { createAssert } from "./assert.js";
+import { createAsyncHooks } from "./async_hooks.js";
+import { createDiagnosticsChannel } from "./diagnostics_channel.js";
+import { createFs } from "./fs.js";
+import { createOs } from "./os.js";
+import { createPerfHooks } from "./perf_hooks.js";
+import * as refused from "./unsupported.js";
 import { createBuffer } from "./buffer.js";
 import { createCrypto } from "./crypto.js";
 import { createEvents } from "./events.js";
@@ -24,6 +30,27 @@ import { createUtil } from "./util.js";
 const factories = {
   assert: createAssert,
   "assert/strict": () => loadBuiltin("assert").strict,
+  async_hooks: createAsyncHooks,
+  child_process: refused.createChildProcess,
+  cluster: refused.createCluster,
+  console: () => globalThis.console,
+  constants: refused.createConstants,
+  dgram: refused.createDgram,
+  diagnostics_channel: createDiagnosticsChannel,
+  domain: refused.createDomain,
+  fs: createFs,
+  "fs/promises": () => loadBuiltin("fs").promises,
+  inspector: refused.createInspector,
+  "inspector/promises": refused.createInspector,
+  os: createOs,
+  perf_hooks: createPerfHooks,
+  repl: refused.createRepl,
+  trace_events: refused.createTraceEvents,
+  tty: refused.createTty,
+  v8: refused.createV8,
+  vm: refused.createVm,
+  wasi: refused.createWasi,
+  worker_threads: refused.createWorkerThreads,
   buffer: createBuffer,
   crypto: createCrypto,
   events: createEvents,

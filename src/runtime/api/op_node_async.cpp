@@ -1,0 +1,29 @@
+// The async context node:async_hooks' AsyncLocalStorage rides on: V8's "continuation
+// preserved embedder data", a value of the context that V8 itself records on every promise
+// reaction when it is registered (`then`, `await`) and puts back while the reaction runs.
+// This is how Deno carries AsyncLocalStorage across awaits too; the runtime's own callbacks
+// (timers, nextTick, ...) capture and restore it in JavaScript (js/async_context.js).
+#include "runtime/api/ops.hpp"
+
+namespace runtime::api {
+namespace {
+
+// async_context_get() -> the current context's value (undefined when none was set).
+void async_context_get(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetReturnValue().Set(
+      info.GetIsolate()->GetCurrentContext()->GetContinuationPreservedEmbedderData());
+}
+
+// async_context_set(value): what the code running from now on, and every continuation it
+// registers, sees as its context.
+void async_context_set(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetIsolate()->GetCurrentContext()->SetContinuationPreservedEmbedderData(info[0]);
+}
+
+}  // namespace
+
+std::vector<Op> node_async_ops() {
+  return {{"async_context_get", async_context_get}, {"async_context_set", async_context_set}};
+}
+
+}  // namespace runtime::api
