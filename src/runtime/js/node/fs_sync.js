@@ -248,16 +248,33 @@ function fileOf(fd, syscall) {
 export function openSync(path, flags = "r", mode = 0o666) {
   const name = pathArg(path);
   const { read, write, append, truncate, create, createNew } = openFlags(flags ?? "r");
-  const rid = fsCall("open", name, host.ops.fs_open, name, read, write, append, truncate, create, createNew, typeof mode === "string" ? parseInt(mode, 8) : mode);
+  let file;
+  try {
+    file = { rid: host.ops.fs_open(name, read, write, append, truncate, create, createNew, typeof mode === "string" ? parseInt(mode, 8) : mode), path: name };
+  } catch (error) {
+    // The ops give no handle on the function's own files (they may live in a bundle, not
+    // on disk), only their whole contents: a read-only fd on one holds them in memory.
+    if (write || error?.name !== "PermissionDenied") throw toNodeError(error, "open", name);
+    file = { bytes: readPath(name), position: 0, path: name };
+  }
   const fd = nextFd++;
-  files.set(fd, { rid, path: name });
+  files.set(fd, file);
   return fd;
+}
+
+// A read from an fd of the function's own files (see openSync).
+function readMemory(file, target, position) {
+  const from = position === null || position === undefined || position === -1 ? file.position : Number(position);
+  const n = Math.max(0, Math.min(target.byteLength, file.bytes.byteLength - from));
+  target.set(file.bytes.subarray(from, from + n));
+  if (position === null || position === undefined || position === -1) file.position += n;
+  return n;
 }
 
 export function closeSync(fd) {
   const file = fileOf(fd, "close");
   files.delete(fd);
-  fsCall("close", undefined, host.ops.fs_fd_close, file.rid);
+  if (file.rid !== undefined) fsCall("close", undefined, host.ops.fs_fd_close, file.rid);
 }
 
 // Runs `fn` with the file at `position` (a number), then puts the file's own offset back:
@@ -287,6 +304,7 @@ export function readSync(fd, buffer, offsetOrOptions = undefined, length = undef
   if (length < 0 || offset + length > buffer.byteLength) throw outOfRangeError("length", `>= 0 && <= ${buffer.byteLength - offset}`, length);
   if (length === 0) return 0;
   const target = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
+  if (file.bytes !== undefined) return readMemory(file, target, position);
   return atPosition(file, position, "read", () => fsCall("read", undefined, host.ops.fs_fd_read, file.rid, target));
 }
 
@@ -308,6 +326,7 @@ export function writeSync(fd, data, offsetOrPosition = undefined, lengthOrEncodi
     return typeof data === "string" ? Buffer().byteLength(data) : data.byteLength;
   }
   const file = fileOf(fd, "write");
+  if (file.bytes !== undefined) throw uvError("EBADF", "write"); // opened read-only
   let bytes;
   if (typeof data === "string") {
     bytes = bytesOf(data, typeof lengthOrEncoding === "string" ? lengthOrEncoding : "utf8");
@@ -326,6 +345,7 @@ export function writeSync(fd, data, offsetOrPosition = undefined, lengthOrEncodi
 
 export function fstatSync(fd, options = undefined) {
   const file = fileOf(fd, "fstat");
+  if (file.bytes !== undefined) return statSync(file.path, options);
   return makeStats(fsCall("fstat", undefined, host.ops.fs_fd_stat, file.rid), options);
 }
 
@@ -355,6 +375,11 @@ function readPath(path, syscall = "open") {
 
 function readFd(fd) {
   const file = fileOf(fd, "read");
+  if (file.bytes !== undefined) {
+    const rest = file.bytes.subarray(file.position);
+    file.position = file.bytes.byteLength;
+    return Buffer().from(rest);
+  }
   const chunks = [];
   let total = 0;
   for (;;) {
