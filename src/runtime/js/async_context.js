@@ -31,3 +31,12 @@ export function runInAsyncContext(context, fn, thisArg, args) {
     ops.async_context_set(previous);
   }
 }
+
+// A request, or any event the worker's loop delivers, starts with no stores: what a
+// handler set with enterWith() stays with that handler and what it scheduled, and never
+// reaches the next request (as in Node, where each request is an async resource of its own).
+export function clearAsyncContext() {
+  if (active) {
+    ops.async_context_set(undefined);
+  }
+}
