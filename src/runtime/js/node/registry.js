@@ -18,6 +18,7 @@ import { createModule } from "./module.js";
 import { createPath } from "./path.js";
 import { createProcess } from "./process.js";
 import { createPunycode } from "./punycode.js";
+import { createReadline } from "./readline.js";
 import { createQuerystring } from "./querystring.js";
 import { createStream } from "./stream.js";
 import { createStreamWeb } from "./stream_web.js";
@@ -28,6 +29,12 @@ import { createUrl } from "./url.js";
 import { createUtil } from "./util.js";
 
 const factories = {
+  // Node's old internal stream module names, still required by some packages.
+  _stream_duplex: () => loadBuiltin("stream").Duplex,
+  _stream_passthrough: () => loadBuiltin("stream").PassThrough,
+  _stream_readable: () => loadBuiltin("stream").Readable,
+  _stream_transform: () => loadBuiltin("stream").Transform,
+  _stream_writable: () => loadBuiltin("stream").Writable,
   assert: createAssert,
   "assert/strict": () => loadBuiltin("assert").strict,
   async_hooks: createAsyncHooks,
@@ -44,6 +51,8 @@ const factories = {
   "inspector/promises": refused.createInspector,
   os: createOs,
   perf_hooks: createPerfHooks,
+  readline: createReadline,
+  "readline/promises": () => loadBuiltin("readline").promises,
   repl: refused.createRepl,
   trace_events: refused.createTraceEvents,
   tty: refused.createTty,
