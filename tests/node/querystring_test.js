@@ -10,3 +10,8 @@ Deno.test("node:querystring", () => {
   assertStrictEquals(querystring.unescape("a%20b"), "a b");
   assertStrictEquals(querystring.encode, querystring.stringify);
 });
+
+Deno.test("node:querystring: unescapeBuffer", () => {
+  const bytes = querystring.unescapeBuffer("a%20b%e2%82%ac%zz");
+  assertStrictEquals(bytes.toString(), "a b€%zz");
+});

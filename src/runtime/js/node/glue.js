@@ -11,6 +11,7 @@ import { TextDecoder, TextEncoder } from "../web/encoding.js";
 import { TextDecoderStream, TextEncoderStream } from "../web/encoding_streams.js";
 import { CompressionStream, DecompressionStream } from "../web/compression.js";
 import { Blob, File } from "../web/blob.js";
+import { blobFromUrl } from "../web/blob_url.js";
 import { atob, btoa } from "../web/base64.js";
 import { URL, URLSearchParams } from "../web/url.js";
 import { crypto } from "../web/crypto.js";
@@ -47,6 +48,7 @@ function nodeLayer() {
     streamGlobals,
     timers: { ...timers },
     workerInfo,
+    blobFromUrl,
     asyncContext: { enable: enableAsyncContext, active: asyncContextActive, capture: captureAsyncContext, run: runInAsyncContext },
   });
   return layer;
