@@ -281,3 +281,23 @@ Deno.test("node:fs: constants", () => {
   assertStrictEquals(fs.constants.COPYFILE_EXCL, 1);
   assertStrictEquals(fsPromises.constants, fs.constants);
 });
+
+Deno.test("node:fs: opendir and cp", async () => {
+  const dir = fs.opendirSync(fixtures);
+  const names = [];
+  for await (const entry of dir) names.push(entry.name);
+  assertEquals(names.sort(), ["hello.txt", "sub"]);
+  const handle = await fsPromises.opendir(fixtures);
+  assert((await handle.read()) instanceof fs.Dirent);
+  await handle.close();
+  const target = tempDir();
+  try {
+    fs.cpSync(fixtures, `${target}/copy`, { recursive: true });
+    assertStrictEquals(fs.readFileSync(`${target}/copy/sub/inner.txt`, "utf8"), "nested\n");
+    assertStrictEquals(assertThrows(() => fs.cpSync(fixtures, `${target}/again`)).code, "ERR_FS_EISDIR");
+    await fsPromises.cp(`${fixtures}/hello.txt`, `${target}/one.txt`);
+    assertStrictEquals(fs.readFileSync(`${target}/one.txt`, "utf8"), "hello, fs\n");
+  } finally {
+    fs.rmSync(target, { recursive: true });
+  }
+});

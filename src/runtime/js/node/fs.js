@@ -26,7 +26,7 @@ function callbackForm(syncFn) {
 // Only what may be refused is refused: the names Node has that the ops cannot do.
 const refusedNames = [
   "chmod", "fchmod", "lchmod", "chown", "fchown", "lchown", "utimes", "futimes", "lutimes",
-  "link", "symlink", "readlink", "statfs", "cp", "opendir",
+  "link", "symlink", "readlink", "statfs",
 ];
 
 function createStreams(fs) {
@@ -174,11 +174,12 @@ export function createFs() {
     Stats: sync.Stats,
     BigIntStats: sync.BigIntStats,
     Dirent: sync.Dirent,
+    Dir: sync.Dir,
   };
   const syncNames = [
     "access", "appendFile", "close", "copyFile", "fstat", "fsync", "ftruncate", "lstat", "mkdir",
     "mkdtemp", "open", "readdir", "readFile", "realpath", "rename", "rm", "rmdir", "stat",
-    "truncate", "unlink", "writeFile",
+    "truncate", "unlink", "writeFile", "opendir", "cp",
   ];
   for (const name of syncNames) {
     const syncFn = sync[`${name}Sync`];

@@ -81,7 +81,8 @@ export function createFsPromises(fs) {
   const promises = { constants: sync.constants };
   const names = [
     "access", "appendFile", "copyFile", "lstat", "mkdir", "mkdtemp", "readdir", "readFile",
-    "realpath", "rename", "rm", "rmdir", "stat", "truncate", "unlink", "writeFile",
+    "realpath", "rename", "rm", "rmdir", "stat", "truncate", "unlink", "writeFile", "opendir",
+    "cp",
   ];
   for (const name of names) promises[name] = promised(sync[`${name}Sync`]);
   // writeFile/appendFile also take a FileHandle.
@@ -90,7 +91,7 @@ export function createFsPromises(fs) {
     promises[name] = (target, ...args) => (target instanceof FileHandle ? target[name](...args) : byPath(target, ...args));
   }
   promises.open = async (path, flags = "r", mode = 0o666) => new FileHandle(sync.openSync(path, flags, mode), fs);
-  for (const name of ["chmod", "lchmod", "chown", "lchown", "utimes", "lutimes", "link", "symlink", "readlink", "statfs", "cp", "opendir"]) {
+  for (const name of ["chmod", "lchmod", "chown", "lchown", "utimes", "lutimes", "link", "symlink", "readlink", "statfs"]) {
     const refuse = sync.refused(`promises.${name}`);
     promises[name] = async (...args) => refuse(...args);
   }

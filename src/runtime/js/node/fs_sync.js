@@ -645,6 +645,94 @@ export function realpathSync(path, options = undefined) {
 }
 realpathSync.native = realpathSync;
 
+// fs.Dir: a folder's entries, read one at a time (read at opendir: the ops list a folder whole).
+export class Dir {
+  #entries;
+  #closed = false;
+  constructor(path, entries) {
+    this.path = path;
+    this.#entries = entries;
+  }
+  #check() {
+    if (this.#closed) throw makeError(Error, "ERR_DIR_CLOSED", "Directory handle was closed");
+  }
+  readSync() {
+    this.#check();
+    return this.#entries.shift() ?? null;
+  }
+  read(callback = undefined) {
+    if (typeof callback === "function") {
+      let entry;
+      let failure = null;
+      try {
+        entry = this.readSync();
+      } catch (error) {
+        failure = error;
+      }
+      queueMicrotask(() => (failure ? callback(failure) : callback(null, entry)));
+      return undefined;
+    }
+    return new Promise((resolve) => resolve(this.readSync()));
+  }
+  closeSync() {
+    this.#check();
+    this.#closed = true;
+  }
+  close(callback = undefined) {
+    const result = new Promise((resolve) => resolve(this.closeSync()));
+    if (typeof callback === "function") result.then(() => callback(null), callback);
+    else return result;
+  }
+  async *entries() {
+    try {
+      for (let entry = this.readSync(); entry !== null; entry = this.readSync()) yield entry;
+    } finally {
+      if (!this.#closed) this.closeSync();
+    }
+  }
+  [Symbol.asyncIterator]() {
+    return this.entries();
+  }
+}
+
+export function opendirSync(path, options = undefined) {
+  const name = pathArg(path);
+  try {
+    return new Dir(name, readdirSync(name, { withFileTypes: true, recursive: !!options?.recursive }));
+  } catch (error) {
+    throw error?.syscall === "scandir" ? uvError(error.code, "opendir", name) : error;
+  }
+}
+
+// cpSync(src, dest, {recursive, force, errorOnExist, filter}): files and folders, copied
+// with copyFile and mkdir (so by the same rules).
+export function cpSync(src, dest, options = undefined) {
+  const from = pathArg(src, "src");
+  const to = pathArg(dest, "dest");
+  const { recursive = false, force = true, errorOnExist = false, filter } = options ?? {};
+  if (typeof filter === "function" && !filter(from, to)) return;
+  const stats = lstatSync(from);
+  if (stats.isDirectory()) {
+    if (!recursive) {
+      const error = makeError(Error, "ERR_FS_EISDIR", `Recursive option is required to copy a directory: ${from}`);
+      Object.assign(error, { errno: 21, syscall: "cp", path: from });
+      throw error;
+    }
+    mkdirSync(to, { recursive: true });
+    for (const [name] of entriesOf(from)) cpSync(`${from}/${name}`, `${to}/${name}`, options);
+    return;
+  }
+  if (existsSync(to) && !force) {
+    if (errorOnExist) {
+      const error = makeError(Error, "ERR_FS_CP_EEXIST", `Target already exists: cp returned EEXIST (${to} already exists)`);
+      Object.assign(error, { errno: 17, syscall: "cp", path: to });
+      throw error;
+    }
+    return;
+  }
+  copyFileSync(from, to);
+}
+
 // --- what a function may not do -----------------------------------------------------
 
 // chmod, chown, links, utimes, watch: the ops give functions no way to do them (Supabase's
