@@ -301,3 +301,22 @@ Deno.test("node:fs: opendir and cp", async () => {
     fs.rmSync(target, { recursive: true });
   }
 });
+
+Deno.test("node:fs: chmod and utimes in /tmp", async () => {
+  const dir = tempDir();
+  try {
+    const file = `${dir}/m.txt`;
+    fs.writeFileSync(file, "x");
+    fs.chmodSync(file, 0o600);
+    assertStrictEquals(fs.statSync(file).mode & 0o777, 0o600);
+    await fsPromises.chmod(file, "644");
+    assertStrictEquals(fs.statSync(file).mode & 0o777, 0o644);
+    fs.utimesSync(file, 1000, new Date(2000 * 1000));
+    const stats = fs.statSync(file);
+    assertStrictEquals(stats.atimeMs, 1000 * 1000);
+    assertStrictEquals(stats.mtime.getTime(), 2000 * 1000);
+    assertStrictEquals(assertThrows(() => fs.chmodSync(`${dir}/none`, 0o600)).code, "ENOENT");
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});

@@ -25,8 +25,7 @@ function callbackForm(syncFn) {
 
 // Only what may be refused is refused: the names Node has that the ops cannot do.
 const refusedNames = [
-  "chmod", "fchmod", "lchmod", "chown", "fchown", "lchown", "utimes", "futimes", "lutimes",
-  "link", "symlink", "readlink", "statfs",
+  "lchmod", "chown", "fchown", "lchown", "link", "symlink", "readlink", "statfs",
 ];
 
 function createStreams(fs) {
@@ -179,7 +178,8 @@ export function createFs() {
   const syncNames = [
     "access", "appendFile", "close", "copyFile", "fstat", "fsync", "ftruncate", "lstat", "mkdir",
     "mkdtemp", "open", "readdir", "readFile", "realpath", "rename", "rm", "rmdir", "stat",
-    "truncate", "unlink", "writeFile", "opendir", "cp",
+    "truncate", "unlink", "writeFile", "opendir", "cp", "chmod", "fchmod", "utimes", "futimes",
+    "lutimes",
   ];
   for (const name of syncNames) {
     const syncFn = sync[`${name}Sync`];

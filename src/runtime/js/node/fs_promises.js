@@ -44,6 +44,12 @@ export class FileHandle {
   async stat(options = undefined) {
     return sync.fstatSync(this.#fd, options);
   }
+  async chmod(mode) {
+    return sync.fchmodSync(this.#fd, mode);
+  }
+  async utimes(atime, mtime) {
+    return sync.futimesSync(this.#fd, atime, mtime);
+  }
   async truncate(len = 0) {
     return sync.ftruncateSync(this.#fd, len);
   }
@@ -82,7 +88,7 @@ export function createFsPromises(fs) {
   const names = [
     "access", "appendFile", "copyFile", "lstat", "mkdir", "mkdtemp", "readdir", "readFile",
     "realpath", "rename", "rm", "rmdir", "stat", "truncate", "unlink", "writeFile", "opendir",
-    "cp",
+    "cp", "chmod", "utimes", "lutimes",
   ];
   for (const name of names) promises[name] = promised(sync[`${name}Sync`]);
   // writeFile/appendFile also take a FileHandle.
@@ -91,7 +97,7 @@ export function createFsPromises(fs) {
     promises[name] = (target, ...args) => (target instanceof FileHandle ? target[name](...args) : byPath(target, ...args));
   }
   promises.open = async (path, flags = "r", mode = 0o666) => new FileHandle(sync.openSync(path, flags, mode), fs);
-  for (const name of ["chmod", "lchmod", "chown", "lchown", "utimes", "lutimes", "link", "symlink", "readlink", "statfs"]) {
+  for (const name of ["lchmod", "chown", "lchown", "link", "symlink", "readlink", "statfs"]) {
     const refuse = sync.refused(`promises.${name}`);
     promises[name] = async (...args) => refuse(...args);
   }

@@ -733,9 +733,49 @@ export function cpSync(src, dest, options = undefined) {
   copyFileSync(from, to);
 }
 
+// Modes and times can be changed in /tmp (the ops refuse them elsewhere).
+function modeArg(mode) {
+  if (typeof mode === "string" && /^[0-7]+$/.test(mode)) return parseInt(mode, 8);
+  if (typeof mode !== "number" || !Number.isInteger(mode)) throw invalidArgType("mode", ["number", "string"], mode);
+  return mode;
+}
+
+export function chmodSync(path, mode) {
+  const name = pathArg(path);
+  fsCall("chmod", name, host.ops.fs_chmod, name, modeArg(mode));
+}
+
+export function fchmodSync(fd, mode) {
+  const file = fileOf(fd, "fchmod");
+  if (file.bytes !== undefined) throw uvError("EPERM", "fchmod");
+  fsCall("fchmod", undefined, host.ops.fs_chmod, file.path, modeArg(mode));
+}
+
+// Seconds, as Node takes times: a number, a numeric string or a Date.
+function timeArg(time, name) {
+  if (time instanceof Date) return time.getTime() / 1000;
+  if (typeof time === "number") return time;
+  if (typeof time === "string" && time.trim() !== "" && Number.isFinite(Number(time))) return Number(time);
+  throw invalidArgType(name, ["Date", "number", "string"], time);
+}
+
+export function utimesSync(path, atime, mtime) {
+  const name = pathArg(path);
+  fsCall("utime", name, host.ops.fs_utime, name, timeArg(atime, "atime"), timeArg(mtime, "mtime"));
+}
+
+export function futimesSync(fd, atime, mtime) {
+  const file = fileOf(fd, "futime");
+  if (file.bytes !== undefined) throw uvError("EPERM", "futime");
+  fsCall("futime", undefined, host.ops.fs_utime, file.path, timeArg(atime, "atime"), timeArg(mtime, "mtime"));
+}
+
+// No symbolic link can be made (see realpathSync): lutimes sets the times of the file.
+export const lutimesSync = utimesSync;
+
 // --- what a function may not do -----------------------------------------------------
 
-// chmod, chown, links, utimes, watch: the ops give functions no way to do them (Supabase's
+// chown, links, watch: the ops give functions no way to do them (Supabase's
 // user workers cannot either); each throws this when called.
 export function refused(name) {
   return function notSupported() {
