@@ -14,6 +14,7 @@ import wasi from "node:wasi";
 import workerThreads from "node:worker_threads";
 import fs from "node:fs";
 import { AsyncLocalStorage } from "node:async_hooks";
+import nodeModule from "node:module";
 
 const storage = new AsyncLocalStorage();
 
@@ -55,8 +56,9 @@ Deno.serve((request) => {
       wasi: refusal(() => new wasi.WASI()),
       worker: refusal(() => new workerThreads.Worker("x.js")),
       isMainThread: workerThreads.isMainThread,
-      chmod: refusal(() => fs.chmodSync("/tmp", 0o777)),
+      chown: refusal(() => fs.chownSync("/tmp/x", 0, 0)),
       watch: refusal(() => fs.watch("/tmp")),
+      register: refusal(() => nodeModule.register("./hooks.mjs", import.meta.url)),
     });
   }
   if (op === "fs") {
