@@ -53,3 +53,15 @@ Deno.test("node:timers/promises", async () => {
   }
   assertStrictEquals(count, 3);
 });
+
+Deno.test("node:timers/promises: scheduler and cancellation", async () => {
+  const { scheduler, setTimeout: later } = await import("node:timers/promises");
+  assertStrictEquals(await scheduler.wait(1), undefined);
+  assertStrictEquals(await scheduler.yield(), undefined);
+  const controller = new AbortController();
+  const pending = later(10_000, "never", { signal: controller.signal });
+  controller.abort();
+  const error = await pending.catch((e) => e);
+  assertStrictEquals(error.name, "AbortError");
+  assertStrictEquals(error.code, "ABORT_ERR");
+});
