@@ -5,12 +5,17 @@
 # The fixture servers of tests/js/servers/ run around either (their addresses in SBFN_TEST_*).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+[[ ${1:-} != sbfn || -z ${2:-} ]] || set -- sbfn "$(realpath "$2")" "${@:3}"  # before the cd
 cd "$here"
 case ${1:-} in
   sbfn)
-    sbfn=$(realpath "$2")
+    sbfn=$2
     shift 2
-    exec python3 ../js/servers/with_fixtures.py "$sbfn" test "$@" ;;
+    # From tests/: sbfn test reads only inside the project folder it runs in, and the
+    # test files import ../js/assert.js.
+    [[ $# -gt 0 ]] || set -- *_test.js
+    cd ..
+    exec python3 js/servers/with_fixtures.py "$sbfn" test "${@/#/node/}" ;;
   deno)
     deno=$("$here/../deno.sh")
     shift
