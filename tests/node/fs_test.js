@@ -320,3 +320,20 @@ Deno.test("node:fs: chmod and utimes in /tmp", async () => {
     fs.rmSync(dir, { recursive: true });
   }
 });
+
+Deno.test("node:fs: promisify and AbortSignal", async () => {
+  const { promisify } = await import("node:util");
+  assertStrictEquals(await promisify(fs.exists)(`${fixtures}/hello.txt`), true);
+  const fd = fs.openSync(`${fixtures}/hello.txt`, "r");
+  try {
+    const { bytesRead, buffer } = await promisify(fs.read)(fd, Buffer.alloc(5), 0, 5, 0);
+    assertStrictEquals(bytesRead, 5);
+    assertStrictEquals(buffer.toString(), "hello");
+  } finally {
+    fs.closeSync(fd);
+  }
+  const controller = new AbortController();
+  controller.abort();
+  const error = await fsPromises.readFile(`${fixtures}/hello.txt`, { signal: controller.signal }).catch((e) => e);
+  assertStrictEquals(error.name, "AbortError");
+});

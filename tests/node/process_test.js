@@ -105,3 +105,9 @@ Deno.test("node:process: features, exitCode and flags", () => {
   assertStrictEquals(typeof process.config, "object");
   assertStrictEquals(typeof process.emitWarning, "function");
 });
+
+Deno.test("node:process: stdin is not a terminal", () => {
+  assertStrictEquals(process.stdin.fd, 0);
+  assertStrictEquals(process.stdin.isTTY ?? false, false);
+  assertStrictEquals(typeof process.stdin.on, "function");
+});

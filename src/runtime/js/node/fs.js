@@ -224,6 +224,13 @@ export function createFs() {
     }
     queueMicrotask(() => (failure ? callback(failure) : callback(null, result, data)));
   };
+  // What util.promisify makes of the functions whose callbacks take several values.
+  const kCustomPromisify = Symbol.for("nodejs.util.promisify.custom");
+  fs.exists[kCustomPromisify] = (path) => new Promise((resolve) => fs.exists(path, resolve));
+  fs.read[kCustomPromisify] = (fd, buffer, ...rest) =>
+    new Promise((resolve, reject) => fs.read(fd, buffer, ...rest, (error, bytesRead, data) => (error ? reject(error) : resolve({ bytesRead, buffer: data }))));
+  fs.write[kCustomPromisify] = (fd, data, ...rest) =>
+    new Promise((resolve, reject) => fs.write(fd, data, ...rest, (error, bytesWritten, written) => (error ? reject(error) : resolve({ bytesWritten, buffer: written }))));
   for (const name of refusedNames) {
     fs[name] = sync.refused(name);
     fs[`${name}Sync`] = sync.refused(`${name}Sync`);

@@ -2,6 +2,7 @@
 // and FileHandle over a file descriptor.
 import * as sync from "./fs_sync.js";
 import { loadBuiltin } from "./registry.js";
+import { AbortError } from "./errors.js";
 
 const promised = (fn) => async (...args) => fn(...args);
 
@@ -91,6 +92,17 @@ export function createFsPromises(fs) {
     "cp", "chmod", "utimes", "lutimes",
   ];
   for (const name of names) promises[name] = promised(sync[`${name}Sync`]);
+  // readFile/writeFile/appendFile take an AbortSignal: aborted before the (synchronous)
+  // operation, they reject with an AbortError, as Node's do.
+  for (const name of ["readFile", "writeFile", "appendFile"]) {
+    const run = promises[name];
+    promises[name] = async (...args) => {
+      const options = args[name === "readFile" ? 1 : 2];
+      const signal = typeof options === "object" && options !== null ? options.signal : undefined;
+      if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+      return run(...args);
+    };
+  }
   // writeFile/appendFile also take a FileHandle.
   for (const name of ["readFile", "writeFile", "appendFile"]) {
     const byPath = promises[name];

@@ -171,6 +171,50 @@ export function createProcess() {
     });
   }
 
+  // stdin: a function reads its input from requests, never from a terminal; the stream
+  // is empty and ends as soon as someone reads it.
+  function inputStream() {
+    const stream = new EventEmitter();
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      queueMicrotask(() => {
+        stream.emit("end");
+        stream.emit("close");
+      });
+    };
+    stream.on("newListener", (event) => {
+      if (event === "data" || event === "end" || event === "readable") end();
+    });
+    return Object.assign(stream, {
+      fd: 0,
+      isTTY: false,
+      readable: true,
+      read: () => null,
+      setEncoding() {
+        return this;
+      },
+      resume() {
+        end();
+        return this;
+      },
+      pause() {
+        return this;
+      },
+      setRawMode() {
+        return this;
+      },
+      unref() {
+        return this;
+      },
+      ref() {
+        return this;
+      },
+      async *[Symbol.asyncIterator]() {},
+    });
+  }
+
   const process = new EventEmitter();
   Object.assign(process, {
     title: "sbfn",
@@ -228,6 +272,8 @@ export function createProcess() {
   });
   let stdout;
   let stderr;
+  let stdin;
+  Object.defineProperty(process, "stdin", { get: () => (stdin ??= inputStream()), enumerable: true, configurable: true });
   Object.defineProperty(process, "stdout", { get: () => (stdout ??= outputStream(1)), enumerable: true, configurable: true });
   Object.defineProperty(process, "stderr", { get: () => (stderr ??= outputStream(2)), enumerable: true, configurable: true });
   Object.defineProperty(process, Symbol.toStringTag, { value: "process", enumerable: false, configurable: true });
