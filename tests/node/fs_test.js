@@ -250,6 +250,18 @@ Deno.test("node:fs: read and write streams", async () => {
       out.end("ghi", resolve);
     });
     assertStrictEquals(fs.readFileSync(`${dir}/s.txt`, "utf8"), "abcdefghi");
+    assert(out instanceof fs.WriteStream);
+    const { Readable, Writable } = await import("node:stream");
+    assert(out instanceof Writable);
+    const reader = fs.createReadStream(`${dir}/s.txt`);
+    assert(reader instanceof fs.ReadStream && reader instanceof Readable);
+    class Sub extends fs.ReadStream {}
+    const sub = new Sub(`${dir}/s.txt`, { encoding: "utf8" });
+    assert(sub instanceof Sub && sub instanceof fs.ReadStream);
+    let subText = "";
+    for await (const chunk of sub) subText += chunk;
+    assertStrictEquals(subText, "abcdefghi");
+    reader.destroy();
     const chunks = [];
     for await (const chunk of fs.createReadStream(`${dir}/s.txt`, { start: 2, end: 6, highWaterMark: 2 })) {
       chunks.push(chunk.toString());

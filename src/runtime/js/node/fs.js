@@ -239,12 +239,31 @@ export function createFs() {
   fs.watchFile = sync.refused("watchFile");
   fs.unwatchFile = sync.refused("unwatchFile");
 
+  // ReadStream and WriteStream stand in for the stream classes until one is made: the
+  // streams package loads then (~10 ms), not when node:fs is imported (an import reads
+  // every export). Their prototypes chain to the real classes', so `instanceof` and
+  // subclasses work.
   let streams;
-  const streamClasses = () => (streams ??= createStreams(fs));
-  Object.defineProperty(fs, "ReadStream", { get: () => streamClasses().ReadStream, enumerable: true, configurable: true });
-  Object.defineProperty(fs, "WriteStream", { get: () => streamClasses().WriteStream, enumerable: true, configurable: true });
-  fs.createReadStream = (path, options) => new (streamClasses().ReadStream)(path, options);
-  fs.createWriteStream = (path, options) => new (streamClasses().WriteStream)(path, options);
+  const streamClasses = () => {
+    if (streams === undefined) {
+      streams = createStreams(fs);
+      for (const name of ["ReadStream", "WriteStream"]) {
+        Object.setPrototypeOf(fs[name].prototype, streams[name].prototype);
+        Object.setPrototypeOf(fs[name], streams[name]);
+      }
+    }
+    return streams;
+  };
+  for (const name of ["ReadStream", "WriteStream"]) {
+    const StandIn = {
+      [name]: function (...args) {
+        return Reflect.construct(streamClasses()[name], args, new.target ?? StandIn);
+      },
+    }[name];
+    fs[name] = StandIn;
+  }
+  fs.createReadStream = (path, options) => new fs.ReadStream(path, options);
+  fs.createWriteStream = (path, options) => new fs.WriteStream(path, options);
 
   let promises;
   Object.defineProperty(fs, "promises", { get: () => (promises ??= createFsPromises(fs)), enumerable: true, configurable: true });
