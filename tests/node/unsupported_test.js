@@ -60,6 +60,14 @@ Deno.test("node:v8, node:tty, node:constants: the harmless parts", () => {
   assertStrictEquals(typeof heap.heap_size_limit, "number");
   assert(heap.used_heap_size > 0);
   assertStrictEquals(typeof v8.cachedDataVersionTag(), "number");
+  const value = { n: 1, s: "text", list: [1, 2], map: new Map([["k", new Date(0)]]), bytes: new Uint8Array([1, 2]) };
+  const bytes = v8.serialize(value);
+  assert(bytes instanceof Uint8Array && bytes.length > 0);
+  const back = v8.deserialize(bytes);
+  assertStrictEquals(back.s, "text");
+  assertStrictEquals(back.map.get("k").getTime(), 0);
+  assertStrictEquals(back.bytes[1], 2);
+  assertStrictEquals(back.list.length, 2);
   assertStrictEquals(tty.isatty(123456), false);
   assertStrictEquals(constants.ENOENT, 2);
   assertStrictEquals(constants.SIGTERM, 15);

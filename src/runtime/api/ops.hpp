@@ -30,6 +30,7 @@ std::vector<Op> process_ops();      // Deno.memoryUsage, Deno.exit
 std::vector<Op> node_ops();         // CommonJS require, Node built-in names, util.types
 std::vector<Op> node_crypto_ops();  // node:crypto's incremental hashes and HMACs
 std::vector<Op> node_async_ops();   // the async context AsyncLocalStorage rides on
+std::vector<Op> node_v8_ops();      // node:v8's serialize/deserialize
 std::vector<Op> testing_ops();      // `sbfn test`'s runner (runtime/test_run.hpp)
 
 // WebCrypto (crypto_key.hpp): keys, then the operations on them.

@@ -4,7 +4,7 @@
 // function when called. The harmless parts (constants, `isMainThread`, `isatty`, heap
 // statistics, vm's own-context compilation) work.
 import { host } from "./runtime.js";
-import { makeError } from "./errors.js";
+import { invalidArgType, makeError } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
 
 export function notSupported(module, name) {
@@ -165,7 +165,16 @@ export function createV8() {
     getHeapCodeStatistics: () => ({ code_and_metadata_size: 0, bytecode_and_metadata_size: 0, external_script_source_size: 0, cpu_profiler_metadata_size: 0 }),
     cachedDataVersionTag: () => 0,
     isStringOneByteRepresentation: (string) => !/[^\x00-\xff]/.test(string),
-    ...refusing("v8", ["setFlagsFromString", "writeHeapSnapshot", "getHeapSnapshot", "serialize", "deserialize", "takeCoverage", "stopCoverage", "setHeapSnapshotNearHeapLimit"], ["Serializer", "Deserializer", "DefaultSerializer", "DefaultDeserializer", "GCProfiler"]),
+    // V8's wire format (op_node_v8.cpp): plain values, typed arrays, Maps, Sets, Dates, ...
+    serialize: (value) => {
+      const bytes = host.ops.v8_serialize(value);
+      return loadBuiltin("buffer").Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+    deserialize: (buffer) => {
+      if (!ArrayBuffer.isView(buffer)) throw invalidArgType("buffer", ["Buffer", "TypedArray", "DataView"], buffer);
+      return host.ops.v8_deserialize(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
+    },
+    ...refusing("v8", ["setFlagsFromString", "writeHeapSnapshot", "getHeapSnapshot", "takeCoverage", "stopCoverage", "setHeapSnapshotNearHeapLimit"], ["Serializer", "Deserializer", "DefaultSerializer", "DefaultDeserializer", "GCProfiler"]),
   };
 }
 
