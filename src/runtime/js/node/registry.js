@@ -54,6 +54,7 @@ const factories = {
   readline: createReadline,
   "readline/promises": () => loadBuiltin("readline").promises,
   repl: refused.createRepl,
+  sqlite: refused.createSqlite, // "node:sqlite" only: a bare "sqlite" is the npm package
   trace_events: refused.createTraceEvents,
   tty: refused.createTty,
   v8: refused.createV8,

@@ -197,6 +197,15 @@ export function createWasi() {
   return refusing("wasi", [], ["WASI"]);
 }
 
+// node:sqlite (only under its node: name): no database file can be opened by a function's
+// runtime (Supabase functions reach Postgres over the network instead).
+export function createSqlite() {
+  return {
+    constants: Object.freeze({ SQLITE_CHANGESET_OMIT: 0, SQLITE_CHANGESET_REPLACE: 1, SQLITE_CHANGESET_ABORT: 2 }),
+    ...refusing("sqlite", ["backup"], ["DatabaseSync", "StatementSync", "Session"]),
+  };
+}
+
 export function createDgram() {
   return refusing("dgram", ["createSocket"], ["Socket"]);
 }

@@ -15,6 +15,7 @@ import workerThreads from "node:worker_threads";
 import fs from "node:fs";
 import { AsyncLocalStorage } from "node:async_hooks";
 import nodeModule from "node:module";
+import sqlite from "node:sqlite";
 
 const storage = new AsyncLocalStorage();
 
@@ -58,6 +59,7 @@ Deno.serve((request) => {
       isMainThread: workerThreads.isMainThread,
       chown: refusal(() => fs.chownSync("/tmp/x", 0, 0)),
       watch: refusal(() => fs.watch("/tmp")),
+      sqlite: refusal(() => new sqlite.DatabaseSync(":memory:")),
       register: refusal(() => nodeModule.register("./hooks.mjs", import.meta.url)),
     });
   }
