@@ -36,8 +36,6 @@ Deno.test("node:module: builtinModules and isBuiltin", () => {
   assert(!isBuiltin("not-a-builtin"));
   assert(!isBuiltin("node:not-a-builtin"));
   assert(!isBuiltin(42));
-  // node:sqlite is known only by its node: name: a bare "sqlite" is an npm package.
-  assert(!isBuiltin("sqlite"));
   assertStrictEquals(Module.builtinModules, builtinModules);
   assertStrictEquals(Module.createRequire, createRequire);
 });

@@ -59,6 +59,7 @@ Deno.serve((request) => {
       isMainThread: workerThreads.isMainThread,
       chown: refusal(() => fs.chownSync("/tmp/x", 0, 0)),
       watch: refusal(() => fs.watch("/tmp")),
+      sqliteIsBuiltin: [nodeModule.isBuiltin("node:sqlite"), nodeModule.isBuiltin("sqlite")],
       sqlite: refusal(() => new sqlite.DatabaseSync(":memory:")),
       register: refusal(() => nodeModule.register("./hooks.mjs", import.meta.url)),
     });
