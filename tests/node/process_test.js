@@ -111,3 +111,17 @@ Deno.test("node:process: stdin is not a terminal", () => {
   assertStrictEquals(process.stdin.isTTY ?? false, false);
   assertStrictEquals(typeof process.stdin.on, "function");
 });
+
+Deno.test("node:process: 'uncaughtException' listeners handle errors thrown by callbacks", async () => {
+  const caught = new Promise((resolve) => {
+    const listener = (error, origin) => {
+      process.off("uncaughtException", listener);
+      resolve([error.message, origin]);
+    };
+    process.on("uncaughtException", listener);
+  });
+  setTimeout(() => {
+    throw new Error("thrown in a timer");
+  }, 1);
+  assertEquals(await caught, ["thrown in a timer", "uncaughtException"]);
+});
