@@ -426,6 +426,10 @@ function modeOf(options) {
 
 function writeWhole(path, data, options, fallbackFlag) {
   const bytes = bytesOf(data, encodingOf(options, "utf8"));
+  if (path === 1 || path === 2) {
+    writeSync(path, bytes);
+    return;
+  }
   if (typeof path === "number") {
     writeAll(fileOf(path, "write"), bytes);
     return;
@@ -514,7 +518,8 @@ export function accessSync(path, mode = constants.F_OK) {
     // Writable is what a function may write: /tmp. A file is tried by opening it for
     // writing (no create, no truncate: nothing changes); a folder by where it lives.
     if (kind === constants.S_IFDIR) {
-      if (!realpathSync(name).startsWith("/tmp")) throw uvError("EACCES", "access", name);
+      const real = realpathSync(name);
+      if (real !== "/tmp" && !real.startsWith("/tmp/")) throw uvError("EACCES", "access", name);
     } else {
       const rid = fsCall("access", name, host.ops.fs_open, name, false, true, false, false, false, false, undefined);
       host.ops.fs_fd_close(rid);
