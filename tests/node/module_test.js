@@ -22,7 +22,7 @@ Deno.test("node:module: createRequire from a URL or a path", () => {
 const systemModules = [
   "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
   "dgram", "diagnostics_channel", "domain", "events", "fs", "fs/promises", "inspector", "module", "os",
-  "path", "path/posix", "perf_hooks", "process", "punycode", "querystring", "readline",
+  "path", "path/posix", "path/win32", "perf_hooks", "process", "punycode", "querystring", "readline",
   "readline/promises", "repl", "stream", "stream/promises", "stream/web", "string_decoder", "sys",
   "timers", "timers/promises", "trace_events", "tty", "url", "util", "util/types", "v8", "vm", "wasi",
   "worker_threads",

@@ -20,3 +20,18 @@ Deno.test("node:path: POSIX operations", () => {
   assertStrictEquals(posix.join("a", "b"), "a/b");
   assertStrictEquals(path.toNamespacedPath("/x"), "/x");
 });
+
+Deno.test("node:path: win32 for Windows paths, on any platform", async () => {
+  const win32 = (await import("node:path/win32")).default;
+  assertStrictEquals(path.win32, win32);
+  assertStrictEquals(win32.sep, "\\");
+  assertStrictEquals(win32.join("C:\\a", "b", "..\\c"), "C:\\a\\c");
+  assertStrictEquals(win32.basename("C:\\dir\\file.txt"), "file.txt");
+  assertStrictEquals(win32.extname("C:\\dir\\file.txt"), ".txt");
+  assertStrictEquals(win32.isAbsolute("C:\\x"), true);
+  assertStrictEquals(win32.isAbsolute("x\\y"), false);
+  assertStrictEquals(win32.normalize("C:/a//b/../c"), "C:\\a\\c");
+  assertStrictEquals(win32.relative("C:\\a\\b", "C:\\a\\c"), "..\\c");
+  assertStrictEquals(win32.posix, path.posix);
+  assertStrictEquals(path.sep, "/");
+});

@@ -162,3 +162,11 @@ Deno.test("node:util: system errors, styleText, parseArgs, MIMEType, aborted", a
   assertStrictEquals(typeof util.TextEncoder, "function");
   assertStrictEquals(typeof util.TextDecoder, "function");
 });
+
+Deno.test("node:util: the legacy type checks Node 22 still has", () => {
+  if (typeof util.isString !== "function") return; // Deno dropped them (Node 23 did too)
+  assert(util.isString("s") && !util.isString(1));
+  assert(util.isObject({}) && !util.isObject(null));
+  assert(util.isPrimitive(1) && !util.isPrimitive({}));
+  assert(util.isNullOrUndefined(undefined));
+});

@@ -67,6 +67,7 @@ const factories = {
   module: createModule,
   path: createPath,
   "path/posix": () => loadBuiltin("path").posix,
+  "path/win32": () => loadBuiltin("path").win32,
   process: createProcess,
   punycode: createPunycode,
   querystring: createQuerystring,

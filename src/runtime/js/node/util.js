@@ -200,6 +200,25 @@ export function createUtil() {
 
   const isArray = Array.isArray;
 
+  // The type checks Node 22 still exports (deprecated since Node 4, removed in 23): old
+  // packages (the `path` port among them) call them.
+  const legacyChecks = {
+    isBoolean: (v) => typeof v === "boolean",
+    isBuffer: (v) => loadBuiltin("buffer").Buffer.isBuffer(v),
+    isDate: (v) => types.isDate(v),
+    isError: (v) => types.isNativeError(v),
+    isFunction: (v) => typeof v === "function",
+    isNull: (v) => v === null,
+    isNullOrUndefined: (v) => v === null || v === undefined,
+    isNumber: (v) => typeof v === "number",
+    isObject: (v) => v !== null && typeof v === "object",
+    isPrimitive: (v) => v === null || (typeof v !== "object" && typeof v !== "function"),
+    isRegExp: (v) => types.isRegExp(v),
+    isString: (v) => typeof v === "string",
+    isSymbol: (v) => typeof v === "symbol",
+    isUndefined: (v) => v === undefined,
+  };
+
   // util._extend(target, source): Object.assign of own enumerable keys (deprecated, used).
   function _extend(target, source) {
     if (source === null || typeof source !== "object") return target;
@@ -223,6 +242,7 @@ export function createUtil() {
   const mimeClasses = () => (mime ??= createMimeClasses());
 
   return {
+    ...legacyChecks,
     get MIMEType() {
       return mimeClasses().MIMEType;
     },
