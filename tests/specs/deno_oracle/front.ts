@@ -8,7 +8,7 @@
 type Handler = (request: Request, info?: unknown) => Response | Promise<Response>;
 
 const usage = "usage: front.ts serve --port N [--functions-dir DIR] [--env-file F]... " +
-  "[--supabase-url URL] [--anon-key KEY] [--no-verify-jwt] [--no-watch] [NAME...]";
+  "[--supabase-url URL] [--anon-key KEY] [--jwks FILE] [--no-verify-jwt] [--no-watch] [NAME...]";
 // What sbfn (and Supabase's local stack) gives functions as SUPABASE_ANON_KEY by default.
 const demoAnonKey = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6" +
   "ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0";
@@ -22,6 +22,7 @@ function parse(args: string[]) {
     names: [] as string[],
     supabaseUrl: "http://127.0.0.1:54321",
     anonKey: demoAnonKey,
+    jwks: "",
   };
   for (let i = 1; i < args.length; i++) {
     const arg = args[i];
@@ -30,6 +31,7 @@ function parse(args: string[]) {
     else if (arg === "--env-file") options.envFiles.push(args[++i]);
     else if (arg === "--supabase-url") options.supabaseUrl = args[++i];
     else if (arg === "--anon-key") options.anonKey = args[++i];
+    else if (arg === "--jwks") options.jwks = Deno.readTextFileSync(args[++i]);
     else if (arg === "--no-verify-jwt" || arg === "--no-watch") continue;
     else if (arg.startsWith("-")) throw new Error(`front.ts: ${arg} is not supported\n${usage}`);
     else options.names.push(arg);
@@ -62,6 +64,17 @@ const envFiles = options.envFiles.length ? options.envFiles : [`${dir}/.env`].fi
 envFiles.forEach(loadEnvFile);
 Deno.env.set("SUPABASE_URL", options.supabaseUrl);
 Deno.env.set("SUPABASE_ANON_KEY", options.anonKey);
+if (options.jwks) Deno.env.set("SUPABASE_JWKS", options.jwks);  // as sbfn hands --jwks on
+// The local stack's new-style keys, which sbfn gives functions by default
+// (src/project/local_stack.cpp), singly and as {"default": key} maps.
+const newStyleKeys = {
+  PUBLISHABLE: "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH",
+  SECRET: "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz",
+};
+for (const [kind, key] of Object.entries(newStyleKeys)) {
+  Deno.env.set(`SUPABASE_${kind}_KEY`, key);
+  Deno.env.set(`SUPABASE_${kind}_KEYS`, JSON.stringify({ default: key }));
+}
 
 const realServe = Deno.serve.bind(Deno);
 let captured: Handler | undefined;
@@ -81,7 +94,11 @@ function load(slug: string): Promise<Handler> {
     handler = (async () => {
       if (!entry) throw new Error(`no entrypoint for ${slug}`);
       captured = undefined;
-      await import(`file://${entry}`);
+      const module = await import(`file://${entry}`);
+      // `export default { fetch }`, which Supabase's runtime serves as Deno.serve would.
+      if (!captured && typeof module.default?.fetch === "function") {
+        captured = module.default.fetch.bind(module.default);
+      }
       if (!captured) throw new Error(`${slug} did not call Deno.serve`);
       return captured;
     })();

@@ -27,6 +27,7 @@ import { createTimers } from "./timers.js";
 import { createTimersPromises } from "./timers_promises.js";
 import { createUrl } from "./url.js";
 import { createUtil } from "./util.js";
+import { createZlib } from "./zlib.js";
 
 const factories = {
   // Node's old internal stream module names, still required by some packages.
@@ -81,6 +82,7 @@ const factories = {
   url: createUrl,
   util: createUtil,
   "util/types": () => loadBuiltin("util").types,
+  zlib: createZlib,
 };
 
 const made = new Map();
