@@ -3,7 +3,7 @@
 // it the runtime's objects and forwards the loader's hooks to it.
 import { ops } from "../web/ops.js";
 import { inspect } from "../web/inspect.js";
-import { formatArgs } from "../web/console.js";
+import { createConsole, formatArgs } from "../web/console.js";
 import { envApi, exit, memoryUsage } from "../deno.js";
 import { call } from "../deno_errors.js";
 import { versions } from "sbfn:versions";
@@ -29,6 +29,7 @@ function nodeLayer() {
     ops,
     inspect,
     formatArgs,
+    createConsole,
     envApi,
     exitWorker: exit,
     denoMemoryUsage: memoryUsage,

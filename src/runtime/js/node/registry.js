@@ -6,6 +6,7 @@
 import bridge from "./shims/bridge.cjs";
 import { createAssert } from "./assert.js";
 import { createAsyncHooks } from "./async_hooks.js";
+import { createConsoleModule } from "./console.js";
 import { createDiagnosticsChannel } from "./diagnostics_channel.js";
 import { createFs } from "./fs.js";
 import { createOs } from "./os.js";
@@ -41,7 +42,7 @@ const factories = {
   async_hooks: createAsyncHooks,
   child_process: refused.createChildProcess,
   cluster: refused.createCluster,
-  console: () => globalThis.console,
+  console: createConsoleModule,
   constants: refused.createConstants,
   dgram: refused.createDgram,
   diagnostics_channel: createDiagnosticsChannel,
