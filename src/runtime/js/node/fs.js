@@ -186,6 +186,9 @@ export function createFs() {
     fs[`${name}Sync`] = syncFn;
     fs[name] = callbackForm(syncFn);
   }
+  // close(fd[, callback]): the one whose callback Node lets callers leave out.
+  const closeWithCallback = fs.close;
+  fs.close = (fd, callback = () => {}) => closeWithCallback(fd, callback);
   fs.fdatasyncSync = sync.fsyncSync;
   fs.fdatasync = fs.fsync;
   fs.realpath.native = fs.realpath;

@@ -361,6 +361,7 @@ export function fsyncSync(fd) {
 // --- whole files --------------------------------------------------------------------
 
 function readPath(path, syscall = "open") {
+  if (path === "") throw uvError("ENOENT", syscall, path);
   try {
     // A file in /tmp is read directly; undefined means "not under /tmp": the function's
     // folder is read through the worker's source provider (op_fs.cpp), as Deno.readFile does.
@@ -480,6 +481,10 @@ export function copyFileSync(src, dest, mode = 0) {
 
 export function statSync(path, options = undefined) {
   const name = pathArg(path);
+  if (name === "") {
+    if (options?.throwIfNoEntry === false) return undefined;
+    throw uvError("ENOENT", "stat", name);
+  }
   try {
     return makeStats(host.ops.fs_stat(name, false), options);
   } catch (error) {
@@ -491,6 +496,10 @@ export function statSync(path, options = undefined) {
 
 export function lstatSync(path, options = undefined) {
   const name = pathArg(path);
+  if (name === "") {
+    if (options?.throwIfNoEntry === false) return undefined;
+    throw uvError("ENOENT", "lstat", name);
+  }
   try {
     return makeStats(host.ops.fs_stat(name, true), options);
   } catch (error) {
@@ -502,7 +511,9 @@ export function lstatSync(path, options = undefined) {
 
 export function existsSync(path) {
   try {
-    host.ops.fs_stat(pathArg(path), false);
+    const name = pathArg(path);
+    if (name === "") return false; // the ops would read "" as the working folder
+    host.ops.fs_stat(name, false);
     return true;
   } catch {
     return false;
