@@ -28,7 +28,7 @@ const refusedNames = [
   "lchmod", "chown", "fchown", "lchown", "link", "symlink", "readlink", "statfs",
 ];
 
-function createStreams(fs) {
+function createStreams() {
   const { Readable, Writable } = loadBuiltin("stream");
   const { Buffer } = loadBuiltin("buffer");
 
@@ -129,7 +129,7 @@ function createStreams(fs) {
         }
       }
     }
-    _write(chunk, encoding, callback) {
+    _write(chunk, _encoding, callback) {
       try {
         const n = sync.writeSync(this.fd, chunk, 0, chunk.length, this.pos ?? null);
         if (this.pos !== undefined) this.pos += n;
@@ -249,7 +249,7 @@ export function createFs() {
   let streams;
   const streamClasses = () => {
     if (streams === undefined) {
-      streams = createStreams(fs);
+      streams = createStreams();
       for (const name of ["ReadStream", "WriteStream"]) {
         Object.setPrototypeOf(fs[name].prototype, streams[name].prototype);
         Object.setPrototypeOf(fs[name], streams[name]);
