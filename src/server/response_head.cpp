@@ -22,12 +22,33 @@ bool managed_field(std::string_view name) {
 
 }  // namespace
 
+std::optional<std::uint64_t> declared_length(const runtime::HttpHeaders& headers) {
+  std::optional<std::uint64_t> length;
+  for (const auto& [name, value] : headers) {
+    if (!boost::beast::iequals(name, "content-length")) {
+      continue;
+    }
+    // 1-19 digits: a length that fits, without signs, spaces or lists.
+    if (value.empty() || value.size() > 19 ||
+        value.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    auto parsed = std::stoull(value);
+    if (length && *length != parsed) {
+      return std::nullopt;
+    }
+    length = parsed;
+  }
+  return length;
+}
+
 bool bodyless(int status) {
   return status == 204 || status == 304 || (status >= 100 && status < 200);
 }
 
 bool close_delimited(int status, const ResponseFraming& framing) {
-  return framing.streaming && framing.http10 && !bodyless(status) && !framing.head_request;
+  return framing.streaming && framing.http10 && !bodyless(status) && !framing.head_request &&
+         !framing.declared_length;
 }
 
 ResponseHead write_response_head(int status, std::string_view reason,
@@ -57,11 +78,17 @@ ResponseHead write_response_head(int status, std::string_view reason,
     out += "date: " + http_date() + "\r\n";
   }
   head.close_delimited = close_delimited(status, framing);
-  head.chunked = framing.streaming && !no_body && !framing.http10;
+  const bool declared = framing.streaming && framing.declared_length.has_value();
+  head.chunked = framing.streaming && !no_body && !framing.http10 && !declared;
+  if (declared && !no_body) {
+    head.declared_body = framing.declared_length;
+  }
   if (head.chunked) {
     out += "transfer-encoding: chunked\r\n";
   } else if (!bodyless(status) && !head.close_delimited) {
-    out += "content-length: " + std::to_string(body.size()) + "\r\n";
+    out += "content-length: ";
+    out += std::to_string(declared ? *framing.declared_length : body.size());
+    out += "\r\n";
   }
   if (!framing.keep_alive) {
     out += "connection: close\r\n";

@@ -197,7 +197,8 @@ void Session::start_response(int status, std::string_view reason, runtime::HttpH
                              std::string body, bool streaming) {
   m_status = status;
   m_head_sent = true;
-  ResponseFraming framing{streaming, m_head_request, m_http10, m_keep_alive};
+  ResponseFraming framing{streaming, m_head_request, m_http10, m_keep_alive,
+                          streaming ? declared_length(headers) : std::nullopt};
   // A client still waiting for 100 Continue may or may not send its body now: the
   // connection cannot be reused safely. Nor can one whose body ends with it.
   if (close_delimited(status, framing) ||
@@ -207,6 +208,9 @@ void Session::start_response(int status, std::string_view reason, runtime::HttpH
   auto head = write_response_head(status, reason, headers, body, framing);
   m_chunked = head.chunked;
   m_close_delimited = head.close_delimited;
+  m_declared_left = head.declared_body;
+  m_declared_sent = 0;
+  m_declared_overrun = false;
   enqueue(std::move(head.bytes));
   if (!streaming) {
     finish_response();
@@ -214,14 +218,32 @@ void Session::start_response(int status, std::string_view reason, runtime::HttpH
 }
 
 void Session::write_chunk(std::string chunk) {
-  if (chunk.empty() || !(m_chunked || m_close_delimited)) {
+  if (m_declared_left && chunk.size() > *m_declared_left) {
+    // Past the function's own content-length: the rest is not this response's (Deno cuts
+    // it off the same way).
+    if (!m_declared_overrun) {
+      m_declared_overrun = true;
+      m_state.log.event("warn", m_slug + ": response body longer than its content-length (" +
+                                    std::to_string(*m_declared_left + m_declared_sent) +
+                                    "): the rest is dropped");
+    }
+    if (auto sink = m_sink.lock()) {
+      sink->drained(chunk.size() - *m_declared_left);
+    }
+    chunk.resize(*m_declared_left);
+  }
+  if (chunk.empty() || !(m_chunked || m_close_delimited || m_declared_left)) {
     if (auto sink = m_sink.lock()) {
       sink->drained(chunk.size());  // dropped (HEAD, 204): not waiting for the client
     }
     return;
   }
   arm_idle_timer();
-  if (m_close_delimited) {
+  if (m_declared_left) {
+    *m_declared_left -= chunk.size();
+    m_declared_sent += chunk.size();
+  }
+  if (m_close_delimited || m_declared_left) {
     auto credit = chunk.size();
     m_out.push_back({std::move(chunk), {}, false, credit});
     if (!m_writing) {
@@ -241,6 +263,12 @@ void Session::write_chunk(std::string chunk) {
 void Session::end_stream() {
   if (m_chunked) {
     enqueue("0\r\n\r\n");
+  }
+  if (m_declared_left && *m_declared_left > 0) {
+    // Shorter than its content-length: only closing the connection tells the client.
+    m_state.log.event("warn", m_slug + ": response body ended " + std::to_string(*m_declared_left) +
+                                  " bytes short of its content-length: connection closed");
+    m_keep_alive = false;  // a close after what was sent: a reset could lose those bytes
   }
   finish_response();
 }

@@ -215,7 +215,10 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_keep_alive = true;
   bool m_head_request = false;
   bool m_chunked = false;
-  bool m_close_delimited = false;  // a streamed body to an HTTP/1.0 client
+  bool m_close_delimited = false;                // a streamed body to an HTTP/1.0 client
+  std::optional<std::uint64_t> m_declared_left;  // of a body with the function's content-length
+  std::uint64_t m_declared_sent = 0;
+  bool m_declared_overrun = false;
   bool m_http10 = false;
   bool m_abort = false;   // the response broke after its head: reset, do not finish
   bool m_linger = false;  // the client may still be sending: drain a moment before closing

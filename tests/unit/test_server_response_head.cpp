@@ -95,3 +95,36 @@ TEST_CASE("server::http_date is an IMF-fixdate") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("server::declared_length takes one valid content-length, else none") {
+  using server::declared_length;
+  CHECK(declared_length({{"content-type", "text/plain"}}) == std::nullopt);
+  CHECK(declared_length({{"Content-Length", "42"}}) == 42u);
+  CHECK(declared_length({{"content-length", "7"}, {"content-length", "7"}}) == 7u);
+  CHECK(declared_length({{"content-length", "7"}, {"content-length", "8"}}) == std::nullopt);
+  CHECK(declared_length({{"content-length", "-1"}}) == std::nullopt);
+  CHECK(declared_length({{"content-length", " 4"}}) == std::nullopt);
+  CHECK(declared_length({{"content-length", "4, 4"}}) == std::nullopt);
+  CHECK(declared_length({{"content-length", ""}}) == std::nullopt);
+  CHECK(declared_length({{"content-length", "99999999999999999999"}}) == std::nullopt);
+}
+
+TEST_CASE("server::write_response_head streams a declared length raw") {
+  ResponseFraming framing;
+  framing.streaming = true;
+  framing.declared_length = 4;
+  auto head = write_response_head(200, "", {{"content-length", "4"}}, "", framing);
+  CHECK(stable(head.bytes) == "HTTP/1.1 200 OK\r\ndate: D\r\ncontent-length: 4\r\n\r\n");
+  CHECK_FALSE(head.chunked);
+  CHECK_FALSE(head.close_delimited);
+  CHECK(head.declared_body == 4u);
+  framing.http10 = true;  // HTTP/1.0 too: the length frames it, the connection may stay
+  head = write_response_head(200, "", {}, "", framing);
+  CHECK_FALSE(head.close_delimited);
+  CHECK(head.declared_body == 4u);
+  framing.http10 = false;
+  framing.head_request = true;  // HEAD: the length, no body to send
+  head = write_response_head(200, "", {}, "", framing);
+  CHECK(stable(head.bytes) == "HTTP/1.1 200 OK\r\ndate: D\r\ncontent-length: 4\r\n\r\n");
+  CHECK(head.declared_body == std::nullopt);
+}
