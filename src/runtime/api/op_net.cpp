@@ -24,12 +24,13 @@ bool port_allowed(v8::Isolate* isolate, std::uint32_t port) {
   return true;
 }
 
-// [serverName, [pem...]] -> TlsOptions
+// [serverName, [pem...], node] -> TlsOptions
 NetSockets::TlsOptions tls_options(v8::Isolate* isolate, v8::Local<v8::Value> name,
-                                   v8::Local<v8::Value> certs) {
+                                   v8::Local<v8::Value> certs, v8::Local<v8::Value> node) {
   NetSockets::TlsOptions options;
   options.server_name = to_utf8(isolate, name);
   options.ca_certs = to_utf8_list(isolate, certs);
+  options.node = node->BooleanValue(isolate);
   return options;
 }
 
@@ -41,8 +42,8 @@ bool valid_host(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return true;
 }
 
-// net_connect(host, port, tls, serverName, caCerts) -> Promise<[rid, localIp, localPort,
-// remoteIp, remotePort]>
+// net_connect(host, port, tls, serverName, caCerts, node) -> Promise<[rid, localIp,
+// localPort, remoteIp, remotePort]> (node: node:tls's rules, NetSockets::TlsOptions)
 void net_connect(const Info& info) {
   auto* isolate = info.GetIsolate();
   if (!valid_host(isolate, info[0])) {
@@ -59,17 +60,17 @@ void net_connect(const Info& info) {
   auto host = to_utf8(isolate, info[0]);
   auto& net = OpHost::of(isolate).net();
   if (info[2]->BooleanValue(isolate)) {
-    auto options = tls_options(isolate, info[3], info[4]);
+    auto options = tls_options(isolate, info[3], info[4], info[5]);
     info.GetReturnValue().Set(net.connect(host, static_cast<std::uint16_t>(port), &options));
   } else {
     info.GetReturnValue().Set(net.connect(host, static_cast<std::uint16_t>(port), nullptr));
   }
 }
 
-// net_start_tls(rid, serverName, caCerts) -> as net_connect
+// net_start_tls(rid, serverName, caCerts, node) -> as net_connect
 void net_start_tls(const Info& info) {
   auto* isolate = info.GetIsolate();
-  auto options = tls_options(isolate, info[1], info[2]);
+  auto options = tls_options(isolate, info[1], info[2], info[3]);
   info.GetReturnValue().Set(OpHost::of(isolate).net().start_tls(uint32_arg(info, 0), options));
 }
 
@@ -106,6 +107,16 @@ void net_close_write(const Info& info) {
   if (!OpHost::of(info.GetIsolate()).net().close_write(uint32_arg(info, 0))) {
     throw_coded(info.GetIsolate(), "NotConnected", "Socket is not connected (os error 107)");
   }
+}
+
+// net_lookup(host, family) -> Promise<[[address, family]...]> (node:dns's lookup)
+void net_lookup(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  if (!valid_host(isolate, info[0])) {
+    return;
+  }
+  info.GetReturnValue().Set(OpHost::of(isolate).net().lookup(
+      to_utf8(isolate, info[0]), static_cast<int>(uint32_arg(info, 1))));
 }
 
 // net_resolve_dns(name, typeNumber, typeName, serverIp, serverPort) -> [id, Promise]; an
@@ -148,6 +159,7 @@ std::vector<Op> net_ops() {
           {"net_write", net_write},
           {"net_close", net_close},
           {"net_close_write", net_close_write},
+          {"net_lookup", net_lookup},
           {"net_resolve_dns", net_resolve_dns},
           {"net_cancel_dns", net_cancel_dns}};
 }

@@ -148,6 +148,23 @@ async function startTls(conn, options = {}) {
   return Conn._make(info, TlsConn);
 }
 
+// node:tls's connections (node/tls.js) on the same sockets, under Node's rules (the `node`
+// flag of net_connect): the chain's verdict comes back instead of failing the handshake.
+// Each resolves with [conn, authorizationError, peerCertificate] (api/node_tls_peer.hpp).
+async function nodeConnectTls(hostname, port, serverName, caCerts) {
+  const info = await callAsync(ops.net_connect, String(hostname), checkPort(port), true,
+    serverName, caCerts, true);
+  return [Conn._make(info, TlsConn), info[5], info[6]];
+}
+
+async function nodeStartTls(conn, serverName, caCerts) {
+  const info = await callAsync(ops.net_start_tls, Conn._rid(conn), serverName, caCerts, true);
+  Conn._handedOver(conn);
+  return [Conn._make(info, TlsConn), info[5], info[6]];
+}
+
+export const nodeTls = { nodeConnectTls, nodeStartTls };
+
 // The record types Deno's resolver knows (hickory's RecordType), by number. Deno shapes
 // twelve of them; the others are queried, and come back NotSupported when they have
 // records.

@@ -8,6 +8,10 @@ variable of the tests (the harness prefixes SBFN_TEST_ and upper-cases it):
   tls_echo     host:port of the same over TLS, with a certificate for localhost and
                127.0.0.1 from a CA made at start with the openssl CLI
   tls_ca_pem   that CA, as PEM text (the tests pass it as caCerts)
+  starttls_echo host:port of a server that answers a first line "STARTTLS" with "OK\n",
+               then speaks TLS (the tls_echo certificate) and echoes (node:tls upgrading
+               a net.Socket, as Postgres drivers do after their SSLRequest)
+  tcp_closed   host:port where nothing listens (a port the system gave, then closed)
   ws_echo      ws://host:port/ of a WebSocket (RFC 6455) server that echoes text and
                binary messages and answers a close with the same code and reason; it
                accepts the first subprotocol offered
@@ -139,6 +143,29 @@ def websocket_echo(conn):
             pass
 
 
+def starttls_echo(context):
+    def handle(conn):
+        try:
+            line = b""
+            while not line.endswith(b"\n"):
+                chunk = conn.recv(1)
+                if not chunk:
+                    conn.close()
+                    return
+                line += chunk
+            if line.strip() != b"STARTTLS":
+                conn.sendall(b"NO\n")
+                conn.close()
+                return
+            conn.sendall(b"OK\n")
+            conn = context.wrap_socket(conn, server_side=True)
+        except (OSError, ssl.SSLError):
+            conn.close()
+            return
+        echo(conn)
+    return handle
+
+
 def listen():
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -165,7 +192,9 @@ def main():
         wss_context, wss_ca = tls_context(folder, "sbfn wss test CA")
         deno_cert = os.path.join(trusted, "ca.pem")
         shutil.copy(wss_ca, deno_cert)
-        tcp, tls, ws, wss = listen(), listen(), listen(), listen()
+        tcp, tls, ws, wss, starttls = listen(), listen(), listen(), listen(), listen()
+        threading.Thread(target=serve_forever, args=(starttls, starttls_echo(context)),
+                         daemon=True).start()
         threading.Thread(target=serve_forever, args=(tcp, echo), daemon=True).start()
         threading.Thread(target=serve_forever,
                          args=(tls, echo, lambda c: context.wrap_socket(c, server_side=True)),
@@ -176,8 +205,13 @@ def main():
                                lambda c: wss_context.wrap_socket(c, server_side=True)),
                          daemon=True).start()
         address = lambda s: "127.0.0.1:%d" % s.getsockname()[1]
+        closed = listen()
+        closed_address = address(closed)
+        closed.close()
         print(json.dumps({"tcp_echo": address(tcp), "tls_echo": address(tls),
-                          "tls_ca_pem": ca_pem, "ws_echo": "ws://%s/" % address(ws),
+                          "tls_ca_pem": ca_pem, "starttls_echo": address(starttls),
+                          "tcp_closed": closed_address,
+                          "ws_echo": "ws://%s/" % address(ws),
                           "wss_echo": "wss://localhost:%d/" % wss.getsockname()[1],
                           "env": {"DENO_CERT": deno_cert}}),
               flush=True)

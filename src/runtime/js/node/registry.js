@@ -7,8 +7,10 @@ import bridge from "./shims/bridge.cjs";
 import { createAssert } from "./assert.js";
 import { createBuffer } from "./buffer.js";
 import { createCrypto } from "./crypto.js";
+import { createDns, createDnsPromises } from "./dns.js";
 import { createEvents } from "./events.js";
 import { createModule } from "./module.js";
+import { createNet } from "./net.js";
 import { createPath } from "./path.js";
 import { createProcess } from "./process.js";
 import { createPunycode } from "./punycode.js";
@@ -18,6 +20,7 @@ import { createStreamWeb } from "./stream_web.js";
 import { createStringDecoder } from "./string_decoder.js";
 import { createTimers } from "./timers.js";
 import { createTimersPromises } from "./timers_promises.js";
+import { createTls } from "./tls.js";
 import { createUrl } from "./url.js";
 import { createUtil } from "./util.js";
 
@@ -26,8 +29,11 @@ const factories = {
   "assert/strict": () => loadBuiltin("assert").strict,
   buffer: createBuffer,
   crypto: createCrypto,
+  dns: () => createDns(loadBuiltin("dns/promises")),
+  "dns/promises": createDnsPromises,
   events: createEvents,
   module: createModule,
+  net: createNet,
   path: createPath,
   "path/posix": () => loadBuiltin("path").posix,
   process: createProcess,
@@ -40,6 +46,7 @@ const factories = {
   sys: () => loadBuiltin("util"),
   timers: createTimers,
   "timers/promises": createTimersPromises,
+  tls: createTls,
   url: createUrl,
   util: createUtil,
   "util/types": () => loadBuiltin("util").types,

@@ -1,0 +1,209 @@
+// node:tls: client TLS over the runtime's connections (OpenSSL on the worker's loop, the
+// same sockets as Deno.connectTls/startTls) under Node's rules: `ca` replaces the system
+// store, the chain's verdict becomes `authorized`/`authorizationError`, the name is
+// checked here by checkServerIdentity, and rejectUnauthorized decides. tls.connect with
+// `socket` upgrades a connected net.Socket in place (Postgres's SSLRequest, STARTTLS).
+import { host } from "./runtime.js";
+import { invalidArgType, makeError } from "./errors.js";
+import { loadBuiltin } from "./registry.js";
+import { isIP } from "./net_address.js";
+import { nodeSocketError } from "./net_errors.js";
+import { checkServerIdentity } from "./tls_identity.js";
+import { peerCertificate } from "./tls_certificate.js";
+
+// PEM text from `ca`: a string, Buffer, or an array of them.
+function caList(ca) {
+  if (ca === undefined || ca === null) return [];
+  const list = Array.isArray(ca) ? ca : [ca];
+  return list.map((item) => {
+    if (typeof item === "string") return item;
+    if (ArrayBuffer.isView(item)) return new TextDecoder().decode(item);
+    throw invalidArgType("options.ca", ["string", "Buffer", "TypedArray", "DataView"], item);
+  });
+}
+
+class SecureContext {
+  constructor(options = {}) {
+    for (const key of ["cert", "key", "pfx"]) {
+      if (options[key] !== undefined) {
+        throw makeError(Error, "ERR_NOT_SUPPORTED", `tls: the "${key}" option (client certificates) is not supported`);
+      }
+    }
+    this.ca = caList(options.ca);
+    this.context = {};
+  }
+}
+
+export function createTls() {
+  const net = loadBuiltin("net");
+  const { nextTick } = loadBuiltin("process");
+
+  class TLSSocket extends net.Socket {
+    constructor(socket, options = {}) {
+      super({ allowHalfOpen: options.allowHalfOpen });
+      this.encrypted = true;
+      this.authorized = false;
+      this.authorizationError = null;
+      this.alpnProtocol = false;
+      this.servername = undefined;
+      this._peer = undefined;
+      this._parent = socket instanceof net.Socket ? socket : null;
+      this._tlsOptions = options;
+    }
+
+    // The handshake's outcome: the chain's verdict, then the name, then rejectUnauthorized.
+    _secured(conn, verdict, certificate, options, hostname) {
+      this._peer = certificate;
+      let error = null;
+      if (verdict) {
+        error = new Error(verdict[1]);
+        error.code = verdict[0];
+      } else {
+        const check = options.checkServerIdentity ?? checkServerIdentity;
+        const found = check(hostname, this.getPeerCertificate());
+        if (found instanceof Error) error = found;
+      }
+      this._attach(conn);
+      if (error) {
+        if (options.rejectUnauthorized !== false) {
+          this.destroy(error);
+          return;
+        }
+        this.authorizationError = error.code ?? error.message;
+      } else {
+        this.authorized = true;
+      }
+      if (!this._parent) {
+        this.emit("connect");
+        this.emit("ready");
+      }
+      this.emit("secureConnect");
+    }
+
+    _destroy(error, callback) {
+      super._destroy(error, callback);
+      // The wrapped socket ends with this one, as in Node (drivers wait for its 'close').
+      if (this._parent && !this._parent.destroyed) this._parent.destroy();
+    }
+
+    getPeerCertificate(detailed) {
+      if (this._peer === undefined) return this._conn ? {} : null;
+      return peerCertificate(this._peer, Boolean(detailed));
+    }
+
+    getProtocol() {
+      return null; // not reported by the runtime's TLS layer
+    }
+
+    getSession() {
+      return undefined;
+    }
+
+    isSessionReused() {
+      return false;
+    }
+
+    setServername(name) {
+      this.servername = String(name);
+    }
+  }
+
+  function connect(...args) {
+    let options = {};
+    let callback;
+    for (const arg of args) {
+      if (typeof arg === "function") callback = arg;
+      else if (arg !== null && typeof arg === "object") options = { ...options, ...arg };
+      else if (typeof arg === "number" || (typeof arg === "string" && /^\d+$/.test(arg))) options.port = arg;
+      else if (typeof arg === "string") options.host = arg;
+    }
+    const context = options.secureContext instanceof SecureContext ? options.secureContext : new SecureContext(options);
+    const ca = options.ca !== undefined ? caList(options.ca) : context.ca;
+    const hostname = options.host ?? "localhost";
+    // SNI: never for an IP address (RFC 6066), as Node.
+    let servername = options.servername ?? (isIP(hostname) ? "" : hostname);
+    if (isIP(servername)) servername = "";
+    const identity = options.servername || hostname;
+    const socket = new TLSSocket(options.socket, options);
+    socket.servername = servername || undefined;
+    if (callback) socket.once("secureConnect", callback);
+    const parent = options.socket;
+    if (parent) {
+      if (!(parent instanceof net.Socket)) {
+        throw makeError(Error, "ERR_NOT_SUPPORTED", "tls.connect: `socket` must be a net.Socket");
+      }
+      const upgrade = () => {
+        const conn = parent._handOver();
+        socket.connecting = true;
+        host.net.nodeStartTls(conn, servername, ca).then(([tlsConn, verdict, certificate]) => {
+          if (socket.destroyed) {
+            try { tlsConn.close(); } catch { /* closed already */ }
+            return;
+          }
+          socket._secured(tlsConn, verdict, certificate, options, identity);
+        }, (error) => {
+          socket.connecting = false;
+          socket.destroy(tlsError(error));
+        });
+      };
+      if (parent.connecting) parent.once("connect", upgrade);
+      else if (parent._conn) nextTick(upgrade);
+      else nextTick(() => socket.destroy(makeError(Error, "ERR_SOCKET_CLOSED", "Socket is closed")));
+      parent.once("error", (error) => {
+        if (!socket.destroyed) socket.destroy(error);
+      });
+      return socket;
+    }
+    if (options.path !== undefined) {
+      throw makeError(Error, "ERR_NOT_SUPPORTED", "tls.connect: Unix domain sockets are not supported in functions");
+    }
+    const port = options.port;
+    if (options.timeout) socket.setTimeout(options.timeout);
+    socket.connecting = true;
+    socket._host = hostname;
+    let handshake;
+    try {
+      handshake = host.net.nodeConnectTls(hostname, port, servername, ca);
+    } catch (error) {
+      handshake = Promise.reject(error);
+    }
+    handshake.then(([tlsConn, verdict, certificate]) => {
+      if (socket.destroyed) {
+        try { tlsConn.close(); } catch { /* closed already */ }
+        return;
+      }
+      socket._secured(tlsConn, verdict, certificate, options, identity);
+    }, (error) => {
+      socket.connecting = false;
+      socket.destroy(error?.name === "InvalidData" ? tlsError(error) : nodeSocketError(error, "connect", hostname, port));
+    });
+    return socket;
+  }
+
+  // A failed handshake, as OpenSSL words it.
+  function tlsError(error) {
+    if (error?.name !== "InvalidData") return nodeSocketError(error, "connect");
+    const out = new Error(error.message);
+    out.code = "ERR_SSL_HANDSHAKE_FAILURE";
+    return out;
+  }
+
+  return {
+    TLSSocket,
+    SecureContext,
+    connect,
+    createSecureContext: (options) => new SecureContext(options),
+    checkServerIdentity,
+    createServer() {
+      throw makeError(Error, "ERR_NOT_SUPPORTED", "tls.createServer is not supported: a function cannot accept connections");
+    },
+    Server: class Server {
+      constructor() {
+        throw makeError(Error, "ERR_NOT_SUPPORTED", "tls.Server is not supported: a function cannot accept connections");
+      }
+    },
+    DEFAULT_ECDH_CURVE: "auto",
+    DEFAULT_MIN_VERSION: "TLSv1.2",
+    DEFAULT_MAX_VERSION: "TLSv1.3",
+  };
+}
