@@ -29,6 +29,7 @@ packages=(
   python3-prometheus-client openssl
   dpkg-dev  # make package: dpkg-shlibdeps finds the .deb's dependencies (tests/install)
   python3-yaml  # tests/deploy/test_emit.py: a second YAML parser for the Kubernetes manifests
+  postgresql  # tests/packages/postgres_test.py: a real PostgreSQL for npm:postgres and npm:pg
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -126,6 +126,8 @@ export function createTls() {
     const identity = options.servername || hostname;
     const socket = new TLSSocket(options.socket, options);
     socket.servername = servername || undefined;
+    // Writes made before the handshake wait for it (drivers send their startup at once).
+    socket.connecting = true;
     if (callback) socket.once("secureConnect", callback);
     const parent = options.socket;
     if (parent) {
@@ -134,7 +136,6 @@ export function createTls() {
       }
       const upgrade = () => {
         const conn = parent._handOver();
-        socket.connecting = true;
         host.net.nodeStartTls(conn, servername, ca).then(([tlsConn, verdict, certificate]) => {
           if (socket.destroyed) {
             try { tlsConn.close(); } catch { /* closed already */ }
@@ -148,7 +149,12 @@ export function createTls() {
       };
       if (parent.connecting) parent.once("connect", upgrade);
       else if (parent._conn) nextTick(upgrade);
-      else nextTick(() => socket.destroy(makeError(Error, "ERR_SOCKET_CLOSED", "Socket is closed")));
+      else {
+        nextTick(() => {
+          socket.connecting = false;
+          socket.destroy(makeError(Error, "ERR_SOCKET_CLOSED", "Socket is closed"));
+        });
+      }
       parent.once("error", (error) => {
         if (!socket.destroyed) socket.destroy(error);
       });
@@ -159,7 +165,6 @@ export function createTls() {
     }
     const port = options.port;
     if (options.timeout) socket.setTimeout(options.timeout);
-    socket.connecting = true;
     socket._host = hostname;
     let handshake;
     try {

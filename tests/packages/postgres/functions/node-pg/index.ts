@@ -1,0 +1,61 @@
+// npm:pg (node-postgres) over node:net and node:tls: the step named in the request, on a
+// client made for it ({ db: {host, port, user, password, database, ca?}, ... }).
+import pg from "npm:pg@8";
+
+type Db = { host: string; port: number; user: string; password: string; database: string; ca?: string };
+
+Deno.serve(async (request) => {
+  const { step, db, table, name, n } = await request.json();
+  const client = new pg.Client({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    database: db.database,
+    ssl: db.ca ? { ca: db.ca } : false,
+  });
+  try {
+    await client.connect();
+    switch (step) {
+      case "create":
+        await client.query(`drop table if exists ${table}`);
+        await client.query(`create table ${table} (id serial primary key, name text not null, n int not null)`);
+        return Response.json({ ok: true });
+      case "insert": {
+        // A named prepared statement with parameters.
+        const result = await client.query({
+          name: "insert-row",
+          text: `insert into ${table} (name, n) values ($1, $2) returning id`,
+          values: [name, n],
+        });
+        return Response.json({ id: result.rows[0].id });
+      }
+      case "select": {
+        const result = await client.query(`select name, n from ${table} where n >= $1 order by id`, [0]);
+        return Response.json({ rows: result.rows });
+      }
+      case "transaction": {
+        await client.query("begin");
+        await client.query(`insert into ${table} (name, n) values ($1, $2)`, ["kept-1", 10]);
+        await client.query(`insert into ${table} (name, n) values ($1, $2)`, ["kept-2", 20]);
+        await client.query("commit");
+        await client.query("begin");
+        await client.query(`insert into ${table} (name, n) values ($1, $2)`, ["dropped", 30]);
+        await client.query("rollback");
+        const result = await client.query(`select count(*)::int as count from ${table}`);
+        return Response.json({ count: result.rows[0].count, rolledBack: "undo" });
+      }
+      case "tls": {
+        const result = await client.query("select ssl from pg_stat_ssl where pid = pg_backend_pid()");
+        return Response.json({ ssl: result.rows[0].ssl });
+      }
+      default:
+        return Response.json({ error: `unknown step ${step}` }, { status: 400 });
+    }
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    return Response.json({ error: e.message, code: e.code ?? null }, { status: 500 });
+  } finally {
+    await client.end().catch(() => {});
+  }
+});

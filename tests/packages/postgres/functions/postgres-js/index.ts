@@ -1,0 +1,68 @@
+// npm:postgres (porsager) over node:net and node:tls: the step named in the request,
+// on a connection made for it ({ db: {host, port, user, password, database, ca?}, ... }).
+import postgres from "npm:postgres@3";
+
+type Db = { host: string; port: number; user: string; password: string; database: string; ca?: string };
+
+function connect(db: Db) {
+  return postgres({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    database: db.database,
+    ssl: db.ca ? { ca: db.ca } : false,
+    max: 1,
+    onnotice: () => {},
+  });
+}
+
+Deno.serve(async (request) => {
+  const { step, db, table, name, n } = await request.json();
+  const sql = connect(db);
+  try {
+    switch (step) {
+      case "create":
+        await sql`drop table if exists ${sql(table)}`;
+        await sql`create table ${sql(table)} (id serial primary key, name text not null, n int not null)`;
+        return Response.json({ ok: true });
+      case "insert": {
+        // A parameterized statement, prepared by postgres.js (its default).
+        const [row] = await sql`insert into ${sql(table)} (name, n) values (${name}, ${n}) returning id`;
+        return Response.json({ id: row.id });
+      }
+      case "select": {
+        const rows = await sql`select name, n from ${sql(table)} where n >= ${0} order by id`;
+        return Response.json({ rows: rows.map((r) => ({ name: r.name, n: r.n })) });
+      }
+      case "transaction": {
+        await sql.begin(async (tx) => {
+          await tx`insert into ${sql(table)} (name, n) values (${"kept-1"}, ${10})`;
+          await tx`insert into ${sql(table)} (name, n) values (${"kept-2"}, ${20})`;
+        });
+        let rolledBack = "";
+        try {
+          await sql.begin(async (tx) => {
+            await tx`insert into ${sql(table)} (name, n) values (${"dropped"}, ${30})`;
+            throw new Error("undo");
+          });
+        } catch (error) {
+          rolledBack = (error as Error).message;
+        }
+        const [{ count }] = await sql`select count(*)::int as count from ${sql(table)}`;
+        return Response.json({ count, rolledBack });
+      }
+      case "tls": {
+        const [row] = await sql`select ssl from pg_stat_ssl where pid = pg_backend_pid()`;
+        return Response.json({ ssl: row.ssl });
+      }
+      default:
+        return Response.json({ error: `unknown step ${step}` }, { status: 400 });
+    }
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    return Response.json({ error: e.message, code: e.code ?? null }, { status: 500 });
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+});
