@@ -6,7 +6,7 @@ openssl; the functions are given the CA). Each function (postgres/functions/) an
 step per request: create a table, insert with a parameterized (prepared) statement,
 select, a committed and a rolled-back transaction, and whether its connection is TLS.
 
-    postgres_test.py SBFN                      # sbfn, or tests/specs/deno_oracle/sbfn (Deno)
+    postgres_test.py SBFN      # build/sbfn, or tests/specs/deno_oracle/sbfn for real Deno
 
 The PostgreSQL server is Debian's (`postgresql`, scripts/bootstrap.sh), started as the
 `postgres` user (it refuses root) in a temporary folder, on a free port. When the public
@@ -225,7 +225,8 @@ def main():
             ca = f.read()
         env = scrubbed_env(root, {"NPM_CONFIG_REGISTRY": registry})
         os.makedirs(env["HOME"], exist_ok=True)
-        server = Server(binary, ["--functions-dir", functions, "--no-verify-jwt"], root, env)
+        # Relative to the server's folder (the Deno stand-in reads it so).
+        server = Server(binary, ["--functions-dir", "functions", "--no-verify-jwt"], root, env)
         server.wait_for_banner()
         host = server.host.strip("[]")
         base = "http://%s:%d/functions/v1/" % (host, server.port)
