@@ -5,6 +5,7 @@ TLS only (a server certificate for localhost and 127.0.0.1 from a CA this test m
 openssl; the functions are given the CA). Each function (postgres/functions/) answers one
 step per request: create a table, insert with a parameterized (prepared) statement,
 select, a committed and a rolled-back transaction, and whether its connection is TLS.
+postgres.js logs in with an md5 password, pg with SCRAM-SHA-256.
 
     postgres_test.py SBFN      # build/sbfn, or tests/specs/deno_oracle/sbfn for real Deno
 
@@ -32,6 +33,7 @@ from spec import public_npm  # noqa: E402
 from spec.server import Server, scrubbed_env  # noqa: E402
 
 USER = "sbfn"
+SCRAM_USER = "sbfn_scram"
 PASSWORD = "sbfn-secret"
 DATABASE = "postgres"
 STEP_TIMEOUT_S = 120  # the first request of a function fetches its package
@@ -133,11 +135,15 @@ class Postgres:
         fail("postgres did not accept connections within 60 s:\n" + self.tail())
 
     def set_password(self):
-        # Stored as md5 (PostgreSQL 15 stores SCRAM by default): postgres.js's SCRAM needs
-        # crypto.pbkdf2Sync, which the node: layer does not have yet.
+        # USER's password stored as md5 (postgres.js's SCRAM needs crypto.pbkdf2Sync, which
+        # the node: layer does not have yet); SCRAM_USER's as SCRAM-SHA-256, PostgreSQL's
+        # default (pg computes it with crypto.subtle). The "md5" hba method asks each for
+        # what its password is stored as.
         if self.password_set:
             return
-        statement = "set password_encryption = 'md5'; alter user %s password '%s'" % (USER, PASSWORD)
+        statement = ("set password_encryption = 'md5'; alter user %s password '%s'; "
+                     "set password_encryption = 'scram-sha-256'; "
+                     "create user %s superuser password '%s'" % (USER, PASSWORD, SCRAM_USER, PASSWORD))
         subprocess.run(as_postgres([pg_bin("psql"), "-h", self.folder, "-p", str(self.port),
                                     "-U", USER, "-d", DATABASE, "-q", "-c", statement]),
                        check=True, stdout=subprocess.DEVNULL)
@@ -233,8 +239,9 @@ def main():
         for tls in (False, True):
             postgres.start(tls)
             try:
-                for function, db_host in (("postgres-js", "localhost"), ("node-pg", "127.0.0.1")):
-                    db = {"host": db_host, "port": postgres.port, "user": USER,
+                for function, db_host, user in (("postgres-js", "localhost", USER),
+                                                ("node-pg", "127.0.0.1", SCRAM_USER)):
+                    db = {"host": db_host, "port": postgres.port, "user": user,
                           "password": PASSWORD, "database": DATABASE}
                     if tls:
                         db["ca"] = ca
