@@ -176,3 +176,26 @@ Deno.test("node:net: SocketAddress", () => {
   assertStrictEquals(address.port, 443);
   assertStrictEquals(address.family, "ipv4");
 });
+
+Deno.test("node:net: BlockList of addresses, ranges and subnets", () => {
+  const list = new net.BlockList();
+  list.addAddress("192.0.2.1");
+  list.addRange("10.0.0.10", "10.0.0.20");
+  list.addSubnet("172.16.0.0", 12);
+  list.addSubnet("2001:db8::", 32, "ipv6");
+  assertStrictEquals(list.check("192.0.2.1"), true);
+  assertStrictEquals(list.check("192.0.2.2"), false);
+  assertStrictEquals(list.check("10.0.0.15"), true);
+  assertStrictEquals(list.check("10.0.0.21"), false);
+  assertStrictEquals(list.check("172.31.255.255"), true);
+  assertStrictEquals(list.check("172.32.0.0"), false);
+  assertStrictEquals(list.check("2001:db8::1", "ipv6"), true);
+  assertStrictEquals(list.check("2001:db9::1", "ipv6"), false);
+  assertEquals(list.rules, [
+    "Subnet: IPv6 2001:db8::/32",
+    "Subnet: IPv4 172.16.0.0/12",
+    "Range: IPv4 10.0.0.10-10.0.0.20",
+    "Address: IPv4 192.0.2.1",
+  ]);
+  assertStrictEquals(net.BlockList.isBlockList(list), true);
+});

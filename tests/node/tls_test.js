@@ -143,3 +143,21 @@ Deno.test("node:tls: createSecureContext carries the CA to connect", async () =>
   socket.destroy();
   await new Promise((resolve) => socket.once("close", resolve));
 });
+
+Deno.test("node:tls: an upgraded socket is checked against the address it connected to", async () => {
+  const { host, port } = address("SBFN_TEST_STARTTLS_ECHO");
+  const plain = net.connect(port, host);
+  await new Promise((resolve) => plain.once("connect", resolve));
+  plain.write("STARTTLS\n");
+  await new Promise((resolve) => plain.once("data", resolve));
+  // No host, no servername (postgres.js for an IP address): the socket's own, 127.0.0.1.
+  const secure = tls.connect({ socket: plain, ca: ca() });
+  await new Promise((resolve, reject) => {
+    secure.once("secureConnect", resolve);
+    secure.once("error", reject);
+  });
+  assertStrictEquals(secure.authorized, true);
+  const done = collect(secure);
+  secure.end("by its address");
+  assertStrictEquals(await done, "by its address");
+});

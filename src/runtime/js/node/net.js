@@ -6,6 +6,7 @@ import { host } from "./runtime.js";
 import { invalidArgType, makeError, outOfRange } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
 import { isIP, isIPv4, isIPv6 } from "./net_address.js";
+import { BlockList } from "./net_blocklist.js";
 import { nodeSocketError } from "./net_errors.js";
 
 const kChunkSize = 64 * 1024;
@@ -106,7 +107,7 @@ export function createNet() {
         throw makeError(Error, "ERR_NOT_SUPPORTED", "net.Socket.connect: Unix domain sockets are not supported in functions");
       }
       const port = checkPort(options.port);
-      const hostname = options.host ?? "localhost";
+      const hostname = options.host || "localhost";
       if (typeof hostname !== "string") throw invalidArgType("options.host", "string", hostname);
       if (callback) this.once("connect", callback);
       if (this.connecting || this._conn) return this;
@@ -343,6 +344,7 @@ export function createNet() {
     Socket,
     Stream: Socket,
     Server,
+    BlockList,
     SocketAddress,
     connect,
     createConnection: connect,

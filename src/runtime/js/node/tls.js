@@ -119,7 +119,9 @@ export function createTls() {
     }
     const context = options.secureContext instanceof SecureContext ? options.secureContext : new SecureContext(options);
     const ca = options.ca !== undefined ? caList(options.ca) : context.ca;
-    const hostname = options.host ?? "localhost";
+    // The peer's name: given, or the one the wrapped socket connected to (postgres.js
+    // passes only `servername`, and none for an IP address).
+    const hostname = options.host || options.socket?._host || "localhost";
     // SNI: never for an IP address (RFC 6066), as Node.
     let servername = options.servername ?? (isIP(hostname) ? "" : hostname);
     if (isIP(servername)) servername = "";
