@@ -169,7 +169,9 @@ export function createNet() {
       if (this._readInFlight || this._upgrading) return;
       this._readInFlight = true;
       const conn = this._conn;
-      const buffer = new Uint8Array(kChunkSize);
+      // One read at a time: the buffer is reused, and each chunk pushed is a copy of what
+      // came (a few bytes, often, for a database's replies).
+      const buffer = (this._readBuffer ??= new Uint8Array(kChunkSize));
       conn.read(buffer).then((n) => {
         this._readInFlight = false;
         if (this.destroyed || conn !== this._conn) return;
@@ -179,7 +181,7 @@ export function createNet() {
           return;
         }
         this.bytesRead += n;
-        this.push(Buffer.from(buffer.buffer, 0, n));
+        this.push(Buffer.from(buffer.subarray(0, n)));
       }, (error) => {
         this._readInFlight = false;
         // Cancelled by a TLS upgrade, or the socket is closing anyway.
