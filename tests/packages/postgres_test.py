@@ -4,8 +4,9 @@ run by `sbfn serve` against a real PostgreSQL on 127.0.0.1: once without TLS, on
 TLS only (a server certificate for localhost and 127.0.0.1 from a CA this test makes with
 openssl; the functions are given the CA). Each function (postgres/functions/) answers one
 step per request: create a table, insert with a parameterized (prepared) statement,
-select, a committed and a rolled-back transaction, and whether its connection is TLS.
-postgres.js logs in with an md5 password, pg with SCRAM-SHA-256.
+select, a committed and a rolled-back transaction, and whether its connection is TLS;
+then, with TLS, connection strings whose sslmode takes any certificate or refuses this
+one (no CA given). postgres.js logs in with an md5 password, pg with SCRAM-SHA-256.
 
     postgres_test.py SBFN      # build/sbfn, or tests/specs/deno_oracle/sbfn for real Deno
 
@@ -207,6 +208,24 @@ def check_function(base, function, db, tls):
     return failures
 
 
+def check_sslmodes(base, function, db, lax_mode):
+    """TLS from a connection string's sslmode, without the CA: `lax_mode` takes any
+    certificate; verify-full refuses this one (the system's CAs do not know it)."""
+    failures = []
+    db = {key: value for key, value in db.items() if key != "ca"}
+    for mode, expected_status, expected in ((lax_mode, 200, {"ssl": True}),
+                                            ("verify-full", 500, "UNABLE_TO_VERIFY_LEAF_SIGNATURE")):
+        status, body = post(base, function, {"step": "tls", "db": dict(db, sslmode=mode),
+                                             "table": "unused"})
+        got = body if status == 200 else (body.get("code") if isinstance(body, dict) else body)
+        label = "%s (TLS) sslmode=%s" % (function, mode)
+        if status != expected_status or got != expected:
+            failures.append("%s: got %s %s, expected %s %s" % (label, status, body, expected_status, expected))
+        else:
+            print("ok   %s" % label)
+    return failures
+
+
 def main():
     if len(sys.argv) != 2:
         fail("usage: postgres_test.py SBFN")
@@ -246,6 +265,9 @@ def main():
                     if tls:
                         db["ca"] = ca
                     failures += check_function(base, function, db, tls)
+                    if tls:
+                        lax = "require" if function == "postgres-js" else "no-verify"
+                        failures += check_sslmodes(base, function, db, lax)
             finally:
                 postgres.stop()
     finally:

@@ -2,18 +2,39 @@
 // client made for it ({ db: {host, port, user, password, database, ca?}, ... }).
 import pg from "npm:pg@8";
 
-type Db = { host: string; port: number; user: string; password: string; database: string; ca?: string };
+type Db = {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  ca?: string;
+  sslmode?: string;
+};
 
-Deno.serve(async (request) => {
-  const { step, db, table, name, n } = await request.json();
-  const client = new pg.Client({
+function config(db: Db) {
+  // A connection string with sslmode, as users write them ("no-verify": TLS, any
+  // certificate; "verify-full": the system's CAs only).
+  if (db.sslmode) {
+    return {
+      connectionString:
+        `postgres://${db.user}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=${db.sslmode}`,
+    };
+  }
+  return {
     host: db.host,
     port: db.port,
     user: db.user,
     password: db.password,
     database: db.database,
     ssl: db.ca ? { ca: db.ca } : false,
-  });
+  };
+}
+
+Deno.serve(async (request) => {
+  const { step, db, table, name, n }: { step: string; db: Db; table: string; name: string; n: number } =
+    await request.json();
+  const client = new pg.Client(config(db));
   try {
     await client.connect();
     switch (step) {

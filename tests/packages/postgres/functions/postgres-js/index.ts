@@ -2,9 +2,22 @@
 // on a connection made for it ({ db: {host, port, user, password, database, ca?}, ... }).
 import postgres from "npm:postgres@3";
 
-type Db = { host: string; port: number; user: string; password: string; database: string; ca?: string };
+type Db = {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  ca?: string;
+  sslmode?: string;
+};
 
 function connect(db: Db) {
+  // A connection string with sslmode, as users write them ("require": TLS, any certificate).
+  if (db.sslmode) {
+    const url = `postgres://${db.user}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=${db.sslmode}`;
+    return postgres(url, { max: 1, onnotice: () => {} });
+  }
   return postgres({
     host: db.host,
     port: db.port,
