@@ -137,7 +137,8 @@ class Postgres:
 
     def set_password(self):
         # USER's password stored as md5 (postgres.js's SCRAM needs crypto.pbkdf2Sync, which
-        # the node: layer does not have yet); SCRAM_USER's as SCRAM-SHA-256, PostgreSQL's
+        # the node: layer does not have yet: with it, postgres.js can log in as SCRAM_USER
+        # too); SCRAM_USER's as SCRAM-SHA-256, PostgreSQL's
         # default (pg computes it with crypto.subtle). The "md5" hba method asks each for
         # what its password is stored as.
         if self.password_set:
