@@ -113,20 +113,7 @@ export function createNet() {
       if (this.connecting || this._conn) return this;
       this.connecting = true;
       this._host = hostname;
-      this._connectWith(() => host.net.connect({ hostname, port }), hostname, port);
-      return this;
-    }
-
-    // Runs `open` (resolving with a Deno.Conn) and makes this socket that connection's.
-    _connectWith(open, hostname, port) {
-      this.connecting = true;
-      let promise;
-      try {
-        promise = open();
-      } catch (error) {
-        promise = Promise.reject(error);
-      }
-      promise.then((conn) => {
+      host.net.connect({ hostname, port }).then((conn) => {
         if (this.destroyed) {
           try { conn.close(); } catch { /* already closed */ }
           return;
@@ -138,6 +125,7 @@ export function createNet() {
         this.connecting = false;
         this.destroy(nodeSocketError(error, "connect", hostname, port));
       });
+      return this;
     }
 
     // The connection is this socket's now: addresses, then what waited for it.

@@ -63,16 +63,16 @@ export function createTls() {
         const found = check(hostname, this.getPeerCertificate());
         if (found instanceof Error) error = found;
       }
-      this._attach(conn);
-      if (error) {
-        if (options.rejectUnauthorized !== false) {
-          this.destroy(error);
-          return;
-        }
-        this.authorizationError = error.code ?? error.message;
-      } else {
-        this.authorized = true;
+      if (error && options.rejectUnauthorized !== false) {
+        // Refused before anything queued is written to that peer.
+        try { conn.close(); } catch { /* closed already */ }
+        this.connecting = false;
+        this.destroy(error);
+        return;
       }
+      this._attach(conn);
+      if (error) this.authorizationError = error.code ?? error.message;
+      else this.authorized = true;
       if (!this._parent) {
         this.emit("connect");
         this.emit("ready");
