@@ -161,3 +161,19 @@ Deno.test("node:tls: an upgraded socket is checked against the address it connec
   secure.end("by its address");
   assertStrictEquals(await done, "by its address");
 });
+
+Deno.test("node:tls: rootCertificates, extended with a CA of one's own", async () => {
+  assert(Array.isArray(tls.rootCertificates));
+  assert(tls.rootCertificates.length > 10);
+  assert(tls.rootCertificates.every((pem) => pem.startsWith("-----BEGIN CERTIFICATE-----\n") && pem.endsWith("-----END CERTIFICATE-----")));
+  assert(Object.isFrozen(tls.rootCertificates));
+  const { port } = address("SBFN_TEST_TLS_ECHO");
+  const socket = tls.connect({ host: "localhost", port, ca: [...tls.rootCertificates, ca()] });
+  await new Promise((resolve, reject) => {
+    socket.once("secureConnect", resolve);
+    socket.once("error", reject);
+  });
+  assertStrictEquals(socket.authorized, true);
+  socket.destroy();
+  await new Promise((resolve) => socket.once("close", resolve));
+});

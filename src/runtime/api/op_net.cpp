@@ -7,6 +7,12 @@
 #include "runtime/v8_util.hpp"
 
 #include <arpa/inet.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <memory>
 
 namespace runtime::api {
 namespace {
@@ -146,6 +152,35 @@ void net_resolve_dns(const Info& info) {
   info.GetReturnValue().Set(v8::Array::New(isolate, items, std::size(items)));
 }
 
+// net_root_certificates() -> [pem...]: the system's trusted CAs (OpenSSL's default
+// bundle), node:tls's rootCertificates, so that `ca: [...rootCertificates, mine]` adds
+// to the store instead of replacing it.
+void net_root_certificates(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto out = v8::Array::New(isolate);
+  std::unique_ptr<BIO, decltype(&BIO_free)> file(BIO_new_file(X509_get_default_cert_file(), "r"),
+                                                 BIO_free);
+  while (file) {
+    std::unique_ptr<X509, decltype(&X509_free)> cert(
+        PEM_read_bio_X509(file.get(), nullptr, nullptr, nullptr), X509_free);
+    if (!cert) {
+      break;
+    }
+    std::unique_ptr<BIO, decltype(&BIO_free)> pem(BIO_new(BIO_s_mem()), BIO_free);
+    PEM_write_bio_X509(pem.get(), cert.get());
+    char* data = nullptr;
+    auto size = BIO_get_mem_data(pem.get(), &data);
+    std::string text(data, size > 0 ? static_cast<std::size_t>(size) : 0);
+    while (!text.empty() && text.back() == '\n') {
+      text.pop_back();  // as Node's, without the last line break
+    }
+    std::ignore = out->Set(context, out->Length(), v8_str(isolate, text));
+  }
+  ERR_clear_error();  // the end of the file reads as an error
+  info.GetReturnValue().Set(out);
+}
+
 void net_cancel_dns(const Info& info) {
   OpHost::of(info.GetIsolate()).net().cancel_resolve(uint32_arg(info, 0));
 }
@@ -161,7 +196,8 @@ std::vector<Op> net_ops() {
           {"net_close_write", net_close_write},
           {"net_lookup", net_lookup},
           {"net_resolve_dns", net_resolve_dns},
-          {"net_cancel_dns", net_cancel_dns}};
+          {"net_cancel_dns", net_cancel_dns},
+          {"net_root_certificates", net_root_certificates}};
 }
 
 }  // namespace runtime::api

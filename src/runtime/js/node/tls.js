@@ -195,7 +195,13 @@ export function createTls() {
     return out;
   }
 
+  let roots;
   return {
+    // The system's trusted CAs, read once (api/op_net.cpp).
+    get rootCertificates() {
+      roots ??= Object.freeze(host.ops.net_root_certificates());
+      return roots;
+    },
     TLSSocket,
     SecureContext,
     connect,
