@@ -4,7 +4,8 @@ run by `sbfn serve` against a real PostgreSQL on 127.0.0.1: once without TLS, on
 TLS only (a server certificate for localhost and 127.0.0.1 from a CA this test makes with
 openssl; the functions are given the CA). Each function (postgres/functions/) answers one
 step per request: create a table, insert with a parameterized (prepared) statement,
-select, a committed and a rolled-back transaction, and whether its connection is TLS;
+select, a committed and a rolled-back transaction, ten queries at once over three
+connections, and whether its connection is TLS;
 then, with TLS, connection strings whose sslmode takes any certificate or refuses this
 one (no CA given). postgres.js logs in with an md5 password, pg with SCRAM-SHA-256.
 
@@ -205,6 +206,7 @@ def check_function(base, function, db, tls):
         failures.append("%s: ids %s then %s" % (function, first, second))
     step("select", {"rows": [{"name": "alpha", "n": 1}, {"name": "beta", "n": 2}]})
     step("transaction", {"count": 4, "rolledBack": "undo"})
+    step("concurrent", {"ns": list(range(10))})
     step("tls", {"ssl": tls})
     return failures
 

@@ -66,6 +66,18 @@ Deno.serve(async (request) => {
         const result = await client.query(`select count(*)::int as count from ${table}`);
         return Response.json({ count: result.rows[0].count, rolledBack: "undo" });
       }
+      case "concurrent": {
+        // Ten queries at once through a pool of three connections.
+        const pool = new pg.Pool({ ...config(db), max: 3 });
+        try {
+          const results = await Promise.all(
+            Array.from({ length: 10 }, (_, i) => pool.query("select $1::int as n, pg_sleep(0.05)::text as slept", [i])),
+          );
+          return Response.json({ ns: results.map((r) => r.rows[0].n) });
+        } finally {
+          await pool.end();
+        }
+      }
       case "tls": {
         const result = await client.query("select ssl from pg_stat_ssl where pid = pg_backend_pid()");
         return Response.json({ ssl: result.rows[0].ssl });

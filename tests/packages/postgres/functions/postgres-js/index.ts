@@ -25,7 +25,7 @@ function connect(db: Db) {
     password: db.password,
     database: db.database,
     ssl: db.ca ? { ca: db.ca } : false,
-    max: 1,
+    max: 3, // "concurrent" spreads its queries over three connections
     onnotice: () => {},
   });
 }
@@ -64,6 +64,13 @@ Deno.serve(async (request) => {
         }
         const [{ count }] = await sql`select count(*)::int as count from ${sql(table)}`;
         return Response.json({ count, rolledBack });
+      }
+      case "concurrent": {
+        // Ten queries at once, each waiting a little on the server.
+        const rows = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => sql`select ${i}::int as n, pg_sleep(0.05)::text as slept`),
+        );
+        return Response.json({ ns: rows.map(([row]) => row.n) });
       }
       case "tls": {
         const [row] = await sql`select ssl from pg_stat_ssl where pid = pg_backend_pid()`;
