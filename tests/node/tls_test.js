@@ -177,3 +177,13 @@ Deno.test("node:tls: rootCertificates, extended with a CA of one's own", async (
   socket.destroy();
   await new Promise((resolve) => socket.once("close", resolve));
 });
+
+Deno.test("node:tls: a server that does not speak TLS fails the handshake with an ERR_SSL_ code", async () => {
+  const { host, port } = address("SBFN_TEST_TCP_ECHO");
+  const socket = tls.connect({ host, port });
+  const failed = new Promise((resolve) => socket.once("error", resolve));
+  const closed = new Promise((resolve) => socket.once("close", resolve));
+  const error = await failed;
+  assert(error.code.startsWith("ERR_SSL_"), error.code);
+  await closed;
+});

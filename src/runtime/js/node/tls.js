@@ -187,11 +187,13 @@ export function createTls() {
     return socket;
   }
 
-  // A failed handshake, as OpenSSL words it.
+  // A failed handshake, as OpenSSL words it, with Node's code made of OpenSSL's reason
+  // ("wrong version number (SSL routines)": ERR_SSL_WRONG_VERSION_NUMBER).
   function tlsError(error) {
     if (error?.name !== "InvalidData") return nodeSocketError(error, "connect");
+    const reason = String(error.message).replace(/ \([^)]*\)$/, "");
     const out = new Error(error.message);
-    out.code = "ERR_SSL_HANDSHAKE_FAILURE";
+    out.code = `ERR_SSL_${reason.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
     return out;
   }
 
