@@ -187,3 +187,22 @@ Deno.test("node:tls: a server that does not speak TLS fails the handshake with a
   assert(error.code.startsWith("ERR_SSL_"), error.code);
   await closed;
 });
+
+Deno.test("node:tls: ALPN, the server's choice among the protocols offered", async () => {
+  const { port } = address("SBFN_TEST_TLS_ECHO");
+  const offered = tls.connect({ host: "localhost", port, ca: ca(), ALPNProtocols: ["h2", "echo/1"] });
+  await new Promise((resolve, reject) => {
+    offered.once("secureConnect", resolve);
+    offered.once("error", reject);
+  });
+  assertStrictEquals(offered.alpnProtocol, "echo/1");
+  offered.destroy();
+  const none = tls.connect({ host: "localhost", port, ca: ca() });
+  await new Promise((resolve, reject) => {
+    none.once("secureConnect", resolve);
+    none.once("error", reject);
+  });
+  assertStrictEquals(none.alpnProtocol, false);
+  none.destroy();
+  await new Promise((resolve) => none.once("close", resolve));
+});

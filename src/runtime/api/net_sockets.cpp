@@ -195,6 +195,18 @@ void NetSockets::Impl::handshake(std::uint32_t id, std::uint32_t rid,
   if (!options.server_name.empty()) {
     SSL_set_tlsext_host_name(conn->tls->native_handle(), options.server_name.c_str());
   }
+  if (!options.alpn.empty()) {
+    std::string wire;  // each protocol's length byte, then its name
+    for (const auto& protocol : options.alpn) {
+      if (!protocol.empty() && protocol.size() < 256) {
+        wire += static_cast<char>(protocol.size());
+        wire += protocol;
+      }
+    }
+    SSL_set_alpn_protos(conn->tls->native_handle(),
+                        reinterpret_cast<const unsigned char*>(wire.data()),
+                        static_cast<unsigned>(wire.size()));
+  }
   conn->tls->async_handshake(
       asio::ssl::stream_base::client,
       [self = shared_from_this(), id, rid, conn, node = options.node](const error_code& error) {

@@ -36,6 +36,7 @@ class NetSockets {
     // store; a refused chain is reported (node_tls_peer.hpp) rather than fatal, and the
     // name is checked in JS (tls.checkServerIdentity); an empty server_name sends no SNI.
     bool node = false;
+    std::vector<std::string> alpn;  // protocols offered (ALPN), in order of preference
   };
   // Resolves with [rid, localIp, localPort, remoteIp, remotePort], and for TLS in node
   // mode node_tls_peer's two items after them.

@@ -145,7 +145,14 @@ v8::Local<v8::Value> node_tls_peer(v8::Isolate* isolate, SSL* ssl) {
     cert = certificate(isolate, peer);
     X509_free(peer);
   }
-  v8::Local<v8::Value> items[] = {error, cert};
+  v8::Local<v8::Value> alpn = v8::Null(isolate);
+  const unsigned char* chosen = nullptr;
+  unsigned length = 0;
+  SSL_get0_alpn_selected(ssl, &chosen, &length);
+  if (chosen != nullptr && length > 0) {
+    alpn = v8_str(isolate, std::string(reinterpret_cast<const char*>(chosen), length));
+  }
+  v8::Local<v8::Value> items[] = {error, cert, alpn};
   return v8::Array::New(isolate, items, std::size(items));
 }
 

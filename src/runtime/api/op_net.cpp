@@ -30,13 +30,17 @@ bool port_allowed(v8::Isolate* isolate, std::uint32_t port) {
   return true;
 }
 
-// [serverName, [pem...], node] -> TlsOptions
+// [serverName, [pem...], node, [alpn...]] -> TlsOptions
 NetSockets::TlsOptions tls_options(v8::Isolate* isolate, v8::Local<v8::Value> name,
-                                   v8::Local<v8::Value> certs, v8::Local<v8::Value> node) {
+                                   v8::Local<v8::Value> certs, v8::Local<v8::Value> node,
+                                   v8::Local<v8::Value> alpn) {
   NetSockets::TlsOptions options;
   options.server_name = to_utf8(isolate, name);
   options.ca_certs = to_utf8_list(isolate, certs);
   options.node = node->BooleanValue(isolate);
+  if (alpn->IsArray()) {
+    options.alpn = to_utf8_list(isolate, alpn);
+  }
   return options;
 }
 
@@ -48,7 +52,7 @@ bool valid_host(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return true;
 }
 
-// net_connect(host, port, tls, serverName, caCerts, node) -> Promise<[rid, localIp,
+// net_connect(host, port, tls, serverName, caCerts, node, alpn) -> Promise<[rid, localIp,
 // localPort, remoteIp, remotePort]> (node: node:tls's rules, NetSockets::TlsOptions)
 void net_connect(const Info& info) {
   auto* isolate = info.GetIsolate();
@@ -66,17 +70,17 @@ void net_connect(const Info& info) {
   auto host = to_utf8(isolate, info[0]);
   auto& net = OpHost::of(isolate).net();
   if (info[2]->BooleanValue(isolate)) {
-    auto options = tls_options(isolate, info[3], info[4], info[5]);
+    auto options = tls_options(isolate, info[3], info[4], info[5], info[6]);
     info.GetReturnValue().Set(net.connect(host, static_cast<std::uint16_t>(port), &options));
   } else {
     info.GetReturnValue().Set(net.connect(host, static_cast<std::uint16_t>(port), nullptr));
   }
 }
 
-// net_start_tls(rid, serverName, caCerts, node) -> as net_connect
+// net_start_tls(rid, serverName, caCerts, node, alpn) -> as net_connect
 void net_start_tls(const Info& info) {
   auto* isolate = info.GetIsolate();
-  auto options = tls_options(isolate, info[1], info[2], info[3]);
+  auto options = tls_options(isolate, info[1], info[2], info[3], info[4]);
   info.GetReturnValue().Set(OpHost::of(isolate).net().start_tls(uint32_arg(info, 0), options));
 }
 

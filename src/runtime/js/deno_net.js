@@ -150,17 +150,18 @@ async function startTls(conn, options = {}) {
 
 // node:tls's connections (node/tls.js) on the same sockets, under Node's rules (the `node`
 // flag of net_connect): the chain's verdict comes back instead of failing the handshake.
-// Each resolves with [conn, authorizationError, peerCertificate] (api/node_tls_peer.hpp).
-async function nodeConnectTls(hostname, port, serverName, caCerts) {
+// Each resolves with [conn, authorizationError, peerCertificate, alpnProtocol]
+// (api/node_tls_peer.hpp); `alpn` lists the protocols offered.
+async function nodeConnectTls(hostname, port, serverName, caCerts, alpn = []) {
   const info = await callAsync(ops.net_connect, String(hostname), checkPort(port), true,
-    serverName, caCerts, true);
-  return [Conn._make(info, TlsConn), info[5], info[6]];
+    serverName, caCerts, true, alpn);
+  return [Conn._make(info, TlsConn), ...info.slice(5)];
 }
 
-async function nodeStartTls(conn, serverName, caCerts) {
-  const info = await callAsync(ops.net_start_tls, Conn._rid(conn), serverName, caCerts, true);
+async function nodeStartTls(conn, serverName, caCerts, alpn = []) {
+  const info = await callAsync(ops.net_start_tls, Conn._rid(conn), serverName, caCerts, true, alpn);
   Conn._handedOver(conn);
-  return [Conn._make(info, TlsConn), info[5], info[6]];
+  return [Conn._make(info, TlsConn), ...info.slice(5)];
 }
 
 export const nodeTls = { nodeConnectTls, nodeStartTls };

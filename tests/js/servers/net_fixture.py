@@ -6,7 +6,8 @@ variable of the tests (the harness prefixes SBFN_TEST_ and upper-cases it):
   tcp_echo     host:port of a TCP server that echoes what it reads until the peer
                half-closes, then closes
   tls_echo     host:port of the same over TLS, with a certificate for localhost and
-               127.0.0.1 from a CA made at start with the openssl CLI
+               127.0.0.1 from a CA made at start with the openssl CLI; it picks "echo/1"
+               when a client offers it by ALPN
   tls_ca_pem   that CA, as PEM text (the tests pass it as caCerts)
   starttls_echo host:port of a server that answers a first line "STARTTLS" with "OK\n",
                then speaks TLS (the tls_echo certificate) and echoes (node:tls upgrading
@@ -187,6 +188,7 @@ def main():
     trusted = tempfile.mkdtemp(prefix="sbfn-net-fixture-ca-")  # DENO_CERT's, kept until exit
     try:
         context, ca = tls_context(folder, "sbfn test CA")
+        context.set_alpn_protocols(["echo/1"])
         with open(ca) as f:
             ca_pem = f.read()
         wss_context, wss_ca = tls_context(folder, "sbfn wss test CA")

@@ -11,6 +11,21 @@ import { nodeSocketError } from "./net_errors.js";
 import { checkServerIdentity } from "./tls_identity.js";
 import { peerCertificate } from "./tls_certificate.js";
 
+// ALPNProtocols as a list of names: an array of strings or buffers, or one buffer in the
+// wire format (each name after its length byte).
+function alpnList(protocols) {
+  if (protocols === undefined || protocols === null) return [];
+  const decode = (bytes) => new TextDecoder().decode(bytes);
+  if (Array.isArray(protocols)) return protocols.map((p) => (typeof p === "string" ? p : decode(p)));
+  if (ArrayBuffer.isView(protocols)) {
+    const bytes = new Uint8Array(protocols.buffer, protocols.byteOffset, protocols.byteLength);
+    const out = [];
+    for (let i = 0; i < bytes.length; i += 1 + bytes[i]) out.push(decode(bytes.subarray(i + 1, i + 1 + bytes[i])));
+    return out;
+  }
+  throw invalidArgType("options.ALPNProtocols", ["Array", "Buffer", "TypedArray", "DataView"], protocols);
+}
+
 // PEM text from `ca`: a string, Buffer, or an array of them.
 function caList(ca) {
   if (ca === undefined || ca === null) return [];
@@ -52,8 +67,9 @@ export function createTls() {
     }
 
     // The handshake's outcome: the chain's verdict, then the name, then rejectUnauthorized.
-    _secured(conn, verdict, certificate, options, hostname) {
+    _secured([conn, verdict, certificate, alpn], options, hostname) {
       this._peer = certificate;
+      this.alpnProtocol = alpn ?? false;
       let error = null;
       if (verdict) {
         error = new Error(verdict[1]);
@@ -119,6 +135,7 @@ export function createTls() {
     }
     const context = options.secureContext instanceof SecureContext ? options.secureContext : new SecureContext(options);
     const ca = options.ca !== undefined ? caList(options.ca) : context.ca;
+    const alpn = alpnList(options.ALPNProtocols);
     // The peer's name: given, or the one the wrapped socket connected to (postgres.js
     // passes only `servername`, and none for an IP address).
     const hostname = options.host || options.socket?._host || "localhost";
@@ -138,12 +155,12 @@ export function createTls() {
       }
       const upgrade = () => {
         const conn = parent._handOver();
-        host.net.nodeStartTls(conn, servername, ca).then(([tlsConn, verdict, certificate]) => {
+        host.net.nodeStartTls(conn, servername, ca, alpn).then((handshake) => {
           if (socket.destroyed) {
-            try { tlsConn.close(); } catch { /* closed already */ }
+            try { handshake[0].close(); } catch { /* closed already */ }
             return;
           }
-          socket._secured(tlsConn, verdict, certificate, options, identity);
+          socket._secured(handshake, options, identity);
         }, (error) => {
           socket.connecting = false;
           socket.destroy(tlsError(error));
@@ -170,16 +187,16 @@ export function createTls() {
     socket._host = hostname;
     let handshake;
     try {
-      handshake = host.net.nodeConnectTls(hostname, port, servername, ca);
+      handshake = host.net.nodeConnectTls(hostname, port, servername, ca, alpn);
     } catch (error) {
       handshake = Promise.reject(error);
     }
-    handshake.then(([tlsConn, verdict, certificate]) => {
+    handshake.then((done) => {
       if (socket.destroyed) {
-        try { tlsConn.close(); } catch { /* closed already */ }
+        try { done[0].close(); } catch { /* closed already */ }
         return;
       }
-      socket._secured(tlsConn, verdict, certificate, options, identity);
+      socket._secured(done, options, identity);
     }, (error) => {
       socket.connecting = false;
       socket.destroy(error?.name === "InvalidData" ? tlsError(error) : nodeSocketError(error, "connect", hostname, port));
