@@ -161,6 +161,19 @@ std::string close_notify_record(SSL* ssl) {
   return record;
 }
 
+// ALPN's offer: each protocol's length byte, then its name (names of 1 to 255 bytes).
+void offer_alpn(SSL* ssl, const std::vector<std::string>& protocols) {
+  std::string wire;
+  for (const auto& protocol : protocols) {
+    if (!protocol.empty() && protocol.size() < 256) {
+      wire += static_cast<char>(protocol.size());
+      wire += protocol;
+    }
+  }
+  SSL_set_alpn_protos(ssl, reinterpret_cast<const unsigned char*>(wire.data()),
+                      static_cast<unsigned>(wire.size()));
+}
+
 }  // namespace
 
 void NetSockets::Impl::reject_system(std::uint32_t id, const error_code& ec) {
@@ -196,16 +209,7 @@ void NetSockets::Impl::handshake(std::uint32_t id, std::uint32_t rid,
     SSL_set_tlsext_host_name(conn->tls->native_handle(), options.server_name.c_str());
   }
   if (!options.alpn.empty()) {
-    std::string wire;  // each protocol's length byte, then its name
-    for (const auto& protocol : options.alpn) {
-      if (!protocol.empty() && protocol.size() < 256) {
-        wire += static_cast<char>(protocol.size());
-        wire += protocol;
-      }
-    }
-    SSL_set_alpn_protos(conn->tls->native_handle(),
-                        reinterpret_cast<const unsigned char*>(wire.data()),
-                        static_cast<unsigned>(wire.size()));
+    offer_alpn(conn->tls->native_handle(), options.alpn);
   }
   conn->tls->async_handshake(
       asio::ssl::stream_base::client,
