@@ -41,6 +41,8 @@ Deno.test("node:tls: connect with the CA, SNI for localhost, secureConnect, echo
   assertStrictEquals(socket.authorized, true);
   assertStrictEquals(socket.authorizationError, null);
   assertStrictEquals(socket.encrypted, true);
+  assert(["TLSv1.2", "TLSv1.3"].includes(socket.getProtocol()));
+  assert(typeof socket.getCipher().name === "string" && socket.getCipher().name.length > 0);
   const cert = socket.getPeerCertificate();
   assertStrictEquals(cert.subject.CN, "localhost");
   assertStrictEquals(cert.issuer.CN, "sbfn test CA");

@@ -152,7 +152,14 @@ v8::Local<v8::Value> node_tls_peer(v8::Isolate* isolate, SSL* ssl) {
   if (chosen != nullptr && length > 0) {
     alpn = v8_str(isolate, std::string(reinterpret_cast<const char*>(chosen), length));
   }
-  v8::Local<v8::Value> items[] = {error, cert, alpn};
+  v8::Local<v8::Value> cipher = v8::Null(isolate);
+  if (const auto* current = SSL_get_current_cipher(ssl)) {
+    v8::Local<v8::Value> parts[] = {v8_str(isolate, SSL_CIPHER_get_name(current)),
+                                    v8_str(isolate, SSL_CIPHER_standard_name(current)),
+                                    v8_str(isolate, SSL_CIPHER_get_version(current))};
+    cipher = v8::Array::New(isolate, parts, std::size(parts));
+  }
+  v8::Local<v8::Value> items[] = {error, cert, alpn, v8_str(isolate, SSL_get_version(ssl)), cipher};
   return v8::Array::New(isolate, items, std::size(items));
 }
 

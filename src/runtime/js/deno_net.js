@@ -150,8 +150,8 @@ async function startTls(conn, options = {}) {
 
 // node:tls's connections (node/tls.js) on the same sockets, under Node's rules (the `node`
 // flag of net_connect): the chain's verdict comes back instead of failing the handshake.
-// Each resolves with [conn, authorizationError, peerCertificate, alpnProtocol]
-// (api/node_tls_peer.hpp); `alpn` lists the protocols offered.
+// Each resolves with [conn, authorizationError, peerCertificate, alpnProtocol, protocol,
+// cipher] (api/node_tls_peer.hpp); `alpn` lists the protocols offered.
 async function nodeConnectTls(hostname, port, serverName, caCerts, alpn = []) {
   const info = await callAsync(ops.net_connect, String(hostname), checkPort(port), true,
     serverName, caCerts, true, alpn);

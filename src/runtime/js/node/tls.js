@@ -63,13 +63,14 @@ export function createTls() {
       this.servername = undefined;
       this._peer = undefined;
       this._parent = socket instanceof net.Socket ? socket : null;
-      this._tlsOptions = options;
     }
 
     // The handshake's outcome: the chain's verdict, then the name, then rejectUnauthorized.
-    _secured([conn, verdict, certificate, alpn], options, hostname) {
+    _secured([conn, verdict, certificate, alpn, protocol, cipher], options, hostname) {
       this._peer = certificate;
       this.alpnProtocol = alpn ?? false;
+      this._protocol = protocol;
+      this._cipher = cipher;
       let error = null;
       if (verdict) {
         error = new Error(verdict[1]);
@@ -108,7 +109,13 @@ export function createTls() {
     }
 
     getProtocol() {
-      return null; // not reported by the runtime's TLS layer
+      return this._protocol ?? null;
+    }
+
+    getCipher() {
+      if (!this._cipher) return undefined;
+      const [name, standardName, version] = this._cipher;
+      return { name, standardName, version };
     }
 
     getSession() {
