@@ -4,6 +4,7 @@
 import { assert, assertEquals, assertRejects, assertStrictEquals, assertThrows } from "../js/assert.js";
 import dns from "node:dns";
 import dnsPromises from "node:dns/promises";
+import net from "node:net";
 
 function server() {
   const port = Deno.env.get("SBFN_TEST_DNS_PORT");
@@ -112,6 +113,18 @@ Deno.test("node:dns: the callback Resolver and the module's own setServers", asy
   } finally {
     dns.setServers(previous);
   }
+});
+
+Deno.test("node:dns: getServers lists the system's name servers until setServers", () => {
+  const servers = new dns.Resolver().getServers();
+  assert(Array.isArray(servers));
+  for (const entry of servers) {
+    const address = entry.startsWith("[") ? entry.slice(1, entry.indexOf("]")) : entry.split(":").length === 2 ? entry.split(":")[0] : entry;
+    assert(net.isIP(address) !== 0, entry);
+  }
+  const r = new dns.Resolver();
+  r.setServers(["192.0.2.53", "[2001:db8::53]:5353", "192.0.2.54:5353"]);
+  assertEquals(r.getServers(), ["192.0.2.53", "[2001:db8::53]:5353", "192.0.2.54:5353"]);
 });
 
 Deno.test("node:dns: bad servers and error constants", () => {

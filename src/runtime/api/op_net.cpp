@@ -4,6 +4,7 @@
 #include "runtime/api/op_errors.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
+#include "runtime/dns/system_servers.hpp"
 #include "runtime/v8_util.hpp"
 
 #include <arpa/inet.h>
@@ -185,6 +186,18 @@ void net_root_certificates(const Info& info) {
   info.GetReturnValue().Set(out);
 }
 
+// net_name_servers() -> [[ip, port]...]: the system's name servers (node:dns getServers).
+void net_name_servers(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto out = v8::Array::New(isolate);
+  for (const auto& [ip, port] : dns::system_name_servers()) {
+    v8::Local<v8::Value> pair[] = {v8_str(isolate, ip), v8::Integer::New(isolate, port)};
+    std::ignore = out->Set(context, out->Length(), v8::Array::New(isolate, pair, 2));
+  }
+  info.GetReturnValue().Set(out);
+}
+
 void net_cancel_dns(const Info& info) {
   OpHost::of(info.GetIsolate()).net().cancel_resolve(uint32_arg(info, 0));
 }
@@ -201,6 +214,7 @@ std::vector<Op> net_ops() {
           {"net_lookup", net_lookup},
           {"net_resolve_dns", net_resolve_dns},
           {"net_cancel_dns", net_cancel_dns},
+          {"net_name_servers", net_name_servers},
           {"net_root_certificates", net_root_certificates}};
 }
 

@@ -81,6 +81,12 @@ function parseServer(text) {
   throw makeError(TypeError, "ERR_INVALID_IP_ADDRESS", `Invalid IP address: ${text}`);
 }
 
+// [ip, port] -> "1.2.3.4", "1.2.3.4:5353", "[::1]:5353", as getServers lists them.
+function showServer([ip, port]) {
+  if (port === 53) return ip;
+  return isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
 function familyOf(options) {
   const family = options.family ?? 0;
   if (family === "IPv4") return 4;
@@ -164,20 +170,18 @@ class ResolverBase {
   #pending = new Set();
 
   // `shared`: the module's two default resolvers (callbacks, promises) share their servers.
-  constructor(options = {}, shared = { servers: [] }) {
+  // Until setServers, the system's (null: ask it each time, as the resolver reads it).
+  constructor(options = {}, shared = { servers: null }) {
     if (options !== null && typeof options !== "object") throw invalidArgType("options", "object", options);
     this.#shared = shared;
   }
 
   get #servers() {
-    return this.#shared.servers;
+    return this.#shared.servers ?? [];
   }
 
   getServers() {
-    return this.#servers.map(([ip, port]) => {
-      const shown = isIP(ip) === 6 ? `[${ip}]` : ip;
-      return port === 53 ? ip : `${shown}:${port}`;
-    });
+    return (this.#shared.servers ?? host.ops.net_name_servers()).map(showServer);
   }
 
   setServers(servers) {
@@ -314,7 +318,7 @@ const orderApi = {
   getDefaultResultOrder: () => defaultOrder,
 };
 
-const defaultServers = { servers: [] };
+const defaultServers = { servers: null };
 
 const constants = { ADDRCONFIG: 1024, ALL: 256, V4MAPPED: 2048, ...codes };
 
