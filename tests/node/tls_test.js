@@ -208,3 +208,27 @@ Deno.test("node:tls: ALPN, the server's choice among the protocols offered", asy
   none.destroy();
   await new Promise((resolve) => none.once("close", resolve));
 });
+
+Deno.test("node:tls: a client certificate (cert and key) for a server that asks for one", async () => {
+  const { port } = address("SBFN_TEST_TLS_MUTUAL_ECHO");
+  const cert = Deno.env.get("SBFN_TEST_TLS_CLIENT_CERT_PEM");
+  const key = Deno.env.get("SBFN_TEST_TLS_CLIENT_KEY_PEM");
+  const socket = tls.connect({ host: "localhost", port, ca: ca(), cert, key });
+  await new Promise((resolve, reject) => {
+    socket.once("secureConnect", resolve);
+    socket.once("error", reject);
+  });
+  const done = collect(socket);
+  socket.end("known client");
+  assertStrictEquals(await done, "known client");
+
+  // Without one, the server ends the connection: an error, before or after secureConnect.
+  const anonymous = tls.connect({ host: "localhost", port, ca: ca() });
+  anonymous.on("secureConnect", () => anonymous.write("who?"));
+  const error = await new Promise((resolve) => {
+    anonymous.once("error", resolve);
+    anonymous.once("close", () => resolve(null));
+  });
+  assert(error instanceof Error);
+  anonymous.destroy();
+});

@@ -196,6 +196,17 @@ void NetSockets::Impl::handshake(std::uint32_t id, std::uint32_t rid,
       return;
     }
   }
+  if (!options.cert_chain.empty()) {
+    ctx.use_certificate_chain(asio::buffer(options.cert_chain), ec);
+    if (!ec) {
+      ctx.use_private_key(asio::buffer(options.private_key), asio::ssl::context::pem, ec);
+    }
+    if (ec) {
+      conns.erase(rid);
+      reject(id, "InvalidData", "Unable to use the client certificate or its key: " + ec.message());
+      return;
+    }
+  }
   ctx.set_verify_mode(asio::ssl::verify_peer);
   if (options.node) {
     // As Node: every chain is accepted here and its verify result read afterwards.

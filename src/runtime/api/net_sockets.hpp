@@ -37,6 +37,8 @@ class NetSockets {
     // name is checked in JS (tls.checkServerIdentity); an empty server_name sends no SNI.
     bool node = false;
     std::vector<std::string> alpn;  // protocols offered (ALPN), in order of preference
+    std::string cert_chain;         // PEM: a client certificate (and its chain), if asked
+    std::string private_key;        // PEM: its key
   };
   // Resolves with [rid, localIp, localPort, remoteIp, remotePort], and for TLS in node
   // mode node_tls_peer's two items after them.

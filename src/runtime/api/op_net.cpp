@@ -31,16 +31,18 @@ bool port_allowed(v8::Isolate* isolate, std::uint32_t port) {
   return true;
 }
 
-// [serverName, [pem...], node, [alpn...]] -> TlsOptions
-NetSockets::TlsOptions tls_options(v8::Isolate* isolate, v8::Local<v8::Value> name,
-                                   v8::Local<v8::Value> certs, v8::Local<v8::Value> node,
-                                   v8::Local<v8::Value> alpn) {
+// The TLS arguments from `first` on: serverName, [pem...], then node:tls's node, [alpn...],
+// certChain, privateKey (absent for Deno's calls) -> TlsOptions
+NetSockets::TlsOptions tls_options(const Info& info, int first) {
+  auto* isolate = info.GetIsolate();
   NetSockets::TlsOptions options;
-  options.server_name = to_utf8(isolate, name);
-  options.ca_certs = to_utf8_list(isolate, certs);
-  options.node = node->BooleanValue(isolate);
-  if (alpn->IsArray()) {
-    options.alpn = to_utf8_list(isolate, alpn);
+  options.server_name = to_utf8(isolate, info[first]);
+  options.ca_certs = to_utf8_list(isolate, info[first + 1]);
+  options.node = info[first + 2]->BooleanValue(isolate);
+  options.alpn = to_utf8_list(isolate, info[first + 3]);
+  if (info[first + 4]->IsString()) {
+    options.cert_chain = to_utf8(isolate, info[first + 4]);
+    options.private_key = to_utf8(isolate, info[first + 5]);
   }
   return options;
 }
@@ -53,8 +55,9 @@ bool valid_host(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return true;
 }
 
-// net_connect(host, port, tls, serverName, caCerts, node, alpn) -> Promise<[rid, localIp,
-// localPort, remoteIp, remotePort]> (node: node:tls's rules, NetSockets::TlsOptions)
+// net_connect(host, port, tls, serverName, caCerts, node, alpn, certChain, privateKey) ->
+// Promise<[rid, localIp, localPort, remoteIp, remotePort]> (node: node:tls's rules,
+// NetSockets::TlsOptions)
 void net_connect(const Info& info) {
   auto* isolate = info.GetIsolate();
   if (!valid_host(isolate, info[0])) {
@@ -71,17 +74,17 @@ void net_connect(const Info& info) {
   auto host = to_utf8(isolate, info[0]);
   auto& net = OpHost::of(isolate).net();
   if (info[2]->BooleanValue(isolate)) {
-    auto options = tls_options(isolate, info[3], info[4], info[5], info[6]);
+    auto options = tls_options(info, 3);
     info.GetReturnValue().Set(net.connect(host, static_cast<std::uint16_t>(port), &options));
   } else {
     info.GetReturnValue().Set(net.connect(host, static_cast<std::uint16_t>(port), nullptr));
   }
 }
 
-// net_start_tls(rid, serverName, caCerts, node, alpn) -> as net_connect
+// net_start_tls(rid, serverName, caCerts, node, alpn, certChain, privateKey): as net_connect
 void net_start_tls(const Info& info) {
   auto* isolate = info.GetIsolate();
-  auto options = tls_options(isolate, info[1], info[2], info[3], info[4]);
+  auto options = tls_options(info, 1);
   info.GetReturnValue().Set(OpHost::of(isolate).net().start_tls(uint32_arg(info, 0), options));
 }
 

@@ -12,6 +12,9 @@ variable of the tests (the harness prefixes SBFN_TEST_ and upper-cases it):
   starttls_echo host:port of a server that answers a first line "STARTTLS" with "OK\n",
                then speaks TLS (the tls_echo certificate) and echoes (node:tls upgrading
                a net.Socket, as Postgres drivers do after their SSLRequest)
+  tls_mutual_echo  host:port of the TLS echo that also asks for a client certificate
+               from the tls_echo CA, refusing clients without one
+  tls_client_cert_pem, tls_client_key_pem  such a client certificate and its key (PEM)
   tcp_closed   host:port where nothing listens (a port the system gave, then closed)
   ws_echo      ws://host:port/ of a WebSocket (RFC 6455) server that echoes text and
                binary messages and answers a close with the same code and reason; it
@@ -37,7 +40,7 @@ import tempfile
 import threading
 
 from lifetime import run_until_stopped  # noqa: E402 (a sibling module)
-from test_ca import make_certs  # noqa: E402 (a sibling module)
+from test_ca import make_certs, make_client_cert  # noqa: E402 (a sibling module)
 
 
 def echo(conn):
@@ -189,12 +192,27 @@ def main():
     try:
         context, ca = tls_context(folder, "sbfn test CA")
         context.set_alpn_protocols(["echo/1"])
+        client_cert, client_key = make_client_cert(folder)  # before the next CA replaces ca.key
+        with open(client_cert) as f:
+            client_cert_pem = f.read()
+        with open(client_key) as f:
+            client_key_pem = f.read()
+        mutual_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        mutual_context.load_cert_chain(os.path.join(folder, "server.pem"),
+                                       os.path.join(folder, "server.key"))
+        mutual_context.verify_mode = ssl.CERT_REQUIRED
+        mutual_context.load_verify_locations(ca)
         with open(ca) as f:
             ca_pem = f.read()
         wss_context, wss_ca = tls_context(folder, "sbfn wss test CA")
         deno_cert = os.path.join(trusted, "ca.pem")
         shutil.copy(wss_ca, deno_cert)
         tcp, tls, ws, wss, starttls = listen(), listen(), listen(), listen(), listen()
+        mutual = listen()
+        threading.Thread(target=serve_forever,
+                         args=(mutual, echo,
+                               lambda c: mutual_context.wrap_socket(c, server_side=True)),
+                         daemon=True).start()
         threading.Thread(target=serve_forever, args=(starttls, starttls_echo(context)),
                          daemon=True).start()
         threading.Thread(target=serve_forever, args=(tcp, echo), daemon=True).start()
@@ -212,6 +230,9 @@ def main():
         closed.close()
         print(json.dumps({"tcp_echo": address(tcp), "tls_echo": address(tls),
                           "tls_ca_pem": ca_pem, "starttls_echo": address(starttls),
+                          "tls_mutual_echo": address(mutual),
+                          "tls_client_cert_pem": client_cert_pem,
+                          "tls_client_key_pem": client_key_pem,
                           "tcp_closed": closed_address,
                           "ws_echo": "ws://%s/" % address(ws),
                           "wss_echo": "wss://localhost:%d/" % wss.getsockname()[1],

@@ -37,14 +37,32 @@ function caList(ca) {
   });
 }
 
+// One PEM text from a string, a Buffer, or an array of them (a chain).
+function pemText(value, name) {
+  if (value === undefined || value === null) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((item) => {
+    if (typeof item === "string") return item;
+    if (ArrayBuffer.isView(item)) return new TextDecoder().decode(item);
+    if (item !== null && typeof item === "object" && item.pem !== undefined) return pemText(item.pem, name);
+    throw invalidArgType(name, ["string", "Buffer", "TypedArray", "DataView"], item);
+  }).join("\n");
+}
+
 class SecureContext {
   constructor(options = {}) {
-    for (const key of ["cert", "key", "pfx"]) {
-      if (options[key] !== undefined) {
-        throw makeError(Error, "ERR_NOT_SUPPORTED", `tls: the "${key}" option (client certificates) is not supported`);
-      }
+    if (options.pfx !== undefined) {
+      throw makeError(Error, "ERR_NOT_SUPPORTED", 'tls: the "pfx" option is not supported; pass "cert" and "key" as PEM');
+    }
+    if (options.passphrase !== undefined) {
+      throw makeError(Error, "ERR_NOT_SUPPORTED", 'tls: the "passphrase" option is not supported; pass an unencrypted "key"');
     }
     this.ca = caList(options.ca);
+    this.cert = pemText(options.cert, "options.cert");
+    this.key = pemText(options.key, "options.key");
+    if ((this.cert === undefined) !== (this.key === undefined)) {
+      throw makeError(Error, "ERR_TLS_CERT_KEY_MISMATCH", 'tls: a client certificate needs both "cert" and "key"');
+    }
     this.context = {};
   }
 }
@@ -141,8 +159,12 @@ export function createTls() {
       else if (typeof arg === "string") options.host = arg;
     }
     const context = options.secureContext instanceof SecureContext ? options.secureContext : new SecureContext(options);
-    const ca = options.ca !== undefined ? caList(options.ca) : context.ca;
-    const alpn = alpnList(options.ALPNProtocols);
+    const tlsOptions = {
+      caCerts: options.ca !== undefined ? caList(options.ca) : context.ca,
+      alpn: alpnList(options.ALPNProtocols),
+      certChain: context.cert,
+      privateKey: context.key,
+    };
     // The peer's name: given, or the one the wrapped socket connected to (postgres.js
     // passes only `servername`, and none for an IP address).
     const hostname = options.host || options.socket?._host || "localhost";
@@ -150,6 +172,7 @@ export function createTls() {
     let servername = options.servername ?? (isIP(hostname) ? "" : hostname);
     if (isIP(servername)) servername = "";
     const identity = options.servername || hostname;
+    tlsOptions.serverName = servername;
     const socket = new TLSSocket(options.socket, options);
     socket.servername = servername || undefined;
     // Writes made before the handshake wait for it (drivers send their startup at once).
@@ -162,7 +185,7 @@ export function createTls() {
       }
       const upgrade = () => {
         const conn = parent._handOver();
-        host.net.nodeStartTls(conn, servername, ca, alpn).then((handshake) => {
+        host.net.nodeStartTls(conn, tlsOptions).then((handshake) => {
           if (socket.destroyed) {
             try { handshake[0].close(); } catch { /* closed already */ }
             return;
@@ -194,7 +217,7 @@ export function createTls() {
     socket._host = hostname;
     let handshake;
     try {
-      handshake = host.net.nodeConnectTls(hostname, port, servername, ca, alpn);
+      handshake = host.net.nodeConnectTls(hostname, port, tlsOptions);
     } catch (error) {
       handshake = Promise.reject(error);
     }
