@@ -7,7 +7,7 @@ step per request: create a table, insert with a parameterized (prepared) stateme
 select, a committed and a rolled-back transaction, ten queries at once over three
 connections, and whether its connection is TLS;
 then, with TLS, connection strings whose sslmode takes any certificate or refuses this
-one (no CA given). postgres.js logs in with an md5 password, pg with SCRAM-SHA-256.
+one (no CA given), and a user that logs in with a client certificate. postgres.js logs in with an md5 password, pg with SCRAM-SHA-256.
 
     postgres_test.py SBFN      # build/sbfn, or tests/specs/deno_oracle/sbfn for real Deno
 
@@ -36,6 +36,7 @@ from spec.server import Server, scrubbed_env  # noqa: E402
 
 USER = "sbfn"
 SCRAM_USER = "sbfn_scram"
+CERT_USER = "sbfn_cert"
 PASSWORD = "sbfn-secret"
 DATABASE = "postgres"
 STEP_TIMEOUT_S = 120  # the first request of a function fetches its package
@@ -82,6 +83,13 @@ def make_certs(folder):
                 "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
     run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
         "-CAcreateserial", "-days", "2", "-out", "server.pem", "-extfile", "ext.cnf")
+    # A client certificate for CERT_USER ("cert" authentication: its CN is the user).
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr",
+        "-subj", "/CN=" + CERT_USER)
+    with open(os.path.join(folder, "client_ext.cnf"), "w") as f:
+        f.write("basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n")
+    run("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-days", "2", "-out", "client.pem", "-extfile", "client_ext.cnf")
     os.remove(os.path.join(folder, "ca.key"))
 
 
@@ -105,7 +113,10 @@ class Postgres:
         for name, kind in (("plain_hba.conf", "host"), ("tls_hba.conf", "hostssl")):
             path = os.path.join(folder, name)
             with open(path, "w") as f:
-                f.write("local all all trust\n%s all all 127.0.0.1/32 md5\n" % kind)
+                f.write("local all all trust\n")
+                if kind == "hostssl":
+                    f.write("hostssl all %s 127.0.0.1/32 cert\n" % CERT_USER)
+                f.write("%s all all 127.0.0.1/32 md5\n" % kind)
             os.chown(path, postgres.pw_uid, postgres.pw_gid)
         make_certs(folder)
         for name in os.listdir(folder):
@@ -120,7 +131,8 @@ class Postgres:
         if tls:
             options += ["-c", "ssl=on",
                         "-c", "ssl_cert_file=" + os.path.join(self.folder, "server.pem"),
-                        "-c", "ssl_key_file=" + os.path.join(self.folder, "server.key")]
+                        "-c", "ssl_key_file=" + os.path.join(self.folder, "server.key"),
+                        "-c", "ssl_ca_file=" + os.path.join(self.folder, "ca.pem")]
         log = open(self.log, "ab")
         self.proc = subprocess.Popen(as_postgres([pg_bin("postgres"), "-D", self.data] + options),
                                      stdout=log, stderr=log, stdin=subprocess.DEVNULL)
@@ -146,7 +158,8 @@ class Postgres:
             return
         statement = ("set password_encryption = 'md5'; alter user %s password '%s'; "
                      "set password_encryption = 'scram-sha-256'; "
-                     "create user %s superuser password '%s'" % (USER, PASSWORD, SCRAM_USER, PASSWORD))
+                     "create user %s superuser password '%s'; create user %s"
+                     % (USER, PASSWORD, SCRAM_USER, PASSWORD, CERT_USER))
         subprocess.run(as_postgres([pg_bin("psql"), "-h", self.folder, "-p", str(self.port),
                                     "-U", USER, "-d", DATABASE, "-q", "-c", statement]),
                        check=True, stdout=subprocess.DEVNULL)
@@ -217,7 +230,8 @@ def check_sslmodes(base, function, db, lax_mode):
     failures = []
     db = {key: value for key, value in db.items() if key != "ca"}
     for mode, expected_status, expected in ((lax_mode, 200, {"ssl": True}),
-                                            ("verify-full", 500, "UNABLE_TO_VERIFY_LEAF_SIGNATURE")):
+                                            # The server sends its CA too (ssl_ca_file).
+                                            ("verify-full", 500, "SELF_SIGNED_CERT_IN_CHAIN")):
         status, body = post(base, function, {"step": "tls", "db": dict(db, sslmode=mode),
                                              "table": "unused"})
         got = body if status == 200 else (body.get("code") if isinstance(body, dict) else body)
@@ -227,6 +241,21 @@ def check_sslmodes(base, function, db, lax_mode):
         else:
             print("ok   %s" % label)
     return failures
+
+
+def check_client_certificate(base, function, db, folder):
+    """CERT_USER logs in with its certificate alone (TLS with a client certificate)."""
+    with open(os.path.join(folder, "client.pem")) as f:
+        cert = f.read()
+    with open(os.path.join(folder, "client.key")) as f:
+        key = f.read()
+    db = dict(db, user=CERT_USER, password="", cert=cert, key=key)
+    status, body = post(base, function, {"step": "tls", "db": db, "table": "unused"})
+    label = "%s (TLS) client certificate" % function
+    if status != 200 or body != {"ssl": True}:
+        return ["%s: got %s %s, expected 200 {'ssl': True}" % (label, status, body)]
+    print("ok   %s" % label)
+    return []
 
 
 def main():
@@ -271,6 +300,7 @@ def main():
                     if tls:
                         lax = "require" if function == "postgres-js" else "no-verify"
                         failures += check_sslmodes(base, function, db, lax)
+                        failures += check_client_certificate(base, function, db, pg_folder)
             finally:
                 postgres.stop()
     finally:

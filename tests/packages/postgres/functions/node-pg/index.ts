@@ -9,6 +9,8 @@ type Db = {
   password: string;
   database: string;
   ca?: string;
+  cert?: string; // a client certificate (PEM) and its key, for "cert" authentication
+  key?: string;
   sslmode?: string;
 };
 
@@ -27,7 +29,7 @@ function config(db: Db) {
     user: db.user,
     password: db.password,
     database: db.database,
-    ssl: db.ca ? { ca: db.ca } : false,
+    ssl: db.ca ? { ca: db.ca, ...(db.cert ? { cert: db.cert, key: db.key } : {}) } : false,
   };
 }
 

@@ -9,6 +9,8 @@ type Db = {
   password: string;
   database: string;
   ca?: string;
+  cert?: string; // a client certificate (PEM) and its key, for "cert" authentication
+  key?: string;
   sslmode?: string;
 };
 
@@ -24,7 +26,7 @@ function connect(db: Db) {
     user: db.user,
     password: db.password,
     database: db.database,
-    ssl: db.ca ? { ca: db.ca } : false,
+    ssl: db.ca ? { ca: db.ca, ...(db.cert ? { cert: db.cert, key: db.key } : {}) } : false,
     max: 3, // "concurrent" spreads its queries over three connections
     onnotice: () => {},
   });
