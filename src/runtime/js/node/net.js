@@ -143,7 +143,9 @@ export function createNet() {
       const pending = this._pendingWrite;
       this._pendingWrite = null;
       if (pending) this._write(...pending);
-      if (this._wantRead) {
+      // Reading starts now unless paused, as Node's sockets do: a peer's error or reset
+      // shows even before anyone listens for data (what came waits in the buffer).
+      if (this._wantRead || !this.isPaused()) {
         this._wantRead = false;
         this._read();
       }
