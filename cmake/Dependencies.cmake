@@ -47,3 +47,10 @@ target_link_libraries(dep_httplib INTERFACE PkgConfig::CPPHTTPLIB)
 # Deno.resolveDns (src/runtime/dns): c-ares, its sockets watched by the worker's loop.
 add_library(dep_cares INTERFACE)
 target_link_libraries(dep_cares INTERFACE PkgConfig::LIBCARES)
+
+# node:zlib's brotli and zstd (src/runtime/api/op_node_zlib.cpp): Debian's libbrotli-dev
+# and libzstd-dev.
+pkg_check_modules(LIBBROTLI REQUIRED IMPORTED_TARGET libbrotlienc libbrotlidec)
+pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd)
+add_library(dep_brotli INTERFACE)
+target_link_libraries(dep_brotli INTERFACE PkgConfig::LIBBROTLI PkgConfig::LIBZSTD)

@@ -27,9 +27,11 @@ packages=(
   docker-registry apache2-utils
   # tests/remote: serve's /metrics read by an independent parser, certificates for HTTPS
   python3-prometheus-client openssl
+  libbrotli-dev libzstd-dev  # node:zlib's brotli and zstd (src/runtime/api/op_node_zlib.cpp)
   dpkg-dev  # make package: dpkg-shlibdeps finds the .deb's dependencies (tests/install)
   python3-yaml  # tests/deploy/test_emit.py: a second YAML parser for the Kubernetes manifests
   postgresql  # tests/packages/postgres_test.py: a real PostgreSQL for npm:postgres and npm:pg
+  python3-botocore  # tests/specs aws_sigv4 upstreams: AWS's Python signer checks what the JS SDK signed
 )
 missing=()
 for p in "${packages[@]}"; do

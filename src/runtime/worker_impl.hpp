@@ -97,6 +97,7 @@ class WorkerImpl final : public api::OpHost {
   using SettleFn = std::function<void(v8::Local<v8::Context>, v8::Local<v8::Promise::Resolver>)>;
   void settle_pending(std::uint32_t id, const SettleFn& settle);
   void set_background_tasks(std::size_t count) override { m_background_tasks = count; }
+  v8::Local<v8::Promise> offload(std::function<Settle()> work) override;  // worker_offload.cpp
   std::optional<std::pair<std::uint32_t, std::uint16_t>> listen(const std::string& hostname,
                                                                 std::uint16_t port) override;
   void close_listener(std::uint32_t id) override;

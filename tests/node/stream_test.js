@@ -92,3 +92,113 @@ Deno.test("node:stream/promises: pipeline and finished", async () => {
   assert(readable.readableEnded);
   assertStrictEquals(stream.promises.pipeline, pipelinePromise);
 });
+
+Deno.test("node:stream/web: the WHATWG streams, the same classes as the globals", async () => {
+  const web = await import("node:stream/web");
+  assertStrictEquals(web.ReadableStream, globalThis.ReadableStream);
+  assertStrictEquals(web.WritableStream, globalThis.WritableStream);
+  assertStrictEquals(web.TransformStream, globalThis.TransformStream);
+  assertStrictEquals(web.TextEncoderStream, globalThis.TextEncoderStream);
+  assertStrictEquals(web.CompressionStream, globalThis.CompressionStream);
+  for (const name of ["ByteLengthQueuingStrategy", "CountQueuingStrategy", "ReadableByteStreamController",
+    "ReadableStreamBYOBReader", "ReadableStreamBYOBRequest", "ReadableStreamDefaultController",
+    "ReadableStreamDefaultReader", "TransformStreamDefaultController", "WritableStreamDefaultController",
+    "WritableStreamDefaultWriter", "DecompressionStream", "TextDecoderStream"]) {
+    assertStrictEquals(typeof web[name], "function", name);
+  }
+});
+
+Deno.test("node:stream: Readable.toWeb/fromWeb and Writable.toWeb/fromWeb", async () => {
+  const web = Readable.toWeb(Readable.from(["a", "b", "c"]));
+  assert(web instanceof ReadableStream);
+  const seen = [];
+  for await (const chunk of web) seen.push(String(chunk));
+  assertEquals(seen, ["a", "b", "c"]);
+
+  const back = Readable.fromWeb(new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode("x"));
+      controller.enqueue(new TextEncoder().encode("y"));
+      controller.close();
+    },
+  }));
+  assert(back instanceof Readable);
+  const parts = [];
+  for await (const chunk of back) parts.push(Buffer.from(chunk).toString());
+  assertEquals(parts.join(""), "xy");
+
+  const { sink, chunks } = collect();
+  const writer = Writable.toWeb(sink).getWriter();
+  await writer.write(new TextEncoder().encode("w1"));
+  await writer.close();
+  assertEquals(chunks, ["w1"]);
+
+  const written = [];
+  const nodeWritable = Writable.fromWeb(new WritableStream({ write(chunk) { written.push(Buffer.from(chunk).toString()); } }));
+  await new Promise((resolve, reject) => nodeWritable.end("to web", (err) => err ? reject(err) : resolve()));
+  assertEquals(written, ["to web"]);
+});
+
+Deno.test("node:stream: Duplex.from, compose and the stream helpers", async () => {
+  const upper = Duplex.from(async function* (source) {
+    for await (const chunk of source) yield String(chunk).toUpperCase();
+  });
+  const { sink, chunks } = collect();
+  await pipelinePromise(Readable.from(["ab", "cd"]), upper, sink);
+  assertEquals(chunks.join(""), "ABCD");
+  assertEquals(await Readable.from([1, 2, 3, 4]).filter((n) => n % 2 === 0).map((n) => n * 10).toArray(), [20, 40]);
+  const r = Readable.from(["q"]);
+  assert(stream.isReadable(r));
+  assertStrictEquals(stream.isErrored(r), false);
+  assertStrictEquals(typeof stream.getDefaultHighWaterMark(false), "number");
+  const controller = new AbortController();
+  const guarded = stream.addAbortSignal(controller.signal, new PassThrough());
+  const closed = new Promise((resolve) => guarded.on("error", (e) => resolve(e.name)));
+  controller.abort();
+  assertStrictEquals(await closed, "AbortError");
+});
+
+Deno.test("node:stream: errors and cancellation cross between Node and web streams", async () => {
+  const failing = new Readable({ read() {} });
+  const web = Readable.toWeb(failing);
+  const reader = web.getReader();
+  failing.destroy(new Error("node side failed"));
+  let message;
+  try {
+    await reader.read();
+  } catch (error) {
+    message = error.message;
+  }
+  assertStrictEquals(message, "node side failed");
+
+  const source = new Readable({ read() {} });
+  const destroyed = new Promise((resolve) => source.on("close", resolve));
+  await Readable.toWeb(source).cancel(new Error("not needed"));
+  await destroyed;
+  assert(source.destroyed);
+
+  let cancelledWith;
+  const webSource = new ReadableStream({ pull() {}, cancel(reason) { cancelledWith = reason?.message; } });
+  const nodeSide = Readable.fromWeb(webSource);
+  nodeSide.on("error", () => {});
+  nodeSide.destroy(new Error("stop reading"));
+  await new Promise((resolve) => nodeSide.on("close", resolve));
+  assertStrictEquals(cancelledWith, "stop reading");
+});
+
+Deno.test("node:stream: a full web queue pauses the Node readable", async () => {
+  let reads = 0;
+  const source = new Readable({
+    highWaterMark: 4,
+    read() {
+      reads++;
+      this.push(Buffer.from("0123456789"));
+    },
+  });
+  const reader = Readable.toWeb(source, { strategy: { highWaterMark: 1 } }).getReader();
+  const first = await reader.read();
+  assertStrictEquals(first.value.byteLength, 10);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert(reads < 10, `the source kept being read: ${reads} reads`);
+  await reader.cancel();
+});

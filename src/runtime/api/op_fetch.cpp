@@ -20,7 +20,7 @@ std::string string_field(v8::Isolate* isolate, v8::Local<v8::Object> object, con
 
 // fetch_start(method, url, [name, value, ...], body, options) -> id. `body` is
 // undefined (none), a Uint8Array (the whole body) or true (streamed: fetch_write feeds
-// it); options: { caPem, caFiles: [path], proxy, decode }.
+// it); options: { caPem, caFiles: [path], proxy, decode, insecure }.
 void fetch_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
@@ -51,6 +51,10 @@ void fetch_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
     v8::Local<v8::Value> decode;
     if (options->Get(context, v8_str(isolate, "decode")).ToLocal(&decode)) {
       request.decode = !decode->IsFalse();
+    }
+    v8::Local<v8::Value> insecure;
+    if (options->Get(context, v8_str(isolate, "insecure")).ToLocal(&insecure)) {
+      request.verify_peer = !insecure->IsTrue();
     }
     v8::Local<v8::Value> files;
     if (options->Get(context, v8_str(isolate, "caFiles")).ToLocal(&files)) {

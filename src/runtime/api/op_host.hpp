@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,13 @@ class OpHost {
 
   // fetch's transfers (fetch/fetch_engine.hpp), made on first use.
   virtual fetch::FetchEngine& fetch_engine() = 0;
+
+  // Heavy work that must not hold the worker's loop (node:crypto's pbkdf2, scrypt and key
+  // generation callbacks): `work` runs on a small process-wide thread pool and must not
+  // touch V8; the settle function it returns runs on this worker's thread with the promise
+  // offload() returned. Nothing settles once the worker has ended.
+  using Settle = std::function<void(v8::Local<v8::Context>, v8::Local<v8::Promise::Resolver>)>;
+  virtual v8::Local<v8::Promise> offload(std::function<Settle()> work) = 0;
 
   // Deno.readFile's files, and what the memory budget still allows.
   virtual ModuleSourceProvider& sources() = 0;

@@ -178,11 +178,17 @@ void hash_names(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }  // namespace
 
 std::vector<Op> node_crypto_ops() {
-  return {{"node_hash_new", hash_new},
-          {"node_hash_update", hash_update},
-          {"node_hash_digest", hash_digest},
-          {"node_hash_copy", hash_copy},
-          {"node_hash_names", hash_names}};
+  std::vector<Op> ops = {{"node_hash_new", hash_new},
+                         {"node_hash_update", hash_update},
+                         {"node_hash_digest", hash_digest},
+                         {"node_hash_copy", hash_copy},
+                         {"node_hash_names", hash_names}};
+  // The rest of node:crypto: ciphers and KDFs (op_node_cipher.cpp), keys and signatures
+  // (op_node_keys.cpp).
+  for (const auto& more : {node_cipher_ops(), node_key_ops()}) {
+    ops.insert(ops.end(), more.begin(), more.end());
+  }
+  return ops;
 }
 
 }  // namespace runtime::api

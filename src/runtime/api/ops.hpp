@@ -29,6 +29,9 @@ std::vector<Op> net_ops();          // Deno.connect/connectTls/startTls/resolveD
 std::vector<Op> process_ops();      // Deno.memoryUsage, Deno.exit
 std::vector<Op> node_ops();         // CommonJS require, Node built-in names, util.types
 std::vector<Op> node_crypto_ops();  // node:crypto's incremental hashes and HMACs
+std::vector<Op> node_zlib_ops();    // node:zlib's zlib and brotli engines
+std::vector<Op> node_cipher_ops();  // (in node_crypto_ops) ciphers and key derivations
+std::vector<Op> node_key_ops();     // (in node_crypto_ops) KeyObjects, signatures, RSA, ECDH
 std::vector<Op> testing_ops();      // `sbfn test`'s runner (runtime/test_run.hpp)
 
 // WebCrypto (crypto_key.hpp): keys, then the operations on them.

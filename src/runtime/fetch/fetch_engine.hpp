@@ -33,6 +33,8 @@ struct FetchRequest {
   std::string proxy;
   // Let curl decode gzip/deflate/br (false when the caller set Accept-Encoding itself).
   bool decode = true;
+  // Check the server's certificate (false only for node:https's rejectUnauthorized: false).
+  bool verify_peer = true;
 };
 
 // What a transfer reports, in order: `head` once, `data` any number of times, then `end`

@@ -83,6 +83,10 @@ function describe(frame) {
 }
 
 export function formatStack(error, sites) {
+  // A program's own Error.prepareStackTrace wins, as in V8 without an embedder's hook
+  // (depd, which express uses, reads call sites through it).
+  const prepare = Error.prepareStackTrace;
+  if (typeof prepare === "function") return prepare(error, sites);
   const frames = [];
   for (const site of sites) frames.push(frameOf(site));
   if (error !== null && typeof error === "object") WeakMapPrototypeSet(structured, error, frames);

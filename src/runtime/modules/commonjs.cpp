@@ -3,6 +3,7 @@
 // compiled module wrappers, and gives importers synthetic modules whose exports come from
 // it: `import x from "./a.cjs"` runs the module through `require`, as Node and Deno do.
 #include "runtime/modules/module_loader.hpp"
+#include "runtime/modules/synthetic_steps.hpp"
 #include "runtime/modules/transpiler.hpp"
 #include "runtime/tools.hpp"
 #include "runtime/v8_util.hpp"
@@ -205,49 +206,50 @@ void ModuleLoader::collect_commonjs_names(v8::Local<v8::Context> context, const 
 v8::MaybeLocal<v8::Value> ModuleLoader::evaluate_synthetic(v8::Local<v8::Context> context,
                                                            v8::Local<v8::Module> module) {
   auto* isolate = context->GetIsolate();
-  auto& loader = loader_of(isolate);
-  auto* record = loader.record_of(module);
-  v8::Local<v8::Value> exports;
-  if (record->builtin) {
-    v8::TryCatch try_catch(isolate);
-    try {
-      exports = loader.builtin_exports(context, record->url.substr(5));
-    } catch (const PendingJsException&) {
-      try_catch.ReThrow();
-      return {};
-    } catch (const std::exception& error) {
-      isolate->ThrowException(v8::Exception::TypeError(v8_str(isolate, error.what())));
-      return {};
+  return run_synthetic_steps(isolate, [&] {
+    auto& loader = loader_of(isolate);
+    auto* record = loader.record_of(module);
+    v8::Local<v8::Value> exports;
+    if (record->builtin) {
+      try {
+        exports = loader.builtin_exports(context, record->url.substr(5));
+      } catch (const PendingJsException&) {
+        return false;
+      } catch (const std::exception& error) {
+        isolate->ThrowException(v8::Exception::TypeError(v8_str(isolate, error.what())));
+        return false;
+      }
+    } else {
+      v8::Local<v8::Value> args[] = {v8_str(isolate, record->url)};
+      if (!loader.m_require_hook.Get(isolate)
+               ->Call(context, context->Global(), 1, args)
+               .ToLocal(&exports)) {
+        return false;
+      }
+      // Left unread when `require` had already run the module (its cache answered).
+      loader.m_commonjs_sources.erase(record->url);
+      if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, "module.exports"), exports)
+              .IsNothing()) {
+        return false;
+      }
     }
-  } else {
-    v8::Local<v8::Value> args[] = {v8_str(isolate, record->url)};
-    if (!loader.m_require_hook.Get(isolate)
-             ->Call(context, context->Global(), 1, args)
-             .ToLocal(&exports)) {
-      return {};
-    }
-    // Left unread when `require` had already run the module (its cache answered).
-    loader.m_commonjs_sources.erase(record->url);
-    if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, "module.exports"), exports)
+    if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, "default"), exports)
             .IsNothing()) {
-      return {};
+      return false;
     }
-  }
-  if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, "default"), exports).IsNothing()) {
-    return {};
-  }
-  for (const auto& name : record->names) {
-    // Values are copied once, when the module is evaluated (Node and Deno do the same).
-    v8::Local<v8::Value> value = v8::Undefined(isolate);
-    if (exports->IsObject() &&
-        !exports.As<v8::Object>()->Get(context, v8_str(isolate, name)).ToLocal(&value)) {
-      return {};
+    for (const auto& name : record->names) {
+      // Values are copied once, when the module is evaluated (Node and Deno do the same).
+      v8::Local<v8::Value> value = v8::Undefined(isolate);
+      if (exports->IsObject() &&
+          !exports.As<v8::Object>()->Get(context, v8_str(isolate, name)).ToLocal(&value)) {
+        return false;
+      }
+      if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, name), value).IsNothing()) {
+        return false;
+      }
     }
-    if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, name), value).IsNothing()) {
-      return {};
-    }
-  }
-  return v8::Undefined(isolate);
+    return true;
+  });
 }
 
 v8::MaybeLocal<v8::Object> ModuleLoader::load_for_require(v8::Local<v8::Context> context,
@@ -422,24 +424,26 @@ v8::MaybeLocal<v8::Value> ModuleLoader::require_esm(v8::Local<v8::Context> conte
       m_isolate, v8_str(m_isolate, facade.url), names,
       [](v8::Local<v8::Context> ctx, v8::Local<v8::Module> self) -> v8::MaybeLocal<v8::Value> {
         auto* isolate = ctx->GetIsolate();
-        auto& loader = loader_of(isolate);
-        auto* record = loader.record_of(self);
-        auto source_url = record->url.substr(0, record->url.size() - 8);  // "#require"
-        auto source = loader.m_by_url.at(source_url).module.Get(isolate);
-        auto source_ns = source->GetModuleNamespace().As<v8::Object>();
-        if (self->SetSyntheticModuleExport(isolate, v8_str(isolate, "__esModule"),
-                                           v8::True(isolate))
-                .IsNothing()) {
-          return {};
-        }
-        for (const auto& name : record->names) {
-          v8::Local<v8::Value> value;
-          if (!source_ns->Get(ctx, v8_str(isolate, name)).ToLocal(&value) ||
-              self->SetSyntheticModuleExport(isolate, v8_str(isolate, name), value).IsNothing()) {
-            return {};
+        return run_synthetic_steps(isolate, [&] {
+          auto& loader = loader_of(isolate);
+          auto* record = loader.record_of(self);
+          auto source_url = record->url.substr(0, record->url.size() - 8);  // "#require"
+          auto source = loader.m_by_url.at(source_url).module.Get(isolate);
+          auto source_ns = source->GetModuleNamespace().As<v8::Object>();
+          if (self->SetSyntheticModuleExport(isolate, v8_str(isolate, "__esModule"),
+                                             v8::True(isolate))
+                  .IsNothing()) {
+            return false;
           }
-        }
-        return v8::Undefined(isolate);
+          for (const auto& name : record->names) {
+            v8::Local<v8::Value> value;
+            if (!source_ns->Get(ctx, v8_str(isolate, name)).ToLocal(&value) ||
+                self->SetSyntheticModuleExport(isolate, v8_str(isolate, name), value).IsNothing()) {
+              return false;
+            }
+          }
+          return true;
+        });
       });
   facade.module.Reset(m_isolate, copy);
   m_by_hash.emplace(copy->GetIdentityHash(), facade.url);

@@ -1,5 +1,6 @@
 #include "runtime/modules/module_loader.hpp"
 
+#include "runtime/modules/synthetic_steps.hpp"
 #include "runtime/modules/transpiler.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/v8_util.hpp"
@@ -305,17 +306,14 @@ v8::MaybeLocal<v8::Module> ModuleLoader::resolve_callback(v8::Local<v8::Context>
 v8::MaybeLocal<v8::Value> ModuleLoader::evaluate_json(v8::Local<v8::Context> context,
                                                       v8::Local<v8::Module> module) {
   auto* isolate = context->GetIsolate();
-  auto* record = loader_of(isolate).record_of(module);
-  v8::Local<v8::String> text;
-  v8::Local<v8::Value> value;
-  if (!new_string(isolate, record->json).ToLocal(&text) ||
-      !v8::JSON::Parse(context, text).ToLocal(&value)) {
-    return {};
-  }
-  if (module->SetSyntheticModuleExport(isolate, v8_str(isolate, "default"), value).IsNothing()) {
-    return {};
-  }
-  return v8::Undefined(isolate);
+  return run_synthetic_steps(isolate, [&] {
+    auto* record = loader_of(isolate).record_of(module);
+    v8::Local<v8::String> text;
+    v8::Local<v8::Value> value;
+    return new_string(isolate, record->json).ToLocal(&text) &&
+           v8::JSON::Parse(context, text).ToLocal(&value) &&
+           module->SetSyntheticModuleExport(isolate, v8_str(isolate, "default"), value).IsJust();
+  });
 }
 
 }  // namespace runtime

@@ -13,6 +13,7 @@ from .registry import Registry
 from .server import LOG_TAIL, STOP_GRACE_S, describe_exit, scrubbed_env
 from .steps import STEPS
 from .steps.http_steps import await_background
+from .smtp_upstream import SmtpUpstream
 from .upstream import Upstream
 from .values import shorten
 
@@ -187,10 +188,11 @@ class Case:
 
     def start_upstreams(self):
         """"upstreams": {"<name>": {"routes": [...]}}: HTTP servers answering from routes
-        and recording requests (spec/upstream.py). Every text file of the case saying
-        __UPSTREAM_<name>__ gets that server's base URL."""
+        and recording requests (spec/upstream.py), or {"smtp": {...}}: a mail server
+        (spec/smtp_upstream.py). Every text file of the case saying __UPSTREAM_<name>__
+        gets that server's base URL."""
         for name, spec in (self.spec.get("upstreams") or {}).items():
-            upstream = Upstream(name, spec)
+            upstream = SmtpUpstream(name, spec) if "smtp" in spec else Upstream(name, spec)
             upstream.start()
             self.upstreams[name] = upstream
         if self.upstreams:

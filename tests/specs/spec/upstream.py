@@ -10,6 +10,7 @@ fake PostgREST, a webhook target, ...).
 A request matches the first route whose method (any when left out) and path (without the
 query string) are equal; none matching answers 404. Every text file of the case saying
 __UPSTREAM_<name>__ gets the server's base URL (http://127.0.0.1:PORT, no slash).
+With "aws_sigv4", every request's AWS signature is checked first (aws_sigv4.py).
 """
 
 import base64
@@ -18,6 +19,7 @@ import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from . import aws_sigv4
 from .values import text_value
 
 
@@ -34,6 +36,7 @@ class Request:
         self.path, _, self.query = target.partition("?")
         self.headers = headers      # [(name, value)] in the order sent
         self.body = body
+        self.signature_problem = None  # why an aws_sigv4 upstream refused it
 
     def header_values(self, name):
         return [v for (n, v) in self.headers if n.lower() == name.lower()]
@@ -43,6 +46,8 @@ class Request:
         lines += ["  %s: %s" % (n, v) for (n, v) in self.headers]
         if self.body:
             lines.append("  (body) " + self.body.decode("utf-8", "replace")[:300])
+        if self.signature_problem:
+            lines.append("  (refused: AWS signature) " + self.signature_problem)
         return "\n".join(lines)
 
 
@@ -50,6 +55,7 @@ class Upstream:
     def __init__(self, name, spec):
         self.name = name
         self.routes = spec.get("routes") or []
+        self.aws_sigv4 = spec.get("aws_sigv4")
         self.requests = []
         self.lock = threading.Lock()
         self.server = None
@@ -96,8 +102,14 @@ class Upstream:
     def handle(self, handler):
         body = read_body(handler)
         request = Request(handler.command, handler.path, list(handler.headers.items()), body)
+        if self.aws_sigv4 is not None:
+            request.signature_problem, request.body = aws_sigv4.check(
+                self.aws_sigv4, request.method, handler.path, request.headers, body, self.base)
         with self.lock:
             self.requests.append(request)
+        if request.signature_problem:
+            return self.send(handler, 403, {"Content-Type": "application/xml"},
+                             aws_sigv4.refusal(request.signature_problem))
         route = next((r for r in self.routes
                       if r.get("method", request.method) == request.method
                       and r["path"] == request.path), None)

@@ -1,11 +1,22 @@
 // node:crypto: synchronous hashes and HMACs over OpenSSL (ops.node_hash_*), randomness
-// from the runtime's CSPRNG, and WebCrypto as `webcrypto`/`subtle`.
+// from the runtime's CSPRNG, WebCrypto as `webcrypto`/`subtle`, and the parts in
+// crypto_keys.js (KeyObject), crypto_cipher.js (ciphers, KDFs) and crypto_asymmetric.js
+// (signatures, RSA encryption, ECDH).
 import { host } from "./runtime.js";
 import { invalidArgType, makeError, outOfRange, validateFunction } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
+import { createKeys } from "./crypto_keys.js";
+import { createCiphers } from "./crypto_cipher.js";
+import { asymmetricConstants, createAsymmetric } from "./crypto_asymmetric.js";
 
 export function createCrypto() {
   const { Buffer } = loadBuiltin("buffer");
+  const { Transform, Writable } = loadBuiltin("stream");
+  const { StringDecoder } = loadBuiltin("string_decoder");
+  const { nextTick } = loadBuiltin("process");
+  const keys = createKeys(Buffer, nextTick);
+  const ciphers = createCiphers({ Buffer, Transform, StringDecoder, keys, nextTick });
+  const asymmetric = createAsymmetric({ Buffer, Writable, keys, nextTick });
   function toBytes(data, encoding, name) {
     if (typeof data === "string") return Buffer.from(data, encoding ?? "utf8");
     if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -19,6 +30,10 @@ export function createCrypto() {
   }
 
   const kHandle = Symbol("handle");
+  const keyExports = {};
+  for (const name of ["KeyObject", "createSecretKey", "createPublicKey", "createPrivateKey", "generateKeyPair", "generateKeyPairSync", "generateKey", "generateKeySync"]) {
+    keyExports[name] = keys[name];
+  }
   const kFinished = Symbol("finished");
 
   class Hash {
@@ -48,7 +63,7 @@ export function createCrypto() {
   class Hmac {
     constructor(algorithm, key, options = undefined) {
       if (typeof algorithm !== "string") throw invalidArgType("hmac", "string", algorithm);
-      const keyBytes = key?.[Symbol.toStringTag] === "KeyObject" ? key.export() : toBytes(key, options?.encoding, "key");
+      const keyBytes = keys.secretBytes(key, options?.encoding, "key");
       this[kHandle] = host.ops.node_hash_new(algorithm, keyBytes);
       if (this[kHandle] === null) throw makeError(TypeError, "ERR_CRYPTO_INVALID_DIGEST", `Invalid digest: ${algorithm}`);
       this[kFinished] = false;
@@ -162,12 +177,20 @@ export function createCrypto() {
     if (x.byteLength !== y.byteLength) {
       throw makeError(RangeError, "ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH", "Input buffers must have the same byte length");
     }
-    let diff = 0;
-    for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
-    return diff === 0;
+    return host.ops.node_timing_safe_equal(x, y);
+  }
+
+  // Node's crypto functions this runtime does not provide: a clear error naming each, not
+  // "is not a function".
+  const unsupported = {};
+  for (const name of ["createDiffieHellman", "createDiffieHellmanGroup", "getDiffieHellman", "DiffieHellman", "DiffieHellmanGroup", "X509Certificate", "Certificate", "generatePrime", "generatePrimeSync", "checkPrime", "checkPrimeSync", "secureHeapUsed", "setEngine"]) {
+    unsupported[name] = function () {
+      throw makeError(Error, "ERR_NOT_SUPPORTED", `crypto.${name} is not supported by this runtime`);
+    };
   }
 
   return {
+    ...unsupported,
     Hash,
     Hmac,
     createHash,
@@ -183,5 +206,9 @@ export function createCrypto() {
     timingSafeEqual,
     webcrypto: host.webcrypto,
     subtle: host.webcrypto.subtle,
+    ...keyExports,
+    ...ciphers,
+    ...asymmetric,
+    constants: Object.freeze({ ...asymmetricConstants }),
   };
 }

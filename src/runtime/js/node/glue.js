@@ -15,6 +15,8 @@ import { Blob, File } from "../web/blob.js";
 import { atob, btoa } from "../web/base64.js";
 import { URL, URLSearchParams } from "../web/url.js";
 import { crypto } from "../web/crypto.js";
+import { isCryptoKey, keyHandle } from "../web/crypto_key.js";
+import { importKeySync } from "../web/subtle.js";
 import { streamGlobals } from "../web/streams.js";
 import * as timers from "../timers.js";
 import { workerInfo } from "./worker_info.js";
@@ -44,6 +46,7 @@ function nodeLayer() {
     URL,
     URLSearchParams,
     webcrypto: crypto,
+    cryptoKeys: { isCryptoKey, keyHandle, importKeySync },
     streamGlobals,
     timers: { ...timers },
     workerInfo,

@@ -9,6 +9,9 @@ import { createBuffer } from "./buffer.js";
 import { createCrypto } from "./crypto.js";
 import { createDns, createDnsPromises } from "./dns.js";
 import { createEvents } from "./events.js";
+import { createHttp } from "./http.js";
+import { createHttp2 } from "./http2.js";
+import { createHttps } from "./https.js";
 import { createModule } from "./module.js";
 import { createNet } from "./net.js";
 import { createPath } from "./path.js";
@@ -23,6 +26,7 @@ import { createTimersPromises } from "./timers_promises.js";
 import { createTls } from "./tls.js";
 import { createUrl } from "./url.js";
 import { createUtil } from "./util.js";
+import { createZlib } from "./zlib.js";
 
 const factories = {
   assert: createAssert,
@@ -32,6 +36,9 @@ const factories = {
   dns: () => createDns(loadBuiltin("dns/promises")),
   "dns/promises": createDnsPromises,
   events: createEvents,
+  http: createHttp,
+  http2: createHttp2,
+  https: createHttps,
   module: createModule,
   net: createNet,
   path: createPath,
@@ -50,6 +57,7 @@ const factories = {
   url: createUrl,
   util: createUtil,
   "util/types": () => loadBuiltin("util").types,
+  zlib: createZlib,
 };
 
 const made = new Map();

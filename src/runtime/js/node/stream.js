@@ -3,9 +3,12 @@
 // Node's lib/stream.js: the legacy Stream with Readable, Writable, Duplex, Transform,
 // PassThrough, pipeline, finished, compose, promises, ... attached.
 import { loadBuiltin } from "./registry.js";
+import { installWebAdapters } from "./stream_adapters.js";
 
 export function createStream() {
   loadBuiltin("buffer"); // first: the Buffer it uses gets the runtime's patches
   // eslint-disable-next-line no-undef -- esbuild's require, resolved at bundle time
-  return require("readable-stream/lib/stream.js");
+  const stream = require("readable-stream/lib/stream.js");
+  installWebAdapters(stream);
+  return stream;
 }

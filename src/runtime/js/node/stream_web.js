@@ -2,5 +2,11 @@
 import { host } from "./runtime.js";
 
 export function createStreamWeb() {
-  return { ...streamGlobals, TextDecoderStream: host.TextDecoderStream, TextEncoderStream: host.TextEncoderStream, CompressionStream: host.CompressionStream, DecompressionStream: host.DecompressionStream };
+  return {
+    ...host.streamGlobals,
+    TextDecoderStream: host.TextDecoderStream,
+    TextEncoderStream: host.TextEncoderStream,
+    CompressionStream: host.CompressionStream,
+    DecompressionStream: host.DecompressionStream,
+  };
 }

@@ -13,14 +13,17 @@ export function createStringDecoder() {
   const { Buffer } = loadBuiltin("buffer"); // first: the Buffer it uses gets the runtime's patches
   // eslint-disable-next-line no-undef -- esbuild's require, resolved at bundle time
   const pkg = require("string_decoder");
-  class StringDecoder extends pkg.StringDecoder {
-    constructor(encoding) {
-      super(encoding);
-      // The package picks `write` and `end` per instance, by encoding.
-      const { write, end } = this;
-      this.write = (input) => Reflect.apply(write, this, [asBuffer(Buffer, input)]);
-      this.end = (input) => Reflect.apply(end, this, [asBuffer(Buffer, input)]);
-    }
+  // A function, as Node's is: packages call it on objects of their own
+  // (`StringDecoder.call(this, enc)` in iconv-lite, which body-parser uses).
+  function StringDecoder(encoding) {
+    if (!new.target && (this === undefined || this === globalThis)) return new StringDecoder(encoding);
+    pkg.StringDecoder.call(this, encoding);
+    // The package picks `write` and `end` per instance, by encoding.
+    const { write, end } = this;
+    this.write = (input) => Reflect.apply(write, this, [asBuffer(Buffer, input)]);
+    this.end = (input) => Reflect.apply(end, this, [asBuffer(Buffer, input)]);
   }
+  StringDecoder.prototype = pkg.StringDecoder.prototype;
+  Object.defineProperty(StringDecoder.prototype, "constructor", { value: StringDecoder, writable: true, configurable: true });
   return { StringDecoder };
 }

@@ -56,7 +56,8 @@ export class Blob {
           continue;
         }
         const view = bufferSourceToU8(part);
-        if (view !== null) bytes = view.slice();
+        // A copy through Uint8Array's own constructor: a node: Buffer's slice() is a view.
+        if (view !== null) bytes = new Uint8Array(view);
         else {
           let s = String(part);
           if (native) s = s.replace(/\r\n?/g, "\n");

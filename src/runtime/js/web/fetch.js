@@ -60,6 +60,10 @@ export class HttpClient {
 }
 setToStringTag(HttpClient, "HttpClient");
 
+// What node:https's rejectUnauthorized: false asks of a client: no certificate check. Not a
+// Deno option; a symbol so that no option name of Deno's can ever mean it.
+const kInsecure = Symbol.for("sbfn.httpClient.insecure");
+
 // Deno.createHttpClient({ caCerts, proxy: { url, basicAuth } }).
 export function createHttpClient(options = {}) {
   const caCerts = options.caCerts ?? [];
@@ -73,7 +77,8 @@ export function createHttpClient(options = {}) {
     }
     proxy = url.href;
   }
-  return new HttpClient(clientOptions, { caPem: caCerts.map(String).join("\n"), proxy });
+  const insecure = options[kInsecure] === true;
+  return new HttpClient(clientOptions, { caPem: caCerts.map(String).join("\n"), proxy, insecure });
 }
 
 // --- Transfers ------------------------------------------------------------------------
@@ -128,6 +133,7 @@ function transmit(method, url, headerList, body, client, signal) {
     caFiles: extraCaFiles(),
     proxy: proxyFor(new URL(url), client),
     decode: !headerList.some((v, i) => i % 2 === 0 && v === "accept-encoding"),
+    insecure: client?.insecure ?? false,
   };
   const streamed = body instanceof ReadableStream;
   return new Promise((settle, fail) => {

@@ -798,4 +798,13 @@ enumerable(SubtleCrypto, [
 ]);
 
 export const subtle = new SubtleCrypto(ILLEGAL);
+
+// importKey without the promise, for node:crypto's KeyObject#toCryptoKey (synchronous in
+// Node): the same checks, the same CryptoKey, or the same DOMException thrown.
+export function importKeySync(format, keyData, algorithm, extractable, keyUsages) {
+  format = toFormat(format);
+  algorithm = normalizeAlgorithm(algorithm, "importKey");
+  const usages = toUsages(keyUsages, 4);
+  return importKey(format, keyData, algorithm, Boolean(extractable), usages);
+}
 export { CryptoKey };

@@ -11,7 +11,7 @@ from . import step_kind
 
 def request_problems(index, expect, request):
     """Problems of one recorded request against {"method", "path", "query", "headers",
-    "body", "json", "json_subset"}."""
+    "body", "body_contains", "json", "json_subset"}."""
     where = "request %d" % index
     problems = []
     for field in ("method", "path", "query"):
@@ -27,6 +27,10 @@ def request_problems(index, expect, request):
         if request.body != want:
             problems.append("%s body: expected %s, got %s"
                             % (where, shorten(want), shorten(request.body)))
+    for part in expect.get("body_contains", []):
+        if text_value(part, "expect.body_contains").encode("utf-8") not in request.body:
+            problems.append("%s body does not contain %s: %s"
+                            % (where, shorten(part), shorten(request.body)))
     if "json" in expect or "json_subset" in expect:
         try:
             document = json.loads(request.body.decode("utf-8"))

@@ -1,0 +1,3 @@
+import data from "./data.json" with { type: "json" };
+
+Deno.serve(() => Response.json(data));

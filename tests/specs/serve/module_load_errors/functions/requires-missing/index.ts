@@ -1,0 +1,3 @@
+import helper from "./helper.cjs";
+
+Deno.serve(() => new Response(String(helper)));

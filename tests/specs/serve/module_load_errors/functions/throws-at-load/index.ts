@@ -1,0 +1,3 @@
+import value from "./broken.cjs";
+
+Deno.serve(() => new Response(String(value)));
