@@ -5,9 +5,10 @@ TLS only (a server certificate for localhost and 127.0.0.1 from a CA this test m
 openssl; the functions are given the CA). Each function (postgres/functions/) answers one
 step per request: create a table, insert with a parameterized (prepared) statement,
 select, a committed and a rolled-back transaction, ten queries at once over three
-connections, and whether its connection is TLS;
-then, with TLS, connection strings whose sslmode takes any certificate or refuses this
-one (no CA given), and a user that logs in with a client certificate. postgres.js logs in with an md5 password, pg with SCRAM-SHA-256.
+connections, and whether its connection is TLS; then, with TLS, connection strings whose
+sslmode takes any certificate or refuses this one (no CA given), and a user that logs in
+with a client certificate. Each library logs in with an md5 password in one round, with
+SCRAM-SHA-256 in the other.
 
     postgres_test.py SBFN      # build/sbfn, or tests/specs/deno_oracle/sbfn for real Deno
 
@@ -149,11 +150,9 @@ class Postgres:
         fail("postgres did not accept connections within 60 s:\n" + self.tail())
 
     def set_password(self):
-        # USER's password stored as md5 (postgres.js's SCRAM needs crypto.pbkdf2Sync, which
-        # the node: layer does not have yet: with it, postgres.js can log in as SCRAM_USER
-        # too); SCRAM_USER's as SCRAM-SHA-256, PostgreSQL's
-        # default (pg computes it with crypto.subtle). The "md5" hba method asks each for
-        # what its password is stored as.
+        # USER's password stored as md5, SCRAM_USER's as SCRAM-SHA-256 (PostgreSQL's
+        # default; postgres.js computes it with crypto.pbkdf2Sync, pg with crypto.subtle).
+        # The "md5" hba method asks each for what its password is stored as.
         if self.password_set:
             return
         statement = ("set password_encryption = 'md5'; alter user %s password '%s'; "
@@ -290,8 +289,10 @@ def main():
         for tls in (False, True):
             postgres.start(tls)
             try:
-                for function, db_host, user in (("postgres-js", "localhost", USER),
-                                                ("node-pg", "127.0.0.1", SCRAM_USER)):
+                # Each library logs in once with md5 (USER), once with SCRAM (SCRAM_USER).
+                users = (USER, SCRAM_USER) if not tls else (SCRAM_USER, USER)
+                for function, db_host, user in (("postgres-js", "localhost", users[0]),
+                                                ("node-pg", "127.0.0.1", users[1])):
                     db = {"host": db_host, "port": postgres.port, "user": user,
                           "password": PASSWORD, "database": DATABASE}
                     if tls:
