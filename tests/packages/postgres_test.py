@@ -261,6 +261,8 @@ def main():
     if len(sys.argv) != 2:
         fail("usage: postgres_test.py SBFN")
     binary = os.path.abspath(sys.argv[1])
+    if os.geteuid() != 0:
+        fail("runs as root: PostgreSQL is started as the `postgres` user (setpriv)")
     registry = public_npm.registry_url()
     reason = public_npm.unreachable(registry)
     if reason is not None:
