@@ -199,3 +199,14 @@ Deno.test("node:net: BlockList of addresses, ranges and subnets", () => {
   ]);
   assertStrictEquals(net.BlockList.isBlockList(list), true);
 });
+
+Deno.test("node:net: an aborted signal destroys the socket with an AbortError", async () => {
+  const { host, port } = echoAddress();
+  const controller = new AbortController();
+  const socket = net.connect({ port, host, signal: controller.signal });
+  const failed = new Promise((resolve) => socket.once("error", resolve));
+  controller.abort();
+  const error = await failed;
+  assertStrictEquals(error.name, "AbortError");
+  assertStrictEquals(error.code, "ABORT_ERR");
+});

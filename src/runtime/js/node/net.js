@@ -79,7 +79,11 @@ export function createNet() {
       this.localPort = undefined;
       this._host = null;
       if (options.signal) {
-        const abort = () => this.destroy(makeError(Error, "ABORT_ERR", "The operation was aborted"));
+        const abort = () => {
+          const error = makeError(Error, "ABORT_ERR", "The operation was aborted");
+          error.name = "AbortError";
+          this.destroy(error);
+        };
         if (options.signal.aborted) nextTick(abort);
         else options.signal.addEventListener("abort", abort, { once: true });
       }
