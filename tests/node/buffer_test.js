@@ -63,3 +63,15 @@ Deno.test("node:buffer: isUtf8 and isAscii", () => {
   assert(isAscii(Buffer.from("abc")));
   assert(!isAscii(Buffer.from("é")));
 });
+
+Deno.test("node:buffer: transcode and resolveObjectURL", async () => {
+  const { transcode, resolveObjectURL } = await import("node:buffer");
+  assertStrictEquals(transcode(Buffer.from("€uro"), "utf8", "utf16le").toString("utf16le"), "€uro");
+  assertStrictEquals(transcode(Buffer.from("€uro"), "utf8", "ascii").toString("ascii"), "?uro");
+  assertStrictEquals(transcode(Buffer.from("café"), "utf8", "latin1").toString("latin1"), "café");
+  const url = URL.createObjectURL(new Blob(["blob text"]));
+  const blob = resolveObjectURL(url);
+  assertStrictEquals(await blob.text(), "blob text");
+  URL.revokeObjectURL(url);
+  assertStrictEquals(resolveObjectURL(url), undefined);
+});

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
+import { assert, assertEquals, assertStrictEquals } from "../js/assert.js";
 import exportsDefault, * as exportsNs from "./fixtures/cjs/exports.cjs";
 import { answer, defined, greet } from "./fixtures/cjs/exports.cjs";
 import double, { triple } from "./fixtures/cjs/function_export.cjs";
@@ -7,7 +7,6 @@ import requires from "./fixtures/cjs/requires.cjs";
 import cycle from "./fixtures/cjs/cycle_a.cjs";
 import requiresEsm from "./fixtures/cjs/requires_esm.cjs";
 import thrower from "./fixtures/cjs/thrower.cjs";
-import { createRequire, builtinModules, isBuiltin } from "node:module";
 
 const here = new URL("./fixtures/cjs/", import.meta.url);
 const dir = decodeURIComponent(here.pathname).replace(/\/$/, "");
@@ -76,17 +75,4 @@ Deno.test("CommonJS: stack traces name the file and line", () => {
   }
   assert(stack.includes("thrown at 42"), stack);
   assert(stack.includes(`fixtures/cjs/thrower.cjs:4:9`), stack);
-});
-
-Deno.test("node:module: createRequire, builtinModules, isBuiltin", () => {
-  const require = createRequire(import.meta.url);
-  const viaCreate = require("./fixtures/cjs/exports.cjs");
-  assertStrictEquals(viaCreate, exportsDefault);
-  assertStrictEquals(require("./fixtures/cjs/data.json").name, "data");
-  assertStrictEquals(require("node:events"), require("events"));
-  assert(builtinModules.includes("fs"));
-  assert(builtinModules.includes("events"));
-  assert(isBuiltin("node:path") && isBuiltin("path") && !isBuiltin("not-a-builtin"));
-  assertThrows(() => require(""), TypeError);
-  assertThrows(() => require(42), TypeError);
 });

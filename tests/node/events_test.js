@@ -94,3 +94,15 @@ Deno.test("node:events: max listeners", () => {
   assertStrictEquals(e.getMaxListeners(), 1);
   assertThrows(() => e.setMaxListeners(-1), RangeError);
 });
+
+Deno.test("node:events: EventEmitterAsyncResource runs listeners in its context", async () => {
+  const { EventEmitterAsyncResource } = await import("node:events");
+  const { AsyncLocalStorage } = await import("node:async_hooks");
+  const storage = new AsyncLocalStorage();
+  const emitter = storage.run("made", () => new EventEmitterAsyncResource({ name: "SbfnEmitter" }));
+  const seen = [];
+  emitter.on("event", () => seen.push(storage.getStore()));
+  storage.run("elsewhere", () => emitter.emit("event"));
+  assertStrictEquals(seen[0], "made");
+  assertStrictEquals(typeof emitter.asyncId, "number");
+});

@@ -72,3 +72,56 @@ Deno.test("node:process: 'unhandledRejection' listeners handle rejections", asyn
   process.off("unhandledRejection", listener);
   assertEquals(seen, [["nobody catches me", true]]);
 });
+
+Deno.test("node:process: stdout and stderr write to the log, as streams", async () => {
+  assertStrictEquals(process.stdout.fd, 1);
+  assertStrictEquals(process.stderr.fd, 2);
+  assertStrictEquals(process.stdout.writable, true);
+  assertStrictEquals(typeof process.stdout.on, "function");
+  const written = await new Promise((resolve) => {
+    const result = process.stdout.write("from process.stdout\n", () => resolve(result));
+  });
+  assertStrictEquals(written, true);
+  process.stderr.write(new TextEncoder().encode("bytes to stderr\n"));
+});
+
+Deno.test("node:process: emitWarning reaches 'warning' listeners", async () => {
+  const warning = new Promise((resolve) => process.once("warning", resolve));
+  process.emitWarning("something odd", { type: "CustomWarning", code: "SBFN_TEST" });
+  const received = await warning;
+  assertStrictEquals(received.name, "CustomWarning");
+  assertStrictEquals(received.code, "SBFN_TEST");
+  assertStrictEquals(received.message, "something odd");
+});
+
+Deno.test("node:process: features, exitCode and flags", () => {
+  assertStrictEquals(typeof process.features, "object");
+  assertStrictEquals(typeof process.features.inspector, "boolean");
+  assert(process.allowedNodeEnvironmentFlags instanceof Set);
+  const before = process.exitCode;
+  process.exitCode = 3;
+  assertStrictEquals(process.exitCode, 3);
+  process.exitCode = before;
+  assertStrictEquals(typeof process.config, "object");
+  assertStrictEquals(typeof process.emitWarning, "function");
+});
+
+Deno.test("node:process: stdin is not a terminal", () => {
+  assertStrictEquals(process.stdin.fd, 0);
+  assertStrictEquals(process.stdin.isTTY ?? false, false);
+  assertStrictEquals(typeof process.stdin.on, "function");
+});
+
+Deno.test("node:process: 'uncaughtException' listeners handle errors thrown by callbacks", async () => {
+  const caught = new Promise((resolve) => {
+    const listener = (error, origin) => {
+      process.off("uncaughtException", listener);
+      resolve([error.message, origin]);
+    };
+    process.on("uncaughtException", listener);
+  });
+  setTimeout(() => {
+    throw new Error("thrown in a timer");
+  }, 1);
+  assertEquals(await caught, ["thrown in a timer", "uncaughtException"]);
+});

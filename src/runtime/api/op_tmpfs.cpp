@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cmath>
 #include <filesystem>
 #include <random>
 
@@ -421,6 +422,42 @@ void fs_rename(const Info& info) {
   }
 }
 
+// fs_chmod(path, mode): a file's permission bits, in /tmp only (node:fs's chmod; packages
+// such as fs-extra's copy keep a mode that way).
+void fs_chmod(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  auto path = path_arg(info, 0);
+  auto real = path ? place_of(info, *path, Access::write) : std::nullopt;
+  if (!real) {
+    return;
+  }
+  if (::chmod(real->c_str(), uint32_arg(info, 1) & 07777) != 0) {
+    throw_os_error(isolate, errno, "chmod " + in_quotes(*path));
+  }
+}
+
+// fs_utime(path, atimeSeconds, mtimeSeconds): a file's times, in /tmp only.
+void fs_utime(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  auto path = path_arg(info, 0);
+  auto real = path ? place_of(info, *path, Access::write) : std::nullopt;
+  if (!real) {
+    return;
+  }
+  auto context = isolate->GetCurrentContext();
+  auto to_timespec = [&](int index) {
+    double seconds = info[index]->NumberValue(context).FromMaybe(0);
+    struct timespec t {};
+    t.tv_sec = static_cast<time_t>(std::floor(seconds));
+    t.tv_nsec = static_cast<long>((seconds - std::floor(seconds)) * 1e9);
+    return t;
+  };
+  struct timespec times[2] = {to_timespec(1), to_timespec(2)};
+  if (::utimensat(AT_FDCWD, real->c_str(), times, 0) != 0) {
+    throw_os_error(isolate, errno, "utime " + in_quotes(*path));
+  }
+}
+
 // fs_open(path, read, write, append, truncate, create, createNew, mode) -> rid
 void fs_open(const Info& info) {
   auto* isolate = info.GetIsolate();
@@ -576,7 +613,8 @@ std::vector<Op> tmpfs_ops() {
       {"fs_mkdir", fs_mkdir},           {"fs_remove", fs_remove},     {"fs_read_dir", fs_read_dir},
       {"fs_make_temp", fs_make_temp},   {"fs_rename", fs_rename},     {"fs_open", fs_open},
       {"fs_fd_read", fs_fd_read},       {"fs_fd_write", fs_fd_write}, {"fs_fd_seek", fs_fd_seek},
-      {"fs_fd_stat", fs_fd_stat},       {"fs_fd_close", fs_fd_close}, {"cwd", cwd}};
+      {"fs_fd_stat", fs_fd_stat},       {"fs_fd_close", fs_fd_close}, {"cwd", cwd},
+      {"fs_chmod", fs_chmod},           {"fs_utime", fs_utime}};
 }
 
 }  // namespace runtime::api

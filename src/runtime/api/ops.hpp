@@ -32,6 +32,8 @@ std::vector<Op> node_crypto_ops();  // node:crypto's incremental hashes and HMAC
 std::vector<Op> node_zlib_ops();    // node:zlib's zlib and brotli engines
 std::vector<Op> node_cipher_ops();  // (in node_crypto_ops) ciphers and key derivations
 std::vector<Op> node_key_ops();     // (in node_crypto_ops) KeyObjects, signatures, RSA, ECDH
+std::vector<Op> node_async_ops();   // the async context AsyncLocalStorage rides on
+std::vector<Op> node_v8_ops();      // node:v8's serialize/deserialize
 std::vector<Op> testing_ops();      // `sbfn test`'s runner (runtime/test_run.hpp)
 
 // WebCrypto (crypto_key.hpp): keys, then the operations on them.

@@ -1,7 +1,7 @@
 // The JavaScript half of the runtime. Evaluated once at build time; every worker
 // starts from the snapshot of the state it leaves behind.
 import { removeStandIns } from "./snapshot_prelude.js";
-import { dispatchUncaught, installWasmStreaming, installWebGlobals, inspect } from "./web/index.js";
+import { dispatchUncaught, installWasmStreaming, installWebGlobals, inspect, setPromiseStateHook } from "./web/index.js";
 import * as timers from "./timers.js";
 import { formatStack } from "./stack.js";
 import { envValue, makeDeno, setEnv } from "./deno.js";
@@ -24,6 +24,7 @@ function define(name, value) {
 }
 
 installWebGlobals(global);
+setPromiseStateHook(ops.promise_state); // `Promise { 3 }` in console.log and util.inspect
 for (const name of ["setTimeout", "setInterval", "clearTimeout", "clearInterval"]) {
   define(name, timers[name]);
 }

@@ -4,6 +4,7 @@ import { ops } from "./web/ops.js";
 import { createRequestFromNative, readResponseForNative } from "./web/fetch_internals.js";
 import { acceptUpgrade } from "./websocket.js";
 import { begin, end } from "./activity.js";
+import { clearAsyncContext } from "./async_context.js";
 import { call } from "./deno_errors.js";
 import {
   MapPrototypeDelete,
@@ -152,6 +153,7 @@ function streamedBody(id) {
 }
 
 export function dispatch(id, method, url, headers, body, remoteHost, remotePort, listener) {
+  clearAsyncContext();
   let server = state;
   if (listener !== 0) {
     server = MapPrototypeGet(listeners, listener);

@@ -3,6 +3,7 @@
 import { ops } from "./web/ops.js";
 import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ReflectApply, SafeMap } from "./primordials.js";
 import { begin, end } from "./activity.js";
+import { asyncContextActive, captureAsyncContext, runInAsyncContext } from "./async_context.js";
 
 const timers = new SafeMap();
 let nextId = 1;
@@ -16,7 +17,9 @@ function schedule(callback, delay, args, repeat, tracked = true) {
   const id = nextId++;
   // `activity`: what `sbfn test`'s op sanitizer sees (0 when it is off or for our own timers).
   const activity = tracked ? begin(repeat ? "interval" : "timer", "") : 0;
-  MapPrototypeSet(timers, id, { callback, args, delay: delayOf(delay), repeat, activity });
+  // `context`: the AsyncLocalStorage stores the callback sees (async_context.js).
+  const context = captureAsyncContext();
+  MapPrototypeSet(timers, id, { callback, args, delay: delayOf(delay), repeat, activity, context });
   ops.timer_start(id, delayOf(delay));
   return id;
 }
@@ -59,7 +62,12 @@ export function fireTimer(id) {
     MapPrototypeDelete(timers, id);
     end(timer.activity);
   }
-  if (typeof timer.callback === "function") {
+  if (typeof timer.callback !== "function") {
+    return;
+  }
+  if (asyncContextActive()) {
+    runInAsyncContext(timer.context, timer.callback, globalThis, timer.args);
+  } else {
     ReflectApply(timer.callback, globalThis, timer.args);
   }
 }

@@ -2,6 +2,7 @@
 // WHATWG WebSocket interface; frames travel through the ws_* ops, client events
 // arrive through the wsEvent hook.
 import { ops } from "./web/ops.js";
+import { clearAsyncContext } from "./async_context.js";
 import { ErrorEvent, Event, EventTarget, defineEventHandler } from "./web/event.js";
 import { Blob, blobBytes } from "./web/blob.js";
 import { MessageEvent } from "./web/messaging.js";
@@ -210,6 +211,7 @@ export function acceptUpgrade(id, response) {
 
 // The wsEvent hook: what the client did.
 export function socketEvent(id, kind, data, code) {
+  clearAsyncContext();
   const socket = MapPrototypeGet(sockets, id);
   if (socket === undefined) return;
   const internal = internals(socket);

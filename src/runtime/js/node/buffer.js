@@ -2,6 +2,7 @@
 // engines, pinned), with the base64url encoding it predates and UTF-8 through the
 // runtime's native TextEncoder/TextDecoder instead of its per-byte JavaScript loops.
 import { host } from "./runtime.js";
+import { makeError } from "./errors.js";
 
 export const kStringMaxLength = (1 << 29) - 24; // V8's String::kMaxLength
 
@@ -74,7 +75,9 @@ export function createBuffer() {
   };
 
   const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: kStringMaxLength };
-  return { Blob: host.Blob, Buffer, File: host.File, INSPECT_MAX_BYTES, SlowBuffer, atob: host.atob, btoa: host.btoa, constants, isAscii, isUtf8, kMaxLength, kStringMaxLength };
+  // The Blob behind a blob: URL from URL.createObjectURL (the runtime's store).
+  const resolveObjectURL = (id) => host.blobFromUrl?.(String(id));
+  return { Blob: host.Blob, Buffer, File: host.File, INSPECT_MAX_BYTES, SlowBuffer, atob: host.atob, btoa: host.btoa, constants, isAscii, isUtf8, kMaxLength, kStringMaxLength, resolveObjectURL, transcode: (source, from, to) => transcode(Buffer, source, from, to) };
 }
 
 
@@ -95,3 +98,24 @@ export function isAscii(input) {
   return true;
 }
 
+
+// transcode(source, fromEnc, toEnc) between the encodings Node's does without ICU's
+// converters: utf8, utf16le/ucs2, latin1/binary, ascii. A character the target cannot
+// hold becomes "?", as Node's does.
+const transcodable = { utf8: "utf8", "utf-8": "utf8", utf16le: "utf16le", "utf-16le": "utf16le", ucs2: "utf16le", "ucs-2": "utf16le", latin1: "latin1", binary: "latin1", ascii: "ascii" };
+function transcode(Buffer, source, fromEncoding, toEncoding) {
+  if (!(source instanceof Uint8Array)) {
+    throw makeError(TypeError, "ERR_INVALID_ARG_TYPE", 'The "source" argument must be an instance of Buffer or Uint8Array.');
+  }
+  const from = transcodable[String(fromEncoding).toLowerCase()];
+  const to = transcodable[String(toEncoding).toLowerCase()];
+  if (from === undefined || to === undefined) {
+    const error = makeError(Error, "U_ILLEGAL_ARGUMENT_ERROR", `Unable to transcode Buffer [U_ILLEGAL_ARGUMENT_ERROR]`);
+    error.errno = 1;
+    throw error;
+  }
+  let text = Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString(from);
+  if (to === "latin1") text = text.replace(/[^\u0000-\u00ff]/gu, "?");
+  if (to === "ascii") text = text.replace(/[^\u0000-\u007f]/gu, "?");
+  return Buffer.from(text, to);
+}

@@ -3,6 +3,7 @@
 // iterator `on`, `once` with an AbortSignal, getEventListeners/setMaxListeners and
 // addAbortListener. The package's prototype is shared, so emitters made by other bundled
 // packages (readable-stream) are `instanceof EventEmitter` too.
+import { AsyncResource } from "./async_hooks.js";
 import { AbortError, invalidArgType, makeError, validateAbortSignal, validateBoolean, validateFunction } from "./errors.js";
 
 export function createEvents() {
@@ -264,8 +265,35 @@ export function createEvents() {
 
   const listenerCount = Base.listenerCount;
 
+  // An EventEmitter whose listeners run in the async context it was made in
+  // (AsyncLocalStorage stores, async_hooks.js), wherever emit() is called from.
+  class EventEmitterAsyncResource extends EventEmitter {
+    #resource;
+    constructor(options = undefined) {
+      super(options);
+      this.#resource = new AsyncResource(options?.name ?? new.target.name, options);
+    }
+    emit(event, ...args) {
+      const emit = super.emit;
+      return this.#resource.runInAsyncScope(emit, this, event, ...args);
+    }
+    emitDestroy() {
+      this.#resource.emitDestroy();
+    }
+    get asyncId() {
+      return this.#resource.asyncId();
+    }
+    get triggerAsyncId() {
+      return this.#resource.triggerAsyncId();
+    }
+    get asyncResource() {
+      return this.#resource;
+    }
+  }
+
   Object.assign(EventEmitter, {
     EventEmitter,
+    EventEmitterAsyncResource,
     once,
     on,
     getEventListeners,

@@ -3,7 +3,7 @@
 // it the runtime's objects and forwards the loader's hooks to it.
 import { ops } from "../web/ops.js";
 import { inspect } from "../web/inspect.js";
-import { formatArgs } from "../web/console.js";
+import { createConsole, formatArgs } from "../web/console.js";
 import { envApi, exit, memoryUsage } from "../deno.js";
 import { call } from "../deno_errors.js";
 import { netApi, nodeTls } from "../deno_net.js";
@@ -12,6 +12,7 @@ import { TextDecoder, TextEncoder } from "../web/encoding.js";
 import { TextDecoderStream, TextEncoderStream } from "../web/encoding_streams.js";
 import { CompressionStream, DecompressionStream } from "../web/compression.js";
 import { Blob, File } from "../web/blob.js";
+import { blobFromUrl } from "../web/blob_url.js";
 import { atob, btoa } from "../web/base64.js";
 import { URL, URLSearchParams } from "../web/url.js";
 import { crypto } from "../web/crypto.js";
@@ -20,6 +21,7 @@ import { importKeySync } from "../web/subtle.js";
 import { streamGlobals } from "../web/streams.js";
 import * as timers from "../timers.js";
 import { workerInfo } from "./worker_info.js";
+import { asyncContextActive, captureAsyncContext, enableAsyncContext, runInAsyncContext } from "../async_context.js";
 
 let layer;
 
@@ -28,6 +30,7 @@ function nodeLayer() {
     ops,
     inspect,
     formatArgs,
+    createConsole,
     envApi,
     exitWorker: exit,
     denoMemoryUsage: memoryUsage,
@@ -51,6 +54,8 @@ function nodeLayer() {
     timers: { ...timers },
     workerInfo,
     net: { ...netApi, ...nodeTls },
+    blobFromUrl,
+    asyncContext: { enable: enableAsyncContext, active: asyncContextActive, capture: captureAsyncContext, run: runInAsyncContext },
   });
   return layer;
 }

@@ -219,6 +219,9 @@ export function createRequire(from) {
   return makeRequire(module);
 }
 
+// Built-ins Node knows only by their node: name (a bare "sqlite" or "test" is a package).
+const prefixOnly = new Set(["sea", "sqlite", "test", "test/reporters"]);
+
 // node:module
 let moduleObject;
 export function createModule() {
@@ -229,7 +232,9 @@ export function createModule() {
     Module,
     builtinModules,
     createRequire,
-    isBuiltin: (name) => typeof name === "string" && (name.startsWith("node:") ? host.ops.node_is_builtin(name.slice(5)) : host.ops.node_is_builtin(name)),
+    isBuiltin: (name) =>
+      typeof name === "string" &&
+      (name.startsWith("node:") ? host.ops.node_is_builtin(name.slice(5)) || prefixOnly.has(name.slice(5)) : host.ops.node_is_builtin(name)),
     _cache: cache,
     _extensions: extensions,
     _load: (request, parent) => requireFrom(parent, request),

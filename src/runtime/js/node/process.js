@@ -50,8 +50,10 @@ export function createProcess() {
     draining = true;
     try {
       while (ticks.length > 0) {
-        const [fn, args] = ticks.shift();
-        Reflect.apply(fn, undefined, args);
+        const [fn, args, context] = ticks.shift();
+        // Each tick runs in the AsyncLocalStorage context it was queued in (async_hooks.js).
+        if (host.asyncContext.active()) host.asyncContext.run(context, fn, undefined, args);
+        else Reflect.apply(fn, undefined, args);
       }
     } finally {
       draining = false;
@@ -60,7 +62,7 @@ export function createProcess() {
   }
   function nextTick(callback, ...args) {
     validateFunction(callback, "callback");
-    ticks.push([callback, args]);
+    ticks.push([callback, args, host.asyncContext.capture()]);
     if (!draining && ticks.length === 1) queueMicrotask(drainTicks);
   }
 
@@ -113,36 +115,104 @@ export function createProcess() {
     host.ops.print(`(node:${process.pid}) ${prefix}${error.name}: ${error.message}\n`, 2);
   }
 
-  // A minimal stdout/stderr: what packages call (write, isTTY); a full Writable comes from
-  // node:stream when asked for its methods.
+  // stdout/stderr: what packages use of Node's (write, end, events, isTTY, the writable
+  // flags), writing to the worker's log. An EventEmitter rather than a full node:stream
+  // Writable, which would load the streams package (~14 ms) on first touch of
+  // process.stdout; pipe() and pipeline() only need write, end and the events.
   function outputStream(fd) {
-    return {
+    const stream = new EventEmitter();
+    const finish = (callback) => {
+      queueMicrotask(() => {
+        stream.emit("finish");
+        if (typeof callback === "function") callback();
+      });
+    };
+    return Object.assign(stream, {
       fd,
       isTTY: false,
-      writable: true,
       columns: undefined,
+      rows: undefined,
+      writable: true,
+      writableEnded: false,
+      writableFinished: false,
+      writableLength: 0,
+      writableHighWaterMark: 16384,
+      writableObjectMode: false,
+      writableCorked: 0,
+      destroyed: false,
+      _isStdio: true,
       write(chunk, encoding, callback) {
         if (typeof encoding === "function") callback = encoding;
-        const text = typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+        let text;
+        if (typeof chunk === "string") text = chunk;
+        else if (ArrayBuffer.isView(chunk)) text = new TextDecoder().decode(chunk);
+        else throw makeError(TypeError, "ERR_INVALID_ARG_TYPE", 'The "chunk" argument must be of type string or an instance of Buffer, TypedArray, or DataView.');
         host.ops.print(text, fd);
-        if (typeof callback === "function") queueMicrotask(callback);
+        if (typeof callback === "function") queueMicrotask(() => callback(null));
         return true;
       },
       end(chunk, encoding, callback) {
-        if (chunk !== undefined && typeof chunk !== "function") this.write(chunk, encoding);
-        const done = [chunk, encoding, callback].find((x) => typeof x === "function");
-        if (done) queueMicrotask(done);
-      },
-      on() {
+        if (chunk !== undefined && chunk !== null && typeof chunk !== "function") this.write(chunk, encoding);
+        // Node never closes the process's stdio: end() finishes without closing.
+        finish([chunk, encoding, callback].find((x) => typeof x === "function"));
         return this;
       },
-      once() {
+      cork() {},
+      uncork() {},
+      setDefaultEncoding() {
         return this;
       },
-      removeListener() {
+      destroy() {
         return this;
       },
+      hasColors: () => false,
+      getColorDepth: () => 1,
+      getWindowSize: () => [80, 24],
+    });
+  }
+
+  // stdin: a function reads its input from requests, never from a terminal; the stream
+  // is empty and ends as soon as someone reads it.
+  function inputStream() {
+    const stream = new EventEmitter();
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      queueMicrotask(() => {
+        stream.emit("end");
+        stream.emit("close");
+      });
     };
+    stream.on("newListener", (event) => {
+      if (event === "data" || event === "end" || event === "readable") end();
+    });
+    return Object.assign(stream, {
+      fd: 0,
+      isTTY: false,
+      readable: true,
+      read: () => null,
+      setEncoding() {
+        return this;
+      },
+      resume() {
+        end();
+        return this;
+      },
+      pause() {
+        return this;
+      },
+      setRawMode() {
+        return this;
+      },
+      unref() {
+        return this;
+      },
+      ref() {
+        return this;
+      },
+      async *[Symbol.asyncIterator]() {},
+    });
   }
 
   const process = new EventEmitter();
@@ -163,7 +233,13 @@ export function createProcess() {
     noDeprecation: false,
     throwDeprecation: false,
     traceDeprecation: false,
-    features: { inspector: false, ipv6: true, tls: true, typescript: "transform" },
+    features: { inspector: false, debug: false, uv: true, ipv6: true, tls_alpn: true, tls_sni: true, tls_ocsp: true, tls: true, cached_builtins: true, require_module: true, typescript: "transform" },
+    // No Node flags can be given to a function's runtime.
+    allowedNodeEnvironmentFlags: new Set(),
+    config: { target_defaults: {}, variables: {} },
+    // The worker's memory limit (os.totalmem's 512 MiB), and what of it is left.
+    constrainedMemory: () => 512 * 1024 * 1024,
+    availableMemory: () => Math.max(0, 512 * 1024 * 1024 - host.denoMemoryUsage().heapUsed),
     nextTick,
     hrtime,
     memoryUsage,
@@ -196,6 +272,8 @@ export function createProcess() {
   });
   let stdout;
   let stderr;
+  let stdin;
+  Object.defineProperty(process, "stdin", { get: () => (stdin ??= inputStream()), enumerable: true, configurable: true });
   Object.defineProperty(process, "stdout", { get: () => (stdout ??= outputStream(1)), enumerable: true, configurable: true });
   Object.defineProperty(process, "stderr", { get: () => (stderr ??= outputStream(2)), enumerable: true, configurable: true });
   Object.defineProperty(process, Symbol.toStringTag, { value: "process", enumerable: false, configurable: true });

@@ -5,6 +5,13 @@
 // and a worker that never imports one pays nothing at boot.
 import bridge from "./shims/bridge.cjs";
 import { createAssert } from "./assert.js";
+import { createAsyncHooks } from "./async_hooks.js";
+import { createConsoleModule } from "./console.js";
+import { createDiagnosticsChannel } from "./diagnostics_channel.js";
+import { createFs } from "./fs.js";
+import { createOs } from "./os.js";
+import { createPerfHooks } from "./perf_hooks.js";
+import * as refused from "./unsupported.js";
 import { createBuffer } from "./buffer.js";
 import { createCrypto } from "./crypto.js";
 import { createDns, createDnsPromises } from "./dns.js";
@@ -17,6 +24,7 @@ import { createNet } from "./net.js";
 import { createPath } from "./path.js";
 import { createProcess } from "./process.js";
 import { createPunycode } from "./punycode.js";
+import { createReadline } from "./readline.js";
 import { createQuerystring } from "./querystring.js";
 import { createStream } from "./stream.js";
 import { createStreamWeb } from "./stream_web.js";
@@ -29,8 +37,38 @@ import { createUtil } from "./util.js";
 import { createZlib } from "./zlib.js";
 
 const factories = {
+  // Node's old internal stream module names, still required by some packages.
+  _stream_duplex: () => loadBuiltin("stream").Duplex,
+  _stream_passthrough: () => loadBuiltin("stream").PassThrough,
+  _stream_readable: () => loadBuiltin("stream").Readable,
+  _stream_transform: () => loadBuiltin("stream").Transform,
+  _stream_writable: () => loadBuiltin("stream").Writable,
   assert: createAssert,
   "assert/strict": () => loadBuiltin("assert").strict,
+  async_hooks: createAsyncHooks,
+  child_process: refused.createChildProcess,
+  cluster: refused.createCluster,
+  console: createConsoleModule,
+  constants: refused.createConstants,
+  dgram: refused.createDgram,
+  diagnostics_channel: createDiagnosticsChannel,
+  domain: refused.createDomain,
+  fs: createFs,
+  "fs/promises": () => loadBuiltin("fs").promises,
+  inspector: refused.createInspector,
+  "inspector/promises": refused.createInspector,
+  os: createOs,
+  perf_hooks: createPerfHooks,
+  readline: createReadline,
+  "readline/promises": () => loadBuiltin("readline").promises,
+  repl: refused.createRepl,
+  sqlite: refused.createSqlite, // "node:sqlite" only: a bare "sqlite" is the npm package
+  trace_events: refused.createTraceEvents,
+  tty: refused.createTty,
+  v8: refused.createV8,
+  vm: refused.createVm,
+  wasi: refused.createWasi,
+  worker_threads: refused.createWorkerThreads,
   buffer: createBuffer,
   crypto: createCrypto,
   dns: () => createDns(loadBuiltin("dns/promises")),
@@ -43,6 +81,7 @@ const factories = {
   net: createNet,
   path: createPath,
   "path/posix": () => loadBuiltin("path").posix,
+  "path/win32": () => loadBuiltin("path").win32,
   process: createProcess,
   punycode: createPunycode,
   querystring: createQuerystring,

@@ -4,6 +4,8 @@
 import { host } from "./runtime.js";
 import { invalidArgType, makeError, validateFunction } from "./errors.js";
 import { loadBuiltin } from "./registry.js";
+import { format, formatWithOptions, inspect, inspectColors, inspectDefaults, inspectStyles } from "./util_format.js";
+import { createMimeClasses, getSystemErrorMap, getSystemErrorMessage, getSystemErrorName, parseArgs, parseEnv, styleText } from "./util_extras.js";
 
 // --- types --------------------------------------------------------------------------
 
@@ -62,33 +64,12 @@ export function createUtil() {
     types.isNumberObject(v) || types.isStringObject(v) || types.isBooleanObject(v) || types.isBigIntObject(v) || types.isSymbolObject(v);
   types.isWeakRef = brand((v) => WeakRef.prototype.deref.call(v));
 
-  // --- inspect and format -------------------------------------------------------------
+  // --- inspect and format: util_format.js ----------------------------------------------
 
-  function inspect(value, options = undefined) {
-    if (typeof options !== "object" || options === null) options = {};
-    return host.inspect(value, {
-      depth: options.depth === null ? Infinity : options.depth ?? 2,
-      iterableLimit: options.maxArrayLength === null ? Infinity : options.maxArrayLength,
-      strAbbreviateSize: options.maxStringLength ?? undefined,
-      breakLength: options.breakLength,
-      compact: options.compact,
-      showHidden: options.showHidden,
-      sorted: options.sorted,
-      getters: options.getters,
-    });
-  }
   inspect.custom = Symbol.for("nodejs.util.inspect.custom");
-  inspect.defaultOptions = { depth: 2, maxArrayLength: 100, breakLength: 80, compact: 3, showHidden: false, sorted: false, getters: false };
-
-  function format(...args) {
-    return host.formatArgs(args);
-  }
-  function formatWithOptions(inspectOptions, ...args) {
-    if (typeof inspectOptions !== "object" || inspectOptions === null) {
-      throw invalidArgType("inspectOptions", "object", inspectOptions);
-    }
-    return host.formatArgs(args);
-  }
+  inspect.defaultOptions = inspectDefaults;
+  inspect.colors = inspectColors;
+  inspect.styles = inspectStyles;
 
   // --- functions ----------------------------------------------------------------------
 
@@ -219,7 +200,65 @@ export function createUtil() {
 
   const isArray = Array.isArray;
 
+  // The type checks Node 22 still exports (deprecated since Node 4, removed in 23): old
+  // packages (the `path` port among them) call them.
+  const legacyChecks = {
+    isBoolean: (v) => typeof v === "boolean",
+    isBuffer: (v) => loadBuiltin("buffer").Buffer.isBuffer(v),
+    isDate: (v) => types.isDate(v),
+    isError: (v) => types.isNativeError(v),
+    isFunction: (v) => typeof v === "function",
+    isNull: (v) => v === null,
+    isNullOrUndefined: (v) => v === null || v === undefined,
+    isNumber: (v) => typeof v === "number",
+    isObject: (v) => v !== null && typeof v === "object",
+    isPrimitive: (v) => v === null || (typeof v !== "object" && typeof v !== "function"),
+    isRegExp: (v) => types.isRegExp(v),
+    isString: (v) => typeof v === "string",
+    isSymbol: (v) => typeof v === "symbol",
+    isUndefined: (v) => v === undefined,
+  };
+
+  // util._extend(target, source): Object.assign of own enumerable keys (deprecated, used).
+  function _extend(target, source) {
+    if (source === null || typeof source !== "object") return target;
+    for (const key of Object.keys(source)) target[key] = source[key];
+    return target;
+  }
+
+  // util.log: a timestamped console.log ("2 Dec 13:58:01 - message").
+  function log(...args) {
+    const d = new Date();
+    const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const time = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+    console.log("%s - %s", `${d.getDate()} ${months[d.getMonth()]} ${time}`, format(...args));
+  }
+
+  // An AbortSignal is already transferable here: the functions return what they are given.
+  const transferableAbortSignal = (signal) => signal;
+  const transferableAbortController = () => new AbortController();
+
+  let mime;
+  const mimeClasses = () => (mime ??= createMimeClasses());
+
   return {
+    ...legacyChecks,
+    get MIMEType() {
+      return mimeClasses().MIMEType;
+    },
+    get MIMEParams() {
+      return mimeClasses().MIMEParams;
+    },
+    _extend,
+    getSystemErrorMap,
+    getSystemErrorMessage,
+    getSystemErrorName,
+    log,
+    parseArgs,
+    parseEnv,
+    styleText,
+    transferableAbortController,
+    transferableAbortSignal,
     aborted,
     callbackify,
     debug: debuglog,

@@ -35,6 +35,7 @@ export function inspect(value, options = undefined) {
     sorted: !!options?.sorted,
     getters: !!options?.getters,
     trailingComma: !!options?.trailingComma,
+    singleQuotes: !!options?.singleQuotes, // node:util's inspect
     indentationLvl: 0,
     currentDepth: 0,
     seen: [],
@@ -62,10 +63,13 @@ function escapeChar(c, quote) {
   return `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
-export function quoteString(s) {
-  let quote = '"';
-  if (s.includes('"')) {
-    if (!s.includes("'")) quote = "'";
+// Deno quotes with " first, Node's util.inspect with ' first (`singleQuotes`); either
+// falls back to the other, then to `, when the string holds its quote.
+export function quoteString(s, singleQuotes = false) {
+  const [first, second] = singleQuotes ? ["'", '"'] : ['"', "'"];
+  let quote = first;
+  if (s.includes(first)) {
+    if (!s.includes(second)) quote = second;
     else if (!s.includes("`") && !s.includes("${")) quote = "`";
   }
   const re = quote === '"' ? /["\\\x00-\x1f\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
@@ -88,7 +92,7 @@ function formatPrimitive(ctx, v) {
         s = s.slice(0, ctx.maxStringLength);
         trailer = `... ${rest} more character${rest > 1 ? "s" : ""}`;
       }
-      return quoteString(s) + trailer;
+      return quoteString(s, ctx.singleQuotes) + trailer;
     }
     case "number":
       return formatNumber(v);
@@ -119,7 +123,7 @@ function formatValue(ctx, value, level, typedArray) {
   // Custom inspection.
   const custom = safeGet(value, customInspect) ?? safeGet(value, privateCustomInspect);
   if (typeof custom === "function" && !isProxy(value)) {
-    const inspectFn = (v, o) => inspect(v, { ...o, depth: o?.depth ?? ctx.depth - level });
+    const inspectFn = (v, o) => inspect(v, { singleQuotes: ctx.singleQuotes, ...o, depth: o?.depth ?? ctx.depth - level });
     const r = custom.call(value, inspectFn, { depth: ctx.depth - level, indentationLvl: ctx.indentationLvl });
     if (r !== value) return typeof r === "string" ? r : formatValue(ctx, r, level, false);
   } else if (!isProxy(value)) {
@@ -127,7 +131,7 @@ function formatValue(ctx, value, level, typedArray) {
     // [util.inspect.custom](depth, options, inspect).
     const nodeCustom = safeGet(value, nodeCustomInspect);
     if (typeof nodeCustom === "function") {
-      const inspectFn = (v, o) => inspect(v, { ...o, depth: o?.depth ?? ctx.depth - level });
+      const inspectFn = (v, o) => inspect(v, { singleQuotes: ctx.singleQuotes, ...o, depth: o?.depth ?? ctx.depth - level });
       const options = { depth: ctx.depth - level, indentationLvl: ctx.indentationLvl, stylize: (text) => text };
       const r = nodeCustom.call(value, ctx.depth - level, options, inspectFn);
       if (r !== value) return typeof r === "string" ? r : formatValue(ctx, r, level, false);
@@ -372,7 +376,7 @@ function formatBoxed(ctx, value, constructor, tag) {
     inner = formatNumber(Number.prototype.valueOf.call(value));
   } else if (value instanceof String) {
     type = "String";
-    inner = quoteString(String.prototype.valueOf.call(value));
+    inner = quoteString(String.prototype.valueOf.call(value), ctx.singleQuotes);
   } else if (value instanceof Boolean) {
     type = "Boolean";
     inner = `${Boolean.prototype.valueOf.call(value)}`;
@@ -535,10 +539,10 @@ function formatWeakCollection() {
   return ["<items unknown>"];
 }
 
-function formatKey(key) {
+function formatKey(key, singleQuotes) {
   if (typeof key === "symbol") return symbolToString(key);
   if (IDENT.test(key)) return key;
-  return quoteString(key);
+  return quoteString(key, singleQuotes);
 }
 
 function formatProperty(ctx, value, level, key, type) {
@@ -563,7 +567,7 @@ function formatProperty(ctx, value, level, key, type) {
     str = "undefined";
   }
   if (type === "arrayEntry") return str;
-  return `${formatKey(key)}: ${str}`;
+  return `${formatKey(key, ctx.singleQuotes)}: ${str}`;
 }
 
 // Columns for long arrays of short entries (numbers are right-aligned).
