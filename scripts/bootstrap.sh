@@ -30,6 +30,7 @@ packages=(
   libbrotli-dev libzstd-dev  # node:zlib's brotli and zstd (src/runtime/api/op_node_zlib.cpp)
   dpkg-dev  # make package: dpkg-shlibdeps finds the .deb's dependencies (tests/install)
   python3-yaml  # tests/deploy/test_emit.py: a second YAML parser for the Kubernetes manifests
+  postgresql  # tests/packages/postgres_test.py: a real PostgreSQL for npm:postgres and npm:pg
   python3-botocore  # tests/specs aws_sigv4 upstreams: AWS's Python signer checks what the JS SDK signed
 )
 missing=()

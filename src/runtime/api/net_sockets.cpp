@@ -1,6 +1,7 @@
 #include "runtime/api/net_sockets.hpp"
 
 #include "runtime/api/dns_values.hpp"
+#include "runtime/api/node_tls_peer.hpp"
 #include "runtime/tls_errors.hpp"
 #include "runtime/v8_util.hpp"
 
@@ -9,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -139,6 +141,39 @@ std::string message_of(const error_code& ec) {
   return ec.message();
 }
 
+// The close_notify alert `ssl` sends, as bytes: SSL_shutdown writes it to a memory BIO put
+// in place of asio's for the call (SSL_set0_wbio frees what it replaces, hence the extra
+// reference that puts asio's back).
+std::string close_notify_record(SSL* ssl) {
+  auto* engine_bio = SSL_get_wbio(ssl);
+  auto* memory = BIO_new(BIO_s_mem());
+  if (engine_bio == nullptr || memory == nullptr || BIO_up_ref(engine_bio) != 1) {
+    BIO_free(memory);
+    return "";
+  }
+  SSL_set0_wbio(ssl, memory);
+  SSL_shutdown(ssl);
+  char* data = nullptr;
+  auto size = BIO_get_mem_data(memory, &data);
+  std::string record(data, size > 0 ? static_cast<std::size_t>(size) : 0);
+  SSL_set0_wbio(ssl, engine_bio);  // frees `memory`
+  ERR_clear_error();
+  return record;
+}
+
+// ALPN's offer: each protocol's length byte, then its name (names of 1 to 255 bytes).
+void offer_alpn(SSL* ssl, const std::vector<std::string>& protocols) {
+  std::string wire;
+  for (const auto& protocol : protocols) {
+    if (!protocol.empty() && protocol.size() < 256) {
+      wire += static_cast<char>(protocol.size());
+      wire += protocol;
+    }
+  }
+  SSL_set_alpn_protos(ssl, reinterpret_cast<const unsigned char*>(wire.data()),
+                      static_cast<unsigned>(wire.size()));
+}
+
 }  // namespace
 
 void NetSockets::Impl::reject_system(std::uint32_t id, const error_code& ec) {
@@ -150,7 +185,9 @@ void NetSockets::Impl::handshake(std::uint32_t id, std::uint32_t rid,
   conn->tls_context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
   auto& ctx = *conn->tls_context;
   error_code ec;
-  ctx.set_default_verify_paths(ec);
+  if (!options.node || options.ca_certs.empty()) {
+    ctx.set_default_verify_paths(ec);
+  }
   for (const auto& pem : options.ca_certs) {
     ctx.add_certificate_authority(asio::buffer(pem), ec);
     if (ec) {
@@ -159,38 +196,68 @@ void NetSockets::Impl::handshake(std::uint32_t id, std::uint32_t rid,
       return;
     }
   }
-  ctx.set_verify_mode(asio::ssl::verify_peer);
-  ctx.set_verify_callback(asio::ssl::host_name_verification(options.server_name));
-  conn->tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn->socket), ctx);
-  conn->socket = tcp::socket(io);
-  SSL_set_tlsext_host_name(conn->tls->native_handle(), options.server_name.c_str());
-  conn->tls->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this(), id, rid,
-                                                              conn](const error_code& error) {
-    if (error) {
-      self->conns.erase(rid);
-      std::string reason = error.message();
-      if (error.category() == asio::error::get_ssl_category() &&
-          certificate_refused(error.value())) {
-        reason = certificate_error(conn->tls->native_handle());
-      }
-      self->reject(id, "InvalidData", "invalid peer certificate: " + reason);
+  if (!options.cert_chain.empty()) {
+    ctx.use_certificate_chain(asio::buffer(options.cert_chain), ec);
+    if (!ec) {
+      ctx.use_private_key(asio::buffer(options.private_key), asio::ssl::context::pem, ec);
+    }
+    if (ec) {
+      conns.erase(rid);
+      reject(id, "InvalidData", "Unable to use the client certificate or its key: " + ec.message());
       return;
     }
-    // Addresses come from the TCP layer now inside the TLS stream.
-    error_code a;
-    error_code b;
-    auto local = conn->tls->next_layer().local_endpoint(a);
-    auto remote = conn->tls->next_layer().remote_endpoint(b);
-    self->settle(
-        id, [&](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
-          auto* iso = self->isolate;
-          v8::Local<v8::Value> items[] = {
-              v8::Integer::NewFromUnsigned(iso, rid), v8_str(iso, local.address().to_string()),
-              v8::Integer::New(iso, local.port()), v8_str(iso, remote.address().to_string()),
-              v8::Integer::New(iso, remote.port())};
-          std::ignore = resolver->Resolve(context, v8::Array::New(iso, items, std::size(items)));
-        });
-  });
+  }
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  if (options.node) {
+    // As Node: every chain is accepted here and its verify result read afterwards.
+    ctx.set_verify_callback([](bool, asio::ssl::verify_context&) { return true; });
+  } else {
+    ctx.set_verify_callback(asio::ssl::host_name_verification(options.server_name));
+  }
+  conn->tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn->socket), ctx);
+  conn->socket = tcp::socket(io);
+  if (!options.server_name.empty()) {
+    SSL_set_tlsext_host_name(conn->tls->native_handle(), options.server_name.c_str());
+  }
+  if (!options.alpn.empty()) {
+    offer_alpn(conn->tls->native_handle(), options.alpn);
+  }
+  conn->tls->async_handshake(
+      asio::ssl::stream_base::client,
+      [self = shared_from_this(), id, rid, conn, node = options.node](const error_code& error) {
+        if (error) {
+          self->conns.erase(rid);
+          std::string reason = error.message();
+          if (error.category() == asio::error::get_ssl_category() &&
+              certificate_refused(error.value())) {
+            reason = certificate_error(conn->tls->native_handle());
+          }
+          self->reject(id, "InvalidData", (node ? "" : "invalid peer certificate: ") + reason);
+          return;
+        }
+        // Addresses come from the TCP layer now inside the TLS stream.
+        error_code a;
+        error_code b;
+        auto local = conn->tls->next_layer().local_endpoint(a);
+        auto remote = conn->tls->next_layer().remote_endpoint(b);
+        self->settle(
+            id, [&](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver) {
+              auto* iso = self->isolate;
+              v8::Local<v8::Value> items[] = {
+                  v8::Integer::NewFromUnsigned(iso, rid), v8_str(iso, local.address().to_string()),
+                  v8::Integer::New(iso, local.port()), v8_str(iso, remote.address().to_string()),
+                  v8::Integer::New(iso, remote.port())};
+              auto result = v8::Array::New(iso, items, std::size(items));
+              if (node) {
+                auto peer = node_tls_peer(iso, conn->tls->native_handle()).As<v8::Array>();
+                for (std::uint32_t i = 0; i < peer->Length(); ++i) {
+                  std::ignore = result->Set(context, result->Length(),
+                                            peer->Get(context, i).ToLocalChecked());
+                }
+              }
+              std::ignore = resolver->Resolve(context, result);
+            });
+      });
 }
 
 NetSockets::NetSockets(asio::io_context& io, v8::Isolate* isolate, RunJs run_js)
@@ -263,6 +330,10 @@ v8::Local<v8::Promise> NetSockets::start_tls(std::uint32_t rid, const TlsOptions
   if (!conn || conn->tls) {
     m_impl->reject(id, "BadResource", "Bad resource ID");
     return promise;
+  }
+  if (conn->reading) {
+    error_code ignored;
+    conn->socket.cancel(ignored);
   }
   m_impl->conns.erase(rid);
   auto next = m_impl->next_rid++;
@@ -360,12 +431,59 @@ bool NetSockets::close_write(std::uint32_t rid) {
   }
   error_code ec;
   if (conn->tls) {
-    // A TLS close_notify would need an async shutdown; the TCP half-close is what peers see.
+    // TLS has no half-close: the close_notify alert says "no more data", then the TCP
+    // half-close; reading goes on until the peer's close_notify (as Node's end(), and
+    // rustls under Deno). asio's async_shutdown would also wait to read the peer's alert,
+    // so the alert is made here and written straight to the TCP socket: a few bytes,
+    // after every write of this connection has finished.
+    auto alert = close_notify_record(conn->tls->native_handle());
+    asio::write(conn->tls->next_layer(), asio::buffer(alert), ec);
     conn->tls->next_layer().shutdown(tcp::socket::shutdown_send, ec);
   } else {
     conn->socket.shutdown(tcp::socket::shutdown_send, ec);
   }
   return true;
+}
+
+v8::Local<v8::Promise> NetSockets::lookup(const std::string& host, int family) {
+  auto [id, promise] = m_impl->make_pending();
+  if (id == 0) {
+    return promise;
+  }
+  auto resolver = std::make_shared<tcp::resolver>(m_impl->io);
+  auto done = [self = m_impl, id = id, resolver](const error_code& ec,
+                                                 tcp::resolver::results_type results) {
+    if (ec) {
+      std::string code = ec == asio::error::host_not_found || ec == asio::error::no_data
+                             ? "ENOTFOUND"
+                         : ec == asio::error::host_not_found_try_again ? "EAI_AGAIN"
+                                                                       : "EAI_FAIL";
+      self->reject(id, code, ec.message());
+      return;
+    }
+    self->settle(id,
+                 [&](v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver_js) {
+                   auto* iso = self->isolate;
+                   auto out = v8::Array::New(iso);
+                   for (const auto& entry : results) {
+                     auto address = entry.endpoint().address();
+                     v8::Local<v8::Value> pair[] = {v8_str(iso, address.to_string()),
+                                                    v8::Integer::New(iso, address.is_v4() ? 4 : 6)};
+                     std::ignore = out->Set(context, out->Length(), v8::Array::New(iso, pair, 2));
+                   }
+                   std::ignore = resolver_js->Resolve(context, out);
+                 });
+  };
+  // No AI_ADDRCONFIG (asio's default): Node's lookup passes no hints either.
+  auto flags = tcp::resolver::flags();
+  if (family == 4) {
+    resolver->async_resolve(tcp::v4(), host, "", flags, std::move(done));
+  } else if (family == 6) {
+    resolver->async_resolve(tcp::v6(), host, "", flags, std::move(done));
+  } else {
+    resolver->async_resolve(host, "", flags, std::move(done));
+  }
+  return promise;
 }
 
 v8::Local<v8::Promise> NetSockets::resolve(dns::DnsQuery query, const std::string& type_name,

@@ -4,9 +4,16 @@
 #include "runtime/api/op_errors.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
+#include "runtime/dns/system_servers.hpp"
 #include "runtime/v8_util.hpp"
 
 #include <arpa/inet.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <memory>
 
 namespace runtime::api {
 namespace {
@@ -24,12 +31,19 @@ bool port_allowed(v8::Isolate* isolate, std::uint32_t port) {
   return true;
 }
 
-// [serverName, [pem...]] -> TlsOptions
-NetSockets::TlsOptions tls_options(v8::Isolate* isolate, v8::Local<v8::Value> name,
-                                   v8::Local<v8::Value> certs) {
+// The TLS arguments from `first` on: serverName, [pem...], then node:tls's node, [alpn...],
+// certChain, privateKey (absent for Deno's calls) -> TlsOptions
+NetSockets::TlsOptions tls_options(const Info& info, int first) {
+  auto* isolate = info.GetIsolate();
   NetSockets::TlsOptions options;
-  options.server_name = to_utf8(isolate, name);
-  options.ca_certs = to_utf8_list(isolate, certs);
+  options.server_name = to_utf8(isolate, info[first]);
+  options.ca_certs = to_utf8_list(isolate, info[first + 1]);
+  options.node = info[first + 2]->BooleanValue(isolate);
+  options.alpn = to_utf8_list(isolate, info[first + 3]);
+  if (info[first + 4]->IsString()) {
+    options.cert_chain = to_utf8(isolate, info[first + 4]);
+    options.private_key = to_utf8(isolate, info[first + 5]);
+  }
   return options;
 }
 
@@ -41,8 +55,9 @@ bool valid_host(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return true;
 }
 
-// net_connect(host, port, tls, serverName, caCerts) -> Promise<[rid, localIp, localPort,
-// remoteIp, remotePort]>
+// net_connect(host, port, tls, serverName, caCerts, node, alpn, certChain, privateKey) ->
+// Promise<[rid, localIp, localPort, remoteIp, remotePort]> (node: node:tls's rules,
+// NetSockets::TlsOptions)
 void net_connect(const Info& info) {
   auto* isolate = info.GetIsolate();
   if (!valid_host(isolate, info[0])) {
@@ -59,17 +74,17 @@ void net_connect(const Info& info) {
   auto host = to_utf8(isolate, info[0]);
   auto& net = OpHost::of(isolate).net();
   if (info[2]->BooleanValue(isolate)) {
-    auto options = tls_options(isolate, info[3], info[4]);
+    auto options = tls_options(info, 3);
     info.GetReturnValue().Set(net.connect(host, static_cast<std::uint16_t>(port), &options));
   } else {
     info.GetReturnValue().Set(net.connect(host, static_cast<std::uint16_t>(port), nullptr));
   }
 }
 
-// net_start_tls(rid, serverName, caCerts) -> as net_connect
+// net_start_tls(rid, serverName, caCerts, node, alpn, certChain, privateKey): as net_connect
 void net_start_tls(const Info& info) {
   auto* isolate = info.GetIsolate();
-  auto options = tls_options(isolate, info[1], info[2]);
+  auto options = tls_options(info, 1);
   info.GetReturnValue().Set(OpHost::of(isolate).net().start_tls(uint32_arg(info, 0), options));
 }
 
@@ -108,6 +123,16 @@ void net_close_write(const Info& info) {
   }
 }
 
+// net_lookup(host, family) -> Promise<[[address, family]...]> (node:dns's lookup)
+void net_lookup(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  if (!valid_host(isolate, info[0])) {
+    return;
+  }
+  info.GetReturnValue().Set(OpHost::of(isolate).net().lookup(
+      to_utf8(isolate, info[0]), static_cast<int>(uint32_arg(info, 1))));
+}
+
 // net_resolve_dns(name, typeNumber, typeName, serverIp, serverPort) -> [id, Promise]; an
 // empty serverIp asks the system's name servers. The id is for net_cancel_dns.
 void net_resolve_dns(const Info& info) {
@@ -135,6 +160,47 @@ void net_resolve_dns(const Info& info) {
   info.GetReturnValue().Set(v8::Array::New(isolate, items, std::size(items)));
 }
 
+// net_root_certificates() -> [pem...]: the system's trusted CAs (OpenSSL's default
+// bundle), node:tls's rootCertificates, so that `ca: [...rootCertificates, mine]` adds
+// to the store instead of replacing it.
+void net_root_certificates(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto out = v8::Array::New(isolate);
+  std::unique_ptr<BIO, decltype(&BIO_free)> file(BIO_new_file(X509_get_default_cert_file(), "r"),
+                                                 BIO_free);
+  while (file) {
+    std::unique_ptr<X509, decltype(&X509_free)> cert(
+        PEM_read_bio_X509(file.get(), nullptr, nullptr, nullptr), X509_free);
+    if (!cert) {
+      break;
+    }
+    std::unique_ptr<BIO, decltype(&BIO_free)> pem(BIO_new(BIO_s_mem()), BIO_free);
+    PEM_write_bio_X509(pem.get(), cert.get());
+    char* data = nullptr;
+    auto size = BIO_get_mem_data(pem.get(), &data);
+    std::string text(data, size > 0 ? static_cast<std::size_t>(size) : 0);
+    while (!text.empty() && text.back() == '\n') {
+      text.pop_back();  // as Node's, without the last line break
+    }
+    std::ignore = out->Set(context, out->Length(), v8_str(isolate, text));
+  }
+  ERR_clear_error();  // the end of the file reads as an error
+  info.GetReturnValue().Set(out);
+}
+
+// net_name_servers() -> [[ip, port]...]: the system's name servers (node:dns getServers).
+void net_name_servers(const Info& info) {
+  auto* isolate = info.GetIsolate();
+  auto context = isolate->GetCurrentContext();
+  auto out = v8::Array::New(isolate);
+  for (const auto& [ip, port] : dns::system_name_servers()) {
+    v8::Local<v8::Value> pair[] = {v8_str(isolate, ip), v8::Integer::New(isolate, port)};
+    std::ignore = out->Set(context, out->Length(), v8::Array::New(isolate, pair, 2));
+  }
+  info.GetReturnValue().Set(out);
+}
+
 void net_cancel_dns(const Info& info) {
   OpHost::of(info.GetIsolate()).net().cancel_resolve(uint32_arg(info, 0));
 }
@@ -148,8 +214,11 @@ std::vector<Op> net_ops() {
           {"net_write", net_write},
           {"net_close", net_close},
           {"net_close_write", net_close_write},
+          {"net_lookup", net_lookup},
           {"net_resolve_dns", net_resolve_dns},
-          {"net_cancel_dns", net_cancel_dns}};
+          {"net_cancel_dns", net_cancel_dns},
+          {"net_name_servers", net_name_servers},
+          {"net_root_certificates", net_root_certificates}};
 }
 
 }  // namespace runtime::api

@@ -148,6 +148,28 @@ async function startTls(conn, options = {}) {
   return Conn._make(info, TlsConn);
 }
 
+// node:tls's connections (node/tls.js) on the same sockets, under Node's rules (the `node`
+// flag of net_connect): the chain's verdict comes back instead of failing the handshake.
+// Each resolves with [conn, authorizationError, peerCertificate, alpnProtocol, protocol,
+// cipher] (api/node_tls_peer.hpp). `tls` holds serverName, caCerts, alpn (the protocols
+// offered) and a client certificate's certChain and privateKey (PEM, or undefined).
+function tlsArgs(tls) {
+  return [tls.serverName, tls.caCerts, true, tls.alpn, tls.certChain, tls.privateKey];
+}
+
+async function nodeConnectTls(hostname, port, tls) {
+  const info = await callAsync(ops.net_connect, String(hostname), checkPort(port), true, ...tlsArgs(tls));
+  return [Conn._make(info, TlsConn), ...info.slice(5)];
+}
+
+async function nodeStartTls(conn, tls) {
+  const info = await callAsync(ops.net_start_tls, Conn._rid(conn), ...tlsArgs(tls));
+  Conn._handedOver(conn);
+  return [Conn._make(info, TlsConn), ...info.slice(5)];
+}
+
+export const nodeTls = { nodeConnectTls, nodeStartTls };
+
 // The record types Deno's resolver knows (hickory's RecordType), by number. Deno shapes
 // twelve of them; the others are queried, and come back NotSupported when they have
 // records.

@@ -6,8 +6,16 @@ variable of the tests (the harness prefixes SBFN_TEST_ and upper-cases it):
   tcp_echo     host:port of a TCP server that echoes what it reads until the peer
                half-closes, then closes
   tls_echo     host:port of the same over TLS, with a certificate for localhost and
-               127.0.0.1 from a CA made at start with the openssl CLI
+               127.0.0.1 from a CA made at start with the openssl CLI; it picks "echo/1"
+               when a client offers it by ALPN
   tls_ca_pem   that CA, as PEM text (the tests pass it as caCerts)
+  starttls_echo host:port of a server that answers a first line "STARTTLS" with "OK\n",
+               then speaks TLS (the tls_echo certificate) and echoes (node:tls upgrading
+               a net.Socket, as Postgres drivers do after their SSLRequest)
+  tls_mutual_echo  host:port of the TLS echo that also asks for a client certificate
+               from the tls_echo CA, refusing clients without one
+  tls_client_cert_pem, tls_client_key_pem  such a client certificate and its key (PEM)
+  tcp_closed   host:port where nothing listens (a port the system gave, then closed)
   ws_echo      ws://host:port/ of a WebSocket (RFC 6455) server that echoes text and
                binary messages and answers a close with the same code and reason; it
                accepts the first subprotocol offered
@@ -32,7 +40,7 @@ import tempfile
 import threading
 
 from lifetime import run_until_stopped  # noqa: E402 (a sibling module)
-from test_ca import make_certs  # noqa: E402 (a sibling module)
+from test_ca import make_certs, make_client_cert  # noqa: E402 (a sibling module)
 
 
 def echo(conn):
@@ -139,6 +147,29 @@ def websocket_echo(conn):
             pass
 
 
+def starttls_echo(context):
+    def handle(conn):
+        try:
+            line = b""
+            while not line.endswith(b"\n"):
+                chunk = conn.recv(1)
+                if not chunk:
+                    conn.close()
+                    return
+                line += chunk
+            if line.strip() != b"STARTTLS":
+                conn.sendall(b"NO\n")
+                conn.close()
+                return
+            conn.sendall(b"OK\n")
+            conn = context.wrap_socket(conn, server_side=True)
+        except (OSError, ssl.SSLError):
+            conn.close()
+            return
+        echo(conn)
+    return handle
+
+
 def listen():
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -160,12 +191,30 @@ def main():
     trusted = tempfile.mkdtemp(prefix="sbfn-net-fixture-ca-")  # DENO_CERT's, kept until exit
     try:
         context, ca = tls_context(folder, "sbfn test CA")
+        context.set_alpn_protocols(["echo/1"])
+        client_cert, client_key = make_client_cert(folder)  # before the next CA replaces ca.key
+        with open(client_cert) as f:
+            client_cert_pem = f.read()
+        with open(client_key) as f:
+            client_key_pem = f.read()
+        mutual_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        mutual_context.load_cert_chain(os.path.join(folder, "server.pem"),
+                                       os.path.join(folder, "server.key"))
+        mutual_context.verify_mode = ssl.CERT_REQUIRED
+        mutual_context.load_verify_locations(ca)
         with open(ca) as f:
             ca_pem = f.read()
         wss_context, wss_ca = tls_context(folder, "sbfn wss test CA")
         deno_cert = os.path.join(trusted, "ca.pem")
         shutil.copy(wss_ca, deno_cert)
-        tcp, tls, ws, wss = listen(), listen(), listen(), listen()
+        tcp, tls, ws, wss, starttls = listen(), listen(), listen(), listen(), listen()
+        mutual = listen()
+        threading.Thread(target=serve_forever,
+                         args=(mutual, echo,
+                               lambda c: mutual_context.wrap_socket(c, server_side=True)),
+                         daemon=True).start()
+        threading.Thread(target=serve_forever, args=(starttls, starttls_echo(context)),
+                         daemon=True).start()
         threading.Thread(target=serve_forever, args=(tcp, echo), daemon=True).start()
         threading.Thread(target=serve_forever,
                          args=(tls, echo, lambda c: context.wrap_socket(c, server_side=True)),
@@ -176,8 +225,16 @@ def main():
                                lambda c: wss_context.wrap_socket(c, server_side=True)),
                          daemon=True).start()
         address = lambda s: "127.0.0.1:%d" % s.getsockname()[1]
+        closed = listen()
+        closed_address = address(closed)
+        closed.close()
         print(json.dumps({"tcp_echo": address(tcp), "tls_echo": address(tls),
-                          "tls_ca_pem": ca_pem, "ws_echo": "ws://%s/" % address(ws),
+                          "tls_ca_pem": ca_pem, "starttls_echo": address(starttls),
+                          "tls_mutual_echo": address(mutual),
+                          "tls_client_cert_pem": client_cert_pem,
+                          "tls_client_key_pem": client_key_pem,
+                          "tcp_closed": closed_address,
+                          "ws_echo": "ws://%s/" % address(ws),
                           "wss_echo": "wss://localhost:%d/" % wss.getsockname()[1],
                           "env": {"DENO_CERT": deno_cert}}),
               flush=True)

@@ -6,6 +6,7 @@ import { inspect } from "../web/inspect.js";
 import { createConsole, formatArgs } from "../web/console.js";
 import { envApi, exit, memoryUsage } from "../deno.js";
 import { call } from "../deno_errors.js";
+import { netApi, nodeTls } from "../deno_net.js";
 import { versions } from "sbfn:versions";
 import { TextDecoder, TextEncoder } from "../web/encoding.js";
 import { TextDecoderStream, TextEncoderStream } from "../web/encoding_streams.js";
@@ -52,6 +53,7 @@ function nodeLayer() {
     streamGlobals,
     timers: { ...timers },
     workerInfo,
+    net: { ...netApi, ...nodeTls },
     blobFromUrl,
     asyncContext: { enable: enableAsyncContext, active: asyncContextActive, capture: captureAsyncContext, run: runInAsyncContext },
   });

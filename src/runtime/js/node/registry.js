@@ -14,11 +14,13 @@ import { createPerfHooks } from "./perf_hooks.js";
 import * as refused from "./unsupported.js";
 import { createBuffer } from "./buffer.js";
 import { createCrypto } from "./crypto.js";
+import { createDns, createDnsPromises } from "./dns.js";
 import { createEvents } from "./events.js";
 import { createHttp } from "./http.js";
 import { createHttp2 } from "./http2.js";
 import { createHttps } from "./https.js";
 import { createModule } from "./module.js";
+import { createNet } from "./net.js";
 import { createPath } from "./path.js";
 import { createProcess } from "./process.js";
 import { createPunycode } from "./punycode.js";
@@ -29,6 +31,7 @@ import { createStreamWeb } from "./stream_web.js";
 import { createStringDecoder } from "./string_decoder.js";
 import { createTimers } from "./timers.js";
 import { createTimersPromises } from "./timers_promises.js";
+import { createTls } from "./tls.js";
 import { createUrl } from "./url.js";
 import { createUtil } from "./util.js";
 import { createZlib } from "./zlib.js";
@@ -68,11 +71,14 @@ const factories = {
   worker_threads: refused.createWorkerThreads,
   buffer: createBuffer,
   crypto: createCrypto,
+  dns: () => createDns(loadBuiltin("dns/promises")),
+  "dns/promises": createDnsPromises,
   events: createEvents,
   http: createHttp,
   http2: createHttp2,
   https: createHttps,
   module: createModule,
+  net: createNet,
   path: createPath,
   "path/posix": () => loadBuiltin("path").posix,
   "path/win32": () => loadBuiltin("path").win32,
@@ -86,6 +92,7 @@ const factories = {
   sys: () => loadBuiltin("util"),
   timers: createTimers,
   "timers/promises": createTimersPromises,
+  tls: createTls,
   url: createUrl,
   util: createUtil,
   "util/types": () => loadBuiltin("util").types,
