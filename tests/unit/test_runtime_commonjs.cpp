@@ -191,10 +191,10 @@ TEST_CASE("runtime::commonjs failures: Node's error codes and the file in stack 
   CHECK(fixture.eval_required(
             "(() => { try { require('node:nope') } catch (e) { return e.code + '|' + e.message "
             "} })()") == "ERR_UNKNOWN_BUILTIN_MODULE|No such built-in module: node:nope");
-  CHECK(fixture.eval_required("(() => { try { require('fs') } catch (e) { return e.message } "
-                              "})()") ==
-        "Node built-in module \"node:fs\" is not available in "
-        "sbfn yet");
+  // A built-in a function cannot use loads, and refuses when used, naming what was refused.
+  CHECK(fixture.eval_required("(() => { try { require('child_process').spawn('ls') } catch (e) "
+                              "{ return e.code + '|' + e.message } })()") ==
+        "ERR_NOT_SUPPORTED|child_process.spawn() is not supported in Supabase Edge Functions");
   auto stack = fixture.eval_required(
       "(() => { try { require('pkg/thrower.js').fail() } catch (e) { return e.stack } })()");
   INFO(stack);
@@ -225,11 +225,12 @@ TEST_CASE("runtime::commonjs require of ES modules, and of one with top-level aw
                               "} })()") == "ERR_REQUIRE_ASYNC_MODULE");
 }
 
-TEST_CASE("runtime::commonjs node: imports of unknown and missing built-ins name them") {
-  Files files = {{"file:///m/a.mjs", "import 'node:nope';"}, {"file:///m/b.mjs", "import 'fs';"}};
+TEST_CASE("runtime::commonjs node: imports of unknown built-ins name them") {
+  Files files = {{"file:///m/a.mjs", "import 'node:nope';"},
+                 {"file:///m/b.mjs", "import 'node:fs/nope';"}};
   for (const auto& [main, message] : std::vector<std::pair<std::string, std::string>>{
            {"file:///m/a.mjs", "No such built-in module: node:nope"},
-           {"file:///m/b.mjs", "Node built-in module \"node:fs\" is not available in sbfn yet"}}) {
+           {"file:///m/b.mjs", "No such built-in module: node:fs/nope"}}) {
     runtime::WorkerOptions options;
     options.main_module = main;
     options.sources = runtime::make_memory_source_provider(files, "/m");

@@ -14,18 +14,17 @@ import json
 import os
 import select
 import shutil
-import signal
 import socket
 import socketserver
 import ssl
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.parse
 import zlib
 
+from lifetime import run_until_stopped  # noqa: E402 (a sibling module)
 from test_ca import make_certs  # noqa: E402 (a sibling module)
 
 # brotli is not in the standard library: a fixed, pre-encoded body ("hello brotli" * 4,
@@ -302,21 +301,11 @@ def main():
             "ca": open(ca).read(),  # the PEM itself: SBFN_TEST_CA
             "closed": "http://127.0.0.1:%d" % closed_port,
         }), flush=True)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        signal.signal(signal.SIGINT, lambda *_: stop.set())
-
-        def watch_stdin():
-            try:
-                sys.stdin.read()
-            except Exception:
-                pass
-            stop.set()
-        if not sys.stdin.isatty():
-            threading.Thread(target=watch_stdin, daemon=True).start()
-        stop.wait()
-    finally:
+    except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
+        raise
+    # Ends the process at once (os._exit): its server threads never hold up the exit.
+    run_until_stopped(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 if __name__ == "__main__":
