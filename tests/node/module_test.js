@@ -1,4 +1,4 @@
-import { assert, assertStrictEquals, assertThrows } from "../js/assert.js";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../js/assert.js";
 import Module, { builtinModules, createRequire, isBuiltin } from "node:module";
 import exportsDefault from "./fixtures/cjs/exports.cjs";
 
@@ -47,4 +47,17 @@ Deno.test("node:module: every built-in is required without an error", () => {
     assert(exports !== undefined && exports !== null, name);
     assertStrictEquals(require(name), exports, name);
   }
+});
+
+Deno.test("node:module: every name builtinModules lists is there to require", () => {
+  const require = createRequire(import.meta.url);
+  const missing = builtinModules.map((name) => {
+    try {
+      return require(name) == null ? `${name}: nothing exported` : null;
+    } catch (error) {
+      return `${name}: ${error.message}`;
+    }
+  }).filter((problem) => problem !== null);
+  assertEquals(missing, []);
+  assert(builtinModules.includes("stream/consumers"));
 });

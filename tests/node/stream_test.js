@@ -202,3 +202,23 @@ Deno.test("node:stream: a full web queue pauses the Node readable", async () => 
   assert(reads < 10, `the source kept being read: ${reads} reads`);
   await reader.cancel();
 });
+
+Deno.test("node:stream/consumers: a whole stream as text, JSON, bytes or a Blob", async () => {
+  const consumers = await import("node:stream/consumers");
+  const euro = new TextEncoder().encode("€");
+  // A character split between two chunks stays whole.
+  assertStrictEquals(await consumers.text(Readable.from([Buffer.from(euro.subarray(0, 1)), Buffer.from(euro.subarray(1))])), "€");
+  assertEquals(await consumers.json(Readable.from(['{"a":', "[1,2]}"])), { a: [1, 2] });
+  const web = new ReadableStream({
+    start(controller) {
+      controller.enqueue(new Uint8Array([1, 2]));
+      controller.enqueue(new Uint8Array([3]));
+      controller.close();
+    },
+  });
+  const bytes = await consumers.buffer(web);
+  assert(Buffer.isBuffer(bytes));
+  assertEquals([...bytes], [1, 2, 3]);
+  assertStrictEquals((await consumers.arrayBuffer(Readable.from([Buffer.from("xyz")]))).byteLength, 3);
+  assertStrictEquals(await (await consumers.blob(Readable.from([Buffer.from("blob")]))).text(), "blob");
+});

@@ -32,6 +32,17 @@ function createStreams() {
   const { Readable, Writable } = loadBuiltin("stream");
   const { Buffer } = loadBuiltin("buffer");
 
+  // A file stream's descriptor, closed with the stream unless the stream was told not to.
+  function closeStreamFd(stream) {
+    if (stream.fd === null || !stream.autoClose) return;
+    try {
+      sync.closeSync(stream.fd);
+    } catch {
+      // already closed by its owner
+    }
+    stream.fd = null;
+  }
+
   // fs.ReadStream: reads `path` (or `fd`) from `start` to `end` (inclusive) in chunks of
   // highWaterMark bytes.
   class ReadStream extends Readable {
@@ -85,14 +96,7 @@ function createStreams() {
       this.push(n > 0 ? buffer.subarray(0, n) : null);
     }
     _destroy(error, callback) {
-      if (this.fd !== null && this.autoClose) {
-        try {
-          sync.closeSync(this.fd);
-        } catch {
-          // already closed by its owner
-        }
-        this.fd = null;
-      }
+      closeStreamFd(this);
       callback(error);
     }
     close(callback) {
@@ -140,14 +144,7 @@ function createStreams() {
       }
     }
     _destroy(error, callback) {
-      if (this.fd !== null && this.autoClose) {
-        try {
-          sync.closeSync(this.fd);
-        } catch {
-          // already closed by its owner
-        }
-        this.fd = null;
-      }
+      closeStreamFd(this);
       callback(error);
     }
     close(callback) {

@@ -28,6 +28,7 @@ import { createReadline } from "./readline.js";
 import { createQuerystring } from "./querystring.js";
 import { createStream } from "./stream.js";
 import { createStreamWeb } from "./stream_web.js";
+import { createStreamConsumers } from "./stream_consumers.js";
 import { createStringDecoder } from "./string_decoder.js";
 import { createTimers } from "./timers.js";
 import { createTimersPromises } from "./timers_promises.js";
@@ -38,6 +39,17 @@ import { createZlib } from "./zlib.js";
 
 const factories = {
   // Node's old internal stream module names, still required by some packages.
+  // Node's old internal module names, which some packages still require: the pieces of
+  // http, tls and stream they name.
+  _http_agent: () => pick("http", "Agent", "globalAgent"),
+  _http_client: () => pick("http", "ClientRequest"),
+  _http_common: () => pick("http", "METHODS"),
+  _http_incoming: () => pick("http", "IncomingMessage"),
+  _http_outgoing: () => pick("http", "OutgoingMessage", "validateHeaderName", "validateHeaderValue"),
+  _http_server: () => pick("http", "STATUS_CODES", "Server", "ServerResponse"),
+  _tls_common: () => pick("tls", "SecureContext", "createSecureContext"),
+  _tls_wrap: () => pick("tls", "TLSSocket", "Server", "connect", "createServer"),
+  _stream_wrap: refused.createStreamWrap,
   _stream_duplex: () => loadBuiltin("stream").Duplex,
   _stream_passthrough: () => loadBuiltin("stream").PassThrough,
   _stream_readable: () => loadBuiltin("stream").Readable,
@@ -87,6 +99,7 @@ const factories = {
   querystring: createQuerystring,
   stream: createStream,
   "stream/promises": () => loadBuiltin("stream").promises,
+  "stream/consumers": createStreamConsumers,
   "stream/web": createStreamWeb,
   string_decoder: createStringDecoder,
   sys: () => loadBuiltin("util"),
@@ -98,6 +111,12 @@ const factories = {
   "util/types": () => loadBuiltin("util").types,
   zlib: createZlib,
 };
+
+// An object holding some of built-in `name`'s exports.
+function pick(name, ...keys) {
+  const source = loadBuiltin(name);
+  return Object.fromEntries(keys.filter((key) => key in source).map((key) => [key, source[key]]));
+}
 
 const made = new Map();
 

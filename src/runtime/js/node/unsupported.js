@@ -220,3 +220,8 @@ export function createConstants() {
   const os = loadBuiltin("os").constants;
   return { ...os.dlopen, ...os.errno, ...os.signals, ...os.priority, ...loadBuiltin("fs").constants };
 }
+
+// node:_stream_wrap: Node's JSStreamSocket, a socket over any Duplex for its TLS layer.
+export function createStreamWrap() {
+  return refusing("_stream_wrap", [], ["JSStreamSocket"]);
+}
