@@ -6,6 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -109,6 +110,15 @@ void throw_openssl_error(v8::Isolate* isolate, std::string_view what) {
   }
   ERR_clear_error();
   throw_error(isolate, message);
+}
+
+const EVP_MD* digest_by_name(std::string name) {
+  if (const EVP_MD* md = EVP_get_digestbyname(name.c_str())) {
+    return md;
+  }
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return EVP_get_digestbyname(name.c_str());
 }
 
 const EVP_MD* digest_named(std::string_view name) {

@@ -1,5 +1,6 @@
 #include "runtime/api/node_tls_peer.hpp"
 
+#include "runtime/api/openssl_handles.hpp"
 #include "runtime/v8_util.hpp"
 
 #include <openssl/asn1.h>
@@ -47,8 +48,6 @@ const char* verify_code(long result) {
   }
 }
 
-using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
-
 std::string bio_text(BIO* bio) {
   char* data = nullptr;
   auto size = BIO_get_mem_data(bio, &data);
@@ -83,7 +82,7 @@ std::string alt_names(X509* cert) {
   if (names == nullptr) {
     return "";
   }
-  Bio bio(BIO_new(BIO_s_mem()), BIO_free);
+  Bio bio(BIO_new(BIO_s_mem()));
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
     if (i > 0) {
       BIO_puts(bio.get(), ", ");
@@ -96,7 +95,7 @@ std::string alt_names(X509* cert) {
 
 // "Jan  1 00:00:00 2026 GMT"
 std::string time_text(const ASN1_TIME* time) {
-  Bio bio(BIO_new(BIO_s_mem()), BIO_free);
+  Bio bio(BIO_new(BIO_s_mem()));
   ASN1_TIME_print(bio.get(), time);
   return bio_text(bio.get());
 }

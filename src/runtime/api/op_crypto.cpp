@@ -3,6 +3,7 @@
 // (the JavaScript half wraps each result in a promise, as Deno does); failures throw a
 // plain Error that JavaScript turns into the spec's OperationError.
 #include "runtime/api/crypto_key.hpp"
+#include "runtime/api/openssl_handles.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 
@@ -26,19 +27,6 @@ using crypto::digest_named;
 using crypto::Key;
 using crypto::key_of;
 using crypto::throw_openssl_error;
-
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-struct CipherCtxFree {
-  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
-};
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
 using Bytes = std::vector<unsigned char>;
 

@@ -2,6 +2,7 @@
 // src/runtime/js/web/subtle.js. Validation of algorithms and usages is the JavaScript
 // half's job; these ops check only what needs the key material itself.
 #include "runtime/api/crypto_key.hpp"
+#include "runtime/api/openssl_handles.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 
@@ -24,15 +25,6 @@ using crypto::Key;
 using crypto::key_of;
 using crypto::new_pkey_handle;
 using crypto::throw_openssl_error;
-
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
-struct BnFree {
-  void operator()(BIGNUM* bn) const { BN_clear_free(bn); }
-};
-using Bn = std::unique_ptr<BIGNUM, BnFree>;
 
 std::string bytes_arg(const v8::FunctionCallbackInfo<v8::Value>& info, int index) {
   auto bytes = buffer_source_bytes(info[index]);

@@ -3,6 +3,7 @@
 #include "runtime/api/net_sockets.hpp"
 #include "runtime/api/op_errors.hpp"
 #include "runtime/api/op_host.hpp"
+#include "runtime/api/openssl_handles.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/dns/system_servers.hpp"
 #include "runtime/v8_util.hpp"
@@ -167,15 +168,13 @@ void net_root_certificates(const Info& info) {
   auto* isolate = info.GetIsolate();
   auto context = isolate->GetCurrentContext();
   auto out = v8::Array::New(isolate);
-  std::unique_ptr<BIO, decltype(&BIO_free)> file(BIO_new_file(X509_get_default_cert_file(), "r"),
-                                                 BIO_free);
+  Bio file(BIO_new_file(X509_get_default_cert_file(), "r"));
   while (file) {
-    std::unique_ptr<X509, decltype(&X509_free)> cert(
-        PEM_read_bio_X509(file.get(), nullptr, nullptr, nullptr), X509_free);
+    X509Ptr cert(PEM_read_bio_X509(file.get(), nullptr, nullptr, nullptr));
     if (!cert) {
       break;
     }
-    std::unique_ptr<BIO, decltype(&BIO_free)> pem(BIO_new(BIO_s_mem()), BIO_free);
+    Bio pem(BIO_new(BIO_s_mem()));
     PEM_write_bio_X509(pem.get(), cert.get());
     char* data = nullptr;
     auto size = BIO_get_mem_data(pem.get(), &data);

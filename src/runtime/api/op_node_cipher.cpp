@@ -50,12 +50,7 @@ std::string lower(std::string text) {
   return text;
 }
 
-const EVP_MD* digest_by_name(const std::string& name) {
-  if (const EVP_MD* md = EVP_get_digestbyname(name.c_str())) {
-    return md;
-  }
-  return EVP_get_digestbyname(lower(name).c_str());
-}
+using crypto::digest_by_name;
 
 void return_buffer(const v8::FunctionCallbackInfo<v8::Value>& info, const unsigned char* bytes,
                    std::size_t size) {

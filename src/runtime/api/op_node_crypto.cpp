@@ -52,15 +52,7 @@ void return_state(const v8::FunctionCallbackInfo<v8::Value>& info, HashState* st
   info.GetReturnValue().Set(crypto::new_handle(isolate, state->anchor, 2, free_state, state));
 }
 
-// Node takes OpenSSL's digest names in any case ("sha256", "SHA256", "RSA-SHA256").
-const EVP_MD* digest_by_name(std::string name) {
-  if (const EVP_MD* md = EVP_get_digestbyname(name.c_str())) {
-    return md;
-  }
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return EVP_get_digestbyname(name.c_str());
-}
+using crypto::digest_by_name;
 
 // node_hash_new(algorithm, key | undefined) -> handle; null when OpenSSL has no such
 // digest (JavaScript throws Node's error for it). With a key it is an HMAC.

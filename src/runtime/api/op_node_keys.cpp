@@ -6,6 +6,7 @@
 // with Node's paddings, and EC points for createECDH.
 #include "runtime/api/crypto_key.hpp"
 #include "runtime/api/op_host.hpp"
+#include "runtime/api/openssl_handles.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 
@@ -30,15 +31,6 @@ namespace runtime::api {
 namespace {
 
 using crypto::Key;
-
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
 std::string bytes_of(v8::Local<v8::Value> value) {
   auto view = buffer_source_bytes(value);
@@ -394,15 +386,7 @@ void key_details(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(out);
 }
 
-// Node takes OpenSSL's digest names in any case ("sha256", "SHA256", "RSA-SHA256").
-const EVP_MD* digest_by_name(std::string name) {
-  if (const EVP_MD* md = EVP_get_digestbyname(name.c_str())) {
-    return md;
-  }
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return EVP_get_digestbyname(name.c_str());
-}
+using crypto::digest_by_name;
 
 // Node's RSA options on a signing, verifying or encrypting context.
 bool set_padding(EVP_PKEY_CTX* ctx, int padding, int salt_length) {
@@ -420,6 +404,21 @@ int coordinate_size(EVP_PKEY* pkey) {
   return (EVP_PKEY_get_bits(pkey) + 7) / 8;
 }
 
+// The digest a sign/verify call names, or null (the key's own, as Ed25519 has) when it
+// names none; false with a TypeError thrown for a name OpenSSL does not know.
+bool optional_digest(v8::Isolate* isolate, v8::Local<v8::Value> value, const EVP_MD*& md) {
+  md = nullptr;
+  if (value->IsNull() || value->IsUndefined()) {
+    return true;
+  }
+  auto name = to_utf8(isolate, value);
+  md = digest_by_name(name);
+  if (md == nullptr) {
+    throw_type_error(isolate, "Invalid digest: " + name);
+  }
+  return md != nullptr;
+}
+
 // node_sign(handle, digest | null, data, padding, saltLength, p1363) -> Uint8Array.
 // `padding` 0 leaves the key's default; ECDSA signatures are DER unless `p1363` (r || s).
 void sign(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -430,13 +429,8 @@ void sign(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return;
   }
   const EVP_MD* md = nullptr;
-  if (!info[1]->IsNull() && !info[1]->IsUndefined()) {
-    auto name = to_utf8(isolate, info[1]);
-    md = digest_by_name(name);
-    if (md == nullptr) {
-      throw_type_error(isolate, "Invalid digest: " + name);
-      return;
-    }
+  if (!optional_digest(isolate, info[1], md)) {
+    return;
   }
   auto data = bytes_of(info[2]);
   int padding = info[3]->Int32Value(context).FromMaybe(0);
@@ -483,13 +477,8 @@ void verify(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return;
   }
   const EVP_MD* md = nullptr;
-  if (!info[1]->IsNull() && !info[1]->IsUndefined()) {
-    auto name = to_utf8(isolate, info[1]);
-    md = digest_by_name(name);
-    if (md == nullptr) {
-      throw_type_error(isolate, "Invalid digest: " + name);
-      return;
-    }
+  if (!optional_digest(isolate, info[1], md)) {
+    return;
   }
   auto data = bytes_of(info[2]);
   auto signature = bytes_of(info[3]);

@@ -13,9 +13,8 @@ body the message as sent after DATA (dot-stuffing undone, CRLF kept)."""
 import base64
 import socket
 import socketserver
-import threading
 
-from .upstream import Request
+from .upstream import RecordingServer, Request
 
 
 class _Server(socketserver.ThreadingTCPServer):
@@ -23,22 +22,12 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
-class SmtpUpstream:
+class SmtpUpstream(RecordingServer):
+    scheme = "smtp"
+
     def __init__(self, name, spec):
-        self.name = name
+        super().__init__(name)
         self.auth = spec.get("smtp") or {}
-        self.requests = []
-        self.lock = threading.Lock()
-        self.server = None
-        self.port = None
-
-    @property
-    def base(self):
-        return "smtp://127.0.0.1:%d" % self.port
-
-    @property
-    def placeholder(self):
-        return "__UPSTREAM_%s__" % self.name
 
     def start(self):
         upstream = self
@@ -48,15 +37,7 @@ class SmtpUpstream:
                 self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 upstream.converse(self.rfile, self.wfile)
 
-        self.server = _Server(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
+        self.serve(_Server(("127.0.0.1", 0), Handler))
 
     def converse(self, rfile, wfile):
         def say(line):

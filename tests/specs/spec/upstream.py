@@ -51,11 +51,13 @@ class Request:
         return "\n".join(lines)
 
 
-class Upstream:
-    def __init__(self, name, spec):
+class RecordingServer:
+    """What every kind of upstream has: a name, a server on 127.0.0.1 (made by start()),
+    and the requests it recorded."""
+    scheme = "http"
+
+    def __init__(self, name):
         self.name = name
-        self.routes = spec.get("routes") or []
-        self.aws_sigv4 = spec.get("aws_sigv4")
         self.requests = []
         self.lock = threading.Lock()
         self.server = None
@@ -63,11 +65,29 @@ class Upstream:
 
     @property
     def base(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % (self.scheme, self.port)
 
     @property
     def placeholder(self):
         return "__UPSTREAM_%s__" % self.name
+
+    def serve(self, server):
+        self.server = server
+        self.port = server.server_address[1]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+class Upstream(RecordingServer):
+    def __init__(self, name, spec):
+        super().__init__(name)
+        self.routes = spec.get("routes") or []
+        self.aws_sigv4 = spec.get("aws_sigv4")
 
     def start(self):
         upstream = self
@@ -89,15 +109,7 @@ class Upstream:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
 
-        self.server = UpstreamServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
+        self.serve(UpstreamServer(("127.0.0.1", 0), Handler))
 
     def handle(self, handler):
         body = read_body(handler)
