@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: sbfn serve (JWT verification on) against `deno run` serving
-# the same hello-world function, measured with wrk in the same run. Prints requests/s,
-# p99 latency and the sbfn/deno ratio, then cold-start figures. Never part of `make test`.
+# the same hello-world function, and both against the ceiling (bench/ceiling.c, a minimal
+# epoll responder: what the kernel and wrk allow on this machine), measured with wrk in the
+# same run. Prints requests/s, p99 latency, the sbfn/deno ratio and each server as a
+# fraction of the ceiling, then cold-start figures. Never part of `make test`.
 #   [SBFN=binary] bench/run.sh [seconds per run, default 10]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +34,12 @@ pids+=($!)
 wait_ok "http://127.0.0.1:8000/"
 deno_cold=$(($(now_ms) - start))
 
+ceiling_bin="$(dirname "$sbfn")/bench/bench_ceiling"
+[[ -x $ceiling_bin ]] || { echo "bench: $ceiling_bin is missing (make build)"; exit 1; }
+"$ceiling_bin" 54392 &
+pids+=($!)
+wait_ok "http://127.0.0.1:54392/"
+read -r ceiling_rps ceiling_p99 < <(measure ceiling "http://127.0.0.1:54392/")
 read -r sbfn_rps sbfn_p99 < <(measure sbfn "http://127.0.0.1:$sbfn_port/functions/v1/hello-world")
 read -r deno_rps deno_p99 < <(measure deno "http://127.0.0.1:8000/")
 
@@ -45,9 +53,11 @@ first=$(curl -s -o /dev/null -w '%{time_total}' -X POST -H "Authorization: Beare
 second=$(curl -s -o /dev/null -w '%{time_total}' -X POST -H "Authorization: Bearer $anon" -d '{"name":"x"}' "http://127.0.0.1:$sbfn_port/functions/v1/fresh")
 
 printf '\nhello-world, wrk -t1 -c50 -d%ss, POST with a JSON body\n' "$duration"
-printf '%-28s %12s %10s\n' "" "requests/s" "p99"
-printf '%-28s %12s %10s\n' "sbfn serve (JWT verified)" "$sbfn_rps" "$sbfn_p99"
-printf '%-28s %12s %10s\n' "deno run (Deno.serve)" "$deno_rps" "$deno_p99"
+printf '%-28s %12s %10s %10s\n' "" "requests/s" "p99" "of ceiling"
+row() { awk -v n="$1" -v r="$2" -v p="$3" -v c="$ceiling_rps" 'BEGIN { printf "%-28s %12s %10s %10.2f\n", n, r, p, r / c }'; }
+row "ceiling (bench/ceiling.c)" "$ceiling_rps" "$ceiling_p99"
+row "sbfn serve (JWT verified)" "$sbfn_rps" "$sbfn_p99"
+row "deno run (Deno.serve)" "$deno_rps" "$deno_p99"
 awk -v a="$sbfn_rps" -v b="$deno_rps" 'BEGIN { printf "ratio sbfn/deno: %.2f\n", a / b }'
 printf '\ncold start: process start to first 200: sbfn %s ms, deno %s ms\n' "$sbfn_cold" "$deno_cold"
 awk -v f="$first" -v s="$second" 'BEGIN { printf "first request to a never-booted function (transpile cache warm): %.1f ms (next request %.1f ms)\n", f * 1000, s * 1000 }'
