@@ -34,7 +34,7 @@ pids+=($!)
 wait_ok "http://127.0.0.1:8000/"
 deno_cold=$(($(now_ms) - start))
 
-ceiling_bin="$(dirname "$sbfn")/bench/bench_ceiling"
+ceiling_bin="$top/build/bench/bench_ceiling"
 [[ -x $ceiling_bin ]] || { echo "bench: $ceiling_bin is missing (make build)"; exit 1; }
 "$ceiling_bin" 54392 &
 pids+=($!)
