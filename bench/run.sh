@@ -52,6 +52,14 @@ sleep 0.3
 first=$(curl -s -o /dev/null -w '%{time_total}' -X POST -H "Authorization: Bearer $anon" -d '{"name":"x"}' "http://127.0.0.1:$sbfn_port/functions/v1/fresh")
 second=$(curl -s -o /dev/null -w '%{time_total}' -X POST -H "Authorization: Bearer $anon" -d '{"name":"x"}' "http://127.0.0.1:$sbfn_port/functions/v1/fresh")
 
+# --policy oneshot: a fresh worker for every request, 20 connections at once.
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+NO_COLOR=1 "$sbfn" serve --port $sbfn_port --no-watch --policy oneshot >"$work/oneshot.log" 2>&1 &
+pids[0]=$!
+wait_ok "http://127.0.0.1:$sbfn_port/functions/v1/hello-world"
+wrk -t1 -c20 -d"${duration}s" -s "$work/post.lua" "http://127.0.0.1:$sbfn_port/functions/v1/hello-world" >"$work/oneshot.wrk"
+oneshot_rps=$(awk '/Requests\/sec/ {print $2}' "$work/oneshot.wrk")
+
 printf '\nhello-world, wrk -t1 -c50 -d%ss, POST with a JSON body\n' "$duration"
 printf '%-28s %12s %10s %10s\n' "" "requests/s" "p99" "of ceiling"
 row() { awk -v n="$1" -v r="$2" -v p="$3" -v c="$ceiling_rps" 'BEGIN { printf "%-28s %12s %10s %10.2f\n", n, r, p, r / c }'; }
@@ -61,3 +69,5 @@ row "deno run (Deno.serve)" "$deno_rps" "$deno_p99"
 awk -v a="$sbfn_rps" -v b="$deno_rps" 'BEGIN { printf "ratio sbfn/deno: %.2f\n", a / b }'
 printf '\ncold start: process start to first 200: sbfn %s ms, deno %s ms\n' "$sbfn_cold" "$deno_cold"
 awk -v f="$first" -v s="$second" 'BEGIN { printf "first request to a never-booted function (transpile cache warm): %.1f ms (next request %.1f ms)\n", f * 1000, s * 1000 }'
+printf 'sbfn serve --policy oneshot (a worker per request), wrk -c20: %s requests/s\n' "$oneshot_rps"
+printf 'memory given back and idle memory per function: bench/memory.sh\n'
