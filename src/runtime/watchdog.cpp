@@ -40,14 +40,23 @@ int Watchdog::watch(Limits limits, Handler handler) {
   auto cpu_at_start = cpu_time_of(clock);
   std::lock_guard lock(m_mutex);
   int ticket = m_next_ticket++;
-  m_entries.push_back(
-      {ticket, clock, std::chrono::steady_clock::now(), cpu_at_start, limits, std::move(handler)});
+  m_entries.push_back({ticket, clock, std::chrono::steady_clock::now(), cpu_at_start,
+                       std::chrono::nanoseconds(0), limits, std::move(handler)});
   return ticket;
 }
 
 void Watchdog::unwatch(int ticket) {
   std::lock_guard lock(m_mutex);
   std::erase_if(m_entries, [&](const Entry& e) { return e.ticket == ticket; });
+}
+
+void Watchdog::charge(int ticket, std::chrono::nanoseconds cpu) {
+  std::lock_guard lock(m_mutex);
+  for (auto& entry : m_entries) {
+    if (entry.ticket == ticket) {
+      entry.charged += cpu;
+    }
+  }
 }
 
 void Watchdog::run() {
@@ -62,7 +71,7 @@ void Watchdog::run() {
       }
       auto now = std::chrono::steady_clock::now();
       for (auto& entry : m_entries) {
-        auto cpu = cpu_time_of(entry.clock) - entry.cpu_at_start;
+        auto cpu = cpu_time_of(entry.clock) - entry.cpu_at_start + entry.charged;
         auto age = now - entry.started;
         auto check = [&](bool passed, Event event) {
           unsigned bit = 1u << static_cast<unsigned>(event);

@@ -34,6 +34,10 @@ class Watchdog {
   int watch(Limits limits, Handler handler);
   void unwatch(int ticket);
 
+  // Adds CPU time the watched worker had spent on another thread (node:crypto's offloaded
+  // key derivations) to its clock; nothing once the ticket is unwatched.
+  void charge(int ticket, std::chrono::nanoseconds cpu);
+
   ~Watchdog();
 
  private:
@@ -45,6 +49,7 @@ class Watchdog {
     clockid_t clock;
     std::chrono::steady_clock::time_point started;
     std::chrono::nanoseconds cpu_at_start;
+    std::chrono::nanoseconds charged;  // spent for it on other threads
     Limits limits;
     Handler handler;
     unsigned fired = 0;  // bit per Event already reported

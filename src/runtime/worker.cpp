@@ -262,7 +262,7 @@ void WorkerImpl::thread_main() {
   if (assigned) {
     set_fatal_error_context(m_options.name);
   }
-  auto ticket = Watchdog::instance().watch(
+  auto ticket = m_watch_ticket = Watchdog::instance().watch(
       {std::chrono::milliseconds(m_options.limits.cpu_soft_limit_ms),
        std::chrono::milliseconds(m_options.limits.cpu_hard_limit_ms),
        std::chrono::milliseconds(m_options.limits.wall_clock_limit_ms)},

@@ -126,6 +126,10 @@ class WorkerImpl final : public api::OpHost {
     WorkerImpl* worker = nullptr;
     template <typename Task>
     void post(Task&& task);
+    bool open() {
+      std::lock_guard lock(mutex);
+      return worker != nullptr;
+    }
   };
 
  private:
@@ -257,6 +261,7 @@ class WorkerImpl final : public api::OpHost {
   std::uint32_t m_next_request_id = 1;
   std::unordered_map<double, std::unique_ptr<boost::asio::steady_timer>> m_timers;
   std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();
+  std::atomic<int> m_watch_ticket{0};      // the Watchdog's, for work charged from other threads
   std::unique_ptr<api::TmpFs> m_tmp_fs;    // made on first use, removed with the worker
   std::unique_ptr<api::NetSockets> m_net;  // made on first use, closed with the worker
   std::unordered_map<std::uint32_t, std::shared_ptr<WebSocketConnection>> m_sockets;
