@@ -13,8 +13,11 @@
 namespace util {
 namespace {
 
-// Quiet time that closes a batch of changes: one save often means several events.
-constexpr int k_debounce_ms = 100;
+// Quiet time that closes a batch of changes: one save often means several events, all
+// within a millisecond or so (truncate, writes, close; or write a temporary file and
+// rename it). Longer would only delay every reload: a save caught half-way is followed by
+// the events of its second half, and the reload after them serves the whole file.
+constexpr int k_debounce_ms = 5;
 
 constexpr uint32_t k_events = IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
                               IN_MOVED_TO | IN_DELETE_SELF;
