@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <cstring>
@@ -110,6 +111,18 @@ void throw_openssl_error(v8::Isolate* isolate, std::string_view what) {
   }
   ERR_clear_error();
   throw_error(isolate, message);
+}
+
+EVP_PKEY* public_copy(EVP_PKEY* pkey) {
+  unsigned char* der = nullptr;
+  int length = i2d_PUBKEY(pkey, &der);
+  if (length <= 0) {
+    return nullptr;
+  }
+  const unsigned char* cursor = der;
+  EVP_PKEY* out = d2i_PUBKEY(nullptr, &cursor, length);
+  OPENSSL_free(der);
+  return out;
 }
 
 const EVP_MD* digest_by_name(std::string name) {

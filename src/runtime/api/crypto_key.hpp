@@ -59,6 +59,10 @@ void* handle_anchor(v8::Isolate* isolate, v8::Local<v8::Value> handle, std::size
 // The message digest for a WebCrypto hash name ("SHA-256"...); null for any other name.
 const EVP_MD* digest_named(std::string_view name);
 
+// The public half of `pkey` as a key of its own (a pair's publicKey, a private key's
+// public export); null when OpenSSL cannot encode it.
+EVP_PKEY* public_copy(EVP_PKEY* pkey);
+
 // The message digest for one of OpenSSL's names in any case, as node:crypto takes them
 // ("sha256", "SHA256", "RSA-SHA256"); null when OpenSSL has no such digest.
 const EVP_MD* digest_by_name(std::string name);

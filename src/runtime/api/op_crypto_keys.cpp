@@ -69,18 +69,7 @@ const char* curve_of(EVP_PKEY* pkey) {
   return "";
 }
 
-// The public half of `pkey`, as a key of its own (a generated pair's publicKey).
-EVP_PKEY* public_copy(EVP_PKEY* pkey) {
-  unsigned char* der = nullptr;
-  int length = i2d_PUBKEY(pkey, &der);
-  if (length <= 0) {
-    return nullptr;
-  }
-  const unsigned char* cursor = der;
-  EVP_PKEY* out = d2i_PUBKEY(nullptr, &cursor, length);
-  OPENSSL_free(der);
-  return out;
-}
+using crypto::public_copy;
 
 void return_pair(const v8::FunctionCallbackInfo<v8::Value>& info, EVP_PKEY* pkey) {
   auto* isolate = info.GetIsolate();

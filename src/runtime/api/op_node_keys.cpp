@@ -58,18 +58,7 @@ Key* pkey_arg(const v8::FunctionCallbackInfo<v8::Value>& info, int index) {
   return key;
 }
 
-// The public half of `pkey` as a key of its own.
-EVP_PKEY* public_copy(EVP_PKEY* pkey) {
-  unsigned char* der = nullptr;
-  int length = i2d_PUBKEY(pkey, &der);
-  if (length <= 0) {
-    return nullptr;
-  }
-  const unsigned char* cursor = der;
-  EVP_PKEY* out = d2i_PUBKEY(nullptr, &cursor, length);
-  OPENSSL_free(der);
-  return out;
-}
+using crypto::public_copy;
 
 // OpenSSL's decoders over `data` (PEM or DER) for `selection`; null when nothing decodes.
 EVP_PKEY* decode(const std::string& data, const char* input, const char* structure, int selection,
