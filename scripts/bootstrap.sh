@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # (libclang-rt-14-dev), plus the headers fuzz/ compiles against. Nothing else is touched.
 if [[ ${1:-} == --fuzz ]]; then
   missing=()
-  for p in clang-14 libclang-rt-14-dev cmake make libssl-dev libboost1.81-dev nlohmann-json3-dev; do
+  for p in clang-14 libclang-rt-14-dev cmake make libssl-dev libboost1.81-dev nlohmann-json3-dev libtoml11-dev; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   if ((${#missing[@]})); then
