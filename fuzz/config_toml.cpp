@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Made once per process; removed at exit so repeated runs leave no folders behind.
+// Made once per process under $TMPDIR. Removed at exit when a reproducer run exits normally;
+// libFuzzer's own runs end with _Exit, so scripts/fuzz.sh points TMPDIR into its work folder.
 const fs::path& project_dir() {
   static const fs::path dir = [] {
     std::string pattern = (fs::temp_directory_path() / "sbfn-fuzz-toml.XXXXXX").string();

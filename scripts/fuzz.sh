@@ -17,7 +17,9 @@ for source in "$top"/fuzz/*.cpp; do
   [[ -f $top/fuzz/$target.dict ]] && dict=(-dict="$top/fuzz/$target.dict")
   echo "fuzz: $target for ${seconds}s"
   # Runs inside the work folder: libFuzzer writes nothing beside the binary or the sources.
-  if (cd "$work/$target" && "$build/fuzz_$target" -max_total_time="$seconds" -timeout=10 \
+  # TMPDIR too: libFuzzer ends with _Exit, so a target's temp folder (config_toml's) is
+  # never removed by the target itself; it goes with $work.
+  if (cd "$work/$target" && TMPDIR="$work/$target" "$build/fuzz_$target" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" -artifact_prefix="$work/$target/crashes/" \
     found "$top/fuzz/corpus/$target" >log 2>&1); then
     grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$work/$target/log" | tr '\n' ' '
