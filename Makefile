@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 ASAN_OPTIONS ?= detect_leaks=0:abort_on_error=1
 PORT ?= 54321
 
-.PHONY: all bootstrap build serve test unit specs install package test-asan format bench clean
+.PHONY: all bootstrap build serve test unit specs install package test-asan fuzz format bench clean
 
 all: build
 
@@ -45,6 +45,17 @@ test-asan: bootstrap
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1 \
 	  SBFN_SPECS_RSS_SLACK_MB=400 ctest --output-on-failure -j $(JOBS) -R '^(unit|specs\.)'
+
+# libFuzzer targets (fuzz/) built by clang-14 in a build folder of their own, each run for
+# FUZZ_SECONDS over its seed corpus; fails on any crash, leak, sanitizer report or timeout.
+# Not part of `make test`.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 45
+fuzz:
+	@scripts/bootstrap.sh --fuzz
+	cmake -S fuzz -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	FUZZ_BUILD=$(abspath $(FUZZ_BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

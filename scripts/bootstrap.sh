@@ -4,6 +4,25 @@
 # machine's Node.js, so they are unpacked into .deps/libnode and linked with an rpath.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+
+# `bootstrap.sh --fuzz` (make fuzz only): clang-14 and its libFuzzer/sanitizer runtimes
+# (libclang-rt-14-dev), plus the headers fuzz/ compiles against. Nothing else is touched.
+if [[ ${1:-} == --fuzz ]]; then
+  fuzz_packages=(clang-14 libclang-rt-14-dev cmake make
+    libssl-dev libboost1.81-dev nlohmann-json3-dev libtoml11-dev)
+  missing=()
+  for p in "${fuzz_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "bootstrap: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq ||
+      echo "bootstrap: apt-get update failed; trying the package lists already here" >&2
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  exit 0
+fi
 deps="$top/.deps"
 stamp="$deps/bootstrap.stamp"
 want="$(cat "$0" "$top/package-lock.json" "$top/tests/oracles/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"

@@ -1,5 +1,7 @@
 #include "project/config.hpp"
 
+#include "project/toml_file.hpp"
+
 #include "util/error.hpp"
 
 #include <toml.hpp>
@@ -123,7 +125,7 @@ class ConfigReader {
       throw util::Error("cannot read config file " + m_file + ": no such file");
     }
     try {
-      return toml::parse(m_file);
+      return parse_toml_file(m_file);
     } catch (const toml::syntax_error& syntax) {
       // toml11's message already quotes the file, the line and a caret; keep it whole.
       throw util::Error(m_file + ": invalid TOML:\n" + syntax.what());

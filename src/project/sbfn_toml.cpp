@@ -1,5 +1,7 @@
 #include "project/sbfn_toml.hpp"
 
+#include "project/toml_file.hpp"
+
 #include "util/error.hpp"
 
 #include <toml.hpp>
@@ -15,7 +17,7 @@ std::string line_of(const std::string& file, const toml::value& value) {
 
 toml::value parse(const fs::path& path) {
   try {
-    return toml::parse(path.string());
+    return parse_toml_file(path);
   } catch (const toml::syntax_error& syntax) {
     // toml11's message already quotes the file, the line and a caret; keep it whole.
     throw util::Error(path.string() + ": invalid TOML:\n" + syntax.what());

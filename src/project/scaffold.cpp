@@ -2,6 +2,7 @@
 
 #include "project/config.hpp"
 #include "project/local_stack.hpp"
+#include "project/toml_file.hpp"
 
 #include "util/files.hpp"
 
@@ -102,7 +103,7 @@ bool declares_function(const fs::path& config_toml, const fs::path& shown,
                        const std::string& name) {
   toml::value root;
   try {
-    root = toml::parse(config_toml.string());
+    root = parse_toml_file(config_toml);
   } catch (const toml::syntax_error& syntax) {
     throw util::Error(shown.string() + ": invalid TOML:\n" + syntax.what());
   } catch (const std::exception& other) {

@@ -232,6 +232,21 @@ TEST_CASE(
       "Unknown export './nope' for '@app/shared'.\n  Package exports:\n * .\n * ./db", util::Error);
 }
 
+// Found by fuzz/deno_json.cpp: nlohmann reports a number beyond double's range as
+// out_of_range, not parse_error, so it escaped these loaders as an unexpected exception.
+TEST_CASE("bundler config loaders refuse a number beyond double's range with util::Error") {
+  CHECK_THROWS_WITH_AS(bundler::parse_jsonc(R"({"a": 1e999})", "/p/deno.json"),
+                       doctest::Contains("Unable to parse config file JSON \"/p/deno.json\""),
+                       util::Error);
+  CHECK_THROWS_WITH_AS(bundler::ImportMap::parse(R"({"imports": {}, "x": 1e999})", "file:///m"),
+                       doctest::Contains("Unable to parse import map JSON"), util::Error);
+  Project p;
+  p.write("supabase/functions/f/index.ts", "");
+  p.write("supabase/functions/f/package.json", R"({"version": 1e999})");
+  CHECK_THROWS_WITH_AS(bundler::load_function_config(p.request("f")),
+                       doctest::Contains("Unable to parse"), util::Error);
+}
+
 TEST_CASE("bundler::load_function_config: a package.json beside the entrypoint") {
   Project project;
   project.write("supabase/functions/byo/index.ts", "");

@@ -1,4 +1,5 @@
 #include "project/config.hpp"
+#include "project/toml_file.hpp"
 
 #include "util/error.hpp"
 
@@ -258,6 +259,34 @@ TEST_CASE("project::discover_functions keeps toml11's syntax error text") {
 
   project.write_config("[functions.hello]\n[functions.hello]\n");
   CHECK(project.discover_error().find("defined twice") != std::string::npos);
+}
+
+// Found by fuzz/config_toml.cpp: toml11 3.7 read past the end of its buffer on invalid
+// UTF-8 inside a literal string (a heap overflow under ASan, make test-asan).
+TEST_CASE("project::discover_functions refuses a config.toml that is not UTF-8") {
+  TempProject project;
+  for (const char* text : {"a = '\xff'\n", "\n'\xe2\x82'e", "[functions.x]\nb = '\xed\xa0\x80'"}) {
+    project.write_config(text);
+    CHECK(project.discover_error().find("config.toml:") != std::string::npos);
+    CHECK(project.discover_error().find("not valid UTF-8") != std::string::npos);
+  }
+  project.write_config("\n\n'\xff'e");
+  CHECK(project.discover_error().find("config.toml:3: not valid UTF-8") != std::string::npos);
+  project.write_config("a = 'caf\xc3\xa9 \xf0\x9f\x98\x80'\n");  // well-formed: accepted
+  CHECK(project.discover().empty());
+}
+
+TEST_CASE("project::invalid_utf8_offset") {
+  using project::invalid_utf8_offset;
+  constexpr auto npos = std::string_view::npos;
+  CHECK(invalid_utf8_offset("plain ascii") == npos);
+  CHECK(invalid_utf8_offset("caf\xc3\xa9 \xf0\x9f\x98\x80") == npos);
+  CHECK(invalid_utf8_offset("ab\xff") == 2);            // never a lead byte
+  CHECK(invalid_utf8_offset("a\xc3") == 1);             // truncated
+  CHECK(invalid_utf8_offset("\xc0\xaf") == 0);          // overlong '/'
+  CHECK(invalid_utf8_offset("x\xed\xa0\x80") == 1);     // a surrogate
+  CHECK(invalid_utf8_offset("\xf4\x90\x80\x80") == 0);  // past U+10FFFF
+  CHECK(invalid_utf8_offset("\xe2\x28\xa1") == 0);      // bad continuation
 }
 
 TEST_CASE("project::discover_functions reports an unreadable config or functions folder") {

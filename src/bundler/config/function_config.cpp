@@ -243,7 +243,8 @@ void load_package_json(const fs::path& path, FunctionConfig& out) {
   json parsed;
   try {
     parsed = json::parse(*text);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {
+    // Also out_of_range: nlohmann reports a number beyond double's range (`1e999`) that way.
     throw util::Error("Unable to parse \"" + path.string() + "\": " + error.what());
   }
   out.package_json = path;

@@ -82,7 +82,8 @@ ImportMap ImportMap::parse(std::string_view json_text, const std::string& base_u
   json value;
   try {
     value = json::parse(json_text);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {
+    // Also out_of_range: nlohmann reports a number beyond double's range (`1e999`) that way.
     throw util::Error(std::string("Unable to parse import map JSON: ") + error.what());
   }
   return from_json(value, base_url);

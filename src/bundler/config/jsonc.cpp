@@ -55,7 +55,9 @@ std::string strip_jsonc(std::string_view text) {
 nlohmann::json parse_jsonc(std::string_view text, const std::string& name_for_errors) {
   try {
     return nlohmann::json::parse(strip_jsonc(text));
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
+    // Not parse_error alone: a number beyond double's range (`1e999`) is out_of_range (406),
+    // which escaped as a crash instead of this message (found by fuzz/deno_json.cpp).
     throw util::Error("Unable to parse config file JSON \"" + name_for_errors +
                       "\": " + error.what());
   }
