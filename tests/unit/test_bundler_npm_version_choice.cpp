@@ -60,3 +60,14 @@ TEST_CASE("bundler::VersionChooser matches deno_npm's own test cases") {
                        "npm package 'test'.",
                        util::Error);
 }
+
+TEST_CASE("bundler::parse_packument refuses fields of the wrong type with util::Error") {
+  // Found by fuzz/packument.cpp: nlohmann's type_error escaped as an unexpected exception.
+  for (const char* text : {
+           R"({"name":"p","versions":{"1.0.0":{"version":{"x":1}}}})",
+           R"({"name":{"x":1},"versions":{}})",
+       }) {
+    INFO(text);
+    CHECK_THROWS_AS(bundler::parse_packument(text, "p"), util::Error);
+  }
+}

@@ -188,16 +188,23 @@ Packument parse_packument(std::string_view text, const std::string& name) {
                       name + "'.");
   }
   Packument out;
-  out.name = doc.value("name", name);
-  out.dist_tags = string_map(doc.contains("dist-tags") ? doc["dist-tags"] : json());
-  for (const auto& [version, info] : doc["versions"].items()) {
-    if (info.is_object()) {
-      auto parsed = parse_version(info);
-      if (parsed.version.empty()) {
-        parsed.version = version;
+  try {
+    out.name = doc.value("name", name);
+    out.dist_tags = string_map(doc.contains("dist-tags") ? doc["dist-tags"] : json());
+    for (const auto& [version, info] : doc["versions"].items()) {
+      if (info.is_object()) {
+        auto parsed = parse_version(info);
+        if (parsed.version.empty()) {
+          parsed.version = version;
+        }
+        out.versions.emplace(version, std::move(parsed));
       }
-      out.versions.emplace(version, std::move(parsed));
     }
+  } catch (const json::exception& error) {
+    // A field of the wrong type ("version": {} — found by fuzz/packument.cpp): the
+    // registry's document is refused like any other that is not package information.
+    throw util::Error("The npm registry sent package information for '" + name +
+                      "' that cannot be read: " + error.what());
   }
   return out;
 }
