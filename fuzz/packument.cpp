@@ -2,6 +2,7 @@
 // (full or abbreviated metadata), then the version list and os/cpu checks the resolver
 // runs on it: a registry, a mirror or a cache file can hold anything.
 #include "bundler/npm/packument.hpp"
+
 #include "util/error.hpp"
 
 #include <cstddef>
