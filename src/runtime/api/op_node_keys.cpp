@@ -92,6 +92,15 @@ EVP_PKEY* certificate_key(const std::string& data) {
   return pkey;
 }
 
+// Answers an import: a handle owning `pkey`, or "invalid" (JavaScript throws Node's error
+// for the format) when OpenSSL made no key of the input. Clears OpenSSL's error queue.
+void return_key(const v8::FunctionCallbackInfo<v8::Value>& info, EVP_PKEY* pkey, bool is_private) {
+  auto* isolate = info.GetIsolate();
+  ERR_clear_error();
+  info.GetReturnValue().Set(pkey == nullptr ? v8::Local<v8::Value>(v8_str(isolate, "invalid"))
+                                            : crypto::new_pkey_handle(isolate, pkey, is_private));
+}
+
 // node_key_parse(private, format, type, data, passphrase | undefined) -> handle, or a
 // string: "passphrase" (an encrypted key and no or a wrong passphrase), "invalid".
 // `format` is "pem" or "der"; `type` "spki", "pkcs1", "pkcs8", "sec1" or "" (any). A
@@ -158,12 +167,7 @@ void key_parse(const v8::FunctionCallbackInfo<v8::Value>& info) {
       EVP_PKEY_free(full);
     }
   }
-  ERR_clear_error();
-  if (pkey == nullptr) {
-    info.GetReturnValue().Set(v8_str(isolate, "invalid"));
-    return;
-  }
-  info.GetReturnValue().Set(crypto::new_pkey_handle(isolate, pkey, is_private));
+  return_key(info, pkey, is_private);
 }
 
 // node_key_export(handle, format, type, cipher | undefined, passphrase | undefined) ->
@@ -622,13 +626,11 @@ void ec_key(const v8::FunctionCallbackInfo<v8::Value>& info) {
   EC_POINT_free(pub);
   EC_GROUP_free(group);
   BN_clear_free(priv);
-  ERR_clear_error();
-  if (!ok || pkey == nullptr) {
+  if (!ok) {
     EVP_PKEY_free(pkey);
-    info.GetReturnValue().Set(v8_str(isolate, "invalid"));
-    return;
+    pkey = nullptr;
   }
-  info.GetReturnValue().Set(crypto::new_pkey_handle(isolate, pkey, has_private));
+  return_key(info, pkey, has_private);
 }
 
 // node_ec_parts(handle) -> [public point (uncompressed), private scalar | null] of an EC

@@ -198,32 +198,23 @@ export function createFs() {
   };
   fs.readSync = sync.readSync;
   fs.writeSync = sync.writeSync;
+  // The callback form of a descriptor call: callback(error) or callback(null, count, bytes).
+  const onDescriptor = (syncCall) => (fd, bytes, ...rest) => {
+    const callback = rest.pop();
+    validateFunction(callback, "cb");
+    let result;
+    let failure = null;
+    try {
+      result = syncCall(fd, bytes, ...rest);
+    } catch (error) {
+      failure = error;
+    }
+    queueMicrotask(() => (failure ? callback(failure) : callback(null, result, bytes)));
+  };
   // read(fd, buffer, offset, length, position, callback(error, bytesRead, buffer))
-  fs.read = (fd, buffer, ...rest) => {
-    const callback = rest.pop();
-    validateFunction(callback, "cb");
-    let result;
-    let failure = null;
-    try {
-      result = sync.readSync(fd, buffer, ...rest);
-    } catch (error) {
-      failure = error;
-    }
-    queueMicrotask(() => (failure ? callback(failure) : callback(null, result, buffer)));
-  };
+  fs.read = onDescriptor(sync.readSync);
   // write(fd, data, ..., callback(error, written, data))
-  fs.write = (fd, data, ...rest) => {
-    const callback = rest.pop();
-    validateFunction(callback, "cb");
-    let result;
-    let failure = null;
-    try {
-      result = sync.writeSync(fd, data, ...rest);
-    } catch (error) {
-      failure = error;
-    }
-    queueMicrotask(() => (failure ? callback(failure) : callback(null, result, data)));
-  };
+  fs.write = onDescriptor(sync.writeSync);
   // What util.promisify makes of the functions whose callbacks take several values.
   const kCustomPromisify = Symbol.for("nodejs.util.promisify.custom");
   fs.exists[kCustomPromisify] = (path) => new Promise((resolve) => fs.exists(path, resolve));
