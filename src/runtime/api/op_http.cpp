@@ -37,7 +37,7 @@ HttpHeaders headers_from(v8::Isolate* isolate, v8::Local<v8::Value> value) {
     if (!flat->Get(context, i).ToLocal(&name) || !flat->Get(context, i + 1).ToLocal(&value)) {
       break;
     }
-    headers.emplace_back(to_utf8(isolate, name), to_utf8(isolate, value));
+    headers.emplace_back(byte_string_bytes(isolate, name), byte_string_bytes(isolate, value));
   }
   return headers;
 }
