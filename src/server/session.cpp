@@ -16,6 +16,7 @@
 #include <boost/beast/websocket.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -630,41 +631,84 @@ void Session::enqueue(std::string data) {
 }
 
 void Session::write_next() {
-  if (m_out.empty()) {
-    m_writing = false;
-    if (m_response_done) {
-      after_response();
+  m_writing = true;  // what the loop below sets off (a drained producer) queues behind it
+  while (!m_out.empty()) {
+    auto& next = m_out.front();
+    std::array<asio::const_buffer, 3> pieces{
+        asio::buffer(next.head), asio::buffer(next.body),
+        asio::buffer(std::string_view(next.crlf ? "\r\n" : ""))};
+    // Written at once when the socket takes it all, as it usually does: an asynchronous
+    // write costs an operation, a pass through the scheduler and Beast's timer upkeep.
+    beast::error_code error;
+    std::size_t written = 0;
+    auto& socket = m_stream.socket();
+    if (!socket.non_blocking()) {
+      socket.non_blocking(true, error);
     }
-    return;
+    if (!error) {
+      written = socket.write_some(pieces, error);
+    }
+    if (error == asio::error::would_block) {
+      error = {};
+    }
+    if (!error && written < asio::buffer_size(pieces)) {
+      drop_written(next, written);
+      write_rest();
+      return;
+    }
+    if (!wrote(error)) {
+      return;
+    }
   }
-  m_writing = true;
+  m_writing = false;
+  if (m_response_done) {
+    after_response();
+  }
+}
+
+void Session::drop_written(Outgoing& piece, std::size_t written) {
+  if (piece.crlf) {  // rare (a partial write): the chunk's CRLF joins its body
+    piece.body += "\r\n";
+    piece.crlf = false;
+  }
+  auto from_head = std::min(written, piece.head.size());
+  piece.head.erase(0, from_head);
+  piece.body.erase(0, written - from_head);
+}
+
+void Session::write_rest() {
   auto& next = m_out.front();
-  std::array<asio::const_buffer, 3> pieces{asio::buffer(next.head), asio::buffer(next.body),
-                                           asio::buffer(std::string_view(next.crlf ? "\r\n" : ""))};
+  std::array<asio::const_buffer, 2> pieces{asio::buffer(next.head), asio::buffer(next.body)};
   asio::async_write(m_stream, pieces,
                     [self = shared_from_this()](beast::error_code error, std::size_t) {
-                      auto credit = self->m_out.front().credit;
-                      self->m_out.pop_front();
-                      if (credit > 0) {
-                        if (auto sink = self->m_sink.lock()) {
-                          sink->drained(credit);
-                        }
-                        // A function held back by a slow client is not idle.
-                        if (!error && self->m_waiting) {
-                          self->arm_idle_timer();
-                        }
+                      if (self->wrote(error)) {
+                        self->write_next();
                       }
-                      if (error) {
-                        self->m_out.clear();
-                        self->m_writing = false;
-                        if (auto sink = self->m_sink.lock()) {
-                          sink->client_gone();  // a streaming function can stop producing
-                        }
-                        self->close();
-                        return;
-                      }
-                      self->write_next();
                     });
+}
+
+bool Session::wrote(beast::error_code error) {
+  auto credit = m_out.front().credit;
+  m_out.pop_front();
+  if (credit > 0) {
+    if (auto sink = m_sink.lock()) {
+      sink->drained(credit);
+    }
+    // A function held back by a slow client is not idle.
+    if (!error && m_waiting) {
+      arm_idle_timer();
+    }
+  }
+  if (error) {
+    m_out.clear();
+    m_writing = false;
+    if (auto sink = m_sink.lock()) {
+      sink->client_gone();  // a streaming function can stop producing
+    }
+    close();
+    return false;
+  }
+  return true;
 }
 
 void Session::after_response() {

@@ -191,7 +191,11 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   void send_canned(const CannedResponse& response);
   void finish_response();
   void enqueue(std::string data);
+  // Writes what is queued, at once where the socket takes it, else asynchronously.
   void write_next();
+  void write_rest();  // the front piece's remainder, asynchronously
+  // The front piece is out (or failed, which closes): false when the connection is done.
+  bool wrote(beast::error_code error);
   void after_response();
   void close();
   void linger();
@@ -210,6 +214,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     std::size_t credit;
   };
   std::deque<Outgoing> m_out;
+  // Removes the first `written` bytes from `piece` after a partial write.
+  static void drop_written(Outgoing& piece, std::size_t written);
   bool m_writing = false;
   bool m_response_done = false;
   bool m_keep_alive = true;
