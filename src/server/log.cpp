@@ -32,8 +32,11 @@ std::string paint(bool on, const char* code, std::string_view text) {
 
 }  // namespace
 
-std::string log_timestamp() {
-  // Written for every request line: the date part is formatted once per second.
+namespace {
+
+// Appends the time as log_timestamp() writes it; the date part is formatted once per
+// second, as this runs for every request line.
+void append_log_timestamp(std::string& out) {
   thread_local std::time_t cached_second = -1;
   thread_local char cached[24];
   auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
@@ -46,12 +49,19 @@ std::string log_timestamp() {
     cached_second = seconds;
   }
   auto fraction = static_cast<int>(millis % 1000);
-  std::string out(cached);
+  out += cached;
   out += '.';
   out += static_cast<char>('0' + fraction / 100);
   out += static_cast<char>('0' + fraction / 10 % 10);
   out += static_cast<char>('0' + fraction % 10);
   out += 'Z';
+}
+
+}  // namespace
+
+std::string log_timestamp() {
+  std::string out;
+  append_log_timestamp(out);
   return out;
 }
 
@@ -128,11 +138,10 @@ void Logger::request(std::string_view slug, std::string_view method, std::string
                   {"ms", static_cast<double>(static_cast<long long>(milliseconds * 100)) / 100}}));
     return;
   }
-  // One string built in place: this runs for every request.
-  const char* color = status >= 500 ? "31" : status >= 400 ? "33" : "32";
-  auto tenths = std::llround(milliseconds * 10);
-  std::string line = log_timestamp();
-  line.reserve(line.size() + slug.size() + method.size() + path.size() + 48);
+  // Built in a buffer the thread keeps: this runs for every request.
+  thread_local std::string line;
+  line.clear();
+  append_log_timestamp(line);
   line += ' ';
   line += slug.empty() ? std::string_view("-") : slug;
   line += ' ';
@@ -140,7 +149,13 @@ void Logger::request(std::string_view slug, std::string_view method, std::string
   line += ' ';
   line += path;
   line += ' ';
-  line += paint(m_color_out, color, std::to_string(status));
+  if (m_color_out) {
+    const char* color = status >= 500 ? "31" : status >= 400 ? "33" : "32";
+    line += paint(true, color, std::to_string(status));
+  } else {
+    line += std::to_string(status);
+  }
+  auto tenths = std::llround(milliseconds * 10);
   line += ' ';
   line += std::to_string(tenths / 10);
   line += '.';

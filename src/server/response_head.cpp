@@ -77,7 +77,9 @@ ResponseHead write_response_head(int status, std::string_view reason,
     out += "\r\n";
   }
   if (!has_date) {
-    out += "date: " + http_date() + "\r\n";
+    out += "date: ";
+    out += http_date();
+    out += "\r\n";
   }
   head.close_delimited = close_delimited(status, framing);
   const bool declared = framing.streaming && framing.declared_length.has_value();
@@ -104,7 +106,7 @@ ResponseHead write_response_head(int status, std::string_view reason,
   return head;
 }
 
-std::string http_date() {
+std::string_view http_date() {
   thread_local std::time_t cached_second = 0;
   thread_local char cached[40];
   auto now = std::time(nullptr);

@@ -52,6 +52,7 @@ ResponseHead write_response_head(int status, std::string_view reason,
                                  const ResponseFraming& framing);
 
 // The current time as an HTTP date (IMF-fixdate), formatted once per second per thread.
-std::string http_date();
+// Valid until the thread calls it again.
+std::string_view http_date();
 
 }  // namespace server

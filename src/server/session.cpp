@@ -368,8 +368,8 @@ void Session::refuse(int status, const http::request_header<>& head) {
   m_head_request = false;
   m_started = std::chrono::steady_clock::now();
   m_slug.clear();
-  m_method = std::string(head.method_string());
-  m_path = std::string(head.target().substr(0, 200));
+  m_method.assign(head.method_string());
+  m_path.assign(head.target().substr(0, 200));
   const char* text = status == 414   ? "URI Too Long"
                      : status == 501 ? "Not Implemented"
                                      : "Bad Request";
@@ -535,8 +535,9 @@ void Session::handle(http::request<http::string_body>& message,
   m_keep_alive = message.keep_alive() && !m_state.draining;
   m_http10 = message.version() < 11;
   m_head_request = message.method() == http::verb::head;
-  m_method = std::string(message.method_string());
-  m_path = std::string(message.target());
+  // assign() keeps the strings' buffers from one request to the next.
+  m_method.assign(message.method_string());
+  m_path.assign(message.target());
   ++m_state.active_requests;
   m_counted = true;
   if (m_remote_address.empty()) {  // once per connection: getpeername is a system call

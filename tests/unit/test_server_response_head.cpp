@@ -90,7 +90,7 @@ TEST_CASE("server::write_response_head framing by client and body") {
 
 TEST_CASE("server::http_date is an IMF-fixdate") {
   CHECK(std::regex_match(
-      server::http_date(),
+      std::string(server::http_date()),
       std::regex(R"([A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)")));
 }
 
