@@ -4,12 +4,25 @@
 # machine's Node.js, so they are unpacked into .deps/libnode and linked with an rpath.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+deps="$top/.deps"
+
+# V8 (and ada, the URL parser inside it) from Debian's libnode108/libnode-dev, unpacked.
+unpack_libnode() {
+  if [[ ! -f $deps/libnode/usr/include/node/v8.h ]]; then
+    echo "bootstrap: unpacking libnode108 + libnode-dev into $deps/libnode"
+    mkdir -p "$deps/debs" && rm -rf "$deps/libnode"
+    (cd "$deps/debs" && rm -f ./*.deb && apt-get download libnode108 libnode-dev >/dev/null)
+    for deb in "$deps"/debs/*.deb; do dpkg -x "$deb" "$deps/libnode"; done
+  fi
+}
 
 # `bootstrap.sh --fuzz` (make fuzz only): clang-14 and its libFuzzer/sanitizer runtimes
-# (libclang-rt-14-dev), plus the headers fuzz/ compiles against. Nothing else is touched.
+# (libclang-rt-14-dev), the headers fuzz/ compiles against, and libnode (the jsr_meta and
+# import_map targets link its ada) with the libraries it loads. Nothing else is touched.
 if [[ ${1:-} == --fuzz ]]; then
-  fuzz_packages=(clang-14 libclang-rt-14-dev cmake make
-    libssl-dev libboost1.81-dev nlohmann-json3-dev libtoml11-dev)
+  fuzz_packages=(clang-14 libclang-rt-14-dev cmake make pkg-config
+    libssl-dev libboost1.81-dev nlohmann-json3-dev libtoml11-dev libarchive-dev
+    libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1)
   missing=()
   for p in "${fuzz_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -21,9 +34,9 @@ if [[ ${1:-} == --fuzz ]]; then
       echo "bootstrap: apt-get update failed; trying the package lists already here" >&2
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+  unpack_libnode
   exit 0
 fi
-deps="$top/.deps"
 stamp="$deps/bootstrap.stamp"
 want="$(cat "$0" "$top/package-lock.json" "$top/tests/oracles/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"
 if [[ -f $stamp && "$(cat "$stamp")" == "$want" && -d $top/node_modules && -d $top/tests/oracles/node_modules ]]; then
@@ -73,12 +86,7 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [[ ! -f $deps/libnode/usr/include/node/v8.h ]]; then
-  echo "bootstrap: unpacking libnode108 + libnode-dev into $deps/libnode"
-  mkdir -p "$deps/debs" && rm -rf "$deps/libnode"
-  (cd "$deps/debs" && rm -f ./*.deb && apt-get download libnode108 libnode-dev >/dev/null)
-  for deb in "$deps"/debs/*.deb; do dpkg -x "$deb" "$deps/libnode"; done
-fi
+unpack_libnode
 
 echo "bootstrap: npm ci"
 (cd "$top" && npm ci --no-audit --no-fund --loglevel=error)

@@ -3,15 +3,23 @@
 # (fuzz/corpus/<target>) and dictionary (fuzz/<target>.dict). libFuzzer exits non-zero on a
 # crash, a leak, a sanitizer report or an input slower than -timeout; this script then names
 # the target and the reproducer it wrote, and fails once all targets have run.
+# `scripts/fuzz.sh jsr_meta artifact` (make fuzz FUZZ_TARGETS="...") runs only those targets.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD:-$top/build-fuzz}
-seconds=${FUZZ_SECONDS:-45}
+seconds=${FUZZ_SECONDS:-20}
 # New inputs found go here, not into fuzz/corpus: the committed seeds stay small and chosen.
 work=$(mktemp -d "${TMPDIR:-/tmp}/sbfn-fuzz.XXXXXX")
 failed=()
-for source in "$top"/fuzz/*.cpp; do
-  target=$(basename "$source" .cpp)
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+  for source in "$top"/fuzz/*.cpp; do targets+=("$(basename "$source" .cpp)"); done
+fi
+for target in "${targets[@]}"; do
+  if [[ ! -f $top/fuzz/$target.cpp ]]; then
+    echo "fuzz: no target $target (fuzz/$target.cpp)" >&2
+    exit 2
+  fi
   mkdir -p "$work/$target/found" "$work/$target/crashes"
   dict=()
   [[ -f $top/fuzz/$target.dict ]] && dict=(-dict="$top/fuzz/$target.dict")

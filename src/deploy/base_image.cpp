@@ -2,13 +2,12 @@
 
 #include "deploy/image.hpp"
 #include "deploy/push_image.hpp"
+#include "deploy/registry/manifest.hpp"
 #include "deploy/registry/pull.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/human_size.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
 
@@ -16,7 +15,6 @@ namespace deploy {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 // Docker's layer types and the OCI types with the same bytes. Foreign (non-distributable)
 // layers are not built on: a registry push would leave them out.
@@ -68,8 +66,8 @@ BaseImage pull_base_image(const std::string& reference, bool insecure) {
   auto pulled = pull.image("linux", "amd64");
   base.manifest_digest = pulled.manifest_digest;
   base.config = pulled.config;
-  const json config = json::parse(base.config);
-  const json diff_ids = config.value("rootfs", json::object()).value("diff_ids", json::array());
+  const std::vector<std::string> diff_ids =
+      registry::parse_image_config(base.config, "the config of base image " + name).diff_ids;
   if (diff_ids.size() != pulled.layers.size()) {
     throw util::Error("base image " + name + ": its config lists " +
                       std::to_string(diff_ids.size()) +
@@ -82,7 +80,7 @@ BaseImage pull_base_image(const std::string& reference, bool insecure) {
     Layer layer;
     layer.media_type = oci_layer_type(descriptor.media_type, name);
     layer.digest = descriptor.digest;
-    layer.diff_id = diff_ids[i].get<std::string>();
+    layer.diff_id = diff_ids[i];
     layer.blob = layer_blob(pull, descriptor);
     base.layers.push_back(std::move(layer));
   }

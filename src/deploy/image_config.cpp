@@ -2,6 +2,7 @@
 // adds no whitespace, so the bytes (and digests) depend on the inputs alone.
 #include "deploy/image.hpp"
 #include "deploy/layer_cache.hpp"
+#include "deploy/registry/manifest.hpp"
 #include "util/hash.hpp"
 
 #include <nlohmann/json.hpp>
@@ -75,7 +76,8 @@ std::string image_config_json(const std::vector<Layer>& layers, const ImageInput
   }
   all_labels.update(labels);
   config["Labels"] = all_labels;
-  if (config.value("WorkingDir", "").empty()) {
+  if (!config.contains("WorkingDir") || !config["WorkingDir"].is_string() ||
+      config["WorkingDir"].get<std::string>().empty()) {
     config["WorkingDir"] = "/";
   }
   // Docker's own field (OCI reserves it): Docker runs it inside the container, which
@@ -87,8 +89,16 @@ std::string image_config_json(const std::vector<Layer>& layers, const ImageInput
       {"Timeout", 5 * k_second_ns},
       {"StartPeriod", 5 * k_second_ns},
       {"Retries", 3}};
-  json diff_ids = base.value("rootfs", json::object()).value("diff_ids", json::array());
-  json history = base.value("history", json::array());
+  // The base's fields as registry::parse_image_config checked them when it was pulled.
+  json diff_ids = json::array();
+  if (inputs.base) {
+    for (const auto& id :
+         registry::parse_image_config(inputs.base->config, "base config").diff_ids) {
+      diff_ids.push_back(id);
+    }
+  }
+  json history =
+      base.contains("history") && base["history"].is_array() ? base["history"] : json::array();
   static const char* const k_layer_roles[] = {"the sbfn runtime: the binary and its libraries",
                                               "the functions: sbfn bundle artifacts"};
   for (std::size_t i = 0; i < layers.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "deploy/oci_layout.hpp"
 
+#include "deploy/registry/manifest.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
@@ -29,17 +30,26 @@ void write_blob(const fs::path& dir, const std::string& digest, const std::strin
   util::write_file_atomic(path, bytes);
 }
 
-json read_index(const fs::path& dir) {
+// index.json as JSON, so that entries and fields sbfn does not know are kept as they are,
+// beside its entries as registry::parse_manifest read them (which checks their shape).
+struct LayoutIndex {
+  json document;
+  std::vector<registry::Descriptor> entries;
+};
+
+LayoutIndex read_index(const fs::path& dir) {
   auto text = util::try_read_file(dir / "index.json");
   if (!text) {
-    return {{"schemaVersion", 2}, {"mediaType", k_index_media_type}, {"manifests", json::array()}};
+    return {{{"schemaVersion", 2}, {"mediaType", k_index_media_type}, {"manifests", json::array()}},
+            {}};
   }
-  auto index = json::parse(*text, nullptr, false);
-  if (index.is_discarded() || !index.is_object() || !index.contains("manifests") ||
-      !index["manifests"].is_array()) {
-    throw util::Error((dir / "index.json").string() + " is not an OCI image index");
+  const std::string what = (dir / "index.json").string();
+  auto parsed = registry::parse_manifest(*text, k_index_media_type, what);
+  auto index = json::parse(*text);
+  if (!index.contains("manifests") || !index["manifests"].is_array()) {
+    throw util::Error(what + " is not an OCI image index");
   }
-  return index;
+  return {std::move(index), std::move(parsed.manifests)};
 }
 
 }  // namespace
@@ -76,7 +86,7 @@ void check_layout_dir(const fs::path& dir) {
 
 void write_oci_layout(const LayoutTarget& target, const Image& image) {
   check_layout_dir(target.dir);
-  auto index = read_index(target.dir);
+  auto [index, entries] = read_index(target.dir);
   // The marker first: a run cut short leaves a layout (with stray blobs), never a folder
   // the next run refuses.
   util::write_file_atomic(target.dir / k_layout_file, k_layout_version);
@@ -87,10 +97,9 @@ void write_oci_layout(const LayoutTarget& target, const Image& image) {
   write_blob(target.dir, image.manifest.digest, image.manifest.bytes);
 
   json manifests = json::array();
-  for (const auto& entry : index["manifests"]) {
-    auto ref = entry.value("annotations", json::object()).value(k_ref_name_annotation, "");
-    if (ref != target.tag) {
-      manifests.push_back(entry);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].ref_name != target.tag) {
+      manifests.push_back(index["manifests"][i]);
     }
   }
   manifests.push_back({{"mediaType", image.manifest.media_type},

@@ -246,3 +246,24 @@ TEST_CASE("bundler::JsrResolver::resolve_all fetches every package's metadata at
   CHECK(registry.jsr.server().hits("/@sbfn/a/meta.json") == 1);
   CHECK(registry.jsr.server().hits("/@sbfn/b/2.1.0_meta.json") == 1);
 }
+
+TEST_CASE("bundler::JsrResolver: a damaged cached version metadata is asked for again") {
+  // A cached <version>_meta.json that is not JSON made nlohmann's parse_error escape.
+  Registry registry;
+  Setup setup;
+  auto url = registry.jsr.url() + "@sbfn/hello/1.2.0_meta.json";
+  setup.cache.put_record("jsr", url, "{\"manifest\": ");
+  auto jsr = setup.resolver(registry.jsr);
+  CHECK(jsr.resolve("jsr:@sbfn/hello@1") == registry.jsr.url() + "@sbfn/hello/1.2.0/mod.ts");
+  CHECK(registry.jsr.server().hits("/@sbfn/hello/1.2.0_meta.json") == 1);
+
+  // Offline, a damaged record is no copy at all.
+  setup.cache.put_record("jsr", url, "not json");
+  bundler::Lock lock;
+  bundler::JsrOptions offline_options;
+  offline_options.registry_url = registry.jsr.url();
+  offline_options.cached_only = true;
+  bundler::JsrResolver offline(setup.cache, setup.http, lock, offline_options);
+  CHECK(error_of([&] { offline.resolve("jsr:@sbfn/hello@1"); }) ==
+        "Specifier not found in cache: \"" + url + "\", --cached-only is specified.");
+}

@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -66,4 +67,51 @@ TEST_CASE("bundler::extract_npm_tarball refuses paths that leave the package fol
   CHECK_THROWS_WITH_AS(
       bundler::extract_npm_tarball("not a tarball", temp.path / "out3", "bad@1.0.0"),
       doctest::Contains("Cannot extract the tarball of npm package bad@1.0.0"), util::Error);
+}
+
+TEST_CASE("bundler::extract_npm_tarball refuses a path that is a file and a folder") {
+  // Found by fuzz/npm_tarball.cpp: std::filesystem_error escaped instead of util::Error.
+  test_support::TempDir temp;
+  auto tgz = test_support::make_tarball({
+      {"package/a", "a file", TarEntry::Type::file, ""},
+      {"package/a/b.js", "below a file", TarEntry::Type::file, ""},
+  });
+  CHECK_THROWS_WITH_AS(bundler::extract_npm_tarball(tgz, temp.path / "out", "odd@1.0.0"),
+                       doctest::Contains("while extracting npm package odd@1.0.0"), util::Error);
+  auto folder_first = test_support::make_tarball({
+      {"package/a", "", TarEntry::Type::directory, ""},
+      {"package/a", "a file over a folder", TarEntry::Type::file, ""},
+  });
+  CHECK_THROWS_WITH_AS(bundler::extract_npm_tarball(folder_first, temp.path / "out2", "odd@1.0.0"),
+                       doctest::Contains("Cannot write"), util::Error);
+}
+
+TEST_CASE("bundler::extract_npm_tarball refuses an entry larger than a package may be") {
+  // A ustar header declaring an 8 GiB file with no data behind it: refused from the header,
+  // before anything is read or written.
+  std::string header(512, '\0');
+  auto put = [&](std::size_t at, std::string_view text) { header.replace(at, text.size(), text); };
+  put(0, "package/huge.bin");
+  put(100, "0000644");
+  put(108, "0000000");
+  put(116, "0000000");
+  put(124, "77777777777");
+  put(136, "00000000000");
+  put(156, "0");
+  put(257, std::string_view("ustar\0"
+                            "00",
+                            8));
+  unsigned sum = 8 * ' ';
+  for (std::size_t i = 0; i < 512; ++i) {
+    sum += (i >= 148 && i < 156) ? 0 : static_cast<unsigned char>(header[i]);
+  }
+  char checksum[8];
+  std::snprintf(checksum, sizeof checksum, "%06o", sum);
+  put(148, std::string_view(checksum, 7));
+  test_support::TempDir temp;
+  CHECK_THROWS_WITH_AS(
+      bundler::extract_npm_tarball(header + std::string(1024, '\0'), temp.path, "big@1.0.0"),
+      "The tarball of npm package big@1.0.0 unpacks to more than 2 GiB; refusing to extract it.",
+      util::Error);
+  CHECK_FALSE(fs::exists(temp.path / "huge.bin"));
 }

@@ -316,4 +316,39 @@ TEST_CASE("deploy::check_layout_dir refuses a folder that is neither empty nor a
   CHECK_FALSE(fs::exists(dir.path / "index.json"));
 }
 
+TEST_CASE("deploy::write_oci_layout refuses an index.json entry of the wrong shape by name") {
+  // A tag annotation that is not a string, or an entry that is not an object, made
+  // nlohmann's type_error escape instead of a message naming the file.
+  const auto image = small_image(sample_inputs());
+  for (const char* index : {
+           R"({"manifests":[{"annotations":{"org.opencontainers.image.ref.name":5}}]})",
+           R"({"manifests":[{"annotations":"v1"}]})",
+           R"({"manifests":["sha256:abc"]})",
+       }) {
+    INFO(index);
+    test_support::TempDir dir;
+    util::write_file_atomic(dir.path / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+    util::write_file_atomic(dir.path / "index.json", index);
+    const std::string message = (dir.path / "index.json").string() + " manifests entry 0";
+    CHECK_THROWS_WITH_AS(deploy::write_oci_layout({dir.path, "v1"}, image),
+                         doctest::Contains(message.c_str()), util::Error);
+    CHECK(util::read_file(dir.path / "index.json") == index);
+  }
+}
+
+TEST_CASE("deploy::image_config_json on a base whose config has Go's nulls") {
+  // "WorkingDir": null made nlohmann's type_error escape; Go writes nil maps and slices as
+  // null, which is absent.
+  deploy::BaseImage base;
+  base.config = R"({"architecture":"amd64","os":"linux","history":null,"rootfs":null,
+                    "config":{"Env":null,"Labels":null,"ExposedPorts":null,"WorkingDir":null}})";
+  auto inputs = sample_inputs();
+  inputs.base = &base;
+  auto config = json::parse(small_image(inputs).config.bytes);
+  CHECK(config["config"]["WorkingDir"] == "/");
+  CHECK(config["config"]["Env"].size() == 1);
+  CHECK(config["rootfs"]["diff_ids"].size() == 2);
+  CHECK(config["history"].size() == 2);
+}
+
 TEST_SUITE_END();

@@ -1,8 +1,8 @@
 #include "bundler/jsr/jsr_resolver.hpp"
 
+#include "bundler/jsr/jsr_meta.hpp"
 #include "bundler/lockfile.hpp"
 #include "bundler/remote/remote_modules.hpp"
-#include "bundler/remote/url.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
 
@@ -15,25 +15,6 @@ using json = nlohmann::json;
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
-}
-
-// exports as an object: a plain string means {".": string}; non-string values are ignored.
-std::map<std::string, std::string> exports_of(const json& meta) {
-  std::map<std::string, std::string> out;
-  if (!meta.contains("exports")) {
-    return out;
-  }
-  const auto& exports = meta["exports"];
-  if (exports.is_string()) {
-    out["."] = exports.get<std::string>();
-  } else if (exports.is_object()) {
-    for (const auto& [key, value] : exports.items()) {
-      if (value.is_string()) {
-        out[key] = value.get<std::string>();
-      }
-    }
-  }
-  return out;
 }
 
 std::string integrity_message(const std::string& package, const std::string& actual,
@@ -189,6 +170,9 @@ const json& JsrResolver::version_meta(const std::string& name, const std::string
   }
   auto url = package_url(name) + version + "_meta.json";
   auto bytes = m_cache.record("jsr", url);
+  if (bytes && !json::accept(*bytes)) {
+    bytes.reset();  // a damaged cache record is no copy: asked for again
+  }
   if (!bytes) {
     if (m_options.cached_only) {
       throw not_in_cache(url);
@@ -233,29 +217,8 @@ std::string JsrResolver::choose_version(const PackageReq& req) {
     }
   }
   for (bool fresh : {false, true}) {
-    const auto& meta = package_meta(req.name, fresh);
-    if (version_req.is_tag()) {
-      // jsr has no dist-tags; "latest" is the newest stable version the registry names.
-      if (*version_req.tag() == "latest" && meta.contains("latest") && meta["latest"].is_string()) {
-        return meta["latest"].get<std::string>();
-      }
-    } else if (meta.contains("versions") && meta["versions"].is_object()) {
-      std::optional<Version> best;
-      std::optional<Version> best_yanked;
-      for (const auto& [text, info] : meta["versions"].items()) {
-        auto version = Version::parse(text);
-        if (!version || !version_req.matches(*version)) {
-          continue;
-        }
-        bool yanked = info.is_object() && info.value("yanked", false);
-        auto& slot = yanked ? best_yanked : best;
-        if (!slot || *version > *slot) {
-          slot = version;
-        }
-      }
-      if (best || best_yanked) {
-        return (best ? *best : *best_yanked).to_string();
-      }
+    if (auto version = jsr_version_from_meta(package_meta(req.name, fresh), version_req)) {
+      return *version;
     }
     if (m_fresh_meta.count(req.name) || m_options.cached_only) {
       break;  // the registry itself has no such version
@@ -284,24 +247,8 @@ std::string JsrResolver::resolve(const PackageReqReference& reference) {
     }
   }
   m_chosen[req.name].insert(version);
-  auto exports = exports_of(meta);
-  auto export_name = normalized_export_name(reference.sub_path);
-  auto target = exports.find(export_name);
-  if (target == exports.end()) {
-    std::string list;
-    for (const auto& [name, _] : exports) {
-      list += "\n * " + name;
-    }
-    throw util::Error("Unknown export '" + export_name + "' for '" + req.name + "@" + version +
-                      "'.\n  Package exports:" + list);
-  }
-  auto base = package_url(req.name) + version + "/";
-  auto url = Url::parse(target->second, base);
-  if (!url || !starts_with(url->href(), base)) {
-    throw util::Error("Invalid export '" + export_name + "' of '" + req.name + "@" + version +
-                      "': \"" + target->second + "\" is outside the package");
-  }
-  return url->href();
+  return jsr_export_url(meta, normalized_export_name(reference.sub_path),
+                        package_url(req.name) + version + "/", req.name + "@" + version);
 }
 
 std::vector<std::string> JsrResolver::resolve_all(const std::vector<std::string>& specifiers) {
@@ -370,15 +317,7 @@ bool JsrResolver::owns(const std::string& url) const {
 }
 
 std::string JsrResolver::expected_checksum(const FileRef& file, const std::string& url) {
-  const auto& meta = version_meta(file.name, file.version);
-  if (!meta.contains("manifest") || !meta["manifest"].contains(file.path)) {
-    throw util::Error("Module not found \"" + url + "\".");
-  }
-  auto checksum = meta["manifest"][file.path].value("checksum", "");
-  if (!starts_with(checksum, "sha256-")) {
-    throw util::Error("Unsupported checksum in package manifest for \"" + url + "\": " + checksum);
-  }
-  return checksum.substr(7);
+  return jsr_manifest_checksum(version_meta(file.name, file.version), file.path, url);
 }
 
 JsrModule JsrResolver::load(const std::string& url) {

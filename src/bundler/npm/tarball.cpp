@@ -8,6 +8,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <vector>
@@ -98,6 +100,12 @@ void extract_npm_tarball(std::string_view tgz, const fs::path& dir, const std::s
   if (archive_read_open_memory(reader.get(), tgz.data(), tgz.size()) != ARCHIVE_OK) {
     throw fail("it is not a gzipped tar file");
   }
+  std::uint64_t unpacked = 0;
+  auto too_big = [&] {
+    return util::Error("The tarball of npm package " + package + " unpacks to more than " +
+                       std::to_string(k_max_npm_unpacked_bytes >> 30) +
+                       " GiB; refusing to extract it.");
+  };
   archive_entry* entry = nullptr;
   while (true) {
     int status = archive_read_next_header(reader.get(), &entry);
@@ -115,34 +123,59 @@ void extract_npm_tarball(std::string_view tgz, const fs::path& dir, const std::s
         (type != AE_IFREG && type != AE_IFDIR)) {
       continue;
     }
+    if (archive_entry_size_is_set(entry) && static_cast<std::uint64_t>(archive_entry_size(entry)) >
+                                                k_max_npm_unpacked_bytes - unpacked) {
+      throw too_big();
+    }
     fs::path target = dir;
     for (const auto& segment : segments) {
       target /= segment;
     }
+    // A path that is a file in one entry and a folder in another cannot be written.
+    auto cannot_write = [&](const std::string& why) {
+      return util::Error("Cannot write " + target.string() + " while extracting npm package " +
+                         package + (why.empty() ? "." : ": " + why + "."));
+    };
+    std::error_code error;
     if (type == AE_IFDIR) {
-      fs::create_directories(target);
+      fs::create_directories(target, error);
+      if (error) {
+        throw cannot_write(error.message());
+      }
       continue;
     }
-    fs::create_directories(target.parent_path());
+    fs::create_directories(target.parent_path(), error);
+    if (error) {
+      throw cannot_write(error.message());
+    }
     std::ofstream out(target, std::ios::binary | std::ios::trunc);
     const void* block = nullptr;
     size_t size = 0;
     la_int64_t offset = 0;
+    std::uint64_t end = 0;
     while ((status = archive_read_data_block(reader.get(), &block, &size, &offset)) == ARCHIVE_OK) {
+      // Sparse entries seek: the furthest byte counts, written or not.
+      end = std::max(end, static_cast<std::uint64_t>(offset) + size);
+      if (end > k_max_npm_unpacked_bytes - unpacked) {
+        throw too_big();
+      }
       out.seekp(offset);
       out.write(static_cast<const char*>(block), static_cast<std::streamsize>(size));
     }
     if (status != ARCHIVE_EOF) {
       throw fail("the data of '" + std::string(name) + "' is damaged");
     }
+    unpacked += end;
     out.close();
     if (!out) {
-      throw util::Error("Cannot write " + target.string() + " while extracting npm package " +
-                        package + ".");
+      throw cannot_write("");
     }
     // Executable bits are kept (bins); the rest is the usual 0644.
     auto mode = archive_entry_perm(entry) & 0111 ? fs::perms(0755) : fs::perms(0644);
-    fs::permissions(target, mode);
+    fs::permissions(target, mode, error);
+    if (error) {
+      throw cannot_write(error.message());
+    }
   }
 }
 

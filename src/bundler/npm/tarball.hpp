@@ -3,6 +3,7 @@
 // npm tarballs: the integrity check and the extraction Deno does
 // (../shared/reference/deno.md §3 "Tarball").
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -18,10 +19,17 @@ namespace bundler {
 std::optional<std::string> integrity_mismatch(std::string_view bytes, std::string_view expected,
                                               const std::string& package);
 
+// What one package may unpack to. npm's largest packages unpack to a few hundred MB; this
+// stops a gzip bomb, or an entry declaring (or seeking to) terabytes, before it fills the
+// disk or the memory of whoever reads the files back.
+inline constexpr std::uint64_t k_max_npm_unpacked_bytes = std::uint64_t{2} << 30;
+
 // Writes the files of the gzipped tarball `tgz` below `dir`, dropping each path's first
 // segment (`package/`). Symlinks, hardlinks and special files are skipped; a path that
 // is absolute or climbs out with `..` is an error naming `package`, as is a tarball
-// libarchive cannot read.
+// libarchive cannot read, one that unpacks to more than k_max_npm_unpacked_bytes, and one
+// whose paths cannot all be written (a path that is a file in one entry and a folder in
+// another).
 void extract_npm_tarball(std::string_view tgz, const std::filesystem::path& dir,
                          const std::string& package);
 

@@ -1,30 +1,14 @@
 #include "deploy/registry/pull.hpp"
 
+#include "deploy/registry/manifest.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
-
-#include <nlohmann/json.hpp>
 
 namespace deploy::registry {
 namespace {
 
-using nlohmann::json;
-
-constexpr const char* k_oci_manifest = "application/vnd.oci.image.manifest.v1+json";
-constexpr const char* k_oci_index = "application/vnd.oci.image.index.v1+json";
-constexpr const char* k_docker_manifest = "application/vnd.docker.distribution.manifest.v2+json";
-constexpr const char* k_docker_list = "application/vnd.docker.distribution.manifest.list.v2+json";
-
 std::string digest_of(const std::string& bytes) {
   return "sha256:" + util::sha256_hex(bytes);
-}
-
-std::string platform_of(const json& platform) {
-  std::string text = platform.value("os", "?") + "/" + platform.value("architecture", "?");
-  if (auto variant = platform.value("variant", ""); !variant.empty()) {
-    text += "/" + variant;
-  }
-  return text;
 }
 
 }  // namespace
@@ -39,8 +23,8 @@ ImagePull::ImagePull(const Reference& ref, const PushOptions& options)
 std::pair<std::string, std::string> ImagePull::manifest(const std::string& target) {
   HttpRequest get =
       HttpRequest::to("GET", m_session.url(m_ref.repository + "/manifests/" + target));
-  get.headers.push_back(std::string("Accept: ") + k_oci_index + ", " + k_oci_manifest + ", " +
-                        k_docker_list + ", " + k_docker_manifest);
+  get.headers.push_back(std::string("Accept: ") + k_oci_index_type + ", " + k_oci_manifest_type +
+                        ", " + k_docker_list_type + ", " + k_docker_manifest_type);
   HttpResponse reply = m_session.send(get);
   const std::string what = m_ref.registry + "/" + m_ref.repository +
                            (target.rfind("sha256:", 0) == 0 ? "@" : ":") + target;
@@ -58,13 +42,7 @@ std::pair<std::string, std::string> ImagePull::manifest(const std::string& targe
   }
   std::string media_type = reply.header("content-type");
   media_type = media_type.substr(0, media_type.find(';'));
-  json parsed = json::parse(reply.body, nullptr, false);
-  if (!parsed.is_object()) {
-    throw util::Error("manifest " + what + " is not JSON");
-  }
-  if (auto stated = parsed.value("mediaType", ""); !stated.empty()) {
-    media_type = stated;
-  }
+  media_type = parse_manifest(reply.body, media_type, "manifest " + what).media_type;
   return {reply.body, media_type};
 }
 
@@ -72,19 +50,18 @@ PulledImage ImagePull::image(const std::string& os, const std::string& architect
   const std::string target = m_ref.digest.empty() ? m_ref.tag : m_ref.digest;
   auto [bytes, media_type] = manifest(target);
   const std::string wanted = os + "/" + architecture;
-  if (media_type == k_oci_index || media_type == k_docker_list) {
-    json index = json::parse(bytes);
+  Manifest parsed = parse_manifest(bytes, media_type, "manifest of " + m_ref.to_string());
+  if (parsed.is_index()) {
     std::string found;
     std::string others;
-    for (const auto& entry : index.value("manifests", json::array())) {
-      const json platform = entry.value("platform", json::object());
-      if (platform.value("os", "") == os && platform.value("architecture", "") == architecture) {
-        found = entry.value("digest", "");
+    for (const auto& entry : parsed.manifests) {
+      if (entry.os == os && entry.architecture == architecture) {
+        found = entry.digest;
         break;
       }
       // Attestations (unknown/unknown) are not images anyone asked for.
-      if (platform.value("os", "") != "unknown") {
-        others += (others.empty() ? "" : ", ") + platform_of(platform);
+      if (entry.os != "unknown") {
+        others += (others.empty() ? "" : ", ") + entry.platform();
       }
     }
     if (found.empty()) {
@@ -93,31 +70,26 @@ PulledImage ImagePull::image(const std::string& os, const std::string& architect
                         "): sbfn builds " + wanted + " images only");
     }
     std::tie(bytes, media_type) = manifest(found);
+    parsed = parse_manifest(bytes, media_type, "manifest " + found + " of " + m_ref.to_string());
   }
-  if (media_type != k_oci_manifest && media_type != k_docker_manifest) {
-    throw util::Error("base image " + m_ref.to_string() + " has a manifest of type '" + media_type +
-                      "', which sbfn cannot build on (it reads " + k_oci_manifest + " and " +
-                      k_docker_manifest + ")");
+  if (!parsed.is_image_manifest()) {
+    throw util::Error("base image " + m_ref.to_string() + " has a manifest of type '" +
+                      parsed.media_type + "', which sbfn cannot build on (it reads " +
+                      k_oci_manifest_type + " and " + k_docker_manifest_type + ")");
   }
   PulledImage image;
   image.manifest = bytes;
   image.manifest_digest = digest_of(bytes);
-  json parsed = json::parse(bytes);
-  const json config = parsed.value("config", json::object());
-  image.config = blob(config.value("digest", ""), config.value("size", std::uint64_t{0}));
-  json config_json = json::parse(image.config, nullptr, false);
-  if (!config_json.is_object()) {
-    throw util::Error("base image " + m_ref.to_string() + ": its config is not JSON");
-  }
+  const Descriptor config = parsed.config.value_or(Descriptor{});
+  image.config = blob(config.digest, config.size.value_or(0));
   const std::string has =
-      config_json.value("os", "?") + "/" + config_json.value("architecture", "?");
+      parse_image_config(image.config, "the config of base image " + m_ref.to_string()).platform;
   if (has != wanted) {
     throw util::Error("base image " + m_ref.to_string() + " is a " + has + " image: sbfn builds " +
                       wanted + " images only");
   }
-  for (const auto& layer : parsed.value("layers", json::array())) {
-    image.layers.push_back({layer.value("mediaType", ""), layer.value("digest", ""),
-                            layer.value("size", std::uint64_t{0})});
+  for (const auto& layer : parsed.layers) {
+    image.layers.push_back({layer.media_type, layer.digest, layer.size.value_or(0)});
   }
   return image;
 }

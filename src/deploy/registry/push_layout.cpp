@@ -3,12 +3,11 @@
 // them, because a registry refuses a manifest whose blobs it lacks.
 
 #include "deploy/registry/blob_upload.hpp"
+#include "deploy/registry/manifest.hpp"
 #include "deploy/registry/registry.hpp"
 #include "deploy/registry/session.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <exception>
@@ -21,11 +20,6 @@
 
 namespace deploy::registry {
 namespace {
-
-using nlohmann::json;
-
-constexpr const char* k_oci_index = "application/vnd.oci.image.index.v1+json";
-constexpr const char* k_docker_list = "application/vnd.docker.distribution.manifest.list.v2+json";
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
@@ -45,30 +39,26 @@ class LayoutPush {
 
   // Pushes what `descriptor` names (a manifest or an index) under `target` (tag or digest);
   // returns the digest of the bytes sent.
-  std::string push_manifest(const json& descriptor, const std::string& target) {
-    const std::string digest = descriptor.value("digest", "");
+  std::string push_manifest(const Descriptor& descriptor, const std::string& target) {
+    const std::string& digest = descriptor.digest;
     const std::string bytes = read_checked(digest);
-    json manifest = json::parse(bytes, nullptr, false);
-    if (!manifest.is_object()) {
-      throw util::Error(m_dir.string() + ": manifest " + digest + " is not JSON");
-    }
-    std::string media_type = manifest.value("mediaType", descriptor.value("mediaType", ""));
-    if (media_type == k_oci_index || media_type == k_docker_list) {
-      for (const auto& child : manifest.value("manifests", json::array())) {
-        push_manifest(child, child.value("digest", ""));
+    const Manifest manifest =
+        parse_manifest(bytes, descriptor.media_type, m_dir.string() + ": manifest " + digest);
+    if (manifest.is_index()) {
+      for (const auto& child : manifest.manifests) {
+        push_manifest(child, child.digest);
       }
     } else {
-      if (!manifest.contains("config")) {
+      if (!manifest.config) {
         throw util::Error(m_dir.string() + ": manifest " + digest + " has no config");
       }
-      std::vector<json> blobs{manifest["config"]};
-      for (const auto& layer : manifest.value("layers", json::array())) {
-        blobs.push_back(layer);
-      }
+      std::vector<Descriptor> blobs{*manifest.config};
+      blobs.insert(blobs.end(), manifest.layers.begin(), manifest.layers.end());
       push_blobs(blobs, digest);
     }
+    std::string media_type = manifest.media_type;
     if (media_type.empty()) {
-      media_type = "application/vnd.oci.image.manifest.v1+json";
+      media_type = k_oci_manifest_type;
     }
     put_manifest(bytes, media_type, target);
     return digest;
@@ -115,10 +105,10 @@ class LayoutPush {
  private:
   // The blob a descriptor names, checked against the layout; none when it needs no push
   // (pushed already in this run, or non-distributable).
-  std::optional<LayoutBlob> layout_blob(const json& descriptor,
+  std::optional<LayoutBlob> layout_blob(const Descriptor& descriptor,
                                         const std::string& manifest_digest) {
     LayoutBlob blob;
-    blob.digest = descriptor.value("digest", "");
+    blob.digest = descriptor.digest;
     if (!m_done.insert(blob.digest).second) {
       return std::nullopt;
     }
@@ -127,16 +117,16 @@ class LayoutPush {
     blob.size = std::filesystem::file_size(blob.path, error);
     if (error) {
       // Non-distributable layers live at their `urls`; the registry does not need them.
-      if (descriptor.contains("urls")) {
+      if (descriptor.has_urls) {
         return std::nullopt;
       }
       throw util::Error(m_dir.string() + " lacks blob " + blob.digest + ", which manifest " +
                         manifest_digest + " needs");
     }
-    if (descriptor.contains("size") && descriptor["size"] != blob.size) {
+    if (descriptor.size && *descriptor.size != blob.size) {
       throw util::Error(m_dir.string() + ": blob " + blob.digest + " has " +
                         std::to_string(blob.size) + " bytes; manifest " + manifest_digest +
-                        " says " + descriptor["size"].dump());
+                        " says " + std::to_string(*descriptor.size));
     }
     return blob;
   }
@@ -144,7 +134,7 @@ class LayoutPush {
   // Up to `parallel_uploads` blobs at once, each worker on a session of its own (a Session
   // and its curl handle belong to one thread); the first failure stops the others taking
   // new blobs and is thrown once all have stopped.
-  void push_blobs(const std::vector<json>& descriptors, const std::string& manifest_digest) {
+  void push_blobs(const std::vector<Descriptor>& descriptors, const std::string& manifest_digest) {
     std::vector<LayoutBlob> blobs;
     for (const auto& descriptor : descriptors) {
       if (auto blob = layout_blob(descriptor, manifest_digest)) {
@@ -249,9 +239,9 @@ PushResult push_layout(const std::filesystem::path& layout_dir, const Reference&
     throw util::Error(layout_dir.string() + " is not an OCI image layout (no oci-layout file)");
   }
   const std::string index_bytes = read_file(layout_dir / "index.json");
-  json index = json::parse(index_bytes, nullptr, false);
-  if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array() ||
-      index["manifests"].empty()) {
+  const Manifest index =
+      parse_manifest(index_bytes, k_oci_index_type, layout_dir.string() + "/index.json");
+  if (index.manifests.empty()) {
     throw util::Error(layout_dir.string() + "/index.json lists no manifests");
   }
   auto scopes = push_scopes(ref, options);
@@ -269,13 +259,13 @@ PushResult push_layout(const std::filesystem::path& layout_dir, const Reference&
 
   const std::string target = ref.tag.empty() ? ref.digest : ref.tag;
   std::string digest;
-  if (index["manifests"].size() == 1) {
-    digest = push.push_manifest(index["manifests"][0], target);
+  if (index.manifests.size() == 1) {
+    digest = push.push_manifest(index.manifests[0], target);
   } else {
-    for (const auto& manifest : index["manifests"]) {
-      push.push_manifest(manifest, manifest.value("digest", ""));
+    for (const auto& manifest : index.manifests) {
+      push.push_manifest(manifest, manifest.digest);
     }
-    push.put_manifest(index_bytes, k_oci_index, target);
+    push.put_manifest(index_bytes, k_oci_index_type, target);
     digest = "sha256:" + util::sha256_hex(index_bytes);
   }
   if (!ref.digest.empty() && ref.digest != digest) {

@@ -1,6 +1,5 @@
 #include "runtime/modules/module_source.hpp"
 
-#include "runtime/v8_util.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
