@@ -1,10 +1,10 @@
 // Responses travel back from JavaScript to the server through these ops.
+#include "runtime/api/http_token.hpp"
 #include "runtime/api/op_errors.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 
-#include <algorithm>
 #include <optional>
 #include <string_view>
 #include <system_error>
@@ -32,17 +32,6 @@ std::string body_bytes(v8::Isolate* isolate, v8::Local<v8::Value> body) {
 // a CR or LF in a head would split the response, and on a connection a load balancer
 // reuses for other clients that poisons their answers.
 constexpr std::size_t k_max_response_head = 256 * 1024;
-
-bool is_tchar(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
-bool valid_name(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return is_tchar(static_cast<unsigned char>(c));
-  });
-}
 
 // field-value and reason-phrase alike: no CR, LF or NUL (the other bytes are the
 // client's to judge, as in Deno).
@@ -79,7 +68,7 @@ std::optional<HttpHeaders> headers_from(v8::Isolate* isolate, v8::Local<v8::Valu
     }
     auto& [name_text, value_text] =
         headers.emplace_back(to_utf8(isolate, name), to_utf8(isolate, field));
-    if (!valid_name(name_text)) {
+    if (!is_http_token(name_text)) {
       throw_type_error(isolate, "Header name is not valid: \"" + clip(name_text, 100) + "\"");
       return std::nullopt;
     }

@@ -29,6 +29,18 @@ Deno.serve((req: Request) => {
     // the URL parser percent-encodes what it cannot keep: the Location is one clean line
     return Response.redirect("https://example.com/a\r\nInjected: 1", 302)
   }
+  if (mode === "ws") {
+    // the offered-protocol check disarmed: a subprotocol with CR LF reaches the native side
+    const includes = Array.prototype.includes
+    Array.prototype.includes = () => true
+    try {
+      const { socket, response } = Deno.upgradeWebSocket(req, { protocol: "chat\r\nInjected: 1" })
+      socket.onopen = () => socket.close(1000, "done")
+      return response
+    } finally {
+      Array.prototype.includes = includes
+    }
+  }
   if (mode === "getters") {
     // the function replaces the getters the runtime could read the head through
     Object.defineProperty(Response.prototype, "statusText", { get: () => "OK\r\nInjected: 1", configurable: true })
