@@ -209,6 +209,9 @@ class WorkerImpl final : public api::OpHost {
                                                         v8::Local<v8::Value> resource_name,
                                                         v8::Local<v8::String> specifier,
                                                         v8::Local<v8::FixedArray> assertions);
+  // The end of an import(): evaluate the module, then settle `resolver` with its namespace.
+  void settle_import(v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver,
+                     v8::Local<v8::Module> module);
   static void init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
                                v8::Local<v8::Object> meta);
   static std::size_t near_heap_limit(void* data, std::size_t current, std::size_t initial);
