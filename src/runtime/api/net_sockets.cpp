@@ -9,6 +9,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <openssl/bio.h>
@@ -289,10 +290,13 @@ v8::Local<v8::Promise> NetSockets::connect(const std::string& host, std::uint16_
     return promise;
   }
   if (m_impl->conns.size() + m_impl->connecting >= m_impl->max_open) {
-    // The worker's own open-file limit: refused as the OS refuses past RLIMIT_NOFILE.
-    m_impl->reject(id, "Error",
+    // The worker's own open-file limit: refused as the OS refuses past RLIMIT_NOFILE. Not
+    // from inside this op: JavaScript has not had the promise yet to await it.
+    asio::post(m_impl->io, [self = m_impl, id = id] {
+      self->reject(id, "Error",
                    "Too many open files (os error 24): a function may hold at most " +
-                       std::to_string(m_impl->max_open) + " connections at once");
+                       std::to_string(self->max_open) + " connections at once");
+    });
     return promise;
   }
   ++m_impl->connecting;
@@ -464,10 +468,13 @@ v8::Local<v8::Promise> NetSockets::lookup(const std::string& host, int family) {
     return promise;
   }
   if (m_impl->conns.size() + m_impl->connecting >= m_impl->max_open) {
-    // The worker's own open-file limit: refused as the OS refuses past RLIMIT_NOFILE.
-    m_impl->reject(id, "Error",
+    // The worker's own open-file limit: refused as the OS refuses past RLIMIT_NOFILE. Not
+    // from inside this op: JavaScript has not had the promise yet to await it.
+    asio::post(m_impl->io, [self = m_impl, id = id] {
+      self->reject(id, "Error",
                    "Too many open files (os error 24): a function may hold at most " +
-                       std::to_string(m_impl->max_open) + " connections at once");
+                       std::to_string(self->max_open) + " connections at once");
+    });
     return promise;
   }
   ++m_impl->connecting;
