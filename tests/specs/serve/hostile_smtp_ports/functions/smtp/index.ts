@@ -16,7 +16,11 @@ async function outcome(attempt: () => Promise<unknown>): Promise<string> {
   }
 }
 
-Deno.serve(async () => {
+Deno.serve(async (req: Request) => {
+  if (new URL(req.url).searchParams.has("uncaught")) {
+    await Deno.connect({ hostname: "127.0.0.1", port: 25 })
+    return new Response("unreachable")
+  }
   const results: Record<string, string> = {}
   for (const port of [25, 587]) {
     results[`connect${port}`] = await outcome(() => Deno.connect({ hostname: "127.0.0.1", port }))

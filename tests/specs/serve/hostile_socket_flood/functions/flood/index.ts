@@ -33,6 +33,11 @@ Deno.serve(async (req: Request) => {
     for (const conn of kept) conn.close()
     return Response.json({ opened, error })
   }
+  if (mode === "uncaught") {
+    // the refusal unhandled: the request fails with it (the sockets stay open until the
+    // worker ends, as unclosed resources do in Deno)
+    while (true) await Deno.connect({ hostname: "127.0.0.1", port })
+  }
   if (mode === "node") {
     const kept: net.Socket[] = []
     let error = ""
