@@ -38,6 +38,21 @@ Deno.serve(async (req: Request) => {
     // worker ends, as unclosed resources do in Deno)
     while (true) await Deno.connect({ hostname: "127.0.0.1", port })
   }
+  if (mode === "websocket") {
+    // WebSocket clients whose handshake is never answered
+    const sockets: WebSocket[] = []
+    let refused = 0
+    for (let i = 0; i < WANT; i++) {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/`)
+      socket.onerror = (event) => {
+        if ((event as ErrorEvent).message.includes("Too many open files")) refused += 1
+      }
+      sockets.push(socket)
+    }
+    await hold(WANT)
+    for (const socket of sockets) socket.close()
+    return Response.json({ refused })
+  }
   if (mode === "node") {
     const kept: net.Socket[] = []
     let error = ""
