@@ -79,8 +79,50 @@ std::uint32_t uint32_arg(const v8::FunctionCallbackInfo<v8::Value>& info, int in
 }
 
 std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  if (value->IsString()) {
+    // Straight into the result: Utf8Value would allocate a buffer of its own and copy.
+    auto text = value.As<v8::String>();
+    std::string out(static_cast<std::size_t>(text->Utf8Length(isolate)), '\0');
+    text->WriteUtf8(isolate, out.data(), static_cast<int>(out.size()), nullptr,
+                    v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+    return out;
+  }
   v8::String::Utf8Value utf8(isolate, value);
   return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
+}
+
+v8::Local<v8::String> byte_string(v8::Isolate* isolate, std::string_view bytes) {
+  v8::Local<v8::String> result;
+  if (bytes.size() > static_cast<std::size_t>(v8::String::kMaxLength) ||
+      !v8::String::NewFromOneByte(isolate, reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                  v8::NewStringType::kNormal, static_cast<int>(bytes.size()))
+           .ToLocal(&result)) {
+    return v8::String::Empty(isolate);  // over 512 MB of header, or a terminating isolate
+  }
+  return result;
+}
+
+std::string byte_string_bytes(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  if (!value->IsString()) {
+    return to_utf8(isolate, value);
+  }
+  auto text = value.As<v8::String>();
+  auto length = static_cast<std::size_t>(text->Length());
+  std::string out(length, '\0');
+  if (text->IsOneByte()) {
+    text->WriteOneByte(isolate, reinterpret_cast<std::uint8_t*>(out.data()), 0,
+                       static_cast<int>(length), v8::String::NO_NULL_TERMINATION);
+    return out;
+  }
+  std::vector<std::uint16_t> units(length);
+  text->Write(isolate, units.data(), 0, static_cast<int>(length), v8::String::NO_NULL_TERMINATION);
+  for (std::size_t i = 0; i < length; ++i) {
+    if (units[i] > 0xff) {
+      return to_utf8(isolate, value);
+    }
+    out[i] = static_cast<char>(units[i]);
+  }
+  return out;
 }
 
 std::vector<std::string> to_utf8_list(v8::Isolate* isolate, v8::Local<v8::Value> value) {

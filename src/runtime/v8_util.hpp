@@ -57,6 +57,14 @@ std::uint32_t uint32_arg(const v8::FunctionCallbackInfo<v8::Value>& info, int in
 // UTF-8 copy of any value (after ToString); empty on failure.
 std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
 
+// A ByteString, Fetch's type for header names and values: each byte becomes one character
+// (U+0000-U+00FF), as Deno exposes a request's headers. Not internalised (per request).
+v8::Local<v8::String> byte_string(v8::Isolate* isolate, std::string_view bytes);
+
+// A ByteString's bytes: each character as one byte, as Deno writes header values. A
+// string holding characters past U+00FF (not a ByteString) comes out as UTF-8.
+std::string byte_string_bytes(v8::Isolate* isolate, v8::Local<v8::Value> value);
+
 // UTF-8 copies of an array's items (protocol lists, CA files); empty for a non-array.
 std::vector<std::string> to_utf8_list(v8::Isolate* isolate, v8::Local<v8::Value> value);
 

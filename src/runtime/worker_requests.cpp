@@ -32,8 +32,8 @@ void WorkerImpl::run_request(PendingRequest pending) {
     std::vector<v8::Local<v8::Value>> flat;
     flat.reserve(request.headers.size() * 2);
     for (const auto& [name, value] : request.headers) {
-      flat.push_back(v8_str(m_isolate, name));
-      flat.push_back(v8_str(m_isolate, value));
+      flat.push_back(byte_string(m_isolate, name));
+      flat.push_back(byte_string(m_isolate, value));
     }
     v8::Local<v8::Value> body = v8::Null(m_isolate);
     if (request.body_source) {

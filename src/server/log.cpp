@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -32,16 +33,25 @@ std::string paint(bool on, const char* code, std::string_view text) {
 }  // namespace
 
 std::string log_timestamp() {
-  auto now = std::chrono::system_clock::now();
-  auto seconds = std::chrono::system_clock::to_time_t(now);
-  auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char out[40];
-  std::snprintf(out, sizeof out, "%s.%03lldZ", text, static_cast<long long>(millis));
+  // Written for every request line: the date part is formatted once per second.
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[24];
+  auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count();
+  auto seconds = static_cast<std::time_t>(millis / 1000);
+  if (seconds != cached_second) {
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &utc);
+    cached_second = seconds;
+  }
+  auto fraction = static_cast<int>(millis % 1000);
+  std::string out(cached);
+  out += '.';
+  out += static_cast<char>('0' + fraction / 100);
+  out += static_cast<char>('0' + fraction / 10 % 10);
+  out += static_cast<char>('0' + fraction % 10);
+  out += 'Z';
   return out;
 }
 
@@ -118,12 +128,25 @@ void Logger::request(std::string_view slug, std::string_view method, std::string
                   {"ms", static_cast<double>(static_cast<long long>(milliseconds * 100)) / 100}}));
     return;
   }
-  char ms[32];
-  std::snprintf(ms, sizeof ms, "%.1fms", milliseconds);
+  // One string built in place: this runs for every request.
   const char* color = status >= 500 ? "31" : status >= 400 ? "33" : "32";
-  write(1, log_timestamp() + " " + std::string(slug.empty() ? "-" : slug) + " " +
-               std::string(method) + " " + std::string(path) + " " +
-               paint(m_color_out, color, std::to_string(status)) + " " + ms);
+  auto tenths = std::llround(milliseconds * 10);
+  std::string line = log_timestamp();
+  line.reserve(line.size() + slug.size() + method.size() + path.size() + 48);
+  line += ' ';
+  line += slug.empty() ? std::string_view("-") : slug;
+  line += ' ';
+  line += method;
+  line += ' ';
+  line += path;
+  line += ' ';
+  line += paint(m_color_out, color, std::to_string(status));
+  line += ' ';
+  line += std::to_string(tenths / 10);
+  line += '.';
+  line += static_cast<char>('0' + tenths % 10);
+  line += "ms";
+  write(1, line);
 }
 
 void Logger::event(std::string_view level, std::string_view message) {

@@ -59,7 +59,8 @@ std::optional<HttpHeaders> headers_from(v8::Isolate* isolate, v8::Local<v8::Valu
       throw_type_error(isolate, "Response header names and values must be strings");
       return std::nullopt;
     }
-    // A string's UTF-8 form is never shorter than its length: refuse before copying.
+    // A string's bytes (one per character, or UTF-8) are never fewer than its length:
+    // refuse before copying.
     head_size += name.As<v8::String>()->Length() + field.As<v8::String>()->Length() + 4;
     if (head_size > k_max_response_head) {
       throw_range_error(isolate, "Response headers are too large (more than " +
@@ -67,7 +68,7 @@ std::optional<HttpHeaders> headers_from(v8::Isolate* isolate, v8::Local<v8::Valu
       return std::nullopt;
     }
     auto& [name_text, value_text] =
-        headers.emplace_back(to_utf8(isolate, name), to_utf8(isolate, field));
+        headers.emplace_back(byte_string_bytes(isolate, name), byte_string_bytes(isolate, field));
     if (!is_http_token(name_text)) {
       throw_type_error(isolate, "Header name is not valid: \"" + clip(name_text, 100) + "\"");
       return std::nullopt;

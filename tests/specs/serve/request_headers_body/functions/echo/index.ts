@@ -13,6 +13,12 @@ Deno.serve(async (req: Request) => {
       },
     })
   }
+  if (url.pathname.endsWith("/latin1")) {
+    // Header values are ByteStrings: one character per byte, both ways (as in Deno).
+    const value = req.headers.get("x-latin") ?? ""
+    const codes = [...value].map((c) => c.charCodeAt(0))
+    return Response.json({ value, codes }, { headers: { "x-echo": value } })
+  }
   const body = await req.text()
   let parsed: unknown = null
   if (req.headers.get("content-type")?.includes("application/json") && body) {
