@@ -404,6 +404,7 @@ void WorkerImpl::create_isolate() {
   get("thenNamespace", m_hooks.then_namespace);
   get("wsEvent", m_hooks.ws_event);
   get("uncaught", m_hooks.uncaught);
+  get("beforeUnload", m_hooks.before_unload);
   get("fetchEvent", m_hooks.fetch_event);
   get("nodeBuiltin", m_hooks.node_builtin);
   get("requireUrl", m_hooks.require_url);

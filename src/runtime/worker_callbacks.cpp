@@ -81,19 +81,57 @@ v8::MaybeLocal<v8::Promise> WorkerImpl::import_dynamically(v8::Local<v8::Context
   if (module->GetStatus() == v8::Module::kErrored) {
     return reject(module->GetException());
   }
+  if (module->GetStatus() == v8::Module::kEvaluating) {
+    // import() of a module whose evaluation is on the stack right now: a module importing
+    // itself, or one of the cycle it is in, from its top level. V8 10.2 cannot Evaluate it
+    // here (a fatal CHECK that ended the process); as the spec has it, the import settles
+    // with that evaluation, so it is evaluated once the stack has unwound (a top-level
+    // await of it then waits for itself, as in Deno, and never settles).
+    auto held =
+        std::make_shared<std::pair<v8::Global<v8::Promise::Resolver>, v8::Global<v8::Module>>>(
+            v8::Global<v8::Promise::Resolver>(isolate, resolver),
+            v8::Global<v8::Module>(isolate, module));
+    boost::asio::post(self.m_io, [&self, held] {
+      self.run_js([&](v8::Local<v8::Context> later) {
+        self.settle_import(later, held->first.Get(self.m_isolate),
+                           held->second.Get(self.m_isolate));
+      });
+    });
+    return scope.Escape(resolver->GetPromise());
+  }
+  self.settle_import(context, resolver, module);
+  return scope.Escape(resolver->GetPromise());
+}
+
+void WorkerImpl::settle_import(v8::Local<v8::Context> context,
+                               v8::Local<v8::Promise::Resolver> resolver,
+                               v8::Local<v8::Module> module) {
+  v8::TryCatch try_catch(m_isolate);
+  auto status = module->GetStatus();
+  if (status == v8::Module::kErrored) {
+    std::ignore = resolver->Reject(context, module->GetException());
+    return;
+  }
+  if (status != v8::Module::kInstantiated && status != v8::Module::kEvaluated) {
+    std::ignore = resolver->Reject(
+        context, v8::Exception::Error(
+                     v8_str(m_isolate, "import() of a module that is still being evaluated")));
+    return;
+  }
   v8::Local<v8::Value> evaluation;
+  v8::Local<v8::Value> chained;
   if (!module->Evaluate(context).ToLocal(&evaluation)) {
-    return reject(try_catch.Exception());
+    std::ignore = resolver->Reject(context, try_catch.Exception());
+    return;
   }
   v8::Local<v8::Value> args[] = {evaluation, module->GetModuleNamespace()};
-  v8::Local<v8::Value> chained;
-  if (!self.m_hooks.then_namespace.Get(isolate)
+  if (!m_hooks.then_namespace.Get(m_isolate)
            ->Call(context, context->Global(), 2, args)
            .ToLocal(&chained)) {
-    return reject(try_catch.Exception());
+    std::ignore = resolver->Reject(context, try_catch.Exception());
+    return;
   }
   std::ignore = resolver->Resolve(context, chained);
-  return scope.Escape(resolver->GetPromise());
 }
 
 void WorkerImpl::init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,

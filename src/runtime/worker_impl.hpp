@@ -41,6 +41,8 @@ class WorkerImpl final : public api::OpHost {
   void terminate(Failure reason);
   WorkerState state() const { return m_state; }
   void retire() { m_retired = true; }
+  // Dispatches "beforeunload" (detail.reason) in the function; on the worker's thread.
+  void fire_before_unload(const char* reason);
   std::shared_ptr<boost::asio::io_context> io_owner() const { return m_io_owner; }
   bool host(std::weak_ptr<HostedConnection> connection);
   bool retired() const { return m_retired; }
@@ -142,6 +144,7 @@ class WorkerImpl final : public api::OpHost {
     v8::Global<v8::Function> then_namespace;
     v8::Global<v8::Function> ws_event;
     v8::Global<v8::Function> uncaught;
+    v8::Global<v8::Function> before_unload;  // (reason): the "beforeunload" event
     v8::Global<v8::Function> fetch_event;
     v8::Global<v8::Function> node_builtin;  // name -> a node: built-in's exports
     v8::Global<v8::Function> require_url;   // url -> module.exports of a CommonJS module
@@ -209,6 +212,9 @@ class WorkerImpl final : public api::OpHost {
                                                         v8::Local<v8::Value> resource_name,
                                                         v8::Local<v8::String> specifier,
                                                         v8::Local<v8::FixedArray> assertions);
+  // The end of an import(): evaluate the module, then settle `resolver` with its namespace.
+  void settle_import(v8::Local<v8::Context> context, v8::Local<v8::Promise::Resolver> resolver,
+                     v8::Local<v8::Module> module);
   static void init_import_meta(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
                                v8::Local<v8::Object> meta);
   static std::size_t near_heap_limit(void* data, std::size_t current, std::size_t initial);

@@ -28,10 +28,12 @@ void WorkerImpl::on_limit(int event) {
                    std::to_string(m_options.limits.cpu_soft_limit_ms) +
                    " ms): worker retired, a new one takes the next requests");
       retire();
+      m_mailbox->post([](WorkerImpl& worker) { worker.fire_before_unload("cpu"); });
       break;
     case Watchdog::Event::wall_half:
       print(2, "wall clock at half its limit: worker retired");
       retire();
+      m_mailbox->post([](WorkerImpl& worker) { worker.fire_before_unload("wall_clock"); });
       break;
     case Watchdog::Event::cpu_hard:
       print(2, "CPU time hard limit reached (" +
@@ -44,6 +46,17 @@ void WorkerImpl::on_limit(int event) {
       terminate(Failure::limit);
       break;
   }
+}
+
+// On the worker's thread: tells the function it is being retired, as Supabase's runtime does.
+void WorkerImpl::fire_before_unload(const char* reason) {
+  if (m_state == WorkerState::terminated || m_hooks.before_unload.IsEmpty()) {
+    return;
+  }
+  run_js([&](v8::Local<v8::Context> context) {
+    v8::Local<v8::Value> args[] = {v8_str(m_isolate, reason)};
+    std::ignore = m_hooks.before_unload.Get(m_isolate)->Call(context, context->Global(), 1, args);
+  });
 }
 
 std::size_t WorkerImpl::near_heap_limit(void* data, std::size_t current, std::size_t initial) {

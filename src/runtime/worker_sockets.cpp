@@ -1,5 +1,6 @@
 // WebSockets accepted by a function (Deno.upgradeWebSocket): the worker's half. The
 // server's session owns the socket; frames cross threads as posted tasks.
+#include "runtime/connection_limit.hpp"
 #include "runtime/v8_util.hpp"
 #include "runtime/worker_impl.hpp"
 
@@ -55,6 +56,18 @@ bool WorkerImpl::accept_socket(std::uint32_t request_id, std::uint32_t socket_id
 void WorkerImpl::connect_socket(std::uint32_t socket_id, WebSocketTarget target) {
   // Events go through the mailbox, as the accepted sockets' do: never into JavaScript
   // from inside the op that made the socket.
+  auto limit = outbound_connection_limit();
+  if (m_sockets.size() - m_accepted.size() >= limit) {
+    // The worker's share of descriptors (connection_limit.hpp): it fails as a refused
+    // connection does, with an error event and a close.
+    m_mailbox->post([socket_id, limit](WorkerImpl& worker) {
+      worker.socket_event(socket_id, "close",
+                          "Too many open files (os error 24): a function may hold at most " +
+                              std::to_string(limit) + " connections at once",
+                          false, 1006);
+    });
+    return;
+  }
   auto on_event = [mailbox = m_mailbox, socket_id](const char* kind, std::string data, bool binary,
                                                    int code) {
     mailbox->post(

@@ -2,12 +2,14 @@
 
 #include "runtime/api/dns_values.hpp"
 #include "runtime/api/node_tls_peer.hpp"
+#include "runtime/connection_limit.hpp"
 #include "runtime/tls_errors.hpp"
 #include "runtime/v8_util.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <openssl/bio.h>
@@ -43,6 +45,8 @@ struct NetSockets::Impl : std::enable_shared_from_this<Impl> {
   std::unique_ptr<dns::DnsResolver> dns;  // made on the first look-up
   std::uint32_t next_rid = 1u << 20;      // apart from file rids, which start at 3
   std::uint32_t next_pending = 1;
+  std::size_t connecting = 0;  // sockets being opened, not yet in `conns`
+  std::size_t max_open = outbound_connection_limit();
 
   // A new pending promise: its id, and the promise to return to JavaScript.
   std::pair<std::uint32_t, v8::Local<v8::Promise>> make_pending() {
@@ -285,6 +289,17 @@ v8::Local<v8::Promise> NetSockets::connect(const std::string& host, std::uint16_
   if (id == 0) {
     return promise;
   }
+  if (m_impl->conns.size() + m_impl->connecting >= m_impl->max_open) {
+    // The worker's own open-file limit: refused as the OS refuses past RLIMIT_NOFILE. Not
+    // from inside this op: JavaScript has not had the promise yet to await it.
+    asio::post(m_impl->io, [self = m_impl, id = id] {
+      self->reject(id, "Error",
+                   "Too many open files (os error 24): a function may hold at most " +
+                       std::to_string(self->max_open) + " connections at once");
+    });
+    return promise;
+  }
+  ++m_impl->connecting;
   auto resolver = std::make_shared<tcp::resolver>(m_impl->io);
   auto options = tls ? std::make_shared<TlsOptions>(*tls) : nullptr;
   resolver->async_resolve(
@@ -292,6 +307,7 @@ v8::Local<v8::Promise> NetSockets::connect(const std::string& host, std::uint16_
       [self = m_impl, id = id, resolver, options](const error_code& ec,
                                                   tcp::resolver::results_type results) {
         if (ec) {
+          --self->connecting;
           self->reject(
               id, "Error",
               "failed to lookup address information: " +
@@ -303,6 +319,7 @@ v8::Local<v8::Promise> NetSockets::connect(const std::string& host, std::uint16_
         asio::async_connect(
             conn->socket, results,
             [self, id, conn, options](const error_code& error, const tcp::endpoint&) {
+              --self->connecting;
               if (error) {
                 self->reject_system(id, error);
                 return;
@@ -450,6 +467,17 @@ v8::Local<v8::Promise> NetSockets::lookup(const std::string& host, int family) {
   if (id == 0) {
     return promise;
   }
+  if (m_impl->conns.size() + m_impl->connecting >= m_impl->max_open) {
+    // The worker's own open-file limit: refused as the OS refuses past RLIMIT_NOFILE. Not
+    // from inside this op: JavaScript has not had the promise yet to await it.
+    asio::post(m_impl->io, [self = m_impl, id = id] {
+      self->reject(id, "Error",
+                   "Too many open files (os error 24): a function may hold at most " +
+                       std::to_string(self->max_open) + " connections at once");
+    });
+    return promise;
+  }
+  ++m_impl->connecting;
   auto resolver = std::make_shared<tcp::resolver>(m_impl->io);
   auto done = [self = m_impl, id = id, resolver](const error_code& ec,
                                                  tcp::resolver::results_type results) {

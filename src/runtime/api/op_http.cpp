@@ -1,9 +1,12 @@
 // Responses travel back from JavaScript to the server through these ops.
+#include "runtime/api/http_token.hpp"
 #include "runtime/api/op_errors.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 
+#include <optional>
+#include <string_view>
 #include <system_error>
 
 namespace runtime::api {
@@ -24,7 +27,22 @@ std::string body_bytes(v8::Isolate* isolate, v8::Local<v8::Value> body) {
   return to_utf8(isolate, body);
 }
 
-HttpHeaders headers_from(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+// The last word on what reaches the wire, whatever JavaScript did to its own checks
+// (a function can replace RegExp.prototype.test, or a Response's statusText getter):
+// a CR or LF in a head would split the response, and on a connection a load balancer
+// reuses for other clients that poisons their answers.
+constexpr std::size_t k_max_response_head = 256 * 1024;
+
+// field-value and reason-phrase alike: no CR, LF or NUL (the other bytes are the
+// client's to judge, as in Deno).
+bool valid_text(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+// The flat [name, value, ...] list of strings, checked; nothing on a refusal (an
+// exception is then pending).
+std::optional<HttpHeaders> headers_from(v8::Isolate* isolate, v8::Local<v8::Value> value,
+                                        std::size_t head_size) {
   HttpHeaders headers;
   if (!value->IsArray()) {
     return headers;
@@ -33,18 +51,53 @@ HttpHeaders headers_from(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   auto flat = value.As<v8::Array>();
   for (uint32_t i = 0; i + 1 < flat->Length(); i += 2) {
     v8::Local<v8::Value> name;
-    v8::Local<v8::Value> value;
-    if (!flat->Get(context, i).ToLocal(&name) || !flat->Get(context, i + 1).ToLocal(&value)) {
-      break;
+    v8::Local<v8::Value> field;
+    if (!flat->Get(context, i).ToLocal(&name) || !flat->Get(context, i + 1).ToLocal(&field)) {
+      return std::nullopt;
     }
-    headers.emplace_back(byte_string_bytes(isolate, name), byte_string_bytes(isolate, value));
+    if (!name->IsString() || !field->IsString()) {
+      throw_type_error(isolate, "Response header names and values must be strings");
+      return std::nullopt;
+    }
+    // A string's bytes (one per character, or UTF-8) are never fewer than its length:
+    // refuse before copying.
+    head_size += name.As<v8::String>()->Length() + field.As<v8::String>()->Length() + 4;
+    if (head_size > k_max_response_head) {
+      throw_range_error(isolate, "Response headers are too large (more than " +
+                                     std::to_string(k_max_response_head / 1024) + " KB)");
+      return std::nullopt;
+    }
+    auto& [name_text, value_text] =
+        headers.emplace_back(byte_string_bytes(isolate, name), byte_string_bytes(isolate, field));
+    if (!is_http_token(name_text)) {
+      throw_type_error(isolate, "Header name is not valid: \"" + clip(name_text, 100) + "\"");
+      return std::nullopt;
+    }
+    if (!valid_text(value_text)) {
+      throw_type_error(
+          isolate, "Header value is not valid (CR, LF or NUL): \"" + clip(value_text, 100) + "\"");
+      return std::nullopt;
+    }
   }
   return headers;
 }
 
-// A Response's statusText, when it set one.
-std::string reason_of(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  return value->IsString() ? to_utf8(isolate, value) : std::string();
+// A Response's statusText, when it set one; nothing (and a TypeError) when it cannot go
+// on the status line.
+std::optional<std::string> reason_of(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  if (!value->IsString()) {
+    return std::string();
+  }
+  if (value.As<v8::String>()->Length() > 1024) {
+    throw_range_error(isolate, "statusText is too long (more than 1024 characters)");
+    return std::nullopt;
+  }
+  auto reason = to_utf8(isolate, value);
+  if (!valid_text(reason)) {
+    throw_type_error(isolate, "Invalid statusText (CR, LF or NUL)");
+    return std::nullopt;
+  }
+  return reason;
 }
 
 // respond(id, status, headers, body, statusText): the whole response at once.
@@ -54,8 +107,16 @@ void respond(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto id = request_id(info);
   if (auto sink = worker.sink(id)) {
     int status = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(200);
-    sink->start(status, reason_of(isolate, info[4]), headers_from(isolate, info[2]),
-                body_bytes(isolate, info[3]), false);
+    auto reason = reason_of(isolate, info[4]);
+    if (!reason) {
+      return;
+    }
+    auto headers = headers_from(isolate, info[2], reason->size());
+    if (!headers) {
+      return;
+    }
+    sink->start(status, std::move(*reason), std::move(*headers), body_bytes(isolate, info[3]),
+                false);
     worker.finish_request(id);
   }
 }
@@ -65,7 +126,15 @@ void respond_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   if (auto sink = OpHost::of(isolate).sink(request_id(info))) {
     int status = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(200);
-    sink->start(status, reason_of(isolate, info[3]), headers_from(isolate, info[2]), {}, true);
+    auto reason = reason_of(isolate, info[3]);
+    if (!reason) {
+      return;
+    }
+    auto headers = headers_from(isolate, info[2], reason->size());
+    if (!headers) {
+      return;
+    }
+    sink->start(status, std::move(*reason), std::move(*headers), {}, true);
   }
 }
 

@@ -1,3 +1,4 @@
+#include "runtime/api/http_token.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
@@ -9,9 +10,12 @@ namespace {
 // upgrade instead of a response.
 void ws_accept(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  bool accepted = OpHost::of(isolate).accept_socket(
-      uint32_arg(info, 0), uint32_arg(info, 1),
-      info[2]->IsString() ? to_utf8(isolate, info[2]) : std::string());
+  auto protocol = info[2]->IsString() ? to_utf8(isolate, info[2]) : std::string();
+  if (!is_http_token(protocol)) {
+    protocol.clear();  // not one the client could have offered: none, as for any other
+  }
+  bool accepted = OpHost::of(isolate).accept_socket(uint32_arg(info, 0), uint32_arg(info, 1),
+                                                    std::move(protocol));
   info.GetReturnValue().Set(accepted);
 }
 

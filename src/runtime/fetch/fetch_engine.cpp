@@ -4,6 +4,7 @@
 // callbacks only record what happened; events reach JavaScript from a posted task.
 #include "runtime/fetch/fetch_engine.hpp"
 
+#include "runtime/connection_limit.hpp"
 #include "runtime/fd_watcher.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -94,6 +95,9 @@ struct FetchEngine::Impl : std::enable_shared_from_this<Impl> {
     // Idle connections kept for reuse. libcurl's default (4 per transfer in progress)
     // shrinks as transfers finish, closing the connections a burst of fetches just made.
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
+    // Open connections at once: more fetches than this wait for one (connection_limit.hpp).
+    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                      static_cast<long>(outbound_connection_limit()));
   }
 
   ~Impl() {

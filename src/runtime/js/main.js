@@ -1,7 +1,7 @@
 // The JavaScript half of the runtime. Evaluated once at build time; every worker
 // starts from the snapshot of the state it leaves behind.
 import { removeStandIns } from "./snapshot_prelude.js";
-import { dispatchUncaught, installWasmStreaming, installWebGlobals, inspect, setPromiseStateHook } from "./web/index.js";
+import { dispatchBeforeUnload, dispatchUncaught, installWasmStreaming, installWebGlobals, inspect, setPromiseStateHook } from "./web/index.js";
 import * as timers from "./timers.js";
 import { formatStack } from "./stack.js";
 import { envValue, makeDeno, setEnv } from "./deno.js";
@@ -56,6 +56,7 @@ define("__sbfn", {
   fireTimer: timers.fireTimer,
   wsEvent: socketEvent,
   uncaught: dispatchUncaught,
+  beforeUnload: dispatchBeforeUnload,
   fetchEvent,
   formatStack,
   finishBoot(evaluation, namespace, done) {

@@ -10,6 +10,7 @@ import {
   MapPrototypeDelete,
   MapPrototypeGet,
   MapPrototypeSet,
+  PromisePrototypeCatch,
   SafeMap,
   SafePromise,
   SafeTypeError,
@@ -202,7 +203,13 @@ function send(id, response) {
   }
   const { status, statusText, headers, body } = parts;
   if (body === null || typeof body === "string" || body instanceof Uint8Array) {
-    ops.respond(id, status, headers, body, statusText);
+    try {
+      ops.respond(id, status, headers, body, statusText);
+    } catch (error) {
+      // the native last check of the head (CR/LF, size): nothing went out
+      fail(id, error);
+      return;
+    }
     completed(id);
   } else {
     stream(id, status, statusText, headers, body);
@@ -210,7 +217,13 @@ function send(id, response) {
 }
 
 async function stream(id, status, statusText, headers, body) {
-  ops.respond_start(id, status, headers, statusText);
+  try {
+    ops.respond_start(id, status, headers, statusText);
+  } catch (error) {
+    if (!body.locked) PromisePrototypeCatch(body.cancel(error), () => {}); // stop its producer
+    fail(id, error);
+    return;
+  }
   const reader = body.getReader();
   try {
     for (;;) {

@@ -14,6 +14,7 @@ from .server import LOG_TAIL, STOP_GRACE_S, describe_exit, scrubbed_env
 from .steps import STEPS
 from .steps.http_steps import await_background
 from .smtp_upstream import SmtpUpstream
+from .tarpit_upstream import TarpitUpstream
 from .upstream import Upstream
 from .values import shorten
 
@@ -189,10 +190,16 @@ class Case:
     def start_upstreams(self):
         """"upstreams": {"<name>": {"routes": [...]}}: HTTP servers answering from routes
         and recording requests (spec/upstream.py), or {"smtp": {...}}: a mail server
-        (spec/smtp_upstream.py). Every text file of the case saying __UPSTREAM_<name>__
+        (spec/smtp_upstream.py), or {"tarpit": true}: a listener that never answers
+        (spec/tarpit_upstream.py). Every text file of the case saying __UPSTREAM_<name>__
         gets that server's base URL."""
         for name, spec in (self.spec.get("upstreams") or {}).items():
-            upstream = SmtpUpstream(name, spec) if "smtp" in spec else Upstream(name, spec)
+            if "smtp" in spec:
+                upstream = SmtpUpstream(name, spec)
+            elif spec.get("tarpit"):
+                upstream = TarpitUpstream(name, spec)
+            else:
+                upstream = Upstream(name, spec)
             upstream.start()
             self.upstreams[name] = upstream
         if self.upstreams:

@@ -39,7 +39,12 @@ export function readResponseForNative(response) {
       body = inner.stream;
     }
   }
-  return { status: response.status, statusText: response.statusText, headers, body };
+  return {
+    status: responseInternals.status(response),
+    statusText: responseInternals.statusText(response),
+    headers,
+    body,
+  };
 }
 
 export { isDisturbed };

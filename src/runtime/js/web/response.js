@@ -13,6 +13,8 @@ const REASON = /^[\t\x20-\x7e\x80-\xff]*$/;
 const INTERNAL = Symbol("internal");
 let bodyOf;
 let headersOf;
+let statusOf;
+let statusTextOf;
 let createResponse;
 
 export class Response {
@@ -27,6 +29,8 @@ export class Response {
   static {
     bodyOf = (r) => r.#body;
     headersOf = (r) => r.#headers;
+    statusOf = (r) => r.#status;
+    statusTextOf = (r) => r.#statusText;
     // A response from the network (fetch.js): `headerList` is a flat [name, value, ...]
     // list (lower-case names), `urlList` the URLs it went through.
     createResponse = (status, statusText, headerList, inner, urlList) => {
@@ -184,5 +188,8 @@ export const responseInternals = {
     createResponse(status, statusText, headerList, inner, urlList),
   body: (r) => bodyOf(r),
   headers: (r) => headersOf(r),
+  // The slots, not the getters a function can replace.
+  status: (r) => statusOf(r),
+  statusText: (r) => statusTextOf(r),
 };
 

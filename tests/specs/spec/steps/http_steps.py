@@ -131,6 +131,12 @@ def do_request(case, spec, expect):
             if want == "close" and not closed:
                 raise StepFailure("%s: the server kept the connection open" % label,
                                   expected="connection closed", got="still open after 2s")
+            if want == "close" and conn.buf:
+                # Bytes after the last expected response: a response nobody asked for,
+                # e.g. to a request smuggled inside the previous one's body.
+                raise StepFailure("%s: more bytes came before the server closed" % label,
+                                  expected="nothing after the expected response(s)",
+                                  got=bytes(conn.buf[:300]).decode("latin-1"))
             if want == "keep-alive" and closed:
                 raise StepFailure("%s: the server closed the connection" % label,
                                   expected="connection kept open", got="closed")
