@@ -284,6 +284,7 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec, r
   }
   options.env = m_hooks.make_env(spec);
   options.limits = m_settings.limits;
+  options.inspect = m_settings.inspect;
   options.log = m_hooks.make_log(spec.config.slug);
   if (tee) {
     options.log = [log = std::move(options.log), tee = std::move(tee)](int fd,
