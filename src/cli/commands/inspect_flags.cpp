@@ -20,7 +20,7 @@ CLI::Validator address_validator() {
           return error.what();
         }
       },
-      "[HOST:]PORT");
+      "");  // the help text says what the value is
 }
 
 }  // namespace
@@ -32,11 +32,12 @@ void add_inspect_flags(CLI::App& app, InspectFlags& flags) {
                            "loopback unless a host is given)")
                   ->check(address_validator());
   auto* wait = app.add_flag("--inspect-wait", flags.wait,
-                            "As --inspect, and each worker waits for a debugger to attach "
-                            "before it runs its main module")
+                            "As --inspect (and its =[HOST:]PORT), and each worker waits for a "
+                            "debugger to attach before it runs its main module")
                    ->check(address_validator());
   auto* brk = app.add_flag("--inspect-brk", flags.brk,
-                           "As --inspect-wait, and break on the main module's first statement")
+                           "As --inspect-wait (and its =[HOST:]PORT), and break on the main "
+                           "module's first statement")
                   ->check(address_validator());
   run->excludes(wait)->excludes(brk);
   wait->excludes(brk);
