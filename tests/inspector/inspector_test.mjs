@@ -180,6 +180,9 @@ function testBadAddresses() {
   const both = spawnSync(sbfn, ["serve", "--inspect", "--inspect-brk"], { encoding: "utf8" });
   assert.equal(both.status, 2, both.stderr);
   assert.match(both.stderr, /excludes/);
+  const coverage = spawnSync(sbfn, ["test", "--inspect-brk", "--coverage", "x_test.ts"], { encoding: "utf8" });
+  assert.equal(coverage.status, 2, coverage.stderr);
+  assert.match(coverage.stderr, /--coverage cannot be combined with --inspect/);
   console.log("ok - bad --inspect values exit 2 with the reason");
 }
 
@@ -341,6 +344,57 @@ async function testServeBreakpoint() {
   }
 }
 
+// --- --inspect-wait waits without breaking; a paused worker does not hold up shutdown ---
+
+async function testWaitAndShutdown() {
+  const line = breakLine(entry);
+  const server = start([
+    "serve", "--functions-dir", functionsDir, "--port", "0", "--no-watch", "--no-verify-jwt",
+    "--inspect-wait=127.0.0.1:0", "--graceful-exit-timeout", "1",
+  ]);
+  let cdp;
+  try {
+    const [, httpPort] = await server.waitFor(/Serving functions on http:\/\/127\.0\.0\.1:(\d+)/);
+    const [, endpoint] = await server.waitFor(/Inspector listening on http:\/\/(\S+)/);
+    const url = `http://127.0.0.1:${httpPort}/functions/v1/debug-me?name=wait`;
+    let answered = false;
+    const first = fetch(url).then(async (response) => {
+      answered = true;
+      return response.json();
+    });
+    const [target] = await poll("a target", async () => {
+      const list = await getJson(`http://${endpoint}/json/list`);
+      return list.length ? list : null;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(answered, false, "--inspect-wait ran the function before a debugger attached");
+    cdp = new Cdp(target.webSocketDebuggerUrl);
+    await cdp.open();
+    await cdp.send("Debugger.enable");
+    await cdp.send("Runtime.runIfWaitingForDebugger");
+    // No break on start: the request is answered without any resume.
+    assert.deepEqual(await first, { name: "wait", count: 8 });
+    assert.equal(cdp.events.filter((e) => e.method === "Debugger.paused").length, 0);
+    console.log("ok - serve --inspect-wait: the worker waits for a debugger, then runs without a break");
+
+    // Paused at a breakpoint, the server is stopped: it must not wait on the debugger.
+    await cdp.send("Debugger.setBreakpointByUrl", { url: entryUrl, lineNumber: line });
+    const second = fetch(url).catch(() => "failed");
+    await expectPausedAt(cdp, entryUrl, line, "greet");
+    const before = Date.now();
+    const { code, signal } = await server.stop();
+    assert.ok(code === 0 || signal === "SIGTERM", `serve exited with ${code ?? signal}`);
+    assert.ok(Date.now() - before < 10000, `serve took ${Date.now() - before} ms to stop while paused`);
+    await second;
+    await cdp.closed;  // the worker's end closes the debugger's WebSocket
+    cdp = undefined;
+    console.log("ok - a worker paused at a breakpoint does not keep serve from stopping");
+  } finally {
+    if (cdp) cdp.ws.terminate();
+    if (server.child.exitCode === null) await server.stop();
+  }
+}
+
 // --- sbfn test --inspect-brk -----------------------------------------------------------
 
 async function testTestBreakpoint() {
@@ -385,6 +439,7 @@ try {
   testBadAddresses();
   await testLoopbackOnly();
   await testServeBreakpoint();
+  await testWaitAndShutdown();
   await testTestBreakpoint();
   console.log("inspector: all passed");
 } catch (error) {
