@@ -458,6 +458,9 @@ void WorkerImpl::start_runtime() {
   std::ignore = info->Set(context, v8_str(isolate, "mainModule"), v8_str(isolate, m_main_url));
   std::ignore =
       info->Set(context, v8_str(isolate, "root"), v8_str(isolate, m_options.root.string()));
+  if (m_options.inspect) {  // console calls also reach the debugger (js/inspector_console.js)
+    std::ignore = info->Set(context, v8_str(isolate, "inspect"), v8::True(isolate));
+  }
   std::ignore = info->Set(context, v8_str(isolate, "requireHandler"),
                           v8::Boolean::New(isolate, m_options.require_handler && !m_options.test));
   if (m_options.test) {

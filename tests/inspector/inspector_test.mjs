@@ -322,10 +322,16 @@ async function testServeBreakpoint() {
     // Paused means paused: the request is not answered until the debugger resumes.
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(answered, false, "the request was answered while paused");
+    // The function's console.log, before the breakpoint, reached the debugger's console.
+    const logged = await cdp.event("Runtime.consoleAPICalled");
+    assert.equal(logged.type, "log");
+    assert.deepEqual(logged.args.map((arg) => arg.value), ["greeting", "inspector"]);
     await cdp.send("Debugger.resume");
     await cdp.event("Debugger.resumed");
     const response = await request;
     assert.deepEqual(response, { status: 200, body: { name: "inspector", count: 18 } });
+    // ... and still reached the terminal.
+    await server.waitFor(/\[debug-me\] greeting inspector/);
     console.log("ok - serve --inspect-brk: break on start, a .ts breakpoint with a local's value, resume, response");
 
     // Detaching takes the debugger's breakpoints with it: the next request runs through.

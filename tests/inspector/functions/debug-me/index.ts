@@ -8,6 +8,7 @@ interface Greeting {
 
 function greet(name: string): Greeting {
   const count: number = name.length * 2;
+  console.log("greeting", name);
   return { name, count }; // BREAK
 }
 
