@@ -26,8 +26,9 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
-// Node's DNS-rebinding guard: only an IP address or localhost may name the port.
-bool allowed_host(std::string_view host_header) {
+// Node's DNS-rebinding guard: only an IP address or localhost may name the port, or the
+// name the inspector was told to listen on (`--inspect=NAME:PORT`).
+bool allowed_host(std::string_view host_header, const std::string& configured) {
   if (host_header.empty()) {
     return true;  // HTTP/1.0 clients; nothing a browser sends
   }
@@ -38,7 +39,7 @@ bool allowed_host(std::string_view host_header) {
   if (auto colon = host.rfind(':'); colon != std::string::npos) {
     host.resize(colon);
   }
-  if (host == "localhost" || host == "localhost6") {
+  if (host == "localhost" || host == "localhost6" || host == configured) {
     return true;
   }
   boost::system::error_code error;
@@ -87,9 +88,10 @@ class DebuggerSocket : public std::enable_shared_from_this<DebuggerSocket> {
 
   void start(http::request<http::string_body> request, std::shared_ptr<Target> target) {
     m_target = std::move(target);
+    m_upgrade = std::move(request);  // kept until the handshake is done
     m_ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     m_ws.read_message_max(256u << 20);  // a source map or a heap snapshot chunk may be large
-    m_ws.async_accept(request, [self = shared_from_this()](beast::error_code error) {
+    m_ws.async_accept(m_upgrade, [self = shared_from_this()](beast::error_code error) {
       if (error) {
         return;
       }
@@ -172,6 +174,7 @@ class DebuggerSocket : public std::enable_shared_from_this<DebuggerSocket> {
   websocket::stream<beast::tcp_stream> m_ws;
   std::weak_ptr<asio::io_context> m_io;
   std::shared_ptr<Target> m_target;
+  http::request<http::string_body> m_upgrade;
   beast::flat_buffer m_in;
   std::deque<std::string> m_out;
   bool m_closing = false;
@@ -181,11 +184,12 @@ class DebuggerSocket : public std::enable_shared_from_this<DebuggerSocket> {
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
   HttpConnection(tcp::socket socket, std::weak_ptr<asio::io_context> io,
-                 std::shared_ptr<Targets> targets, std::string endpoint)
+                 std::shared_ptr<Targets> targets, std::string endpoint, std::string host)
       : m_stream(std::move(socket)),
         m_io(std::move(io)),
         m_targets(std::move(targets)),
-        m_endpoint(std::move(endpoint)) {}
+        m_endpoint(std::move(endpoint)),
+        m_host(std::move(host)) {}
 
   void read() {
     m_request = {};
@@ -201,7 +205,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  private:
   void route() {
     auto host = std::string(m_request[http::field::host]);
-    if (!allowed_host(host)) {
+    if (!allowed_host(host, m_host)) {
       return respond(http::status::bad_request, "text/plain",
                      "Host header is not an IP address or localhost\n");
     }
@@ -260,6 +264,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::weak_ptr<asio::io_context> m_io;
   std::shared_ptr<Targets> m_targets;
   std::string m_endpoint;
+  std::string m_host;  // as given to --inspect
   beast::flat_buffer m_buffer;
   http::request<http::string_body> m_request;
 };
@@ -269,7 +274,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 class InspectorServerImpl {
  public:
   InspectorServerImpl(const Address& address, std::shared_ptr<Targets> targets)
-      : m_targets(std::move(targets)) {
+      : m_targets(std::move(targets)), m_host(address.host) {
     boost::system::error_code error;
     auto ip = asio::ip::make_address(address.host, error);
     if (error) {
@@ -319,13 +324,15 @@ class InspectorServerImpl {
         return;
       }
       if (!error) {
-        std::make_shared<HttpConnection>(std::move(socket), m_io, m_targets, m_endpoint)->read();
+        std::make_shared<HttpConnection>(std::move(socket), m_io, m_targets, m_endpoint, m_host)
+            ->read();
       }
       accept();
     });
   }
 
   std::shared_ptr<Targets> m_targets;
+  std::string m_host;
   // Connections hold it weakly, so that it ends with the server.
   std::shared_ptr<asio::io_context> m_io = std::make_shared<asio::io_context>(1);
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> m_work{

@@ -14,8 +14,8 @@ class InspectorServerImpl;
 // targets with their webSocketDebuggerUrl and devtoolsFrontendUrl, GET /json/version
 // names the browser and protocol, and a WebSocket to /<target id> is a CDP session with
 // that worker. Runs on a thread of its own; each message goes to the target's queue.
-// Requests whose Host header is not an IP address or localhost are refused, as Node
-// does, so that a web page cannot reach the port through DNS rebinding.
+// Requests whose Host header is not an IP address, localhost or the host it was given are
+// refused, as Node does, so that a web page cannot reach the port through DNS rebinding.
 class InspectorServer {
  public:
   // Binds now (throws util::Error when it cannot) and tells `targets` its endpoint.
