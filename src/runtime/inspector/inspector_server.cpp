@@ -16,6 +16,7 @@
 #include <deque>
 #include <optional>
 #include <thread>
+#include <utility>
 
 namespace runtime::inspector {
 namespace {
@@ -139,6 +140,9 @@ class DebuggerSocket : public std::enable_shared_from_this<DebuggerSocket> {
   }
 
   void write(std::string message) {
+    if (m_closed) {
+      return;  // the worker ended; the frontend is being told
+    }
     m_out.push_back(std::move(message));
     if (m_out.size() == 1) {
       write_next();
@@ -167,6 +171,9 @@ class DebuggerSocket : public std::enable_shared_from_this<DebuggerSocket> {
       m_closing = true;  // after what the worker said last
       return;
     }
+    if (std::exchange(m_closed, true)) {
+      return;  // one close handshake at a time (Beast allows no second)
+    }
     m_ws.async_close(websocket::close_code::going_away,
                      [self = shared_from_this()](beast::error_code) {});
   }
@@ -178,6 +185,7 @@ class DebuggerSocket : public std::enable_shared_from_this<DebuggerSocket> {
   beast::flat_buffer m_in;
   std::deque<std::string> m_out;
   bool m_closing = false;
+  bool m_closed = false;
 };
 
 // One HTTP connection: /json answers, or the upgrade to a DebuggerSocket.
