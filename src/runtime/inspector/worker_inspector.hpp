@@ -35,8 +35,9 @@ class WorkerInspector {
   void before_main_module();
   // Dispatches every frontend message queued so far (the worker's loop calls this).
   void dispatch_queued();
-  // Any thread: ends the target, so that a worker blocked waiting for a debugger or
-  // paused at a breakpoint gets back to its loop (the worker is being terminated).
+  // The worker's target. Its end() may be called from any thread (the worker is being
+  // terminated): a worker blocked waiting for a debugger or paused at a breakpoint then
+  // returns to its loop.
   const std::shared_ptr<Target>& target() const;
 
  private:
