@@ -296,8 +296,7 @@ async function testServeBreakpoint() {
     assert.equal(cdp.scriptUrl(onStart.callFrames[0].location.scriptId), entryUrl);
     assert.equal(onStart.callFrames[0].location.lineNumber, 0, "not the module's first statement");
     // The TypeScript source reaches the debugger through the transpiler's source map.
-    const script = cdp.scripts.find((s) => s.url === entryUrl);
-    assert.ok(script, "index.ts was not reported as a script");
+    const script = await poll("scriptParsed of index.ts", () => cdp.scripts.find((s) => s.url === entryUrl));
     const prefix = "data:application/json;charset=utf-8;base64,";
     assert.ok(script.sourceMapURL.startsWith(prefix), `sourceMapURL: ${script.sourceMapURL.slice(0, 60)}`);
     const map = JSON.parse(Buffer.from(script.sourceMapURL.slice(prefix.length), "base64").toString());
@@ -401,6 +400,98 @@ async function testWaitAndShutdown() {
   }
 }
 
+// --- TypeScript whose lines move: the breakpoint goes through the source map -----------
+
+// A source map's mappings as [generatedLine, generatedColumn, sourceLine, sourceColumn]
+// (all 0-based), decoded as the spec says, as a frontend does.
+function decodeMappings(mappings) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const segments = [];
+  let sourceLine = 0;
+  let sourceColumn = 0;
+  mappings.split(";").forEach((line, generatedLine) => {
+    let generatedColumn = 0;
+    for (const segment of line.split(",").filter(Boolean)) {
+      const fields = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = alphabet.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) {
+          shift += 5;
+        } else {
+          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      generatedColumn += fields[0];
+      if (fields.length >= 4) {
+        sourceLine += fields[2];
+        sourceColumn += fields[3];
+        segments.push([generatedLine, generatedColumn, sourceLine, sourceColumn]);
+      }
+    }
+  });
+  return segments;
+}
+
+async function testLoweredTypeScript() {
+  const file = path.join(functionsDir, "debug-lowered", "index.ts");
+  const url = pathToFileURL(file).href;
+  const line = breakLine(file);
+  const server = start([
+    "serve", "--functions-dir", functionsDir, "--port", "0", "--no-watch", "--no-verify-jwt",
+    "--inspect-wait=127.0.0.1:0",
+  ]);
+  let cdp;
+  try {
+    const [, httpPort] = await server.waitFor(/Serving functions on http:\/\/127\.0\.0\.1:(\d+)/);
+    const [, endpoint] = await server.waitFor(/Inspector listening on http:\/\/(\S+)/);
+    const request = (v) =>
+      fetch(`http://127.0.0.1:${httpPort}/functions/v1/debug-lowered?v=${v}`).then((r) => r.json());
+    const first = request(1);
+    const [target] = await poll("a target", async () => {
+      const list = await getJson(`http://${endpoint}/json/list`);
+      return list.length ? list : null;
+    });
+    cdp = new Cdp(target.webSocketDebuggerUrl);
+    await cdp.open();
+    await cdp.send("Debugger.enable");
+    await cdp.send("Runtime.runIfWaitingForDebugger");
+    assert.deepEqual(await first, { scaled: 3, about: "factor 3" });
+
+    // Where the BREAK line went, as the frontend works it out from the map V8 reported.
+    // (The HTTP answer may overtake the scriptParsed event on its WebSocket.)
+    const script = await poll("scriptParsed of index.ts", () => cdp.scripts.find((s) => s.url === url));
+    assert.ok(script.sourceMapURL, "the lowered module has no sourceMapURL");
+    const map = JSON.parse(Buffer.from(script.sourceMapURL.split(",")[1], "base64").toString());
+    assert.deepEqual(map.sources, [url]);
+    const generated = decodeMappings(map.mappings).filter(([, , sourceLine]) => sourceLine === line);
+    assert.ok(generated.length > 0, `the map has no mapping for line ${line + 1}`);
+    const generatedLine = Math.min(...generated.map(([g]) => g));
+    assert.notEqual(generatedLine, line, "TypeScript's compiler kept the lines: this case tests nothing");
+    await cdp.send("Debugger.setBreakpointByUrl", { url, lineNumber: generatedLine });
+
+    const second = request(5);
+    const paused = await expectPausedAt(cdp, url, generatedLine, "scale");
+    const scaled = await cdp.send("Debugger.evaluateOnCallFrame", {
+      callFrameId: paused.callFrames[0].callFrameId,
+      expression: "scaled",
+    });
+    assert.equal(scaled.result.value, 15);
+    await cdp.send("Debugger.resume");
+    assert.deepEqual(await second, { scaled: 15, about: "factor 3" });
+    console.log(
+      `ok - lowered TypeScript: .ts line ${line + 1} is generated line ${generatedLine + 1} by the source map, and the breakpoint holds there`,
+    );
+  } finally {
+    if (cdp) cdp.ws.terminate();
+    await server.stop();
+  }
+}
+
 // --- sbfn test --inspect-brk -----------------------------------------------------------
 
 async function testTestBreakpoint() {
@@ -446,6 +537,7 @@ try {
   await testLoopbackOnly();
   await testServeBreakpoint();
   await testWaitAndShutdown();
+  await testLoweredTypeScript();
   await testTestBreakpoint();
   console.log("inspector: all passed");
 } catch (error) {
