@@ -1,5 +1,6 @@
 // A worker under V8's inspector (`--inspect`): the hooks between WorkerImpl and
 // inspector::WorkerInspector, kept out of worker.cpp.
+#include "runtime/watchdog.hpp"
 #include "runtime/worker_impl.hpp"
 
 #include <cstdio>
@@ -25,7 +26,10 @@ void WorkerImpl::start_inspector() {
         } else {
           print(2, line);
         }
-      });
+      },
+      // What DevTools' evaluations and previews cost this thread is taken back off the
+      // worker's CPU clock: a long debugging session must not end the function (546).
+      [this](std::chrono::nanoseconds cpu) { Watchdog::instance().charge(m_watch_ticket, -cpu); });
   std::lock_guard lock(m_isolate_mutex);
   m_inspector_target = m_inspector->target();
   if (m_state == WorkerState::terminated) {

@@ -123,6 +123,13 @@ class Cdp {
       }
     });
     this.closed = new Promise((resolve) => this.ws.on("close", resolve));
+    // The worker ended (a limit, a crash): every open call fails instead of hanging.
+    this.closed.then(() => {
+      for (const { reject, method } of this.pending.values()) {
+        reject(new Error(`${method}: the debugger's WebSocket closed (did the worker end?)`));
+      }
+      this.pending.clear();
+    });
   }
   // CallFrame.url is deprecated (and empty in V8 10.2): the script is found by its id.
   scriptUrl(scriptId) {
@@ -444,6 +451,8 @@ async function testLoweredTypeScript() {
   const server = start([
     "serve", "--functions-dir", functionsDir, "--port", "0", "--no-watch", "--no-verify-jwt",
     "--inspect-wait=127.0.0.1:0",
+    // Small CPU limits: the debugger's own work below must not be charged to the worker.
+    "--cpu-soft-limit", "300", "--cpu-hard-limit", "400",
   ]);
   let cdp;
   try {
@@ -481,10 +490,17 @@ async function testLoweredTypeScript() {
       expression: "scaled",
     });
     assert.equal(scaled.result.value, 15);
+    // A debugging session costs the worker's thread CPU (evaluations, previews): well past
+    // the hard limit here, none of it counts, so the function is not ended (546).
+    const busy = "(() => { let s = 0; for (let i = 0; i < 2e7; i++) s += i % 7; return s; })()";
+    const burnStart = Date.now();
+    while (Date.now() - burnStart < 1000) {
+      await cdp.send("Debugger.evaluateOnCallFrame", { callFrameId: paused.callFrames[0].callFrameId, expression: busy });
+    }
     await cdp.send("Debugger.resume");
     assert.deepEqual(await second, { scaled: 15, about: "factor 3" });
     console.log(
-      `ok - lowered TypeScript: .ts line ${line + 1} is generated line ${generatedLine + 1} by the source map, and the breakpoint holds there`,
+      `ok - lowered TypeScript: .ts line ${line + 1} is generated line ${generatedLine + 1} by the source map, and the breakpoint holds there; 1 s of the debugger's CPU is not charged to the function`,
     );
   } finally {
     if (cdp) cdp.ws.terminate();

@@ -4,6 +4,7 @@
 
 #include "runtime/inspector/protocol_string.hpp"
 
+#include <time.h>
 #include <v8-inspector.h>
 
 #include <chrono>
@@ -13,6 +14,12 @@ namespace {
 
 constexpr int k_context_group = 1;
 
+std::chrono::nanoseconds thread_cpu_time() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
 }  // namespace
 
 class WorkerInspector::Impl final : public v8_inspector::V8InspectorClient,
@@ -20,12 +27,14 @@ class WorkerInspector::Impl final : public v8_inspector::V8InspectorClient,
  public:
   Impl(v8::Isolate* isolate, v8::Local<v8::Context> context, std::string title, std::string url,
        const InspectOptions& options, std::function<void()> wake,
-       std::function<void(std::string_view)> log)
+       std::function<void(std::string_view)> log,
+       std::function<void(std::chrono::nanoseconds)> uncharge)
       : m_isolate(isolate),
         m_context(isolate, context),
         m_targets(options.targets),
         m_mode(options.mode),
         m_log(std::move(log)),
+        m_uncharge(std::move(uncharge)),
         m_inspector(v8_inspector::V8Inspector::create(isolate, this)) {
     m_target = m_targets->add(std::move(title), url);
     m_target->set_wake(std::move(wake));
@@ -137,7 +146,15 @@ class WorkerInspector::Impl final : public v8_inspector::V8InspectorClient,
         if (m_session) {
           v8::HandleScope scope(m_isolate);
           v8::Context::Scope context_scope(m_context.Get(m_isolate));
+          // Measured at the outermost dispatch only: one that pauses (an evaluation
+          // reaching `debugger;`) runs the ones of the nested loop inside it.
+          bool outermost = m_dispatch_depth++ == 0;
+          auto before = outermost ? thread_cpu_time() : std::chrono::nanoseconds(0);
           m_session->dispatchProtocolMessage(view_of(incoming.message));
+          --m_dispatch_depth;
+          if (outermost && m_uncharge) {
+            m_uncharge(thread_cpu_time() - before);
+          }
         }
         return true;
     }
@@ -149,20 +166,23 @@ class WorkerInspector::Impl final : public v8_inspector::V8InspectorClient,
   std::shared_ptr<Targets> m_targets;
   Mode m_mode;
   std::function<void(std::string_view)> m_log;
+  std::function<void(std::chrono::nanoseconds)> m_uncharge;
   std::shared_ptr<Target> m_target;
   std::unique_ptr<v8_inspector::V8Inspector> m_inspector;
   std::unique_ptr<v8_inspector::V8InspectorSession> m_session;
   bool m_paused = false;
   bool m_quit = false;
   bool m_waiting_for_debugger = false;
+  int m_dispatch_depth = 0;
 };
 
 WorkerInspector::WorkerInspector(v8::Isolate* isolate, v8::Local<v8::Context> context,
                                  std::string title, std::string url, const InspectOptions& options,
                                  std::function<void()> wake,
-                                 std::function<void(std::string_view)> log)
+                                 std::function<void(std::string_view)> log,
+                                 std::function<void(std::chrono::nanoseconds)> uncharge)
     : m_impl(std::make_unique<Impl>(isolate, context, std::move(title), std::move(url), options,
-                                    std::move(wake), std::move(log))) {}
+                                    std::move(wake), std::move(log), std::move(uncharge))) {}
 WorkerInspector::~WorkerInspector() = default;
 void WorkerInspector::before_main_module() {
   m_impl->before_main_module();

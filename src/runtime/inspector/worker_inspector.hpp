@@ -4,6 +4,7 @@
 
 #include <v8.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,10 +22,13 @@ class WorkerInspector {
  public:
   // `title` and `url` are what /json/list shows (the function's name, its main module);
   // `wake` is called from the listener's thread to have the loop call dispatch_queued();
-  // `log` prints a line of the worker's output (the "Debugger listening" lines).
+  // `log` prints a line of the worker's output (the "Debugger listening" lines);
+  // `uncharge` is told the CPU time the thread spent on the debugger's messages, which is
+  // the debugger's work, not the function's (its CPU limits must not count it).
   WorkerInspector(v8::Isolate* isolate, v8::Local<v8::Context> context, std::string title,
                   std::string url, const InspectOptions& options, std::function<void()> wake,
-                  std::function<void(std::string_view)> log);
+                  std::function<void(std::string_view)> log,
+                  std::function<void(std::chrono::nanoseconds)> uncharge);
   ~WorkerInspector();  // the target leaves the list; an attached frontend is closed
   WorkerInspector(const WorkerInspector&) = delete;
   WorkerInspector& operator=(const WorkerInspector&) = delete;
