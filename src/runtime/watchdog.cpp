@@ -82,8 +82,10 @@ void Watchdog::run() {
         };
         check(cpu >= entry.limits.cpu_soft, Event::cpu_soft);
         check(cpu >= entry.limits.cpu_hard, Event::cpu_hard);
-        check(age >= entry.limits.wall_clock / 2, Event::wall_half);
-        check(age >= entry.limits.wall_clock, Event::wall_full);
+        if (entry.limits.wall_clock.count() > 0) {  // 0: no wall-clock limit (--inspect)
+          check(age >= entry.limits.wall_clock / 2, Event::wall_half);
+          check(age >= entry.limits.wall_clock, Event::wall_full);
+        }
       }
     }
   }

@@ -18,7 +18,7 @@ class Watchdog {
   struct Limits {
     std::chrono::milliseconds cpu_soft;
     std::chrono::milliseconds cpu_hard;
-    std::chrono::milliseconds wall_clock;
+    std::chrono::milliseconds wall_clock;  // 0: none
   };
   enum class Event { cpu_soft, cpu_hard, wall_half, wall_full };
   using Handler = std::function<void(Event)>;

@@ -169,6 +169,9 @@ void WorkerImpl::terminate(Failure reason) {
   if (m_isolate) {
     m_isolate->TerminateExecution();
   }
+  if (m_inspector_target) {
+    m_inspector_target->end();  // a worker paused in the debugger must get back to its end
+  }
   m_io.stop();
   std::lock_guard assign_lock(m_assign_mutex);
   m_assign_wake.notify_all();
@@ -283,6 +286,9 @@ void WorkerImpl::thread_main() {
       } else if (!coverage && m_coverage) {
         m_coverage.reset();  // a spare made for coverage, given a run without it
       }
+      if (m_inspector) {
+        m_inspector->before_main_module();  // --inspect-wait/-brk: wait for a debugger
+      }
       boot_module();
     }
     if (m_state != WorkerState::terminated) {
@@ -335,6 +341,7 @@ void WorkerImpl::thread_main() {
     }
     close_listeners();  // every request they brought has been answered above
     m_unhandled.clear();
+    m_inspector.reset();
     m_hooks = {};
     m_context.Reset();
     m_loader.reset();
@@ -452,6 +459,9 @@ void WorkerImpl::start_runtime() {
   std::ignore = info->Set(context, v8_str(isolate, "mainModule"), v8_str(isolate, m_main_url));
   std::ignore =
       info->Set(context, v8_str(isolate, "root"), v8_str(isolate, m_options.root.string()));
+  if (m_options.inspect) {  // console calls also reach the debugger (js/inspector_console.js)
+    std::ignore = info->Set(context, v8_str(isolate, "inspect"), v8::True(isolate));
+  }
   std::ignore = info->Set(context, v8_str(isolate, "requireHandler"),
                           v8::Boolean::New(isolate, m_options.require_handler && !m_options.test));
   if (m_options.test) {
@@ -470,6 +480,9 @@ void WorkerImpl::start_runtime() {
   v8::TryCatch try_catch(isolate);
   if (m_hooks.boot.Get(isolate)->Call(context, global, 2, args).IsEmpty()) {
     report_uncaught(try_catch.Exception(), "worker bootstrap failed:");
+  }
+  if (m_options.inspect) {
+    start_inspector();
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "runtime/http.hpp"
+#include "runtime/inspector/inspector.hpp"
 #include "runtime/test_run.hpp"
 
 namespace boost::asio {
@@ -36,7 +37,7 @@ struct WorkerLimits {
   std::size_t memory_limit_mb = 256;
   std::size_t cpu_soft_limit_ms = 1000;
   std::size_t cpu_hard_limit_ms = 2000;
-  std::size_t wall_clock_limit_ms = 400'000;
+  std::size_t wall_clock_limit_ms = 400'000;  // 0: none (a worker under a debugger)
 };
 
 struct WorkerOptions {
@@ -63,6 +64,8 @@ struct WorkerOptions {
   // reporting to the listener (test_run.hpp); it needs no request handler.
   std::optional<TestMode> test;
   LogFn log;
+  // Set: V8's inspector on this worker (`--inspect`), listed among `inspect->targets`.
+  std::optional<inspector::InspectOptions> inspect;
   // Told once the main module has booted (or failed to), with the time from the start of
   // the function's boot; and each limit that retires or ends the worker: "memory",
   // "cpu_soft", "cpu_hard", "wall_clock_half", "wall_clock". What `serve --metrics` counts; any

@@ -5,6 +5,7 @@
 #include "runtime/api/tmp_fs.hpp"
 #include "runtime/coverage.hpp"
 #include "runtime/fetch/fetch_engine.hpp"
+#include "runtime/inspector/worker_inspector.hpp"
 #include "runtime/memory_budget.hpp"
 #include "runtime/modules/module_loader.hpp"
 #include "runtime/worker.hpp"
@@ -117,6 +118,11 @@ class WorkerImpl final : public api::OpHost {
   void socket_event(std::uint32_t socket_id, const char* kind, std::string data, bool binary,
                     int code);
   void close_sockets();
+
+  // --inspect (worker_debugging.cpp): the worker becomes a target once its runtime is set
+  // up; the frontend's messages are dispatched from the loop.
+  void start_inspector();
+  void dispatch_inspector_messages();
 
   // fetch (worker_fetch.cpp): the engine, and its events handed to the fetchEvent hook.
   fetch::FetchEngine& fetch_engine() override;
@@ -291,6 +297,11 @@ class WorkerImpl final : public api::OpHost {
   bool m_test_finished = false;                 // the runner's run settled
   std::unique_ptr<CoverageSession> m_coverage;  // --coverage only
   bool m_spare_coverage = false;  // a spare whose coverage starts before it is assigned
+
+  // --inspect only. The target is also kept under m_isolate_mutex for terminate(), which
+  // ends it from any thread so that a paused worker stops waiting for its debugger.
+  std::unique_ptr<inspector::WorkerInspector> m_inspector;
+  std::shared_ptr<inspector::Target> m_inspector_target;
 
   std::thread m_thread;  // last: starts once everything above exists
 };

@@ -284,6 +284,12 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec, r
   }
   options.env = m_hooks.make_env(spec);
   options.limits = m_settings.limits;
+  options.inspect = m_settings.inspect;
+  if (options.inspect && tee) {
+    // boot_checked (the admin API's deploy) waits a bounded time for the boot: it must
+    // not wait for a debugger as well. Debuggers may still attach to that worker.
+    options.inspect->mode = runtime::inspector::Mode::run;
+  }
   options.log = m_hooks.make_log(spec.config.slug);
   if (tee) {
     options.log = [log = std::move(options.log), tee = std::move(tee)](int fd,

@@ -6,6 +6,7 @@
 #include "bundler/download_progress.hpp"
 #include "bundler/function_artifact.hpp"
 #include "bundler/function_modules.hpp"
+#include "runtime/inspector/inspector.hpp"
 #include "runtime/runtime.hpp"
 
 #include <condition_variable>
@@ -53,6 +54,7 @@ struct WorkerSettings {
   std::size_t oneshot_background_ms = 10'000;
   bundler::ProjectLayout project;
   bundler::ResolveOptions resolve;
+  std::optional<runtime::inspector::InspectOptions> inspect;  // --inspect: every worker
 };
 
 // How a retired worker may end.

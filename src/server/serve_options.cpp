@@ -107,6 +107,15 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
     options.tls_cert = args.tls_cert;
     options.tls_key = args.tls_key;
   }
+  options.inspect = args.inspect;
+  if (options.inspect) {
+    // A worker paused at a breakpoint must not be ended by the clock; CPU limits stay (a
+    // paused thread uses no CPU time).
+    options.limits.wall_clock_limit_ms = 0;
+    if (!args.request_idle_timeout_given) {
+      options.request_idle_timeout_ms = 86'400'000;
+    }
+  }
   options.graceful_exit_timeout =
       std::chrono::milliseconds(static_cast<long long>(args.graceful_exit_timeout_s * 1000));
   return options;

@@ -48,6 +48,8 @@ struct ServeArguments {
   std::string tls_cert;  // --tls-cert, --tls-key: HTTPS
   std::string tls_key;
   double graceful_exit_timeout_s = 10;
+  std::optional<runtime::inspector::Settings> inspect;  // --inspect and its kin
+  bool request_idle_timeout_given = false;              // --request-idle-timeout was given
 };
 
 // Fills in what was not given: the functions folder (default_functions_dir()), the
@@ -55,8 +57,10 @@ struct ServeArguments {
 // $JWT_SECRET), the JWK Set (the --jwks file, else $SUPABASE_JWKS), the new API keys
 // ($SUPABASE_PUBLISHABLE_KEY, $SUPABASE_SECRET_KEY) and the policy (config.toml's
 // [edge_runtime] policy, else per_worker); a CPU hard limit below the soft one is raised
-// to it. Throws util::Error for a --functions-dir that is not a folder, an unreadable
-// JWKS file or a bad config.toml policy.
+// to it. Under a debugger (--inspect), a worker has no wall-clock limit (as Supabase's CLI
+// sets it to 0) and a request waits for its answer as long as the debugger holds it (no
+// idle timeout unless --request-idle-timeout was given). Throws util::Error for a --functions-dir
+// that is not a folder, an unreadable JWKS file or a bad config.toml policy.
 ServeOptions resolve_serve_options(const ServeArguments& args);
 
 }  // namespace server

@@ -13,6 +13,7 @@
 #include "server/session.hpp"
 #include "server/tls_front.hpp"
 
+#include "runtime/inspector/inspector_server.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/watcher.hpp"
@@ -382,7 +383,21 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
       metrics->limit(slug, kind);
     };
   }
+  // Open before any worker boots, so that every worker is a target from its start.
+  std::optional<runtime::inspector::InspectorServer> inspector;
   WorkerSettings settings;
+  if (options.inspect) {
+    auto targets = std::make_shared<runtime::inspector::Targets>();
+    inspector.emplace(options.inspect->address, targets);
+    settings.inspect = runtime::inspector::InspectOptions{targets, options.inspect->mode};
+    log.event("info", "Inspector listening on http://" + inspector->endpoint() +
+                          " (chrome://inspect, or GET /json/list for the workers)");
+    if (options.inspect->address.host != "127.0.0.1" && options.inspect->address.host != "::1" &&
+        options.inspect->address.host != "localhost") {
+      log.event("warn", "the inspector listens on " + options.inspect->address.host +
+                            ": anyone who reaches that address can run code in your functions");
+    }
+  }
   settings.oneshot = options.policy == ServeOptions::Policy::oneshot;
   settings.limits = options.limits;
   settings.oneshot_max_workers = options.oneshot_max_workers;

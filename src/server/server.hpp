@@ -5,6 +5,7 @@
 #include "project/environment.hpp"
 
 #include "bundler/function_modules.hpp"
+#include "runtime/inspector/inspector.hpp"
 #include "runtime/runtime.hpp"
 
 #include <chrono>
@@ -58,6 +59,9 @@ struct ServeOptions {
   std::optional<std::filesystem::path> tls_cert;
   std::optional<std::filesystem::path> tls_key;
   bool metrics = false;  // GET /metrics (metrics.hpp); the admin API has it regardless
+  // --inspect, --inspect-wait, --inspect-brk: V8's inspector on every worker, its port
+  // opened before the first worker boots (runtime/inspector/inspector.hpp).
+  std::optional<runtime::inspector::Settings> inspect;
   // SIGTERM/SIGINT: how long open requests may run before the server stops anyway.
   std::chrono::milliseconds graceful_exit_timeout{10'000};
 };

@@ -15,6 +15,7 @@
 #include "bundler/config/deno_json.hpp"
 #include "bundler/download_progress.hpp"
 #include "bundler/function_modules.hpp"
+#include "runtime/inspector/inspector_server.hpp"
 #include "runtime/runtime.hpp"
 #include "util/dotenv.hpp"
 #include "util/error.hpp"
@@ -505,6 +506,16 @@ int run_modules(const TestArguments& args, const Place& place, const std::vector
   limits.memory_limit_mb = args.memory_limit_mb;
   limits.cpu_soft_limit_ms = limits.cpu_hard_limit_ms = 1ULL << 40;  // tests have no CPU limit
   limits.wall_clock_limit_ms = 1ULL << 40;
+  // --inspect: one port for every test file's worker, each a target of its own.
+  std::optional<runtime::inspector::InspectorServer> inspector;
+  std::optional<runtime::inspector::InspectOptions> inspect;
+  if (args.inspect) {
+    inspect.emplace(runtime::inspector::InspectOptions{
+        std::make_shared<runtime::inspector::Targets>(), args.inspect->mode});
+    inspector.emplace(args.inspect->address, inspect->targets);
+    std::fprintf(stderr, "Inspector listening on http://%s (chrome://inspect)\n",
+                 inspector->endpoint().c_str());
+  }
   struct Running {
     std::unique_ptr<runtime::Worker> worker;
     std::shared_ptr<ModuleListener> listener;
@@ -563,6 +574,7 @@ int run_modules(const TestArguments& args, const Place& place, const std::vector
         listener->output(text);
       };
       worker.test = runtime::TestMode{run_options, listener};
+      worker.inspect = inspect;
       worker.listen = server::listen_direct;
       lock.unlock();
       std::unique_ptr<runtime::Worker> started;

@@ -6,6 +6,8 @@
 // same snapshot as serve (runtime/test_run.hpp), and reports in Deno's formats
 // (reporter.hpp). The CLI only declares the arguments.
 
+#include "runtime/inspector/inspector.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +46,8 @@ struct TestArguments {
   // --coverage[=DIR] (or $DENO_COVERAGE_DIR): V8's coverage of the project's modules into
   // DIR (raw data, and lcov.info with a summary table when the tests pass; coverage.hpp).
   std::optional<std::string> coverage_dir;
+  // --inspect, --inspect-wait, --inspect-brk: V8's inspector on every test worker.
+  std::optional<runtime::inspector::Settings> inspect;
 };
 
 // Runs the tests and returns the process's exit code: 0 all passed, 1 a failure (or

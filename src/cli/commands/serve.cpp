@@ -1,6 +1,7 @@
 #include "server/serve_options.hpp"
 
 #include "cli/commands/commands.hpp"
+#include "cli/commands/inspect_flags.hpp"
 
 namespace cli {
 
@@ -52,10 +53,12 @@ Command serve_command() {
                        "Lifetime of a worker in ms (retired at half, terminated at the end)")
             ->check(CLI::Range(100, 86'400'000))
             ->capture_default_str();
-        app.add_option("--request-idle-timeout", args->request_idle_timeout_ms,
-                       "ms a request may wait without any response (then 504)")
-            ->check(CLI::Range(10, 86'400'000))
-            ->capture_default_str();
+        auto* idle_timeout =
+            app.add_option("--request-idle-timeout", args->request_idle_timeout_ms,
+                           "ms a request may wait without any response (then 504; none by "
+                           "default under --inspect)")
+                ->check(CLI::Range(10, 86'400'000))
+                ->capture_default_str();
         app.add_option("--oneshot-max-workers", args->oneshot_max_workers,
                        "oneshot: most workers alive at once (busy with a request or its "
                        "waitUntil work); more requests wait for one")
@@ -138,7 +141,13 @@ Command serve_command() {
         app.add_option("--log-format", args->log_format, "Log lines as text or json")
             ->check(CLI::IsMember({"text", "json"}))
             ->capture_default_str();
-        return [args] { return server::serve(server::resolve_serve_options(*args)); };
+        auto inspect = std::make_shared<InspectFlags>();
+        add_inspect_flags(app, *inspect);
+        return [args, inspect, idle_timeout] {
+          args->inspect = inspect_settings(*inspect);
+          args->request_idle_timeout_given = idle_timeout->count() > 0;
+          return server::serve(server::resolve_serve_options(*args));
+        };
       }};
 }
 

@@ -1,6 +1,7 @@
 #include "tester/run_tests.hpp"
 
 #include "cli/commands/commands.hpp"
+#include "cli/commands/inspect_flags.hpp"
 #include "util/error.hpp"
 
 #include <charconv>
@@ -73,7 +74,10 @@ Command test_command() {
             app.add_option("--jwt-secret", args->jwt_secret,
                            "--serve: HS256 secret (default: $SUPABASE_AUTH_JWT_SECRET, "
                            "$JWT_SECRET, else the local-development secret)");
-            return [args, parallel, shuffle, coverage] {
+            auto inspect = std::make_shared<InspectFlags>();
+            add_inspect_flags(app, *inspect);
+            return [args, parallel, shuffle, coverage, inspect] {
+              args->inspect = inspect_settings(*inspect);
               // A flag given without a value reads "true" (CLI11), with one, that value.
               if (*parallel == "true") {
                 args->parallel = 0;
@@ -115,6 +119,13 @@ Command test_command() {
                 args->coverage_dir = *coverage;
               } else if (const char* dir = std::getenv("DENO_COVERAGE_DIR"); dir && *dir) {
                 args->coverage_dir = dir;
+              }
+              if (args->inspect && args->coverage_dir) {
+                // V8 allows one inspector per isolate, and coverage is one already.
+                std::fprintf(stderr,
+                             "error: --coverage cannot be combined with --inspect, --inspect-wait "
+                             "or --inspect-brk\nRun 'sbfn test --help' for the options.\n");
+                return 2;
               }
               return tester::run_tests(*args);
             };

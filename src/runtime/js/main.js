@@ -1,6 +1,8 @@
 // The JavaScript half of the runtime. Evaluated once at build time; every worker
 // starts from the snapshot of the state it leaves behind.
 import { removeStandIns } from "./snapshot_prelude.js";
+// First: it keeps V8's console before installWebGlobals replaces it.
+import { mirrorToV8Console } from "./inspector_console.js";
 import { dispatchBeforeUnload, dispatchUncaught, installWasmStreaming, installWebGlobals, inspect, setPromiseStateHook } from "./web/index.js";
 import * as timers from "./timers.js";
 import { formatStack } from "./stack.js";
@@ -51,6 +53,7 @@ define("__sbfn", {
       global.Deno.noColor = !info.test.colour;
     }
     global.Deno.version.v8 = info.v8Version ?? global.Deno.version.v8;
+    if (info.inspect) mirrorToV8Console(global.console);
   },
   dispatch,
   fireTimer: timers.fireTimer,

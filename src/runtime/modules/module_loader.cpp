@@ -4,7 +4,10 @@
 #include "runtime/modules/transpiler.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/v8_util.hpp"
+#include "util/base64.hpp"
 #include "util/error.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <climits>
@@ -49,6 +52,21 @@ v8::Local<v8::Value> permission_denied(v8::Local<v8::Context> context, const std
   error = v8::Exception::Error(text).As<v8::Object>();
   std::ignore = error->Set(context, v8_str(isolate, "name"), v8_str(isolate, "PermissionDenied"));
   return error;
+}
+
+// The transpiler's map made whole for a debugger: its one source is the module's own URL
+// with the original text inside (a frontend cannot read file: URLs itself), as a data:
+// URL. Empty when the map is not JSON.
+std::string debugger_source_map_url(const std::string& url, const std::string& original,
+                                    const std::string& map_json) {
+  auto map = nlohmann::json::parse(map_json, nullptr, false);
+  if (!map.is_object()) {
+    return {};
+  }
+  map.erase("sourceRoot");
+  map["sources"] = nlohmann::json::array({url});
+  map["sourcesContent"] = nlohmann::json::array({original});
+  return "data:application/json;charset=utf-8;base64," + util::base64_encode(map.dump());
 }
 
 }  // namespace
@@ -171,11 +189,18 @@ v8::Local<v8::Module> ModuleLoader::compile_one(v8::Local<v8::Context> context,
       } catch (const util::Error& error) {
         throw ParseError{error.what()};
       }
+      v8::Local<v8::Value> source_map_url;
       if (!transpiled.source_map.empty()) {
         m_source_maps.emplace(url, SourceMap::parse(transpiled.source_map));
+        if (m_debugger_source_maps) {
+          if (auto data_url = debugger_source_map_url(url, loaded.code, transpiled.source_map);
+              !data_url.empty()) {
+            source_map_url = v8_str(m_isolate, data_url);
+          }
+        }
       }
-      v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, {}, false, false,
-                              true);
+      v8::ScriptOrigin origin(m_isolate, v8_str(m_isolate, url), 0, 0, false, -1, source_map_url,
+                              false, false, true);
       v8::Local<v8::String> code;
       if (!new_string(m_isolate, transpiled.code).ToLocal(&code)) {
         throw PendingJsException{};

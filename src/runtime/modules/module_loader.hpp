@@ -34,6 +34,12 @@ class ModuleLoader {
   std::string resolve(const std::string& specifier, const std::string& referrer,
                       ResolutionKind kind = ResolutionKind::import) const;
 
+  // With a debugger (`--inspect`): each transpiled module's script carries its source map
+  // (a data: URL with the original text in sourcesContent) as its sourceMapURL, so DevTools
+  // and VS Code show the .ts file and map its breakpoints. Off by default: the map costs
+  // a base64 copy of the source per module.
+  void set_debugger_source_maps(bool on) { m_debugger_source_maps = on; }
+
   // --- CommonJS and node: built-ins (commonjs.cpp) ---
 
   // The JavaScript half, from the snapshot's hooks: `builtin(name)` gives a node: built-in's
@@ -150,6 +156,7 @@ class ModuleLoader {
   std::unordered_map<std::string, Record> m_by_url;
   std::unordered_multimap<int, std::string> m_by_hash;  // identity hash -> URL
   std::unordered_map<std::string, SourceMap> m_source_maps;
+  bool m_debugger_source_maps = false;
   std::unordered_map<std::string, CommonJsSource> m_commonjs_sources;  // url -> for require
   v8::Global<v8::Function> m_builtin_hook;
   v8::Global<v8::Function> m_require_hook;
