@@ -16,6 +16,14 @@ int refusal_for(const http::request_header<>& head) {
   if (hosts > 1 || (hosts == 0 && head.version() >= 11)) {
     return 400;
   }
+  // Beast takes a repeated or listed Content-Length when the values agree (RFC 9112
+  // section 6.3 allows it); a proxy in front may not agree, so only one value, once.
+  auto lengths = head.equal_range(http::field::content_length);
+  if (lengths.first != lengths.second &&
+      (std::next(lengths.first) != lengths.second ||
+       lengths.first->value().find(',') != beast::string_view::npos)) {
+    return 400;
+  }
   auto fields = head.equal_range(http::field::transfer_encoding);
   if (fields.first == fields.second) {
     return 0;
@@ -41,6 +49,17 @@ int refusal_for(const http::request_header<>& head) {
     return 400;
   }
   return unknown ? 501 : 0;
+}
+
+bool has_obs_fold(std::string_view raw_head) {
+  // A line starting with a space or a tab continues the field before it.
+  for (auto at = raw_head.find('\n'); at != std::string_view::npos && at + 1 < raw_head.size();
+       at = raw_head.find('\n', at + 1)) {
+    if (raw_head[at + 1] == ' ' || raw_head[at + 1] == '\t') {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string_view reason_phrase(int status) {

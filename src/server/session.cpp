@@ -83,6 +83,7 @@ void Session::read() {
     return;
   }
   m_reading = true;
+  m_head_deadline = false;
   m_parser.emplace();
   m_parser->header_limit(k_header_limit);
   // An admin upload may be larger than any function's request: the function's own limit
@@ -106,17 +107,36 @@ void Session::read() {
 
 void Session::parse_head() {
   beast::error_code error;
-  auto used = m_parser->put(m_buffer.data(), error);
+  auto pending = m_buffer.data();
+  auto used = m_parser->put(pending, error);
+  // The whole head is in the buffer when the parser takes it: its raw bytes are checked
+  // for what the parser itself repairs.
+  std::string_view raw(static_cast<const char*>(pending.data()), used);
+  if (!error && m_parser->is_header_done() && has_obs_fold(raw.substr(0, raw.find("\r\n\r\n")))) {
+    m_reading = false;
+    m_buffer.consume(used);
+    refuse(400, m_parser->get());
+    return;
+  }
   m_buffer.consume(used);
   if (error != http::error::need_more) {
     on_header(error);
     return;
   }
-  m_stream.expires_after(read_timeout());
-  http::async_read_header(m_stream, m_buffer, *m_parser,
-                          [self = shared_from_this()](beast::error_code error, std::size_t) {
-                            self->on_header(error);
-                          });
+  // One deadline for the rest of the head, however many reads it takes.
+  if (!m_head_deadline) {
+    m_head_deadline = true;
+    m_stream.expires_after(read_timeout());
+  }
+  m_stream.async_read_some(m_buffer.prepare(beast::read_size(m_buffer, 65536)),
+                           [self = shared_from_this()](beast::error_code error, std::size_t n) {
+                             self->m_buffer.commit(n);
+                             if (error) {
+                               self->on_header(error);
+                               return;
+                             }
+                             self->parse_head();
+                           });
 }
 
 std::chrono::milliseconds Session::read_timeout() const {

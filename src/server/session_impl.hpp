@@ -245,8 +245,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   std::string m_body_error;  // why a streamed body stopped, for the function's next pull
   std::shared_ptr<asio::io_context> m_home;
   bool m_home_ending = false;
-  bool m_going_home = false;  // the pending read was cancelled to move the connection
-  bool m_reading = false;     // waiting for the next request's head
+  bool m_going_home = false;     // the pending read was cancelled to move the connection
+  bool m_reading = false;        // waiting for the next request's head
+  bool m_head_deadline = false;  // the rest of the head has its --request-read-timeout
   std::optional<http::request<http::string_body>> m_handed;  // the request that came along
   // The worker booted for the request at hand (compared, never used): it answers it even
   // if it was retired or failed while booting, so a top level runs once per request.

@@ -36,6 +36,20 @@ TEST_CASE("http_rules: Transfer-Encoding must end in chunked, and only chunked i
   CHECK(refusal("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n") == 400);
 }
 
+TEST_CASE("http_rules: one Content-Length, once, even when repeats agree") {
+  CHECK(refusal("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n") == 0);
+  CHECK(refusal("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n") ==
+        400);
+  CHECK(refusal("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0, 0\r\n\r\n") == 400);
+}
+
+TEST_CASE("http_rules: obs-fold is seen in the raw head") {
+  CHECK_FALSE(server::has_obs_fold("GET / HTTP/1.1\r\nHost: a\r\nX-A: b c\r\n"));
+  CHECK(server::has_obs_fold("GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c\r\n"));
+  CHECK(server::has_obs_fold("GET / HTTP/1.1\r\nTransfer-Encoding:\r\n\tchunked\r\n"));
+  CHECK_FALSE(server::has_obs_fold("GET / HTTP/1.1\r\nHost: a\r\n"));
+}
+
 TEST_CASE("http_rules: Host is required once on HTTP/1.1") {
   CHECK(refusal("GET / HTTP/1.1\r\nHost: a\r\n\r\n") == 0);
   CHECK(refusal("GET / HTTP/1.1\r\n\r\n") == 400);
