@@ -1,6 +1,7 @@
 // Fuzzes the request-head path of `sbfn serve`: bytes go through Beast's request parser with
 // the session's header limit, and a head that parses is judged by server::refusal_for, as
-// Session::on_header does. The same bytes are also checked as a function's statusText.
+// Session::on_header does, and its raw bytes by has_obs_fold, as Session::parse_head does. The same
+// bytes are also checked as a function's statusText.
 #include "server/http_rules.hpp"
 
 #include <boost/asio/buffer.hpp>
@@ -34,6 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     offset += used;
   }
   if (!error && parser.is_header_done()) {
+    std::string_view raw(reinterpret_cast<const char*>(data), offset);
+    server::has_obs_fold(raw.substr(0, raw.find("\r\n\r\n")));
     const int status = server::refusal_for(parser.get());
     if (status != 0)
       server::reason_phrase(status);
