@@ -232,6 +232,9 @@ void Session::start_response(int status, std::string_view reason, runtime::HttpH
   m_declared_left = head.declared_body;
   m_declared_sent = 0;
   m_declared_overrun = false;
+  if (!streaming) {
+    account_response();
+  }
   enqueue(std::move(head.bytes));
   if (!streaming) {
     finish_response();
@@ -282,6 +285,7 @@ void Session::write_chunk(std::string chunk) {
 }
 
 void Session::end_stream() {
+  account_response();
   if (m_chunked) {
     enqueue("0\r\n\r\n");
   }
@@ -625,16 +629,23 @@ void Session::send_canned(const CannedResponse& response) {
                  false);
 }
 
-void Session::finish_response() {
-  m_response_done = true;
-  m_waiting = false;
-  m_idle.cancel();
+void Session::account_response() {
+  if (std::exchange(m_accounted, true)) {
+    return;
+  }
   auto elapsed =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started);
   m_state.log.request(m_slug, m_method, m_path, m_status, elapsed.count());
   if (m_state.metrics) {
     m_state.metrics->request(m_slug, m_status, elapsed.count());
   }
+}
+
+void Session::finish_response() {
+  m_response_done = true;
+  m_waiting = false;
+  m_idle.cancel();
+  account_response();
   if (m_counted) {
     --m_state.active_requests;
     m_counted = false;
@@ -734,6 +745,7 @@ bool Session::wrote(beast::error_code error) {
 
 void Session::after_response() {
   m_response_done = false;
+  m_accounted = false;
   m_head_sent = false;
   m_status = 0;
   if (!m_keep_alive || m_state.draining) {

@@ -190,6 +190,9 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   void send_canned(const CannedResponse& response);
   void finish_response();
+  // The log line and metrics, taken before the last bytes are queued: a client that has read
+  // the whole response must find it counted.
+  void account_response();
   void enqueue(std::string data);
   // Writes what is queued, at once where the socket takes it, else asynchronously.
   void write_next();
@@ -218,6 +221,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   static void drop_written(Outgoing& piece, std::size_t written);
   bool m_writing = false;
   bool m_response_done = false;
+  bool m_accounted = false;
   bool m_keep_alive = true;
   bool m_head_request = false;
   bool m_chunked = false;

@@ -209,8 +209,8 @@ def test_metrics(binary, root):
         families = parse_metrics(response.read().decode())
         requests = {(s[1].get("function"), s[1].get("status")): s[2]
                     for s in families["sbfn_requests|counter"]}
-        assert requests[("hello", "200")] == 3 and requests[("hello", "401")] == 1, requests
-        assert requests[("greedy", "546")] == 1, requests
+        assert requests.get(("hello", "200")) == 3 and requests.get(("hello", "401")) == 1, requests
+        assert requests.get(("greedy", "546")) == 1, requests
         histogram = {(s[0], s[1].get("le")): s[2]
                      for s in families["sbfn_request_duration_seconds|histogram"]
                      if s[1]["function"] == "hello"}
