@@ -10,6 +10,8 @@ extern const char sbfn_node_js[];
 extern const unsigned long sbfn_node_js_size;
 extern const char sbfn_testing_js[];
 extern const unsigned long sbfn_testing_js_size;
+extern const char sbfn_idna_js[];
+extern const unsigned long sbfn_idna_js_size;
 extern const char sbfn_typescript_js[];
 extern const unsigned long sbfn_typescript_js_size;
 }
@@ -21,7 +23,8 @@ Assets embedded_assets() {
           {sbfn_compiler_snapshot, sbfn_compiler_snapshot_size},
           {sbfn_typescript_js, sbfn_typescript_js_size},
           {sbfn_node_js, sbfn_node_js_size},
-          {sbfn_testing_js, sbfn_testing_js_size}};
+          {sbfn_testing_js, sbfn_testing_js_size},
+          {sbfn_idna_js, sbfn_idna_js_size}};
 }
 
 }  // namespace runtime

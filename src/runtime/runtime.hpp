@@ -31,6 +31,7 @@ struct Assets {
   std::string_view typescript_js;      // TypeScript's compiler, loaded on first need
   std::string_view node_js;            // the node: layer (src/runtime/js/node), idem
   std::string_view testing_js;         // `sbfn test`'s runner (src/runtime/js/testing), idem
+  std::string_view idna_js;            // tr46, for URL hosts that are not plain ASCII, idem
 };
 
 // Initialises V8 once per process. `assets` must outlive the process's workers.

@@ -72,3 +72,28 @@ Deno.test("URLSearchParams: construction, iteration, sort, encoding", () => {
   assert(p.has("a", "9"));
   assert(!p.has("a", "1"));
 });
+// Hosts that are not plain ASCII go through tr46 (in sbfn a layer loaded on first need).
+Deno.test("URL: hosts through UTS #46", () => {
+  const hosts = {
+    "EXAMPLE.Com": "example.com",
+    "a-b--c.example": "a-b--c.example",
+    "-lead.example": "-lead.example",
+    "a..b": "a..b",
+    "123.example": "123.example",
+    "XN--MNCHEN-3YA.DE": "xn--mnchen-3ya.de",
+    "xn--mnchen-3ya.de": "xn--mnchen-3ya.de",
+    "faß.de": "xn--fa-hia.de",
+    "ＥＸＡＭＰＬＥ.com": "example.com",
+    "xn--ls8h.la": "xn--ls8h.la",
+    "Bücher.Example": "xn--bcher-kva.example",
+    "xn--zca.com": "xn--zca.com",
+    "ab--cd.com": "ab--cd.com",
+    "xn-a.com": "xn-a.com",
+  };
+  for (const [input, hostname] of Object.entries(hosts)) {
+    assertStrictEquals(new URL(`http://${input}/`).hostname, hostname, input);
+  }
+  for (const invalid of ["xn--mnchen-3yä.de", "a\u200Db.com", "\u0661.com", "bad.\u0661"]) {
+    assertThrows(() => new URL(`http://${invalid}/`), TypeError);
+  }
+});
