@@ -7,6 +7,7 @@
 #include <memory>
 
 namespace runtime::api {
+namespace {
 
 v8::MaybeLocal<v8::Value> run_embedded_layer(v8::Isolate* isolate, v8::Local<v8::Context> context,
                                              std::string_view text, const char* script_name,
@@ -41,6 +42,18 @@ v8::MaybeLocal<v8::Value> run_embedded_layer(v8::Isolate* isolate, v8::Local<v8:
     }
   }
   return result;
+}
+
+}  // namespace
+
+void return_embedded_layer(const v8::FunctionCallbackInfo<v8::Value>& info, std::string_view text,
+                           const char* script_name, LayerCodeCache& cache) {
+  auto* isolate = info.GetIsolate();
+  v8::Local<v8::Value> layer;
+  if (run_embedded_layer(isolate, isolate->GetCurrentContext(), text, script_name, cache)
+          .ToLocal(&layer)) {
+    info.GetReturnValue().Set(layer);
+  }
 }
 
 }  // namespace runtime::api

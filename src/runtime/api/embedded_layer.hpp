@@ -14,12 +14,12 @@ struct LayerCodeCache {
   std::string bytes;
 };
 
-// A JavaScript bundle embedded in the binary and kept out of the worker snapshot (the
-// node: layer, the test runner), so that only the workers that use it pay for it: compiled
-// as a function body named `script_name` and called; returns what it returns. The first
-// worker of the process leaves a code cache in `cache` that the others compile from.
-v8::MaybeLocal<v8::Value> run_embedded_layer(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                                             std::string_view source, const char* script_name,
-                                             LayerCodeCache& cache);
+// The body of a layer op: a JavaScript bundle embedded in the binary and kept out of the
+// worker snapshot (the node: layer, the test runner, tr46), so that only the workers that
+// use it pay for it, compiled as a function body named `script_name` and called; the op
+// returns what it returns (or throws what it threw). The first worker of the process
+// leaves a code cache in `cache` that the others compile from.
+void return_embedded_layer(const v8::FunctionCallbackInfo<v8::Value>& info, std::string_view source,
+                           const char* script_name, LayerCodeCache& cache);
 
 }  // namespace runtime::api

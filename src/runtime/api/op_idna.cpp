@@ -10,14 +10,8 @@ namespace {
 // kept out of the snapshot (js/web/shims/tr46.js asks for it on a worker's first host that
 // is not plain ASCII).
 void idna_layer(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto* isolate = info.GetIsolate();
   static LayerCodeCache cache;
-  v8::Local<v8::Value> layer;
-  if (run_embedded_layer(isolate, isolate->GetCurrentContext(), assets().idna_js, "sbfn:idna",
-                         cache)
-          .ToLocal(&layer)) {
-    info.GetReturnValue().Set(layer);
-  }
+  return_embedded_layer(info, assets().idna_js, "sbfn:idna", cache);
 }
 
 }  // namespace

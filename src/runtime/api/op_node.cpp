@@ -119,14 +119,8 @@ void node_types(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // that only the workers that use it pay for it. The first worker of the process leaves a
 // code cache the others compile from.
 void node_layer(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto* isolate = info.GetIsolate();
   static LayerCodeCache cache;
-  v8::Local<v8::Value> layer;
-  if (run_embedded_layer(isolate, isolate->GetCurrentContext(), assets().node_js, "sbfn:node",
-                         cache)
-          .ToLocal(&layer)) {
-    info.GetReturnValue().Set(layer);
-  }
+  return_embedded_layer(info, assets().node_js, "sbfn:node", cache);
 }
 
 // node_pid() / node_ppid(): process.pid and process.ppid (the sbfn process's, as Deno's

@@ -33,14 +33,8 @@ void test_deadline(const Info& info) {
 // testing_layer() -> the test runner's exports ({init}): js/testing/, a bundle embedded in
 // the binary and kept out of the snapshot (serving never needs it).
 void testing_layer(const Info& info) {
-  auto* isolate = info.GetIsolate();
   static LayerCodeCache cache;
-  v8::Local<v8::Value> layer;
-  if (run_embedded_layer(isolate, isolate->GetCurrentContext(), assets().testing_js, "sbfn:testing",
-                         cache)
-          .ToLocal(&layer)) {
-    info.GetReturnValue().Set(layer);
-  }
+  return_embedded_layer(info, assets().testing_js, "sbfn:testing", cache);
 }
 
 }  // namespace
