@@ -86,6 +86,7 @@ class WorkerReaper {
   std::condition_variable m_emptied;
   std::size_t m_draining = 0;
   std::size_t m_joining = 0;  // workers being destroyed on threads of their own
+  bool m_trim_owed = false;   // a worker ended since free memory was last given back
   std::deque<std::pair<std::shared_ptr<runtime::Worker>, Retirement>> m_queue;
   bool m_stopping = false;
   bool m_hurry = false;
