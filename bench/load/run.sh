@@ -38,6 +38,7 @@ pids+=($spid)
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$spid/status"; }
 fds() { ls "/proc/$spid/fd" | wc -l; }
+fd_list() { for f in /proc/$spid/fd/*; do readlink "$f"; done 2>/dev/null | sed -E 's/[0-9]+/N/g' | sort | uniq -c; }
 threads() { ls "/proc/$spid/task" | wc -l; }
 metric() { curl -s "$base/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 # Waits until no worker is alive and no connection but the asking one is open, then for
@@ -70,6 +71,7 @@ node -e 'const s = JSON.parse(require("fs").readFileSync("warmup.json")).stats;
   for (const [k, v] of Object.entries(s)) if (v.errors) { console.error("load: warm-up", k, v.samples); process.exit(1); }'
 settle
 base_rss=$(rss_kb) base_fds=$(fds) base_threads=$(threads)
+fd_list >fds.before
 
 drive "$duration" "$connections" "${RELOAD_EVERY:-3}" "${DEPLOY_EVERY:-5}" >load.json &
 dpid=$!
@@ -78,6 +80,9 @@ peak_rss=$(rss_kb) peak_fds=$(fds) peak_threads=$(threads) peak_conns=$(metric s
 wait $dpid
 settle
 after_rss=$(rss_kb) after_fds=$(fds) after_threads=$(threads)
+fd_list >fds.after
+# What differs, for the report (the same kind of fd counted before and after).
+[[ $base_fds == "$after_fds" ]] || { echo "open fds by target, before (<) and after (>):"; diff fds.before fds.after || true; }
 
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC') CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo) \
   CORES=$(nproc) BASE="$base_rss $base_fds $base_threads" PEAK="$peak_rss $peak_fds $peak_threads $peak_conns" \

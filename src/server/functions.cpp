@@ -8,6 +8,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <atomic>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -323,11 +324,17 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec, r
       hook(slug, ok, ms);
     };
   }
-  if (m_hooks.on_limit) {
-    options.on_limit = [hook = m_hooks.on_limit, slug = spec.config.slug](std::string_view kind) {
+  // A worker that a limit retires or ends leaves its slot for the reaper at once. It used
+  // to stay there until the function's next request: a function not asked again kept its
+  // ended worker (an io_context's three fds, the thread's stack) for good.
+  auto self = std::make_shared<std::atomic<const runtime::Worker*>>(nullptr);
+  options.on_limit = [this, self, hook = m_hooks.on_limit,
+                      slug = spec.config.slug](std::string_view kind) {
+    if (hook) {
       hook(slug, kind);
-    };
-  }
+    }
+    release_from_slot(slug, self->load());
+  };
   options.on_module = [this, slug = spec.config.slug](const std::string& url) {
     if (!url.starts_with("file://")) {
       return;
@@ -353,12 +360,30 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec, r
                                    runtime::Worker::Spare{}, m_settings.limits.memory_limit_mb));
   }
   if (spare && spare->start(options)) {
+    self->store(spare.get());
     return spare;
   }
   if (spare) {
     m_reaper.retire(std::move(spare));
   }
-  return std::make_shared<runtime::Worker>(std::move(options));
+  auto worker = std::make_shared<runtime::Worker>(std::move(options));
+  self->store(worker.get());
+  return worker;
+}
+
+void FunctionTable::release_from_slot(const std::string& slug, const runtime::Worker* worker) {
+  if (worker == nullptr) {
+    return;
+  }
+  std::shared_lock catalog(m_catalog_mutex);
+  auto it = m_slots.find(slug);
+  if (it == m_slots.end()) {
+    return;
+  }
+  std::lock_guard lock(it->second->mutex);
+  if (it->second->worker.get() == worker) {
+    m_reaper.retire(std::move(it->second->worker));
+  }
 }
 
 void FunctionTable::dispatch(const std::string& slug, runtime::HttpRequest request,
