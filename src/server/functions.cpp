@@ -381,8 +381,12 @@ void FunctionTable::release_from_slot(const std::string& slug, const runtime::Wo
     return;
   }
   std::lock_guard lock(it->second->mutex);
-  if (it->second->worker.get() == worker) {
-    m_reaper.retire(std::move(it->second->worker));
+  // A worker still booting stays: the request that booted it is dispatched to it all the
+  // same (current_worker's booted_for), so its top level runs once; the next request
+  // after that moves it to the reaper as before.
+  auto& slotted = it->second->worker;
+  if (slotted.get() == worker && slotted->state() != runtime::WorkerState::booting) {
+    m_reaper.retire(std::move(slotted));
   }
 }
 
