@@ -40,6 +40,7 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$spid/status"; }
 fds() { ls "/proc/$spid/fd" | wc -l; }
 fd_list() { for f in /proc/$spid/fd/*; do readlink "$f"; done 2>/dev/null | sed -E 's/[0-9]+/N/g' | sort | uniq -c; }
 threads() { ls "/proc/$spid/task" | wc -l; }
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$spid/stat"; }
 metric() { curl -s "$base/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 # Waits until no worker is alive and no connection but the asking one is open, then for
 # the fd count to settle (the asking connection's own fd).
@@ -73,11 +74,13 @@ settle
 base_rss=$(rss_kb) base_fds=$(fds) base_threads=$(threads)
 fd_list >fds.before
 
+cpu_before=$(cpu_s)
 drive "$duration" "$connections" "${RELOAD_EVERY:-3}" "${DEPLOY_EVERY:-5}" >load.json &
 dpid=$!
 sleep $((duration / 2))
 peak_rss=$(rss_kb) peak_fds=$(fds) peak_threads=$(threads) peak_conns=$(metric sbfn_connections)
 wait $dpid
+server_cpu=$(awk -v a="$(cpu_s)" -v b="$cpu_before" 'BEGIN {printf "%.1f", a - b}')
 settle
 after_rss=$(rss_kb) after_fds=$(fds) after_threads=$(threads)
 fd_list >fds.after
@@ -85,7 +88,7 @@ fd_list >fds.after
 [[ $base_fds == "$after_fds" ]] || { echo "open fds by target, before (<) and after (>):"; diff fds.before fds.after || true; }
 
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC') CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo) \
-  CORES=$(nproc) BASE="$base_rss $base_fds $base_threads" PEAK="$peak_rss $peak_fds $peak_threads $peak_conns" \
+  CORES=$(nproc) LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)" SERVER_CPU=$server_cpu BASE="$base_rss $base_fds $base_threads" PEAK="$peak_rss $peak_fds $peak_threads $peak_conns" \
   AFTER="$after_rss $after_fds $after_threads" MARGIN=$rss_margin node -e '
 const r = JSON.parse(require("fs").readFileSync("load.json"));
 const e = process.env;
@@ -94,7 +97,8 @@ const [pr, pf, pt, pc] = e.PEAK.split(" ").map(Number);
 const [ar, af, at] = e.AFTER.split(" ").map(Number);
 const mb = (kb) => (kb / 1024).toFixed(1) + " MiB";
 console.log(`\nsbfn serve under load: ${r.connections} keep-alive connections, ${Object.keys(r.latest).length} functions, ${r.seconds.toFixed(1)} s`);
-console.log(`${e.DATE}, ${e.CORES} cores, ${e.CPU}`);
+console.log(`${e.DATE}, ${e.CORES} cores, ${e.CPU}, load average after the run ${e.LOADAVG}`);
+console.log(`CPU during the run: server ${e.SERVER_CPU} s, driver ${r.cpu.toFixed(1)} s (of ${(r.seconds * e.CORES).toFixed(0)} s the machine has)`);
 console.log("kind                 done   per second   errors");
 const unit = { plain: "requests", stream: "requests", sse: "streams", websocket: "sessions" };
 for (const k of ["plain", "stream", "sse", "websocket"])
