@@ -326,7 +326,7 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec, r
   }
   // A worker that a limit retires or ends leaves its slot for the reaper at once. It used
   // to stay there until the function's next request: a function not asked again kept its
-  // ended worker (an io_context's three fds, the thread's stack) for good.
+  // ended worker (with its io_context's three fds) for good.
   auto self = std::make_shared<std::atomic<const runtime::Worker*>>(nullptr);
   options.on_limit = [this, self, hook = m_hooks.on_limit,
                       slug = spec.config.slug](std::string_view kind) {
