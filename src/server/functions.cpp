@@ -324,16 +324,20 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec, r
       hook(slug, ok, ms);
     };
   }
-  // A worker that a limit retires or ends leaves its slot for the reaper at once. It used
-  // to stay there until the function's next request: a function not asked again kept its
-  // ended worker (with its io_context's three fds) for good.
+  // A worker that a limit ends (CPU hard limit, wall clock) leaves its slot for the reaper
+  // at once. It used to stay there until the function's next request: a function not
+  // asked again kept its ended worker (with its io_context's three fds) for good. One a
+  // limit only retires stays until then (or until its wall clock ends it): its
+  // beforeunload listeners run first, and the reaper would end an idle worker at once.
   auto self = std::make_shared<std::atomic<const runtime::Worker*>>(nullptr);
   options.on_limit = [this, self, hook = m_hooks.on_limit,
                       slug = spec.config.slug](std::string_view kind) {
     if (hook) {
       hook(slug, kind);
     }
-    release_from_slot(slug, self->load());
+    if (kind == "cpu_hard" || kind == "wall_clock") {
+      release_from_slot(slug, self->load());
+    }
   };
   options.on_module = [this, slug = spec.config.slug](const std::string& url) {
     if (!url.starts_with("file://")) {

@@ -1,12 +1,11 @@
 #!/usr/bin/env python3
-"""A worker that a limit retires leaves nothing behind (CTest serve.ended_workers): with a
-short --wall-clock-limit, the workers of one function, then of four, are retired and
+"""A worker that its wall clock ends leaves nothing behind (CTest serve.ended_workers):
+with a short --wall-clock-limit, the workers of one function, then of four, are ended and
 joined (sbfn_workers 0 on /metrics), and the server holds the same descriptors other than
 sockets after four functions' workers ended as after one's (sockets come and go with the
-/metrics requests themselves). A retired worker used to stay
-in its function's slot until that function's next request, holding its io_context's three
-descriptors (and its thread's stack): four functions not asked again kept twelve.
-Found by bench/load/run.sh. Usage: ended_workers_test.py <sbfn binary>."""
+/metrics requests themselves). An ended worker used to stay in its function's slot until
+that function's next request, holding its io_context's three descriptors: four functions
+not asked again kept twelve. Found by bench/load/run.sh. Usage: ended_workers_test.py <sbfn binary>."""
 
 import os
 import socket
