@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 ASAN_OPTIONS ?= detect_leaks=0:abort_on_error=1
 PORT ?= 54321
 
-.PHONY: all bootstrap build serve test unit specs install package test-asan fuzz format bench clean
+.PHONY: all bootstrap build serve test unit specs install package test-asan fuzz format bench load clean
 
 all: build
 
@@ -65,6 +65,13 @@ format:
 
 bench: build
 	bench/run.sh
+
+# 1,000 keep-alive connections over 20 functions for DURATION seconds (60) with plain,
+# streamed, SSE and WebSocket traffic, hot reloads and remote deploys; fails on any wrong
+# answer or on fds, threads or RSS not back to the baseline (bench/load/run.sh).
+# Not part of `make test`.
+load: build
+	bench/load/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -64,6 +64,7 @@ packages=(
   python3-yaml  # tests/deploy/test_emit.py: a second YAML parser for the Kubernetes manifests
   postgresql  # tests/packages/postgres_test.py: a real PostgreSQL for npm:postgres and npm:pg
   python3-botocore  # tests/specs aws_sigv4 upstreams: AWS's Python signer checks what the JS SDK signed
+  libseccomp-dev  # tests/seccomp: packaging/seccomp.json applied to sbfn serve with libseccomp
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -86,6 +86,7 @@ class WorkerReaper {
   std::condition_variable m_emptied;
   std::size_t m_draining = 0;
   std::size_t m_joining = 0;  // workers being destroyed on threads of their own
+  bool m_trim_owed = false;   // a worker ended since free memory was last given back
   std::deque<std::pair<std::shared_ptr<runtime::Worker>, Retirement>> m_queue;
   bool m_stopping = false;
   bool m_hurry = false;
@@ -168,6 +169,8 @@ class FunctionTable {
 
   // `tee`: also told every line the worker logs.
   std::shared_ptr<runtime::Worker> boot(const FunctionSpec& spec, runtime::LogFn tee = nullptr);
+  // A limit retired or ended `worker`: the reaper takes it from its slot, if it is there.
+  void release_from_slot(const std::string& slug, const runtime::Worker* worker);
   // The function's module graph, kept across boots until its code changes (retire()).
   std::shared_ptr<bundler::FunctionModules> modules_for(const FunctionSpec& spec);
   void forget_modules(const std::string& slug);
