@@ -172,9 +172,9 @@ def transpile_cache_damaged(fx):
     server = fx.serve("--no-watch")
     try:
         expect_served(server, "plain", {"greeting": "plain-v1"})
-        assert "boot error" not in server.output.text(), server.output.tail()
     finally:
-        fx.stop(server)
+        fx.stop(server)  # and every line of its output read
+    assert "boot error" not in server.output.text(), server.output.tail()
 
 
 def transpile_cache_deleted(fx):
@@ -257,10 +257,10 @@ def cache_disk_full(fx):
             expect_served(server, "plain", {"greeting": "plain-v1"})
             status, body = get(server.port, "modules")
             assert status == 503, (status, body)
-            log = server.output.text()
-            assert "No space left on device" in log, "the log does not say why:\n" + log
         finally:
-            fx.stop(server)
+            fx.stop(server)  # and every line of its output read
+        log = server.output.text()
+        assert "No space left on device" in log, "the log does not say why:\n" + log
         assert not half_written(cache.path), half_written(cache.path)
         cache.free()
         server = fx.serve("--no-watch")
@@ -414,15 +414,15 @@ def remote_killed_mid_deploy(fx):
         try:
             expect_served(server, "plain", {"greeting": "plain-v1"})
             assert remote.files() == ["deployments.json", "functions/plain/1.sbfn"], remote.files()
-            assert "a deploy of plain that an earlier run never finished" in \
-                server.output.text(), server.output.tail()
             assert remote.versions("plain") == [1]
             write(source, PLAIN % "v3")
             code, out = remote.deploy("plain")
             assert code == 0 and "Deployed plain v2" in out, out
             expect_served(server, "plain", {"greeting": "plain-v3"})
         finally:
-            fx.stop(server)
+            fx.stop(server)  # and every line of its output read
+        assert "a deploy of plain that an earlier run never finished" in \
+            server.output.text(), server.output.tail()
     finally:
         gate.close()
         write(source, PLAIN % "v1")
