@@ -53,7 +53,7 @@ TSAN_BUILD ?= build-tsan
 TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=$(abspath tests/tsan.supp)
 test-tsan: bootstrap
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=thread
-	cmake --build $(TSAN_BUILD) -j $(JOBS)
+	TSAN_OPTIONS=$(TSAN_OPTIONS) cmake --build $(TSAN_BUILD) -j $(JOBS)  # runs sbfn_snapshot
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=$(TSAN_OPTIONS) SBFN_SPECS_RSS_SLACK_MB=400 \
 	  ctest --output-on-failure -j $(JOBS) -R '^(unit|specs\.)'
 
