@@ -77,6 +77,9 @@ void write_through_temporary(const std::filesystem::path& path, std::string_view
   static std::atomic<unsigned> counter{0};
   auto tmp = path;
   tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  // A name left by a killed process whose pid is ours now is stale: removed, so that the
+  // file is made afresh with `mode` (O_EXCL).
+  ::unlink(tmp.c_str());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
     fail_write(tmp, -1);
