@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 ASAN_OPTIONS ?= detect_leaks=0:abort_on_error=1
 PORT ?= 54321
 
-.PHONY: all bootstrap build serve test unit specs install package test-asan fuzz format bench load clean
+.PHONY: all bootstrap build serve test unit specs install package test-asan test-tsan fuzz format bench load clean
 
 all: build
 
@@ -45,6 +45,17 @@ test-asan: bootstrap
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1 \
 	  SBFN_SPECS_RSS_SLACK_MB=400 ctest --output-on-failure -j $(JOBS) -R '^(unit|specs\.)'
+
+# ThreadSanitizer over the unit tests and the spec cases (docs/reliability.md, "Sanitizers").
+# V8 (Debian's libnode) is not instrumented: tests/tsan.supp names the reports that start in
+# it, by library or frame, never sbfn's own code. halt_on_error: a race fails the test.
+TSAN_BUILD ?= build-tsan
+TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=$(abspath tests/tsan.supp)
+test-tsan: bootstrap
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=thread
+	TSAN_OPTIONS=$(TSAN_OPTIONS) cmake --build $(TSAN_BUILD) -j $(JOBS)  # runs sbfn_snapshot
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=$(TSAN_OPTIONS) SBFN_SPECS_RSS_SLACK_MB=400 \
+	  ctest --output-on-failure -j $(JOBS) -R '^(unit|specs\.)'
 
 # libFuzzer targets (fuzz/) built by clang-14 in a build folder of their own, each run for
 # FUZZ_SECONDS over its seed corpus (20 s: all twelve in about five minutes; FUZZ_SECONDS=5

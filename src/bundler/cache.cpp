@@ -1,13 +1,16 @@
 #include "bundler/cache.hpp"
 
+#include "util/checked_file.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -33,6 +36,57 @@ std::string safe_name(std::string_view key) {
     return "sha256-" + util::sha256_hex(key);
   }
   return out;
+}
+
+// "<size>\t<path relative to the entry>\n" per regular file, sorted: what a filled directory
+// must still hold to be used.
+std::string listing_of(const fs::path& dir) {
+  std::vector<std::string> lines;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      lines.push_back(std::to_string(entry.file_size()) + "\t" +
+                      entry.path().lexically_relative(dir).string() + "\n");
+    }
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const auto& line : lines) {
+    out += line;
+  }
+  return out;
+}
+
+fs::path listing_path(const fs::path& dir) {
+  auto path = dir;
+  path += ".files";
+  return path;
+}
+
+// False when a file of the listing is missing or of another size, or the listing itself
+// is damaged. A directory without a listing (filled by an sbfn before listings) is kept.
+bool holds_its_listing(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(listing_path(dir), ec)) {
+    return true;
+  }
+  auto listing = util::read_checked_file(listing_path(dir));
+  if (!listing) {
+    return false;
+  }
+  std::string_view rest = *listing;
+  while (!rest.empty()) {
+    auto tab = rest.find('\t');
+    auto end = rest.find('\n');
+    if (tab == std::string_view::npos || end == std::string_view::npos || tab > end) {
+      return false;
+    }
+    auto size = fs::file_size(dir / std::string(rest.substr(tab + 1, end - tab - 1)), ec);
+    if (ec || std::to_string(size) != rest.substr(0, tab)) {
+      return false;
+    }
+    rest.remove_prefix(end + 1);
+  }
+  return true;
 }
 
 std::string temporary_suffix() {
@@ -89,8 +143,18 @@ std::optional<fs::path> Cache::existing_directory(std::string_view area,
                                                   std::string_view key) const {
   auto path = keyed_path(area, key);
   std::error_code ec;
-  if (fs::is_directory(path, ec)) {
+  if (!fs::is_directory(path, ec)) {
+    return std::nullopt;
+  }
+  if (holds_its_listing(path)) {
     return path;
+  }
+  // Moved aside first: another process may be reading it, or filling it again.
+  auto aside = path;
+  aside += temporary_suffix();
+  if (std::rename(path.c_str(), aside.c_str()) == 0) {
+    fs::remove_all(aside, ec);
+    fs::remove(listing_path(path), ec);
   }
   return std::nullopt;
 }
@@ -107,6 +171,8 @@ fs::path Cache::directory(std::string_view area, std::string_view key,
   fs::create_directories(tmp);
   try {
     fill(tmp);
+    // Before the rename: a directory in place always has its listing.
+    util::write_checked_file(listing_path(path), listing_of(tmp));
   } catch (...) {
     std::error_code ignored;
     fs::remove_all(tmp, ignored);

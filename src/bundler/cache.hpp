@@ -9,6 +9,8 @@
 //   blobs/sha256/ab/<hex>          content-addressed bytes (module sources, tarballs)
 //   <area>/<key>                   small keyed records (packuments, URL -> blob index)
 //   <area>/<key>/                  directories filled once (an extracted package)
+//   <area>/<key>.files             what such a directory holds (each file's size), checked
+//                                  whenever it is used: a damaged entry is filled again
 
 #include <filesystem>
 #include <functional>
@@ -44,7 +46,9 @@ class Cache {
   std::filesystem::path directory(
       std::string_view area, std::string_view key,
       const std::function<void(const std::filesystem::path&)>& fill) const;
-  // The directory if it is already complete.
+  // The directory if it is already complete and still holds what it was filled with
+  // (every file there, of its size; see `<key>.files`). One that does not (a file deleted
+  // or cut short behind sbfn's back) is removed, and reads as missing.
   std::optional<std::filesystem::path> existing_directory(std::string_view area,
                                                           std::string_view key) const;
 

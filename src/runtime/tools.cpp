@@ -3,6 +3,7 @@
 #include "versions.hpp"
 
 #include "runtime/modules/transpiler.hpp"
+#include "util/checked_file.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
@@ -21,11 +22,12 @@ std::vector<ModuleImport> module_imports(const std::string& code) {
   auto key = util::sha256_hex(std::string("sbfn-imports-1;es-module-lexer-") +
                               versions::es_module_lexer + "\n" + code);
   auto file = util::cache_dir() / "imports" / key.substr(0, 2) / (key + ".json");
-  auto text = util::try_read_file(file);
+  // Checked: a damaged entry is made again rather than parsed (tests/faults).
+  auto text = util::read_checked_file(file);
   if (!text) {
     text = compiler_tool("moduleImports", nlohmann::json::array({code}).dump());
     try {
-      util::write_file_atomic(file, *text);
+      util::write_checked_file(file, *text);
     } catch (const std::exception&) {  // a read-only cache only costs speed
     }
   }

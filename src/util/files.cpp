@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace util {
@@ -58,40 +57,29 @@ std::optional<std::string> try_read_file(const std::filesystem::path& path) {
   return content;
 }
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
-  static std::atomic<unsigned> counter{0};
-  std::filesystem::create_directories(path.parent_path());
-  auto tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    if (!out) {
-      throw Error("cannot write " + tmp.string() + ": " + std::strerror(errno));
-    }
-  }
-  std::filesystem::rename(tmp, path);
-}
-
 namespace {
 
-[[noreturn]] void fail_write(const std::filesystem::path& path, int fd) {
+[[noreturn]] void fail_write(const std::filesystem::path& tmp, int fd) {
   int error = errno;
   if (fd >= 0) {
     ::close(fd);
   }
   std::error_code ignored;
-  std::filesystem::remove(path, ignored);
-  throw WriteError("cannot write " + path.string() + ": " + std::strerror(error), error);
+  std::filesystem::remove(tmp, ignored);
+  throw WriteError("cannot write " + tmp.string() + ": " + std::strerror(error), error);
 }
 
-}  // namespace
-
-void write_file_durable(const std::filesystem::path& path, std::string_view content,
-                        unsigned mode) {
+// Writes `content` to a new temporary file beside `path` and renames it over `path`. On
+// any failure (a full disk among them) the temporary file is removed and `path` is
+// untouched: no half-written file is ever left, under either name.
+void write_through_temporary(const std::filesystem::path& path, std::string_view content,
+                             unsigned mode, bool durable) {
   static std::atomic<unsigned> counter{0};
   auto tmp = path;
   tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  // A name left by a killed process whose pid is ours now is stale: removed, so that the
+  // file is made afresh with `mode` (O_EXCL).
+  ::unlink(tmp.c_str());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
     fail_write(tmp, -1);
@@ -106,19 +94,37 @@ void write_file_durable(const std::filesystem::path& path, std::string_view cont
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) {
+  if (durable && ::fsync(fd) != 0) {
     fail_write(tmp, fd);
   }
-  ::close(fd);
+  // close(2) reports what a file system defers to it (NFS, quotas).
+  if (::close(fd) != 0) {
+    fail_write(tmp, -1);
+  }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     fail_write(tmp, -1);
   }
-  // The rename itself is durable once the folder is.
-  int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
+  if (durable) {
+    // The rename itself is durable once the folder is.
+    int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+      ::fsync(dir);
+      ::close(dir);
+    }
   }
+}
+
+}  // namespace
+
+// Throws WriteError too, as write_file_durable does (ENOSPC: a full cache disk).
+void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
+  std::filesystem::create_directories(path.parent_path());
+  write_through_temporary(path, content, 0666, false);
+}
+
+void write_file_durable(const std::filesystem::path& path, std::string_view content,
+                        unsigned mode) {
+  write_through_temporary(path, content, mode, true);
 }
 
 void write_all(int fd, std::string_view text) {

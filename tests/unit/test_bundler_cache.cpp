@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -81,12 +82,39 @@ TEST_CASE("bundler::Cache fills a directory once, even when several fill it at t
     CHECK(path == results[0]);
   }
   CHECK(util::read_file(results[0] / "lib" / "index.js") == "module.exports = 1;");
-  // No temporary directories are left beside the entry.
-  int entries = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path / "npm")) {
-    ++entries;
+  // No temporary directories are left beside the entry and its list of files.
+  std::set<std::string> entries;
+  for (const auto& entry : fs::directory_iterator(dir.path / "npm")) {
+    entries.insert(entry.path().filename().string());
   }
-  CHECK(entries == 1);
+  CHECK(entries == std::set<std::string>{"pkg@1.0.0", "pkg@1.0.0.files"});
+}
+
+TEST_CASE("bundler::Cache fills a directory again when a file of it was cut short or deleted") {
+  TempDir dir;
+  bundler::Cache cache(dir.path);
+  int fills = 0;
+  auto fill = [&](const fs::path& tmp) {
+    ++fills;
+    util::write_file_atomic(tmp / "package.json", "{\"name\":\"pkg\"}");
+    util::write_file_atomic(tmp / "lib" / "index.js", "module.exports = 1;");
+  };
+  auto path = cache.directory("npm", "pkg@1.0.0", fill);
+  CHECK(cache.existing_directory("npm", "pkg@1.0.0"));
+  fs::resize_file(path / "lib" / "index.js", 5);
+  CHECK_FALSE(cache.existing_directory("npm", "pkg@1.0.0"));
+  CHECK_FALSE(fs::exists(path));
+  cache.directory("npm", "pkg@1.0.0", fill);
+  CHECK(fills == 2);
+  CHECK(util::read_file(path / "lib" / "index.js") == "module.exports = 1;");
+  fs::remove(path / "package.json");
+  cache.directory("npm", "pkg@1.0.0", fill);
+  CHECK(fills == 3);
+  // An entry from before the lists (none beside it) is taken as it is.
+  fs::remove(fs::path(path.string() + ".files"));
+  fs::remove(path / "package.json");
+  cache.directory("npm", "pkg@1.0.0", fill);
+  CHECK(fills == 3);
 }
 
 TEST_CASE("bundler::Cache leaves nothing behind when filling fails") {

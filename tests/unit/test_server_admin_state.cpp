@@ -92,6 +92,34 @@ TEST_CASE("admin state: a state file that is not JSON is refused by name, not ov
   CHECK(util::read_file(dir.path / "deployments.json") == "{not json");
 }
 
+TEST_CASE("admin state: what a killed run left unfinished is removed at start, and said") {
+  TempDir dir;
+  auto state = dir.path / "state";
+  {
+    Deployments deployments(state);
+    deployments.commit("hello", deployments.stage("hello", "artifact one", true));
+    deployments.stage("hello", "never committed", true);  // then SIGKILL
+    deployments.stage("fresh", "never committed", true);  // a first deploy, then SIGKILL
+  }
+  util::write_file_atomic(state / "functions" / "hello" / "3.sbfn.tmp.99.0", "half");
+  util::write_file_atomic(state / "deployments.json.tmp.99.1", "{\"funct");
+  Deployments again(state);
+  CHECK(again.leftovers().size() == 4);
+  CHECK(std::filesystem::exists(again.artifact_path("hello", 1)));
+  CHECK_FALSE(std::filesystem::exists(again.artifact_path("hello", 2)));
+  CHECK_FALSE(std::filesystem::exists(state / "functions" / "hello" / "3.sbfn.tmp.99.0"));
+  CHECK_FALSE(std::filesystem::exists(state / "deployments.json.tmp.99.1"));
+  CHECK_FALSE(std::filesystem::exists(state / "functions" / "fresh"));
+  bool said = false;
+  for (const auto& line : again.leftovers()) {
+    said = said ||
+           line.find("a deploy of hello that an earlier run never finished") != std::string::npos;
+  }
+  CHECK(said);
+  CHECK(again.stage("hello", "artifact two", true).version == 2);
+  CHECK(Deployments(state).leftovers().size() == 1);  // the staged v2 again, nothing else
+}
+
 TEST_CASE(
     "admin state: secrets are set, listed as digests, unset, and refused by Supabase's rules") {
   TempDir dir;

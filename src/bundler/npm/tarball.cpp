@@ -9,7 +9,9 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <vector>
@@ -161,6 +163,9 @@ void extract_npm_tarball(std::string_view tgz, const fs::path& dir, const std::s
       }
       out.seekp(offset);
       out.write(static_cast<const char*>(block), static_cast<std::streamsize>(size));
+      if (!out) {
+        throw cannot_write(std::strerror(errno));  // errno of the failed write: ENOSPC
+      }
     }
     if (status != ARCHIVE_EOF) {
       throw fail("the data of '" + std::string(name) + "' is damaged");
@@ -168,7 +173,7 @@ void extract_npm_tarball(std::string_view tgz, const fs::path& dir, const std::s
     unpacked += end;
     out.close();
     if (!out) {
-      throw cannot_write("");
+      throw cannot_write(std::strerror(errno));
     }
     // Executable bits are kept (bins); the rest is the usual 0644.
     auto mode = archive_entry_perm(entry) & 0111 ? fs::perms(0755) : fs::perms(0644);

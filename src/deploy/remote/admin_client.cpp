@@ -126,12 +126,22 @@ json AdminClient::call(const std::string& method, const std::string& path, std::
   // A dropped connection is retried (twice, after 1 s then 2 s): every call is safe to
   // repeat, a deploy of the same artifact included (the remote answers "unchanged").
   registry::HttpResponse response;
+  std::string cut;  // the first dropped connection's error
   for (int attempt = 0;; ++attempt) {
     try {
       response = m_transport.perform(request);
       break;
     } catch (const registry::TransportError& error) {
       bool dropped = error.kind() == registry::TransportError::Kind::Other;
+      if (dropped && cut.empty()) {
+        cut = error.what();
+      }
+      if ((!dropped || attempt == 2) && !cut.empty() && method != "GET") {
+        throw OutcomeUnknown("cannot tell whether " + what + " was done: " + m_target.url +
+                             " closed the connection before answering (" + cut +
+                             "), then could not be reached (" + error.what() +
+                             "); see sbfn deploy --to " + m_target.url + " --list once it is back");
+      }
       if (!dropped || attempt == 2) {
         throw util::Error("cannot reach " + m_target.url + " to " + what + ": " + error.what());
       }

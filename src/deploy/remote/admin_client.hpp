@@ -5,6 +5,7 @@
 // send. Errors come back as util::Error with the remote's own message and what to do.
 
 #include "deploy/registry/transport.hpp"
+#include "util/error.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,14 @@ struct RemoteTarget {
 // SBFN_DEPLOY_TOKEN / SBFN_DEPLOY_TOKEN_FILE. Throws util::Error naming what is missing, or
 // for plain HTTP to a host that is not this machine (the token would travel in the clear).
 RemoteTarget resolve_target(std::string url, const std::string& token_file, bool insecure);
+
+// What a change (deploy, rollback, delete, secrets) throws when its request was sent, the
+// connection was cut before the answer, and the remote could not be reached again: whether
+// the change was made is not known (a remote killed in the middle of a deploy).
+class OutcomeUnknown : public util::Error {
+ public:
+  using util::Error::Error;
+};
 
 class AdminClient {
  public:

@@ -82,6 +82,11 @@ int deploy_functions(const DeployRequest& request, AdminClient& client) {
     json deployed;
     try {
       deployed = client.deploy(built.slug, built.bytes, verify_jwt);
+    } catch (const OutcomeUnknown& error) {
+      std::fprintf(stderr, "error: %s may not have been deployed: %s\n", built.slug.c_str(),
+                   error.what());
+      refused = true;
+      return;
     } catch (const util::Error& error) {
       std::fprintf(stderr, "error: %s was not deployed: %s\n", built.slug.c_str(), error.what());
       refused = true;

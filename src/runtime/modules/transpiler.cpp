@@ -6,6 +6,7 @@
 #include "runtime/isolates.hpp"
 #include "runtime/static_string.hpp"
 #include "runtime/v8_util.hpp"
+#include "util/checked_file.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
@@ -156,8 +157,10 @@ class TranspilerImpl {
       }
     }
     auto dir = util::cache_dir() / "transpiled" / key.substr(0, 2);
-    auto code = util::try_read_file(dir / (key + ".js"));
-    auto map = util::try_read_file(dir / (key + ".map"));
+    // Checked: a damaged entry (a full disk, a crash, an edit) is transpiled again and
+    // rewritten rather than served (tests/faults).
+    auto code = util::read_checked_file(dir / (key + ".js"));
+    auto map = util::read_checked_file(dir / (key + ".map"));
     if (!code || !map) {
       return std::nullopt;
     }
@@ -175,8 +178,8 @@ class TranspilerImpl {
     // A cache that cannot be written (read-only home, full disk) only costs speed.
     try {
       auto dir = util::cache_dir() / "transpiled" / key.substr(0, 2);
-      util::write_file_atomic(dir / (key + ".map"), out.source_map);
-      util::write_file_atomic(dir / (key + ".js"), out.code);
+      util::write_checked_file(dir / (key + ".map"), out.source_map);
+      util::write_checked_file(dir / (key + ".js"), out.code);
     } catch (const std::exception&) {
     }
   }

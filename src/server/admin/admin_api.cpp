@@ -152,6 +152,9 @@ AdminApi::AdminApi(std::string token, const std::filesystem::path& state_dir, Lo
       m_secrets(state_dir / "secrets.json"),
       m_log(log),
       m_hooks(std::move(hooks)) {
+  for (const auto& line : m_deployments.leftovers()) {
+    m_log.event("warn", "admin API: " + line);
+  }
   for (const auto& function : m_deployments.list()) {
     auto file = m_deployments.artifact_path(function.slug, function.current);
     try {

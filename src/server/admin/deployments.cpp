@@ -74,6 +74,48 @@ Deployments::Deployments(fs::path dir) : m_dir(std::move(dir)) {
     throw util::Error((m_dir / "deployments.json").string() + " is not sbfn's state (" +
                       error.what() + ")");
   }
+  remove_leftovers();
+}
+
+void Deployments::remove_leftovers() {
+  auto is_temporary = [](const fs::path& file) {
+    return file.filename().string().find(".tmp.") != std::string::npos;
+  };
+  auto remove = [&](const fs::path& file, const std::string& why) {
+    std::error_code error;
+    fs::remove(file, error);
+    if (!error) {
+      m_leftovers.push_back("removed " + file.string() + " (" + why + ")");
+    }
+  };
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(m_dir, error)) {
+    if (entry.is_regular_file(error) && is_temporary(entry.path())) {
+      remove(entry.path(), "a state file half-written when an earlier run ended");
+    }
+  }
+  for (const auto& folder : fs::directory_iterator(m_dir / "functions", error)) {
+    auto slug = folder.path().filename().string();
+    auto function = m_functions.find(slug);
+    for (const auto& entry : fs::directory_iterator(folder.path(), error)) {
+      const auto& file = entry.path();
+      if (is_temporary(file)) {
+        remove(file, "an upload half-written when an earlier run ended");
+        continue;
+      }
+      bool kept = function != m_functions.end() &&
+                  std::any_of(function->second.versions.begin(), function->second.versions.end(),
+                              [&](const DeployedVersion& v) {
+                                return file.filename() == std::to_string(v.version) + ".sbfn";
+                              });
+      if (!kept && entry.is_regular_file(error)) {
+        remove(file, "a deploy of " + slug + " that an earlier run never finished");
+      }
+    }
+    if (function == m_functions.end()) {
+      fs::remove(folder.path(), error);  // only if empty
+    }
+  }
 }
 
 void Deployments::save() const {
@@ -142,6 +184,11 @@ void Deployments::discard(const std::string& slug, int version) {
 
 void Deployments::commit(const std::string& slug, const DeployedVersion& version) {
   std::lock_guard lock(m_mutex);
+  auto existing = m_functions.find(slug);
+  std::optional<DeployedFunction> before;
+  if (existing != m_functions.end()) {
+    before = existing->second;
+  }
   auto& function = m_functions[slug];
   function.slug = slug;
   function.versions.push_back(version);
@@ -151,7 +198,18 @@ void Deployments::commit(const std::string& slug, const DeployedVersion& version
     dropped.push_back(function.versions.front().version);
     function.versions.erase(function.versions.begin());
   }
-  save();
+  try {
+    save();
+  } catch (...) {
+    // A full disk: the state on disk is the old one, and so must the state in memory be
+    // (else --list showed, and the next deploy numbered after, a version that is gone).
+    if (before) {
+      function = std::move(*before);
+    } else {
+      m_functions.erase(slug);
+    }
+    throw;
+  }
   for (int old : dropped) {
     std::error_code ignored;
     fs::remove(artifact_path(slug, old), ignored);

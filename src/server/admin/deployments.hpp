@@ -40,8 +40,13 @@ constexpr std::size_t k_versions_kept = 10;
 class Deployments {
  public:
   // Reads the state there (creating the folder, mode 0700); throws util::Error for a
-  // state file that cannot be read or parsed.
+  // state file that cannot be read or parsed. What an earlier run left unfinished (killed
+  // in the middle of a deploy: temporary files, a version staged and never committed) is
+  // removed, and said in leftovers().
   explicit Deployments(std::filesystem::path dir);
+
+  // One line per file removed at start, for the server's log.
+  const std::vector<std::string>& leftovers() const { return m_leftovers; }
 
   const std::filesystem::path& dir() const { return m_dir; }
   std::vector<DeployedFunction> list() const;
@@ -53,6 +58,7 @@ class Deployments {
   DeployedVersion stage(const std::string& slug, std::string_view artifact, bool verify_jwt);
   void discard(const std::string& slug, int version);
   // Makes `version` (staged or kept) the one served, and drops versions beyond the kept.
+  // Throws util::WriteError with nothing changed, in memory or on disk.
   void commit(const std::string& slug, const DeployedVersion& version);
   void make_current(const std::string& slug, int version);
   // Forgets the function and its artifacts.
@@ -60,8 +66,10 @@ class Deployments {
 
  private:
   void save() const;  // with m_mutex held
+  void remove_leftovers();
 
   std::filesystem::path m_dir;
+  std::vector<std::string> m_leftovers;
   mutable std::mutex m_mutex;
   std::map<std::string, DeployedFunction, std::less<>> m_functions;
 };

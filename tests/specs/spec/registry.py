@@ -13,7 +13,9 @@ sources.
         {"redirects": {"/remote/a.ts": "/remote/b.ts"},
          "content_types": {"/remote/x": "application/typescript"},
          "npm_token": "secret",               npm needs "Authorization: Bearer secret"
-         "cut_once": ["/npm/big/-/big-1.0.0.tgz"]}   the first download stops half-way
+         "cut_once": ["/npm/big/-/big-1.0.0.tgz"],   the first download stops half-way
+         "reset": ["/remote/mod.ts"]}         every download stops half-way with a TCP reset
+                                              (Registry.options may be changed while serving)
 
 URLs: npm at <base>/npm/, jsr at <base>/jsr/, modules at <base>/remote/. Every request
 is logged (method and path) so a case can check what sbfn asked for.
@@ -27,6 +29,7 @@ import json
 import os
 import re
 import socket
+import struct
 import tarfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -269,7 +272,8 @@ class Registry:
         with self.lock:
             cut = path in self.options.get("cut_once", []) and path not in self.cut_done
             self.cut_done.add(path)
-        if not cut:
+            reset = path in self.options.get("reset", [])
+        if not cut and not reset:
             return self.send(request, 200, data, kind)
         request.send_response(200)
         request.send_header("Content-Type", kind)
@@ -278,6 +282,13 @@ class Registry:
         request.wfile.write(data[: len(data) // 2])
         request.wfile.flush()
         request.close_connection = True
+        if reset:
+            # A zero linger time makes the close send RST instead of FIN; closed here, the
+            # socket is released when the handler's files close, before socketserver could
+            # shut it down with a FIN.
+            request.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                          struct.pack("ii", 1, 0))
+            request.connection.close()
 
     def send(self, request, status, body, kind, headers=None):
         request.send_response(status)
