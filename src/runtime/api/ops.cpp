@@ -13,7 +13,7 @@ const std::vector<Op>& all_ops() {
           websocket_ops(),  fs_ops(),          stack_ops(),   compression_ops(), fetch_ops(),
           crypto_key_ops(), crypto_ops(),      tmpfs_ops(),   net_ops(),         process_ops(),
           node_ops(),       node_crypto_ops(), testing_ops(), node_zlib_ops(),   node_async_ops(),
-          node_v8_ops()}) {
+          node_v8_ops(),    user_worker_ops()}) {
       out.insert(out.end(), list.begin(), list.end());
     }
     return out;
