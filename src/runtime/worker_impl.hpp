@@ -140,7 +140,8 @@ class WorkerImpl final : public api::OpHost {
   void user_worker_abort(std::uint32_t id) override;
   // What a user worker's answer did, handed to the userWorkerEvent hook.
   struct UserWorkerEvent {
-    // head, data, end, error, need_body; created, create_failed (text: the class)
+    // head, whole (head and body at once), data, end, error, need_body; created,
+    // create_failed (text: the class)
     const char* kind = "end";
     int status = 0;
     std::string text;  // head: the status text; error: the failure's name

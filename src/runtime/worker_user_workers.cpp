@@ -118,17 +118,13 @@ class TransferSink final : public ResponseSink {
   void start(int status, std::string reason, HttpHeaders headers, std::string body,
              bool streaming) override {
     WorkerImpl::UserWorkerEvent head;
-    head.kind = "head";
+    head.kind = streaming ? "head" : "whole";  // whole: the body comes along, nothing follows
     head.status = status;
     head.text = std::move(reason);
     head.headers = std::move(headers);
+    head.data = std::move(body);
+    m_finished = !streaming;
     m_transfer->post(std::move(head));
-    if (!streaming) {
-      if (!body.empty()) {
-        std::ignore = write(std::move(body));
-      }
-      end();
-    }
   }
   bool write(std::string chunk) override {
     {
@@ -286,7 +282,8 @@ void WorkerImpl::user_worker_event(std::uint32_t id, UserWorkerEvent event) {
   if ((!creation && it == m_user_transfers.end()) || m_state == WorkerState::terminated) {
     return;  // aborted meanwhile: its news is moot
   }
-  bool last = std::strcmp(event.kind, "end") == 0 || std::strcmp(event.kind, "error") == 0;
+  bool whole = std::strcmp(event.kind, "whole") == 0;
+  bool last = whole || std::strcmp(event.kind, "end") == 0 || std::strcmp(event.kind, "error") == 0;
   if (!creation && std::strcmp(event.kind, "data") == 0) {
     {
       std::lock_guard lock(it->second->mutex);
@@ -301,7 +298,7 @@ void WorkerImpl::user_worker_event(std::uint32_t id, UserWorkerEvent event) {
   }
   run_js([&](v8::Local<v8::Context> context) {
     v8::Local<v8::Value> payload = v8::Undefined(m_isolate);
-    if (std::strcmp(event.kind, "head") == 0) {
+    if (whole || std::strcmp(event.kind, "head") == 0) {
       std::vector<v8::Local<v8::Value>> flat;
       flat.reserve(event.headers.size() * 2);
       for (const auto& [name, value] : event.headers) {
@@ -313,6 +310,15 @@ void WorkerImpl::user_worker_event(std::uint32_t id, UserWorkerEvent event) {
         flat.push_back(text);
       }
       payload = v8::Array::New(m_isolate, flat.data(), flat.size());
+      if (whole) {  // [headers, body]
+        v8::Local<v8::ArrayBuffer> buffer;
+        if (!new_array_buffer(m_isolate, event.data.size()).ToLocal(&buffer)) {
+          return;
+        }
+        std::memcpy(buffer->Data(), event.data.data(), event.data.size());
+        v8::Local<v8::Value> pair[] = {payload, v8::Uint8Array::New(buffer, 0, event.data.size())};
+        payload = v8::Array::New(m_isolate, pair, 2);
+      }
     } else if (std::strcmp(event.kind, "data") == 0) {
       v8::Local<v8::ArrayBuffer> buffer;
       if (!new_array_buffer(m_isolate, event.data.size()).ToLocal(&buffer)) {

@@ -496,7 +496,19 @@ MainService::MainService(const fs::path& path, WorkerSettings settings, Function
   unlimited.cpu_soft_limit_ms = unlimited.cpu_hard_limit_ms = k_unlimited_ms;
   unlimited.wall_clock_limit_ms = 0;
   spec.limits = unlimited;
-  spec.env = host_environment();
+  // The host's environment; under it, for names the host does not set, what `serve` gives
+  // every function (SUPABASE_URL, the keys, SUPABASE_JWKS, env files), so that a main
+  // service passing its env on to user workers works on a fresh project.
+  auto env = host_environment();
+  if (hooks.make_env) {
+    for (auto& [name, value] : hooks.make_env(spec)) {
+      if (std::none_of(env.begin(), env.end(),
+                       [&](const auto& entry) { return entry.first == name; })) {
+        env.emplace_back(name, value);
+      }
+    }
+  }
+  spec.env = std::move(env);
   spec.user_workers = m_pool;
   settings.oneshot = false;
   settings.inspect.reset();  // --inspect is for the user workers, as edge-runtime has it

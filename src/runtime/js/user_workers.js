@@ -54,7 +54,8 @@ const pending = new Map(); // id -> handlers for its events (creations and trans
 export function userWorkerEvent(id, kind, payload, status, statusText) {
   const handlers = pending.get(id);
   if (handlers === undefined) return;
-  if (kind === "end" || kind === "error" || kind === "created" || kind === "create_failed") {
+  if (kind === "end" || kind === "error" || kind === "whole" || kind === "created" ||
+      kind === "create_failed") {
     pending.delete(id);
   }
   try {
@@ -148,6 +149,14 @@ class UserWorker {
           }
           resolve(responseInternals.create(status, statusText, flat,
             nullBody ? null : new InnerBody(null, stream), []));
+        },
+        whole([flat, bytes], status, statusText) {
+          answered = true;
+          done = true;
+          const nullBody = nullBodyStatus(status) || redirectStatus(status) || method === "HEAD" ||
+            method === "CONNECT";
+          resolve(responseInternals.create(status, statusText, flat,
+            nullBody ? null : new InnerBody(bytes, null), []));
         },
         data(chunk) {
           controller.enqueue(chunk);

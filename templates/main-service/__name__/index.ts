@@ -67,10 +67,18 @@ function jwkSet(): Promise<JsonWebKey[]> {
 
 async function verifySignature(header: { alg?: string; kid?: string }, signed: Uint8Array, signature: Uint8Array) {
   if (header.alg === "HS256") {
-    if (JWT_SECRET === "") return false;
-    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(JWT_SECRET),
-      { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-    return crypto.subtle.verify("HMAC", key, signature, signed);
+    const hmac = { name: "HMAC", hash: "SHA-256" };
+    if (JWT_SECRET !== "") {
+      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(JWT_SECRET), hmac, false, ["verify"]);
+      if (await crypto.subtle.verify("HMAC", key, signature, signed)) return true;
+    }
+    // The legacy secret as an "oct" key of the JWK Set (how `sbfn serve` passes it).
+    for (const jwk of await jwkSet()) {
+      if (jwk.kty !== "oct") continue;
+      const key = await crypto.subtle.importKey("jwk", { ...jwk, key_ops: ["verify"] }, hmac, false, ["verify"]);
+      if (await crypto.subtle.verify("HMAC", key, signature, signed)) return true;
+    }
+    return false;
   }
   const algorithms: Record<string, [EcKeyImportParams | RsaHashedImportParams, AlgorithmIdentifier | EcdsaParams]> = {
     ES256: [{ name: "ECDSA", namedCurve: "P-256" }, { name: "ECDSA", hash: "SHA-256" }],
@@ -169,11 +177,12 @@ Deno.serve(async (req: Request) => {
 });
 
 function errorResponse(e: unknown): Response {
+  if (e instanceof Deno.errors.InvalidWorkerCreation &&
+    String(e).includes("could not find an appropriate entrypoint")) {
+    return new Response("Function not found", { status: 404, headers: { "Content-Type": "text/plain;charset=UTF-8" } });
+  }
   console.error(e);
   if (e instanceof Deno.errors.InvalidWorkerCreation) {
-    if (String(e).includes("could not find an appropriate entrypoint")) {
-      return new Response("Function not found", { status: 404, headers: { "Content-Type": "text/plain;charset=UTF-8" } });
-    }
     return json({ code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" }, 503);
   }
   if (e instanceof Deno.errors.InvalidWorkerResponse) {
