@@ -592,6 +592,11 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
     log.event("info", "Main service " + options.main_service->string() +
                           " answers every request on " + base + "/ and routes it itself");
   }
+  log.event("info", std::string("Policy: ") +
+                        (options.policy == ServeOptions::Policy::oneshot
+                             ? "oneshot (a fresh worker for every request, at most " +
+                                   std::to_string(options.oneshot_max_workers) + " alive)"
+                             : "per_worker (one worker per function serves many requests)"));
   if (admin) {
     log.event("info", "Admin API on " + base + "/_admin/v1/ (state in " +
                           std::filesystem::absolute(options.state_dir.empty() ? default_state_dir()
