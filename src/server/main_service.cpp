@@ -152,7 +152,8 @@ class MainService::Pool final : public runtime::UserWorkerHost {
     if (!service.empty()) {
       pool_key = fs::absolute(service).lexically_normal().string();
     } else {
-      pool_key = "maybeEszip";  // edge-runtime pools an unnamed artifact under no path either
+      // An artifact without a path: pooled by its bytes, so other bytes get their worker.
+      pool_key = "maybeEszip:" + std::to_string(std::hash<std::string>{}(artifact));
     }
     bool force = bool_option(options, "forceCreate") || m_oneshot;
     if (!force) {

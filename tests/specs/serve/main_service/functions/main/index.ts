@@ -61,6 +61,19 @@ async function internal(route: string, req: Request) {
       });
       return await worker.fetch(req);
     }
+    case "artifact": { // maybeEszip: the bytes of a .sbfn artifact (sbfn bundle's output)
+      const bytes = await Deno.readFile(new URL("./dist/hello.sbfn", import.meta.url));
+      const worker = await EdgeRuntime.userWorkers.create({ maybeEszip: bytes, envVars: [["GREETING", "from an artifact"]] });
+      return await worker.fetch(req);
+    }
+    case "not-artifact": {
+      try {
+        await EdgeRuntime.userWorkers.create({ maybeEszip: new TextEncoder().encode("not an artifact") });
+        return json({ created: true });
+      } catch (e) {
+        return json({ name: (e as Error).name, message: (e as Error).message });
+      }
+    }
     case "aborted": { // a signal aborted before worker.fetch: rejected with its reason
       const worker = await EdgeRuntime.userWorkers.create({ servicePath: "./functions/hello" });
       const controller = new AbortController();
