@@ -267,7 +267,7 @@ CreatedFunction create_function(const NewFunctionOptions& options,
   const bool supabase_project = fs::is_directory(on_disk(supabase_dir)) ||
                                 inside(on_disk(supabase_dir), on_disk(created.functions_dir));
   created.config_toml = supabase_dir / "config.toml";
-  if (supabase_project) {
+  if (supabase_project && !variant.main_service) {
     const bool config_exists = fs::exists(on_disk(created.config_toml));
     created.config = config_exists && declares_function(on_disk(created.config_toml),
                                                         created.config_toml, options.name)
@@ -311,7 +311,11 @@ CreatedFunction create_function(const NewFunctionOptions& options,
     created.serve_command +=
         " --functions-dir " + shell_word(created.functions_dir.generic_string());
   }
-  if (!variant.verify_jwt && !supabase_project) {
+  if (variant.main_service) {
+    created.serve_command =
+        "sbfn serve --main-service " + shell_word(created.function_dir.generic_string());
+    created.test_file.clear();
+  } else if (!variant.verify_jwt && !supabase_project) {
     created.serve_command += " --no-verify-jwt";
     created.warnings.push_back(
         "note: template '" + options.template_name +
@@ -322,6 +326,7 @@ CreatedFunction create_function(const NewFunctionOptions& options,
   const std::string url = std::string(k_default_port_url) + options.name;
   for (std::string line : variant.try_lines) {
     line = replace_all(std::move(line), "__url__", url);
+    line = replace_all(std::move(line), "__root_url__", "http://127.0.0.1:54321/");
     line = replace_all(std::move(line), "__functions_dir__",
                        shell_word(created.functions_dir.generic_string()));
     line = replace_all(std::move(line), k_name_token, options.name);
@@ -362,7 +367,9 @@ std::string creation_report(const CreatedFunction& created) {
   for (const auto& line : created.try_lines) {
     out += "  " + line + "\n";
   }
-  out += "  sbfn test " + shell_word(created.test_file.generic_string()) + "\n";
+  if (!created.test_file.empty()) {
+    out += "  sbfn test " + shell_word(created.test_file.generic_string()) + "\n";
+  }
   return out;
 }
 

@@ -58,6 +58,7 @@ TemplateVariant variant_from(const nlohmann::json& manifest, std::string name) {
   variant.name = std::move(name);
   variant.verify_jwt = manifest.value("verify_jwt", true);
   variant.try_lines = manifest.value("try", std::vector<std::string>{});
+  variant.main_service = manifest.value("main_service", false);
   return variant;
 }
 

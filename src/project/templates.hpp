@@ -33,6 +33,9 @@ struct TemplateVariant {
   // Shell lines to try the function with once it is served (tokens: see scaffold.cpp).
   std::vector<std::string> try_lines;
   std::vector<TemplateFile> files;
+  // A main service (`serve --main-service`) rather than a function: no config.toml block,
+  // no test, served with --main-service.
+  bool main_service = false;
 };
 
 struct Template {

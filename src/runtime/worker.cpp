@@ -307,6 +307,7 @@ void WorkerImpl::thread_main() {
     m_timers.clear();
     close_sockets();
     m_fetch.reset();  // transfers in flight end with the worker
+    abort_user_transfers();
     m_net.reset();
     m_tmp_fs.reset();
     // Tasks still queued (requests dispatched just before the end) run once more: with
@@ -413,6 +414,7 @@ void WorkerImpl::create_isolate() {
   get("uncaught", m_hooks.uncaught);
   get("beforeUnload", m_hooks.before_unload);
   get("fetchEvent", m_hooks.fetch_event);
+  get("userWorkerEvent", m_hooks.user_worker_event);
   get("nodeBuiltin", m_hooks.node_builtin);
   get("requireUrl", m_hooks.require_url);
   get("testRun", m_hooks.test_run);
@@ -461,6 +463,9 @@ void WorkerImpl::start_runtime() {
       info->Set(context, v8_str(isolate, "root"), v8_str(isolate, m_options.root.string()));
   if (m_options.inspect) {  // console calls also reach the debugger (js/inspector_console.js)
     std::ignore = info->Set(context, v8_str(isolate, "inspect"), v8::True(isolate));
+  }
+  if (m_options.user_workers) {
+    std::ignore = info->Set(context, v8_str(isolate, "mainService"), v8::True(isolate));
   }
   std::ignore = info->Set(context, v8_str(isolate, "requireHandler"),
                           v8::Boolean::New(isolate, m_options.require_handler && !m_options.test));

@@ -3,6 +3,7 @@
 #include "runtime/http.hpp"
 #include "runtime/inspector/inspector.hpp"
 #include "runtime/test_run.hpp"
+#include "runtime/user_workers.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -80,6 +81,10 @@ struct WorkerOptions {
   std::function<std::unique_ptr<Listener>(const std::string& hostname, std::uint16_t port,
                                           RequestHandler handler)>
       listen;
+  // Set: the worker is a main service (`serve --main-service`): EdgeRuntime.userWorkers
+  // and the edge-runtime error classes in Deno.errors; its requests go to user workers
+  // through this.
+  std::shared_ptr<UserWorkerHost> user_workers;
 };
 
 // What an evaluated snippet produced: `type` is its typeof (or "throws"), `value` its

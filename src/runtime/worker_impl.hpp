@@ -27,6 +27,8 @@
 
 namespace runtime {
 
+struct UserWorkerTransfer;  // worker_user_workers.cpp
+
 // The worker's insides, shared by the worker_*.cpp files. Native ops see only its
 // OpHost face. Everything below "worker thread only" runs on the worker's own thread.
 class WorkerImpl final : public api::OpHost {
@@ -128,6 +130,27 @@ class WorkerImpl final : public api::OpHost {
   fetch::FetchEngine& fetch_engine() override;
   void fetch_event(fetch::FetchEvent& event);
 
+  // A main service's user workers (worker_user_workers.cpp).
+  std::shared_ptr<UserWorkerHost> user_workers() override { return m_options.user_workers; }
+  std::uint32_t user_worker_create(const std::string& options_json, std::string artifact) override;
+  std::uint32_t user_worker_fetch(const std::string& key, HttpRequest request, bool streamed_body,
+                                  UserWorkerHost::Dispatched& outcome) override;
+  void user_worker_write(std::uint32_t id, std::string chunk, bool end, bool error) override;
+  void user_worker_pause(std::uint32_t id, bool paused) override;
+  void user_worker_abort(std::uint32_t id) override;
+  // What a user worker's answer did, handed to the userWorkerEvent hook.
+  struct UserWorkerEvent {
+    // head, whole (head and body at once), data, end, error, need_body; created,
+    // create_failed (text: the class)
+    const char* kind = "end";
+    int status = 0;
+    std::string text;  // head: the status text; error: the failure's name
+    HttpHeaders headers;
+    std::string data;
+  };
+  void user_worker_event(std::uint32_t id, UserWorkerEvent event);
+  void abort_user_transfers();  // the main service is ending
+
   // Lets objects that may outlive the worker (WebSocket peers) post work to its loop.
   struct Mailbox {
     std::mutex mutex;
@@ -152,6 +175,7 @@ class WorkerImpl final : public api::OpHost {
     v8::Global<v8::Function> uncaught;
     v8::Global<v8::Function> before_unload;  // (reason): the "beforeunload" event
     v8::Global<v8::Function> fetch_event;
+    v8::Global<v8::Function> user_worker_event;
     v8::Global<v8::Function> node_builtin;  // name -> a node: built-in's exports
     v8::Global<v8::Function> require_url;   // url -> module.exports of a CommonJS module
     // `sbfn test`'s runner (js/testing.js): run(settings) -> promise, uncaught(error,
@@ -285,6 +309,8 @@ class WorkerImpl final : public api::OpHost {
   std::mutex m_listener_gate;
   bool m_listeners_refused = false;             // guarded by m_listener_gate
   std::unique_ptr<fetch::FetchEngine> m_fetch;  // null until the first fetch
+  std::unordered_map<std::uint32_t, std::shared_ptr<UserWorkerTransfer>> m_user_transfers;
+  std::uint32_t m_next_user_transfer = 1;
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> m_unhandled;
   // eval() results still waiting for their promise; the worker's end settles what is left,
   // so a caller never waits on a worker that is gone.

@@ -303,8 +303,9 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec, r
     options.sources = modules;
     options.extra_files = modules->function().static_files;
   }
-  options.env = m_hooks.make_env(spec);
-  options.limits = m_settings.limits;
+  options.env = spec.env ? *spec.env : m_hooks.make_env(spec);
+  options.limits = spec.limits.value_or(m_settings.limits);
+  options.user_workers = spec.user_workers;
   options.inspect = m_settings.inspect;
   if (options.inspect && tee) {
     // boot_checked (the admin API's deploy) waits a bounded time for the boot: it must
@@ -505,6 +506,10 @@ std::vector<std::string> FunctionTable::preload() {
 void FunctionTable::forget_modules(const std::string& slug) {
   std::lock_guard lock(m_modules_mutex);
   m_modules.erase(slug);
+}
+
+void FunctionTable::release(std::shared_ptr<runtime::Worker> worker) {
+  m_reaper.retire(std::move(worker));
 }
 
 void FunctionTable::retire(const std::string& slug) {

@@ -29,6 +29,11 @@ struct FunctionSpec {
   std::filesystem::path folder;    // the entrypoint's folder, absolute
   // Served from this artifact (`serve --bundle`) instead of its sources.
   std::shared_ptr<bundler::ArtifactModules> artifact;
+  // Set for a main service and the user workers it creates (main_service.hpp): their own
+  // limits and environment instead of the server's, and the main service's host.
+  std::optional<runtime::WorkerLimits> limits;
+  std::optional<std::vector<std::pair<std::string, std::string>>> env;
+  std::shared_ptr<runtime::UserWorkerHost> user_workers;
 };
 
 // What the table asks of the server for each worker it boots.
@@ -124,6 +129,9 @@ class FunctionTable {
 
   // Retires the function's workers: the next request boots its code afresh.
   void retire(const std::string& slug);
+  // Hands a worker booted with boot_checked() to the reaper: it ends once its requests
+  // and waitUntil work are done.
+  void release(std::shared_ptr<runtime::Worker> worker);
 
   // Makes `specs` the served set: new slugs are served from now on, missing ones answer
   // 404 and their workers are retired, and changed ones are retired so that the next

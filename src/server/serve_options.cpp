@@ -91,6 +91,17 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
   options.resolve.cached_only = args.cached_only;
   options.resolve.frozen = args.frozen;
   options.bundles.assign(args.bundles.begin(), args.bundles.end());
+  if (!args.main_service.empty()) {
+    if (!args.admin_token_file.empty()) {
+      throw util::Error(
+          "--main-service and --admin-token-file cannot be combined: the main "
+          "service answers every request");
+    }
+    if (!std::filesystem::exists(args.main_service)) {
+      throw util::Error("--main-service " + args.main_service + ": no such folder or file");
+    }
+    options.main_service = std::filesystem::path(args.main_service);
+  }
   options.preload = args.preload;
   options.io_threads = args.io_threads;
   if (!args.admin_token_file.empty()) {

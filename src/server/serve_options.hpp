@@ -38,6 +38,7 @@ struct ServeArguments {
   bool cached_only = false;
   bool frozen = false;
   std::vector<std::string> bundles;  // --bundle
+  std::string main_service;          // --main-service
   bool preload = false;
   unsigned io_threads = 0;
   project::EnvSources env;

@@ -7,6 +7,7 @@
 #include "server/bundled_functions.hpp"
 #include "server/functions.hpp"
 #include "server/jwt.hpp"
+#include "server/main_service.hpp"
 #include "server/metrics.hpp"
 #include "server/net.hpp"
 #include "server/server_state.hpp"
@@ -108,7 +109,10 @@ std::vector<FunctionSpec> select_functions(const ServeOptions& options,
   for (auto& config : configs) {
     if (wanted(config.slug) && !is_bundled(config.slug)) {
       auto folder = std::filesystem::absolute(config.entrypoint).lexically_normal().parent_path();
-      specs.push_back({std::move(config), std::move(folder), nullptr});
+      FunctionSpec spec;
+      spec.config = std::move(config);
+      spec.folder = std::move(folder);
+      specs.push_back(std::move(spec));
     }
   }
   for (const auto& spec : bundled) {
@@ -405,6 +409,14 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
   settings.project =
       bundler::project_layout(options.functions_dir, options.config_toml, options.import_map);
   settings.resolve = options.resolve;
+  if (options.main_service) {
+    specs.clear();  // the main service routes: the functions folder is its business
+  }
+  // Booted before listening: a main service that cannot boot stops the server (exit 1).
+  std::unique_ptr<MainService> main_service;
+  if (options.main_service) {
+    main_service = std::make_unique<MainService>(*options.main_service, settings, hooks);
+  }
   FunctionTable functions(std::move(specs), settings, std::move(hooks));
   retire_all = [&] {
     for (const auto& spec : functions.specs()) {
@@ -436,6 +448,12 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
       env_sources.anon_key.empty() ? project::demo_anon_key() : env_sources.anon_key,
       env_sources.service_role_key.empty() ? project::demo_service_role_key()
                                            : env_sources.service_role_key};
+  if (main_service) {
+    state.direct = [&main_service](runtime::HttpRequest request,
+                                   std::shared_ptr<runtime::ResponseSink> sink) {
+      main_service->dispatch(std::move(request), std::move(sink));
+    };
+  }
   state.max_connections =
       options.max_connections > 0 ? options.max_connections : default_max_connections(open_files);
   state.request_read_timeout_ms = options.request_read_timeout_ms;
@@ -443,7 +461,8 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
   if (metrics) {
     metrics_page = [&] {
       return metrics->render(
-          {functions.live_workers(), state.active_requests.load(), state.connections.load()});
+          {functions.live_workers() + (main_service ? main_service->live_workers() : 0),
+           state.active_requests.load(), state.connections.load()});
     };
     state.metrics = metrics.get();
     state.metrics_page = metrics_page;
@@ -495,7 +514,7 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
     return change;
   };
 
-  if (options.watch) {
+  if (options.watch && !main_service) {
     watcher = std::make_unique<FileWatcher>([&](const std::vector<std::filesystem::path>& paths) {
       bool everything = std::any_of(paths.begin(), paths.end(), [&](const auto& path) {
         return is_shared_env_file(path, options);
@@ -567,7 +586,12 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
   auto base = std::string(tls ? "https://" : "http://") +
               (options.host == "0.0.0.0" ? std::string("127.0.0.1") : options.host) + ":" +
               std::to_string(port);
+  // The banner scripts wait for, in both modes.
   log.event("info", "Serving functions on " + base + "/functions/v1/<function-name>");
+  if (main_service) {
+    log.event("info", "Main service " + options.main_service->string() +
+                          " answers every request on " + base + "/ and routes it itself");
+  }
   log.event("info", std::string("Policy: ") +
                         (options.policy == ServeOptions::Policy::oneshot
                              ? "oneshot (a fresh worker for every request, at most " +
@@ -580,7 +604,7 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
                               .string() +
                           ")");
   }
-  if (functions.specs().empty()) {
+  if (functions.specs().empty() && !main_service) {
     log.event("warn", "no functions found in " + options.functions_dir.string());
   }
   for (const auto& spec : functions.specs()) {
@@ -651,6 +675,9 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
   }
   watcher.reset();
   admin.reset();  // a deploy still booting finishes first
+  if (main_service) {
+    main_service->shutdown();
+  }
   functions.shutdown();
   log.event("info", "Stopped serving " + options.functions_dir.string());
   return 0;

@@ -49,6 +49,9 @@ struct ServeOptions {
   bool preload = false;  // download every function's imports before listening
   // --bundle: .sbfn files, or folders of them, served beside the functions folder.
   std::vector<std::filesystem::path> bundles;
+  // --main-service: this main service (main_service.hpp) answers every request in place of
+  // the router, the API keys and the JWT gate.
+  std::optional<std::filesystem::path> main_service;
 
   // --admin-token-file: the admin API under /_admin/v1/ (admin/admin_api.hpp), deployed
   // functions and secrets kept in state_dir (empty: default_state_dir()).

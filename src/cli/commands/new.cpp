@@ -24,12 +24,22 @@ Command new_command() {
         app.add_option("--functions-dir", options->functions_dir,
                        "Folder to write <name>/ into (default: supabase/functions if "
                        "supabase/ exists or functions/ does not, else functions)");
+        auto main_service = std::make_shared<bool>(false);
+        app.add_flag("--main-service", *main_service,
+                     "Write a main service for sbfn serve --main-service (the template "
+                     "main-service; the name defaults to main)");
         app.add_flag("--list-templates", *list, "List the templates and exit")->excludes(name);
         return [=]() -> int {
           const auto& templates = project::builtin_templates();
           if (*list) {
             std::fputs(project::template_list(templates).c_str(), stdout);
             return 0;
+          }
+          if (*main_service) {
+            options->template_name = "main-service";
+            if (options->name.empty()) {
+              options->name = "main";
+            }
           }
           if (options->name.empty()) {
             std::fputs("error: name is required\nRun 'sbfn new --help' for the options.\n", stderr);

@@ -110,6 +110,10 @@ Command serve_command() {
         app.add_flag("--preload", args->preload,
                      "Resolve and download every function's imports before listening, "
                      "instead of at its first request");
+        app.add_option("--main-service", args->main_service,
+                       "Run this main service (a folder or a .sbfn artifact) in front of "
+                       "every request, as edge-runtime does: it routes with "
+                       "EdgeRuntime.userWorkers");
         app.add_option("--bundle", args->bundles,
                        "Serve functions from these .sbfn artifacts (files, or folders of them) "
                        "as well; one takes the place of a folder of the same name");

@@ -2,6 +2,7 @@
 
 #include "runtime/http.hpp"
 #include "runtime/modules/source_map.hpp"
+#include "runtime/user_workers.hpp"
 #include "runtime/ws_client.hpp"
 
 #include <v8.h>
@@ -66,6 +67,25 @@ class OpHost {
   // `new WebSocket(url)`: a client connection on the worker's loop, whose events reach
   // JavaScript as the accepted sockets' do.
   virtual void connect_socket(std::uint32_t socket_id, WebSocketTarget target) = 0;
+
+  // A main service's EdgeRuntime.userWorkers (user_workers.hpp); null in other workers.
+  virtual std::shared_ptr<UserWorkerHost> user_workers() = 0;
+  // EdgeRuntime.userWorkers.create: its outcome comes as a userWorkerEvent hook call
+  // ("created" with the key, or "create_failed" with [class, message]) for the id returned.
+  virtual std::uint32_t user_worker_create(const std::string& options_json,
+                                           std::string artifact) = 0;
+  // worker.fetch's transfers (worker_user_workers.cpp): `request` goes to user worker
+  // `key` (its body, when `streamed_body`, pulled through user_worker_write); the answer
+  // comes back as userWorkerEvent hook calls. Returns the transfer's id, 0 when the host
+  // refused it (`outcome` says why).
+  virtual std::uint32_t user_worker_fetch(const std::string& key, HttpRequest request,
+                                          bool streamed_body,
+                                          UserWorkerHost::Dispatched& outcome) = 0;
+  // The next piece of the request body (`end`: none follows; `error`: the main service's
+  // stream failed), back-pressure on the response body, and the main service's abort.
+  virtual void user_worker_write(std::uint32_t id, std::string chunk, bool end, bool error) = 0;
+  virtual void user_worker_pause(std::uint32_t id, bool paused) = 0;
+  virtual void user_worker_abort(std::uint32_t id) = 0;
 
   // fetch's transfers (fetch/fetch_engine.hpp), made on first use.
   virtual fetch::FetchEngine& fetch_engine() = 0;

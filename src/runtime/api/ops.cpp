@@ -8,12 +8,12 @@ namespace runtime::api {
 const std::vector<Op>& all_ops() {
   static const std::vector<Op> ops = [] {
     std::vector<Op> out;
-    for (auto list :
-         {text_ops(),       misc_ops(),        clone_ops(),   timer_ops(),       http_ops(),
-          websocket_ops(),  fs_ops(),          stack_ops(),   compression_ops(), fetch_ops(),
-          crypto_key_ops(), crypto_ops(),      tmpfs_ops(),   net_ops(),         process_ops(),
-          node_ops(),       node_crypto_ops(), testing_ops(), node_zlib_ops(),   node_async_ops(),
-          node_v8_ops(),    idna_ops()}) {
+    for (auto list : {text_ops(),        misc_ops(),      clone_ops(),      timer_ops(),
+                      http_ops(),        websocket_ops(), fs_ops(),         stack_ops(),
+                      compression_ops(), fetch_ops(),     crypto_key_ops(), crypto_ops(),
+                      tmpfs_ops(),       net_ops(),       process_ops(),    node_ops(),
+                      node_crypto_ops(), testing_ops(),   node_zlib_ops(),  node_async_ops(),
+                      node_v8_ops(),     idna_ops(),      user_worker_ops()}) {
       out.insert(out.end(), list.begin(), list.end());
     }
     return out;

@@ -36,6 +36,7 @@ std::vector<Op> node_async_ops();   // the async context AsyncLocalStorage rides
 std::vector<Op> node_v8_ops();      // node:v8's serialize/deserialize
 std::vector<Op> testing_ops();      // `sbfn test`'s runner (runtime/test_run.hpp)
 std::vector<Op> idna_ops();         // tr46, loaded for URL hosts that are not plain ASCII
+std::vector<Op> user_worker_ops();  // a main service's EdgeRuntime.userWorkers
 
 // WebCrypto (crypto_key.hpp): keys, then the operations on them.
 std::vector<Op> crypto_key_ops();

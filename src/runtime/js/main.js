@@ -10,6 +10,7 @@ import { envValue, makeDeno, setEnv } from "./deno.js";
 import { createHttpClient, fetchEvent, HttpClient, setFetchEnv } from "./web/fetch.js";
 import { adoptDefaultExport, dispatch, hasHandler } from "./serve.js";
 import { EdgeRuntime } from "./edge_runtime.js";
+import { installMainService, userWorkerEvent } from "./user_workers.js";
 import { enableTesting, testingHooks } from "./testing.js";
 import { CloseEvent, WebSocket, socketEvent } from "./websocket.js";
 import { SafeError, thenOf } from "./primordials.js";
@@ -54,6 +55,7 @@ define("__sbfn", {
     }
     global.Deno.version.v8 = info.v8Version ?? global.Deno.version.v8;
     if (info.inspect) mirrorToV8Console(global.console);
+    if (info.mainService) installMainService(EdgeRuntime, global.Deno.errors);
   },
   dispatch,
   fireTimer: timers.fireTimer,
@@ -61,6 +63,7 @@ define("__sbfn", {
   uncaught: dispatchUncaught,
   beforeUnload: dispatchBeforeUnload,
   fetchEvent,
+  userWorkerEvent,
   formatStack,
   finishBoot(evaluation, namespace, done) {
     thenOf(
