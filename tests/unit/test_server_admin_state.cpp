@@ -120,6 +120,26 @@ TEST_CASE("admin state: what a killed run left unfinished is removed at start, a
   CHECK(Deployments(state).leftovers().size() == 1);  // the staged v2 again, nothing else
 }
 
+TEST_CASE("admin state: a change that cannot be written changes nothing, in memory or on disk") {
+  TempDir dir;
+  auto state = dir.path / "state";
+  Deployments deployments(state);
+  deployments.commit("hello", deployments.stage("hello", "one", true));
+  deployments.commit("hello", deployments.stage("hello", "two", true));
+  // A folder where the state file goes: its replacement cannot be renamed into place.
+  std::filesystem::remove(state / "deployments.json");
+  std::filesystem::create_directory(state / "deployments.json");
+  auto v3 = deployments.stage("hello", "three", true);
+  CHECK_FALSE(error_of([&] { deployments.commit("hello", v3); }).empty());
+  CHECK_FALSE(error_of([&] { deployments.make_current("hello", 1); }).empty());
+  CHECK_FALSE(error_of([&] { deployments.remove("hello"); }).empty());
+  auto hello = deployments.find("hello");
+  REQUIRE(hello);
+  CHECK(hello->current == 2);
+  CHECK(hello->versions.size() == 2);
+  CHECK(std::filesystem::exists(deployments.artifact_path("hello", 1)));
+}
+
 TEST_CASE(
     "admin state: secrets are set, listed as digests, unset, and refused by Supabase's rules") {
   TempDir dir;

@@ -118,9 +118,9 @@ void Deployments::remove_leftovers() {
   }
 }
 
-void Deployments::save() const {
+void Deployments::replace(Functions next) {
   json functions = json::object();
-  for (const auto& [slug, function] : m_functions) {
+  for (const auto& [slug, function] : next) {
     json versions = json::array();
     for (const auto& v : function.versions) {
       versions.push_back({{"version", v.version},
@@ -133,6 +133,7 @@ void Deployments::save() const {
   }
   util::write_file_durable(m_dir / "deployments.json",
                            json{{"functions", std::move(functions)}}.dump(2) + "\n");
+  m_functions = std::move(next);
 }
 
 std::vector<DeployedFunction> Deployments::list() const {
@@ -184,12 +185,8 @@ void Deployments::discard(const std::string& slug, int version) {
 
 void Deployments::commit(const std::string& slug, const DeployedVersion& version) {
   std::lock_guard lock(m_mutex);
-  auto existing = m_functions.find(slug);
-  std::optional<DeployedFunction> before;
-  if (existing != m_functions.end()) {
-    before = existing->second;
-  }
-  auto& function = m_functions[slug];
+  auto next = m_functions;
+  auto& function = next[slug];
   function.slug = slug;
   function.versions.push_back(version);
   function.current = version.version;
@@ -198,18 +195,7 @@ void Deployments::commit(const std::string& slug, const DeployedVersion& version
     dropped.push_back(function.versions.front().version);
     function.versions.erase(function.versions.begin());
   }
-  try {
-    save();
-  } catch (...) {
-    // A full disk: the state on disk is the old one, and so must the state in memory be
-    // (else --list showed, and the next deploy numbered after, a version that is gone).
-    if (before) {
-      function = std::move(*before);
-    } else {
-      m_functions.erase(slug);
-    }
-    throw;
-  }
+  replace(std::move(next));
   for (int old : dropped) {
     std::error_code ignored;
     fs::remove(artifact_path(slug, old), ignored);
@@ -218,34 +204,22 @@ void Deployments::commit(const std::string& slug, const DeployedVersion& version
 
 void Deployments::make_current(const std::string& slug, int version) {
   std::lock_guard lock(m_mutex);
-  auto it = m_functions.find(slug);
-  if (it == m_functions.end()) {
+  auto next = m_functions;
+  auto it = next.find(slug);
+  if (it == next.end()) {
     throw util::Error("no deployed function \"" + slug + "\"");
   }
-  auto previous = it->second.current;
   it->second.current = version;
-  try {
-    save();
-  } catch (...) {
-    it->second.current = previous;
-    throw;
-  }
+  replace(std::move(next));
 }
 
 void Deployments::remove(const std::string& slug) {
   std::lock_guard lock(m_mutex);
-  auto it = m_functions.find(slug);
-  if (it == m_functions.end()) {
+  auto next = m_functions;
+  if (next.erase(slug) == 0) {
     return;
   }
-  auto kept = std::move(it->second);
-  m_functions.erase(it);
-  try {
-    save();
-  } catch (...) {
-    m_functions.emplace(slug, std::move(kept));
-    throw;
-  }
+  replace(std::move(next));
   std::error_code ignored;
   fs::remove_all(m_dir / "functions" / slug, ignored);
 }

@@ -65,13 +65,17 @@ class Deployments {
   void remove(const std::string& slug);
 
  private:
-  void save() const;  // with m_mutex held
+  using Functions = std::map<std::string, DeployedFunction, std::less<>>;
+  // Writes `next` as the state on disk, then makes it the state in memory, with m_mutex
+  // held: a write that fails (a full disk) throws util::WriteError and changes neither, so
+  // --list never shows, and the next deploy never numbers after, a version that is gone.
+  void replace(Functions next);
   void remove_leftovers();
 
   std::filesystem::path m_dir;
   std::vector<std::string> m_leftovers;
   mutable std::mutex m_mutex;
-  std::map<std::string, DeployedFunction, std::less<>> m_functions;
+  Functions m_functions;
 };
 
 // A secret as `secrets list` shows it: never the value.
