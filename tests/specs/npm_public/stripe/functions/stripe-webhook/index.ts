@@ -27,7 +27,7 @@ async function outcome(run: () => unknown) {
     const event = (await run()) as Stripe.Event;
     return { ok: true, id: event.id, type: event.type };
   } catch (error) {
-    return { ok: false, type: (error as { type?: string }).type, message: (error as Error).message.split("\n")[0] };
+    return { ok: false, type: (error as { type?: string }).type, message: (error as Error).message.split("\n")[0].trim() };
   }
 }
 
