@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark: sbfn serve (JWT verification on) against `deno run` serving
-# the same hello-world function, and both against the ceiling (bench/ceiling.c, a minimal
+# Side-by-side benchmark: sbfn serve (JWT verification on; its default --max-parallelism,
+# one worker per core, and --max-parallelism 1) against `deno run` and `deno serve
+# --parallel` (an isolate per core) serving the same hello-world function, and all against the ceiling (bench/ceiling.c, a minimal
 # epoll responder: what the kernel and wrk allow on this machine), measured with wrk in the
 # same run. Prints requests/s, p99 latency, the sbfn/deno ratio and each server as a
 # fraction of the ceiling, then cold-start figures. Never part of `make test`.
@@ -34,6 +35,18 @@ pids+=($!)
 wait_ok "http://127.0.0.1:8000/"
 deno_cold=$(($(now_ms) - start))
 
+# deno serve --parallel wants `export default { fetch }`: a wrapper hands it the
+# function's Deno.serve handler (bench/deno_serve_capture.ts).
+cp "$top/bench/deno_serve_capture.ts" "$work/capture.ts"
+printf 'import { handler } from "./capture.ts";\nimport "./functions/hello-world/index.ts";\nexport default { fetch: (req: Request, info: unknown) => handler(req, info) };\n' >"$work/parallel.ts"
+DENO_DIR="$work/deno-cache" "$deno" serve --parallel --quiet --allow-net --allow-env --import-map=import_map.json \
+  --port 8001 parallel.ts >"$work/deno-parallel.log" 2>&1 &
+pids+=($!)
+wait_ok "http://127.0.0.1:8001/"
+NO_COLOR=1 "$sbfn" serve --port 54393 --no-watch --max-parallelism 1 >"$work/sbfn1.log" 2>&1 &
+pids+=($!)
+wait_ok "http://127.0.0.1:54393/functions/v1/hello-world"
+
 ceiling_bin="$top/build/bench/bench_ceiling"
 [[ -x $ceiling_bin ]] || { echo "bench: $ceiling_bin is missing (make build)"; exit 1; }
 "$ceiling_bin" 54392 &
@@ -42,6 +55,8 @@ wait_ok "http://127.0.0.1:54392/"
 read -r ceiling_rps ceiling_p99 < <(measure ceiling "http://127.0.0.1:54392/")
 read -r sbfn_rps sbfn_p99 < <(measure sbfn "http://127.0.0.1:$sbfn_port/functions/v1/hello-world")
 read -r deno_rps deno_p99 < <(measure deno "http://127.0.0.1:8000/")
+read -r sbfn1_rps sbfn1_p99 < <(measure sbfn1 "http://127.0.0.1:54393/functions/v1/hello-world")
+read -r denop_rps denop_p99 < <(measure deno-parallel "http://127.0.0.1:8001/")
 
 # First request to a function no worker has run yet (the server is already up).
 # Twenty copies, each asked once: p50 and p95 of a first request.
@@ -71,8 +86,12 @@ printf '%-28s %12s %10s %10s\n' "" "requests/s" "p99" "of ceiling"
 row() { awk -v n="$1" -v r="$2" -v p="$3" -v c="$ceiling_rps" 'BEGIN { printf "%-28s %12s %10s %10.2f\n", n, r, p, r / c }'; }
 row "ceiling (bench/ceiling.c)" "$ceiling_rps" "$ceiling_p99"
 row "sbfn serve (JWT verified)" "$sbfn_rps" "$sbfn_p99"
+row "sbfn --max-parallelism 1" "$sbfn1_rps" "$sbfn1_p99"
 row "deno run (Deno.serve)" "$deno_rps" "$deno_p99"
+row "deno serve --parallel" "$denop_rps" "$denop_p99"
 awk -v a="$sbfn_rps" -v b="$deno_rps" 'BEGIN { printf "ratio sbfn/deno: %.2f\n", a / b }'
+awk -v a="$sbfn_rps" -v b="$denop_rps" 'BEGIN { printf "ratio sbfn/deno serve --parallel: %.2f\n", a / b }'
+awk -v a="$sbfn1_rps" -v b="$deno_rps" 'BEGIN { printf "ratio sbfn --max-parallelism 1/deno run: %.2f\n", a / b }'
 printf '\ncold start: process start to first 200: sbfn %s ms, deno %s ms\n' "$sbfn_cold" "$deno_cold"
 awk -v f="$first" -v g="$first95" -v s="$second" 'BEGIN { printf "first request to a never-booted function (transpile cache warm, 20 functions): p50 %.1f ms, p95 %.1f ms (next request %.1f ms)\n", f * 1000, g * 1000, s * 1000 }'
 printf 'sbfn serve --policy oneshot (a worker per request), wrk -c20: %s requests/s\n' "$oneshot_rps"

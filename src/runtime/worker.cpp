@@ -13,6 +13,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace runtime {
@@ -82,6 +83,9 @@ std::size_t Worker::busy() const {
 }
 std::size_t Worker::open_requests() const {
   return m_impl->open_requests();
+}
+std::size_t Worker::busy_connections() const {
+  return m_impl->busy_connections();
 }
 void Worker::retire() {
   m_impl->retire();
@@ -625,6 +629,15 @@ void WorkerImpl::start_timer(double id, double delay_ms) {
     });
   });
   m_timers[id] = std::move(timer);
+}
+
+std::size_t WorkerImpl::busy_connections() const {
+  std::lock_guard lock(m_hosted_mutex);
+  return static_cast<std::size_t>(
+      std::count_if(m_hosted.begin(), m_hosted.end(), [](const auto& weak) {
+        auto connection = weak.lock();
+        return connection && !connection->idle();
+      }));
 }
 
 bool WorkerImpl::host(std::weak_ptr<HostedConnection> connection) {

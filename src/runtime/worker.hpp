@@ -106,6 +106,9 @@ class HostedConnection {
  public:
   virtual ~HostedConnection() = default;
   virtual void worker_ending() = 0;
+  // Waiting for its next request (any thread may ask): such a connection gives its worker
+  // no work, so it does not count when the server picks the least busy worker.
+  virtual bool idle() const { return false; }
 };
 
 // One isolate + one context + one event loop on a thread of its own. Every public
@@ -159,6 +162,8 @@ class Worker {
   std::size_t busy() const;
   // Requests not answered yet.
   std::size_t open_requests() const;
+  // Connections moved onto io_context() with a request under way (not idle()).
+  std::size_t busy_connections() const;
 
  private:
   std::unique_ptr<WorkerImpl> m_impl;

@@ -48,6 +48,7 @@ class WorkerImpl final : public api::OpHost {
   void fire_before_unload(const char* reason);
   std::shared_ptr<boost::asio::io_context> io_owner() const { return m_io_owner; }
   bool host(std::weak_ptr<HostedConnection> connection);
+  std::size_t busy_connections() const;
   bool retired() const { return m_retired; }
   // Open WebSockets the function accepted count too: a retired worker keeps them open
   // until they close (a deploy or reload must not cut them).
@@ -261,7 +262,7 @@ class WorkerImpl final : public api::OpHost {
   std::shared_ptr<boost::asio::io_context> m_io_owner =
       std::make_shared<boost::asio::io_context>(1);
   boost::asio::io_context& m_io = *m_io_owner;
-  std::mutex m_hosted_mutex;
+  mutable std::mutex m_hosted_mutex;
   std::vector<std::weak_ptr<HostedConnection>> m_hosted;
   bool m_hosting_closed = false;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_keep_running{

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <future>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -212,9 +213,10 @@ CatalogChange FunctionTable::update(std::vector<FunctionSpec> specs,
       (slot->spec ? change.changed : change.added).push_back(slug);
       slot->spec = std::make_shared<const FunctionSpec>(std::move(spec));
       std::lock_guard worker_lock(slot->mutex);
-      retired.push_back(std::move(slot->worker));
+      std::move(slot->workers.begin(), slot->workers.end(), std::back_inserter(retired));
+      slot->workers.clear();
       if (auto it = warm.find(slug); it != warm.end() && !m_settings.oneshot) {
-        slot->worker = std::move(it->second);
+        slot->workers.push_back(std::move(it->second));
         warm.erase(it);
       }
     }
@@ -223,7 +225,8 @@ CatalogChange FunctionTable::update(std::vector<FunctionSpec> specs,
         change.removed.push_back(slug);
         slot->spec.reset();
         std::lock_guard worker_lock(slot->mutex);
-        retired.push_back(std::move(slot->worker));
+        std::move(slot->workers.begin(), slot->workers.end(), std::back_inserter(retired));
+        slot->workers.clear();
       }
     }
   }
@@ -389,9 +392,12 @@ void FunctionTable::release_from_slot(const std::string& slug, const runtime::Wo
   // A worker still booting stays: the request that booted it is dispatched to it all the
   // same (current_worker's booted_for), so its top level runs once; the next request
   // after that moves it to the reaper as before.
-  auto& slotted = it->second->worker;
-  if (slotted.get() == worker && slotted->state() != runtime::WorkerState::booting) {
-    m_reaper.retire(std::move(slotted));
+  auto& workers = it->second->workers;
+  auto slotted = std::find_if(workers.begin(), workers.end(),
+                              [&](const auto& candidate) { return candidate.get() == worker; });
+  if (slotted != workers.end() && (*slotted)->state() != runtime::WorkerState::booting) {
+    m_reaper.retire(std::move(*slotted));
+    workers.erase(slotted);
   }
 }
 
@@ -446,17 +452,37 @@ void FunctionTable::dispatch_oneshot(std::shared_ptr<const FunctionSpec> spec,
 std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot,
                                                                const runtime::Worker* booted_for) {
   std::lock_guard lock(slot.mutex);
-  if (slot.worker && slot.worker.get() == booted_for &&
-      slot.worker->state() != runtime::WorkerState::terminated) {
-    return slot.worker;
-  }
-  if (!slot.worker || !slot.worker->accepting()) {
-    if (slot.worker) {
-      m_reaper.retire(std::move(slot.worker));
+  auto& workers = slot.workers;
+  for (const auto& worker : workers) {
+    if (worker.get() == booted_for && worker->state() != runtime::WorkerState::terminated) {
+      return worker;
     }
-    slot.worker = boot(*slot.spec);
   }
-  return slot.worker;
+  for (auto it = workers.begin(); it != workers.end();) {
+    if ((*it)->accepting()) {
+      ++it;
+    } else {
+      m_reaper.retire(std::move(*it));
+      it = workers.erase(it);
+    }
+  }
+  // The least busy worker: requests it has, and connections handed to it whose request
+  // is under way (one just handed over has not reached open_requests() yet). A connection
+  // waiting for its next request is no work, so sequential clients keep one worker.
+  std::shared_ptr<runtime::Worker> least;
+  std::size_t least_load = 0;
+  for (const auto& worker : workers) {
+    auto load = worker->busy_connections() + worker->open_requests();
+    if (!least || load < least_load) {
+      least = worker;
+      least_load = load;
+    }
+  }
+  if (!least || (least_load > 0 && workers.size() < m_settings.max_parallelism)) {
+    workers.push_back(boot(*slot.spec));
+    return workers.back();
+  }
+  return least;
 }
 
 std::shared_ptr<runtime::Worker> FunctionTable::worker_for(std::string_view slug) {
@@ -520,7 +546,10 @@ void FunctionTable::retire(const std::string& slug) {
     return;
   }
   std::lock_guard lock(slot->mutex);
-  m_reaper.retire(std::move(slot->worker));
+  for (auto& worker : slot->workers) {
+    m_reaper.retire(std::move(worker));
+  }
+  slot->workers.clear();
 }
 
 std::vector<std::string> FunctionTable::affected_by(
@@ -552,9 +581,9 @@ std::size_t FunctionTable::live_workers() const {
   std::shared_lock catalog(m_catalog_mutex);
   for (const auto& [slug, slot] : m_slots) {
     std::lock_guard lock(slot->mutex);
-    if (slot->worker && slot->worker->state() != runtime::WorkerState::terminated) {
-      ++live;
-    }
+    live += static_cast<std::size_t>(std::count_if(
+        slot->workers.begin(), slot->workers.end(),
+        [](const auto& worker) { return worker->state() != runtime::WorkerState::terminated; }));
   }
   return live;
 }
@@ -585,10 +614,11 @@ void FunctionTable::shutdown() {
     std::shared_lock catalog(m_catalog_mutex);
     for (auto& [slug, slot] : m_slots) {
       std::lock_guard lock(slot->mutex);
-      if (slot->worker) {
-        slot->worker->terminate(runtime::Failure::worker_error);
+      for (auto& worker : slot->workers) {
+        worker->terminate(runtime::Failure::worker_error);
+        m_reaper.retire(std::move(worker));
       }
-      m_reaper.retire(std::move(slot->worker));
+      slot->workers.clear();
     }
   }
   m_reaper.hurry();  // retired workers still holding WebSockets: the server is going

@@ -50,6 +50,9 @@ struct FunctionHooks {
 
 struct WorkerSettings {
   bool oneshot = false;  // a fresh worker for every request
+  // per_worker: at most this many workers of one function at once, each on a thread of its
+  // own; another boots when every one has a connection or a request (--max-parallelism).
+  std::size_t max_parallelism = 1;
   runtime::WorkerLimits limits;
   // oneshot: at most this many workers alive at once; a request waits up to
   // `request_wait_ms` for one to end, then gets 503. A worker's waitUntil work may run for
@@ -123,7 +126,8 @@ class FunctionTable {
   // The function with that slug, or null.
   std::shared_ptr<const FunctionSpec> find(std::string_view slug) const;
 
-  // The per_worker worker of `slug` (booted when there is none); null for an unknown
+  // The per_worker worker of `slug` with the least to do (booted when there is none, or
+  // when every one is busy and there are fewer than max_parallelism); null for an unknown
   // slug or under the oneshot policy.
   std::shared_ptr<runtime::Worker> worker_for(std::string_view slug);
 
@@ -172,7 +176,7 @@ class FunctionTable {
   struct Slot {
     std::shared_ptr<const FunctionSpec> spec;  // null: removed; guarded by m_catalog_mutex
     std::mutex mutex;
-    std::shared_ptr<runtime::Worker> worker;
+    std::vector<std::shared_ptr<runtime::Worker>> workers;  // accepting, or booting
   };
 
   // `tee`: also told every line the worker logs.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -119,6 +120,11 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
     options.tls_key = args.tls_key;
   }
   options.inspect = args.inspect;
+  // A debugger attached to one function expects one isolate to stop in.
+  options.max_parallelism = args.max_parallelism;
+  if (options.max_parallelism == 0) {
+    options.max_parallelism = args.inspect ? 1 : std::max(1U, std::thread::hardware_concurrency());
+  }
   if (options.inspect) {
     // A worker paused at a breakpoint must not be ended by the clock; CPU limits stay (a
     // paused thread uses no CPU time).

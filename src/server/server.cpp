@@ -405,6 +405,7 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
   settings.oneshot = options.policy == ServeOptions::Policy::oneshot;
   settings.limits = options.limits;
   settings.oneshot_max_workers = options.oneshot_max_workers;
+  settings.max_parallelism = std::max<std::size_t>(options.max_parallelism, 1);
   settings.request_wait_ms = options.request_wait_timeout_ms;
   settings.project =
       bundler::project_layout(options.functions_dir, options.config_toml, options.import_map);
@@ -592,11 +593,13 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
     log.event("info", "Main service " + options.main_service->string() +
                           " answers every request on " + base + "/ and routes it itself");
   }
-  log.event("info", std::string("Policy: ") +
-                        (options.policy == ServeOptions::Policy::oneshot
-                             ? "oneshot (a fresh worker for every request, at most " +
-                                   std::to_string(options.oneshot_max_workers) + " alive)"
-                             : "per_worker (one worker per function serves many requests)"));
+  log.event("info",
+            std::string("Policy: ") +
+                (options.policy == ServeOptions::Policy::oneshot
+                     ? "oneshot (a fresh worker for every request, at most " +
+                           std::to_string(options.oneshot_max_workers) + " alive)"
+                     : "per_worker (a worker serves many requests; up to " +
+                           std::to_string(options.max_parallelism) + " per function when busy)"));
   if (admin) {
     log.event("info", "Admin API on " + base + "/_admin/v1/ (state in " +
                           std::filesystem::absolute(options.state_dir.empty() ? default_state_dir()

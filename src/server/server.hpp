@@ -39,6 +39,7 @@ struct ServeOptions {
   runtime::WorkerLimits limits;
   std::size_t request_idle_timeout_ms = 150'000;
   std::size_t oneshot_max_workers = 32;          // oneshot: live workers at most
+  std::size_t max_parallelism = 1;               // per_worker: workers of one function at most
   std::size_t request_wait_timeout_ms = 10'000;  // oneshot: wait for one, then 503
   std::size_t max_connections = 0;               // 0: sized from the open-file limit
   std::size_t request_read_timeout_ms = 30'000;

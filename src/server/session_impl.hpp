@@ -101,6 +101,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   // request goes back to the server's threads at once; one with a request open goes
   // back once it has answered (read() does it). Clients never see the difference.
   void worker_ending() override;
+  bool idle() const override { return m_between_requests.load(std::memory_order_relaxed); }
 
   // Moves the connection off a worker's loop onto the server's own threads.
   void go_home();
@@ -249,8 +250,10 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   std::string m_body_error;  // why a streamed body stopped, for the function's next pull
   std::shared_ptr<asio::io_context> m_home;
   bool m_home_ending = false;
-  bool m_going_home = false;     // the pending read was cancelled to move the connection
-  bool m_reading = false;        // waiting for the next request's head
+  bool m_going_home = false;  // the pending read was cancelled to move the connection
+  bool m_reading = false;     // waiting for the next request's head
+  // Waiting for the first byte of the next request; read by other threads (idle()).
+  std::atomic<bool> m_between_requests = false;
   bool m_head_deadline = false;  // the rest of the head has its --request-read-timeout
   std::optional<http::request<http::string_body>> m_handed;  // the request that came along
   // The worker booted for the request at hand (compared, never used): it answers it even

@@ -64,6 +64,11 @@ Command serve_command() {
                        "waitUntil work); more requests wait for one")
             ->check(CLI::Range(1, 4096))
             ->capture_default_str();
+        app.add_option("--max-parallelism", args->max_parallelism,
+                       "per_worker: most workers of one function at once, each on a thread of "
+                       "its own; another boots when every one is busy (default: the number of "
+                       "cores, 1 under --inspect)")
+            ->check(CLI::Range(1, 1024));
         app.add_option("--request-wait-timeout", args->request_wait_timeout_ms,
                        "oneshot: ms a request waits for a free worker (then 503)")
             ->check(CLI::Range(1, 3'600'000))

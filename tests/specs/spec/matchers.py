@@ -201,6 +201,10 @@ def log_problems(text, spec):
     for pattern in as_list(spec.get("matches")):
         if not re.search(pattern, text, re.M):
             problems.append("nothing matches /%s/" % pattern)
+    for pattern in as_list(spec.get("not_matches")):
+        found = re.search(pattern, text, re.M)
+        if found:
+            problems.append("unexpected match of /%s/: %r" % (pattern, found.group(0)[:200]))
     if spec.get("json_lines"):
         for line in text.splitlines():
             try:
