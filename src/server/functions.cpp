@@ -20,6 +20,9 @@ namespace {
 // How long a retired worker may keep answering the requests it already has.
 constexpr auto k_retired_drain_limit = std::chrono::seconds(150);
 
+// Requests under way on every worker of a function before another boots (--max-parallelism).
+constexpr std::size_t k_busy_enough_to_share = 2;
+
 // How long the reaper waits, once the last retired worker is gone and nothing else is
 // retired, before it hands glibc's free pages back (`malloc_trim`): what isolates and
 // connections freed stays in glibc's arenas otherwise, and after a load the server stayed
@@ -466,19 +469,23 @@ std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot,
       it = workers.erase(it);
     }
   }
-  // The least busy worker: requests it has, and connections handed to it whose request
-  // is under way (one just handed over has not reached open_requests() yet). A connection
-  // waiting for its next request is no work, so sequential clients keep one worker.
+  // The least busy worker: the requests it has, or the connections handed to it whose
+  // request is under way if more (one just handed over has not reached open_requests()
+  // yet; the two mostly count the same requests). A connection waiting for its next
+  // request is no work. Another worker boots only once the least busy has two requests:
+  // one may be a request just answered whose connection has not gone back to waiting, and
+  // a client asking one request after another must keep its one worker.
   std::shared_ptr<runtime::Worker> least;
   std::size_t least_load = 0;
   for (const auto& worker : workers) {
-    auto load = worker->busy_connections() + worker->open_requests();
+    auto load = std::max(worker->busy_connections(), worker->open_requests());
     if (!least || load < least_load) {
       least = worker;
       least_load = load;
     }
   }
-  if (!least || (least_load > 0 && workers.size() < m_settings.max_parallelism)) {
+  if (!least ||
+      (least_load >= k_busy_enough_to_share && workers.size() < m_settings.max_parallelism)) {
     workers.push_back(boot(*slot.spec));
     return workers.back();
   }

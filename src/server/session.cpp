@@ -97,12 +97,12 @@ void Session::read() {
   m_between_requests.store(true, std::memory_order_relaxed);
   m_stream.async_read_some(m_buffer.prepare(beast::read_size(m_buffer, 65536)),
                            [self = shared_from_this()](beast::error_code error, std::size_t n) {
-                             self->m_between_requests.store(false, std::memory_order_relaxed);
                              self->m_buffer.commit(n);
-                             if (error) {
+                             if (error) {  // closing: stays idle()
                                self->on_header(error);
                                return;
                              }
+                             self->m_between_requests.store(false, std::memory_order_relaxed);
                              self->parse_head();
                            });
 }

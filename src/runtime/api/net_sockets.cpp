@@ -60,6 +60,20 @@ struct NetSockets::Impl : std::enable_shared_from_this<Impl> {
     return {id, resolver->GetPromise()};
   }
 
+  // At the worker's own open-file limit, the pending `id` is rejected as the OS refuses
+  // past RLIMIT_NOFILE. Not from inside the op: JavaScript has not had the promise yet.
+  bool refused_past_open_limit(std::uint32_t id) {
+    if (conns.size() + connecting < max_open) {
+      return false;
+    }
+    asio::post(io, [self = shared_from_this(), id] {
+      self->reject(id, "Error",
+                   "Too many open files (os error 24): a function may hold at most " +
+                       std::to_string(self->max_open) + " connections at once");
+    });
+    return true;
+  }
+
   using Settle = std::function<void(v8::Local<v8::Context>, v8::Local<v8::Promise::Resolver>)>;
   void settle(std::uint32_t id, const Settle& fn) {
     auto it = pending.find(id);
@@ -289,14 +303,7 @@ v8::Local<v8::Promise> NetSockets::connect(const std::string& host, std::uint16_
   if (id == 0) {
     return promise;
   }
-  if (m_impl->conns.size() + m_impl->connecting >= m_impl->max_open) {
-    // The worker's own open-file limit: refused as the OS refuses past RLIMIT_NOFILE. Not
-    // from inside this op: JavaScript has not had the promise yet to await it.
-    asio::post(m_impl->io, [self = m_impl, id = id] {
-      self->reject(id, "Error",
-                   "Too many open files (os error 24): a function may hold at most " +
-                       std::to_string(self->max_open) + " connections at once");
-    });
+  if (m_impl->refused_past_open_limit(id)) {
     return promise;
   }
   ++m_impl->connecting;
@@ -467,14 +474,7 @@ v8::Local<v8::Promise> NetSockets::lookup(const std::string& host, int family) {
   if (id == 0) {
     return promise;
   }
-  if (m_impl->conns.size() + m_impl->connecting >= m_impl->max_open) {
-    // The worker's own open-file limit: refused as the OS refuses past RLIMIT_NOFILE. Not
-    // from inside this op: JavaScript has not had the promise yet to await it.
-    asio::post(m_impl->io, [self = m_impl, id = id] {
-      self->reject(id, "Error",
-                   "Too many open files (os error 24): a function may hold at most " +
-                       std::to_string(self->max_open) + " connections at once");
-    });
+  if (m_impl->refused_past_open_limit(id)) {
     return promise;
   }
   ++m_impl->connecting;
