@@ -20,9 +20,6 @@ namespace {
 // How long a retired worker may keep answering the requests it already has.
 constexpr auto k_retired_drain_limit = std::chrono::seconds(150);
 
-// Requests under way on every worker of a function before another boots (--max-parallelism).
-constexpr std::size_t k_busy_enough_to_share = 2;
-
 // How long the reaper waits, once the last retired worker is gone and nothing else is
 // retired, before it hands glibc's free pages back (`malloc_trim`): what isolates and
 // connections freed stays in glibc's arenas otherwise, and after a load the server stayed
@@ -31,6 +28,10 @@ constexpr std::size_t k_busy_enough_to_share = 2;
 constexpr auto k_trim_after_idle = std::chrono::seconds(1);
 
 }  // namespace
+
+std::size_t worker_load(const runtime::Worker& worker) {
+  return std::max(worker.busy_connections(), worker.open_requests());
+}
 
 WorkerReaper::WorkerReaper()
     : m_thread([this] {
@@ -469,16 +470,10 @@ std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot,
       it = workers.erase(it);
     }
   }
-  // The least busy worker: the requests it has, or the connections handed to it whose
-  // request is under way if more (one just handed over has not reached open_requests()
-  // yet; the two mostly count the same requests). A connection waiting for its next
-  // request is no work. Another worker boots only once the least busy has two requests:
-  // one may be a request just answered whose connection has not gone back to waiting, and
-  // a client asking one request after another must keep its one worker.
   std::shared_ptr<runtime::Worker> least;
   std::size_t least_load = 0;
   for (const auto& worker : workers) {
-    auto load = std::max(worker->busy_connections(), worker->open_requests());
+    auto load = worker_load(*worker);
     if (!least || load < least_load) {
       least = worker;
       least_load = load;

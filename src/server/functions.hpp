@@ -65,6 +65,15 @@ struct WorkerSettings {
   std::optional<runtime::inspector::InspectOptions> inspect;  // --inspect: every worker
 };
 
+// How busy a worker is, to pick the least busy one (--max-parallelism): the requests it
+// has, or the connections handed to it whose request is under way if more (one just
+// handed over has not reached open_requests() yet; the two mostly count the same).
+std::size_t worker_load(const runtime::Worker& worker);
+// Another worker of a function boots once the least busy one has this many requests under
+// way: one may be a request just answered whose connection has not gone back to waiting,
+// and a client asking one request after another must keep its one worker.
+inline constexpr std::size_t k_busy_enough_to_share = 2;
+
 // How a retired worker may end.
 struct Retirement {
   // How long its waitUntil work may run once no request is open (unset: the drain

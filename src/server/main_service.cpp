@@ -135,6 +135,7 @@ class MainService::Pool final : public runtime::UserWorkerHost {
  public:
   Pool(WorkerSettings settings, FunctionHooks hooks)
       : m_oneshot(settings.oneshot),
+        m_max_parallelism(std::max<std::size_t>(settings.max_parallelism, 1)),
         m_table({}, with_pooling(std::move(settings)), short_names(std::move(hooks))) {}
   ~Pool() override { shutdown(); }
 
@@ -304,22 +305,34 @@ class MainService::Pool final : public runtime::UserWorkerHost {
     return m_workers.size();
   }
 
+  // The least busy live worker pooled for `pool_key`, or none when there is none or when
+  // every one is busy enough to share and there may be more (--max-parallelism).
   std::optional<std::string> live_key(const std::string& pool_key) {
     std::lock_guard lock(m_mutex);
-    auto current = m_current.find(pool_key);
-    if (current == m_current.end()) {
+    auto& keys = m_current[pool_key];
+    std::optional<std::string> least;
+    std::size_t least_load = 0;
+    for (auto key = keys.begin(); key != keys.end();) {
+      auto it = m_workers.find(*key);
+      if (it == m_workers.end() || !it->second.worker->accepting() ||
+          it->second.worker->state() == runtime::WorkerState::failed) {
+        key = keys.erase(key);
+        if (it != m_workers.end()) {
+          release_locked(it);
+        }
+        continue;
+      }
+      auto load = worker_load(*it->second.worker);
+      if (!least || load < least_load) {
+        least = *key;
+        least_load = load;
+      }
+      ++key;
+    }
+    if (least && least_load >= k_busy_enough_to_share && keys.size() < m_max_parallelism) {
       return std::nullopt;
     }
-    auto it = m_workers.find(current->second);
-    if (it != m_workers.end() && it->second.worker->accepting() &&
-        it->second.worker->state() != runtime::WorkerState::failed) {
-      return current->second;
-    }
-    if (it != m_workers.end()) {
-      release_locked(it);
-    }
-    m_current.erase(pool_key);
-    return std::nullopt;
+    return least;
   }
 
   std::shared_ptr<std::mutex> booting_gate(const std::string& pool_key) {
@@ -334,9 +347,8 @@ class MainService::Pool final : public runtime::UserWorkerHost {
   // With m_mutex held.
   void release_locked(std::map<std::string, Entry>::iterator it) {
     auto worker = std::move(it->second.worker);
-    if (auto current = m_current.find(it->second.pool_key);
-        current != m_current.end() && current->second == it->first) {
-      m_current.erase(current);
+    if (auto current = m_current.find(it->second.pool_key); current != m_current.end()) {
+      std::erase(current->second, it->first);
     }
     m_workers.erase(it);
     worker->retire();
@@ -438,7 +450,7 @@ class MainService::Pool final : public runtime::UserWorkerHost {
     auto key = std::to_string(m_next_key++);
     m_workers[key] = Entry{booted.worker, pool_key, m_oneshot};
     if (!force) {
-      m_current[pool_key] = key;
+      m_current[pool_key].push_back(key);
     }
     return {key, {}, {}};
   }
@@ -456,10 +468,12 @@ class MainService::Pool final : public runtime::UserWorkerHost {
   }
 
   const bool m_oneshot;
+  const std::size_t m_max_parallelism;
   FunctionTable m_table;
   mutable std::mutex m_mutex;
-  std::map<std::string, Entry> m_workers;        // by key
-  std::map<std::string, std::string> m_current;  // pool key -> key of its pooled worker
+  std::map<std::string, Entry> m_workers;  // by key
+  // pool key -> keys of its pooled workers (forceCreate's are not pooled)
+  std::map<std::string, std::vector<std::string>> m_current;
   std::map<std::string, std::shared_ptr<std::mutex>> m_booting;  // pool key -> one boot at once
   std::uint64_t m_next_key = 1;
   std::uint64_t m_next_inline = 1;
