@@ -63,6 +63,7 @@ struct WorkerSettings {
   bundler::ProjectLayout project;
   bundler::ResolveOptions resolve;
   std::optional<runtime::inspector::InspectOptions> inspect;  // --inspect: every worker
+  bool inspect_main = false;  // --inspect-main: a main service's worker as well
 };
 
 // How busy a worker is, to pick the least busy one (--max-parallelism): the requests it

@@ -526,7 +526,9 @@ MainService::MainService(const fs::path& path, WorkerSettings settings, Function
   spec.env = std::move(env);
   spec.user_workers = m_pool;
   settings.oneshot = false;
-  settings.inspect.reset();  // --inspect is for the user workers, as edge-runtime has it
+  if (!settings.inspect_main) {
+    settings.inspect.reset();  // --inspect is for the user workers, as edge-runtime has it
+  }
   m_main = std::make_unique<FunctionTable>(std::vector<FunctionSpec>{}, std::move(settings),
                                            std::move(hooks));
   auto booted = m_main->boot_checked(spec, k_boot_limit);

@@ -120,6 +120,7 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
     options.tls_key = args.tls_key;
   }
   options.inspect = args.inspect;
+  options.inspect_main = args.inspect_main;
   // A debugger attached to one function expects one isolate to stop in.
   options.max_parallelism = args.max_parallelism;
   if (options.max_parallelism == 0) {

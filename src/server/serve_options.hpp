@@ -51,7 +51,8 @@ struct ServeArguments {
   std::string tls_key;
   double graceful_exit_timeout_s = 10;
   std::optional<runtime::inspector::Settings> inspect;  // --inspect and its kin
-  bool request_idle_timeout_given = false;              // --request-idle-timeout was given
+  bool inspect_main = false;                // --inspect-main: the main service's worker too
+  bool request_idle_timeout_given = false;  // --request-idle-timeout was given
 };
 
 // Fills in what was not given: the functions folder (default_functions_dir()), the

@@ -394,6 +394,7 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
     auto targets = std::make_shared<runtime::inspector::Targets>();
     inspector.emplace(options.inspect->address, targets);
     settings.inspect = runtime::inspector::InspectOptions{targets, options.inspect->mode};
+    settings.inspect_main = options.inspect_main;
     log.event("info", "Inspector listening on http://" + inspector->endpoint() +
                           " (chrome://inspect, or GET /json/list for the workers)");
     if (options.inspect->address.host != "127.0.0.1" && options.inspect->address.host != "::1" &&

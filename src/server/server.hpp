@@ -66,6 +66,7 @@ struct ServeOptions {
   // --inspect, --inspect-wait, --inspect-brk: V8's inspector on every worker, its port
   // opened before the first worker boots (runtime/inspector/inspector.hpp).
   std::optional<runtime::inspector::Settings> inspect;
+  bool inspect_main = false;  // the main service's worker is a target as well
   // SIGTERM/SIGINT: how long open requests may run before the server stops anyway.
   std::chrono::milliseconds graceful_exit_timeout{10'000};
 };

@@ -2,7 +2,7 @@
 // package from npm, in tests/oracles): `sbfn serve --inspect-brk` on a TypeScript
 // function, /json/list and /json/version as Node serves them, a breakpoint by URL and
 // line in the .ts file, the pause with a local's value, resume, and the HTTP answer; the
-// address rules of --inspect; and `sbfn test --inspect-brk`.
+// address rules of --inspect; --inspect-main; and `sbfn test --inspect-brk`.
 //
 //   node tests/inspector/inspector_test.mjs build/sbfn
 import { spawn, spawnSync } from "node:child_process";
@@ -233,6 +233,37 @@ async function testLoopbackOnly() {
   } finally {
     await server.stop();
   }
+}
+
+// --- --inspect-main: the main service's worker is a target only when asked -------------
+
+async function testInspectMain() {
+  const mainDir = path.join(here, "main");
+  const mainUrl = pathToFileURL(path.join(mainDir, "index.ts")).href;
+  for (const [flags, listed] of [[["--inspect-main"], true], [[], false]]) {
+    const server = start([
+      "serve", "--port", "0", "--no-watch", "--main-service", mainDir, "--inspect=127.0.0.1:0", ...flags,
+    ]);
+    try {
+      const [, endpoint] = await server.waitFor(/Inspector listening on http:\/\/(\S+)/);
+      const [, httpPort] = await server.waitFor(/Main service \S+ answers every request on http:\/\/127\.0\.0\.1:(\d+)/);
+      // The main service runs at once, debugger or not.
+      assert.equal(await (await fetch(`http://127.0.0.1:${httpPort}/anything`)).text(), "main");
+      const urls = (await getJson(`http://${endpoint}/json/list`)).map((target) => target.url);
+      assert.equal(urls.includes(mainUrl), listed, `${flags.join(" ") || "no --inspect-main"}: ${urls}`);
+    } finally {
+      await server.stop();
+    }
+  }
+  for (const [args, message] of [
+    [["serve", "--inspect-main"], /^error: --inspect-main needs --inspect, --inspect-wait, --inspect-brk or --inspect-mode$/m],
+    [["serve", "--inspect", "--inspect-main"], /^error: --inspect-main is for a main service: it needs --main-service$/m],
+  ]) {
+    const result = spawnSync(sbfn, args, { encoding: "utf8" });
+    assert.equal(result.status, 2, `${args.join(" ")}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+  }
+  console.log("ok - serve --inspect-main: the main service's worker is a target (and only then); its usage errors");
 }
 
 // --- serve --inspect-brk: the whole debugging round ------------------------------------
@@ -551,6 +582,7 @@ async function testTestBreakpoint() {
 try {
   testBadAddresses();
   await testLoopbackOnly();
+  await testInspectMain();
   await testServeBreakpoint();
   await testWaitAndShutdown();
   await testLoweredTypeScript();

@@ -28,7 +28,8 @@ Command secrets_command();
 Command completions_command();
 Command healthcheck_command();
 
-// The one line printed by a command that a later version of sbfn will provide; exit 2.
-int not_available_yet(const std::string& command);
+// A usage error as every command reports it: "error: <message>" and where the options
+// are explained, on stderr; returns 2, the exit code.
+int usage_error(const std::string& command, const std::string& message);
 
 }  // namespace cli

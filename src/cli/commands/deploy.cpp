@@ -13,8 +13,7 @@ namespace cli {
 namespace {
 
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "error: %s\nRun 'sbfn deploy --help' for the options.\n", message.c_str());
-  return 2;
+  return cli::usage_error("deploy", message);
 }
 
 // --emit, --aws-stack and their companions; the run wires them in.
@@ -188,9 +187,7 @@ Command deploy_command() {
             }
           } catch (const deploy::TargetChoiceError& error) {
             if (!remote_action) {  // else the remote's own error names what is missing
-              std::fprintf(stderr, "error: %s\nRun 'sbfn deploy --help' for the options.\n",
-                           error.what());
-              return 2;
+              return usage_error(error.what());
             }
           }
           if (!env_files.empty() && request->to.empty()) {
@@ -198,11 +195,9 @@ Command deploy_command() {
           }
           if (remote_action && request->to.empty() &&
               !(request->image.empty() && request->oci_layout.empty())) {
-            std::fputs(
-                "error: --list, --rollback and --delete are for a remote sbfn serve (--to URL); "
-                "the target here is an image\nRun 'sbfn deploy --help' for the options.\n",
-                stderr);
-            return 2;
+            return usage_error(
+                "--list, --rollback and --delete are for a remote sbfn serve (--to URL); the "
+                "target here is an image");
           }
           return deploy::deploy(*request);
         };

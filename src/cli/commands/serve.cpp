@@ -152,8 +152,21 @@ Command serve_command() {
             ->capture_default_str();
         auto inspect = std::make_shared<InspectFlags>();
         add_inspect_flags(app, *inspect);
+        app.add_flag("--inspect-main", args->inspect_main,
+                     "With --main-service and --inspect (or its kin): the main service's worker "
+                     "is a target too (it runs at once; a debugger may attach at any time)");
         return [args, inspect, idle_timeout] {
           args->inspect = inspect_settings(*inspect);
+          if (args->inspect_main && !args->inspect) {
+            return usage_error("serve",
+                               "--inspect-main needs --inspect, --inspect-wait, --inspect-brk or "
+                               "--inspect-mode");
+          }
+          if (args->inspect_main && args->main_service.empty()) {
+            return usage_error("serve",
+                               "--inspect-main is for a main service: it needs "
+                               "--main-service");
+          }
           args->request_idle_timeout_given = idle_timeout->count() > 0;
           return server::serve(server::resolve_serve_options(*args));
         };

@@ -86,11 +86,8 @@ Command test_command() {
                 auto [end, ec] =
                     std::from_chars(parallel->data(), parallel->data() + parallel->size(), jobs);
                 if (ec != std::errc() || end != parallel->data() + parallel->size() || jobs == 0) {
-                  std::fprintf(stderr,
-                               "error: --parallel: \"%s\" is not a number of test files\nRun 'sbfn "
-                               "test --help' for the options.\n",
-                               parallel->c_str());
-                  return 2;
+                  return usage_error(
+                      "test", "--parallel: \"" + *parallel + "\" is not a number of test files");
                 }
                 args->parallel = jobs;
               }
@@ -101,11 +98,9 @@ Command test_command() {
                   auto [end, ec] =
                       std::from_chars(shuffle->data(), shuffle->data() + shuffle->size(), seed);
                   if (ec != std::errc() || end != shuffle->data() + shuffle->size()) {
-                    std::fprintf(stderr,
-                                 "error: --shuffle: \"%s\" is not a seed (a number from 0 to "
-                                 "18446744073709551615)\nRun 'sbfn test --help' for the options.\n",
-                                 shuffle->c_str());
-                    return 2;
+                    return usage_error("test", "--shuffle: \"" + *shuffle +
+                                                   "\" is not a seed (a number from 0 to "
+                                                   "18446744073709551615)");
                   }
                   args->shuffle_seed = seed;
                 }
@@ -122,10 +117,9 @@ Command test_command() {
               }
               if (args->inspect && args->coverage_dir) {
                 // V8 allows one inspector per isolate, and coverage is one already.
-                std::fprintf(stderr,
-                             "error: --coverage cannot be combined with --inspect, --inspect-wait "
-                             "or --inspect-brk\nRun 'sbfn test --help' for the options.\n");
-                return 2;
+                return usage_error("test",
+                                   "--coverage cannot be combined with --inspect, --inspect-wait "
+                                   "or --inspect-brk");
               }
               return tester::run_tests(*args);
             };
