@@ -5,7 +5,6 @@
 // services test with `instanceof Deno.errors.X`. The server side is
 // server/main_service.cpp; the transport worker_user_workers.cpp.
 import { ops } from "./web/ops.js";
-import { addAlgorithm } from "./web/abort.js";
 import { InnerBody } from "./web/body.js";
 import { RequestBodyReader, ResponseBodyPump } from "./web/body_pump.js";
 import { responseInternals } from "./web/response.js";
@@ -100,17 +99,11 @@ class UserWorker {
     if (id < 0) throw new userWorkerErrors.InvalidWorkerResponse("user worker failed to respond");
     return await new Promise((resolve, reject) => {
       let answered = false;
-      const finish = () => {
-        pump.done = true;
-        pending.delete(id);
-      };
-      const pump = new ResponseBodyPump(
-        (paused) => ops.user_worker_pause(id, paused),
-        () => {
-          finish();
-          ops.user_worker_abort(id);
-        },
-      );
+      const pump = new ResponseBodyPump({
+        pause: (paused) => ops.user_worker_pause(id, paused),
+        abort: () => ops.user_worker_abort(id),
+        forget: () => pending.delete(id),
+      });
       const bodyReader = streamed
         ? new RequestBodyReader(body, {
           write: (bytes) => ops.user_worker_write(id, bytes, false),
@@ -118,26 +111,17 @@ class UserWorker {
           isDone: () => pump.done,
         })
         : null;
-      if (signal !== null) {
-        addAlgorithm(signal, () => {
-          if (pump.done) return;
-          finish();
-          ops.user_worker_abort(id);
-          bodyReader?.cancel(signal.reason);
-          if (answered) pump.error(signal.reason);
-          else reject(signal.reason);
-        });
-      }
+      pump.abortOn(signal, bodyReader, (reason) => {
+        if (answered) pump.error(reason);
+        else reject(reason);
+      });
       const nullBodyFor = (status) =>
         nullBodyStatus(status) || redirectStatus(status) || method === "HEAD" || method === "CONNECT";
       pending.set(id, {
         head(flat, status, statusText) {
           answered = true;
           const nullBody = nullBodyFor(status);
-          if (nullBody) {
-            finish();
-            ops.user_worker_abort(id);
-          }
+          if (nullBody) pump.giveUp();
           resolve(responseInternals.create(status, statusText, flat,
             nullBody ? null : new InnerBody(null, pump.stream), []));
         },

@@ -2,22 +2,28 @@
 // (js/web/fetch.js, the libcurl engine) and worker.fetch (js/user_workers.js, a user
 // worker): the response body as a ReadableStream fed by native events with pause/resume
 // back-pressure, and the streamed request body read one piece per native request.
+import { addAlgorithm } from "./abort.js";
 import { ReadableStream } from "./streams.js";
 
 // Response bytes buffered in JavaScript before the native side is asked to wait.
 const HIGH_WATER = 64 * 1024;
 
-// A response body fed by native "data" events. `pause(paused)` asks the producer to stop
-// or go on; `cancel()` runs when the consumer cancels an unfinished body. `done` turns
-// true once the body ended, failed or was given up: later news is moot.
+// A response body fed by native "data" events, for one transfer: `pause(paused)` asks the
+// producer to stop or go on, `abort()` ends the transfer natively, `forget()` drops its
+// event handlers. `done` turns true once the body ended, failed or was given up: later
+// news is moot.
 export class ResponseBodyPump {
   #controller = null;
   #paused = false;
   #pause;
+  #abort;
+  #forget;
   done = false;
 
-  constructor(pause, cancel) {
+  constructor({ pause, abort, forget }) {
     this.#pause = pause;
+    this.#abort = abort;
+    this.#forget = forget;
     this.stream = new ReadableStream(
       {
         start: (controller) => {
@@ -30,11 +36,30 @@ export class ResponseBodyPump {
           }
         },
         cancel: () => {
-          if (!this.done) cancel();
+          if (!this.done) this.giveUp();
         },
       },
       { highWaterMark: HIGH_WATER, size: (chunk) => chunk.byteLength },
     );
+  }
+
+  // This side gives up on the transfer (cancelled, aborted, a null-body status).
+  giveUp() {
+    this.done = true;
+    this.#forget();
+    this.#abort();
+  }
+
+  // Once `signal` aborts an unfinished transfer: given up, the request body's reader
+  // cancelled, then `then(reason)`.
+  abortOn(signal, bodyReader, then) {
+    if (signal === null) return;
+    addAlgorithm(signal, () => {
+      if (this.done) return;
+      this.giveUp();
+      bodyReader?.cancel(signal.reason);
+      then(signal.reason);
+    });
   }
 
   push(chunk) {

@@ -2,7 +2,6 @@
 // rules — redirects, method and body rewriting, abort, schemes, blocked ports — in
 // JavaScript; each HTTP(S) request is one transfer of the worker's libcurl engine
 // (fetch/fetch_engine.hpp) through ops.fetch_*, whose events arrive at fetchEvent.
-import { addAlgorithm } from "./abort.js";
 import { atob } from "./base64.js";
 import { blobBytes } from "./blob.js";
 import { blobFromUrl } from "./blob_url.js";
@@ -148,40 +147,26 @@ function transmit(method, url, headerList, body, client, signal) {
       fail(error);
     };
     const id = ops.fetch_start(method, url, headerList, streamed ? true : body ?? undefined, options);
-    const finish = () => {
-      pump.done = true;
-      transfers.delete(id);
-    };
-    const pump = new ResponseBodyPump(
-      (paused) => ops.fetch_pause(id, paused),
-      () => {
-        finish();
-        ops.fetch_abort(id);
-      },
-    );
+    const pump = new ResponseBodyPump({
+      pause: (paused) => ops.fetch_pause(id, paused),
+      abort: () => ops.fetch_abort(id),
+      forget: () => transfers.delete(id),
+    });
     const stream = pump.stream;
-    const giveUp = (error) => {
-      finish();
-      ops.fetch_abort(id);
-      reject(error);
-    };
     const bodyReader = streamed
       ? new RequestBodyReader(body, {
         write: (bytes) => ops.fetch_write(id, bytes),
-        fail: giveUp,
+        fail: (error) => {
+          pump.giveUp();
+          reject(error);
+        },
         isDone: () => pump.done,
       })
       : null;
-    if (signal !== null) {
-      addAlgorithm(signal, () => {
-        if (pump.done) return;
-        finish();
-        ops.fetch_abort(id);
-        bodyReader?.cancel(signal.reason);
-        pump.error(signal.reason);
-        reject(signal.reason);
-      });
-    }
+    pump.abortOn(signal, bodyReader, (reason) => {
+      pump.error(reason);
+      reject(reason);
+    });
     transfers.set(id, {
       head(headers, status, statusText) {
         resolve({ status, statusText, headers, stream, id });
