@@ -1,7 +1,7 @@
 // The global "error" and "unhandledrejection" events (HTML): the worker calls
 // dispatchUncaught before treating an uncaught exception or an unhandled rejection as
 // fatal; a listener that calls preventDefault() keeps the worker alive, as in Deno.
-import { CustomEvent, ErrorEvent, Event, markTrusted, PromiseRejectionEvent } from "./event.js";
+import { CustomEvent, ErrorEvent, Event, hasListeners, markTrusted, PromiseRejectionEvent } from "./event.js";
 
 // The event's message, Deno's form: "Uncaught Error: boom".
 export function uncaughtMessage(error) {
@@ -35,7 +35,7 @@ export function dispatchUncaught(error, promise) {
 // end within a deadline of their own.
 export function dispatchLifecycle(type, reason) {
   const g = globalThis;
-  if (typeof g.dispatchEvent !== "function") return;
+  if (typeof g.dispatchEvent !== "function" || !hasListeners(g, type)) return;
   const event = type === "beforeunload" ? new CustomEvent(type, { detail: { reason } }) : new Event(type);
   markTrusted(event);
   g.dispatchEvent(event);
