@@ -258,6 +258,7 @@ class WorkerImpl final : public api::OpHost {
   void on_limit(int event);  // a Watchdog::Event for this worker's thread
   // A limit retired the worker: beforeunload with `reason`, then drain if it is idle.
   void retired_by_limit(const char* reason);
+  void dispatch_drain();  // once: a retired worker has answered all its requests
   // The worker ends (retired and idle, or the server stopping): its last events, run
   // after the termination that ended its loop, within k_last_words_limit.
   void say_last_words();

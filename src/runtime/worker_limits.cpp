@@ -78,10 +78,17 @@ void WorkerImpl::fire_lifecycle(const char* type, const char* reason) {
 
 void WorkerImpl::retired_by_limit(const char* reason) {
   fire_lifecycle("beforeunload", reason);
-  if (m_in_flight == 0 && !m_drained) {  // else the last request's end dispatches it
-    m_drained = true;
-    fire_lifecycle("drain");
+  if (m_in_flight == 0) {  // else the last request's end dispatches it
+    dispatch_drain();
   }
+}
+
+void WorkerImpl::dispatch_drain() {
+  if (m_drained || m_state == WorkerState::terminated) {
+    return;
+  }
+  m_drained = true;
+  fire_lifecycle("drain");
 }
 
 // After terminate() stopped the loop of a healthy worker: the termination is taken back
