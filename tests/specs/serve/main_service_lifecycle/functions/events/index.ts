@@ -5,19 +5,27 @@ function record(what: string) {
   seen.push(what);
   console.log(`events: ${what} [${seen.join(", ")}]`);
 }
-addEventListener("beforeunload", (event) => record(`beforeunload ${(event as CustomEvent).detail.reason}`));
+let retired = false;
+addEventListener("beforeunload", (event) => {
+  const reason = (event as CustomEvent).detail.reason;
+  if (reason === "cpu") retired = true;
+  record(`beforeunload ${reason}`);
+});
 addEventListener("drain", () => record("drain"));
 addEventListener("unload", () => record("unload"));
 
 let served = 0;
-Deno.serve((req: Request) => {
+Deno.serve(async (req: Request) => {
   const mode = new URL(req.url).searchParams.get("mode");
   if (mode === "exit") Deno.exit(3); // ends the worker with this request open
   if (mode === "burn") {
-    // a second of busy wall-clock time: well past the 300 ms soft CPU limit even on a
-    // loaded machine, under the hard one; the worker is retired
-    const until = performance.now() + 1000;
-    while (performance.now() < until) {}
+    // busy until the 300 ms soft CPU limit retires this worker, however loaded the machine
+    // is: its beforeunload (cpu) arrives between the slices
+    while (!retired) {
+      const until = performance.now() + 20;
+      while (performance.now() < until) {}
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
   }
   served += 1;
   return new Response(`events served ${served}`);
