@@ -1,5 +1,7 @@
 #include "runtime/v8_util.hpp"
 
+#include <cstring>
+
 namespace runtime {
 
 v8::Local<v8::String> v8_str(v8::Isolate* isolate, std::string_view text) {
@@ -140,6 +142,48 @@ std::vector<std::string> to_utf8_list(v8::Isolate* isolate, v8::Local<v8::Value>
     out.push_back(to_utf8(isolate, item));
   }
   return out;
+}
+
+bool read_flat_pairs(v8::Isolate* isolate, v8::Local<v8::Value> flat, StringPairs& out) {
+  if (!flat->IsArray()) {
+    return true;
+  }
+  auto context = isolate->GetCurrentContext();
+  auto array = flat.As<v8::Array>();
+  for (std::uint32_t i = 0; i + 1 < array->Length(); i += 2) {
+    v8::Local<v8::Value> name;
+    v8::Local<v8::Value> value;
+    if (!array->Get(context, i).ToLocal(&name) || !array->Get(context, i + 1).ToLocal(&value)) {
+      return false;
+    }
+    out.emplace_back(to_utf8(isolate, name), to_utf8(isolate, value));
+  }
+  return true;
+}
+
+v8::MaybeLocal<v8::Array> new_flat_pairs(v8::Isolate* isolate, const StringPairs& pairs) {
+  std::vector<v8::Local<v8::Value>> flat;
+  flat.reserve(pairs.size() * 2);
+  for (const auto& [name, value] : pairs) {
+    v8::Local<v8::String> text;
+    if (!new_string(isolate, value).ToLocal(&text)) {
+      return {};
+    }
+    flat.push_back(v8_str(isolate, name));
+    flat.push_back(text);
+  }
+  return v8::Array::New(isolate, flat.data(), flat.size());
+}
+
+v8::MaybeLocal<v8::Uint8Array> new_uint8_array(v8::Isolate* isolate, std::string_view bytes) {
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (!new_array_buffer(isolate, bytes.size()).ToLocal(&buffer)) {
+    return {};
+  }
+  if (!bytes.empty()) {
+    std::memcpy(buffer->Data(), bytes.data(), bytes.size());
+  }
+  return v8::Uint8Array::New(buffer, 0, bytes.size());
 }
 
 void throw_type_error(v8::Isolate* isolate, std::string_view message) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace runtime {
@@ -67,6 +68,18 @@ std::string byte_string_bytes(v8::Isolate* isolate, v8::Local<v8::Value> value);
 
 // UTF-8 copies of an array's items (protocol lists, CA files); empty for a non-array.
 std::vector<std::string> to_utf8_list(v8::Isolate* isolate, v8::Local<v8::Value> value);
+
+// A header list as native code keeps it, and as JavaScript hands it over: a flat array
+// [name, value, name, value, ...] (fetch's and worker.fetch's requests and responses).
+using StringPairs = std::vector<std::pair<std::string, std::string>>;
+// The pairs of such an array, as UTF-8, appended to `out` (nothing for a non-array); false
+// when reading an item threw.
+bool read_flat_pairs(v8::Isolate* isolate, v8::Local<v8::Value> flat, StringPairs& out);
+// The flat array of `pairs`; empty, with a RangeError thrown, when a value is too long for V8.
+v8::MaybeLocal<v8::Array> new_flat_pairs(v8::Isolate* isolate, const StringPairs& pairs);
+
+// A Uint8Array over a copy of `bytes`, from new_array_buffer (charged to the budget).
+v8::MaybeLocal<v8::Uint8Array> new_uint8_array(v8::Isolate* isolate, std::string_view bytes);
 
 // Throws a JS `TypeError` (or `Error`, `RangeError`) in the current context.
 void throw_type_error(v8::Isolate* isolate, std::string_view message);

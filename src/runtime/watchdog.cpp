@@ -41,7 +41,7 @@ int Watchdog::watch(Limits limits, Handler handler) {
   std::lock_guard lock(m_mutex);
   int ticket = m_next_ticket++;
   m_entries.push_back({ticket, clock, std::chrono::steady_clock::now(), cpu_at_start,
-                       std::chrono::nanoseconds(0), limits, std::move(handler)});
+                       std::chrono::nanoseconds(0), limits, std::move(handler), 0, std::nullopt});
   return ticket;
 }
 
@@ -55,6 +55,15 @@ void Watchdog::charge(int ticket, std::chrono::nanoseconds cpu) {
   for (auto& entry : m_entries) {
     if (entry.ticket == ticket) {
       entry.charged += cpu;
+    }
+  }
+}
+
+void Watchdog::last_words(int ticket, std::chrono::steady_clock::time_point deadline) {
+  std::lock_guard lock(m_mutex);
+  for (auto& entry : m_entries) {
+    if (entry.ticket == ticket) {
+      entry.last_words = deadline;
     }
   }
 }
@@ -86,6 +95,7 @@ void Watchdog::run() {
           check(age >= entry.limits.wall_clock / 2, Event::wall_half);
           check(age >= entry.limits.wall_clock, Event::wall_full);
         }
+        check(entry.last_words && now >= *entry.last_words, Event::last_words);
       }
     }
   }

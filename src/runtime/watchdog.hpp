@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -20,7 +21,8 @@ class Watchdog {
     std::chrono::milliseconds cpu_hard;
     std::chrono::milliseconds wall_clock;  // 0: none
   };
-  enum class Event { cpu_soft, cpu_hard, wall_half, wall_full };
+  // last_words: the deadline set with last_words() passed.
+  enum class Event { cpu_soft, cpu_hard, wall_half, wall_full, last_words };
   using Handler = std::function<void(Event)>;
 
   static Watchdog& instance();
@@ -38,6 +40,11 @@ class Watchdog {
   // key derivations) to its clock; nothing once the ticket is unwatched.
   void charge(int ticket, std::chrono::nanoseconds cpu);
 
+  // The worker is ending and runs its unload listeners, past every limit it had: reports
+  // Event::last_words once `deadline` passes, so that a listener that never returns is
+  // stopped too.
+  void last_words(int ticket, std::chrono::steady_clock::time_point deadline);
+
   ~Watchdog();
 
  private:
@@ -53,6 +60,7 @@ class Watchdog {
     Limits limits;
     Handler handler;
     unsigned fired = 0;  // bit per Event already reported
+    std::optional<std::chrono::steady_clock::time_point> last_words;
   };
   std::mutex m_mutex;
   std::vector<Entry> m_entries;

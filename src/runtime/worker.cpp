@@ -169,6 +169,12 @@ void WorkerImpl::terminate(Failure reason) {
   if (state != WorkerState::failed) {
     m_terminate_reason = reason;
   }
+  // A server's worker ended from outside (retired and done, the server stopping) or by
+  // Deno.exit still gets its unload events; one a limit or a crash ended does not.
+  if (state == WorkerState::ready && reason == Failure::worker_error && !m_memory_limit_hit &&
+      m_options.require_handler && !m_options.test) {
+    m_last_words_owed = true;
+  }
   m_state = WorkerState::terminated;
   if (m_isolate) {
     m_isolate->TerminateExecution();
@@ -300,6 +306,9 @@ void WorkerImpl::thread_main() {
         run_test_loop();
       } else {
         m_io.run();
+        if (m_last_words_owed) {
+          say_last_words();
+        }
       }
     }
     finish_coverage();
@@ -416,7 +425,7 @@ void WorkerImpl::create_isolate() {
   get("thenNamespace", m_hooks.then_namespace);
   get("wsEvent", m_hooks.ws_event);
   get("uncaught", m_hooks.uncaught);
-  get("beforeUnload", m_hooks.before_unload);
+  get("lifecycle", m_hooks.lifecycle);
   get("fetchEvent", m_hooks.fetch_event);
   get("userWorkerEvent", m_hooks.user_worker_event);
   get("nodeBuiltin", m_hooks.node_builtin);

@@ -3,8 +3,6 @@
 #include "runtime/v8_util.hpp"
 #include "runtime/worker_impl.hpp"
 
-#include <cstring>
-
 namespace runtime {
 
 fetch::FetchEngine& WorkerImpl::fetch_engine() {
@@ -28,32 +26,19 @@ void WorkerImpl::fetch_event(fetch::FetchEvent& event) {
     v8::Local<v8::Value> payload = v8::Undefined(m_isolate);
     const char* kind = "end";
     switch (event.kind) {
-      case Kind::head: {
+      case Kind::head:
         kind = "head";
-        std::vector<v8::Local<v8::Value>> flat;
-        flat.reserve(event.headers.size() * 2);
-        for (const auto& [name, value] : event.headers) {
-          v8::Local<v8::String> text;
-          if (!new_string(m_isolate, value).ToLocal(&text)) {
-            return;
-          }
-          flat.push_back(v8_str(m_isolate, name));
-          flat.push_back(text);
-        }
-        payload = v8::Array::New(m_isolate, flat.data(), flat.size());
-        break;
-      }
-      case Kind::data: {
-        kind = "data";
-        // Response bytes are charged to the worker's budget: past it, a RangeError.
-        v8::Local<v8::ArrayBuffer> buffer;
-        if (!new_array_buffer(m_isolate, event.data.size()).ToLocal(&buffer)) {
+        if (!new_flat_pairs(m_isolate, event.headers).ToLocal(&payload)) {
           return;
         }
-        std::memcpy(buffer->Data(), event.data.data(), event.data.size());
-        payload = v8::Uint8Array::New(buffer, 0, event.data.size());
         break;
-      }
+      case Kind::data:
+        kind = "data";
+        // Response bytes are charged to the worker's budget: past it, a RangeError.
+        if (!new_uint8_array(m_isolate, event.data).ToLocal(&payload)) {
+          return;
+        }
+        break;
       case Kind::error: {
         kind = event.before_response ? "connect_error" : "body_error";
         payload = v8_str(m_isolate, event.data);

@@ -44,8 +44,9 @@ class WorkerImpl final : public api::OpHost {
   void terminate(Failure reason);
   WorkerState state() const { return m_state; }
   void retire() { m_retired = true; }
-  // Dispatches "beforeunload" (detail.reason) in the function; on the worker's thread.
-  void fire_before_unload(const char* reason);
+  // Dispatches a lifecycle event in the function (js/web/global_events.js): "beforeunload"
+  // with detail.reason, "drain", "unload"; on the worker's thread.
+  void fire_lifecycle(const char* type, const char* reason = "");
   std::shared_ptr<boost::asio::io_context> io_owner() const { return m_io_owner; }
   bool host(std::weak_ptr<HostedConnection> connection);
   std::size_t busy_connections() const;
@@ -139,10 +140,11 @@ class WorkerImpl final : public api::OpHost {
   void user_worker_write(std::uint32_t id, std::string chunk, bool end, bool error) override;
   void user_worker_pause(std::uint32_t id, bool paused) override;
   void user_worker_abort(std::uint32_t id) override;
+  bool user_worker_upgrade(std::uint32_t request_id, std::uint32_t transfer_id) override;
   // What a user worker's answer did, handed to the userWorkerEvent hook.
   struct UserWorkerEvent {
-    // head, whole (head and body at once), data, end, error, need_body; created,
-    // create_failed (text: the class)
+    // head, whole (head and body at once), data, end, error, need_body, upgrade (the
+    // worker accepted a WebSocket); created, create_failed (text: the class)
     const char* kind = "end";
     int status = 0;
     std::string text;  // head: the status text; error: the failure's name
@@ -174,7 +176,7 @@ class WorkerImpl final : public api::OpHost {
     v8::Global<v8::Function> then_namespace;
     v8::Global<v8::Function> ws_event;
     v8::Global<v8::Function> uncaught;
-    v8::Global<v8::Function> before_unload;  // (reason): the "beforeunload" event
+    v8::Global<v8::Function> lifecycle;  // (type, reason): beforeunload, drain, unload
     v8::Global<v8::Function> fetch_event;
     v8::Global<v8::Function> user_worker_event;
     v8::Global<v8::Function> node_builtin;  // name -> a node: built-in's exports
@@ -255,6 +257,12 @@ class WorkerImpl final : public api::OpHost {
   // has unwound. Logged once, whichever path noticed first.
   void memory_limit_reached();
   void on_limit(int event);  // a Watchdog::Event for this worker's thread
+  // A limit retired the worker: beforeunload with `reason`, then drain if it is idle.
+  void retired_by_limit(const char* reason);
+  void dispatch_drain();  // once: a retired worker has answered all its requests
+  // The worker ends (retired and idle, or the server stopping): its last events, run
+  // after the termination that ended its loop, within k_last_words_limit.
+  void say_last_words();
 
   WorkerOptions m_options;
   MemoryBudget m_memory;  // before the allocator and the isolate, which charge it
@@ -289,6 +297,9 @@ class WorkerImpl final : public api::OpHost {
   std::atomic<Failure> m_terminate_reason{Failure::worker_error};
   std::atomic<bool> m_memory_limit_hit{false};
   bool m_fatal_reported = false;  // report_fatal() ran: the current task ends the worker
+  std::atomic<bool> m_last_words_owed{false};  // terminate() ended a healthy server worker
+  bool m_drained = false;                      // "drain" was dispatched
+  bool m_memory_alerted = false;               // "beforeunload" (memory) was dispatched
 
   std::deque<AfterBoot> m_waiting_for_boot;
   std::map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;  // ordered: oldest first

@@ -167,8 +167,10 @@ void WorkerImpl::settle_pending(std::uint32_t id, const SettleFn& settle) {
 
 void WorkerImpl::finish_request(std::uint32_t id) {
   m_body_sources.erase(id);
-  if (m_requests.erase(id)) {
-    --m_in_flight;
+  if (m_requests.erase(id) && --m_in_flight == 0 && m_retired && !m_drained) {
+    // A retired worker finished its last request: "drain", as edge-runtime dispatches it
+    // (or its last words do, should the worker end before this task runs).
+    m_mailbox->post([](WorkerImpl& worker) { worker.dispatch_drain(); });
   }
 }
 

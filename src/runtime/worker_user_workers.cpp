@@ -1,13 +1,81 @@
 // worker.fetch's worker half (a main service, `serve --main-service`): a request handed
 // to a user worker, whose answer comes back to this worker's loop as userWorkerEvent hook
-// calls (js/user_workers.js), its body streamed both ways with back-pressure.
+// calls (js/user_workers.js), its body streamed both ways with back-pressure. A WebSocket
+// the user worker accepts becomes a 101 response; once the main service returns it, the
+// client's connection is upgraded straight to the user worker's socket.
 #include "runtime/v8_util.hpp"
 #include "runtime/worker_impl.hpp"
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace runtime {
+
+// The user worker's end of a WebSocket it accepted through worker.fetch. The client's
+// connection is upgraded only when the main service returns the 101 response
+// (attach); until then what the user worker sends or closes waits here, then it goes
+// straight to the client's connection. Any thread.
+class RelayedSocket final : public WebSocketConnection {
+ public:
+  RelayedSocket(std::string protocol, std::shared_ptr<WebSocketPeer> peer)
+      : m_protocol(std::move(protocol)), m_peer(std::move(peer)) {}
+
+  const std::string& protocol() const { return m_protocol; }
+  const std::shared_ptr<WebSocketPeer>& peer() const { return m_peer; }
+
+  void send(std::string data, bool binary) override {
+    std::lock_guard lock(m_mutex);
+    if (m_target) {
+      m_target->send(std::move(data), binary);
+    } else if (!m_settled) {
+      m_early.emplace_back(std::move(data), binary);
+    }
+  }
+  void close(int code, std::string reason) override {
+    std::lock_guard lock(m_mutex);
+    if (m_target) {
+      m_target->close(code, std::move(reason));
+    } else if (!m_settled) {
+      m_early_close = {code, std::move(reason)};
+    }
+  }
+
+  // The client's connection, or null when it could not be upgraded (or the main service
+  // gave up on the response): then the user worker's socket closes (1006).
+  void attach(std::shared_ptr<WebSocketConnection> target) {
+    {
+      std::lock_guard lock(m_mutex);
+      if (m_settled) {
+        return;
+      }
+      m_settled = true;
+      if (target) {
+        m_target = std::move(target);
+        for (auto& [data, binary] : m_early) {
+          m_target->send(std::move(data), binary);
+        }
+        m_early.clear();
+        if (m_early_close) {
+          m_target->close(m_early_close->first, std::move(m_early_close->second));
+        }
+        return;
+      }
+    }
+    m_peer->on_close(1006, "");
+  }
+
+ private:
+  const std::string m_protocol;
+  const std::shared_ptr<WebSocketPeer> m_peer;
+  std::mutex m_mutex;
+  bool m_settled = false;
+  std::shared_ptr<WebSocketConnection> m_target;
+  std::vector<std::pair<std::string, bool>> m_early;
+  std::optional<std::pair<int, std::string>> m_early_close;
+};
 
 // One worker.fetch in flight. Shared by the main service's loop and the user worker's
 // thread (its sink and body source); what both touch is under `mutex`.
@@ -20,6 +88,7 @@ struct UserWorkerTransfer {
   bool closed = false;     // the main service aborted, or the worker ended
   std::function<void(bool open)> drained;
   RequestBodySource::Deliver pull;
+  std::shared_ptr<RelayedSocket> relay;  // a WebSocket the user worker accepted
 
   void post(WorkerImpl::UserWorkerEvent event) {
     mailbox->post([id = id, event = std::move(event)](WorkerImpl& worker) mutable {
@@ -46,17 +115,22 @@ struct UserWorkerTransfer {
   void close() {
     std::function<void(bool)> waiting;
     RequestBodySource::Deliver puller;
+    std::shared_ptr<RelayedSocket> socket;
     {
       std::lock_guard lock(mutex);
       closed = true;
       waiting = std::move(drained);
       puller = std::move(pull);
+      socket = std::move(relay);
     }
     if (waiting) {
       waiting(false);
     }
     if (puller) {
       puller({}, false, "request cancelled");
+    }
+    if (socket) {
+      socket->attach(nullptr);  // never returned by the main service
     }
   }
 };
@@ -165,9 +239,24 @@ class TransferSink final : public ResponseSink {
     m_finished = true;
     post_failure(failure);
   }
-  std::shared_ptr<WebSocketConnection> upgrade(std::string,
-                                               std::shared_ptr<WebSocketPeer>) override {
-    return nullptr;  // WebSockets through worker.fetch: not supported
+  // The user worker accepted the request's WebSocket: the main service gets a 101
+  // response, and the socket waits for it to be returned (WorkerImpl::user_worker_upgrade).
+  std::shared_ptr<WebSocketConnection> upgrade(std::string protocol,
+                                               std::shared_ptr<WebSocketPeer> peer) override {
+    auto socket = std::make_shared<RelayedSocket>(std::move(protocol), std::move(peer));
+    {
+      std::lock_guard lock(m_transfer->mutex);
+      if (m_transfer->closed || m_finished) {
+        return nullptr;
+      }
+      m_transfer->relay = socket;
+    }
+    m_finished = true;
+    WorkerImpl::UserWorkerEvent event;
+    event.kind = "upgrade";
+    event.status = 101;
+    m_transfer->post(std::move(event));
+    return socket;
   }
 
  private:
@@ -268,6 +357,34 @@ void WorkerImpl::user_worker_abort(std::uint32_t id) {
   transfer->close();
 }
 
+bool WorkerImpl::user_worker_upgrade(std::uint32_t request_id, std::uint32_t transfer_id) {
+  auto it = m_user_transfers.find(transfer_id);
+  if (it == m_user_transfers.end()) {
+    return false;
+  }
+  auto transfer = std::move(it->second);
+  m_user_transfers.erase(it);
+  std::shared_ptr<RelayedSocket> socket;
+  {
+    std::lock_guard lock(transfer->mutex);
+    socket = std::move(transfer->relay);
+  }
+  transfer->close();
+  if (!socket) {
+    return false;
+  }
+  // The client's frames go to the user worker's peer directly: the main service is out
+  // of the socket's path from here on.
+  std::shared_ptr<WebSocketConnection> connection;
+  if (auto request_sink = sink(request_id)) {
+    connection = request_sink->upgrade(socket->protocol(), socket->peer());
+    finish_request(request_id);
+  }
+  bool upgraded = connection != nullptr;
+  socket->attach(std::move(connection));
+  return upgraded;
+}
+
 void WorkerImpl::abort_user_transfers() {
   auto transfers = std::move(m_user_transfers);
   m_user_transfers.clear();
@@ -299,33 +416,21 @@ void WorkerImpl::user_worker_event(std::uint32_t id, UserWorkerEvent event) {
   run_js([&](v8::Local<v8::Context> context) {
     v8::Local<v8::Value> payload = v8::Undefined(m_isolate);
     if (whole || std::strcmp(event.kind, "head") == 0) {
-      std::vector<v8::Local<v8::Value>> flat;
-      flat.reserve(event.headers.size() * 2);
-      for (const auto& [name, value] : event.headers) {
-        v8::Local<v8::String> text;
-        if (!new_string(m_isolate, value).ToLocal(&text)) {
-          return;
-        }
-        flat.push_back(v8_str(m_isolate, name));
-        flat.push_back(text);
+      if (!new_flat_pairs(m_isolate, event.headers).ToLocal(&payload)) {
+        return;
       }
-      payload = v8::Array::New(m_isolate, flat.data(), flat.size());
       if (whole) {  // [headers, body]
-        v8::Local<v8::ArrayBuffer> buffer;
-        if (!new_array_buffer(m_isolate, event.data.size()).ToLocal(&buffer)) {
+        v8::Local<v8::Uint8Array> body;
+        if (!new_uint8_array(m_isolate, event.data).ToLocal(&body)) {
           return;
         }
-        std::memcpy(buffer->Data(), event.data.data(), event.data.size());
-        v8::Local<v8::Value> pair[] = {payload, v8::Uint8Array::New(buffer, 0, event.data.size())};
+        v8::Local<v8::Value> pair[] = {payload, body};
         payload = v8::Array::New(m_isolate, pair, 2);
       }
     } else if (std::strcmp(event.kind, "data") == 0) {
-      v8::Local<v8::ArrayBuffer> buffer;
-      if (!new_array_buffer(m_isolate, event.data.size()).ToLocal(&buffer)) {
+      if (!new_uint8_array(m_isolate, event.data).ToLocal(&payload)) {
         return;
       }
-      std::memcpy(buffer->Data(), event.data.data(), event.data.size());
-      payload = v8::Uint8Array::New(buffer, 0, event.data.size());
     } else if (std::strcmp(event.kind, "error") == 0 || std::strcmp(event.kind, "created") == 0) {
       payload = v8_str(m_isolate, event.text);
     } else if (std::strcmp(event.kind, "create_failed") == 0) {

@@ -7,7 +7,6 @@
 
 #include <zlib.h>
 
-#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -140,14 +139,10 @@ bool run(v8::Isolate* isolate, ZStream& stream, std::string_view input, int flus
 }
 
 void give_bytes(const v8::FunctionCallbackInfo<v8::Value>& info, const std::string& bytes) {
-  v8::Local<v8::ArrayBuffer> buffer;
-  if (!new_array_buffer(info.GetIsolate(), bytes.size()).ToLocal(&buffer)) {
-    return;
+  v8::Local<v8::Uint8Array> array;
+  if (new_uint8_array(info.GetIsolate(), bytes).ToLocal(&array)) {
+    info.GetReturnValue().Set(array);
   }
-  if (!bytes.empty()) {
-    std::memcpy(buffer->Data(), bytes.data(), bytes.size());
-  }
-  info.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, bytes.size()));
 }
 
 // zlib_push(handle, chunk): the output `chunk` produced so far (maybe empty).

@@ -27,16 +27,8 @@ void fetch_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
   fetch::FetchRequest request;
   request.method = to_utf8(isolate, info[0]);
   request.url = to_utf8(isolate, info[1]);
-  if (info[2]->IsArray()) {
-    auto flat = info[2].As<v8::Array>();
-    for (std::uint32_t i = 0; i + 1 < flat->Length(); i += 2) {
-      v8::Local<v8::Value> name;
-      v8::Local<v8::Value> value;
-      if (!flat->Get(context, i).ToLocal(&name) || !flat->Get(context, i + 1).ToLocal(&value)) {
-        return;
-      }
-      request.headers.emplace_back(to_utf8(isolate, name), to_utf8(isolate, value));
-    }
+  if (!read_flat_pairs(isolate, info[2], request.headers)) {
+    return;
   }
   if (info[3]->IsTrue()) {
     request.streamed_body = true;

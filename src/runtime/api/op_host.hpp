@@ -86,6 +86,10 @@ class OpHost {
   virtual void user_worker_write(std::uint32_t id, std::string chunk, bool end, bool error) = 0;
   virtual void user_worker_pause(std::uint32_t id, bool paused) = 0;
   virtual void user_worker_abort(std::uint32_t id) = 0;
+  // The main service returned transfer `transfer_id`'s 101 response for its request
+  // `request_id`: that request's connection becomes the user worker's WebSocket. False
+  // when it could not (the transfer or the request is gone).
+  virtual bool user_worker_upgrade(std::uint32_t request_id, std::uint32_t transfer_id) = 0;
 
   // fetch's transfers (fetch/fetch_engine.hpp), made on first use.
   virtual fetch::FetchEngine& fetch_engine() = 0;

@@ -1,7 +1,8 @@
 // EdgeRuntime.userWorkers' native ops (a main service, `serve --main-service`): create a
 // user worker, send it a request, feed the request body, pace and abort the response,
-// and the runtime's counts. Answers come back through the userWorkerEvent hook
-// (worker_user_workers.cpp); edge-runtime's contract lives in js/user_workers.js.
+// hand the client's connection to a WebSocket it accepted, and the runtime's counts. Answers come
+// back through the userWorkerEvent hook (worker_user_workers.cpp); edge-runtime's contract lives in
+// js/user_workers.js.
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
@@ -36,23 +37,14 @@ void user_worker_create(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // -1 when the worker has retired, -2 when the key names no worker.
 void user_worker_fetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
-  auto context = isolate->GetCurrentContext();
   if (!host_of(isolate)) {
     return;
   }
   HttpRequest request;
   request.method = to_utf8(isolate, info[1]);
   request.url = to_utf8(isolate, info[2]);
-  if (info[3]->IsArray()) {
-    auto flat = info[3].As<v8::Array>();
-    for (std::uint32_t i = 0; i + 1 < flat->Length(); i += 2) {
-      v8::Local<v8::Value> name;
-      v8::Local<v8::Value> value;
-      if (!flat->Get(context, i).ToLocal(&name) || !flat->Get(context, i + 1).ToLocal(&value)) {
-        return;
-      }
-      request.headers.emplace_back(to_utf8(isolate, name), to_utf8(isolate, value));
-    }
+  if (!read_flat_pairs(isolate, info[3], request.headers)) {
+    return;
   }
   UserWorkerHost::Dispatched outcome{};
   auto id = OpHost::of(isolate).user_worker_fetch(to_utf8(isolate, info[0]), std::move(request),
@@ -88,6 +80,14 @@ void user_worker_abort(const v8::FunctionCallbackInfo<v8::Value>& info) {
   OpHost::of(info.GetIsolate()).user_worker_abort(uint32_arg(info, 0));
 }
 
+// user_worker_upgrade(requestId, transferId) -> bool: the main service returned the 101
+// response of a WebSocket the user worker accepted, for its own request `requestId`.
+void user_worker_upgrade(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  bool upgraded =
+      OpHost::of(info.GetIsolate()).user_worker_upgrade(uint32_arg(info, 0), uint32_arg(info, 1));
+  info.GetReturnValue().Set(upgraded);
+}
+
 // user_worker_metrics() -> JSON of the user-worker counts (EdgeRuntime.getRuntimeMetrics).
 void user_worker_metrics(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
@@ -112,10 +112,11 @@ void user_worker_cleanup(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }  // namespace
 
 std::vector<Op> user_worker_ops() {
-  return {{"user_worker_create", user_worker_create},  {"user_worker_fetch", user_worker_fetch},
-          {"user_worker_write", user_worker_write},    {"user_worker_pause", user_worker_pause},
-          {"user_worker_abort", user_worker_abort},    {"user_worker_metrics", user_worker_metrics},
-          {"user_worker_cleanup", user_worker_cleanup}};
+  return {
+      {"user_worker_create", user_worker_create},   {"user_worker_fetch", user_worker_fetch},
+      {"user_worker_write", user_worker_write},     {"user_worker_pause", user_worker_pause},
+      {"user_worker_abort", user_worker_abort},     {"user_worker_upgrade", user_worker_upgrade},
+      {"user_worker_metrics", user_worker_metrics}, {"user_worker_cleanup", user_worker_cleanup}};
 }
 
 }  // namespace runtime::api

@@ -3,7 +3,7 @@
 import { removeStandIns } from "./snapshot_prelude.js";
 // First: it keeps V8's console before installWebGlobals replaces it.
 import { mirrorToV8Console } from "./inspector_console.js";
-import { dispatchBeforeUnload, dispatchUncaught, installWasmStreaming, installWebGlobals, inspect, setPromiseStateHook } from "./web/index.js";
+import { dispatchLifecycle, dispatchUncaught, installWasmStreaming, installWebGlobals, inspect, setPromiseStateHook } from "./web/index.js";
 import * as timers from "./timers.js";
 import { formatStack } from "./stack.js";
 import { envValue, makeDeno, setEnv } from "./deno.js";
@@ -61,7 +61,7 @@ define("__sbfn", {
   fireTimer: timers.fireTimer,
   wsEvent: socketEvent,
   uncaught: dispatchUncaught,
-  beforeUnload: dispatchBeforeUnload,
+  lifecycle: dispatchLifecycle,
   fetchEvent,
   userWorkerEvent,
   formatStack,

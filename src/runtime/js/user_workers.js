@@ -5,11 +5,10 @@
 // services test with `instanceof Deno.errors.X`. The server side is
 // server/main_service.cpp; the transport worker_user_workers.cpp.
 import { ops } from "./web/ops.js";
-import { addAlgorithm } from "./web/abort.js";
 import { InnerBody } from "./web/body.js";
-import { headersInternals } from "./web/headers.js";
+import { RequestBodyReader, ResponseBodyPump } from "./web/body_pump.js";
 import { responseInternals } from "./web/response.js";
-import { ReadableStream } from "./web/streams.js";
+import { relayedUpgradeResponse } from "./websocket.js";
 
 function errorClass(name) {
   const cls = class extends Error {
@@ -45,17 +44,14 @@ function failureError(kind) {
   }
 }
 
-// Response bytes buffered in JavaScript before the user worker is asked to wait.
-const HIGH_WATER = 64 * 1024;
-
 const pending = new Map(); // id -> handlers for its events (creations and transfers)
 
 // The userWorkerEvent hook (worker_user_workers.cpp).
 export function userWorkerEvent(id, kind, payload, status, statusText) {
   const handlers = pending.get(id);
   if (handlers === undefined) return;
-  if (kind === "end" || kind === "error" || kind === "whole" || kind === "created" ||
-      kind === "create_failed") {
+  if (kind === "end" || kind === "error" || kind === "whole" || kind === "upgrade" ||
+      kind === "created" || kind === "create_failed") {
     pending.delete(id);
   }
   try {
@@ -63,6 +59,15 @@ export function userWorkerEvent(id, kind, payload, status, statusText) {
   } catch {
     // A stream the main service already closed or errored: the news is moot.
   }
+}
+
+// A relayed WebSocket whose 101 response the main service dropped without returning it:
+// the user worker's socket is closed rather than left waiting. Made on first use: the
+// startup snapshot holds no FinalizationRegistry.
+let unreturned = null;
+function unreturnedUpgrades() {
+  unreturned ??= new FinalizationRegistry((id) => ops.user_worker_abort(id));
+  return unreturned;
 }
 
 function nullBodyStatus(status) {
@@ -93,101 +98,67 @@ class UserWorker {
     }
     if (id < 0) throw new userWorkerErrors.InvalidWorkerResponse("user worker failed to respond");
     return await new Promise((resolve, reject) => {
-      let controller = null;
-      let reader = null;
-      let paused = false;
-      let done = false;
       let answered = false;
-      const finish = () => {
-        done = true;
-        pending.delete(id);
-      };
-      if (signal !== null) {
-        addAlgorithm(signal, () => {
-          if (done) return;
-          finish();
-          ops.user_worker_abort(id);
-          reader?.cancel(signal.reason).catch(() => {});
-          if (answered) {
-            try {
-              controller.error(signal.reason);
-            } catch {
-              // already closed
-            }
-          } else {
-            reject(signal.reason);
-          }
-        });
-      }
-      const stream = new ReadableStream(
-        {
-          start(c) {
-            controller = c;
-          },
-          pull() {
-            if (paused && !done) {
-              paused = false;
-              ops.user_worker_pause(id, false);
-            }
-          },
-          cancel() {
-            if (done) return;
-            finish();
-            ops.user_worker_abort(id);
-          },
-        },
-        { highWaterMark: HIGH_WATER, size: (chunk) => chunk.byteLength },
-      );
+      const pump = new ResponseBodyPump({
+        pause: (paused) => ops.user_worker_pause(id, paused),
+        abort: () => ops.user_worker_abort(id),
+        forget: () => pending.delete(id),
+      });
+      const bodyReader = streamed
+        ? new RequestBodyReader(body, {
+          write: (bytes) => ops.user_worker_write(id, bytes, false),
+          fail: () => ops.user_worker_write(id, null, true),
+          isDone: () => pump.done,
+        })
+        : null;
+      pump.abortOn(signal, bodyReader, (reason) => {
+        if (answered) pump.error(reason);
+        else reject(reason);
+      });
+      const nullBodyFor = (status) =>
+        nullBodyStatus(status) || redirectStatus(status) || method === "HEAD" || method === "CONNECT";
       pending.set(id, {
         head(flat, status, statusText) {
           answered = true;
-          const nullBody = nullBodyStatus(status) || redirectStatus(status) || method === "HEAD" ||
-            method === "CONNECT";
-          if (nullBody) {
-            finish();
-            ops.user_worker_abort(id);
-          }
+          const nullBody = nullBodyFor(status);
+          if (nullBody) pump.giveUp();
           resolve(responseInternals.create(status, statusText, flat,
-            nullBody ? null : new InnerBody(null, stream), []));
+            nullBody ? null : new InnerBody(null, pump.stream), []));
         },
         whole([flat, bytes], status, statusText) {
           answered = true;
-          done = true;
-          const nullBody = nullBodyStatus(status) || redirectStatus(status) || method === "HEAD" ||
-            method === "CONNECT";
+          pump.done = true;
           resolve(responseInternals.create(status, statusText, flat,
-            nullBody ? null : new InnerBody(bytes, null), []));
+            nullBodyFor(status) ? null : new InnerBody(bytes, null), []));
+        },
+        upgrade() {
+          answered = true;
+          pump.done = true;
+          const token = {};
+          const response = relayedUpgradeResponse((requestId) => {
+            unreturnedUpgrades().unregister(token);
+            ops.user_worker_upgrade(requestId, id);
+          });
+          unreturnedUpgrades().register(response, id, token);
+          resolve(response);
         },
         data(chunk) {
-          controller.enqueue(chunk);
-          if (controller.desiredSize <= 0 && !paused) {
-            paused = true;
-            ops.user_worker_pause(id, true);
-          }
+          pump.push(chunk);
         },
         end() {
-          done = true;
-          controller.close();
+          pump.close();
         },
         error(kind) {
-          done = true;
           const error = failureError(kind);
-          if (answered) controller.error(error);
-          else reject(error);
+          if (answered) {
+            pump.error(error);
+          } else {
+            pump.done = true;
+            reject(error);
+          }
         },
         need_body() {
-          if (reader === null) reader = body.getReader();
-          reader.read().then(
-            ({ value, done: end }) => {
-              if (done) return;
-              if (end) ops.user_worker_write(id, null, false);
-              else if (value instanceof Uint8Array) ops.user_worker_write(id, value, false);
-              else ops.user_worker_write(id, null, true);
-            },
-            () => {
-              if (!done) ops.user_worker_write(id, null, true);
-            },
-          );
+          bodyReader.next();
         },
       });
     });

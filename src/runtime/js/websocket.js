@@ -45,7 +45,9 @@ export class CloseEvent extends Event {
 }
 
 const sockets = new SafeMap(); // id -> WebSocket
-const pendingUpgrades = new SafeWeakMap(); // Response -> { socket, protocol }
+// Response -> the WebSocket it accepts, or (a user worker's socket relayed by a main
+// service) the function that hands the request's connection over.
+const pendingUpgrades = new SafeWeakMap();
 let nextSocketId = 1;
 let constructing = false;
 let internals; // set by WebSocket's static block
@@ -195,11 +197,25 @@ export function upgradeWebSocket(request, options = {}) {
   return { socket, response };
 }
 
+// worker.fetch in a main service (js/user_workers.js): the 101 response of a WebSocket the
+// user worker accepted. Returned from the main service's handler, `accept(id)` hands its
+// request `id`'s connection to that socket.
+export function relayedUpgradeResponse(accept) {
+  const response = new Response(null, { status: 200 });
+  Object.defineProperty(response, "status", { value: 101 });
+  WeakMapPrototypeSet(pendingUpgrades, response, accept);
+  return response;
+}
+
 // serve.js: if `response` came from upgradeWebSocket, accept the upgrade for request `id`.
 export function acceptUpgrade(id, response) {
   const socket = WeakMapPrototypeGet(pendingUpgrades, response);
   if (socket === undefined) return false;
   WeakMapPrototypeDelete(pendingUpgrades, response);
+  if (typeof socket === "function") {
+    socket(id);
+    return true;
+  }
   const internal = internals(socket);
   MapPrototypeSet(sockets, internal.id, socket);
   if (!ops.ws_accept(id, internal.id, internal.protocol)) {

@@ -160,6 +160,13 @@ function flattenOptions(options) {
 // EventTarget.prototype (e.g. the global object) work too.
 const listenerMaps = new WeakMap();
 
+// Whether `target` has a listener for `type`: an event nobody listens to need not be made
+// (the lifecycle events every ending worker would otherwise build for nothing).
+export function hasListeners(target, type) {
+  const list = listenerMaps.get(target)?.get(type);
+  return list !== undefined && list.length > 0;
+}
+
 export class EventTarget {
 
   addEventListener(type, callback, options = undefined) {

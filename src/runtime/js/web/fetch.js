@@ -2,11 +2,11 @@
 // rules — redirects, method and body rewriting, abort, schemes, blocked ports — in
 // JavaScript; each HTTP(S) request is one transfer of the worker's libcurl engine
 // (fetch/fetch_engine.hpp) through ops.fetch_*, whose events arrive at fetchEvent.
-import { addAlgorithm } from "./abort.js";
 import { atob } from "./base64.js";
 import { blobBytes } from "./blob.js";
 import { blobFromUrl } from "./blob_url.js";
 import { InnerBody } from "./body.js";
+import { RequestBodyReader, ResponseBodyPump } from "./body_pump.js";
 import { headersInternals } from "./headers.js";
 import { ops } from "./ops.js";
 import { begin, end } from "../activity.js";
@@ -31,9 +31,6 @@ const MAX_REDIRECTS = 20;
 const BODY_HEADERS = new Set([
   "content-type", "content-length", "content-encoding", "content-language", "content-location",
 ]);
-// Response bytes buffered in JavaScript before the transfer is paused.
-const HIGH_WATER = 64 * 1024;
-
 // The worker's environment (Deno.env), for proxies and extra CA files.
 let readEnv = () => undefined;
 export function setFetchEnv(get) {
@@ -150,96 +147,47 @@ function transmit(method, url, headerList, body, client, signal) {
       fail(error);
     };
     const id = ops.fetch_start(method, url, headerList, streamed ? true : body ?? undefined, options);
-    let controller = null;
-    let paused = false;
-    let done = false;
-    let reader = null;
-    const finish = () => {
-      done = true;
-      transfers.delete(id);
-    };
-    const onAbort = () => {
-      if (done) return;
-      finish();
-      ops.fetch_abort(id);
-      reader?.cancel(signal.reason).catch(() => {});
-      if (controller !== null) {
-        try {
-          controller.error(signal.reason);
-        } catch {
-          // already closed
-        }
-      }
-      reject(signal.reason);
-    };
-    if (signal !== null) addAlgorithm(signal, onAbort);
-    const stream = new ReadableStream(
-      {
-        start(c) {
-          controller = c;
+    const pump = new ResponseBodyPump({
+      pause: (paused) => ops.fetch_pause(id, paused),
+      abort: () => ops.fetch_abort(id),
+      forget: () => transfers.delete(id),
+    });
+    const stream = pump.stream;
+    const bodyReader = streamed
+      ? new RequestBodyReader(body, {
+        write: (bytes) => ops.fetch_write(id, bytes),
+        fail: (error) => {
+          pump.giveUp();
+          reject(error);
         },
-        pull() {
-          if (paused && !done) {
-            paused = false;
-            ops.fetch_pause(id, false);
-          }
-        },
-        cancel() {
-          if (done) return;
-          finish();
-          ops.fetch_abort(id);
-        },
-      },
-      { highWaterMark: HIGH_WATER, size: (chunk) => chunk.byteLength },
-    );
+        isDone: () => pump.done,
+      })
+      : null;
+    pump.abortOn(signal, bodyReader, (reason) => {
+      pump.error(reason);
+      reject(reason);
+    });
     transfers.set(id, {
       head(headers, status, statusText) {
         resolve({ status, statusText, headers, stream, id });
       },
       data(chunk) {
-        controller.enqueue(chunk);
-        if (controller.desiredSize <= 0 && !paused) {
-          paused = true;
-          ops.fetch_pause(id, true);
-        }
+        pump.push(chunk);
       },
       end() {
-        done = true;
-        controller.close();
+        pump.close();
       },
       connect_error(message) {
-        done = true;
+        pump.done = true;
         reject(connectError(message));
       },
       body_error() {
-        done = true;
         const error = new TypeError("error reading a body from connection");
-        controller.error(error);
+        pump.error(error);
         reject(error);
       },
       need_body() {
-        if (reader === null) reader = body.getReader();
-        reader.read().then(
-          ({ value, done: end }) => {
-            if (done) return;
-            if (end) {
-              ops.fetch_write(id, null);
-            } else if (value instanceof Uint8Array) {
-              ops.fetch_write(id, value);
-            } else {
-              const error = new TypeError("Request body stream chunk is not a Uint8Array");
-              finish();
-              ops.fetch_abort(id);
-              reject(error);
-            }
-          },
-          (error) => {
-            if (done) return;
-            finish();
-            ops.fetch_abort(id);
-            reject(error);
-          },
-        );
+        bodyReader.next();
       },
     });
   });

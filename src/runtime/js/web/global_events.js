@@ -1,7 +1,7 @@
 // The global "error" and "unhandledrejection" events (HTML): the worker calls
 // dispatchUncaught before treating an uncaught exception or an unhandled rejection as
 // fatal; a listener that calls preventDefault() keeps the worker alive, as in Deno.
-import { CustomEvent, ErrorEvent, markTrusted, PromiseRejectionEvent } from "./event.js";
+import { CustomEvent, ErrorEvent, Event, hasListeners, markTrusted, PromiseRejectionEvent } from "./event.js";
 
 // The event's message, Deno's form: "Uncaught Error: boom".
 export function uncaughtMessage(error) {
@@ -26,14 +26,17 @@ export function dispatchUncaught(error, promise) {
   return !g.dispatchEvent(event);
 }
 
-// "beforeunload", as Supabase's runtime fires it: the worker is being retired (its soft
-// CPU limit, or half its wall clock) and will end once its requests are done; `reason`
-// is "cpu" or "wall_clock". Listeners run as any JavaScript does, under the worker's
-// limits: one that never returns is stopped by the hard CPU limit.
-export function dispatchBeforeUnload(reason) {
+// A worker's lifecycle events, as Supabase's runtime fires them (worker_limits.cpp):
+// "beforeunload", a CustomEvent whose detail.reason says why the worker goes: "cpu" (soft
+// CPU limit: retired), "wall_clock" (half its wall clock: retired), "memory" (90 % of its
+// memory limit), "early_drop" (retired and idle: it ends now), "termination" (ended while
+// busy, or the server stopping); "drain" once a retired worker has answered all its
+// requests; "unload" as it ends. Listeners run under the worker's limits; those at its
+// end within a deadline of their own.
+export function dispatchLifecycle(type, reason) {
   const g = globalThis;
-  if (typeof g.dispatchEvent !== "function") return;
-  const event = new CustomEvent("beforeunload", { detail: { reason } });
+  if (typeof g.dispatchEvent !== "function" || !hasListeners(g, type)) return;
+  const event = type === "beforeunload" ? new CustomEvent(type, { detail: { reason } }) : new Event(type);
   markTrusted(event);
   g.dispatchEvent(event);
 }

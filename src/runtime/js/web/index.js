@@ -49,7 +49,7 @@ export { customInspect, setPromiseStateHook } from "./inspect.js";
 export { formatArgs, createConsole } from "./console.js";
 export { reportError } from "./microtask.js";
 export { markTrusted, defineEventHandler } from "./event.js";
-export { dispatchBeforeUnload, dispatchUncaught } from "./global_events.js";
+export { dispatchLifecycle, dispatchUncaught } from "./global_events.js";
 export { installWasmStreaming } from "./wasm_streaming.js";
 
 export function installWebGlobals(g) {
