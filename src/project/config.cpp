@@ -99,23 +99,32 @@ class ConfigReader {
   // [edge_runtime] policy, when config.toml sets it.
   std::optional<std::string> policy() const {
     const toml::value root = parse();
-    if (!root.is_table() || !root.contains("edge_runtime")) {
+    const toml::value* value = edge_runtime_value(root, "policy");
+    if (value == nullptr) {
       return std::nullopt;
     }
-    const toml::value& section = root.at("edge_runtime");
-    if (!section.is_table() || !section.contains("policy")) {
-      return std::nullopt;
+    if (!value->is_string()) {
+      fail(*value, "[edge_runtime] policy must be a string, got " + type_name(*value));
     }
-    const toml::value& value = section.at("policy");
-    if (!value.is_string()) {
-      fail(value, "[edge_runtime] policy must be a string, got " + type_name(value));
-    }
-    std::string policy = value.as_string();
+    std::string policy = value->as_string();
     if (policy != "per_worker" && policy != "oneshot") {
-      fail(value, "[edge_runtime] policy \"" + policy +
-                      "\" is not supported by sbfn (use \"per_worker\" or \"oneshot\")");
+      fail(*value, "[edge_runtime] policy \"" + policy +
+                       "\" is not supported by sbfn (use \"per_worker\" or \"oneshot\")");
     }
     return policy;
+  }
+
+  // [edge_runtime] inspector_port, when config.toml sets it.
+  std::optional<std::uint16_t> inspector_port() const {
+    const toml::value root = parse();
+    const toml::value* value = edge_runtime_value(root, "inspector_port");
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    if (!value->is_integer() || value->as_integer() < 1 || value->as_integer() > 65535) {
+      fail(*value, "[edge_runtime] inspector_port must be a port number (1 to 65535)");
+    }
+    return static_cast<std::uint16_t>(value->as_integer());
   }
 
  private:
@@ -139,6 +148,18 @@ class ConfigReader {
   }
 
   static std::string type_name(const toml::value& value) { return toml::stringize(value.type()); }
+
+  // `name` in the [edge_runtime] table of `root`, or null.
+  static const toml::value* edge_runtime_value(const toml::value& root, const char* name) {
+    if (!root.is_table() || !root.contains("edge_runtime")) {
+      return nullptr;
+    }
+    const toml::value& section = root.at("edge_runtime");
+    if (!section.is_table() || !section.contains(name)) {
+      return nullptr;
+    }
+    return &section.at(name);
+  }
 
   fs::path resolve(const std::string& relative) const {
     return (m_base / relative).lexically_normal();
@@ -259,6 +280,10 @@ std::vector<FunctionConfig> discover_functions(const fs::path& functions_dir,
 
 std::optional<std::string> edge_runtime_policy(const fs::path& config_toml) {
   return ConfigReader(config_toml, {}).policy();
+}
+
+std::optional<std::uint16_t> edge_runtime_inspector_port(const fs::path& config_toml) {
+  return ConfigReader(config_toml, {}).inspector_port();
 }
 
 fs::path default_functions_dir() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -45,6 +46,9 @@ std::vector<FunctionConfig> discover_functions(
 // `[edge_runtime] policy` of config.toml ("per_worker" or "oneshot"), if set; throws
 // util::Error naming file and line for another value.
 std::optional<std::string> edge_runtime_policy(const std::filesystem::path& config_toml);
+// `[edge_runtime] inspector_port` (Supabase's debugger port, 8083 in `supabase init`'s
+// file): where --inspect listens when given no address. Throws util::Error when invalid.
+std::optional<std::uint16_t> edge_runtime_inspector_port(const std::filesystem::path& config_toml);
 
 // Where a project keeps its functions when no folder is named: supabase/functions when it
 // exists (a Supabase project), else functions/ (relative to the current folder).

@@ -121,6 +121,11 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
   }
   options.inspect = args.inspect;
   options.inspect_main = args.inspect_main;
+  if (options.inspect && !args.inspect_address_given && options.config_toml) {
+    if (auto port = project::edge_runtime_inspector_port(*options.config_toml)) {
+      options.inspect->address.port = *port;
+    }
+  }
   // A debugger attached to one function expects one isolate to stop in.
   options.max_parallelism = args.max_parallelism;
   if (options.max_parallelism == 0) {

@@ -52,6 +52,7 @@ struct ServeArguments {
   double graceful_exit_timeout_s = 10;
   std::optional<runtime::inspector::Settings> inspect;  // --inspect and its kin
   bool inspect_main = false;                // --inspect-main: the main service's worker too
+  bool inspect_address_given = false;       // else config.toml's inspector_port may name it
   bool request_idle_timeout_given = false;  // --request-idle-timeout was given
 };
 

@@ -266,6 +266,51 @@ async function testInspectMain() {
   console.log("ok - serve --inspect-main: the main service's worker is a target (and only then); its usage errors");
 }
 
+// --- config.toml's [edge_runtime] inspector_port: --inspect's port when none is given ---
+
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function testConfigInspectorPort() {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), "sbfn-inspector-port-"));
+  try {
+    fs.mkdirSync(path.join(project, "supabase"));
+    const config = path.join(project, "supabase", "config.toml");
+    const port = await freePort();
+    fs.writeFileSync(config, `[edge_runtime]\nenabled = true\ninspector_port = ${port}\n`);
+    const args = ["serve", "--functions-dir", functionsDir, "--port", "0", "--no-watch"];
+    const server = start([...args, "--inspect"], { cwd: project });
+    try {
+      const [, endpoint] = await server.waitFor(/Inspector listening on http:\/\/(\S+)/);
+      assert.equal(endpoint, `127.0.0.1:${port}`);
+      assert.deepEqual(await getJson(`http://${endpoint}/json/list`), []);
+    } finally {
+      await server.stop();
+    }
+    // An address on the command line wins over the file.
+    const other = await freePort();
+    const explicit = start([...args, `--inspect=${other}`], { cwd: project });
+    try {
+      const [, endpoint] = await explicit.waitFor(/Inspector listening on http:\/\/(\S+)/);
+      assert.equal(endpoint, `127.0.0.1:${other}`);
+    } finally {
+      await explicit.stop();
+    }
+    fs.writeFileSync(config, `[edge_runtime]\nenabled = true\ninspector_port = 70000\n`);
+    const bad = spawnSync(sbfn, [...args, "--inspect"], { cwd: project, encoding: "utf8" });
+    assert.equal(bad.status, 1, bad.stderr);
+    assert.match(bad.stderr, /supabase\/config\.toml:3: \[edge_runtime\] inspector_port must be a port number \(1 to 65535\)/);
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+  console.log("ok - [edge_runtime] inspector_port of config.toml is --inspect's port when none is given");
+}
+
 // --- serve --inspect-brk: the whole debugging round ------------------------------------
 
 async function testServeBreakpoint() {
@@ -583,6 +628,7 @@ try {
   testBadAddresses();
   await testLoopbackOnly();
   await testInspectMain();
+  await testConfigInspectorPort();
   await testServeBreakpoint();
   await testWaitAndShutdown();
   await testLoweredTypeScript();

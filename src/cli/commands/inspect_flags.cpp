@@ -49,6 +49,15 @@ void add_inspect_flags(CLI::App& app, InspectFlags& flags) {
       ->excludes(brk);
 }
 
+bool inspect_address_given(const InspectFlags& flags) {
+  for (const auto* value : {&flags.inspect, &flags.wait, &flags.brk}) {
+    if (!value->empty() && *value != "true") {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<runtime::inspector::Settings> inspect_settings(const InspectFlags& flags) {
   using runtime::inspector::Mode;
   runtime::inspector::Settings settings;

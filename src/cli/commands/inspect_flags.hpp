@@ -24,6 +24,9 @@ struct InspectFlags {
 // Declares the flags on `app`; a bad address is a usage error (exit 2).
 void add_inspect_flags(CLI::App& app, InspectFlags& flags);
 
+// Whether one of the flags was given an address (`--inspect=9230`), not just named.
+bool inspect_address_given(const InspectFlags& flags);
+
 // What the parsed flags ask for; nullopt when none was given.
 std::optional<runtime::inspector::Settings> inspect_settings(const InspectFlags& flags);
 

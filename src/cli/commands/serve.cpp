@@ -157,6 +157,7 @@ Command serve_command() {
                      "is a target too (it runs at once; a debugger may attach at any time)");
         return [args, inspect, idle_timeout] {
           args->inspect = inspect_settings(*inspect);
+          args->inspect_address_given = inspect_address_given(*inspect);
           if (args->inspect_main && !args->inspect) {
             return usage_error("serve",
                                "--inspect-main needs --inspect, --inspect-wait, --inspect-brk or "
