@@ -118,7 +118,7 @@ WorkerImpl::WorkerImpl(std::size_t memory_limit_mb, bool coverage)
 bool WorkerImpl::assign(WorkerOptions options) {
   std::lock_guard lock(m_assign_mutex);
   if (m_assigned || m_state == WorkerState::terminated ||
-      options.limits.memory_limit_mb != m_options.limits.memory_limit_mb) {
+      (options.limits.memory_limit_mb << 20) != m_memory.limit()) {
     return false;
   }
   m_options = std::move(options);
@@ -379,7 +379,9 @@ void WorkerImpl::create_isolate() {
   params.snapshot_blob = &blob;
   params.external_references = api::external_references();
   params.array_buffer_allocator = m_allocator.get();
-  params.constraints.ConfigureDefaultsFromHeapSize(0, m_options.limits.memory_limit_mb << 20);
+  // m_memory's limit, not m_options': a spare's thread gets here before its options
+  // arrive, and assign() may be replacing them on another thread right now.
+  params.constraints.ConfigureDefaultsFromHeapSize(0, m_memory.limit());
   auto* isolate = new_worker_isolate(params);
   {
     std::lock_guard lock(m_isolate_mutex);

@@ -43,14 +43,17 @@ bool WorkerImpl::accept_socket(std::uint32_t request_id, std::uint32_t socket_id
   }
   auto connection = request_sink->upgrade(std::move(protocol),
                                           std::make_shared<SocketPeer>(m_mailbox, socket_id));
-  finish_request(request_id);
-  if (!connection) {
-    return false;
+  bool accepted = connection != nullptr;
+  if (accepted) {
+    m_sockets.emplace(socket_id, std::move(connection));
+    m_accepted.insert(socket_id);
+    m_accepted_sockets = m_accepted.size();
   }
-  m_sockets.emplace(socket_id, std::move(connection));
-  m_accepted.insert(socket_id);
-  m_accepted_sockets = m_accepted.size();
-  return true;
+  // Only now: busy() (read by the reaper on its thread) must not see the request gone
+  // before the socket that replaces it is counted, or a retired worker could be ended,
+  // closing the socket it just accepted with 1001.
+  finish_request(request_id);
+  return accepted;
 }
 
 void WorkerImpl::connect_socket(std::uint32_t socket_id, WebSocketTarget target) {

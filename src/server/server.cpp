@@ -348,7 +348,13 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
     jwt = std::make_unique<JwtVerifier>(jwt_secret, options.jwks_json);
   }
 
+  // Made here, before any worker, the admin API or the watcher's own thread could read
+  // the pointer, and never reset: those threads read it without a lock (the thread starts
+  // below, once everything its callback uses exists; it stops at the end).
   std::unique_ptr<FileWatcher> watcher;
+  if (options.watch && !options.main_service) {
+    watcher = std::make_unique<FileWatcher>();
+  }
   FunctionHooks hooks;
   hooks.make_log = [&log](const std::string& slug) -> runtime::LogFn {
     return [&log, slug](int fd, std::string_view line) { log.function_output(slug, fd, line); };
@@ -516,8 +522,8 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
     return change;
   };
 
-  if (options.watch && !main_service) {
-    watcher = std::make_unique<FileWatcher>([&](const std::vector<std::filesystem::path>& paths) {
+  if (watcher) {
+    watcher->start([&](const std::vector<std::filesystem::path>& paths) {
       bool everything = std::any_of(paths.begin(), paths.end(), [&](const auto& path) {
         return is_shared_env_file(path, options);
       });
@@ -677,7 +683,9 @@ int serve(const ServeOptions& options, const Embedding* embedding) {
   for (auto& thread : pool) {
     thread.join();
   }
-  watcher.reset();
+  if (watcher) {
+    watcher->stop();  // workers and the admin API may still call watch_*: no reset
+  }
   admin.reset();  // a deploy still booting finishes first
   if (main_service) {
     main_service->shutdown();

@@ -625,7 +625,8 @@ int run_modules(const TestArguments& args, const Place& place, const std::vector
   std::mutex mutex;
   std::condition_variable wake;
   std::vector<fs::path> changed;
-  util::FileWatcher watcher([&](const std::vector<fs::path>& paths) {
+  util::FileWatcher watcher;
+  watcher.start([&](const std::vector<fs::path>& paths) {
     std::lock_guard lock(mutex);
     changed.insert(changed.end(), paths.begin(), paths.end());
     wake.notify_all();

@@ -39,20 +39,35 @@ bool FileWatcher::ignored(const std::string& name) {
          (name.starts_with(".") && (ends_with(".swp") || ends_with(".swx") || ends_with(".swo")));
 }
 
-FileWatcher::FileWatcher(OnChange on_change) : m_on_change(std::move(on_change)) {
+FileWatcher::FileWatcher() {
   m_inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (m_inotify < 0 || pipe(m_stop_pipe) != 0) {
-    throw util::Error(std::string("cannot watch files for hot reload: ") + std::strerror(errno));
+    auto reason = std::string("cannot watch files for hot reload: ") + std::strerror(errno);
+    if (m_inotify >= 0) {
+      close(m_inotify);
+    }
+    throw util::Error(reason);
   }
+}
+
+void FileWatcher::start(OnChange on_change) {
+  m_on_change = std::move(on_change);
   m_thread = std::thread([this] { run(); });
 }
 
-FileWatcher::~FileWatcher() {
+void FileWatcher::stop() {
+  if (!m_thread.joinable()) {
+    return;
+  }
   char byte = 0;
   if (write(m_stop_pipe[1], &byte, 1) < 0) {
     // The thread then ends at its next event; nothing better to do.
   }
   m_thread.join();
+}
+
+FileWatcher::~FileWatcher() {
+  stop();
   close(m_stop_pipe[0]);
   close(m_stop_pipe[1]);
   close(m_inotify);

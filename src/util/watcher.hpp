@@ -18,9 +18,10 @@ class FileWatcher {
  public:
   using OnChange = std::function<void(const std::vector<std::filesystem::path>& paths)>;
 
-  // Throws util::Error when inotify is unavailable.
-  explicit FileWatcher(OnChange on_change);
-  ~FileWatcher();
+  // Throws util::Error when inotify is unavailable. Folders may be watched before
+  // start(): their changes wait in the kernel until the thread reads them.
+  FileWatcher();
+  ~FileWatcher();  // stop()s
   FileWatcher(const FileWatcher&) = delete;
   FileWatcher& operator=(const FileWatcher&) = delete;
 
@@ -28,6 +29,13 @@ class FileWatcher {
   void watch_tree(const std::filesystem::path& dir);
   // Watches just `dir` (the folder of a file imported from outside the functions folder).
   void watch_folder(const std::filesystem::path& dir);
+
+  // Starts the thread that calls `on_change` with each batch; once only.
+  void start(OnChange on_change);
+  // Ends the thread, after the batch it may be reporting: no call of `on_change` follows.
+  // The watcher object stays usable (watch_* are harmless), so that code on other threads
+  // that still holds it needs no lock around it.
+  void stop();
 
   // Whether a file name is an editor's temporary file.
   static bool ignored(const std::string& name);

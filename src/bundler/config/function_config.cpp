@@ -217,7 +217,10 @@ json lock_dependencies(const DenoJson& config) {
     }
   };
   collect(config.import_map.value("imports", json::object()));
-  for (const auto& [_, scope] : config.import_map.value("scopes", json::object()).items()) {
+  // A local: value() returns a copy, which a range-for over its items() would not keep
+  // alive (the loop read freed memory; found by ThreadSanitizer).
+  auto scopes = config.import_map.value("scopes", json::object());
+  for (const auto& [_, scope] : scopes.items()) {
     collect(scope);
   }
   return json(std::vector<std::string>(out.begin(), out.end()));
