@@ -15,6 +15,15 @@ fi
 scratch=$(mktemp -d /var/tmp/sbfn-ro-XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/project/functions/scratch" "$scratch/log"
+# The binary and the libraries it takes from outside the system's folders (Debian's
+# libnode, extracted in the build tree) too: where they are may be under /tmp (a clone
+# there), which the namespace hides.
+mkdir -p "$scratch/lib"
+cp "$sbfn" "$scratch/sbfn"
+ldd "$sbfn" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | while read -r lib; do
+  case $lib in /usr/* | /lib/* | /lib64/*) ;; *) cp "$lib" "$scratch/lib/" ;; esac
+done
+sbfn="$scratch/sbfn"
 cat > "$scratch/project/functions/scratch/index.ts" <<'TS'
 Deno.serve(async () => {
   await Deno.writeTextFile("/tmp/note.txt", "written under a read-only root")
@@ -36,7 +45,7 @@ mount -o remount,ro,bind /
 mount -t tmpfs -o size=1m,mode=0777 tmpfs "$scratch/log"  # the one place the check writes
 if touch /ro-check 2>/dev/null; then echo "root is writable"; exit 1; fi
 cd /
-setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/bin:/bin \
+setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$scratch/lib" \
   "$sbfn" serve --bundle "$scratch/dist" --port "$port" --no-verify-jwt >"$scratch/log/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do
