@@ -481,21 +481,14 @@ std::shared_ptr<runtime::Worker> FunctionTable::current_worker(Slot& slot,
       it = workers.erase(it);
     }
   }
-  std::shared_ptr<runtime::Worker> least;
-  std::size_t least_load = 0;
-  for (const auto& worker : workers) {
-    auto load = worker_load(*worker);
-    if (!least || load < least_load) {
-      least = worker;
-      least_load = load;
-    }
+  auto least = least_busy(
+      workers.begin(), workers.end(), [](const auto& worker) -> auto& { return *worker; },
+      m_settings.max_parallelism);
+  if (least != workers.end()) {
+    return *least;
   }
-  if (!least ||
-      (least_load >= k_busy_enough_to_share && workers.size() < m_settings.max_parallelism)) {
-    workers.push_back(boot(*slot.spec));
-    return workers.back();
-  }
-  return least;
+  workers.push_back(boot(*slot.spec));
+  return workers.back();
 }
 
 std::shared_ptr<runtime::Worker> FunctionTable::worker_for(std::string_view slug) {

@@ -11,6 +11,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -51,7 +52,7 @@ struct FunctionHooks {
 struct WorkerSettings {
   bool oneshot = false;  // a fresh worker for every request
   // per_worker: at most this many workers of one function at once, each on a thread of its
-  // own; another boots when every one has a connection or a request (--max-parallelism).
+  // own; another boots when every one has two requests under way (--max-parallelism).
   std::size_t max_parallelism = 1;
   runtime::WorkerLimits limits;
   // oneshot: at most this many workers alive at once; a request waits up to
@@ -74,6 +75,30 @@ std::size_t worker_load(const runtime::Worker& worker);
 // way: one may be a request just answered whose connection has not gone back to waiting,
 // and a client asking one request after another must keep its one worker.
 inline constexpr std::size_t k_busy_enough_to_share = 2;
+
+// Which of a function's live workers takes the next connection (`worker_of(*it)` is one):
+// the least busy, or `last` when another should boot first (there is none, or every one
+// is busy enough to share and there are fewer than `max_parallelism`). At the limit with
+// one worker, which is --max-parallelism 1's every request, no load is counted.
+template <typename Iterator, typename WorkerOf>
+Iterator least_busy(Iterator first, Iterator last, WorkerOf worker_of,
+                    std::size_t max_parallelism) {
+  auto count = static_cast<std::size_t>(std::distance(first, last));
+  if (count == 1 && max_parallelism <= 1) {
+    return first;
+  }
+  auto least = last;
+  std::size_t least_load = 0;
+  for (auto it = first; it != last; ++it) {
+    auto load = worker_load(worker_of(*it));
+    if (least == last || load < least_load) {
+      least = it;
+      least_load = load;
+    }
+  }
+  bool share = least != last && (least_load < k_busy_enough_to_share || count >= max_parallelism);
+  return share ? least : last;
+}
 
 // How a retired worker may end.
 struct Retirement {

@@ -310,29 +310,26 @@ class MainService::Pool final : public runtime::UserWorkerHost {
   std::optional<std::string> live_key(const std::string& pool_key) {
     std::lock_guard lock(m_mutex);
     auto& keys = m_current[pool_key];
-    std::optional<std::string> least;
-    std::size_t least_load = 0;
-    for (auto key = keys.begin(); key != keys.end();) {
-      auto it = m_workers.find(*key);
+    std::vector<std::string> ended;  // released below: release_locked edits `keys`
+    for (const auto& key : keys) {
+      auto it = m_workers.find(key);
       if (it == m_workers.end() || !it->second.worker->accepting() ||
           it->second.worker->state() == runtime::WorkerState::failed) {
-        key = keys.erase(key);
-        if (it != m_workers.end()) {
-          release_locked(it);
-        }
-        continue;
+        ended.push_back(key);
       }
-      auto load = worker_load(*it->second.worker);
-      if (!least || load < least_load) {
-        least = *key;
-        least_load = load;
+    }
+    for (const auto& key : ended) {
+      if (auto it = m_workers.find(key); it != m_workers.end()) {
+        release_locked(it);
+      } else {
+        std::erase(keys, key);
       }
-      ++key;
     }
-    if (least && least_load >= k_busy_enough_to_share && keys.size() < m_max_parallelism) {
-      return std::nullopt;
-    }
-    return least;
+    auto least = least_busy(
+        keys.begin(),
+        keys.end(), [&](const std::string& key) -> auto& { return *m_workers.at(key).worker; },
+        m_max_parallelism);
+    return least == keys.end() ? std::nullopt : std::optional<std::string>(*least);
   }
 
   std::shared_ptr<std::mutex> booting_gate(const std::string& pool_key) {

@@ -1,5 +1,6 @@
 // Records the lifecycle events it sees (edge-runtime's: beforeunload with detail.reason,
-// drain, unload) and logs the list each time, so the case can read their order.
+// drain, unload) and logs the list each time, so the case can read their order. Also the
+// user worker of serve/main_service_lifecycle (its from_repo).
 const seen: string[] = [];
 function record(what: string) {
   seen.push(what);

@@ -1,5 +1,5 @@
 // Each isolate names itself once, at its top level: the log then shows how many the
-// server booted for this function.
+// server booted for this function. Also the user worker of serve/main_service_parallelism.
 const isolate = crypto.randomUUID();
 console.log(`isolate ${isolate} booted`);
 
