@@ -126,10 +126,13 @@ ServeOptions resolve_serve_options(const ServeArguments& args) {
       options.inspect->address.port = *port;
     }
   }
-  // A debugger attached to one function expects one isolate to stop in.
+  // A debugger attached to one function expects one isolate to stop in. A core is left
+  // to the server's own threads and the rest of the machine: on the 2-core VM a second
+  // worker made hello-world 18 % slower (bench/run.sh, wrk on the same machine).
   options.max_parallelism = args.max_parallelism;
   if (options.max_parallelism == 0) {
-    options.max_parallelism = args.inspect ? 1 : std::max(1U, std::thread::hardware_concurrency());
+    auto cores = std::thread::hardware_concurrency();
+    options.max_parallelism = args.inspect || cores < 2 ? 1 : cores - 1;
   }
   if (options.inspect) {
     // A worker paused at a breakpoint must not be ended by the clock; CPU limits stay (a

@@ -29,7 +29,7 @@ struct ServeArguments {
   runtime::WorkerLimits limits;
   std::size_t request_idle_timeout_ms = 150'000;
   std::size_t oneshot_max_workers = 32;
-  std::size_t max_parallelism = 0;  // 0: the number of cores (1 under --inspect)
+  std::size_t max_parallelism = 0;  // 0: cores - 1, at least 1 (1 under --inspect)
   std::size_t request_wait_timeout_ms = 10'000;
   std::size_t max_connections = 0;
   std::size_t request_read_timeout_ms = 30'000;

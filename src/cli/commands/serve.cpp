@@ -66,8 +66,8 @@ Command serve_command() {
             ->capture_default_str();
         app.add_option("--max-parallelism", args->max_parallelism,
                        "per_worker: most workers of one function at once, each on a thread of "
-                       "its own; another boots when every one is busy (default: the number of "
-                       "cores, 1 under --inspect)")
+                       "its own; another boots when every one is busy (default: one less than the "
+                       "number of cores, at least 1; 1 under --inspect)")
             ->check(CLI::Range(1, 1024));
         app.add_option("--request-wait-timeout", args->request_wait_timeout_ms,
                        "oneshot: ms a request waits for a free worker (then 503)")
