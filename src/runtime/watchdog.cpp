@@ -41,7 +41,8 @@ int Watchdog::watch(Limits limits, Handler handler) {
   std::lock_guard lock(m_mutex);
   int ticket = m_next_ticket++;
   m_entries.push_back({ticket, clock, std::chrono::steady_clock::now(), cpu_at_start,
-                       std::chrono::nanoseconds(0), limits, std::move(handler), 0, std::nullopt});
+                       std::chrono::nanoseconds(0), limits, std::move(handler), 0, std::nullopt,
+                       std::nullopt});
   return ticket;
 }
 
@@ -55,6 +56,25 @@ void Watchdog::charge(int ticket, std::chrono::nanoseconds cpu) {
   for (auto& entry : m_entries) {
     if (entry.ticket == ticket) {
       entry.charged += cpu;
+    }
+  }
+}
+
+void Watchdog::pause_cpu(int ticket) {
+  std::lock_guard lock(m_mutex);
+  for (auto& entry : m_entries) {
+    if (entry.ticket == ticket && !entry.paused_at) {
+      entry.paused_at = cpu_time_of(entry.clock);
+    }
+  }
+}
+
+void Watchdog::resume_cpu(int ticket) {
+  std::lock_guard lock(m_mutex);
+  for (auto& entry : m_entries) {
+    if (entry.ticket == ticket && entry.paused_at) {
+      entry.charged -= cpu_time_of(entry.clock) - *entry.paused_at;
+      entry.paused_at.reset();
     }
   }
 }
@@ -80,7 +100,8 @@ void Watchdog::run() {
       }
       auto now = std::chrono::steady_clock::now();
       for (auto& entry : m_entries) {
-        auto cpu = cpu_time_of(entry.clock) - entry.cpu_at_start + entry.charged;
+        auto cpu =
+            entry.paused_at.value_or(cpu_time_of(entry.clock)) - entry.cpu_at_start + entry.charged;
         auto age = now - entry.started;
         auto check = [&](bool passed, Event event) {
           unsigned bit = 1u << static_cast<unsigned>(event);

@@ -40,6 +40,13 @@ class Watchdog {
   // key derivations) to its clock; nothing once the ticket is unwatched.
   void charge(int ticket, std::chrono::nanoseconds cpu);
 
+  // Stops and restarts the watched thread's CPU clock, from that thread: loading a
+  // function's module graph (fetching, transpiling, compiling) is the runtime's work, not
+  // the function's, and edge-runtime does not count it either; evaluating it does count.
+  // The wall clock runs on, so a load that never ends is still stopped.
+  void pause_cpu(int ticket);
+  void resume_cpu(int ticket);
+
   // The worker is ending and runs its unload listeners, past every limit it had: reports
   // Event::last_words once `deadline` passes, so that a listener that never returns is
   // stopped too.
@@ -61,6 +68,7 @@ class Watchdog {
     Handler handler;
     unsigned fired = 0;  // bit per Event already reported
     std::optional<std::chrono::steady_clock::time_point> last_words;
+    std::optional<std::chrono::nanoseconds> paused_at;  // the thread's clock at pause_cpu
   };
   std::mutex m_mutex;
   std::vector<Entry> m_entries;
