@@ -540,8 +540,8 @@ void FunctionTable::forget_modules(const std::string& slug) {
   m_modules.erase(slug);
 }
 
-void FunctionTable::release(std::shared_ptr<runtime::Worker> worker) {
-  m_reaper.retire(std::move(worker));
+void FunctionTable::release(std::shared_ptr<runtime::Worker> worker, Retirement how) {
+  m_reaper.retire(std::move(worker), std::move(how));
 }
 
 void FunctionTable::retire(const std::string& slug) {

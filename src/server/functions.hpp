@@ -170,7 +170,7 @@ class FunctionTable {
   void retire(const std::string& slug);
   // Hands a worker booted with boot_checked() to the reaper: it ends once its requests
   // and waitUntil work are done.
-  void release(std::shared_ptr<runtime::Worker> worker);
+  void release(std::shared_ptr<runtime::Worker> worker, Retirement how = {});
 
   // Makes `specs` the served set: new slugs are served from now on, missing ones answer
   // 404 and their workers are retired, and changed ones are retired so that the next

@@ -1,6 +1,7 @@
 #include "server/main_service.hpp"
 
 #include "server/bundled_functions.hpp"
+#include "server/worker_slots.hpp"
 
 #include "bundler/artifact/artifact.hpp"
 #include "runtime/runtime.hpp"
@@ -136,6 +137,9 @@ class MainService::Pool final : public runtime::UserWorkerHost {
   Pool(WorkerSettings settings, FunctionHooks hooks)
       : m_oneshot(settings.oneshot),
         m_max_parallelism(std::max<std::size_t>(settings.max_parallelism, 1)),
+        m_oneshot_background(settings.oneshot_background_ms),
+        m_oneshot_slots(settings.oneshot_max_workers,
+                        std::chrono::milliseconds(settings.request_wait_ms)),
         m_table({}, with_pooling(std::move(settings)), short_names(std::move(hooks))) {}
   ~Pool() override { shutdown(); }
 
@@ -163,29 +167,23 @@ class MainService::Pool final : public runtime::UserWorkerHost {
         return;
       }
     }
-    std::lock_guard lock(m_threads_mutex);
-    if (m_closed) {
-      done({{}, "InvalidWorkerCreation", "worker did not respond in time"});
+    auto launch = [this, options = std::move(options), artifact = std::move(artifact),
+                   pool_key = std::move(pool_key), force, done](bool slotted) mutable {
+      launch_boot(std::move(options), std::move(artifact), std::move(pool_key), force, slotted,
+                  std::move(done));
+    };
+    if (!m_oneshot) {
+      launch(false);
       return;
     }
-    ++m_threads;
-    // Booting may download modules: never on the main service's thread.
-    std::thread([this, options = std::move(options), artifact = std::move(artifact),
-                 pool_key = std::move(pool_key), force, done = std::move(done)]() mutable {
-      auto gate = booting_gate(pool_key);
-      {
-        std::lock_guard one_boot(*gate);  // concurrent creates for one path share a boot
-        std::optional<std::string> reused;
-        if (!force) {
-          reused = live_key(pool_key);
-        }
-        done(reused ? Created{*reused, {}, {}} : boot(options, artifact, pool_key, force));
-      }
-      std::lock_guard lock(m_threads_mutex);
-      if (--m_threads == 0) {
-        m_threads_done.notify_all();
-      }
-    }).detach();
+    // Under oneshot every create() is a fresh isolate: at most --oneshot-max-workers live
+    // at once, as for plain functions; a create() that finds none free waits up to
+    // --request-wait-timeout, then fails as edge-runtime's pool does.
+    auto shared = std::make_shared<decltype(launch)>(std::move(launch));
+    m_oneshot_slots.acquire([shared] { (*shared)(true); },
+                            [done] {
+                              done({{}, "InvalidWorkerCreation", "worker did not respond in time"});
+                            });
   }
 
   Dispatched dispatch(const std::string& key, runtime::HttpRequest request,
@@ -212,7 +210,7 @@ class MainService::Pool final : public runtime::UserWorkerHost {
     worker->dispatch(std::move(request), std::make_shared<CountingSink>(std::move(sink), m_served));
     if (oneshot) {  // one request, then it ends once that and its waitUntil work are done
       worker->retire();
-      release(std::move(worker));
+      release(std::move(worker), true);
     }
     return Dispatched::ok;
   }
@@ -250,6 +248,7 @@ class MainService::Pool final : public runtime::UserWorkerHost {
   }
 
   void shutdown() {
+    m_oneshot_slots.close();  // creates still waiting for a slot are refused
     {
       std::unique_lock lock(m_threads_mutex);
       m_closed = true;
@@ -259,7 +258,7 @@ class MainService::Pool final : public runtime::UserWorkerHost {
       std::lock_guard lock(m_mutex);
       for (auto& [key, entry] : m_workers) {
         entry.worker->terminate(runtime::Failure::worker_error);
-        m_table.release(std::move(entry.worker));
+        release(std::move(entry.worker), entry.oneshot);
       }
       m_workers.clear();
       m_current.clear();
@@ -347,13 +346,59 @@ class MainService::Pool final : public runtime::UserWorkerHost {
     if (auto current = m_current.find(it->second.pool_key); current != m_current.end()) {
       std::erase(current->second, it->first);
     }
+    bool slotted = it->second.oneshot;
     m_workers.erase(it);
     worker->retire();
-    release(std::move(worker));
+    release(std::move(worker), slotted);
   }
 
-  // A retired worker finishes what it has, then the reaper ends it.
-  void release(std::shared_ptr<runtime::Worker> worker) { m_table.release(std::move(worker)); }
+  // A retired worker finishes what it has, then the reaper ends it; a oneshot one gives
+  // its slot back once it has ended, and its waitUntil work has the oneshot limit.
+  void release(std::shared_ptr<runtime::Worker> worker, bool slotted) {
+    Retirement how;
+    if (slotted) {
+      how.background_limit = std::chrono::milliseconds(m_oneshot_background);
+      how.on_gone = [this] { m_oneshot_slots.release(); };
+    }
+    m_table.release(std::move(worker), std::move(how));
+  }
+
+  // Boots on a thread of its own: booting may download modules, never on the main
+  // service's thread. `slotted`: it holds a oneshot slot, given back if the boot fails.
+  void launch_boot(Json options, std::string artifact, std::string pool_key, bool force,
+                   bool slotted, std::function<void(Created)> done) {
+    {
+      std::lock_guard lock(m_threads_mutex);
+      if (m_closed) {
+        if (slotted) {
+          m_oneshot_slots.release();
+        }
+        done({{}, "InvalidWorkerCreation", "worker did not respond in time"});
+        return;
+      }
+      ++m_threads;
+    }
+    std::thread([this, options = std::move(options), artifact = std::move(artifact),
+                 pool_key = std::move(pool_key), force, slotted, done = std::move(done)] {
+      auto gate = booting_gate(pool_key);
+      {
+        std::lock_guard one_boot(*gate);  // concurrent creates for one path share a boot
+        std::optional<std::string> reused;
+        if (!force) {
+          reused = live_key(pool_key);
+        }
+        auto created = reused ? Created{*reused, {}, {}} : boot(options, artifact, pool_key, force);
+        if (slotted && created.key.empty()) {
+          m_oneshot_slots.release();
+        }
+        done(std::move(created));
+      }
+      std::lock_guard lock(m_threads_mutex);
+      if (--m_threads == 0) {
+        m_threads_done.notify_all();
+      }
+    }).detach();
+  }
 
   Created boot_failure(const std::string& reason) {
     return {
@@ -466,6 +511,8 @@ class MainService::Pool final : public runtime::UserWorkerHost {
 
   const bool m_oneshot;
   const std::size_t m_max_parallelism;
+  const std::size_t m_oneshot_background;
+  WorkerSlots m_oneshot_slots;  // before m_table: its reaper gives slots back as workers end
   FunctionTable m_table;
   mutable std::mutex m_mutex;
   std::map<std::string, Entry> m_workers;  // by key
