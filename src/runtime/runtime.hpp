@@ -15,6 +15,7 @@
 #include "runtime/http.hpp"
 #include "runtime/modules/module_source.hpp"
 #include "runtime/modules/wasm_module.hpp"
+#include "runtime/permissions.hpp"
 #include "runtime/test_run.hpp"
 #include "runtime/tools.hpp"
 #include "runtime/worker.hpp"

@@ -6,6 +6,7 @@
 #include "runtime/assets.hpp"
 #include "runtime/fatal_errors.hpp"
 #include "runtime/isolates.hpp"
+#include "runtime/permissions.hpp"
 #include "runtime/platform.hpp"
 #include "runtime/v8_util.hpp"
 #include "runtime/watchdog.hpp"
@@ -481,6 +482,10 @@ void WorkerImpl::start_runtime() {
   }
   if (m_options.user_workers) {
     std::ignore = info->Set(context, v8_str(isolate, "mainService"), v8::True(isolate));
+  }
+  if (m_options.permissions) {
+    std::ignore = info->Set(context, v8_str(isolate, "envPermissions"),
+                            v8_str(isolate, m_options.permissions->env_json()));
   }
   std::ignore = info->Set(context, v8_str(isolate, "requireHandler"),
                           v8::Boolean::New(isolate, m_options.require_handler && !m_options.test));

@@ -25,6 +25,7 @@ namespace runtime {
 
 class ModuleResolver;
 class ModuleSourceProvider;
+class Permissions;
 
 // Console output of a worker, one call per line; called on the worker's thread.
 using LogFn = std::function<void(int fd, std::string_view line)>;
@@ -57,6 +58,9 @@ struct WorkerOptions {
   // that an import is no way around the read sandbox. Empty: `root` alone.
   std::vector<std::filesystem::path> import_roots;
   std::vector<std::pair<std::string, std::string>> env;  // exactly what Deno.env sees
+  // Deno's permissions, narrowing the sandbox (a main service's user workers may be given
+  // them); null: the sandbox alone.
+  std::shared_ptr<const Permissions> permissions;
   WorkerLimits limits;
   // A server's worker must register a request handler while it boots; a test file or
   // script need not.

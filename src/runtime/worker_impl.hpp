@@ -134,6 +134,7 @@ class WorkerImpl final : public api::OpHost {
 
   // A main service's user workers (worker_user_workers.cpp).
   std::shared_ptr<UserWorkerHost> user_workers() override { return m_options.user_workers; }
+  const Permissions* permissions() const override { return m_options.permissions.get(); }
   std::uint32_t user_worker_create(const std::string& options_json, std::string artifact) override;
   std::uint32_t user_worker_fetch(const std::string& key, HttpRequest request, bool streamed_body,
                                   UserWorkerHost::Dispatched& outcome) override;

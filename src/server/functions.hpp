@@ -35,6 +35,7 @@ struct FunctionSpec {
   std::optional<runtime::WorkerLimits> limits;
   std::optional<std::vector<std::pair<std::string, std::string>>> env;
   std::shared_ptr<runtime::UserWorkerHost> user_workers;
+  std::shared_ptr<const runtime::Permissions> permissions;  // a user worker's `permissions`
 };
 
 // What the table asks of the server for each worker it boots.

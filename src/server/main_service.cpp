@@ -477,6 +477,15 @@ class MainService::Pool final : public runtime::UserWorkerHost {
       }
     }
     spec.env = std::move(env);
+    if (auto permissions = options.find("permissions");
+        permissions != options.end() && !permissions->is_null()) {
+      try {
+        spec.permissions = std::make_shared<const runtime::Permissions>(
+            runtime::Permissions::parse(permissions->dump()));
+      } catch (const std::invalid_argument& error) {
+        return {{}, "TypeError", error.what()};
+      }
+    }
     if (bool_option(options, "noModuleCache")) {
       m_table.retire(pool_key);  // the module graph is resolved afresh
     }

@@ -3,6 +3,7 @@
 // hook (worker_fetch.cpp); the Fetch spec's rules live in js/web/fetch.js.
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
+#include "runtime/api/permission_checks.hpp"
 #include "runtime/fetch/fetch_engine.hpp"
 #include "runtime/v8_util.hpp"
 
@@ -27,6 +28,9 @@ void fetch_start(const v8::FunctionCallbackInfo<v8::Value>& info) {
   fetch::FetchRequest request;
   request.method = to_utf8(isolate, info[0]);
   request.url = to_utf8(isolate, info[1]);
+  if (!url_permitted(isolate, request.url)) {
+    return;
+  }
   if (!read_flat_pairs(isolate, info[2], request.headers)) {
     return;
   }

@@ -3,6 +3,7 @@
 #include "runtime/api/op_errors.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
+#include "runtime/api/permission_checks.hpp"
 #include "runtime/modules/module_source.hpp"
 #include "runtime/v8_util.hpp"
 
@@ -21,6 +22,9 @@ void read_file(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return;
   }
   auto path = to_utf8(isolate, info[0]);
+  if (!path_permitted(isolate, path, false)) {
+    return;
+  }
   v8::Local<v8::ArrayBuffer> buffer;
   // Checked before reading, so a large file costs nothing; new_array_buffer charges the
   // budget for real.

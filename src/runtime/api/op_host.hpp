@@ -18,6 +18,7 @@
 
 namespace runtime {
 class ModuleSourceProvider;
+class Permissions;
 namespace fetch {
 class FetchEngine;
 }
@@ -68,6 +69,9 @@ class OpHost {
   // JavaScript as the accepted sockets' do.
   virtual void connect_socket(std::uint32_t socket_id, WebSocketTarget target) = 0;
 
+  // What the worker may reach beyond its sandbox's own rules (permission_checks.hpp);
+  // null: no further rules.
+  virtual const Permissions* permissions() const = 0;
   // A main service's EdgeRuntime.userWorkers (user_workers.hpp); null in other workers.
   virtual std::shared_ptr<UserWorkerHost> user_workers() = 0;
   // EdgeRuntime.userWorkers.create: its outcome comes as a userWorkerEvent hook call

@@ -5,7 +5,9 @@
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/openssl_handles.hpp"
 #include "runtime/api/ops.hpp"
+#include "runtime/api/permission_checks.hpp"
 #include "runtime/dns/system_servers.hpp"
+#include "runtime/permissions.hpp"
 #include "runtime/v8_util.hpp"
 
 #include <arpa/inet.h>
@@ -73,6 +75,9 @@ void net_connect(const Info& info) {
     return;
   }
   auto host = to_utf8(isolate, info[0]);
+  if (!net_permitted(isolate, host, static_cast<std::uint16_t>(port))) {
+    return;
+  }
   auto& net = OpHost::of(isolate).net();
   if (info[2]->BooleanValue(isolate)) {
     auto options = tls_options(info, 3);
@@ -130,8 +135,15 @@ void net_lookup(const Info& info) {
   if (!valid_host(isolate, info[0])) {
     return;
   }
-  info.GetReturnValue().Set(OpHost::of(isolate).net().lookup(
-      to_utf8(isolate, info[0]), static_cast<int>(uint32_arg(info, 1))));
+  auto host = to_utf8(isolate, info[0]);
+  // As Deno's node:dns answers a lookup its permissions refuse.
+  if (const auto* permissions = OpHost::of(isolate).permissions();
+      permissions != nullptr && permissions->check_net(host, std::nullopt)) {
+    throw_coded(isolate, "EPERM", "getaddrinfo EPERM " + host);
+    return;
+  }
+  info.GetReturnValue().Set(
+      OpHost::of(isolate).net().lookup(host, static_cast<int>(uint32_arg(info, 1))));
 }
 
 // net_resolve_dns(name, typeNumber, typeName, serverIp, serverPort) -> [id, Promise]; an
@@ -149,6 +161,16 @@ void net_resolve_dns(const Info& info) {
         inet_pton(AF_INET6, query.server_ip.c_str(), address) != 1) {
       // Rust's std::net::AddrParseError, a plain Error in Deno.
       isolate->ThrowException(v8::Exception::Error(v8_str(isolate, "invalid IP address syntax")));
+      return;
+    }
+  }
+  if (has_permissions(isolate)) {
+    // Deno asks for the name server's address, not the name looked up.
+    auto servers = dns::system_name_servers();
+    auto server = !query.server_ip.empty() ? std::pair(query.server_ip, query.server_port)
+                  : servers.empty()        ? std::pair(std::string("127.0.0.1"), std::uint16_t{53})
+                                           : servers.front();
+    if (!net_permitted(isolate, server.first, server.second)) {
       return;
     }
   }

@@ -4,6 +4,7 @@
 #include "runtime/api/op_errors.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
+#include "runtime/api/permission_checks.hpp"
 #include "runtime/api/tmp_fs.hpp"
 #include "runtime/v8_util.hpp"
 
@@ -53,6 +54,9 @@ void deny(v8::Isolate* isolate, Access access, const std::string& path) {
 std::optional<fs::path> place_of(const Info& info, const std::string& path, Access access,
                                  bool follow_last = true) {
   auto* isolate = info.GetIsolate();
+  if (!path_permitted(isolate, path, access == Access::write)) {
+    return std::nullopt;
+  }
   TmpFs::Resolved resolved;
   try {
     resolved = OpHost::of(isolate).tmp_fs().resolve(path, follow_last);

@@ -1,6 +1,7 @@
 #include "runtime/api/http_token.hpp"
 #include "runtime/api/op_host.hpp"
 #include "runtime/api/ops.hpp"
+#include "runtime/api/permission_checks.hpp"
 #include "runtime/v8_util.hpp"
 
 namespace runtime::api {
@@ -54,6 +55,10 @@ void ws_connect(const v8::FunctionCallbackInfo<v8::Value>& info) {
   target.secure = info[4]->BooleanValue(isolate);
   target.protocols = to_utf8_list(isolate, info[5]);
   target.ca_files = to_utf8_list(isolate, info[6]);
+  auto port = target.port.empty() ? (target.secure ? 443 : 80) : std::stoul(target.port);
+  if (!net_permitted(isolate, target.host, static_cast<std::uint16_t>(port))) {
+    return;
+  }
   OpHost::of(isolate).connect_socket(uint32_arg(info, 0), std::move(target));
 }
 

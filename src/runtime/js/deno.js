@@ -15,10 +15,30 @@ export function envValue(name) {
   return env.get(name);
 }
 
+// A user worker's env permissions ({allow, deny}: null, [] for all, or names, `*` ending a
+// prefix), as Deno applies --allow-env/--deny-env; null: every variable it was given.
+let envRules = null;
+
 // Replaces the environment: the worker sees exactly what the server passed it.
-export function setEnv(values) {
+export function setEnv(values, rules) {
   env.clear();
   for (const key of Object.keys(values)) env.set(key, String(values[key]));
+  envRules = rules ? JSON.parse(rules) : null;
+}
+
+function listed(list, key) {
+  return list.length === 0 || list.some((item) => (item.endsWith("*") ? key.startsWith(item.slice(0, -1)) : item === key));
+}
+
+function envAllowed(key) {
+  return (envRules.allow !== null && listed(envRules.allow, key)) && !(envRules.deny !== null && listed(envRules.deny, key));
+}
+
+function requireEnv(key) {
+  if (envRules !== null && !envAllowed(key)) {
+    throw new errors.NotCapable(`Requires env access to "${key}", run again with the --allow-env flag`);
+  }
+  return key;
 }
 
 function checkKey(key) {
@@ -31,19 +51,23 @@ function checkKey(key) {
 
 export const envApi = {
   get(key) {
-    return env.get(checkKey(key));
+    return env.get(requireEnv(checkKey(key)));
   },
   set(key, value) {
-    env.set(checkKey(key), String(value));
+    env.set(requireEnv(checkKey(key)), String(value));
   },
   has(key) {
-    return env.has(checkKey(key));
+    return env.has(requireEnv(checkKey(key)));
   },
   delete(key) {
-    env.delete(checkKey(key));
+    env.delete(requireEnv(checkKey(key)));
   },
   toObject() {
-    return Object.fromEntries(env);
+    if (envRules === null) return Object.fromEntries(env);
+    if (envRules.allow === null || envRules.allow.length !== 0) {
+      throw new errors.NotCapable("Requires env access, run again with the --allow-env flag");
+    }
+    return Object.fromEntries([...env].filter(([key]) => envAllowed(key)));
   },
 };
 

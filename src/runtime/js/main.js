@@ -45,7 +45,7 @@ let requireHandler = true;
 define("__sbfn", {
   boot(env, info) {
     installWasmStreaming(global);
-    setEnv(env);
+    setEnv(env, info.envPermissions);
     requireHandler = info.requireHandler;
     workerInfo.mainModule = info.mainModule;
     if (info.test !== undefined) {

@@ -2,6 +2,7 @@
 // WHATWG WebSocket interface; frames travel through the ws_* ops, client events
 // arrive through the wsEvent hook.
 import { ops } from "./web/ops.js";
+import { call } from "./deno_errors.js";
 import { clearAsyncContext } from "./async_context.js";
 import { ErrorEvent, Event, EventTarget, defineEventHandler } from "./web/event.js";
 import { Blob, blobBytes } from "./web/blob.js";
@@ -103,10 +104,11 @@ export class WebSocket extends EventTarget {
     this.#protocol = "";
     this.binaryType = "blob";
     this.#client = true;
-    MapPrototypeSet(sockets, this.#id, this);
     const host = parsed.hostname.startsWith("[") ? parsed.hostname.slice(1, -1) : parsed.hostname;
-    ops.ws_connect(this.#id, host, port, (parsed.pathname || "/") + parsed.search, parsed.protocol === "wss:", list,
-      extraCaFiles());
+    // Registered once connecting has started: a refused host (NotCapable) leaves nothing behind.
+    call(ops.ws_connect, this.#id, host, port, (parsed.pathname || "/") + parsed.search, parsed.protocol === "wss:",
+      list, extraCaFiles());
+    MapPrototypeSet(sockets, this.#id, this);
   }
 
   get readyState() {

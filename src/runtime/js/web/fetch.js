@@ -10,6 +10,7 @@ import { RequestBodyReader, ResponseBodyPump } from "./body_pump.js";
 import { headersInternals } from "./headers.js";
 import { ops } from "./ops.js";
 import { begin, end } from "../activity.js";
+import { call } from "../deno_errors.js";
 import { Request, requestInternals } from "./request.js";
 import { responseInternals } from "./response.js";
 import { isStillReadable, ReadableStream } from "./streams.js";
@@ -146,7 +147,13 @@ function transmit(method, url, headerList, body, client, signal) {
       end(sending);
       fail(error);
     };
-    const id = ops.fetch_start(method, url, headerList, streamed ? true : body ?? undefined, options);
+    let id;
+    try {
+      id = call(ops.fetch_start, method, url, headerList, streamed ? true : body ?? undefined, options);
+    } catch (error) {
+      reject(error);  // NotCapable: the worker's permissions refuse the host
+      return;
+    }
     const pump = new ResponseBodyPump({
       pause: (paused) => ops.fetch_pause(id, paused),
       abort: () => ops.fetch_abort(id),
