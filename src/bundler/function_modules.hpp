@@ -64,6 +64,11 @@ FunctionSource function_source(const project::FunctionConfig& config, const Proj
 struct ResolveOptions {
   bool cached_only = false;  // never touch the network
   bool frozen = false;       // a lockfile that would change is an error
+  // What can change at a URL is fetched afresh (remote modules, jsr package metadata, npm
+  // packuments; the cache is written, not read), as `deno --reload` and edge-runtime's
+  // `noModuleCache` do. Files checked against a hash (jsr files, npm tarballs) still come
+  // from the cache: they cannot have changed.
+  bool reload = false;
 };
 
 // A specifier that names a package (or a built-in) rather than a path or a URL: what an

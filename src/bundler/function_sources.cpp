@@ -62,14 +62,17 @@ void FunctionModules::load_config() {
   bool frozen = m_options.frozen || m_config.frozen_lockfile;
   RemoteOptions remote;
   remote.cached_only = m_options.cached_only;
+  remote.reload = m_options.reload;
   remote.frozen = frozen;
   m_remote = std::make_unique<RemoteModules>(m_cache, *m_http, m_lock, remote);
   JsrOptions jsr;
   jsr.cached_only = m_options.cached_only;
+  jsr.reload = m_options.reload;
   jsr.frozen = frozen;
   m_jsr = std::make_unique<JsrResolver>(m_cache, *m_http, m_lock, jsr);
   NpmOptions npm;
   npm.cached_only = m_options.cached_only;
+  npm.reload = m_options.reload;
   npm.frozen = frozen;
   const char* home = std::getenv("HOME");
   m_npm = std::make_unique<NpmResolver>(

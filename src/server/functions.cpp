@@ -502,6 +502,13 @@ std::shared_ptr<runtime::Worker> FunctionTable::worker_for(std::string_view slug
 }
 
 std::shared_ptr<bundler::FunctionModules> FunctionTable::modules_for(const FunctionSpec& spec) {
+  if (spec.reload_modules) {
+    auto options = m_settings.resolve;
+    options.reload = !options.cached_only;
+    return std::make_shared<bundler::FunctionModules>(
+        bundler::function_source(spec.config, m_settings.project), options,
+        bundler::Cache::from_environment(), m_http);
+  }
   std::lock_guard lock(m_modules_mutex);
   auto& modules = m_modules[spec.config.slug];
   if (!modules) {

@@ -36,6 +36,9 @@ struct FunctionSpec {
   std::optional<std::vector<std::pair<std::string, std::string>>> env;
   std::shared_ptr<runtime::UserWorkerHost> user_workers;
   std::shared_ptr<const runtime::Permissions> permissions;  // a user worker's `permissions`
+  // A user worker's `noModuleCache`: its graph is resolved afresh and what can change at
+  // a URL downloaded again (bundler::ResolveOptions::reload), not kept for later boots.
+  bool reload_modules = false;
 };
 
 // What the table asks of the server for each worker it boots.

@@ -487,7 +487,8 @@ class MainService::Pool final : public runtime::UserWorkerHost {
       }
     }
     if (bool_option(options, "noModuleCache")) {
-      m_table.retire(pool_key);  // the module graph is resolved afresh
+      m_table.retire(pool_key);  // the graph kept for the path goes too
+      spec.reload_modules = true;
     }
     auto booted = m_table.boot_checked(spec, k_boot_limit);
     if (!booted.worker) {

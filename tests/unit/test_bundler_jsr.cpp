@@ -114,6 +114,21 @@ TEST_CASE("bundler::JsrResolver asks meta.json again when the cached one has no 
   CHECK(registry.jsr.server().hits("/@sbfn/hello/meta.json") == 2);
 }
 
+TEST_CASE("bundler::JsrResolver with reload asks meta.json again, once, even when cached fits") {
+  Registry registry;
+  Setup setup;
+  setup.resolver(registry.jsr).resolve("jsr:@sbfn/hello@1");
+  registry.jsr.publish("@sbfn/hello", "1.4.0", k_files, k_exports);  // a newer fitting one
+  bundler::Lock next;
+  bundler::JsrOptions options;
+  options.registry_url = registry.jsr.url();
+  options.reload = true;  // noModuleCache, deno --reload
+  bundler::JsrResolver later(setup.cache, setup.http, next, options);
+  CHECK(later.resolve("jsr:@sbfn/hello@1") == registry.jsr.url() + "@sbfn/hello/1.4.0/mod.ts");
+  CHECK(later.resolve("jsr:@sbfn/hello@^1.2") == registry.jsr.url() + "@sbfn/hello/1.4.0/mod.ts");
+  CHECK(registry.jsr.server().hits("/@sbfn/hello/meta.json") == 2);
+}
+
 TEST_CASE("bundler::JsrResolver: the lock pins versions and checks the metadata's hash") {
   Registry registry;
   Setup setup;

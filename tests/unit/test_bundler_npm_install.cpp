@@ -124,6 +124,27 @@ TEST_CASE(
   CHECK(s.lock.specifiers.at("npm:ranged@*") == "1.2.0");
 }
 
+TEST_CASE("bundler::NpmResolver with reload downloads the packument again, tarballs not") {
+  Setup s;
+  s.publish("fresh", "1.0.0");
+  auto pick = [&](NpmOptions options) {
+    bundler::Lock lock;
+    NpmResolver resolver(s.cache, s.http, s.npmrc(), lock, options);
+    resolver.install(specs({"npm:fresh@1"}));
+    return lock.specifiers.at("npm:fresh@1");
+  };
+  CHECK(pick({}) == "1.0.0");
+  s.publish("fresh", "1.1.0");
+  auto before = s.registry.hits("/fresh");
+  CHECK(pick({}) == "1.0.0");  // offline first: the cached packument fits
+  CHECK(s.registry.hits("/fresh") == before);
+  NpmOptions reload;
+  reload.reload = true;  // noModuleCache, deno --reload
+  CHECK(pick(reload) == "1.1.0");
+  CHECK(s.registry.hits("/fresh") == before + 2);  // the packument and the new tarball
+  CHECK(s.registry.hits("/fresh/-/fresh-1.0.0.tgz") == 1);
+}
+
 TEST_CASE("bundler::NpmResolver nests versions where ranges conflict and records them as Deno") {
   Setup s;
   s.publish("shared", "1.0.0");

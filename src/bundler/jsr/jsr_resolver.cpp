@@ -76,8 +76,8 @@ void JsrResolver::prefetch_package_meta(const std::vector<std::string>& names) {
   std::vector<std::string> urls;
   std::vector<std::string> wanted;
   for (const auto& name : names) {
-    if (m_package_meta.count(name) || m_cache.record("jsr", package_url(name) + "meta.json") ||
-        m_options.cached_only) {
+    if (m_package_meta.count(name) || m_options.cached_only ||
+        (!m_options.reload && m_cache.record("jsr", package_url(name) + "meta.json"))) {
       continue;
     }
     wanted.push_back(name);
@@ -97,7 +97,7 @@ void JsrResolver::prefetch_package_meta(const std::vector<std::string>& names) {
 
 const json& JsrResolver::package_meta(const std::string& name, bool fresh) {
   auto url = package_url(name) + "meta.json";
-  if (!fresh || m_fresh_meta.count(name) || m_options.cached_only) {
+  if ((!fresh && !m_options.reload) || m_fresh_meta.count(name) || m_options.cached_only) {
     if (auto it = m_package_meta.find(name); it != m_package_meta.end()) {
       return it->second;
     }

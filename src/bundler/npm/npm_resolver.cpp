@@ -94,8 +94,8 @@ NpmResolver::NpmResolver(const Cache& cache, HttpClient& http, Npmrc npmrc, Lock
   m_impl->npmrc = std::move(npmrc);
   m_impl->lock = &lock;
   m_impl->options = options;
-  m_impl->registry =
-      std::make_unique<NpmRegistry>(cache, http, *m_impl->npmrc, options.cached_only);
+  m_impl->registry = std::make_unique<NpmRegistry>(cache, http, *m_impl->npmrc, options.cached_only,
+                                                   options.reload && !options.cached_only);
 }
 
 NpmResolver NpmResolver::from_lock(const Lock& lock, const std::string& packages_root,

@@ -25,6 +25,7 @@ namespace bundler {
 struct NpmOptions {
   bool cached_only = false;  // never touch the network; what is missing is an error
   bool frozen = false;       // a change the lockfile would need is an error
+  bool reload = false;       // packuments fetched afresh (ResolveOptions::reload)
 };
 
 struct InstalledNpmPackage {

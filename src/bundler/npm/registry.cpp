@@ -41,8 +41,9 @@ std::string transport_failure(const std::string& what, const std::string& regist
 
 }  // namespace
 
-NpmRegistry::NpmRegistry(const Cache& cache, HttpClient& http, const Npmrc& npmrc, bool cached_only)
-    : m_cache(cache), m_http(http), m_npmrc(npmrc), m_cached_only(cached_only) {}
+NpmRegistry::NpmRegistry(const Cache& cache, HttpClient& http, const Npmrc& npmrc, bool cached_only,
+                         bool reload)
+    : m_cache(cache), m_http(http), m_npmrc(npmrc), m_cached_only(cached_only), m_reload(reload) {}
 
 std::string NpmRegistry::packument_url(const std::string& name) const {
   auto encoded = name;
@@ -109,7 +110,7 @@ void NpmRegistry::prefetch(const std::vector<std::string>& names) {
         std::find(uncached.begin(), uncached.end(), name) != uncached.end()) {
       continue;
     }
-    auto record = m_cache.record(k_cache_area, packument_url(name));
+    auto record = m_reload ? std::nullopt : m_cache.record(k_cache_area, packument_url(name));
     if (record) {
       try {
         auto& entry = m_entries[name];

@@ -23,7 +23,9 @@ namespace bundler {
 class NpmRegistry {
  public:
   // With `cached_only`, nothing is downloaded: packuments come from the cache as they are.
-  NpmRegistry(const Cache& cache, HttpClient& http, const Npmrc& npmrc, bool cached_only);
+  // With `reload`, cached packuments are not read: every one is downloaded again.
+  NpmRegistry(const Cache& cache, HttpClient& http, const Npmrc& npmrc, bool cached_only,
+              bool reload = false);
 
   // Reads from the cache, or fetches in parallel, the packuments of `names` this registry
   // does not hold yet. Failures are kept and reported by packument()/find() for the name
@@ -80,6 +82,7 @@ class NpmRegistry {
   HttpClient& m_http;
   const Npmrc& m_npmrc;
   bool m_cached_only;
+  bool m_reload;
   std::map<std::string, Entry> m_entries;
   std::vector<std::unique_ptr<Packument>> m_superseded;
   using Result = std::variant<HttpResponse, std::string>;

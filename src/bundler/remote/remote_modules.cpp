@@ -67,6 +67,14 @@ std::string remote_integrity_message(const std::string& url, const std::string& 
 RemoteModules::RemoteModules(Cache& cache, HttpClient& http, Lock& lock, RemoteOptions options)
     : m_cache(cache), m_http(http), m_lock(lock), m_options(std::move(options)) {}
 
+bool RemoteModules::reloading(const std::string& url) {
+  if (!m_options.reload) {
+    return false;
+  }
+  std::lock_guard lock(m_lock_mutex);
+  return m_reloaded.count(url) == 0;
+}
+
 std::optional<RemoteModules::Hop> RemoteModules::cached_hop(const std::string& url) const {
   auto record = m_cache.record("remote", url);
   if (!record) {
@@ -215,7 +223,7 @@ std::vector<RemoteModule> RemoteModules::fetch_all(const std::vector<std::string
     std::vector<std::size_t> waiting;
     for (std::size_t i = 0; i < chains.size(); ++i) {
       while (!chains[i].done && !chains[i].error) {
-        auto hop = cached_hop(chains[i].current);
+        auto hop = reloading(chains[i].current) ? std::nullopt : cached_hop(chains[i].current);
         if (!hop) {
           waiting.push_back(i);
           break;
@@ -259,6 +267,10 @@ std::vector<RemoteModule> RemoteModules::fetch_all(const std::vector<std::string
       }
       try {
         hops[url] = store_hop(url, std::get<HttpResponse>(responses[index]));
+        if (m_options.reload) {
+          std::lock_guard lock(m_lock_mutex);
+          m_reloaded.insert(url);
+        }
       } catch (const util::Error& error) {
         failures[url] = error.what();
       }

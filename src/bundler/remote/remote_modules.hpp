@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct RemoteOptions {
   bool cached_only = false;  // never touch the network: a module not cached is an error
   bool frozen = false;       // a lock entry that would have to be added is an error
   AuthTokens auth_tokens = AuthTokens::from_environment();
+  bool reload = false;       // download each URL again once (ResolveOptions::reload)
 };
 
 struct RemoteModule {
@@ -52,6 +54,7 @@ class RemoteModules {
  private:
   struct Hop;  // one cached response: a module or a redirect
   std::optional<Hop> cached_hop(const std::string& url) const;
+  bool reloading(const std::string& url);  // options.reload and not downloaded yet this run
   Hop store_hop(const std::string& url, const HttpResponse& response) const;
   RemoteModule finish(const std::string& specifier, const std::string& url, const Hop& hop);
 
@@ -59,7 +62,8 @@ class RemoteModules {
   HttpClient& m_http;
   Lock& m_lock;
   RemoteOptions m_options;
-  std::mutex m_lock_mutex;  // guards m_lock: fetch may be called from several threads
+  std::mutex m_lock_mutex;           // guards m_lock: fetch may be called from several threads
+  std::set<std::string> m_reloaded;  // downloaded again this run (options.reload); m_lock_mutex
 };
 
 // Deno's error for a download --cached-only forbids: `url` is not in the cache.
