@@ -690,7 +690,7 @@ api::TmpFs& WorkerImpl::tmp_fs() {
     // unset, and a worker's files should not outgrow what it may hold in memory.
     m_tmp_fs = std::make_unique<api::TmpFs>(m_options.root,
                                             std::uint64_t{m_options.limits.memory_limit_mb} << 20,
-                                            m_options.extra_files);
+                                            m_options.extra_files, m_options.host_files);
   }
   return *m_tmp_fs;
 }

@@ -58,6 +58,9 @@ struct WorkerOptions {
   // that an import is no way around the read sandbox. Empty: `root` alone.
   std::vector<std::filesystem::path> import_roots;
   std::vector<std::pair<std::string, std::string>> env;  // exactly what Deno.env sees
+  // The host's file system as it is, read and write, instead of the function's folder and
+  // a private /tmp: a main service (edge-runtime's main worker has every permission).
+  bool host_files = false;
   // Deno's permissions, narrowing the sandbox (a main service's user workers may be given
   // them); null: the sandbox alone.
   std::shared_ptr<const Permissions> permissions;

@@ -324,6 +324,7 @@ std::shared_ptr<runtime::Worker> FunctionTable::boot(const FunctionSpec& spec, r
   options.env = spec.env ? *spec.env : m_hooks.make_env(spec);
   options.limits = spec.limits.value_or(m_settings.limits);
   options.user_workers = spec.user_workers;
+  options.host_files = spec.user_workers != nullptr;  // a main service: every permission
   options.permissions = spec.permissions;
   options.inspect = m_settings.inspect;
   if (options.inspect && tee) {

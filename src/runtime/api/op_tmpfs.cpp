@@ -79,7 +79,7 @@ std::string in_quotes(const std::string& path) {
 // Refuses (ENOSPC, as a full disk) when `growth` more bytes would pass the /tmp quota.
 bool charge(const Info& info, std::uint64_t growth, const std::string& context) {
   auto& tmp = OpHost::of(info.GetIsolate()).tmp_fs();
-  if (growth > 0 && tmp.usage() + growth > tmp.quota()) {
+  if (growth > 0 && !tmp.host_files() && tmp.usage() + growth > tmp.quota()) {
     throw_os_error(info.GetIsolate(), ENOSPC, context);
     return false;
   }
@@ -365,7 +365,9 @@ void fs_read_dir(const Info& info) {
 // fs_make_temp(dir|undefined, prefix, suffix, directory) -> the new path as the function sees it
 void fs_make_temp(const Info& info) {
   auto* isolate = info.GetIsolate();
-  std::string dir = "/tmp";
+  // The host's temp folder ($TMPDIR) for a main service, as Deno's; the private /tmp else.
+  auto& tmp = OpHost::of(isolate).tmp_fs();
+  std::string dir = tmp.host_files() ? fs::temp_directory_path().string() : "/tmp";
   if (!info[0]->IsNullOrUndefined()) {
     auto given = path_arg(info, 0);
     if (!given) {

@@ -32,8 +32,9 @@ fs::path real_path(const fs::path& path, bool follow_last) {
 
 }  // namespace
 
-TmpFs::TmpFs(fs::path function_root, std::uint64_t quota, std::vector<fs::path> extra_files)
-    : m_quota(quota), m_extra_files(std::move(extra_files)) {
+TmpFs::TmpFs(fs::path function_root, std::uint64_t quota, std::vector<fs::path> extra_files,
+             bool host_files)
+    : m_quota(quota), m_extra_files(std::move(extra_files)), m_host_files(host_files) {
   for (auto& file : m_extra_files) {
     file = file.lexically_normal();
   }
@@ -86,6 +87,9 @@ TmpFs::Resolved TmpFs::resolve(const std::string& path, bool follow_last) {
   static const fs::path tmp("/tmp");
   if (std::binary_search(m_extra_files.begin(), m_extra_files.end(), normal)) {
     return {};  // the source provider's (static_files)
+  }
+  if (m_host_files) {
+    return {Place::tmp, real_path(normal, follow_last)};
   }
   if (!relative && within(normal, tmp)) {
     auto rest = normal.lexically_relative(tmp);

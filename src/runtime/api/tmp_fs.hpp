@@ -19,8 +19,10 @@ class TmpFs {
   // `function_root`: the function's folder (empty when it has none on disk); `quota`:
   // the most bytes the files under /tmp may hold together; `extra_files`: absolute paths
   // the source provider serves (static files), `outside` here even below the real /tmp.
+  // `host_files`: a main service, which has the host's file system as it is (edge-runtime's
+  // main worker has every permission): any path, read and write, the real /tmp, no quota.
   TmpFs(std::filesystem::path function_root, std::uint64_t quota,
-        std::vector<std::filesystem::path> extra_files = {});
+        std::vector<std::filesystem::path> extra_files = {}, bool host_files = false);
   ~TmpFs();
   TmpFs(const TmpFs&) = delete;
   TmpFs& operator=(const TmpFs&) = delete;
@@ -40,6 +42,7 @@ class TmpFs {
   std::string visible(const std::filesystem::path& real) const;
   const std::filesystem::path& dir();  // made on first use; throws std::system_error
   const std::filesystem::path& function_root() const { return m_root; }
+  bool host_files() const { return m_host_files; }
 
   // Bytes held by the files under /tmp now, and what the quota allows.
   std::uint64_t usage();
@@ -54,7 +57,8 @@ class TmpFs {
   std::filesystem::path m_root;
   std::uint64_t m_quota;
   std::vector<std::filesystem::path> m_extra_files;  // sorted
-  std::filesystem::path m_dir;                       // empty until made
+  bool m_host_files;
+  std::filesystem::path m_dir;  // empty until made
   std::unordered_map<std::uint32_t, int> m_files;
   std::uint32_t m_next_rid = 3;  // 0-2 are stdio in Deno
 };
