@@ -27,15 +27,6 @@ constexpr auto k_retired_drain_limit = std::chrono::seconds(150);
 // per request from paying for a walk of every arena each time.
 constexpr auto k_trim_after_idle = std::chrono::seconds(1);
 
-// glibc's malloc arenas, at most: malloc_trim hands back the free pages inside each arena
-// but not the free top of an arena other than the main one, and each thread that ever
-// allocated holds one (by default up to 8 per core, one per worker thread here). With
-// many, what ended workers freed stayed resident: 16 functions' workers booted side by
-// side left 74 to 347 MiB above a 46 MiB baseline, trim or not; with 2, 47 MiB (CTest
-// serve.memory_returned). Threads then share the arenas' locks (glibc's per-thread cache
-// serves small blocks without them).
-constexpr int k_malloc_arenas = 2;
-
 }  // namespace
 
 std::size_t worker_load(const runtime::Worker& worker) {
@@ -128,9 +119,7 @@ WorkerReaper::WorkerReaper()
             return;
           }
         }
-      }) {
-  mallopt(M_ARENA_MAX, k_malloc_arenas);  // process-wide; before the first worker thread
-}
+      }) {}
 
 WorkerReaper::~WorkerReaper() {
   {
