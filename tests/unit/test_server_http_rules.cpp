@@ -1,21 +1,18 @@
 #include "server/http_rules.hpp"
+#include "server/request_parser.hpp"
 
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <doctest/doctest.h>
 
 #include <string>
-
-namespace http = boost::beast::http;
 
 namespace {
 
 // The status server::refusal_for gives the head of `request` (a whole request head).
 int refusal(const std::string& request) {
-  http::request_parser<http::string_body> parser;
-  parser.header_limit(64 * 1024);
-  boost::beast::error_code error;
-  parser.put(boost::asio::buffer(request), error);
+  server::RequestParser parser;
+  parser.reset(64 * 1024, 1 << 20);
+  boost::system::error_code error;
+  parser.put(request, error);
   REQUIRE(parser.is_header_done());
   return server::refusal_for(parser.get());
 }
