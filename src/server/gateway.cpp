@@ -37,7 +37,8 @@ runtime::HttpRequest function_request(RequestHead& message, std::string_view tar
   return request;
 }
 
-Admission Gateway::admit(RequestHead& message, std::string_view remote_address, unsigned remote_port,
+Admission Gateway::admit(RequestHead& message, std::string_view remote_address,
+                         unsigned remote_port,
                          std::shared_ptr<runtime::RequestBodySource> body_source) const {
   // Built in place and returned as is (NRVO): the request is never copied on its way out.
   Admission admission;

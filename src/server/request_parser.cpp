@@ -9,9 +9,13 @@
 namespace server {
 namespace {
 
-RequestParser& self(llhttp_t* parser) { return *static_cast<RequestParser*>(parser->data); }
+RequestParser& self(llhttp_t* parser) {
+  return *static_cast<RequestParser*>(parser->data);
+}
 
-bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
+bool iequals(std::string_view a, std::string_view b) {
+  return beast::iequals(a, b);
+}
 
 bool has_token(std::string_view list, std::string_view token) {
   for (auto item : http::token_list(list)) {
@@ -89,8 +93,8 @@ RequestHead RequestHead::make(std::string_view method, std::string_view target,
   }
   head.m_keep_alive = version >= 11;
   if (auto connection = head.find("connection")) {
-    head.m_keep_alive = version >= 11 ? !has_token(*connection, "close")
-                                      : has_token(*connection, "keep-alive");
+    head.m_keep_alive =
+        version >= 11 ? !has_token(*connection, "close") : has_token(*connection, "keep-alive");
     head.m_upgrade = has_token(*connection, "upgrade") && head.find("upgrade").has_value();
   }
   return head;

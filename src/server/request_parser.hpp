@@ -53,7 +53,9 @@ class RequestHead {
     std::uint32_t at = 0;
     std::uint32_t size = 0;
   };
-  std::string_view view(Span span) const { return std::string_view(m_raw).substr(span.at, span.size); }
+  std::string_view view(Span span) const {
+    return std::string_view(m_raw).substr(span.at, span.size);
+  }
   Span append(std::string_view bytes);
 
   std::string m_raw;  // the head's bytes, then what set() added

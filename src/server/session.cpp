@@ -108,8 +108,8 @@ void Session::read() {
 void Session::parse_head() {
   beast::error_code error;
   auto pending = m_buffer.data();
-  auto used =
-      m_parser.put(std::string_view(static_cast<const char*>(pending.data()), pending.size()), error);
+  auto used = m_parser.put(
+      std::string_view(static_cast<const char*>(pending.data()), pending.size()), error);
   m_buffer.consume(used);
   // The parser keeps the head's raw bytes: they are checked for what it would repair.
   if (!error && m_parser.is_header_done() && has_obs_fold(m_parser.get().raw())) {
@@ -157,7 +157,7 @@ void Session::read_body_some(Then then) {
   m_stream.async_read_some(
       m_buffer.prepare(beast::read_size(m_buffer, k_body_read_size)),
       [self = shared_from_this(), parse, then = std::move(then)](beast::error_code error,
-                                                                std::size_t n) mutable {
+                                                                 std::size_t n) mutable {
         self->m_buffer.commit(n);
         if (error == asio::error::eof) {
           error = http::error::partial_message;  // as Beast's reads say it mid-body
@@ -214,19 +214,19 @@ void Session::pull_body(std::uint64_t body_id, runtime::RequestBodySource::Deliv
   m_stream.expires_after(read_timeout());
   read_body_some([self = shared_from_this(), body_id,
                   deliver = std::move(deliver)](beast::error_code error) mutable {
-                          self->m_body_reading = false;
-                          self->m_stream.expires_never();
-                          if (error) {
-                            self->body_failed(error);
-                          }
-                          if (self->m_drain_pending) {
-                            self->m_drain_pending = false;
-                            deliver("", true, "");
-                            self->drain_body();
-                            return;
-                          }
-                          self->pull_body(body_id, std::move(deliver));
-                        });
+    self->m_body_reading = false;
+    self->m_stream.expires_never();
+    if (error) {
+      self->body_failed(error);
+    }
+    if (self->m_drain_pending) {
+      self->m_drain_pending = false;
+      deliver("", true, "");
+      self->drain_body();
+      return;
+    }
+    self->pull_body(body_id, std::move(deliver));
+  });
 }
 
 void Session::start_websocket(std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer,

@@ -262,7 +262,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_reading = false;     // waiting for the next request's head
   // Waiting for the first byte of the next request; read by other threads (idle()).
   std::atomic<bool> m_between_requests = false;
-  bool m_head_deadline = false;  // the rest of the head has its --request-read-timeout
+  bool m_head_deadline = false;         // the rest of the head has its --request-read-timeout
   std::optional<RequestHead> m_handed;  // the request that came along
   // The worker booted for the request at hand (compared, never used): it answers it even
   // if it was retired or failed while booting, so a top level runs once per request.

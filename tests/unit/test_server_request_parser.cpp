@@ -122,7 +122,8 @@ TEST_CASE("server::RequestParser limits") {
   boost::system::error_code error;
   SUBCASE("a head over the limit: 431, or 414 while the request line is unfinished") {
     parser.reset(64, 1 << 20);
-    feed(parser, "GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + std::string(100, 'x') + "\r\n\r\n", error);
+    feed(parser, "GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + std::string(100, 'x') + "\r\n\r\n",
+         error);
     CHECK(error == http::error::header_limit);
     CHECK(parser.target_complete());
     parser.reset(64, 1 << 20);
@@ -138,8 +139,9 @@ TEST_CASE("server::RequestParser limits") {
   }
   SUBCASE("a chunked body over the limit fails as it grows") {
     parser.reset(k_header_limit, 10);
-    std::string bytes = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n";
+    std::string bytes =
+        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n";
     auto used = feed(parser, bytes, error);
     REQUIRE_FALSE(error);
     parser.body_limit(10);
@@ -155,12 +157,17 @@ TEST_CASE("server::RequestParser refuses ambiguous framing") {
            "POST / HTTP/1.1\nHost: a\nContent-Length: 0\n\n",
            "POST / HTTP/1.1\r\nHost: a\r\nX-A: a\rb\r\n\r\n",
            "POST / HTTP/1.1\r\nHost: a\r\nContent-Length : 1\r\n\r\n",
+           "POST / HTTP/1.1\r\nHost: a\r\nContent Length: 1\r\n\r\n",
+           "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\nabcd\n0\n\n",
        }) {
     CAPTURE(bytes);
     server::RequestParser parser;
     parser.reset(k_header_limit, 1 << 20);
     boost::system::error_code error;
-    feed(parser, bytes, error);
+    auto used = feed(parser, bytes, error);
+    if (!error) {  // past the head: the body's framing
+      feed(parser, std::string_view(bytes).substr(used), error);
+    }
     CHECK(error);
     CHECK(error != http::error::need_more);
   }
