@@ -64,5 +64,5 @@ add_library(dep_llhttp STATIC "${LLHTTP_SOURCE_DIR}/llhttp.c" "${LLHTTP_SOURCE_D
 target_include_directories(dep_llhttp SYSTEM PUBLIC "${LLHTTP_INCLUDE_DIR}")
 set_target_properties(dep_llhttp PROPERTIES POSITION_INDEPENDENT_CODE ON C_STANDARD 99)
 target_compile_options(dep_llhttp PRIVATE -w)  # generated code: its warnings are not ours
-# Strict mode: bare LF, and a field name that is no token (a space inside), are refused.
-target_compile_definitions(dep_llhttp PRIVATE LLHTTP_STRICT_MODE=1)
+# Not its strict mode, which refuses a request target with bytes over 0x7f (served by
+# Beast, Deno and Node); a field name that is no token is refused by RequestParser itself.

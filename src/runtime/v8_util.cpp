@@ -86,9 +86,11 @@ std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   if (value->IsString()) {
     // Straight into the result: Utf8Value would allocate a buffer of its own and copy.
     auto text = value.As<v8::String>();
-    if (text->IsOneByte()) {
-      // Latin-1 inside V8 (JSON, most text): its bytes copied as they are, then only the
-      // characters over 0x7f widened, instead of V8's UTF-8 length pass and writer.
+    // ContainsOnlyOneByte too: a function's JSON.stringify result is stored two bytes a
+    // character here (hello-world's is), though every character fits in one.
+    if (text->IsOneByte() || text->ContainsOnlyOneByte()) {
+      // Latin-1 text (JSON, most text): its characters copied a byte each, then only those
+      // over 0x7f widened, instead of V8's UTF-8 length pass and writer.
       auto length = static_cast<std::size_t>(text->Length());
       std::string out(length, '\0');
       auto* bytes = reinterpret_cast<std::uint8_t*>(out.data());

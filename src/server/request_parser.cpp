@@ -6,6 +6,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
+#include <array>
+
 namespace server {
 namespace {
 
@@ -15,6 +17,31 @@ RequestParser& self(llhttp_t* parser) {
 
 bool iequals(std::string_view a, std::string_view b) {
   return beast::iequals(a, b);
+}
+
+// RFC 9110 5.6.2: tchar. llhttp outside its strict mode lets other bytes into a field
+// name (a space); Beast did not, and a proxy in front may read such a name otherwise.
+constexpr auto k_tchar = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char c : std::string_view("!#$%&'*+-.^_`|~")) {
+    table[c] = true;
+  }
+  for (int c = '0'; c <= '9'; ++c) {
+    table[c] = true;
+  }
+  for (int c = 'a'; c <= 'z'; ++c) {
+    table[c] = table[c - 'a' + 'A'] = true;
+  }
+  return table;
+}();
+
+bool is_token(std::string_view text) {
+  for (unsigned char c : text) {
+    if (!k_tchar[c]) {
+      return false;
+    }
+  }
+  return !text.empty();
 }
 
 bool has_token(std::string_view list, std::string_view token) {
@@ -289,6 +316,11 @@ int RequestParser::on_header_value_complete(llhttp_t* parser) {
 int RequestParser::on_headers_complete(llhttp_t* parser) {
   auto& p = self(parser);
   auto& head = p.m_head;
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    if (!is_token(head.name(i))) {
+      return -1;  // llhttp's HPE_CB_HEADERS_COMPLETE: 400
+    }
+  }
   p.m_header_done = true;
   head.m_version = parser->http_major * 10 + parser->http_minor;
   head.m_keep_alive = llhttp_should_keep_alive(parser) != 0;

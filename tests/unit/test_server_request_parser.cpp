@@ -203,4 +203,16 @@ TEST_CASE("server::RequestHead: keep-alive, upgrade, set") {
   CHECK(head.count("host") == 1);
 }
 
+TEST_CASE("server::RequestParser takes raw bytes in the target, not in a field name") {
+  server::RequestParser parser;
+  boost::system::error_code error;
+  parser.reset(k_header_limit, 1 << 20);
+  feed(parser, "GET /hello/\xff\xfe HTTP/1.1\r\nHost: a\r\n\r\n", error);
+  CHECK_FALSE(error);
+  CHECK(parser.get().target() == "/hello/\xff\xfe");
+  parser.reset(k_header_limit, 1 << 20);
+  feed(parser, "GET / HTTP/1.1\r\nHost: a\r\nX-\xff: b\r\n\r\n", error);
+  CHECK(error);
+}
+
 TEST_SUITE_END();
