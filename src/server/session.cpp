@@ -273,7 +273,7 @@ void Session::start_response(int status, std::string_view reason, runtime::HttpH
       (m_expect_continue && !m_continue_sent && !m_parser.is_done())) {
     m_keep_alive = framing.keep_alive = false;
   }
-  auto head = write_response_head(status, reason, headers, body, framing);
+  auto head = write_response_head(status, reason, headers, body, framing, std::move(m_spare_head));
   m_chunked = head.chunked;
   m_close_delimited = head.close_delimited;
   m_declared_left = head.declared_body;
@@ -764,6 +764,9 @@ void Session::write_rest() {
 
 bool Session::wrote(beast::error_code error) {
   auto credit = m_out.front().credit;
+  if (m_spare_head.capacity() == 0) {  // the next response's head is written into it
+    m_spare_head = std::move(m_out.front().head);
+  }
   m_out.pop_front();
   if (credit > 0) {
     if (auto sink = m_sink.lock()) {
