@@ -37,7 +37,7 @@ void WorkerImpl::run_request(PendingRequest pending) {
     return;
   }
   auto id = m_next_request_id++;
-  m_requests.emplace(id, std::move(pending.sink));
+  m_requests.emplace_back(id, std::move(pending.sink));
   run_js([&](v8::Local<v8::Context> context) {
     auto& request = pending.request;
     // On the stack for the usual few headers: no allocation per request.
@@ -121,7 +121,7 @@ void WorkerImpl::close_listeners() {
 }
 
 std::shared_ptr<ResponseSink> WorkerImpl::sink(std::uint32_t id) {
-  auto it = m_requests.find(id);
+  auto it = open_request(id);
   return it == m_requests.end() ? nullptr : it->second;
 }
 
@@ -193,7 +193,12 @@ void WorkerImpl::settle_pending(std::uint32_t id, const SettleFn& settle) {
 
 void WorkerImpl::finish_request(std::uint32_t id) {
   m_body_sources.erase(id);
-  if (m_requests.erase(id) && --m_in_flight == 0 && m_retired && !m_drained) {
+  auto open = open_request(id);
+  if (open == m_requests.end()) {
+    return;
+  }
+  m_requests.erase(open);
+  if (--m_in_flight == 0 && m_retired && !m_drained) {
     // A retired worker finished its last request: "drain", as edge-runtime dispatches it
     // (or its last words do, should the worker end before this task runs).
     m_mailbox->post([](WorkerImpl& worker) { worker.dispatch_drain(); });

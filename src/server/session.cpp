@@ -764,7 +764,9 @@ void Session::write_rest() {
 
 bool Session::wrote(beast::error_code error) {
   auto credit = m_out.front().credit;
-  if (m_spare_head.capacity() == 0) {  // the next response's head is written into it
+  // The larger storage is kept for the next response's head (a moved-from string still
+  // has its 15 bytes inside).
+  if (m_out.front().head.capacity() > m_spare_head.capacity()) {
     m_spare_head = std::move(m_out.front().head);
   }
   m_out.pop_front();
