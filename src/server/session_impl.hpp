@@ -126,10 +126,6 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   asio::any_io_executor executor() { return m_stream.get_executor(); }
 
-  // Whether the caller runs on the connection's own loop: only a connection handed to a
-  // worker is ever run by a single thread it can be called from directly.
-  bool on_this_thread() const { return m_home && m_home->get_executor().running_in_this_thread(); }
-
   // The function accepted the upgrade: the connection stops being HTTP.
   void start_websocket(std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer,
                        std::shared_ptr<std::atomic<std::size_t>> queued);
