@@ -158,6 +158,7 @@ TEST_CASE("server::RequestParser refuses ambiguous framing") {
            "POST / HTTP/1.1\r\nHost: a\r\nX-A: a\rb\r\n\r\n",
            "POST / HTTP/1.1\r\nHost: a\r\nContent-Length : 1\r\n\r\n",
            "POST / HTTP/1.1\r\nHost: a\r\nContent Length: 1\r\n\r\n",
+           "FOO / HTTP/1.1\r\nHost: a\r\n\r\n",  // a method llhttp does not know, as in Node
            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\nabcd\n0\n\n",
        }) {
     CAPTURE(bytes);
