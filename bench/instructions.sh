@@ -6,7 +6,8 @@
 # retired during the count. Unlike requests/s or CPU time, the figure is the same on an
 # idle and a busy machine, so it shows what a change on the hot path did. Prints the
 # figure for each binary given (BASELINE: an older build, measured first).
-#   [SBFN=binary] [BASELINE=other sbfn binary] bench/instructions.sh [seconds, default 20]
+# KEEP=folder keeps each callgrind profile there (<name>.callgrind, for callgrind_annotate).
+#   [SBFN=binary] [BASELINE=other sbfn binary] [KEEP=folder] bench/instructions.sh [seconds, default 20]
 # Needs valgrind. Never part of `make test`.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +35,7 @@ count() { # name binary port -> "<name>: N requests, M instructions/request"
   callgrind_control -d "$pid" >/dev/null
   kill "$pid"
   wait "$pid" 2>/dev/null || true
+  if [[ -n ${KEEP:-} ]]; then mkdir -p "$KEEP" && cp "$out".1 "$KEEP/$name.callgrind"; fi
   local total
   total=$(callgrind_annotate "$out".1 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
   awk -v n="$name" -v r="$requests" -v t="$total" \

@@ -54,3 +54,15 @@ pkg_check_modules(LIBBROTLI REQUIRED IMPORTED_TARGET libbrotlienc libbrotlidec)
 pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd)
 add_library(dep_brotli INTERFACE)
 target_link_libraries(dep_brotli INTERFACE PkgConfig::LIBBROTLI PkgConfig::LIBZSTD)
+
+# The request parser of `sbfn serve` (src/server/request_parser.cpp): llhttp, Node's HTTP/1
+# parser, compiled from the C sources Debian's node-llhttp ships (no library is packaged).
+find_path(LLHTTP_INCLUDE_DIR llhttp.h PATHS /usr/share/include/llhttp REQUIRED)
+find_path(LLHTTP_SOURCE_DIR llhttp.c PATHS /usr/share/llhttp REQUIRED NO_DEFAULT_PATH)
+add_library(dep_llhttp STATIC "${LLHTTP_SOURCE_DIR}/llhttp.c" "${LLHTTP_SOURCE_DIR}/api.c"
+                              "${LLHTTP_SOURCE_DIR}/http.c")
+target_include_directories(dep_llhttp SYSTEM PUBLIC "${LLHTTP_INCLUDE_DIR}")
+set_target_properties(dep_llhttp PROPERTIES POSITION_INDEPENDENT_CODE ON C_STANDARD 99)
+target_compile_options(dep_llhttp PRIVATE -w)  # generated code: its warnings are not ours
+# Not its strict mode, which refuses a request target with bytes over 0x7f (served by
+# Beast, Deno and Node); a field name that is no token is refused by RequestParser itself.

@@ -1,12 +1,13 @@
-// Fuzzes the request-head path of `sbfn serve`: bytes go through Beast's request parser with
-// the session's header limit, and a head that parses is judged by server::refusal_for, as
-// Session::on_header does, and its raw bytes by has_obs_fold, as Session::parse_head does. The same
-// bytes are also checked as a function's statusText.
+// Fuzzes the request path of `sbfn serve`: bytes go through server::RequestParser (llhttp)
+// with the session's header limit, in two pieces as two reads would bring them; a head that
+// parses is judged by server::refusal_for, as Session::on_header does, and its raw bytes by
+// has_obs_fold, as Session::parse_head does; then the body is parsed. The same bytes are
+// also checked as a function's statusText.
 #include "server/http_rules.hpp"
 
-#include <boost/asio/buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include "server/request_parser.hpp"
+
+#include <boost/beast/http/error.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -20,26 +21,43 @@ constexpr std::size_t k_header_limit = 16 * 1024;
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  namespace http = boost::beast::http;
-  server::valid_reason_phrase(std::string_view(reinterpret_cast<const char*>(data), size));
+  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  server::valid_reason_phrase(bytes);
 
-  http::request_parser<http::string_body> parser;
-  parser.header_limit(k_header_limit);
-  parser.body_limit(1 << 20);
+  server::RequestParser parser;
+  parser.reset(k_header_limit, 1 << 20);
+  boost::system::error_code error;
+  // The first byte picks where the input is cut into two reads.
+  const std::size_t cut = size == 0 ? 0 : data[0] % size;
   std::size_t offset = 0;
-  boost::beast::error_code error;
-  while (offset < size && !parser.is_header_done()) {
-    const std::size_t used = parser.put(boost::asio::buffer(data + offset, size - offset), error);
-    if (error || used == 0)
-      break;
-    offset += used;
+  for (auto piece : {bytes.substr(0, cut), bytes.substr(cut)}) {
+    while (!piece.empty() && !parser.is_header_done()) {
+      const std::size_t used = parser.put(piece, error);
+      offset += used;
+      piece.remove_prefix(used);
+      if (error) {
+        break;
+      }
+    }
+    if (error && error != boost::beast::http::error::need_more) {
+      return 0;
+    }
   }
-  if (!error && parser.is_header_done()) {
-    std::string_view raw(reinterpret_cast<const char*>(data), offset);
-    server::has_obs_fold(raw.substr(0, raw.find("\r\n\r\n")));
-    const int status = server::refusal_for(parser.get());
-    if (status != 0)
-      server::reason_phrase(status);
+  if (!parser.is_header_done()) {
+    return 0;
+  }
+  server::has_obs_fold(parser.get().raw());
+  const int status = server::refusal_for(parser.get());
+  if (status != 0) {
+    server::reason_phrase(status);
+    return 0;
+  }
+  while (!parser.is_done() && offset < size) {
+    const std::size_t used = parser.put(bytes.substr(offset), error);
+    offset += used;
+    if (used == 0 || (error && error != boost::beast::http::error::need_more)) {
+      break;
+    }
   }
   return 0;
 }

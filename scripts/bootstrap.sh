@@ -21,7 +21,7 @@ unpack_libnode() {
 # import_map targets link its ada) with the libraries it loads. Nothing else is touched.
 if [[ ${1:-} == --fuzz ]]; then
   fuzz_packages=(clang-14 libclang-rt-14-dev cmake make pkg-config
-    libssl-dev libboost1.81-dev nlohmann-json3-dev libtoml11-dev libarchive-dev
+    libssl-dev libboost1.81-dev nlohmann-json3-dev libtoml11-dev libarchive-dev node-llhttp
     libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1)
   missing=()
   for p in "${fuzz_packages[@]}"; do
@@ -47,6 +47,7 @@ packages=(
   g++ cmake make clang-format pkg-config
   libboost1.81-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libarchive-dev libc-ares-dev
   libcli11-dev libtoml11-dev nlohmann-json3-dev doctest-dev libcpp-httplib-dev
+  node-llhttp  # serve's request parser: llhttp's C sources, compiled in (src/server/request_parser.cpp)
   libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1
   nodejs npm wrk
   python3-jsonschema python3-h2 libxml2-utils

@@ -1,6 +1,8 @@
 #include "runtime/v8_util.hpp"
 
+#include <cstdint>
 #include <cstring>
+#include <string_view>
 
 namespace runtime {
 
@@ -84,6 +86,36 @@ std::string to_utf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   if (value->IsString()) {
     // Straight into the result: Utf8Value would allocate a buffer of its own and copy.
     auto text = value.As<v8::String>();
+    // ContainsOnlyOneByte too: a function's JSON.stringify result is stored two bytes a
+    // character here (hello-world's is), though every character fits in one.
+    if (text->IsOneByte() || text->ContainsOnlyOneByte()) {
+      // Latin-1 text (JSON, most text): its characters copied a byte each, then only those
+      // over 0x7f widened, instead of V8's UTF-8 length pass and writer.
+      auto length = static_cast<std::size_t>(text->Length());
+      std::string out(length, '\0');
+      auto* bytes = reinterpret_cast<std::uint8_t*>(out.data());
+      text->WriteOneByte(isolate, bytes, 0, static_cast<int>(length),
+                         v8::String::NO_NULL_TERMINATION);
+      std::uint8_t high = 0;
+      for (std::size_t i = 0; i < length; ++i) {
+        high |= bytes[i];  // no early exit: the compiler vectorises it
+      }
+      if ((high & 0x80) == 0) {
+        return out;  // ASCII: the UTF-8 is the same bytes
+      }
+      std::string wide;
+      wide.reserve(length * 2);
+      for (auto c : std::string_view(out)) {
+        auto byte = static_cast<std::uint8_t>(c);
+        if (byte < 0x80) {
+          wide.push_back(c);
+        } else {
+          wide.push_back(static_cast<char>(0xc0 | (byte >> 6)));
+          wide.push_back(static_cast<char>(0x80 | (byte & 0x3f)));
+        }
+      }
+      return wide;
+    }
     std::string out(static_cast<std::size_t>(text->Utf8Length(isolate)), '\0');
     text->WriteUtf8(isolate, out.data(), static_cast<int>(out.size()), nullptr,
                     v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);

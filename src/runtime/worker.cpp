@@ -146,11 +146,17 @@ void WorkerImpl::dispatch(HttpRequest request, std::shared_ptr<ResponseSink> sin
     return;
   }
   ++m_in_flight;
-  auto pending =
-      std::make_shared<PendingRequest>(PendingRequest{std::move(request), std::move(sink)});
-  boost::asio::post(m_io, [this, pending] {
-    after_boot([this, pending](bool) { run_request(std::move(*pending)); });
-  });
+  // Moved along, not shared: only a request that has to wait for the boot is put on the
+  // heap (after_boot keeps a copyable std::function).
+  boost::asio::post(
+      m_io, [this, pending = PendingRequest{std::move(request), std::move(sink)}]() mutable {
+        if (m_state == WorkerState::booting) {
+          auto waiting = std::make_shared<PendingRequest>(std::move(pending));
+          after_boot([this, waiting](bool) { run_request(std::move(*waiting)); });
+          return;
+        }
+        run_request(std::move(pending));
+      });
 }
 
 void WorkerImpl::after_boot(AfterBoot task) {

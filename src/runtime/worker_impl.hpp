@@ -16,14 +16,17 @@
 #include <boost/asio/steady_timer.hpp>
 #include <v8.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace runtime {
 
@@ -303,7 +306,15 @@ class WorkerImpl final : public api::OpHost {
   bool m_memory_alerted = false;               // "beforeunload" (memory) was dispatched
 
   std::deque<AfterBoot> m_waiting_for_boot;
-  std::map<std::uint32_t, std::shared_ptr<ResponseSink>> m_requests;  // ordered: oldest first
+  // Oldest first. A vector, not a map: a worker has a few requests open at a time, and
+  // its storage is kept, so opening one allocates nothing.
+  std::vector<std::pair<std::uint32_t, std::shared_ptr<ResponseSink>>> m_requests;
+  // Where request `id` is in m_requests (searched from the newest), or its end.
+  auto open_request(std::uint32_t id) {
+    auto it = std::find_if(m_requests.rbegin(), m_requests.rend(),
+                           [id](const auto& entry) { return entry.first == id; });
+    return it == m_requests.rend() ? m_requests.end() : std::prev(it.base());
+  }
   std::unordered_map<std::uint32_t, std::shared_ptr<RequestBodySource>> m_body_sources;
   std::unordered_map<std::uint32_t, v8::Global<v8::Promise::Resolver>> m_pulls;
   std::uint32_t m_next_pull_id = 1;

@@ -3,6 +3,8 @@
 #include "runtime/v8_util.hpp"
 #include "runtime/worker_impl.hpp"
 
+#include <array>
+
 namespace runtime {
 namespace {
 
@@ -17,6 +19,15 @@ v8::Local<v8::Uint8Array> bytes_to_js(v8::Isolate* isolate, std::string bytes) {
   return v8::Uint8Array::New(buffer, 0, buffer->ByteLength());
 }
 
+// Whether every byte of `bytes` is ASCII.
+bool ascii(std::string_view bytes) {
+  unsigned char high = 0;
+  for (auto c : bytes) {
+    high |= static_cast<unsigned char>(c);  // no early exit: the compiler vectorises it
+  }
+  return (high & 0x80) == 0;
+}
+
 }  // namespace
 
 void WorkerImpl::run_request(PendingRequest pending) {
@@ -26,29 +37,44 @@ void WorkerImpl::run_request(PendingRequest pending) {
     return;
   }
   auto id = m_next_request_id++;
-  m_requests.emplace(id, std::move(pending.sink));
+  m_requests.emplace_back(id, std::move(pending.sink));
   run_js([&](v8::Local<v8::Context> context) {
     auto& request = pending.request;
-    std::vector<v8::Local<v8::Value>> flat;
-    flat.reserve(request.headers.size() * 2);
+    // On the stack for the usual few headers: no allocation per request.
+    constexpr std::size_t k_inline_fields = 32;
+    std::array<v8::Local<v8::Value>, 2 * k_inline_fields> inline_flat;
+    std::vector<v8::Local<v8::Value>> heap_flat;
+    auto* flat = inline_flat.data();
+    if (request.headers.size() > k_inline_fields) {
+      heap_flat.resize(request.headers.size() * 2);
+      flat = heap_flat.data();
+    }
+    std::size_t fields = 0;
     for (const auto& [name, value] : request.headers) {
-      flat.push_back(byte_string(m_isolate, name));
-      flat.push_back(byte_string(m_isolate, value));
+      flat[fields++] = byte_string(m_isolate, name);
+      flat[fields++] = byte_string(m_isolate, value);
     }
     v8::Local<v8::Value> body = v8::Null(m_isolate);
     if (request.body_source) {
       // JavaScript builds a ReadableStream that pulls through op body_pull.
       m_body_sources.emplace(id, std::move(request.body_source));
       body = v8::True(m_isolate);
+    } else if (!request.body.empty() && ascii(request.body)) {
+      // An ASCII body (JSON, a form) goes in as a string: its UTF-8 decoding is itself, so
+      // text() and json() take it as it is and bytes() encode it back to the same bytes,
+      // while an ArrayBuffer costs V8 a backing store and JavaScript a decode.
+      body = byte_string(m_isolate, request.body);
     } else if (!request.body.empty()) {
       body = bytes_to_js(m_isolate, std::move(request.body));
     }
+    // The method (a token) and the address are ASCII: one byte a character, no UTF-8
+    // decoding; the URL may carry raw bytes and is decoded.
     v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(m_isolate, id),
-                                   v8_str(m_isolate, request.method),
+                                   byte_string(m_isolate, request.method),
                                    v8_str(m_isolate, request.url),
-                                   v8::Array::New(m_isolate, flat.data(), flat.size()),
+                                   v8::Array::New(m_isolate, flat, fields),
                                    body,
-                                   v8_str(m_isolate, request.remote_address),
+                                   byte_string(m_isolate, request.remote_address),
                                    v8::Integer::NewFromUnsigned(m_isolate, request.remote_port),
                                    v8::Integer::NewFromUnsigned(m_isolate, request.listener)};
     std::ignore = m_hooks.dispatch.Get(m_isolate)->Call(context, context->Global(), 8, args);
@@ -95,7 +121,7 @@ void WorkerImpl::close_listeners() {
 }
 
 std::shared_ptr<ResponseSink> WorkerImpl::sink(std::uint32_t id) {
-  auto it = m_requests.find(id);
+  auto it = open_request(id);
   return it == m_requests.end() ? nullptr : it->second;
 }
 
@@ -167,7 +193,12 @@ void WorkerImpl::settle_pending(std::uint32_t id, const SettleFn& settle) {
 
 void WorkerImpl::finish_request(std::uint32_t id) {
   m_body_sources.erase(id);
-  if (m_requests.erase(id) && --m_in_flight == 0 && m_retired && !m_drained) {
+  auto open = open_request(id);
+  if (open == m_requests.end()) {
+    return;
+  }
+  m_requests.erase(open);
+  if (--m_in_flight == 0 && m_retired && !m_drained) {
     // A retired worker finished its last request: "drain", as edge-runtime dispatches it
     // (or its last words do, should the worker end before this task runs).
     m_mailbox->post([](WorkerImpl& worker) { worker.dispatch_drain(); });

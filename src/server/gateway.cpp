@@ -5,36 +5,39 @@
 #include "server/jwt.hpp"
 #include "server/log.hpp"
 #include "server/net.hpp"
+#include "server/request_parser.hpp"
 #include "server/router.hpp"
 
 #include <ctime>
-#include <iterator>
 
 namespace server {
 
-runtime::HttpRequest function_request(http::request<http::string_body>& message,
-                                      std::string_view target, std::string_view remote_address,
-                                      unsigned remote_port,
+runtime::HttpRequest function_request(RequestHead& message, std::string_view target,
+                                      std::string_view remote_address, unsigned remote_port,
                                       std::shared_ptr<runtime::RequestBodySource> body_source) {
   runtime::HttpRequest request;
-  request.method = std::string(message.method_string());
-  request.remote_address = std::string(remote_address);
+  request.method.assign(message.method());
+  request.remote_address.assign(remote_address);
   request.remote_port = remote_port;
-  auto host = message[http::field::host];
-  request.url = "http://" + std::string(host.empty() ? "localhost" : host) + std::string(target);
-  request.headers.reserve(std::distance(message.begin(), message.end()));
-  for (const auto& field : message) {
-    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  auto host = message.find("host").value_or("");
+  if (host.empty()) {
+    host = "localhost";
+  }
+  request.url.reserve(7 + host.size() + target.size());
+  request.url.append("http://").append(host).append(target);
+  request.headers.reserve(message.size());
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    request.headers.emplace_back(message.name(i), message.value(i));
   }
   if (body_source) {
     request.body_source = std::move(body_source);
   } else {
-    request.body = std::move(message.body());
+    request.body = std::move(message.body);
   }
   return request;
 }
 
-Admission Gateway::admit(http::request<http::string_body>& message, std::string_view remote_address,
+Admission Gateway::admit(RequestHead& message, std::string_view remote_address,
                          unsigned remote_port,
                          std::shared_ptr<runtime::RequestBodySource> body_source) const {
   // Built in place and returned as is (NRVO): the request is never copied on its way out.
@@ -54,23 +57,17 @@ Admission Gateway::admit(http::request<http::string_body>& message, std::string_
     admission.answer = not_found_response();
     return admission;
   }
-  auto field = message.find(http::field::authorization);
-  std::optional<std::string_view> header;
-  if (field != message.end()) {
-    header = field->value();
-  }
+  auto header = message.find("authorization");
   // Only a missing header or a `Bearer sb_…` one can be rewritten: the usual JWT request
   // skips the apikey lookup.
   if (!header || header->starts_with("Bearer sb_")) {
-    auto apikey = message.find("apikey");
-    auto rewritten = gateway_authorization(
-        api_keys, header, apikey == message.end() ? std::nullopt : std::optional(apikey->value()));
+    auto rewritten = gateway_authorization(api_keys, header, message.find("apikey"));
     if (rewritten) {
-      message.set(http::field::authorization, *rewritten);
-      header = message[http::field::authorization];
+      message.set("Authorization", *rewritten);
+      header = message.find("authorization");
     }
   }
-  if (spec->config.verify_jwt && jwt != nullptr && message.method() != http::verb::options) {
+  if (spec->config.verify_jwt && jwt != nullptr && message.method() != "OPTIONS") {
     auto outcome = jwt->check_authorization(header, std::time(nullptr));
     if (outcome.status != 0) {
       log.event("info",

@@ -9,9 +9,6 @@
 
 #include "runtime/http.hpp"
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +20,7 @@ struct ApiKeys;
 class FunctionTable;
 class JwtVerifier;
 class Logger;
+class RequestHead;
 
 // What the gateway makes of one request: an answer of its own, or a request for a function.
 struct Admission {
@@ -38,10 +36,9 @@ struct Admission {
 // The request a function gets for `message`: its URL `http://<Host><target>`, its
 // headers, the client's address, and the body (moved out of `message`) unless it still
 // arrives through `body_source`.
-runtime::HttpRequest function_request(
-    boost::beast::http::request<boost::beast::http::string_body>& message, std::string_view target,
-    std::string_view remote_address, unsigned remote_port,
-    std::shared_ptr<runtime::RequestBodySource> body_source);
+runtime::HttpRequest function_request(RequestHead& message, std::string_view target,
+                                      std::string_view remote_address, unsigned remote_port,
+                                      std::shared_ptr<runtime::RequestBodySource> body_source);
 
 // The pieces of the server's state the gateway reads; cheap to make per request.
 struct Gateway {
@@ -56,8 +53,7 @@ struct Gateway {
   // `remote_address` and `remote_port`. `message` is changed: its Authorization may be
   // rewritten and, unless the body still arrives through `body_source`, its body is moved
   // into the request.
-  Admission admit(boost::beast::http::request<boost::beast::http::string_body>& message,
-                  std::string_view remote_address, unsigned remote_port,
+  Admission admit(RequestHead& message, std::string_view remote_address, unsigned remote_port,
                   std::shared_ptr<runtime::RequestBodySource> body_source) const;
 };
 

@@ -1,6 +1,7 @@
 #include "server/http_rules.hpp"
 
 #include "server/net.hpp"
+#include "server/request_parser.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
@@ -8,24 +9,28 @@
 
 namespace server {
 
-int refusal_for(const http::request_header<>& head) {
+int refusal_for(const RequestHead& head) {
   if (head.target().size() > k_target_limit) {
     return 414;
   }
-  auto hosts = head.count(http::field::host);
+  auto hosts = head.count("host");
   if (hosts > 1 || (hosts == 0 && head.version() >= 11)) {
     return 400;
   }
-  // Beast takes a repeated or listed Content-Length when the values agree (RFC 9112
-  // section 6.3 allows it); a proxy in front may not agree, so only one value, once.
-  auto lengths = head.equal_range(http::field::content_length);
-  if (lengths.first != lengths.second &&
-      (std::next(lengths.first) != lengths.second ||
-       lengths.first->value().find(',') != beast::string_view::npos)) {
-    return 400;
+  // RFC 9112 section 6.3 lets a server take a repeated or listed Content-Length whose
+  // values agree; a proxy in front may not agree, so only one value, once.
+  bool transfer_encoding = false;
+  std::size_t lengths = 0;
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    if (beast::iequals(head.name(i), "content-length")) {
+      if (++lengths > 1 || head.value(i).find(',') != std::string_view::npos) {
+        return 400;
+      }
+    } else if (beast::iequals(head.name(i), "transfer-encoding")) {
+      transfer_encoding = true;
+    }
   }
-  auto fields = head.equal_range(http::field::transfer_encoding);
-  if (fields.first == fields.second) {
+  if (!transfer_encoding) {
     return 0;
   }
   if (head.version() < 11) {
@@ -35,8 +40,11 @@ int refusal_for(const http::request_header<>& head) {
   int codings = 0;
   bool unknown = false;
   bool last_chunked = false;
-  for (auto it = fields.first; it != fields.second; ++it) {
-    for (auto coding : http::token_list(it->value())) {
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    if (!beast::iequals(head.name(i), "transfer-encoding")) {
+      continue;
+    }
+    for (auto coding : http::token_list(head.value(i))) {
       if (last_chunked) {
         return 400;  // chunked applied twice, or something after it
       }

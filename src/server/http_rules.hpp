@@ -3,11 +3,11 @@
 // What RFC 9110/9112 ask of a server before it may act on a request, and the status
 // lines it writes. Kept apart from the session so the rules can be tested alone.
 
-#include <boost/beast/http/message.hpp>
-
 #include <string_view>
 
 namespace server {
+
+class RequestHead;
 
 // Longest request target served; longer ones get 414 (RFC 9112 section 3 asks for
 // at least 8000 octets).
@@ -19,11 +19,11 @@ constexpr std::size_t k_target_limit = 8 * 1024;
 // or any on HTTP/1.0; a Content-Length given twice or as a list, even of equal values);
 // 501 for a transfer coding other than chunked; 414 for a target over k_target_limit.
 // Every refusal closes the connection.
-int refusal_for(const boost::beast::http::request_header<>& head);
+int refusal_for(const RequestHead& head);
 
 // Whether the raw bytes of a request head fold a field over several lines (obs-fold,
-// RFC 9112 section 5.2). Beast joins such lines with a space, which the RFC allows; we
-// refuse them instead (400), as llhttp does: a proxy in front may read them otherwise.
+// RFC 9112 section 5.2). The RFC lets a server join such lines with a space (llhttp 8 and
+// Beast do); we refuse them instead (400): a proxy in front may read them otherwise.
 bool has_obs_fold(std::string_view raw_head);
 
 // The reason phrase written for `status`: the standard one, ours for 546, else empty.

@@ -341,9 +341,10 @@ AuthOutcome JwtVerifier::check_authorization(std::optional<std::string_view> aut
   const std::string_view scheme = header.substr(0, space);
   const std::string_view token =
       space == std::string_view::npos ? std::string_view() : header.substr(space + 1);
-  // Not find_first_of: libstdc++ runs a memchr per character of the token for it.
+  // Two find() calls, each one memchr over the token: find_first_of runs a memchr per
+  // character, and a loop by hand costs ~6 instructions a character (a JWT has ~170).
   const bool has_blank =
-      std::any_of(token.begin(), token.end(), [](char c) { return c == ' ' || c == '\t'; });
+      token.find(' ') != std::string_view::npos || token.find('\t') != std::string_view::npos;
   if (!iequals(scheme, "bearer") || token.empty() || has_blank) {
     return AuthOutcome{k_unauthorized, std::string(k_not_bearer_body),
                        "Authorization is not 'Bearer <token>'"};

@@ -55,10 +55,12 @@ bool close_delimited(int status, const ResponseFraming& framing) {
 
 ResponseHead write_response_head(int status, std::string_view reason,
                                  const runtime::HttpHeaders& headers, std::string_view body,
-                                 const ResponseFraming& framing) {
+                                 const ResponseFraming& framing, std::string buffer) {
   const bool no_body = bodyless(status) || framing.head_request;
   ResponseHead head;
   auto& out = head.bytes;
+  out = std::move(buffer);
+  out.clear();
   out.reserve(256 + (framing.streaming ? 0 : body.size()));
   out += "HTTP/1.1 ";
   out += std::to_string(status);

@@ -46,10 +46,11 @@ bool close_delimited(int status, const ResponseFraming& framing);
 // HEAD request forbids one). A `reason` that is empty or not a valid reason phrase is
 // replaced by the standard one. Header names or values holding CR or LF are dropped, as are
 // the function's content-length (but see `declared_length`), transfer-encoding, connection
-// and keep-alive.
+// and keep-alive. `buffer`: storage to write into (emptied first), so that a connection can
+// reuse one from response to response.
 ResponseHead write_response_head(int status, std::string_view reason,
                                  const runtime::HttpHeaders& headers, std::string_view body,
-                                 const ResponseFraming& framing);
+                                 const ResponseFraming& framing, std::string buffer = {});
 
 // The current time as an HTTP date (IMF-fixdate), formatted once per second per thread.
 // Valid until the thread calls it again.

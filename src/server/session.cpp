@@ -84,11 +84,9 @@ void Session::read() {
   }
   m_reading = true;
   m_head_deadline = false;
-  m_parser.emplace();
-  m_parser->header_limit(k_header_limit);
   // An admin upload may be larger than any function's request: the function's own limit
   // is applied once the head shows where the request goes (on_header).
-  m_parser->body_limit(std::max(m_state.max_body_bytes, m_state.admin_body_limit));
+  m_parser.reset(k_header_limit, std::max(m_state.max_body_bytes, m_state.admin_body_limit));
   if (m_buffer.size() > 0) {  // pipelined: the next request is already here
     parse_head();
     return;
@@ -110,17 +108,15 @@ void Session::read() {
 void Session::parse_head() {
   beast::error_code error;
   auto pending = m_buffer.data();
-  auto used = m_parser->put(pending, error);
-  // The whole head is in the buffer when the parser takes it: its raw bytes are checked
-  // for what the parser itself repairs.
-  std::string_view raw(static_cast<const char*>(pending.data()), used);
-  if (!error && m_parser->is_header_done() && has_obs_fold(raw.substr(0, raw.find("\r\n\r\n")))) {
+  auto used = m_parser.put(
+      std::string_view(static_cast<const char*>(pending.data()), pending.size()), error);
+  m_buffer.consume(used);
+  // The parser keeps the head's raw bytes: they are checked for what it would repair.
+  if (!error && m_parser.is_header_done() && has_obs_fold(m_parser.get().raw())) {
     m_reading = false;
-    m_buffer.consume(used);
-    refuse(400, m_parser->get());
+    refuse(400, m_parser.get());
     return;
   }
-  m_buffer.consume(used);
   if (error != http::error::need_more) {
     on_header(error);
     return;
@@ -141,6 +137,48 @@ void Session::parse_head() {
                            });
 }
 
+template <class Then>
+void Session::read_body_some(Then then) {
+  auto parse = [this](beast::error_code& error) {
+    auto pending = m_buffer.data();
+    auto used = m_parser.put(
+        std::string_view(static_cast<const char*>(pending.data()), pending.size()), error);
+    m_buffer.consume(used);
+    if (error == http::error::need_more) {
+      error = {};
+    }
+  };
+  if (m_buffer.size() > 0) {  // left over from an earlier read: no need to wait
+    beast::error_code error;
+    parse(error);
+    asio::post(m_stream.get_executor(), [then = std::move(then), error]() mutable { then(error); });
+    return;
+  }
+  m_stream.async_read_some(
+      m_buffer.prepare(beast::read_size(m_buffer, k_body_read_size)),
+      [self = shared_from_this(), parse, then = std::move(then)](beast::error_code error,
+                                                                 std::size_t n) mutable {
+        self->m_buffer.commit(n);
+        if (error == asio::error::eof) {
+          error = http::error::partial_message;  // as Beast's reads say it mid-body
+        }
+        if (!error) {
+          parse(error);
+        }
+        then(error);
+      });
+}
+
+void Session::read_body() {
+  read_body_some([self = shared_from_this()](beast::error_code error) {
+    if (error || self->m_parser.is_done()) {
+      self->on_read(error);
+      return;
+    }
+    self->read_body();
+  });
+}
+
 std::chrono::milliseconds Session::read_timeout() const {
   return std::chrono::milliseconds(m_state.request_read_timeout_ms);
 }
@@ -152,8 +190,8 @@ void Session::pull_body(std::uint64_t body_id, runtime::RequestBodySource::Deliv
     deliver("", true, "");
     return;
   }
-  auto& parser = *m_parser;
-  auto& body = parser.get().body();
+  auto& parser = m_parser;
+  auto& body = parser.get().body;
   if (!body.empty()) {
     auto chunk = std::move(body);
     body.clear();
@@ -174,22 +212,21 @@ void Session::pull_body(std::uint64_t body_id, runtime::RequestBodySource::Deliv
   // would stream an upload 512 bytes at a time: one worker round trip per 512 bytes.
   m_buffer.reserve(k_body_read_size);
   m_stream.expires_after(read_timeout());
-  http::async_read_some(m_stream, m_buffer, parser,
-                        [self = shared_from_this(), body_id, deliver = std::move(deliver)](
-                            beast::error_code error, std::size_t) mutable {
-                          self->m_body_reading = false;
-                          self->m_stream.expires_never();
-                          if (error) {
-                            self->body_failed(error);
-                          }
-                          if (self->m_drain_pending) {
-                            self->m_drain_pending = false;
-                            deliver("", true, "");
-                            self->drain_body();
-                            return;
-                          }
-                          self->pull_body(body_id, std::move(deliver));
-                        });
+  read_body_some([self = shared_from_this(), body_id,
+                  deliver = std::move(deliver)](beast::error_code error) mutable {
+    self->m_body_reading = false;
+    self->m_stream.expires_never();
+    if (error) {
+      self->body_failed(error);
+    }
+    if (self->m_drain_pending) {
+      self->m_drain_pending = false;
+      deliver("", true, "");
+      self->drain_body();
+      return;
+    }
+    self->pull_body(body_id, std::move(deliver));
+  });
 }
 
 void Session::start_websocket(std::string protocol, std::shared_ptr<runtime::WebSocketPeer> peer,
@@ -212,7 +249,15 @@ void Session::start_websocket(std::string protocol, std::shared_ptr<runtime::Web
   }
   m_ws = std::make_shared<WsSession>(std::move(m_stream), std::move(peer), std::move(m_slot),
                                      std::move(queued));
-  m_ws->start(*m_upgrade_request, protocol);
+  // Beast's websocket stream answers the handshake from a Beast request.
+  http::request<http::string_body> upgrade;
+  upgrade.method_string(m_upgrade_request->method());
+  upgrade.target(m_upgrade_request->target());
+  upgrade.version(m_upgrade_request->version());
+  for (std::size_t i = 0; i < m_upgrade_request->size(); ++i) {
+    upgrade.insert(m_upgrade_request->name(i), m_upgrade_request->value(i));
+  }
+  m_ws->start(upgrade, protocol);
   m_upgrade_request.reset();
 }
 
@@ -225,10 +270,10 @@ void Session::start_response(int status, std::string_view reason, runtime::HttpH
   // A client still waiting for 100 Continue may or may not send its body now: the
   // connection cannot be reused safely. Nor can one whose body ends with it.
   if (close_delimited(status, framing) ||
-      (m_expect_continue && !m_continue_sent && m_parser && !m_parser->is_done())) {
+      (m_expect_continue && !m_continue_sent && !m_parser.is_done())) {
     m_keep_alive = framing.keep_alive = false;
   }
-  auto head = write_response_head(status, reason, headers, body, framing);
+  auto head = write_response_head(status, reason, headers, body, framing, std::move(m_spare_head));
   m_chunked = head.chunked;
   m_close_delimited = head.close_delimited;
   m_declared_left = head.declared_body;
@@ -330,7 +375,7 @@ void Session::on_header(beast::error_code error) {
     on_read(error);
     return;
   }
-  auto& parser = *m_parser;
+  auto& parser = m_parser;
   if (int refusal = refusal_for(parser.get())) {
     refuse(refusal, parser.get());
     return;
@@ -348,9 +393,8 @@ void Session::on_header(beast::error_code error) {
   m_expect_continue = false;
   m_continue_sent = false;
   if (!parser.is_done() && !m_http10) {
-    auto expect = parser.get().find(http::field::expect);
-    m_expect_continue =
-        expect != parser.get().end() && beast::iequals(expect->value(), "100-continue");
+    auto expect = parser.get().find("expect");
+    m_expect_continue = expect && beast::iequals(*expect, "100-continue");
   }
   bool stream = !parser.is_done() &&
                 (parser.chunked() || parser.content_length().value_or(0) > k_whole_body_limit);
@@ -359,7 +403,9 @@ void Session::on_header(beast::error_code error) {
     // right away rather than through another asynchronous read.
     beast::error_code ec;
     while (!parser.is_done() && m_buffer.size() > 0) {
-      auto used = parser.put(m_buffer.data(), ec);
+      auto pending = m_buffer.data();
+      auto used = parser.put(
+          std::string_view(static_cast<const char*>(pending.data()), pending.size()), ec);
       m_buffer.consume(used);
       if (ec == http::error::need_more) {
         ec = {};
@@ -375,10 +421,7 @@ void Session::on_header(beast::error_code error) {
     }
     send_continue();
     m_stream.expires_after(read_timeout());
-    http::async_read(m_stream, m_buffer, parser,
-                     [self = shared_from_this()](beast::error_code error, std::size_t) {
-                       self->on_read(error);
-                     });
+    read_body();
     return;
   }
   m_stream.expires_never();
@@ -388,13 +431,13 @@ void Session::on_header(beast::error_code error) {
   handle(parser.get(), std::make_shared<BodySource>(shared_from_this(), ++m_body_id));
 }
 
-void Session::refuse(int status, const http::request_header<>& head) {
+void Session::refuse(int status, const RequestHead& head) {
   m_keep_alive = false;
   m_linger = true;
   m_head_request = false;
   m_started = std::chrono::steady_clock::now();
   m_slug.clear();
-  m_method.assign(head.method_string());
+  m_method.assign(head.method());
   m_path.assign(head.target().substr(0, 200));
   const char* text = status == 414   ? "URI Too Long"
                      : status == 501 ? "Not Implemented"
@@ -415,9 +458,9 @@ void Session::drain_body() {
     m_drain_pending = true;  // the function's pull in flight finishes first
     return;
   }
-  auto& parser = *m_parser;
-  m_drained += parser.get().body().size();
-  parser.get().body().clear();
+  auto& parser = m_parser;
+  m_drained += parser.get().body.size();
+  parser.get().body.clear();
   if (parser.is_done()) {
     read();
     return;
@@ -430,15 +473,14 @@ void Session::drain_body() {
   }
   m_body_reading = true;
   m_stream.expires_after(read_timeout());
-  http::async_read_some(m_stream, m_buffer, parser,
-                        [self = shared_from_this()](beast::error_code error, std::size_t) {
-                          self->m_body_reading = false;
-                          if (error) {
-                            self->close();
-                            return;
-                          }
-                          self->drain_body();
-                        });
+  read_body_some([self = shared_from_this()](beast::error_code error) {
+    self->m_body_reading = false;
+    if (error) {
+      self->close();
+      return;
+    }
+    self->drain_body();
+  });
 }
 
 void Session::body_failed(beast::error_code error) {
@@ -473,7 +515,7 @@ void Session::on_read(beast::error_code error) {
     m_started = std::chrono::steady_clock::now();
     // The parser fills in the target once the request line is complete: without one,
     // the request line itself outgrew the header limit.
-    if (error == http::error::header_limit && m_parser->get().target().empty()) {
+    if (error == http::error::header_limit && !m_parser.target_complete()) {
       m_slug.clear();
       m_method.clear();
       m_path.clear();
@@ -489,24 +531,23 @@ void Session::on_read(beast::error_code error) {
   }
   m_stream.expires_never();
   if (!m_home && !m_writing) {  // a 100 Continue still being written stays with us
-    if (auto worker = hand_off_target(m_parser->get())) {
+    if (auto worker = hand_off_target(m_parser.get())) {
       if (worker->accepting() && hand_over(worker)) {
         return;
       }
       m_handed_to = worker.get();  // not hosting us (say its boot failed), it still answers
     }
   }
-  handle(m_parser->get(), nullptr);
+  handle(m_parser.get(), nullptr);
 }
 
-bool Session::is_admin_target(const http::request_header<>& head) const {
+bool Session::is_admin_target(const RequestHead& head) const {
   return m_state.admin && route(head.target()).kind == Route::Kind::admin;
 }
 
-std::shared_ptr<runtime::Worker> Session::hand_off_target(
-    const http::request<http::string_body>& message) {
+std::shared_ptr<runtime::Worker> Session::hand_off_target(const RequestHead& message) {
   auto where = route(message.target());
-  if (m_state.direct || where.kind != Route::Kind::function || websocket::is_upgrade(message) ||
+  if (m_state.direct || where.kind != Route::Kind::function || message.websocket_upgrade() ||
       m_state.draining) {
     return nullptr;
   }
@@ -529,7 +570,7 @@ bool Session::hand_over(const std::shared_ptr<runtime::Worker>& worker) {
       break;
   }
   // The parsed request travels along too.
-  next->m_handed.emplace(m_parser->release());
+  next->m_handed.emplace(m_parser.release());
   next->m_handed_to = worker.get();
   next->m_remote_address = m_remote_address;
   next->m_remote_port = m_remote_port;
@@ -555,14 +596,14 @@ Session::Moved Session::move_connection(Session& next) {
   return Moved::moved;
 }
 
-void Session::handle(http::request<http::string_body>& message,
+void Session::handle(RequestHead& message,
                      std::shared_ptr<runtime::RequestBodySource> body_source) {
   m_started = std::chrono::steady_clock::now();
   m_keep_alive = message.keep_alive() && !m_state.draining;
   m_http10 = message.version() < 11;
-  m_head_request = message.method() == http::verb::head;
+  m_head_request = message.method() == "HEAD";
   // assign() keeps the strings' buffers from one request to the next.
-  m_method.assign(message.method_string());
+  m_method.assign(message.method());
   m_path.assign(message.target());
   ++m_state.active_requests;
   m_counted = true;
@@ -585,7 +626,7 @@ void Session::handle(http::request<http::string_body>& message,
     admission.request = function_request(message, message.target(), m_remote_address, m_remote_port,
                                          std::move(body_source));
   } else if (m_state.metrics_public && message.target() == "/metrics" &&
-             message.method() == http::verb::get) {
+             message.method() == "GET") {
     m_slug.clear();
     send_canned({200, "text/plain; version=0.0.4; charset=utf-8", m_state.metrics_page()});
     return;
@@ -602,7 +643,7 @@ void Session::handle(http::request<http::string_body>& message,
     send_canned(*admission.answer);
     return;
   }
-  if (websocket::is_upgrade(message)) {
+  if (message.websocket_upgrade()) {
     m_upgrade_request = message;
   } else {
     m_upgrade_request.reset();
@@ -723,6 +764,11 @@ void Session::write_rest() {
 
 bool Session::wrote(beast::error_code error) {
   auto credit = m_out.front().credit;
+  // The larger storage is kept for the next response's head (a moved-from string still
+  // has its 15 bytes inside).
+  if (m_out.front().head.capacity() > m_spare_head.capacity()) {
+    m_spare_head = std::move(m_out.front().head);
+  }
   m_out.pop_front();
   if (credit > 0) {
     if (auto sink = m_sink.lock()) {
@@ -752,7 +798,7 @@ void Session::after_response() {
   m_status = 0;
   if (!m_keep_alive || m_state.draining) {
     close();
-  } else if (m_parser && !m_parser->is_done()) {
+  } else if (!m_parser.is_done()) {
     drain_body();
   } else {
     read();

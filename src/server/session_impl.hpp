@@ -6,6 +6,7 @@
 
 #include "server/connection_slot.hpp"
 #include "server/net.hpp"
+#include "server/request_parser.hpp"
 #include "server/responses.hpp"
 #include "server/ws_session.hpp"
 
@@ -152,7 +153,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   // A head the RFC forbids acting on: answered at once, and the connection closed, as
   // whatever follows it on the connection cannot be framed.
-  void refuse(int status, const http::request_header<>& head);
+  void refuse(int status, const RequestHead& head);
 
   // Asks an `Expect: 100-continue` client for the body, once we are about to read it.
   void send_continue();
@@ -165,12 +166,12 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   void on_read(beast::error_code error);
 
   // A request for the admin API, when the server has one.
-  bool is_admin_target(const http::request_header<>& head) const;
+  bool is_admin_target(const RequestHead& head) const;
   bool m_for_admin = false;  // the request on_header read is for the admin API
   // The worker whose thread should run this connection from now on: a request for a
   // per_worker function (not a WebSocket upgrade) moves the connection to that worker's
   // loop, so this and later requests to it cross no thread at all.
-  std::shared_ptr<runtime::Worker> hand_off_target(const http::request<http::string_body>& message);
+  std::shared_ptr<runtime::Worker> hand_off_target(const RequestHead& message);
 
   bool hand_over(const std::shared_ptr<runtime::Worker>& worker);
 
@@ -186,8 +187,14 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   Moved move_connection(Session& next);
 
   // `message` stays in the parser; with `body_source` its body is still arriving.
-  void handle(http::request<http::string_body>& message,
-              std::shared_ptr<runtime::RequestBodySource> body_source);
+  void handle(RequestHead& message, std::shared_ptr<runtime::RequestBodySource> body_source);
+
+  // Reads into the buffer and parses the body from it; `then` gets the read's or the
+  // parser's error (need_more is no error here).
+  template <class Then>
+  void read_body_some(Then then);
+  // Reads until the parser has the whole (small) body, then on_read.
+  void read_body();
 
   void send_canned(const CannedResponse& response);
   void finish_response();
@@ -207,7 +214,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   beast::tcp_stream m_stream;
   beast::flat_buffer m_buffer;
-  std::optional<http::request_parser<http::string_body>> m_parser;
+  // Reused from one request to the next: its buffers keep their capacity.
+  RequestParser m_parser;
   ServerState& m_state;
   // What is queued for the socket: a head, or a piece of body with its framing.
   // `credit`: body bytes the sink counts in its backlog until they are written.
@@ -218,6 +226,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
     std::size_t credit;
   };
   std::deque<Outgoing> m_out;
+  std::string m_spare_head;  // a written piece's storage, kept for the next response head
   // Removes the first `written` bytes from `piece` after a partial write.
   static void drop_written(Outgoing& piece, std::size_t written);
   bool m_writing = false;
@@ -246,7 +255,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_waiting = false;  // a function owes this connection a response
   std::uint64_t m_request = 0;
   asio::steady_timer m_idle;
-  std::optional<http::request<http::string_body>> m_upgrade_request;
+  std::optional<RequestHead> m_upgrade_request;
   std::string m_body_error;  // why a streamed body stopped, for the function's next pull
   std::shared_ptr<asio::io_context> m_home;
   bool m_home_ending = false;
@@ -254,8 +263,8 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_reading = false;     // waiting for the next request's head
   // Waiting for the first byte of the next request; read by other threads (idle()).
   std::atomic<bool> m_between_requests = false;
-  bool m_head_deadline = false;  // the rest of the head has its --request-read-timeout
-  std::optional<http::request<http::string_body>> m_handed;  // the request that came along
+  bool m_head_deadline = false;         // the rest of the head has its --request-read-timeout
+  std::optional<RequestHead> m_handed;  // the request that came along
   // The worker booted for the request at hand (compared, never used): it answers it even
   // if it was retired or failed while booting, so a top level runs once per request.
   const runtime::Worker* m_handed_to = nullptr;

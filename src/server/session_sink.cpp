@@ -25,6 +25,10 @@ void SessionSink::start(int status, std::string reason, runtime::HttpHeaders hea
   if (!streaming) {
     m_finished = true;
   }
+  // Posted even when this thread runs the connection (one handed to this worker): writing
+  // it inline, from inside the respond op, saved ~700 instructions but cost 20-40 % more
+  // CPU time per request at 50 connections (bench/cpu_per_request.sh), with the same
+  // system calls.
   asio::post(m_session->executor(), [session = m_session, request = m_request, status,
                                      reason = std::move(reason), headers = std::move(headers),
                                      body = std::move(body), streaming]() mutable {

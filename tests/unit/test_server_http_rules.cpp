@@ -1,21 +1,23 @@
 #include "server/http_rules.hpp"
+#include "server/request_parser.hpp"
 
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <doctest/doctest.h>
 
 #include <string>
 
-namespace http = boost::beast::http;
-
 namespace {
 
-// The status server::refusal_for gives the head of `request` (a whole request head).
+// The status the session refuses the head of `request` (a whole request head) with: 400 for
+// the framing llhttp refuses itself (a repeated Content-Length, chunked not last, ...),
+// else what server::refusal_for says.
 int refusal(const std::string& request) {
-  http::request_parser<http::string_body> parser;
-  parser.header_limit(64 * 1024);
-  boost::beast::error_code error;
-  parser.put(boost::asio::buffer(request), error);
+  server::RequestParser parser;
+  parser.reset(64 * 1024, 1 << 20);
+  boost::system::error_code error;
+  parser.put(request, error);
+  if (error) {
+    return 400;
+  }
   REQUIRE(parser.is_header_done());
   return server::refusal_for(parser.get());
 }
@@ -70,4 +72,19 @@ TEST_CASE("http_rules: reason phrases") {
   CHECK(server::reason_phrase(477).empty());
   CHECK(server::valid_reason_phrase("Fine Thanks"));
   CHECK_FALSE(server::valid_reason_phrase("a\r\nSet-Cookie: x"));
+}
+
+TEST_CASE("http_rules: refusal_for judges framing llhttp already refuses, on its own too") {
+  using server::RequestHead;
+  CHECK(server::refusal_for(RequestHead::make(
+            "POST", "/", {{"Host", "a"}, {"Content-Length", "0"}, {"Content-Length", "0"}})) ==
+        400);
+  CHECK(server::refusal_for(
+            RequestHead::make("POST", "/", {{"Host", "a"}, {"Content-Length", "0, 0"}})) == 400);
+  CHECK(server::refusal_for(RequestHead::make(
+            "POST", "/", {{"Host", "a"}, {"Transfer-Encoding", "chunked, chunked"}})) == 400);
+  CHECK(server::refusal_for(RequestHead::make(
+            "POST", "/", {{"Host", "a"}, {"Transfer-Encoding", "chunked, identity"}})) == 400);
+  CHECK(server::refusal_for(RequestHead::make(
+            "POST", "/", {{"Host", "a"}, {"Transfer-Encoding", "chunked"}})) == 0);
 }

@@ -153,6 +153,8 @@ function streamedBody(id) {
   });
 }
 
+// `body`: null, a Uint8Array, a string (an ASCII body: its text and its bytes alike), or
+// true (still arriving: streamedBody).
 export function dispatch(id, method, url, headers, body, remoteHost, remotePort, listener) {
   clearAsyncContext();
   let server = state;

@@ -24,6 +24,9 @@ Deno.serve((req) => {
       return new Response("x".repeat(3 * 1024 * 1024))
     case "/responses/utf8":
       return new Response("héllo wörld ✓ 🚀", { headers: { "content-type": "text/plain; charset=utf-8" } })
+    case "/responses/latin1":
+      // Characters up to U+00FF only: a one-byte string inside V8, widened to UTF-8 natively.
+      return new Response(JSON.stringify({ text: "héllo wörld ÿ" }) + " plain ascii tail")
     default:
       return new Response("no such route: " + pathname, { status: 404 })
   }
