@@ -34,7 +34,7 @@ struct JsrOptions {
   bool frozen = false;       // a lock entry that would have to be added is an error
   std::string registry_url = jsr_url_from_environment();
   AuthTokens auth_tokens = AuthTokens::from_environment();
-  bool reload = false;       // package metadata fetched afresh (ResolveOptions::reload)
+  bool reload = false;  // package metadata fetched afresh (ResolveOptions::reload)
 };
 
 struct JsrModule {

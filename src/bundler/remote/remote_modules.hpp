@@ -27,7 +27,7 @@ struct RemoteOptions {
   bool cached_only = false;  // never touch the network: a module not cached is an error
   bool frozen = false;       // a lock entry that would have to be added is an error
   AuthTokens auth_tokens = AuthTokens::from_environment();
-  bool reload = false;       // download each URL again once (ResolveOptions::reload)
+  bool reload = false;  // download each URL again once (ResolveOptions::reload)
 };
 
 struct RemoteModule {
