@@ -6,6 +6,7 @@
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
+#include <cstdlib>
 #include <mutex>
 
 namespace runtime {
@@ -31,6 +32,10 @@ void init(const Assets& assets) {
     // is too or comes from an artifact whose SHA-256 was checked on reading, so the
     // checksum guards nothing here (later V8s check it in debug builds only).
     v8::V8::SetFlagsFromString("--no-verify-snapshot-checksum");
+    // For profiling (bench/README.md): `SBFN_V8_FLAGS=--perf-basic-prof` names JIT code
+    // for perf. Set last, so it can override the flags above.
+    if (const char* extra = std::getenv("SBFN_V8_FLAGS"))
+      v8::V8::SetFlagsFromString(extra);
     v8::V8::InitializePlatform(platform);
     v8::V8::Initialize();
   });

@@ -23,6 +23,29 @@ Deno.test("Headers: init forms and value normalisation", () => {
   assertThrows(() => new Headers("bad"), TypeError);
 });
 
+Deno.test("Headers: a record gives its own enumerable string keys, in property order", () => {
+  const entries = (init) => [...new Headers(init)].map(([k, v]) => `${k}=${v}`).join(",");
+  // Integer keys first, then insertion order (sorted on iteration anyway); symbol keys and
+  // inherited or non-enumerable properties are left out, as in Deno.
+  const own = Object.create({ inherited: "no" });
+  own.b = "2";
+  own[1] = "one";
+  own[Symbol("s")] = "x";
+  Object.defineProperty(own, "hidden", { value: "no", enumerable: false });
+  assertStrictEquals(entries(own), "1=one,b=2");
+  let gets = 0;
+  assertStrictEquals(entries({ get a() { return `got${++gets}`; } }), "a=got1");
+  // A Proxy sees the spec's own-keys and descriptor calls.
+  const traps = [];
+  const proxy = new Proxy({ a: "1" }, {
+    ownKeys(target) { traps.push("ownKeys"); return Reflect.ownKeys(target); },
+    getOwnPropertyDescriptor(target, key) { traps.push(`descriptor ${String(key)}`); return Reflect.getOwnPropertyDescriptor(target, key); },
+  });
+  assertStrictEquals(entries(proxy), "a=1");
+  assertEquals(traps, ["ownKeys", "descriptor a"]);
+  assertThrows(() => new Headers({ "bad name": "x" }), TypeError);
+});
+
 Deno.test("Headers: invalid names and values throw TypeError", () => {
   const h = new Headers();
   assertThrows(() => h.append("bad name", "v"), TypeError);

@@ -24,6 +24,12 @@ void v8_version(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(v8_str(info.GetIsolate(), v8::V8::GetVersion()));
 }
 
+// is_proxy(value): WebIDL's record conversion takes its fast path only for a non-Proxy
+// (a Proxy's traps must see the spec's own-keys and descriptor calls).
+void is_proxy(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetReturnValue().Set(info[0]->IsProxy());
+}
+
 void time_origin(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(OpHost::of(info.GetIsolate()).time_origin_ms());
 }
@@ -73,6 +79,7 @@ std::vector<Op> misc_ops() {
   return {{"print", print},
           {"now", now},
           {"time_origin", time_origin},
+          {"is_proxy", is_proxy},
           {"v8_version", v8_version},
           {"random_fill", random_fill},
           {"random_uuid", random_uuid},

@@ -20,18 +20,46 @@ import {
 // The server `sbfn serve` feeds (listener 0); the worker's own listeners by id.
 const state = { handler: null, onError: null };
 const listeners = new SafeMap();
-// Resolves each request's info.completed once its response has been handed over.
-const finishers = new SafeMap();
 // The listener of each open request that came through one (serving pays nothing for it).
 const servers = new SafeMap();
 let listenerRequests = 0;
 
-function completed(id) {
-  const finish = MapPrototypeGet(finishers, id);
-  if (finish !== undefined) {
-    MapPrototypeDelete(finishers, id);
-    finish();
+// The handler's second argument, as Deno's: getters, so a request whose handler never
+// asks for the address or for `completed` costs no object and no promise.
+let markCompleted;
+class ServeHandlerInfo {
+  #hostname;
+  #port;
+  #completed = null;
+  #finish = null;
+  #done = false;
+
+  static {
+    markCompleted = (info) => {
+      info.#done = true;
+      if (info.#finish !== null) info.#finish();
+    };
   }
+
+  constructor(hostname, port) {
+    this.#hostname = hostname;
+    this.#port = port;
+  }
+  get remoteAddr() {
+    return { transport: "tcp", hostname: this.#hostname, port: this.#port };
+  }
+  // Resolves once the response has been handed over.
+  get completed() {
+    if (this.#completed === null) {
+      this.#completed = new SafePromise((resolve) => (this.#finish = resolve));
+      if (this.#done) this.#finish();
+    }
+    return this.#completed;
+  }
+}
+
+function completed(id, info) {
+  markCompleted(info);
   if (listenerRequests !== 0) {
     const server = MapPrototypeGet(servers, id);
     if (server !== undefined) {
@@ -168,39 +196,36 @@ export function dispatch(id, method, url, headers, body, remoteHost, remotePort,
     listenerRequests++;
     MapPrototypeSet(servers, id, server);
   }
+  const info = new ServeHandlerInfo(remoteHost, remotePort);
   let result;
   try {
     const request = createRequestFromNative(method, url, headers, body === true ? streamedBody(id) : body, null);
-    const remoteAddr = { transport: "tcp", hostname: remoteHost, port: remotePort };
-    let finish;
-    const completed = new SafePromise((resolve) => (finish = resolve));
-    MapPrototypeSet(finishers, id, finish);
-    result = server.handler(request, { remoteAddr, completed });
+    result = server.handler(request, info);
   } catch (error) {
-    fail(id, error);
+    fail(id, info, error);
     return;
   }
   if (result !== null && typeof result === "object" && typeof result.then === "function") {
-    thenOf(result, (response) => send(id, response), (error) => fail(id, error));
+    thenOf(result, (response) => send(id, info, response), (error) => fail(id, info, error));
   } else {
-    send(id, result);
+    send(id, info, result);
   }
 }
 
-function send(id, response) {
+function send(id, info, response) {
   if (!(response instanceof Response)) {
-    fail(id, new SafeTypeError("Return value from serve handler must be a response or a promise resolving to a response"));
+    fail(id, info, new SafeTypeError("Return value from serve handler must be a response or a promise resolving to a response"));
     return;
   }
   if (acceptUpgrade(id, response)) {
-    completed(id);
+    completed(id, info);
     return;
   }
   let parts;
   try {
     parts = readResponseForNative(response);
   } catch (error) {
-    fail(id, error);
+    fail(id, info, error);
     return;
   }
   const { status, statusText, headers, body } = parts;
@@ -209,21 +234,21 @@ function send(id, response) {
       ops.respond(id, status, headers, body, statusText);
     } catch (error) {
       // the native last check of the head (CR/LF, size): nothing went out
-      fail(id, error);
+      fail(id, info, error);
       return;
     }
-    completed(id);
+    completed(id, info);
   } else {
-    stream(id, status, statusText, headers, body);
+    stream(id, info, status, statusText, headers, body);
   }
 }
 
-async function stream(id, status, statusText, headers, body) {
+async function stream(id, info, status, statusText, headers, body) {
   try {
     ops.respond_start(id, status, headers, statusText);
   } catch (error) {
     if (!body.locked) PromisePrototypeCatch(body.cancel(error), () => {}); // stop its producer
-    fail(id, error);
+    fail(id, info, error);
     return;
   }
   const reader = body.getReader();
@@ -246,10 +271,10 @@ async function stream(id, status, statusText, headers, body) {
     console.error(error);
     ops.respond_error(id);
   }
-  completed(id);
+  completed(id, info);
 }
 
-function fail(id, error) {
+function fail(id, info, error) {
   const server = MapPrototypeGet(servers, id) ?? state;
   // A server of the worker's own logs only what no onError takes, as Deno's does.
   if (server === state || server.onError === null) console.error(error);
@@ -261,13 +286,13 @@ function fail(id, error) {
         onError(error),
         (response) => {
           server.onError = onError;
-          send(id, response);
+          send(id, info, response);
         },
         (again) => {
           server.onError = onError;
           console.error(again);
           ops.respond_error(id);
-          completed(id);
+          completed(id, info);
         },
       );
       return;
@@ -276,5 +301,5 @@ function fail(id, error) {
     }
   }
   ops.respond_error(id);
-  completed(id);
+  completed(id, info);
 }

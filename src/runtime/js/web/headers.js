@@ -2,6 +2,9 @@
 import { defineIterable } from "./iterators.js";
 import { enumerable, requiredArgs, setToStringTag } from "./util.js";
 import { ArrayPrototypePush } from "../primordials.js";
+import { ops } from "./ops.js";
+
+const ObjectHasOwn = Object.hasOwn;
 
 // RFC 9110 token
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -218,6 +221,14 @@ export function fillHeaders(h, init) {
         throw new TypeError("Failed to construct 'Headers': a header pair must contain exactly two items.");
       }
       appendHeader(h, arr[0], arr[1]);
+    }
+    return;
+  }
+  if (!ops.is_proxy(init)) {
+    // Deno's fast path for a record that is no Proxy: for-in gives the enumerable string
+    // keys in the same order without a descriptor object per key (symbol keys are skipped).
+    for (const key in init) {
+      if (ObjectHasOwn(init, key)) appendHeader(h, key, init[key]);
     }
     return;
   }
