@@ -6,6 +6,38 @@ function serveOnFreePort(handler, options = {}) {
   return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {}, ...options }, handler);
 }
 
+Deno.test("Deno.serve: info is a ServeHandlerInfo whose getters give the address and completed", async () => {
+  let resolveSeen;
+  const seen = new Promise((resolve) => (resolveSeen = resolve));
+  const server = serveOnFreePort((_request, info) => {
+    const shape = {
+      name: info.constructor.name,
+      keys: Object.keys(info),
+      json: JSON.stringify(info),
+      sameAddr: info.remoteAddr === info.remoteAddr,
+      sameCompleted: info.completed === info.completed,
+      addr: [info.remoteAddr.transport, info.remoteAddr.hostname, Number.isInteger(info.remoteAddr.port)],
+    };
+    // Asked for only after the response went out: it is settled all the same.
+    setTimeout(() => info.completed.then(() => resolveSeen("late completed")), 50);
+    return Response.json(shape);
+  });
+  try {
+    const response = await fetch(`http://127.0.0.1:${server.addr.port}/`);
+    assertEquals(await response.json(), {
+      name: "ServeHandlerInfo",
+      keys: [],
+      json: "{}",
+      sameAddr: false,
+      sameCompleted: true,
+      addr: ["tcp", "127.0.0.1", true],
+    });
+    assertEquals(await seen, "late completed");
+  } finally {
+    await server.shutdown();
+  }
+});
+
 Deno.test("Deno.serve: a request reaches the handler as the client sent it", async () => {
   const server = serveOnFreePort(async (request, info) => {
     const url = new URL(request.url);
