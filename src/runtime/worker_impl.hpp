@@ -94,6 +94,7 @@ class WorkerImpl final : public api::OpHost {
   void pump_platform_after(double delay_s);
   // The sink of an open request; null when the id is unknown or already answered.
   std::shared_ptr<ResponseSink> sink(std::uint32_t id) override;
+  const HttpHeaders* request_headers(std::uint32_t id) override;
   void finish_request(std::uint32_t id) override;
   // The streamed body of open request `id` (null when it had none or it is answered).
   std::shared_ptr<RequestBodySource> body_source(std::uint32_t id);
@@ -306,13 +307,20 @@ class WorkerImpl final : public api::OpHost {
   bool m_memory_alerted = false;               // "beforeunload" (memory) was dispatched
 
   std::deque<AfterBoot> m_waiting_for_boot;
+  // A request JavaScript is answering. Its headers wait here until the function asks for
+  // them (request_headers): most handlers read a few or none.
+  struct OpenRequest {
+    std::uint32_t id;
+    std::shared_ptr<ResponseSink> sink;
+    HttpHeaders headers;
+  };
   // Oldest first. A vector, not a map: a worker has a few requests open at a time, and
   // its storage is kept, so opening one allocates nothing.
-  std::vector<std::pair<std::uint32_t, std::shared_ptr<ResponseSink>>> m_requests;
+  std::vector<OpenRequest> m_requests;
   // Where request `id` is in m_requests (searched from the newest), or its end.
   auto open_request(std::uint32_t id) {
     auto it = std::find_if(m_requests.rbegin(), m_requests.rend(),
-                           [id](const auto& entry) { return entry.first == id; });
+                           [id](const auto& entry) { return entry.id == id; });
     return it == m_requests.rend() ? m_requests.end() : std::prev(it.base());
   }
   std::unordered_map<std::uint32_t, std::shared_ptr<RequestBodySource>> m_body_sources;

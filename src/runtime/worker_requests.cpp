@@ -3,8 +3,6 @@
 #include "runtime/v8_util.hpp"
 #include "runtime/worker_impl.hpp"
 
-#include <array>
-
 namespace runtime {
 namespace {
 
@@ -37,23 +35,9 @@ void WorkerImpl::run_request(PendingRequest pending) {
     return;
   }
   auto id = m_next_request_id++;
-  m_requests.emplace_back(id, std::move(pending.sink));
+  m_requests.push_back({id, std::move(pending.sink), std::move(pending.request.headers)});
   run_js([&](v8::Local<v8::Context> context) {
     auto& request = pending.request;
-    // On the stack for the usual few headers: no allocation per request.
-    constexpr std::size_t k_inline_fields = 32;
-    std::array<v8::Local<v8::Value>, 2 * k_inline_fields> inline_flat;
-    std::vector<v8::Local<v8::Value>> heap_flat;
-    auto* flat = inline_flat.data();
-    if (request.headers.size() > k_inline_fields) {
-      heap_flat.resize(request.headers.size() * 2);
-      flat = heap_flat.data();
-    }
-    std::size_t fields = 0;
-    for (const auto& [name, value] : request.headers) {
-      flat[fields++] = byte_string(m_isolate, name);
-      flat[fields++] = byte_string(m_isolate, value);
-    }
     v8::Local<v8::Value> body = v8::Null(m_isolate);
     if (request.body_source) {
       // JavaScript builds a ReadableStream that pulls through op body_pull.
@@ -72,7 +56,7 @@ void WorkerImpl::run_request(PendingRequest pending) {
     v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(m_isolate, id),
                                    byte_string(m_isolate, request.method),
                                    v8_str(m_isolate, request.url),
-                                   v8::Array::New(m_isolate, flat, fields),
+                                   v8::Undefined(m_isolate),  // request_headers(id)
                                    body,
                                    byte_string(m_isolate, request.remote_address),
                                    v8::Integer::NewFromUnsigned(m_isolate, request.remote_port),
@@ -122,7 +106,12 @@ void WorkerImpl::close_listeners() {
 
 std::shared_ptr<ResponseSink> WorkerImpl::sink(std::uint32_t id) {
   auto it = open_request(id);
-  return it == m_requests.end() ? nullptr : it->second;
+  return it == m_requests.end() ? nullptr : it->sink;
+}
+
+const HttpHeaders* WorkerImpl::request_headers(std::uint32_t id) {
+  auto it = open_request(id);
+  return it == m_requests.end() ? nullptr : &it->headers;
 }
 
 std::shared_ptr<RequestBodySource> WorkerImpl::body_source(std::uint32_t id) {
@@ -212,8 +201,8 @@ void WorkerImpl::fail_open_requests(Failure reason) {
   for (auto& task : waiting) {
     task(false);
   }
-  for (auto& [id, sink] : m_requests) {
-    sink->fail(reason);
+  for (auto& open : m_requests) {
+    open.sink->fail(reason);
   }
   m_requests.clear();
   m_body_sources.clear();

@@ -38,6 +38,37 @@ Deno.test("Deno.serve: info is a ServeHandlerInfo whose getters give the address
   }
 });
 
+Deno.test("Deno.serve: headers first read after the response are gone (Request closed), as in Deno", async () => {
+  const kept = [];
+  const completed = [];
+  const server = serveOnFreePort((request, info) => {
+    if (new URL(request.url).pathname === "/read") request.headers.get("x-probe");
+    kept.push(request);
+    completed.push(info.completed);
+    return new Response("ok");
+  });
+  try {
+    for (const path of ["/read", "/untouched"]) {
+      const response = await fetch(`http://127.0.0.1:${server.addr.port}${path}`, { headers: { "x-probe": "p" } });
+      await response.text();
+    }
+    await Promise.all(completed);
+    const [read, untouched] = kept;
+    assertEquals(read.headers.get("x-probe"), "p");
+    assertEquals([untouched.method, new URL(untouched.url).pathname], ["GET", "/untouched"]);
+    let error;
+    try {
+      untouched.headers.get("x-probe");
+    } catch (e) {
+      error = e;
+    }
+    assert(error instanceof TypeError, `a TypeError, not ${error}`);
+    assertEquals(error.message, "Request closed");
+  } finally {
+    await server.shutdown();
+  }
+});
+
 Deno.test("Deno.serve: a request reaches the handler as the client sent it", async () => {
   const server = serveOnFreePort(async (request, info) => {
     const url = new URL(request.url);

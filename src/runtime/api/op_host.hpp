@@ -48,6 +48,8 @@ class OpHost {
 
   // Requests. sink() is null when the id is unknown or already answered.
   virtual std::shared_ptr<ResponseSink> sink(std::uint32_t id) = 0;
+  // The headers of open request `id`; null once it is answered.
+  virtual const HttpHeaders* request_headers(std::uint32_t id) = 0;
   virtual void finish_request(std::uint32_t id) = 0;  // the response ended (or failed)
   // The next piece of request `id`'s streamed body: a Uint8Array, or null at its end.
   virtual v8::Local<v8::Promise> pull_body(std::uint32_t id) = 0;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace runtime::api {
 namespace {
@@ -213,6 +214,25 @@ void serve_listen(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
 }
 
+// request_headers(id) -> [name, value, ...] of an open request, or null once it is
+// answered (JavaScript then throws "Request closed", as Deno does). Asked for on the
+// first use of request.headers, so a handler that reads none makes no strings.
+void request_headers(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* isolate = info.GetIsolate();
+  const auto* headers = OpHost::of(isolate).request_headers(request_id(info));
+  if (headers == nullptr) {
+    info.GetReturnValue().SetNull();
+    return;
+  }
+  std::vector<v8::Local<v8::Value>> flat;
+  flat.reserve(headers->size() * 2);
+  for (const auto& [name, value] : *headers) {
+    flat.push_back(byte_string(isolate, name));
+    flat.push_back(byte_string(isolate, value));
+  }
+  info.GetReturnValue().Set(v8::Array::New(isolate, flat.data(), flat.size()));
+}
+
 // serve_close(listener id): the listener takes no new connections.
 void serve_close(const v8::FunctionCallbackInfo<v8::Value>& info) {
   OpHost::of(info.GetIsolate()).close_listener(uint32_arg(info, 0));
@@ -227,6 +247,7 @@ std::vector<Op> http_ops() {
           {"respond_end", respond_end},
           {"respond_error", respond_error},
           {"body_pull", body_pull},
+          {"request_headers", request_headers},
           {"serve_listen", serve_listen},
           {"serve_close", serve_close}};
 }

@@ -183,7 +183,7 @@ function streamedBody(id) {
 
 // `body`: null, a Uint8Array, a string (an ASCII body: its text and its bytes alike), or
 // true (still arriving: streamedBody).
-export function dispatch(id, method, url, headers, body, remoteHost, remotePort, listener) {
+export function dispatch(id, method, url, _headers, body, remoteHost, remotePort, listener) {
   clearAsyncContext();
   let server = state;
   if (listener !== 0) {
@@ -199,7 +199,8 @@ export function dispatch(id, method, url, headers, body, remoteHost, remotePort,
   const info = new ServeHandlerInfo(remoteHost, remotePort);
   let result;
   try {
-    const request = createRequestFromNative(method, url, headers, body === true ? streamedBody(id) : body, null);
+    // Its headers stay native until request.headers is first read (request_headers).
+    const request = createRequestFromNative(method, url, id, body === true ? streamedBody(id) : body, null);
     result = server.handler(request, info);
   } catch (error) {
     fail(id, info, error);

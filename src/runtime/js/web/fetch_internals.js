@@ -10,7 +10,8 @@ import { PromisePrototypeCatch } from "../primordials.js";
 
 // method: upper-case method string; url: absolute URL string (trusted);
 // headerPairs: flat [name, value, ...] (trusted, validated natively; copied
-// lazily on first `request.headers` use); body: null | Uint8Array | ReadableStream;
+// lazily on first `request.headers` use), or the id of a served request whose headers
+// op request_headers gives while it is open; body: null | Uint8Array | ReadableStream;
 // signal: AbortSignal | null | undefined.
 export function createRequestFromNative(method, url, headerPairs, body, signal) {
   let inner = null;

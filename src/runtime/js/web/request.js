@@ -5,6 +5,7 @@ import { fillHeaders, getHeader, Headers, headersInternals } from "./headers.js"
 import { URL } from "./url.js";
 import { enumerable, requiredArgs, setToStringTag } from "./util.js";
 import { ArrayPrototypePush } from "../primordials.js";
+import { ops } from "./ops.js";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const NORMALIZED = {
@@ -159,10 +160,13 @@ export class Request {
   get headers() {
     let h = this.#headers;
     if (h === null) {
-      h =
-        this.#rawHeaders === null
-          ? headersInternals.fromList([], "request")
-          : headersInternals.fromNative(this.#rawHeaders, "request");
+      let raw = this.#rawHeaders;
+      if (typeof raw === "number") {
+        // A served request's id: its headers are asked for while it is open, as in Deno.
+        raw = ops.request_headers(raw);
+        if (raw === null) throw new TypeError("Request closed");
+      }
+      h = raw === null ? headersInternals.fromList([], "request") : headersInternals.fromNative(raw, "request");
       this.#rawHeaders = null;
       this.#headers = h;
     }
