@@ -65,12 +65,47 @@ void Session::go_home() {
 }
 
 void Session::arm_idle_timer() {
-  m_idle.expires_after(std::chrono::milliseconds(m_state.request_idle_timeout_ms));
-  m_idle.async_wait([self = shared_from_this(), request = m_request](beast::error_code error) {
-    if (!error && self->current(request)) {
-      self->on_idle_timeout();
-    }
-  });
+  m_idle.expires_after(std::chrono::milliseconds(m_state.request_idle_timeout_ms), *this,
+                       &Session::on_idle_deadline);
+}
+
+void Session::on_idle_deadline() {
+  if (m_waiting) {  // finish_response clears the deadline: it is the waiting request's
+    on_idle_timeout();
+  }
+}
+
+void Session::set_read_deadline(std::chrono::milliseconds after) {
+  m_read_timed_out = false;
+  m_read_deadline.expires_after(after, *this, &Session::on_read_deadline);
+}
+
+void Session::clear_read_deadline() {
+  m_read_timed_out = false;
+  m_read_deadline.clear();
+}
+
+void Session::on_read_deadline() {
+  m_read_timed_out = true;
+  beast::error_code ignored;
+  m_stream.socket().cancel(ignored);
+}
+
+template <class Handler>
+void Session::read_some(asio::mutable_buffer buffer, Handler handler) {
+  if (m_read_timed_out) {  // passed between two reads of the same deadline
+    asio::post(m_stream.get_executor(),
+               [handler = std::move(handler)]() mutable { handler(beast::error::timeout, 0); });
+    return;
+  }
+  m_stream.async_read_some(
+      buffer, [this, handler = std::move(handler)](beast::error_code error, std::size_t n) mutable {
+        // `handler` holds the session: `this` is alive.
+        if (error == asio::error::operation_aborted && m_read_timed_out) {
+          error = beast::error::timeout;
+        }
+        handler(error, n);
+      });
 }
 
 void Session::read() {
@@ -91,18 +126,18 @@ void Session::read() {
     parse_head();
     return;
   }
-  m_stream.expires_after(std::chrono::milliseconds(m_state.keep_alive_timeout_ms));
+  set_read_deadline(std::chrono::milliseconds(m_state.keep_alive_timeout_ms));
   m_between_requests.store(true, std::memory_order_relaxed);
-  m_stream.async_read_some(m_buffer.prepare(beast::read_size(m_buffer, 65536)),
-                           [self = shared_from_this()](beast::error_code error, std::size_t n) {
-                             self->m_buffer.commit(n);
-                             if (error) {  // closing: stays idle()
-                               self->on_header(error);
-                               return;
-                             }
-                             self->m_between_requests.store(false, std::memory_order_relaxed);
-                             self->parse_head();
-                           });
+  read_some(m_buffer.prepare(beast::read_size(m_buffer, 65536)),
+            [self = shared_from_this()](beast::error_code error, std::size_t n) {
+              self->m_buffer.commit(n);
+              if (error) {  // closing: stays idle()
+                self->on_header(error);
+                return;
+              }
+              self->m_between_requests.store(false, std::memory_order_relaxed);
+              self->parse_head();
+            });
 }
 
 void Session::parse_head() {
@@ -124,17 +159,17 @@ void Session::parse_head() {
   // One deadline for the rest of the head, however many reads it takes.
   if (!m_head_deadline) {
     m_head_deadline = true;
-    m_stream.expires_after(read_timeout());
+    set_read_deadline(read_timeout());
   }
-  m_stream.async_read_some(m_buffer.prepare(beast::read_size(m_buffer, 65536)),
-                           [self = shared_from_this()](beast::error_code error, std::size_t n) {
-                             self->m_buffer.commit(n);
-                             if (error) {
-                               self->on_header(error);
-                               return;
-                             }
-                             self->parse_head();
-                           });
+  read_some(m_buffer.prepare(beast::read_size(m_buffer, 65536)),
+            [self = shared_from_this()](beast::error_code error, std::size_t n) {
+              self->m_buffer.commit(n);
+              if (error) {
+                self->on_header(error);
+                return;
+              }
+              self->parse_head();
+            });
 }
 
 template <class Then>
@@ -154,19 +189,18 @@ void Session::read_body_some(Then then) {
     asio::post(m_stream.get_executor(), [then = std::move(then), error]() mutable { then(error); });
     return;
   }
-  m_stream.async_read_some(
-      m_buffer.prepare(beast::read_size(m_buffer, k_body_read_size)),
-      [self = shared_from_this(), parse, then = std::move(then)](beast::error_code error,
-                                                                 std::size_t n) mutable {
-        self->m_buffer.commit(n);
-        if (error == asio::error::eof) {
-          error = http::error::partial_message;  // as Beast's reads say it mid-body
-        }
-        if (!error) {
-          parse(error);
-        }
-        then(error);
-      });
+  read_some(m_buffer.prepare(beast::read_size(m_buffer, k_body_read_size)),
+            [self = shared_from_this(), parse, then = std::move(then)](beast::error_code error,
+                                                                       std::size_t n) mutable {
+              self->m_buffer.commit(n);
+              if (error == asio::error::eof) {
+                error = http::error::partial_message;  // as Beast's reads say it mid-body
+              }
+              if (!error) {
+                parse(error);
+              }
+              then(error);
+            });
 }
 
 void Session::read_body() {
@@ -211,11 +245,11 @@ void Session::pull_body(std::uint64_t body_id, runtime::RequestBodySource::Deliv
   // Beast reads as much as the buffer has room for, and a buffer sized for request heads
   // would stream an upload 512 bytes at a time: one worker round trip per 512 bytes.
   m_buffer.reserve(k_body_read_size);
-  m_stream.expires_after(read_timeout());
+  set_read_deadline(read_timeout());
   read_body_some([self = shared_from_this(), body_id,
                   deliver = std::move(deliver)](beast::error_code error) mutable {
     self->m_body_reading = false;
-    self->m_stream.expires_never();
+    self->clear_read_deadline();
     if (error) {
       self->body_failed(error);
     }
@@ -420,11 +454,11 @@ void Session::on_header(beast::error_code error) {
       return;
     }
     send_continue();
-    m_stream.expires_after(read_timeout());
+    set_read_deadline(read_timeout());
     read_body();
     return;
   }
-  m_stream.expires_never();
+  clear_read_deadline();
   m_body_error.clear();
   m_body_closed = false;
   m_drained = 0;
@@ -472,7 +506,7 @@ void Session::drain_body() {
     return;
   }
   m_body_reading = true;
-  m_stream.expires_after(read_timeout());
+  set_read_deadline(read_timeout());
   read_body_some([self = shared_from_this()](beast::error_code error) {
     self->m_body_reading = false;
     if (error) {
@@ -529,7 +563,7 @@ void Session::on_read(beast::error_code error) {
     }
     return;
   }
-  m_stream.expires_never();
+  clear_read_deadline();
   if (!m_home && !m_writing) {  // a 100 Continue still being written stays with us
     if (auto worker = hand_off_target(m_parser.get())) {
       if (worker->accepting() && hand_over(worker)) {
@@ -687,7 +721,7 @@ void Session::account_response() {
 void Session::finish_response() {
   m_response_done = true;
   m_waiting = false;
-  m_idle.cancel();
+  m_idle.clear();
   account_response();
   if (m_counted) {
     --m_state.active_requests;
@@ -806,6 +840,8 @@ void Session::after_response() {
 }
 
 void Session::close() {
+  m_read_deadline.cancel();
+  m_idle.cancel();
   beast::error_code ignored;
   if (m_abort) {
     m_stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);

@@ -5,6 +5,7 @@
 // reaches it). Internal to the server: the rest of sbfn knows only start_session().
 
 #include "server/connection_slot.hpp"
+#include "server/lazy_timer.hpp"
 #include "server/net.hpp"
 #include "server/request_parser.hpp"
 #include "server/responses.hpp"
@@ -93,6 +94,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   Session(asio::ip::tcp::socket socket, ServerState& state, ConnectionSlot slot,
           std::shared_ptr<asio::io_context> home = nullptr)
       : m_stream(std::move(socket)),
+        m_read_deadline(m_stream.get_executor()),
         m_state(state),
         m_idle(m_stream.get_executor()),
         m_home(std::move(home)),
@@ -112,6 +114,15 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
 
   // Each sign of life from the function restarts the request idle timeout.
   void arm_idle_timer();
+  void on_idle_deadline();
+  // The read deadline (keep-alive, then --request-read-timeout) and what passing it does:
+  // the read in flight, or the next one, ends with beast::error::timeout.
+  void set_read_deadline(std::chrono::milliseconds after);
+  void clear_read_deadline();
+  void on_read_deadline();
+  // async_read_some on the stream, reporting a passed read deadline as a timeout.
+  template <class Handler>
+  void read_some(asio::mutable_buffer buffer, Handler handler);
 
   // Waits for the next request. An idle connection may wait the keep-alive timeout for
   // its first bytes; from then on the whole head (and later each body read) must come
@@ -212,7 +223,10 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   void linger();
   std::chrono::milliseconds read_timeout() const;  // --request-read-timeout
 
-  beast::tcp_stream m_stream;
+  beast::tcp_stream m_stream;  // its own timeouts stay off but while lingering
+  // The keep-alive wait, then the head's (and each body read's) --request-read-timeout.
+  LazyTimer m_read_deadline;
+  bool m_read_timed_out = false;  // the read in flight was cancelled by the deadline
   beast::flat_buffer m_buffer;
   // Reused from one request to the next: its buffers keep their capacity.
   RequestParser m_parser;
@@ -254,7 +268,7 @@ class Session : public std::enable_shared_from_this<Session>, public runtime::Ho
   bool m_head_sent = false;
   bool m_waiting = false;  // a function owes this connection a response
   std::uint64_t m_request = 0;
-  asio::steady_timer m_idle;
+  LazyTimer m_idle;  // --request-idle-timeout of the request a function owes
   std::optional<RequestHead> m_upgrade_request;
   std::string m_body_error;  // why a streamed body stopped, for the function's next pull
   std::shared_ptr<asio::io_context> m_home;
