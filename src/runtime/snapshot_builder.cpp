@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
       }
       creator.SetDefaultContext(context);
     }
-    blob = creator.CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kClear);
+    blob = creator.CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kKeep);
   }
   try {
     util::write_file_atomic(argv[3], std::string_view(blob.data, blob.raw_size));

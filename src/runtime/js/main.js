@@ -9,6 +9,7 @@ import { formatStack } from "./stack.js";
 import { envValue, makeDeno, setEnv } from "./deno.js";
 import { createHttpClient, fetchEvent, HttpClient, setFetchEnv } from "./web/fetch.js";
 import { adoptDefaultExport, dispatch, hasHandler } from "./serve.js";
+import { createRequestFromNative, readResponseForNative } from "./web/fetch_internals.js";
 import { EdgeRuntime } from "./edge_runtime.js";
 import { installMainService, userWorkerEvent } from "./user_workers.js";
 import { enableTesting, testingHooks } from "./testing.js";
@@ -85,6 +86,24 @@ define("__sbfn", {
     return thenOf(evaluation, () => namespace);
   },
 });
+
+// The request path, run once while the snapshot is made: the snapshot keeps the bytecode
+// of what ran (kKeep), so a worker does not parse and compile these functions again on
+// its first request. Only what needs no native host runs here, and it leaves no state.
+async function warmRequestPath() {
+  const request = createRequestFromNative("POST", "http://localhost/warm?x=1", ["content-type", "application/json"], '{"name":"warm"}', null);
+  const { name } = await request.json();
+  request.headers.get("content-type");
+  new URL(request.url).searchParams.get("x");
+  for (const response of [
+    new Response(JSON.stringify({ message: `Hello ${name}!` }), { headers: { "Content-Type": "application/json" } }),
+    Response.json({ name }, { status: 201 }),
+    new Response("text"),
+  ]) {
+    readResponseForNative(response);
+  }
+}
+warmRequestPath();
 
 // Last: V8 installs its own versions of these when a worker's context is deserialised.
 removeStandIns();
