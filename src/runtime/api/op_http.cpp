@@ -5,6 +5,7 @@
 #include "runtime/api/ops.hpp"
 #include "runtime/v8_util.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 #include <system_error>
@@ -40,20 +41,17 @@ bool valid_text(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
-// The flat [name, value, ...] list of strings, checked; nothing on a refusal (an
-// exception is then pending).
-std::optional<HttpHeaders> headers_from(v8::Isolate* isolate, v8::Local<v8::Value> value,
-                                        std::size_t head_size) {
+// `count` strings name, value, name, value, ... (`at(i)` gives the i-th), checked; nothing on
+// a refusal (an exception is then pending).
+template <class At>
+std::optional<HttpHeaders> checked_headers(v8::Isolate* isolate, std::uint32_t count, At at,
+                                           std::size_t head_size) {
   HttpHeaders headers;
-  if (!value->IsArray()) {
-    return headers;
-  }
-  auto context = isolate->GetCurrentContext();
-  auto flat = value.As<v8::Array>();
-  for (uint32_t i = 0; i + 1 < flat->Length(); i += 2) {
+  headers.reserve(count / 2);
+  for (uint32_t i = 0; i + 1 < count; i += 2) {
     v8::Local<v8::Value> name;
     v8::Local<v8::Value> field;
-    if (!flat->Get(context, i).ToLocal(&name) || !flat->Get(context, i + 1).ToLocal(&field)) {
+    if (!at(i).ToLocal(&name) || !at(i + 1).ToLocal(&field)) {
       return std::nullopt;
     }
     if (!name->IsString() || !field->IsString()) {
@@ -83,6 +81,29 @@ std::optional<HttpHeaders> headers_from(v8::Isolate* isolate, v8::Local<v8::Valu
   return headers;
 }
 
+// The flat [name, value, ...] array of strings, checked.
+std::optional<HttpHeaders> headers_from(v8::Isolate* isolate, v8::Local<v8::Value> value,
+                                        std::size_t head_size) {
+  if (!value->IsArray()) {
+    return HttpHeaders();
+  }
+  auto context = isolate->GetCurrentContext();
+  auto flat = value.As<v8::Array>();
+  return checked_headers(
+      isolate, flat->Length(), [&](std::uint32_t i) { return flat->Get(context, i); }, head_size);
+}
+
+// The arguments from `first` on, name, value, ...: the whole response's op takes its
+// headers spread, which spares an array read element by element through the API.
+std::optional<HttpHeaders> headers_from_args(const v8::FunctionCallbackInfo<v8::Value>& info,
+                                             int first, std::size_t head_size) {
+  auto count = static_cast<std::uint32_t>(std::max(info.Length() - first, 0));
+  return checked_headers(
+      info.GetIsolate(), count,
+      [&](std::uint32_t i) { return v8::MaybeLocal<v8::Value>(info[first + static_cast<int>(i)]); },
+      head_size);
+}
+
 // A Response's statusText, when it set one; nothing (and a TypeError) when it cannot go
 // on the status line.
 std::optional<std::string> reason_of(v8::Isolate* isolate, v8::Local<v8::Value> value) {
@@ -101,22 +122,25 @@ std::optional<std::string> reason_of(v8::Isolate* isolate, v8::Local<v8::Value> 
   return reason;
 }
 
-// respond(id, status, headers, body, statusText): the whole response at once.
+// respond(id, status, body, statusText, name, value, ...) or respond(id, status, body,
+// statusText, [name, value, ...]): the whole response at once.
 void respond(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* isolate = info.GetIsolate();
   auto& worker = OpHost::of(isolate);
   auto id = request_id(info);
   if (auto sink = worker.sink(id)) {
     int status = info[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(200);
-    auto reason = reason_of(isolate, info[4]);
+    auto reason = reason_of(isolate, info[3]);
     if (!reason) {
       return;
     }
-    auto headers = headers_from(isolate, info[2], reason->size());
+    // A long list (a Set-Cookie flood) comes as one array: spread, it could overflow the stack.
+    auto headers = info.Length() == 5 ? headers_from(isolate, info[4], reason->size())
+                                      : headers_from_args(info, 4, reason->size());
     if (!headers) {
       return;
     }
-    sink->start(status, std::move(*reason), std::move(*headers), body_bytes(isolate, info[3]),
+    sink->start(status, std::move(*reason), std::move(*headers), body_bytes(isolate, info[2]),
                 false);
     worker.finish_request(id);
   }
