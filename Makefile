@@ -44,7 +44,8 @@ test-asan: bootstrap
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=address,undefined
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1 \
-	  SBFN_SPECS_RSS_SLACK_MB=400 ctest --output-on-failure -j $(JOBS) -R '^(unit|specs\.)'
+	  SBFN_SPECS_RSS_SLACK_MB=400 SBFN_SPECS_TIME_SCALE=4 ctest --output-on-failure -j $(JOBS) \
+	  -R '^(unit|specs\.)'
 
 # ThreadSanitizer over the unit tests and the spec cases (docs/reliability.md, "Sanitizers").
 # V8 (Debian's libnode) is not instrumented: tests/tsan.supp names the reports that start in
@@ -54,7 +55,7 @@ TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressi
 test-tsan: bootstrap
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=thread
 	TSAN_OPTIONS=$(TSAN_OPTIONS) cmake --build $(TSAN_BUILD) -j $(JOBS)  # runs sbfn_snapshot
-	cd $(TSAN_BUILD) && TSAN_OPTIONS=$(TSAN_OPTIONS) SBFN_SPECS_RSS_SLACK_MB=400 \
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=$(TSAN_OPTIONS) SBFN_SPECS_RSS_SLACK_MB=400 SBFN_SPECS_TIME_SCALE=4 \
 	  ctest --output-on-failure -j $(JOBS) -R '^(unit|specs\.)'
 
 # libFuzzer targets (fuzz/) built by clang-14 in a build folder of their own, each run for

@@ -83,9 +83,10 @@ Command deploy_command() {
                        "--to: the file holding the admin token (else $SBFN_DEPLOY_TOKEN)");
         app.add_flag("--admin-insecure", request->admin_insecure,
                      "--to: allow plain HTTP to a host that is not this machine");
-        auto listing = std::make_shared<bool>(false);
+        // Read by its count in the run: no variable, which the parse would write after this
+        // setup returned.
         auto* list =
-            app.add_flag("--list", *listing, "--to: list the remote's functions and versions");
+            app.add_flag("--list")->description("--to: list the remote's functions and versions");
         auto* rollback = app.add_option("--rollback", request->remote_slug,
                                         "--to: serve the previous version of NAME again");
         auto* remove = app.add_option("--delete", request->remote_slug,
