@@ -3,6 +3,8 @@
 #include "runtime/v8_util.hpp"
 #include "runtime/worker_impl.hpp"
 
+#include <iterator>
+
 namespace runtime {
 namespace {
 
@@ -56,12 +58,12 @@ void WorkerImpl::run_request(PendingRequest pending) {
     v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(m_isolate, id),
                                    byte_string(m_isolate, request.method),
                                    v8_str(m_isolate, request.url),
-                                   v8::Undefined(m_isolate),  // request_headers(id)
                                    body,
                                    byte_string(m_isolate, request.remote_address),
                                    v8::Integer::NewFromUnsigned(m_isolate, request.remote_port),
                                    v8::Integer::NewFromUnsigned(m_isolate, request.listener)};
-    std::ignore = m_hooks.dispatch.Get(m_isolate)->Call(context, context->Global(), 8, args);
+    std::ignore = m_hooks.dispatch.Get(m_isolate)->Call(context, context->Global(),
+                                                        static_cast<int>(std::size(args)), args);
   });
 }
 

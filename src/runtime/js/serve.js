@@ -183,7 +183,7 @@ function streamedBody(id) {
 
 // `body`: null, a Uint8Array, a string (an ASCII body: its text and its bytes alike), or
 // true (still arriving: streamedBody).
-export function dispatch(id, method, url, _headers, body, remoteHost, remotePort, listener) {
+export function dispatch(id, method, url, body, remoteHost, remotePort, listener) {
   clearAsyncContext();
   let server = state;
   if (listener !== 0) {
